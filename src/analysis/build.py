@@ -1,0 +1,275 @@
+"""The build pipeline: validate -> execute sections with papermill -> merge -> export -> manifest.
+
+Output lands in ``<out>/<slug>/`` only when everything succeeded: the build works in a staging
+folder and swaps it into place at the end, so a failure never destroys the last good report.
+A failing section's partial executed notebook is kept in ``<out>/<slug>-failed/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import paths
+from .errors import ExportError, SectionFailed
+from .evidence import cut, file_hashes, load_tables
+from .kernel import ensure_kernel
+from .manifest import colophon, git_commit, package_versions, write_manifest
+from .merge import merge
+from .params import ReportParams
+from .sections import SectionSpec
+from .validation import validate
+
+FORMATS = ("html", "pdf")
+CELL_TIMEOUT_S = 600
+
+
+@dataclass
+class SectionResult:
+    spec: SectionSpec
+    status: str  # ok | cached | failed
+    seconds: float
+    input_hash: str
+    error: str | None = None
+
+
+@dataclass
+class BuildResult:
+    folder: Path
+    sections: list[SectionResult]
+    outputs: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _library_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".css", ".typ", ".json"):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _input_hash(spec: SectionSpec, p: ReportParams, data_hashes: dict[str, str],
+                library: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(spec.path.read_bytes())
+    digest.update(json.dumps(p.to_notebook(), sort_keys=True).encode())
+    digest.update(json.dumps(data_hashes, sort_keys=True).encode())
+    digest.update(library.encode())
+    return "sha256:" + digest.hexdigest()
+
+
+def _describe_failure(spec: SectionSpec, exc: Exception) -> str:
+    """'02_roots_of_discontent.ipynb, cell 7 (execution count 5): ValueError: ...'"""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        source = (exc.source or "").strip().splitlines()
+        first = source[0][:80] if source else ""
+        return (f"{spec.notebook}, cell {exc.cell_index} (execution count {exc.exec_count}): "
+                f"{exc.ename}: {exc.evalue}" + (f"\n      in: {first}" if first else ""))
+    return f"{spec.notebook}: {type(exc).__name__}: {exc}"
+
+
+def _execute(spec: SectionSpec, p: ReportParams, target: Path, kernel: str) -> None:
+    import papermill as pm
+
+    pm.execute_notebook(
+        str(spec.path), str(target), parameters=p.to_notebook(), kernel_name=kernel,
+        cwd=str(spec.path.parent), progress_bar=False, log_output=False,
+        execution_timeout=CELL_TIMEOUT_S, report_mode=False,
+    )
+
+
+def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
+                 previous: Path | None, jobs: int, progress: Callable[[str], None],
+                 force: bool = False) -> list[SectionResult]:
+    """Execute the sections (in parallel up to ``jobs``), reusing unchanged previous outputs."""
+    kernel = ensure_kernel()
+    library = _library_hash()
+    data_hashes = file_hashes(p.data_dir)
+    old = _previous_hashes(previous)
+    results: dict[str, SectionResult] = {}
+
+    def one(spec: SectionSpec) -> SectionResult:
+        key = _input_hash(spec, p, data_hashes, library)
+        target = staging / "notebooks" / spec.notebook
+        cached = previous / "notebooks" / spec.notebook if previous else None
+        if not force and cached and cached.exists() and old.get(spec.key) == key:
+            shutil.copy2(cached, target)
+            return SectionResult(spec, "cached", 0.0, key)
+        start = time.perf_counter()
+        try:
+            _execute(spec, p, target, kernel)
+        except Exception as exc:  # noqa: BLE001 - reported with notebook, cell and error
+            return SectionResult(spec, "failed", time.perf_counter() - start, key,
+                                 _describe_failure(spec, exc))
+        return SectionResult(spec, "ok", time.perf_counter() - start, key)
+
+    total = len(specs)
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, total))) as pool:
+        futures = {pool.submit(one, spec): spec for spec in specs}
+        for done, future in enumerate(as_completed(futures), start=1):
+            result = future.result()
+            results[result.spec.key] = result
+            label = {"ok": f"done in {result.seconds:.1f} s", "cached": "unchanged, reused",
+                     "failed": "FAILED"}[result.status]
+            progress(f"  [{done}/{total}] {result.spec.key} {result.spec.title}: {label}")
+    return [results[s.key] for s in specs]
+
+
+def _previous_hashes(previous: Path | None) -> dict[str, str]:
+    if not previous or not (previous / "manifest.json").exists():
+        return {}
+    try:
+        manifest = json.loads((previous / "manifest.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return {s["key"]: s.get("input_hash") for s in manifest.get("sections", [])}
+
+
+def _keep_failures(results: list[SectionResult], staging: Path, failed_dir: Path) -> None:
+    if failed_dir.exists():
+        shutil.rmtree(failed_dir)
+    failed_dir.mkdir(parents=True)
+    for r in results:
+        partial = staging / "notebooks" / r.spec.notebook
+        if r.status == "failed" and partial.exists():
+            shutil.copy2(partial, failed_dir / r.spec.notebook)
+
+
+def export(report: nbformat.NotebookNode, folder: Path, formats: tuple[str, ...],
+           keep_typ: bool, progress: Callable[[str], None]) -> tuple[dict[str, Path],
+                                                                      dict[str, float]]:
+    """Write report.html / report.pdf into ``folder``; return paths and seconds per format."""
+    outputs, timings = {}, {}
+    if "html" in formats:
+        from .export.html_exporter import ReportHTMLExporter
+
+        start = time.perf_counter()
+        body, _ = ReportHTMLExporter().from_notebook_node(report)
+        outputs["html"] = folder / "report.html"
+        outputs["html"].write_text(body, encoding="utf-8")
+        timings["export_html"] = time.perf_counter() - start
+        progress(f"  html: {outputs['html'].name} ({outputs['html'].stat().st_size // 1024} KiB,"
+                 f" {timings['export_html']:.1f} s)")
+    if "pdf" in formats:
+        start = time.perf_counter()
+        try:
+            from .export.typst_exporter import TypstPDFExporter
+        except ImportError as exc:
+            raise ExportError(f"the PDF exporter is not available: {exc}") from None
+        exporter = TypstPDFExporter(keep_typ=keep_typ) if keep_typ else TypstPDFExporter()
+        resources = {"output_files_dir": "typst", "tightrope_typ_dir": str(folder / "typst")}
+        try:
+            body, resources = exporter.from_notebook_node(report, resources=resources)
+        except Exception as exc:
+            if type(exc).__name__ == "TypstCompileError":
+                raise ExportError(f"PDF export failed: {exc}") from None
+            raise
+        outputs["pdf"] = folder / "report.pdf"
+        outputs["pdf"].write_bytes(body)
+        if keep_typ:
+            _write_typst_sources(resources, folder / "typst")
+        timings["export_pdf"] = time.perf_counter() - start
+        progress(f"  pdf:  {outputs['pdf'].name} ({outputs['pdf'].stat().st_size // 1024} KiB,"
+                 f" {timings['export_pdf']:.1f} s)")
+    return outputs, timings
+
+
+def _write_typst_sources(resources: dict, target: Path) -> None:
+    """Write the generated .typ and its assets (when the exporter hands them back)."""
+    target.mkdir(parents=True, exist_ok=True)
+    typ = resources.get("typst_source") or resources.get("tightrope_typst")
+    if typ:
+        (target / "report.typ").write_text(typ, encoding="utf-8")
+    for name, data in (resources.get("outputs") or {}).items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else str(data).encode())
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` by ``staging`` with renames only (the old report survives until then)."""
+    retired = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(retired)
+    staging.rename(final)
+    if retired.exists():
+        shutil.rmtree(retired)
+
+
+def build(p: ReportParams, specs: list[SectionSpec], out_root: Path | None = None,
+          formats: tuple[str, ...] = FORMATS, keep_typ: bool = False, jobs: int | None = None,
+          force: bool = False, progress: Callable[[str], None] = print) -> BuildResult:
+    out_root = Path(out_root or paths.REPORTS_DIR).resolve()
+    final = out_root / p.slug
+    staging = out_root / f".{p.slug}.partial-{os.getpid()}"
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    progress(f"Building {final}")
+    start = time.perf_counter()
+    counts = validate(p.data_dir)
+    timings["validate_data"] = time.perf_counter() - start
+    progress(f"  data: {len(counts)} tables, {sum(counts.values())} rows, valid")
+
+    if staging.exists():
+        shutil.rmtree(staging)
+    (staging / "notebooks").mkdir(parents=True)
+    try:
+        jobs = jobs or min(2, os.cpu_count() or 1)
+        progress(f"  executing {len(specs)} section(s) with papermill ({jobs} at a time)")
+        start = time.perf_counter()
+        results = run_sections(specs, p, staging, final if final.exists() else None, jobs,
+                               progress, force)
+        timings["execute"] = time.perf_counter() - start
+        failed = [r for r in results if r.status == "failed"]
+        if failed:
+            failed_dir = out_root / f"{p.slug}-failed"
+            _keep_failures(results, staging, failed_dir)
+            lines = "\n".join(f"  - {r.error}" for r in failed)
+            kept = "kept" if final.exists() else "none yet"
+            raise SectionFailed(
+                f"{len(failed)} section(s) failed:\n{lines}\n"
+                f"  partial notebooks: {failed_dir}\n"
+                f"  previous report in {final}: {kept} (left untouched)")
+
+        executed = [(r.spec, nbformat.read(staging / "notebooks" / r.spec.notebook, as_version=4))
+                    for r in results]
+        tables = cut(load_tables(p.data_dir), p.as_of, p.start_year, p.end_year)
+        from .bibliography import bibliography_table
+
+        data_hashes = file_hashes(p.data_dir)
+        versions = package_versions()
+        commit = git_commit()
+        meta = {"date": p.as_of.isoformat(), "as_of": p.as_of.isoformat(),
+                "params": p.to_display(),
+                "colophon": colophon(commit, data_hashes, versions)}
+        report = merge(executed, meta, bibliography_table(tables))
+        nbformat.write(report, staging / "report.ipynb")
+
+        outputs, export_times = export(report, staging, formats, keep_typ, progress)
+        timings.update(export_times)
+        timings["total"] = time.perf_counter() - started
+        write_manifest(staging / "manifest.json", p, results, data_hashes, versions, commit,
+                       timings, outputs, specs)
+        _swap_into_place(staging, final)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    failed_dir = out_root / f"{p.slug}-failed"
+    if failed_dir.exists():
+        shutil.rmtree(failed_dir)
+    outputs = {k: final / v.name for k, v in outputs.items()}
+    progress(f"Report ready: {final} ({timings['total']:.1f} s)")
+    return BuildResult(final, results, outputs, timings)

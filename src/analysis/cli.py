@@ -1,0 +1,124 @@
+"""The ``tightrope`` command line: build, params, data validate/dictionary, sections, doctor."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import paths
+from .errors import TightropeError
+
+
+def _cmd_params(args) -> int:
+    from .params import describe
+
+    print(describe())
+    return 0
+
+
+def _cmd_sections(args) -> int:
+    from .sections import SECTIONS
+
+    for spec in SECTIONS:
+        print(f"  {spec.key}  {spec.heading:<45} notebooks/{spec.notebook}")
+    return 0
+
+
+def _cmd_build(args) -> int:
+    from .build import FORMATS, build
+    from .errors import ParameterError
+    from .params import parse_assignments, resolve
+    from .sections import select
+
+    raw = parse_assignments(args.param or [])
+    if args.as_of:
+        raw["as_of"] = args.as_of
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ParameterError(f"unknown format {', '.join(unknown) or repr(args.format)}; "
+                             f"formats: {', '.join(FORMATS)}")
+    p = resolve(raw)
+    specs = select(args.sections)
+    result = build(p, specs, out_root=Path(args.out) if args.out else None, formats=formats,
+                   keep_typ=args.keep_typ, jobs=args.jobs, force=args.force)
+    for kind, path in result.outputs.items():
+        print(f"  {kind}: {path}")
+    return 0
+
+
+def _cmd_data(args) -> int:
+    from .validation import validate
+
+    if args.data_command == "validate":
+        counts = validate(args.data_dir)
+        width = max(len(n) for n in counts)
+        for name, rows in counts.items():
+            print(f"  {name:<{width}}  {rows:>5} rows")
+        print(f"evidence base valid: {len(counts)} tables, {sum(counts.values())} rows")
+        return 0
+    from .datadict import write_dictionary
+
+    changed = write_dictionary(args.data_dir, check=args.check)
+    if args.check and changed:
+        print("data/README.md is out of date: run `tightrope data dictionary`", file=sys.stderr)
+        return 1
+    print("data/README.md is up to date" if not changed else "data/README.md written")
+    return 0
+
+
+def _cmd_doctor(args) -> int:
+    from .doctor import run_doctor
+
+    return run_doctor()
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="tightrope",
+        description="Build and check the Tightrope report (Armenia between Russia and the West).")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="execute the section notebooks and export the report")
+    b.add_argument("--as-of", metavar="DATE", help="shorthand for -p as_of=DATE")
+    b.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                   help="a report parameter (see `tightrope params`); repeatable")
+    b.add_argument("--sections", nargs="+", metavar="SECTION",
+                   help="only these sections (keys like 02, or slugs); default: all")
+    b.add_argument("--out", metavar="DIR", help=f"reports folder (default: {paths.REPORTS_DIR})")
+    b.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf (default both)")
+    b.add_argument("--keep-typ", action="store_true", help="keep the generated Typst source")
+    b.add_argument("--jobs", type=int, default=None, help="sections run at once (default: 2)")
+    b.add_argument("--force", action="store_true", help="re-run sections whose inputs are unchanged")
+    b.set_defaults(func=_cmd_build)
+
+    sub.add_parser("params", help="list the report parameters").set_defaults(func=_cmd_params)
+    sub.add_parser("sections", help="list the sections").set_defaults(func=_cmd_sections)
+    sub.add_parser("doctor", help="check every export route").set_defaults(func=_cmd_doctor)
+
+    d = sub.add_parser("data", help="check or document the evidence base")
+    dsub = d.add_subparsers(dest="data_command", required=True)
+    v = dsub.add_parser("validate", help="check every table against data/datapackage.json")
+    v.add_argument("--data-dir", metavar="DIR", help="evidence base folder (default: data/)")
+    dd = dsub.add_parser("dictionary", help="write data/README.md from the descriptor")
+    dd.add_argument("--data-dir", metavar="DIR")
+    dd.add_argument("--check", action="store_true", help="fail if data/README.md is stale")
+    d.set_defaults(func=_cmd_data)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TightropeError as exc:
+        print(f"tightrope: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("tightrope: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

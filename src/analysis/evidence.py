@@ -1,0 +1,156 @@
+"""Typed loaders for the evidence base and the one place where ``as_of`` and year windows apply.
+
+``load_evidence(p)`` validates the folder, reads every table with the dtypes its schema declares
+and returns an :class:`Evidence` whose tables hold only what was known on ``p.as_of`` within
+``p.start_year..p.end_year``. Annual figures count as dated on 31 December of their year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from . import paths
+from .schema import TableSpec, load_descriptor
+from .validation import validate
+
+if TYPE_CHECKING:
+    from .params import ReportParams
+
+_DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "string"}
+#: columns that name countries (used to list the names a parameter may take)
+COUNTRY_COLUMNS = {
+    "military_expenditure": ("country",),
+    "arms_imports": ("recipient", "supplier"),
+    "trade": ("partner",),
+    "un_votes": ("country",),
+    "deployments": ("deployer",),
+    "remittances": ("origin",),
+    "energy": ("partner",),
+}
+#: date column that cuts each table at as_of (annual tables use their year column)
+_DATE_COLUMNS = {"events": "date", "deployments": "start_date", "casualties": "reported_on",
+                 "un_votes": "date", "opinion": "fieldwork_date"}
+_YEAR_COLUMNS = {"military_expenditure": "year", "arms_imports": "year", "trade": "year",
+                 "remittances": "year", "energy": "year", "arms_deliveries": "delivery_year"}
+
+
+def _read_typed(spec: TableSpec, data_dir: Path) -> pd.DataFrame:
+    dtypes = {f.name: _DTYPES.get(f.type, "string") for f in spec.fields if f.type != "date"}
+    dates = [f.name for f in spec.fields if f.type == "date"]
+    frame = pd.read_csv(data_dir / spec.path, dtype=dtypes, keep_default_na=False,
+                        na_values={f.name: [""] for f in spec.fields}, encoding="utf-8")
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+    return frame
+
+
+@lru_cache(maxsize=4)
+def _load_all(data_dir: Path, stamp: tuple[tuple[str, float], ...]) -> dict[str, pd.DataFrame]:
+    validate(data_dir)
+    return {name: _read_typed(spec, data_dir) for name, spec in load_descriptor(data_dir).items()}
+
+
+def _stamp(data_dir: Path) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((p.name, p.stat().st_mtime) for p in data_dir.iterdir() if p.is_file()))
+
+
+def load_tables(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """Every table, validated and typed, uncut. Cached until a file changes."""
+    folder = paths.data_dir(data_dir)
+    tables = _load_all(folder, _stamp(folder))
+    return {name: frame.copy() for name, frame in tables.items()}
+
+
+def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One table, validated and typed."""
+    return load_tables(data_dir)[name]
+
+
+def latest_date(data_dir: Path | str | None = None) -> dt.date:
+    """The latest event date in the evidence base: the default ``as_of``."""
+    events = load_table("events", data_dir)
+    return max(events["date"].max(), events["end_date"].max()).date()
+
+
+def known_countries(data_dir: Path | str | None = None) -> list[str]:
+    """Every country or bloc name a parameter may take: those the data has figures for."""
+    tables = load_tables(data_dir)
+    names: set[str] = set()
+    for table, columns in COUNTRY_COLUMNS.items():
+        for column in columns:
+            names.update(tables[table][column].dropna().astype(str))
+    names.discard("World")
+    # aggregates and placeholders such as "Unknown supplier(s)" are not actors
+    return sorted(n for n in names if "(" not in n)
+
+
+def file_hashes(data_dir: Path | str | None = None) -> dict[str, str]:
+    """sha256 of every file of the evidence base, for the manifest and the colophon."""
+    folder = paths.data_dir(data_dir)
+    return {p.name: "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file() and p.suffix in (".csv", ".json")}
+
+
+def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
+        end_year: int) -> dict[str, pd.DataFrame]:
+    """Apply ``as_of`` and the year window to every table (the only place this is done)."""
+    limit = pd.Timestamp(as_of)
+    last_full_year = as_of.year if as_of >= dt.date(as_of.year, 12, 31) else as_of.year - 1
+    out = {}
+    for name, frame in tables.items():
+        if name in _DATE_COLUMNS:
+            frame = frame[frame[_DATE_COLUMNS[name]] <= limit]
+        if name in _YEAR_COLUMNS:
+            year = frame[_YEAR_COLUMNS[name]]
+            frame = frame[(year <= min(end_year, last_full_year)) & (year >= start_year)]
+        if name == "events":
+            frame = frame.assign(end_date=frame["end_date"].where(frame["end_date"] <= limit))
+        if name == "deployments":
+            frame = frame.assign(end_date=frame["end_date"].where(frame["end_date"] <= limit))
+        if name == "claims":
+            # every claim stays listed; a verdict resting on later evidence is not shown yet
+            pending = frame["verdict_date"] > limit
+            frame = frame.assign(verdict=frame["verdict"].mask(pending, "not yet verifiable"))
+            later = frame["after_article_date"].isna() | (frame["after_article_date"] > limit)
+            frame = frame.assign(after_article=frame["after_article"].mask(later),
+                                 after_article_date=frame["after_article_date"].mask(later))
+        out[name] = frame.reset_index(drop=True)
+    return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the notebooks work from: tables cut to the parameters, plus the full bibliography."""
+
+    params: ReportParams
+    tables: dict[str, pd.DataFrame]
+    sources: pd.DataFrame
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = object.__getattribute__(self, "tables")
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"no table {name!r}; tables: {', '.join(sorted(tables))}")
+
+    def source(self, source_id: str) -> pd.Series:
+        return self.sources.set_index("source_id").loc[source_id]
+
+    def publishers(self, source_ids) -> list[str]:
+        """Distinct publishers of the given source ids, in first-seen order."""
+        ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str)]
+        by_id = self.sources.set_index("source_id")["publisher"]
+        return list(dict.fromkeys(by_id[s] for s in ids if s in by_id.index))
+
+
+def load_evidence(p: ReportParams) -> Evidence:
+    """Validate, load and cut the evidence base for the parameters ``p``."""
+    tables = load_tables(p.data_dir)
+    return Evidence(params=p, tables=cut(tables, p.as_of, p.start_year, p.end_year),
+                    sources=tables["sources"])

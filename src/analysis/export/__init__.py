@@ -1,0 +1,1 @@
+"""Exporters that turn the merged report notebook into HTML and PDF."""

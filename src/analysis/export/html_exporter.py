@@ -1,0 +1,91 @@
+"""The report's HTML: nbconvert with the project's own template, one portable file, no code."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from pathlib import Path
+
+import nbconvert
+from nbconvert.exporters import HTMLExporter
+from traitlets import default
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def _long_date(text: str) -> str:
+    try:
+        day = dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text or ""
+    return f"{day.day} {day:%B %Y}"
+
+
+def report_meta(nb) -> dict:
+    """Title-block data from the notebook's ``tightrope`` metadata, with plain-notebook fallbacks."""
+    meta = dict(nb.metadata.get("tightrope", {}))
+    meta.setdefault("title", nb.metadata.get("title") or "Report")
+    meta.setdefault("subtitle", "")
+    meta.setdefault("kicker", "Tightrope · data-driven report")
+    meta.setdefault("keywords", [])
+    meta.setdefault("params", {})
+    meta.setdefault("colophon", None)
+    meta["date_long"] = _long_date(meta.get("date", ""))
+    return meta
+
+
+def table_of_contents(nb) -> list[dict]:
+    """One entry per H1, with an anchor the template places before the heading's cell."""
+    toc = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        match = _H1.search(cell.source)
+        if not match:
+            continue
+        tr = cell.metadata.setdefault("tightrope", {})
+        anchor = tr.get("anchor") or f"sec-{tr.get('section', index)}"
+        tr["anchor"] = anchor
+        toc.append({"text": match.group(1), "anchor": anchor,
+                    "appendix": bool(tr.get("appendix"))})
+    return toc
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """``jupyter nbconvert --to tightrope-html``: the report look for any notebook."""
+
+    export_from_notebook = "Tightrope report (HTML)"
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "tightrope"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [str(TEMPLATES)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        nb = copy.deepcopy(nb)
+        resources = dict(resources or {})
+        resources["tightrope"] = {
+            "meta": report_meta(nb),
+            "toc": table_of_contents(nb),
+            "css": (TEMPLATES / "tightrope" / "report.css").read_text(encoding="utf-8"),
+            "nbconvert_version": nbconvert.__version__,
+            "is_report": "tightrope" in nb.metadata,
+        }
+        return super().from_notebook_node(nb, resources, **kw)

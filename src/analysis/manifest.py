@@ -1,0 +1,69 @@
+"""How a report was made: parameters, input hashes, versions, commit, timings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from . import paths
+
+PACKAGES = ("tightrope", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
+            "nbformat", "ipykernel", "typst")
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit() -> str:
+    """Short commit of the project, with '-dirty' when the work tree has changes; else 'unknown'."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.ROOT,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=paths.ROOT, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def colophon(commit: str, data_hashes: dict[str, str], versions: dict[str, str]) -> dict:
+    return {"commit": commit, "data_hashes": data_hashes, "versions": versions,
+            "note": "Built from the Tightrope evidence base with papermill and nbconvert; the PDF "
+                    "is typeset with Typst. Every figure is computed from the tables listed "
+                    "below, identified by their SHA-256."}
+
+
+def _sha256(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(path: Path, p, results, data_hashes, versions, commit, timings, outputs,
+                   specs) -> None:
+    manifest = {
+        "slug": p.slug,
+        "parameters": p.to_display(),
+        "commit": commit,
+        "inputs": {
+            "data": data_hashes,
+            "notebooks": {s.notebook: _sha256(s.path) for s in specs},
+        },
+        "versions": versions,
+        "sections": [{"key": r.spec.key, "notebook": r.spec.notebook, "title": r.spec.title,
+                      "status": r.status, "seconds": round(r.seconds, 2),
+                      "input_hash": r.input_hash} for r in results],
+        "timings_s": {k: round(v, 2) for k, v in timings.items()},
+        "outputs": {k: {"file": v.name, "bytes": v.stat().st_size, "sha256": _sha256(v)}
+                    for k, v in outputs.items()},
+    }
+    path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

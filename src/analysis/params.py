@@ -1,0 +1,314 @@
+"""The report's parameters, declared once.
+
+Every notebook's cell tagged ``parameters`` holds the same names with the same defaults (a test
+checks it); the CLI, papermill and interactive runs all go through :func:`resolve`, which
+validates before any kernel starts and turns raw values into a :class:`ReportParams`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import ParameterError
+
+EARLIEST_AS_OF = dt.date(1988, 1, 1)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter: how notebooks, the CLI and `tightrope params` know it."""
+
+    name: str
+    kind: str  # a key of _PARSERS
+    default: Any
+    help: str
+    annotation: str  # the type as written in a notebook's parameters cell
+
+
+PARAMS: tuple[Param, ...] = (
+    Param("as_of", "date", None,
+          "ISO date (YYYY-MM-DD); nothing dated after it is used. None = latest date in the data. "
+          "2023-09-15 reproduces the article's vantage point", "str | None"),
+    Param("start_year", "year", 2000, "first year of the time series", "int"),
+    Param("end_year", "year", None, "last year of the time series. None = the year of as_of",
+          "int | None"),
+    Param("focus", "country", "Armenia", "the country the report is about", "str"),
+    Param("rival", "country", "Azerbaijan", "the focus country's adversary", "str"),
+    Param("patron", "country", "Russia", "the focus country's traditional security patron", "str"),
+    Param("partners", "countries", ("United States", "European Union", "France", "India"),
+          "the 'West and others' side of the hedge (comma-separated on the command line)", "list"),
+    Param("data_dir", "path", None,
+          "evidence base folder. None = the repository's data/", "str | None"),
+)
+PARAM_NAMES = tuple(p.name for p in PARAMS)
+_BY_NAME = {p.name: p for p in PARAMS}
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Validated parameters with their real types."""
+
+    as_of: dt.date
+    start_year: int
+    end_year: int
+    focus: str
+    rival: str
+    patron: str
+    partners: tuple[str, ...]
+    data_dir: Path
+    explicit: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def slug(self) -> str:
+        """Folder name of a report built with these parameters, e.g. ``armenia-2023-09-15``."""
+        base = f"{self.focus.lower().replace(' ', '-')}-{self.as_of.isoformat()}"
+        extras = [n for n in ("start_year", "end_year", "rival", "patron", "partners", "data_dir")
+                  if n in self.explicit and getattr(self, n) != _default_value(n, self)]
+        if not extras:
+            return base
+        digest = _short_hash(json.dumps({n: str(getattr(self, n)) for n in extras}, sort_keys=True))
+        return f"{base}-{digest}"
+
+    def to_notebook(self) -> dict[str, Any]:
+        """JSON-friendly values for papermill's parameter injection."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "focus": self.focus,
+            "rival": self.rival,
+            "patron": self.patron,
+            "partners": list(self.partners),
+            "data_dir": str(self.data_dir),
+        }
+
+    def to_display(self) -> dict[str, str]:
+        """Strings for the title page and the manifest, in declaration order."""
+        values = self.to_notebook()
+        values["partners"] = ", ".join(self.partners)
+        values["data_dir"] = _display_path(self.data_dir)
+        return {k: str(v) for k, v in values.items()}
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        return (self.focus, self.rival, self.patron, *self.partners)
+
+
+def _default_value(name: str, p: ReportParams) -> Any:
+    if name == "end_year":
+        return p.as_of.year
+    if name == "data_dir":
+        return paths.data_dir()
+    value = _BY_NAME[name].default
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def _short_hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------- parsing of raw values
+
+def _parse_date(name: str, raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ParameterError(
+            f"parameter '{name}' must be a date as YYYY-MM-DD, got {raw!r}") from None
+
+
+def _parse_year(name: str, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ParameterError(f"parameter '{name}' must be a whole year like 2015, got {raw!r}")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise ParameterError(
+            f"parameter '{name}' must be a whole year like 2015, got {raw!r}") from None
+
+
+def _parse_country(name: str, raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise ParameterError(f"parameter '{name}' must be a country name, got {raw!r}")
+    return raw.strip()
+
+
+def _parse_countries(name: str, raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.startswith("["):
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError:
+                raise ParameterError(
+                    f"parameter '{name}' must be a list of country names, got {raw!r}") from None
+        else:
+            raw = [part for part in text.split(",")]
+    if not isinstance(raw, list | tuple) or not raw:
+        raise ParameterError(
+            f"parameter '{name}' must be a non-empty list of country names, got {raw!r}")
+    return tuple(_parse_country(name, item) for item in raw)
+
+
+def _parse_path(name: str, raw: Any) -> Path:
+    if not isinstance(raw, str | Path) or not str(raw).strip():
+        raise ParameterError(f"parameter '{name}' must be a folder path, got {raw!r}")
+    path = Path(str(raw).strip()).expanduser()
+    if not path.is_absolute():
+        path = (Path.cwd() / path).resolve()
+    if not path.is_dir():
+        raise ParameterError(f"parameter '{name}': folder {str(raw)!r} does not exist")
+    return path
+
+
+_PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "date": _parse_date,
+    "year": _parse_year,
+    "country": _parse_country,
+    "countries": _parse_countries,
+    "path": _parse_path,
+}
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+    """``["as_of=2023-09-15", ...]`` from the command line to a dict of raw strings."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"-p expects NAME=VALUE, got {item!r}")
+        values[name.strip()] = value
+    return values
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'X'?` or an empty string."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"; did you mean '{lowered[close[0]]}'?" if close else ""
+
+
+# ---------------------------------------------------------------- validation
+
+def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
+            countries: Iterable[str] | None = None, latest: dt.date | None = None,
+            strict: bool = True) -> ReportParams:
+    """Validate raw parameter values and return typed parameters.
+
+    ``values`` may be a notebook's ``globals()`` (with ``strict=False`` other names are ignored),
+    CLI strings or real values. ``None`` means "use the default". ``countries`` and ``latest``
+    default to what the evidence base in ``data_dir`` holds.
+    """
+    if strict:
+        for name in values:
+            if name not in _BY_NAME:
+                raise ParameterError(
+                    f"unknown parameter '{name}'{suggest(name, PARAM_NAMES)} "
+                    f"known parameters: {', '.join(PARAM_NAMES)}")
+    given = {n: values[n] for n in PARAM_NAMES if n in values and values[n] not in (None, "")}
+    parsed = {n: _PARSERS[_BY_NAME[n].kind](n, v) for n, v in given.items()}
+
+    data_dir = parsed.get("data_dir") or paths.data_dir()
+    if not data_dir.is_dir():
+        raise ParameterError(f"parameter 'data_dir': folder '{data_dir}' does not exist")
+    today = today or dt.date.today()
+
+    as_of = parsed.get("as_of")
+    if as_of is None:
+        from .evidence import latest_date
+
+        as_of = min(latest if latest else latest_date(data_dir), today)
+    if as_of > today:
+        raise ParameterError(
+            f"as_of {as_of.isoformat()} is in the future (today is {today.isoformat()}); "
+            "use a date up to today")
+    if as_of < EARLIEST_AS_OF:
+        raise ParameterError(
+            f"as_of {as_of.isoformat()} is before {EARLIEST_AS_OF.year}, where the evidence base "
+            f"starts; use a date from {EARLIEST_AS_OF.isoformat()}")
+
+    start_year = parsed.get("start_year", _BY_NAME["start_year"].default)
+    end_year = parsed.get("end_year", as_of.year)
+    if start_year < EARLIEST_AS_OF.year - 100 or start_year > as_of.year:
+        raise ParameterError(
+            f"start_year {start_year} is outside the range {EARLIEST_AS_OF.year - 100}"
+            f"..{as_of.year} (the year of as_of)")
+    if end_year > as_of.year:
+        raise ParameterError(
+            f"end_year {end_year} is after the year of as_of ({as_of.year}); "
+            f"use end_year <= {as_of.year} or a later as_of")
+    if start_year > end_year:
+        raise ParameterError(
+            f"start_year ({start_year}) is after end_year ({end_year}); "
+            "choose start_year <= end_year")
+
+    if countries is None:
+        from .evidence import known_countries
+
+        countries = known_countries(data_dir)
+    available = sorted(set(countries))
+    chosen = {n: parsed.get(n, _BY_NAME[n].default) for n in ("focus", "rival", "patron")}
+    partners = parsed.get("partners", tuple(_BY_NAME["partners"].default))
+    for name, country in [*chosen.items(), *(("partners", c) for c in partners)]:
+        if country not in available:
+            raise ParameterError(
+                f"unknown country '{country}' for {name}{suggest(country, available)} "
+                f"available: {', '.join(available)}")
+    if len({chosen["focus"], chosen["rival"], chosen["patron"]}) < 3:
+        raise ParameterError(
+            f"focus, rival and patron must be three different countries, got "
+            f"{chosen['focus']}, {chosen['rival']}, {chosen['patron']}")
+
+    return ReportParams(as_of=as_of, start_year=start_year, end_year=end_year,
+                        partners=tuple(dict.fromkeys(partners)), data_dir=data_dir,
+                        explicit=frozenset(given), **chosen)
+
+
+def describe() -> str:
+    """The parameter table printed by `tightrope params`."""
+    lines = ["Report parameters (pass with -p NAME=VALUE, or papermill -p NAME VALUE):", ""]
+    for p in PARAMS:
+        default = ", ".join(p.default) if isinstance(p.default, tuple) else p.default
+        lines.append(f"  {p.name:<11} {p.kind:<9} default: {default}")
+        lines.append(f"  {'':<11} {p.help}")
+    return "\n".join(lines)
+
+
+def notebook_defaults() -> dict[str, Any]:
+    """The names and defaults each notebook's parameters cell must hold."""
+    return {p.name: list(p.default) if isinstance(p.default, tuple) else p.default
+            for p in PARAMS}
+
+
+def parameters_cell_source() -> str:
+    """The canonical source of a notebook's ``parameters`` cell."""
+    lines = ["# Parameters: declared once in analysis.params; `tightrope params` explains them."]
+    for p in PARAMS:
+        default = notebook_defaults()[p.name]
+        lines.append(f"{p.name}: {p.annotation} = {default!r}  # {p.help.split('.')[0]}")
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""Formatting for data-driven prose. Numbers enter sentences through these helpers only, and any
+text that comes from data passes through :func:`md`, which escapes Markdown and HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&$])")
+
+
+def md(text) -> str:
+    """Escape a data string for Markdown: ``<script>`` stays text in HTML and PDF."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def num(value: float, digits: int = 0) -> str:
+    """1234.5 -> '1,234' (digits=0) or '1,234.5'."""
+    return f"{value:,.{digits}f}"
+
+
+def pct(value: float, digits: int = 0) -> str:
+    return f"{value:.{digits}f}%"
+
+
+def usd_m(value: float) -> str:
+    """Millions of US dollars in words: 1,234.5 -> '$1.2 billion'; 234.5 -> '$235 million'."""
+    if abs(value) >= 1000:
+        return f"${value / 1000:,.1f} billion"
+    return f"${value:,.0f} million"
+
+
+def ratio(value: float) -> str:
+    return f"{value:.1f} times"
+
+
+def date(value) -> str:
+    """'15 September 2023'."""
+    value = pd.Timestamp(value).date() if not isinstance(value, dt.date) else value
+    return f"{value.day} {value:%B %Y}"
+
+
+def month(value) -> str:
+    value = pd.Timestamp(value)
+    return f"{value:%B %Y}"
+
+
+def change(old: float, new: float, unit: str = "points", digits: int = 0) -> str:
+    """'up 12 points' / 'down 3 points' / 'unchanged'."""
+    delta = new - old
+    if round(delta, digits) == 0:
+        return "unchanged"
+    return f"{'up' if delta > 0 else 'down'} {abs(delta):,.{digits}f} {unit}"
+
+
+def listing(items) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c' (items are escaped)."""
+    items = [md(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def unconfirmed(confidence: str) -> str:
+    """The marker the report puts after a figure that could not be confirmed."""
+    return " (unconfirmed)" if confidence == "low" else ""
