@@ -163,39 +163,25 @@ def export(report: nbformat.NotebookNode, folder: Path, formats: tuple[str, ...]
         progress(f"  html: {outputs['html'].name} ({outputs['html'].stat().st_size // 1024} KiB,"
                  f" {timings['export_html']:.1f} s)")
     if "pdf" in formats:
+        from .export.typst_exporter import TypstCompileError, TypstPDFExporter, write_sources
+
         start = time.perf_counter()
         try:
-            from .export.typst_exporter import TypstPDFExporter
-        except ImportError as exc:
-            raise ExportError(f"the PDF exporter is not available: {exc}") from None
-        exporter = TypstPDFExporter(keep_typ=keep_typ) if keep_typ else TypstPDFExporter()
-        resources = {"output_files_dir": "typst", "tightrope_typ_dir": str(folder / "typst")}
-        try:
-            body, resources = exporter.from_notebook_node(report, resources=resources)
-        except Exception as exc:
-            if type(exc).__name__ == "TypstCompileError":
-                raise ExportError(f"PDF export failed: {exc}") from None
-            raise
+            body, resources = TypstPDFExporter().from_notebook_node(
+                report, resources={"unique_key": "report", "output_files_dir": "assets"})
+        except TypstCompileError as exc:
+            raise ExportError(f"PDF export failed: {exc}") from None
         outputs["pdf"] = folder / "report.pdf"
         outputs["pdf"].write_bytes(body)
         if keep_typ:
-            _write_typst_sources(resources, folder / "typst")
+            typ = write_sources(resources["tightrope_typst"], folder / "typst", "report.typ")
+            progress(f"  typst source kept: {typ.relative_to(folder)}")
+        for warning in resources.get("tightrope_warnings", []):
+            progress(f"  warning: {warning}")
         timings["export_pdf"] = time.perf_counter() - start
         progress(f"  pdf:  {outputs['pdf'].name} ({outputs['pdf'].stat().st_size // 1024} KiB,"
                  f" {timings['export_pdf']:.1f} s)")
     return outputs, timings
-
-
-def _write_typst_sources(resources: dict, target: Path) -> None:
-    """Write the generated .typ and its assets (when the exporter hands them back)."""
-    target.mkdir(parents=True, exist_ok=True)
-    typ = resources.get("typst_source") or resources.get("tightrope_typst")
-    if typ:
-        (target / "report.typ").write_text(typ, encoding="utf-8")
-    for name, data in (resources.get("outputs") or {}).items():
-        path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data if isinstance(data, bytes) else str(data).encode())
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:
@@ -253,7 +239,7 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: Path | None = Non
         versions = package_versions()
         commit = git_commit()
         meta = {"date": p.as_of.isoformat(), "as_of": p.as_of.isoformat(),
-                "params": p.to_display(),
+                "params": [[k, v] for k, v in p.to_display().items()],
                 "colophon": colophon(commit, data_hashes, versions)}
         report = merge(executed, meta, bibliography_table(tables))
         nbformat.write(report, staging / "report.ipynb")

@@ -35,17 +35,17 @@ class Param:
 PARAMS: tuple[Param, ...] = (
     Param("as_of", "date", None,
           "ISO date (YYYY-MM-DD); nothing dated after it is used. None = latest date in the data. "
-          "2023-09-15 reproduces the article's vantage point", "str | None"),
+          "2023-09-15 reproduces the article's vantage point", "str"),
     Param("start_year", "year", 2000, "first year of the time series", "int"),
     Param("end_year", "year", None, "last year of the time series. None = the year of as_of",
-          "int | None"),
+          "int"),
     Param("focus", "country", "Armenia", "the country the report is about", "str"),
     Param("rival", "country", "Azerbaijan", "the focus country's adversary", "str"),
     Param("patron", "country", "Russia", "the focus country's traditional security patron", "str"),
     Param("partners", "countries", ("United States", "European Union", "France", "India"),
           "the 'West and others' side of the hedge (comma-separated on the command line)", "list"),
     Param("data_dir", "path", None,
-          "evidence base folder. None = the repository's data/", "str | None"),
+          "evidence base folder. None = the repository's data/", "str"),
 )
 PARAM_NAMES = tuple(p.name for p in PARAMS)
 _BY_NAME = {p.name: p for p in PARAMS}
@@ -228,7 +228,7 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
         for name in values:
             if name not in _BY_NAME:
                 raise ParameterError(
-                    f"unknown parameter '{name}'{suggest(name, PARAM_NAMES)} "
+                    f"unknown parameter '{name}'{suggest(name, PARAM_NAMES) or ';'} "
                     f"known parameters: {', '.join(PARAM_NAMES)}")
     given = {n: values[n] for n in PARAM_NAMES if n in values and values[n] not in (None, "")}
     parsed = {n: _PARSERS[_BY_NAME[n].kind](n, v) for n, v in given.items()}
@@ -277,7 +277,7 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
     for name, country in [*chosen.items(), *(("partners", c) for c in partners)]:
         if country not in available:
             raise ParameterError(
-                f"unknown country '{country}' for {name}{suggest(country, available)} "
+                f"unknown country '{country}' for {name}{suggest(country, available) or ';'} "
                 f"available: {', '.join(available)}")
     if len({chosen["focus"], chosen["rival"], chosen["patron"]}) < 3:
         raise ParameterError(

@@ -70,6 +70,6 @@ def select(names: list[str] | None) -> list[SectionSpec]:
         except KeyError:
             options = [s.key for s in SECTIONS] + [s.slug for s in SECTIONS]
             raise ParameterError(
-                f"unknown section '{name}'{suggest(name, options)} "
+                f"unknown section '{name}'{suggest(name, options) or ';'} "
                 f"sections: {', '.join(f'{s.key} ({s.slug})' for s in SECTIONS)}") from None
     return [s for s in SECTIONS if s.key in chosen]

@@ -30,7 +30,9 @@ def report_meta(nb) -> dict:
     meta.setdefault("subtitle", "")
     meta.setdefault("kicker", "Tightrope · data-driven report")
     meta.setdefault("keywords", [])
-    meta.setdefault("params", {})
+    meta.setdefault("params", [])
+    if isinstance(meta["params"], dict):
+        meta["params"] = list(meta["params"].items())
     meta.setdefault("colophon", None)
     meta["date_long"] = _long_date(meta.get("date", ""))
     return meta

@@ -104,7 +104,7 @@ def typst_string(text: str) -> str:
         elif ch == "\t":
             out.append("\\t")
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append("\\u{%x}" % ord(ch))
+            out.append(f"\\u{{{ord(ch):x}}}")
         else:
             out.append(ch)
     out.append('"')
@@ -215,8 +215,7 @@ class MarkdownToTypst:
 
     def b_block_code(self, tok: dict) -> str:
         code = tok.get("raw", "")
-        if code.endswith("\n"):
-            code = code[:-1]
+        code = code.removesuffix("\n")
         info = (tok.get("attrs", {}) or {}).get("info") or ""
         lang = info.split()[0] if info.split() else ""
         args = "block: true, "

@@ -32,7 +32,7 @@ import logging
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources as _ilr
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ import typst
 from nbconvert.exporters import Exporter
 from traitlets import Bool, Integer, Unicode, default
 
-from .markdown_typst import MarkdownToTypst, escape_text, text_content, typst_string
+from .markdown_typst import MarkdownToTypst, text_content, typst_string
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +196,15 @@ def _length_in(value: Any, fallback: float) -> str:
     return f"{v:.3f}in"
 
 
+def _doc_date(date: _dt.date | None) -> str:
+    """The PDF date: the report date; else (SOURCE_DATE_EPOCH set) the timestamp; else none."""
+    if date is not None:
+        return f"datetime(year: {date.year}, month: {date.month}, day: {date.day})"
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return "auto"
+    return "none"
+
+
 def source_timestamp(date: _dt.date | None) -> int:
     """Creation timestamp: SOURCE_DATE_EPOCH if set, else the report date (00:00 UTC), else 0."""
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -210,8 +219,16 @@ def source_timestamp(date: _dt.date | None) -> int:
 
 
 class _Builder:
-    def __init__(self, nb, resources: dict, *, paper: str, assets_dir: str,
-                 outline_depth: int, allow_raw_typst: bool) -> None:
+    def __init__(
+        self,
+        nb,
+        resources: dict,
+        *,
+        paper: str,
+        assets_dir: str,
+        outline_depth: int,
+        allow_raw_typst: bool,
+    ) -> None:
         self.nb = nb
         self.resources = resources
         self.paper = paper
@@ -226,6 +243,7 @@ class _Builder:
         self.section: str | None = None
         self.in_appendix = False
         self._used_names: set[str] = set()
+        self._used_labels: set[str] = set()
         self.labels = self._collect_labels()
         self.md = MarkdownToTypst(warn=self.warnings.append, labels=self.labels)
 
@@ -255,6 +273,15 @@ class _Builder:
         path = f"{self.assets_dir}/figures/{name}"
         self.assets[path] = data
         return path
+
+    def label_arg(self, ident: str) -> str:
+        """``id:`` argument for a figure/table: its label, unless invalid or already used."""
+        if not _LABEL_OK.match(ident) or ident in self._used_labels:
+            if ident in self._used_labels:
+                self.warn(f"Typst export: duplicate figure/table id {ident!r}; no anchor")
+            return "none"
+        self._used_labels.add(ident)
+        return typst_string(ident)
 
     def _collect_labels(self) -> set[str]:
         labels: set[str] = set()
@@ -296,15 +323,12 @@ class _Builder:
             "keywords: (" + "".join(typst_string(k) + ", " for k in keywords) + ")",
             "date: " + (typst_string(f"{date.day} {date:%B %Y}") if date else "none"),
             f"as-of: {typst_string(str(as_of)) if as_of else 'none'}",
-            "doc-date: "
-            + (f"datetime(year: {date.year}, month: {date.month}, day: {date.day})" if date else "none"),
+            "doc-date: " + _doc_date(date),
             f"paper: {typst_string(self.paper)}",
             f"outline-depth: {int(self.outline_depth)}",
         ]
         if params:
-            pairs = ",\n    ".join(
-                f"({text_content(k)}, {text_content(v)})" for k, v in params
-            )
+            pairs = ",\n    ".join(f"({text_content(k)}, {text_content(v)})" for k, v in params)
             args.append(f"params: (\n    {pairs},\n  )")
         self.emit("#show: report.with(\n  " + ",\n  ".join(args) + ",\n)\n")
 
@@ -375,9 +399,7 @@ class _Builder:
         otype = out.get("output_type")
         where = f"cell {index}"
         if otype == "stream":
-            self.warn(
-                f"Typst export: {out.get('name', 'stream')} output of {where} not rendered"
-            )
+            self.warn(f"Typst export: {out.get('name', 'stream')} output of {where} not rendered")
             return
         if otype == "error":
             self.emit(
@@ -446,7 +468,7 @@ class _Builder:
             f"width: {_length_in(p.get('width_in'), 6.5)}",
             f"source: {text_content(str(p['source'])) if p.get('source') else 'none'}",
             f"note: {text_content(str(p['note'])) if p.get('note') else 'none'}",
-            f"id: {typst_string(fid) if _LABEL_OK.match(fid) else 'none'}",
+            f"id: {self.label_arg(fid)}",
         ]
         self.emit(
             f"// cell {index}: figure {p.get('number', '')}\n#tr-figure(\n  "
@@ -477,9 +499,7 @@ class _Builder:
         longest = [max([len(columns[k])] + [len(r[k]) for r in rows]) for k in range(n)]
         widths = ["1fr" if m > 40 else "auto" for m in longest]
         tid = str(p.get("id") or f"table-{index}")
-        row_src = ",\n    ".join(
-            "(" + ", ".join(text_content(c) for c in r) + ",)" for r in rows
-        )
+        row_src = ",\n    ".join("(" + ", ".join(text_content(c) for c in r) + ",)" for r in rows)
         args = [
             f"number: {typst_string(str(p.get('number', '')))}",
             f"caption: {text_content(str(p.get('caption') or ''))}",
@@ -489,7 +509,7 @@ class _Builder:
             f"rows: (\n    {row_src},\n  )" if rows else "rows: ()",
             f"source: {text_content(str(p['source'])) if p.get('source') else 'none'}",
             f"note: {text_content(str(p['note'])) if p.get('note') else 'none'}",
-            f"id: {typst_string(tid) if _LABEL_OK.match(tid) else 'none'}",
+            f"id: {self.label_arg(tid)}",
         ]
         self.emit(
             f"// cell {index}: table {p.get('number', '')}\n#tr-table(\n  "
@@ -504,9 +524,13 @@ class _Builder:
         def pairs(d: Any) -> str:
             if not isinstance(d, dict) or not d:
                 return "()"
-            return "(" + "".join(
-                f"({typst_string(str(k))}, {typst_string(str(v))}), " for k, v in d.items()
-            ) + ")"
+            return (
+                "("
+                + "".join(
+                    f"({typst_string(str(k))}, {typst_string(str(v))}), " for k, v in d.items()
+                )
+                + ")"
+            )
 
         args = [
             f"commit: {typst_string(str(c['commit'])) if c.get('commit') else 'none'}",
@@ -723,8 +747,11 @@ class TypstPDFExporter(TypstExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         text, resources = super().from_notebook_node(nb, resources, **kw)
         doc: TypstDocument = resources["tightrope_typst"]
-        stem = str(resources.get("unique_key") or _meta(resources.get("metadata", {}), "name", "")
-                   or "report")
+        stem = str(
+            resources.get("unique_key")
+            or _meta(resources.get("metadata", {}), "name", "")
+            or "report"
+        )
         main_name = _SAFE_ID.sub("_", stem) + ".typ"
         if main_name == TEMPLATE_NAME:
             main_name = "report-main.typ"

@@ -1,0 +1,220 @@
+"""The evidence base: every table valid, every source resolves, broken copies say what is wrong."""
+
+import csv
+import json
+import subprocess
+
+import pandas as pd
+import pytest
+
+from analysis import evidence
+from analysis.errors import DataValidationError
+from analysis.schema import load_descriptor
+from analysis.validation import validate
+from conftest import DATA
+
+SPECS = load_descriptor(DATA)
+
+
+def rows(table):
+    with open(DATA / f"{table}.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_committed_evidence_base_is_valid():
+    counts = validate(DATA)
+    assert set(counts) == set(SPECS)
+    assert all(n > 0 for n in counts.values())
+
+
+@pytest.mark.parametrize("table", sorted(SPECS))
+def test_csv_columns_match_the_descriptor(table):
+    with open(DATA / SPECS[table].path, encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert header == list(SPECS[table].field_names)
+
+
+def test_every_csv_is_described_and_every_description_has_a_csv():
+    on_disk = {p.name for p in DATA.glob("*.csv")}
+    assert on_disk == {spec.path for spec in SPECS.values()}
+
+
+def test_loaders_return_typed_frames():
+    tables = evidence.load_tables(DATA)
+    assert pd.api.types.is_datetime64_any_dtype(tables["events"]["date"])
+    assert str(tables["military_expenditure"]["year"].dtype) == "Int64"
+    assert tables["trade"]["value_usd_m"].dtype == "float64"
+    assert str(tables["casualties"]["is_official"].dtype) == "boolean"
+
+
+def test_coverage_minimums():
+    t = evidence.load_tables(DATA)
+    assert len(t["events"]) >= 80
+    assert t["events"]["date"].min().year == 1988 and t["events"]["date"].max().year >= 2025
+    assert set(t["events"]["section"]) == set(range(1, 8))
+    milex = t["military_expenditure"]
+    for country in ("Armenia", "Azerbaijan", "Georgia"):
+        years = set(milex[(milex["country"] == country)
+                          & (milex["measure"] == "share_of_gdp_pct")]["year"])
+        assert set(range(1996, 2025)) <= years, country
+    arms = t["arms_imports"]
+    assert set(arms["recipient"]) == {"Armenia", "Azerbaijan", "Georgia"}
+    assert arms["year"].min() <= 2000 + 1 and arms["year"].max() == 2023
+    trade = t["trade"]
+    for partner in ("Russia", "European Union", "China", "Iran", "Georgia",
+                    "United Arab Emirates", "United States", "India", "World"):
+        assert partner in set(trade["partner"]), partner
+    assert trade["year"].min() == 2007 and trade["year"].max() == 2024
+    remit = t["remittances"]
+    assert set(range(2013, 2025)) <= set(remit[remit["origin"] == "Russia"]["year"])
+    claims = t["claims"]
+    assert list(claims["claim_id"]) == [f"C{i:02d}" for i in range(1, 24)]
+
+
+def test_arms_imports_equal_the_sum_of_register_deliveries():
+    t = evidence.load_tables(DATA)
+    summed = (t["arms_deliveries"].groupby(["recipient", "supplier", "delivery_year"])
+              ["tiv_delivered_m"].sum().round(2))
+    table = t["arms_imports"].set_index(["recipient", "supplier", "year"])["tiv_m"]
+    assert (summed.values == pytest.approx(table.loc[summed.index].values, abs=0.011))
+
+
+# ------------------------------------------------------------- spot checks against publications
+
+def test_spot_check_peacekeepers_1960():
+    d = evidence.load_table("deployments", DATA)
+    pk = d[d["kind"] == "peacekeeping"]
+    assert 1960 in set(pk["personnel_persons"].dropna())
+
+
+def test_spot_check_eagle_partner_85_and_175():
+    d = evidence.load_table("deployments", DATA)
+    eagle = d[d["name"].str.contains("Eagle Partner")]
+    assert set(eagle["personnel_persons"].dropna()) >= {85, 175}
+
+
+def test_spot_check_rome_statute_vote_60_22_on_3_october_2023():
+    events = evidence.load_table("events", DATA)
+    row = events[(events["date"] == "2023-10-03") & events["title"].str.contains("Rome Statute")]
+    assert len(row) == 1
+    assert "60" in row.iloc[0]["description"] and "22" in row.iloc[0]["description"]
+
+
+def test_spot_check_sipri_russia_share_of_armenia_2016_20_is_94():
+    shares = evidence.load_table("arms_import_shares", DATA)
+    row = shares[(shares["recipient"] == "Armenia") & (shares["period"] == "2016-2020")
+                 & (shares["supplier"] == "Russia")]
+    assert row.iloc[0]["share_pct"] == 94
+
+
+def test_f16_claim_is_disputed():
+    claims = evidence.load_table("claims", DATA).set_index("claim_id")
+    assert claims.loc["C09", "verdict"] == "disputed"
+
+
+# ------------------------------------------------------------- broken copies
+
+def edit_csv(path, line, column, value):
+    with open(path, encoding="utf-8") as fh:
+        data = list(csv.reader(fh))
+    data[line - 1][data[0].index(column)] = value
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(data)
+
+
+def problems(folder):
+    with pytest.raises(DataValidationError) as info:
+        validate(folder)
+    return info.value.problems
+
+
+def test_bad_date(data_copy):
+    edit_csv(data_copy / "events.csv", 5, "date", "2023-13-01")
+    assert "events.csv row 5: date = '2023-13-01' is not a valid date (expected YYYY-MM-DD)" in \
+        problems(data_copy)
+
+
+def test_not_a_number(data_copy):
+    edit_csv(data_copy / "trade.csv", 57, "value_usd_m", "n/a")
+    assert "trade.csv row 57: value_usd_m = 'n/a' is not a number" in problems(data_copy)
+
+
+def test_unknown_source(data_copy):
+    edit_csv(data_copy / "energy.csv", 3, "source_id", "nobody_2020")
+    assert "energy.csv row 3: source_id = 'nobody_2020' is not in sources.csv" in \
+        problems(data_copy)
+
+
+def test_duplicate_key(data_copy):
+    path = data_copy / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    found = problems(data_copy)
+    assert any(p.startswith(f"events.csv row {len(lines) + 1}: duplicate key event_id")
+               for p in found)
+
+
+def test_missing_column(data_copy):
+    frame = pd.read_csv(data_copy / "remittances.csv", dtype=str, keep_default_na=False)
+    frame.drop(columns=["confidence"]).to_csv(data_copy / "remittances.csv", index=False)
+    assert ("remittances.csv: column(s) confidence missing (the descriptor has them)"
+            in problems(data_copy))
+
+
+def test_empty_file(data_copy):
+    (data_copy / "opinion.csv").write_text("", encoding="utf-8")
+    assert ("opinion.csv: the file is empty (expected a header row and data)"
+            in problems(data_copy))
+
+
+def test_wrong_encoding(data_copy):
+    path = data_copy / "sources.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Stockholm", "Stöckholm")
+                     .encode("latin-1", errors="replace"))
+    assert any(p.startswith("sources.csv: is not UTF-8 text") for p in problems(data_copy))
+
+
+def test_all_problems_are_listed_not_only_the_first(data_copy):
+    edit_csv(data_copy / "trade.csv", 10, "value_usd_m", "x")
+    edit_csv(data_copy / "events.csv", 4, "confidence", "sure")
+    found = problems(data_copy)
+    assert any(p.startswith("trade.csv row 10") for p in found)
+    assert "events.csv row 4: confidence = 'sure' is not one of high, medium, low" in found
+
+
+def test_cli_validate_exits_2_and_lists_problems(data_copy, tightrope_bin):
+    edit_csv(data_copy / "trade.csv", 57, "value_usd_m", "n/a")
+    edit_csv(data_copy / "events.csv", 5, "date", "2023-13-01")
+    run = subprocess.run([tightrope_bin, "data", "validate", "--data-dir", str(data_copy)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "trade.csv row 57: value_usd_m = 'n/a' is not a number" in run.stderr
+    assert "events.csv row 5: date" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_cli_validate_passes_on_committed_data(tightrope_bin):
+    run = subprocess.run([tightrope_bin, "data", "validate"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "evidence base valid" in run.stdout
+
+
+def test_frictionless_validates_the_data_package():
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(DATA / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_data_dictionary_is_in_step_with_the_descriptor():
+    from analysis.datadict import render
+
+    assert (DATA / "README.md").read_text(encoding="utf-8") == render(DATA)
+
+
+def test_descriptor_declares_foreign_keys_to_sources():
+    pkg = json.loads((DATA / "datapackage.json").read_text())
+    for res in pkg["resources"]:
+        fields = [f["name"] for f in res["schema"]["fields"]]
+        if "source_id" in fields:
+            refs = res["schema"]["foreignKeys"]
+            assert refs[0]["reference"]["resource"] == "sources", res["name"]

@@ -1,0 +1,66 @@
+"""Notebooks: committed clean, parameters cell matching the declaration, and each one executes
+under papermill with the defaults and with edge parameters."""
+
+import ast
+import json
+
+import nbformat
+import pytest
+
+from analysis import params
+from analysis.sections import SECTIONS
+from conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_every_section_has_its_notebook():
+    assert [p.name for p in NOTEBOOKS] == [s.notebook for s in SECTIONS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, cell["source"][:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_matches_the_declaration(path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    values = {}
+    for node in ast.parse(tagged[0].source).body:
+        assert isinstance(node, ast.AnnAssign), "name: type = default  # help"
+        values[node.target.id] = ast.literal_eval(node.value)
+    assert values == params.notebook_defaults()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_first_cell_is_the_section_heading(path):
+    nb = nbformat.read(path, as_version=4)
+    spec = next(s for s in SECTIONS if s.notebook == path.name)
+    assert nb.cells[0].cell_type == "markdown"
+    assert nb.cells[0].source.splitlines()[0] == f"# {spec.title}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("as_of", ["2023-09-15", "2021-01-01"])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_executes_with_edge_parameters(path, as_of, tmp_path):
+    """Defaults run in the full build test; here the article's date and an early date."""
+    import papermill as pm
+
+    from analysis.kernel import ensure_kernel
+
+    out = tmp_path / path.name
+    pm.execute_notebook(str(path), str(out), parameters={"as_of": as_of},
+                        kernel_name=ensure_kernel(), cwd=str(path.parent), progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    kinds = [o.get("output_type") for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert "error" not in kinds
+    rendered = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                if o.get("output_type") in ("display_data", "execute_result")]
+    assert rendered, "the notebook shows something"

@@ -1,0 +1,109 @@
+"""Parameters: declared once, validated before any kernel, one clear line per mistake."""
+
+import datetime as dt
+import subprocess
+
+import pytest
+
+from analysis import params
+from analysis.errors import ParameterError
+
+COUNTRIES = ["Armenia", "Azerbaijan", "European Union", "France", "Georgia", "India", "Russia",
+             "United States"]
+TODAY = dt.date(2026, 11, 24)
+LATEST = dt.date(2025, 8, 8)
+
+
+def resolve(**values):
+    return params.resolve(values, today=TODAY, countries=COUNTRIES, latest=LATEST)
+
+
+def message(**values) -> str:
+    with pytest.raises(ParameterError) as info:
+        resolve(**values)
+    return str(info.value)
+
+
+def test_defaults_are_derived_from_data_and_as_of():
+    p = resolve()
+    assert p.as_of == LATEST
+    assert (p.start_year, p.end_year) == (2000, 2025)
+    assert (p.focus, p.rival, p.patron) == ("Armenia", "Azerbaijan", "Russia")
+    assert p.partners == ("United States", "European Union", "France", "India")
+    assert p.slug == "armenia-2025-08-08"
+
+
+def test_strings_from_the_command_line_are_converted():
+    p = resolve(as_of="2023-09-15", start_year="2010", partners="France, India")
+    assert p.as_of == dt.date(2023, 9, 15) and p.start_year == 2010 and p.end_year == 2023
+    assert p.partners == ("France", "India")
+    assert p.slug.startswith("armenia-2023-09-15-")  # non-default parameters add a hash
+
+
+def test_unknown_name_suggests_the_closest():
+    assert message(as_off="2023-01-01") == (
+        "unknown parameter 'as_off'; did you mean 'as_of'? known parameters: as_of, start_year, "
+        "end_year, focus, rival, patron, partners, data_dir")
+
+
+def test_wrong_type():
+    assert message(start_year="twenty") == (
+        "parameter 'start_year' must be a whole year like 2015, got 'twenty'")
+    assert message(as_of="15/09/2023") == (
+        "parameter 'as_of' must be a date as YYYY-MM-DD, got '15/09/2023'")
+
+
+def test_start_after_end():
+    assert message(start_year=2020, end_year=2010) == (
+        "start_year (2020) is after end_year (2010); choose start_year <= end_year")
+
+
+def test_as_of_in_the_future():
+    assert message(as_of="2099-01-01") == (
+        "as_of 2099-01-01 is in the future (today is 2026-11-24); use a date up to today")
+
+
+def test_as_of_before_1988():
+    assert message(as_of="1987-12-31") == (
+        "as_of 1987-12-31 is before 1988, where the evidence base starts; use a date from "
+        "1988-01-01")
+
+
+def test_unknown_country_suggests_and_lists():
+    assert message(rival="Azerbajan") == (
+        "unknown country 'Azerbajan' for rival; did you mean 'Azerbaijan'? available: "
+        + ", ".join(COUNTRIES))
+    assert message(partners=["France", "Zzyzx"]).startswith(
+        "unknown country 'Zzyzx' for partners; available: Armenia, Azerbaijan,")
+
+
+def test_the_same_country_twice_is_refused():
+    assert "three different countries" in message(rival="Armenia")
+
+
+def test_notebook_namespace_ignores_other_names():
+    p = params.resolve({"as_of": "2021-01-01", "np": object(), "s": 1}, today=TODAY,
+                       countries=COUNTRIES, strict=False)
+    assert p.as_of == dt.date(2021, 1, 1)
+
+
+def test_cli_rejects_future_as_of_with_one_line_and_exit_2(tightrope_bin):
+    run = subprocess.run([tightrope_bin, "build", "--as-of", "2099-01-01"], capture_output=True,
+                         text=True)
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tightrope: error: as_of 2099-01-01 is in the future")
+    assert "Traceback" not in run.stderr
+
+
+def test_cli_rejects_unknown_country_before_any_kernel(tightrope_bin):
+    run = subprocess.run([tightrope_bin, "build", "-p", "rival=Azerbajan"], capture_output=True,
+                         text=True)
+    assert run.returncode == 2
+    assert "did you mean 'Azerbaijan'?" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_cli_params_lists_every_parameter(tightrope_bin):
+    run = subprocess.run([tightrope_bin, "params"], capture_output=True, text=True, check=True)
+    for p in params.PARAMS:
+        assert p.name in run.stdout

@@ -1,0 +1,95 @@
+"""The build pipeline end to end on section 2, and a failing section that must lose nothing."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from analysis import paths
+from analysis.errors import SectionFailed
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    run = subprocess.run([sys.executable, "-m", "analysis.cli", "build", "--sections", "02",
+                          "--as-of", "2023-09-15", "--format", "html", "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr + run.stdout
+    folder = out / "armenia-2023-09-15"
+    return folder, run.stdout
+
+
+def test_build_writes_executed_notebook_report_and_manifest(built):
+    folder, stdout = built
+    assert (folder / "notebooks" / "02_roots_of_discontent.ipynb").exists()
+    assert (folder / "report.html").exists() and (folder / "manifest.json").exists()
+    assert "[1/1] 02 The roots of discontent: done in" in stdout
+
+
+def test_report_html_has_title_captions_sources_and_no_code(built):
+    html = (built[0] / "report.html").read_text(encoding="utf-8")
+    assert "2. The roots of discontent" in html
+    assert "Figure 2.1.</span> The conflict over Nagorno-Karabakh" in html
+    assert "Figure 2.2.</span> Military spending as a share of GDP" in html
+    assert html.count('class="tr-source"') >= 3
+    assert "SIPRI" in html
+    assert "start_section" not in html and "import " not in html  # no code input
+    assert "<script" not in html  # nothing executable, one portable file
+    assert 'src="http' not in html and "href=\"http://fonts" not in html
+
+
+def test_manifest_records_parameters_hashes_versions_commit_and_timings(built):
+    manifest = json.loads((built[0] / "manifest.json").read_text())
+    assert manifest["parameters"]["as_of"] == "2023-09-15"
+    assert manifest["inputs"]["data"]["events.csv"].startswith("sha256:")
+    assert "02_roots_of_discontent.ipynb" in manifest["inputs"]["notebooks"]
+    assert manifest["versions"]["papermill"] and manifest["commit"]
+    assert manifest["sections"][0]["seconds"] > 0
+    assert manifest["outputs"]["html"]["bytes"] > 10_000
+
+
+def test_failing_section_keeps_previous_report_and_names_the_cell(built, tmp_path, monkeypatch):
+    from analysis.build import build
+    from analysis.params import resolve
+    from analysis.sections import select
+
+    folder = built[0]
+    before = (folder / "report.html").read_bytes()
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    broken = nbformat.read(paths.NOTEBOOKS_DIR / "02_roots_of_discontent.ipynb", as_version=4)
+    broken.cells.insert(3, nbformat.v4.new_code_cell("raise ValueError('deliberate failure')"))
+    nbformat.write(broken, notebooks / "02_roots_of_discontent.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)
+
+    with pytest.raises(SectionFailed) as info:
+        build(resolve({"as_of": "2023-09-15"}), select(["02"]), out_root=folder.parent,
+              formats=("html",), progress=lambda line: None)
+    message = str(info.value)
+    assert "02_roots_of_discontent.ipynb, cell 3" in message
+    assert "ValueError: deliberate failure" in message
+    assert (folder / "report.html").read_bytes() == before
+    partial = folder.parent / "armenia-2023-09-15-failed" / "02_roots_of_discontent.ipynb"
+    assert partial.exists()
+    kinds = [o.get("output_type") for c in nbformat.read(partial, as_version=4).cells
+             if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert "error" in kinds
+    shutil.rmtree(partial.parent)
+
+
+def test_plain_papermill_runs_without_the_cli(tmp_path):
+    out = tmp_path / "out.ipynb"
+    run = subprocess.run([str(ROOT / ".venv" / "bin" / "papermill")
+                          if (ROOT / ".venv" / "bin" / "papermill").exists() else "papermill",
+                          str(ROOT / "notebooks" / "02_roots_of_discontent.ipynb"), str(out),
+                          "-p", "as_of", "2023-09-15", "--no-progress-bar"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Figure 2.1" in out.read_text(encoding="utf-8")
