@@ -35,7 +35,8 @@ def bibliography_table(tables: dict[str, pd.DataFrame]) -> Table:
         "Title": cited["title"],
         "Published": cited["date_published"].dt.strftime("%Y-%m-%d").fillna("n.d."),
         "Where": cited.apply(where, axis=1),
-        "Read via": cited["retrieved_via"].fillna(""),
+        "Read via": cited["retrieved_via"].fillna("").map(
+            lambda text: text if len(text) <= 90 else text[:89] + "…"),
     })
     return Table.from_frame(frame, "B.1", f"Sources cited ({len(frame)})",
                             "Source: Tightrope evidence base, data/sources.csv.")

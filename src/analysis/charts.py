@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.dates as mdates
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
 
@@ -98,6 +99,8 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
                 color=theme.MUTED, va="top", ha="left")
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
+    if pd.api.types.is_numeric_dtype(frame[x]):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if ylim:
         ax.set_ylim(*ylim)
     if title:

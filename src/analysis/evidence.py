@@ -37,6 +37,9 @@ COUNTRY_COLUMNS = {
 #: date column that cuts each table at as_of (annual tables use their year column)
 _DATE_COLUMNS = {"events": "date", "deployments": "start_date", "casualties": "reported_on",
                  "un_votes": "date", "opinion": "fieldwork_date"}
+#: an undated casualty figure counts as known from the last day of its fighting
+CONFLICT_END = {"2020 war": "2020-11-10", "September 2022 clashes": "2022-09-14",
+                "September 2023 offensive": "2023-09-20"}
 _YEAR_COLUMNS = {"military_expenditure": "year", "arms_imports": "year", "trade": "year",
                  "remittances": "year", "energy": "year", "arms_deliveries": "delivery_year"}
 
@@ -105,6 +108,9 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
     last_full_year = as_of.year if as_of >= dt.date(as_of.year, 12, 31) else as_of.year - 1
     out = {}
     for name, frame in tables.items():
+        if name == "casualties":
+            fallback = pd.to_datetime(frame["conflict"].map(CONFLICT_END))
+            frame = frame.assign(reported_on=frame["reported_on"].fillna(fallback))
         if name in _DATE_COLUMNS:
             frame = frame[frame[_DATE_COLUMNS[name]] <= limit]
         if name in _YEAR_COLUMNS:

@@ -17,6 +17,9 @@ from .evidence import Evidence, load_evidence
 from .figures import Figure, Prose, Table, svg_of
 
 
+MAX_PUBLISHERS_NAMED = 4
+
+
 class SectionContext:
     def __init__(self, key: str, p: params_mod.ReportParams):
         self.spec = sections.get(key)
@@ -31,8 +34,17 @@ class SectionContext:
         """'Source: SIPRI, Military Expenditure Database (2025).' plus an unconfirmed flag."""
         ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str) and s]
         by_id = self.ev.sources.set_index("source_id")
+        publishers = list(dict.fromkeys(by_id.loc[ids, "publisher"])) if ids else []
+        if len(publishers) > MAX_PUBLISHERS_NAMED:
+            # a long list of outlets helps nobody under a chart: name the first few
+            named = ", ".join(publishers[:MAX_PUBLISHERS_NAMED])
+            line = (f"Sources: {named} and {len(publishers) - MAX_PUBLISHERS_NAMED} other "
+                    "publishers; each event's source is listed in Appendix B.")
+            if "low" in set(confidences):
+                line += " Marked items could not be confirmed in a published source."
+            return line
         parts = []
-        for publisher in dict.fromkeys(by_id.loc[ids, "publisher"]) if ids else []:
+        for publisher in publishers:
             titles = by_id.loc[ids][by_id.loc[ids, "publisher"] == publisher]["title"]
             parts.append(f"{publisher}, {'; '.join(dict.fromkeys(titles))}")
         line = ("Sources: " if len(parts) > 1 else "Source: ") + ". ".join(parts) + "."

@@ -29,7 +29,7 @@ INK = "#222222"
 MUTED = "#6B6B6B"
 CONFIDENCE_MARKERS = {"high": "o", "medium": "o", "low": "X"}
 FIGSIZE = (6.6, 3.3)
-TALL = (6.6, 4.6)
+TALL = (6.6, 4.0)
 
 
 def colour(actor: str) -> str:

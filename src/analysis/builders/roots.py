@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..prose import date, listing, md, num, ratio
@@ -102,6 +103,7 @@ def spending_gap(s):
     ax.plot(gap["year"], gap["ratio"], color=theme.colour(s.p.rival))
     ax.axhline(1, color=theme.MUTED, lw=0.8)
     ax.set_ylabel(f"{s.p.rival} spending ÷ {s.p.focus} spending")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     peak = gap.loc[gap["ratio"].idxmax()]
     ax.annotate(f"{peak['ratio']:.1f}× in {int(peak['year'])}", (peak["year"], peak["ratio"]),
                 xytext=(6, 4), textcoords="offset points", fontsize=7)

@@ -1,0 +1,341 @@
+"""Section 5, a delicate balancing act: supplier concentration of arms imports, new partners,
+the West's presence on the ground and votes at the UN General Assembly."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+
+from .. import charts, indicators, theme
+from ..prose import listing, md, num, pct, unconfirmed
+from ._common import not_yet
+
+WINDOW = 5  # years per concentration window
+#: kinds of events that are not steps of diversification
+NOT_DIVERSIFICATION = ("conflict", "ceasefire", "humanitarian")
+VOTE_WORDS = {"yes": "voted yes", "abstain": "abstained", "no": "voted no",
+              "absent": "did not vote"}
+
+
+# ---------------------------------------------------------------------- pure computations
+def concentration(arms: pd.DataFrame, recipients, window: int = WINDOW) -> pd.DataFrame:
+    """Rolling HHI per recipient: year, country, hhi, suppliers, tiv_m, confidence.
+
+    A window is marked ``low`` when any delivery it sums is low-confidence.
+    """
+    out = []
+    for country in dict.fromkeys(recipients):
+        series = indicators.rolling_hhi(arms, country, window)
+        if series.empty:
+            continue
+        rows = arms[arms["recipient"] == country]
+        conf = []
+        for end in series["year"]:
+            used = rows[rows["year"].between(end - window + 1, end)]
+            conf.append("low" if (used["confidence"] == "low").any() else "high")
+        out.append(series.assign(country=country, confidence=conf))
+    if not out:
+        return pd.DataFrame(columns=["year", "hhi", "suppliers", "tiv_m", "country", "confidence"])
+    return pd.concat(out, ignore_index=True)
+
+
+def period_label(year: int, width: int = WINDOW) -> str:
+    """2017 -> '2015–19' for calendar five-year periods."""
+    start = year // width * width
+    return f"{start}–{str(start + width - 1)[2:]}"
+
+
+def supplier_groups(arms: pd.DataFrame, recipient: str, patron: str, partners,
+                    other: str = "Other suppliers") -> pd.DataFrame:
+    """A recipient's deliveries with suppliers grouped: the patron, each partner, everyone else;
+    with a calendar five-year ``period`` column."""
+    rows = arms[arms["recipient"] == recipient]
+    keep = {patron, *partners}
+    return rows.assign(group=rows["supplier"].where(rows["supplier"].isin(keep), other),
+                       period=rows["year"].astype(int).map(period_label))
+
+
+def vote_counts(votes: pd.DataFrame, country: str, topic: str = "ukraine") -> dict[str, int]:
+    """How often ``country`` voted yes / abstain / no / absent on resolutions of ``topic``."""
+    rows = votes[(votes["country"] == country) & (votes["topic"] == topic)]
+    counts = rows["vote"].value_counts()
+    return {v: int(counts.get(v, 0)) for v in VOTE_WORDS}
+
+
+# ---------------------------------------------------------------------- builders
+def concentration_chart(s):
+    pair = [s.p.focus, s.p.rival]
+    series = concentration(s.ev.arms_imports, pair)
+    if series.empty:
+        return s.text(f"SIPRI records no arms deliveries to {listing(pair)} in this window, "
+                      "so there is no supplier concentration to measure.")
+    shown = [c for c in pair if c in set(series["country"])]
+    fig = charts.lines(series, "year", "hhi", "country",
+                       f"HHI, {WINDOW}-year windows ({num(indicators.hhi([100]))} = one supplier)",
+                       ylim=(0, indicators.hhi([100]) * 1.05))
+    first, last = int(series["year"].min()), int(series["year"].max())
+    latest = series.sort_values("year").groupby("country").tail(1).set_index("country")
+    finding = "; ".join(f"{c} at {num(latest.loc[c, 'hhi'])} in {int(latest.loc[c, 'year'])}"
+                        for c in shown)
+    used = s.ev.arms_imports[s.ev.arms_imports["recipient"].isin(shown)]
+    missing = [c for c in pair if c not in shown]
+    return s.figure(
+        fig,
+        caption=(f"Supplier concentration of arms imports, {listing(shown)}: "
+                 f"Herfindahl–Hirschman index over trailing {WINDOW}-year windows ending "
+                 f"{first}–{last}"),
+        alt=(f"Line chart of the Herfindahl–Hirschman index of arms-import suppliers for "
+             f"{' and '.join(shown)}, each point covering the {WINDOW} years to that year, "
+             f"from {first} to {last}. Latest values: {finding}."),
+        data=[used],
+        note=("Computed from SIPRI trend-indicator values of deliveries. A window with no "
+              "deliveries has no value." + (f" No deliveries to {', '.join(missing)} are "
+                                            "recorded." if missing else "")))
+
+
+def concentration_text(s):
+    arms = s.ev.arms_imports
+    series = concentration(arms, [s.p.focus, s.p.rival])
+    one = num(indicators.hhi([100]))
+    intro = (f"The Herfindahl–Hirschman index adds up the squared percentage shares of each "
+             f"supplier: {one} means a single supplier, and the lower the figure, the more "
+             "evenly purchases are spread.")
+    focus = series[series["country"] == s.p.focus].sort_values("year")
+    if focus.empty:
+        return s.text(intro + f" The evidence base has no deliveries to {md(s.p.focus)} "
+                      "in this window.")
+    first, last = focus.iloc[0], focus.iloc[-1]
+    end = int(last["year"])
+    shares = indicators.period_shares(arms, s.p.focus, end - WINDOW + 1, end)
+    patron = shares[shares["supplier"] == s.p.patron]
+    patron_pct = float(patron["share_pct"].iloc[0]) if not patron.empty else 0.0
+    text = (f"{intro} For {md(s.p.focus)} the index stood at {num(first['hhi'])} in the "
+            f"{WINDOW} years to {int(first['year'])} and at {num(last['hhi'])} in the "
+            f"{WINDOW} years to {end}, when {int(last['suppliers'])} suppliers delivered and "
+            f"{md(s.p.patron)} accounted for {pct(patron_pct)} of the volume.")
+    rival = series[series["country"] == s.p.rival].sort_values("year")
+    if not rival.empty:
+        r = rival.iloc[-1]
+        text += (f" {md(s.p.rival)}'s index was {num(r['hhi'])} in the {WINDOW} years to "
+                 f"{int(r['year'])}.")
+    if patron_pct >= 50:
+        text += (f" One reading is that {md(s.p.focus)}'s purchases remain concentrated: new "
+                 "suppliers appear in the register, but their deliveries are still small "
+                 f"beside {md(s.p.patron)}'s.")
+    else:
+        text += (f" One reading is that {md(s.p.patron)} no longer supplies most of "
+                 f"{md(s.p.focus)}'s major arms.")
+    return s.text(text)
+
+
+def partner_shares(s):
+    groups = supplier_groups(s.ev.arms_imports, s.p.focus, s.p.patron, s.p.partners)
+    if groups.empty:
+        return s.text(f"SIPRI records no arms deliveries to {md(s.p.focus)} in this window.")
+    order = [g for g in [s.p.patron, *s.p.partners, "Other suppliers"] if g in set(groups["group"])]
+    fig = charts.stacked_shares(groups, "period", "group", "tiv_m",
+                                f"% of {s.p.focus}'s arms imports (TIV)", top=len(order))
+    periods = sorted(groups["period"].unique())
+    partners_seen = [p for p in s.p.partners if p in set(groups["group"])]
+    last_year = int(groups["year"].max())
+    return s.figure(
+        fig,
+        caption=(f"Who supplied {s.p.focus}'s arms: shares of {s.p.patron}, the partners and "
+                 f"others by five-year period, {periods[0]} to {periods[-1]}"),
+        alt=(f"Stacked bar chart of the shares of {s.p.focus}'s arms imports from "
+             f"{s.p.patron}, " + (f"{', '.join(partners_seen)} " if partners_seen else
+                                  "no listed partner ") +
+             f"and other suppliers for each five-year period from {periods[0]} to "
+             f"{periods[-1]}, in SIPRI trend-indicator values."),
+        data=[groups],
+        note=(f"TIV measures military capability transferred, not money paid. The last period "
+              f"runs only to {last_year}, the last full year of data."))
+
+
+def new_partners(s):
+    d = s.ev.arms_deliveries
+    rows = d[(d["recipient"] == s.p.focus) & d["supplier"].isin(s.p.partners)]
+    if rows.empty:
+        return s.text(f"SIPRI records no deliveries of major arms from {listing(s.p.partners)} "
+                      f"to {md(s.p.focus)} in this window.")
+    grouped = (rows.groupby(["supplier", "designation", "description"], as_index=False)
+               .agg(ordered=("order_year", "min"), first=("delivery_year", "min"),
+                    last=("delivery_year", "max"), units=("units_delivered", "sum"),
+                    estimate=("units_is_estimate", "max"), tiv=("tiv_delivered_m", "sum"),
+                    low=("confidence", lambda c: (c == "low").any())))
+    grouped = grouped.sort_values(["first", "supplier"])
+    table = pd.DataFrame({
+        "Supplier": grouped["supplier"],
+        "Weapon": grouped["designation"] + grouped["low"].map(lambda x: unconfirmed(
+            "low" if x else "high")),
+        "Type": grouped["description"],
+        "Ordered": grouped["ordered"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+        "Delivered": [f"{a}" if a == b else f"{a}–{b}" for a, b in
+                      zip(grouped["first"], grouped["last"], strict=True)],
+        "Units": [("" if pd.isna(u) else ("~" if bool(e) else "") + num(u))
+                  for u, e in zip(grouped["units"], grouped["estimate"], strict=True)],
+        "TIV (m)": grouped["tiv"].map(lambda v: num(v, 1)),
+    })
+    return s.table(table, f"Major arms delivered to {s.p.focus} by {', '.join(s.p.partners)} "
+                          "(SIPRI register)", data=[rows],
+                   note="~ = SIPRI estimate of units. Deals ordered but not yet delivered "
+                        "are not in the register's delivery rows.")
+
+
+def diversification_steps(events: pd.DataFrame, deployments: pd.DataFrame, focus: str,
+                          rival: str, patron: str, partners, sections=(5, 6, 7)) -> pd.DataFrame:
+    """Events and deployments that tie ``focus`` to a partner, without the rival or the patron.
+
+    Events of the report's later sections only (the diversification story); a partner's
+    deployment in ``focus`` replaces the event that reports its start (it carries its duration).
+    """
+    cols = ["event_id", "date", "end_date", "category", "title", "partner", "source_id",
+            "confidence"]
+    actors = events["actors"].fillna("").str.split(";")
+    keep = actors.map(lambda a: focus in a and any(p in a for p in partners)
+                      and rival not in a and patron not in a)
+    steps = events[keep & ~events["category"].isin(NOT_DIVERSIFICATION)
+                   & events["section"].isin(list(sections))]
+    steps = steps.assign(partner=steps["actors"].str.split(";").map(
+        lambda a: next(p for p in partners if p in a)))
+    dep = deployments[(deployments["host"] == focus) & deployments["deployer"].isin(partners)]
+    dep = pd.DataFrame({
+        "event_id": dep["deployment_id"], "date": dep["start_date"], "end_date": dep["end_date"],
+        "category": "security", "title": dep["name"], "partner": dep["deployer"],
+        "source_id": dep["source_id"], "confidence": dep["confidence"]})
+    if not dep.empty and not steps.empty:
+        starts = set(zip(dep["date"], dep["partner"], strict=True))
+        steps = steps[[(d, p) not in starts for d, p in
+                       zip(steps["date"], steps["partner"], strict=True)]]
+    frames = [f[cols] for f in (steps, dep) if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True).sort_values(["date", "event_id"])
+    return out.reset_index(drop=True).assign(no=lambda f: range(1, len(f) + 1))
+
+
+def _steps(s) -> pd.DataFrame:
+    return diversification_steps(s.ev.events, s.ev.deployments, s.p.focus, s.p.rival,
+                                 s.p.patron, s.p.partners)
+
+
+def diversification_chart(s):
+    steps = _steps(s)
+    if steps.empty:
+        return s.text(not_yet(s, f"steps that tie {s.p.focus} to {', '.join(s.p.partners)}"))
+    lanes = [p for p in s.p.partners if p in set(steps["partner"])]
+    fig, ax = theme.new_figure((6.6, 1.2 + 0.6 * len(lanes)))
+    lane_y = {p: i for i, p in enumerate(reversed(lanes))}
+    limit = pd.Timestamp(s.p.as_of)
+    for _, ev in steps.iterrows():
+        y, colour = lane_y[ev["partner"]], theme.colour(ev["partner"])
+        ongoing = pd.isna(ev["end_date"]) and str(ev["event_id"]).startswith("D")
+        end = limit if ongoing else ev["end_date"]
+        if pd.notna(end) and end > ev["date"]:
+            ax.plot([ev["date"], end], [y, y], color=colour, lw=6, alpha=0.3,
+                    solid_capstyle="butt")
+        low = ev["confidence"] == "low"
+        ax.scatter([ev["date"]], [y], s=26, color="white" if low else colour, edgecolor=colour,
+                   linewidth=1.2, zorder=3)
+    # numbers (keyed in the table that follows): above, or below when close to the previous one
+    for _, rows in steps.groupby("partner"):
+        previous, flip = None, False
+        for _, ev in rows.iterrows():
+            close = previous is not None and (ev["date"] - previous).days < 120
+            flip = (not flip) if close else False
+            ax.annotate(str(ev["no"]), (ev["date"], lane_y[ev["partner"]]),
+                        xytext=(0, -10 if flip else 10), textcoords="offset points",
+                        ha="center", va="center", fontsize=6.5, color=theme.INK)
+            previous = ev["date"]
+    ax.set_yticks(list(lane_y.values()), list(lane_y))
+    ax.set_ylim(-0.6, len(lanes) - 0.4)
+    pad = pd.Timedelta(days=120)
+    ax.set_xlim(steps["date"].min() - pad, max(steps["date"].max(), limit) + pad)
+    ax.grid(axis="y", visible=False)
+    first, last = steps["date"].min(), steps["date"].max()
+    return s.figure(
+        fig,
+        caption=(f"Steps that tied {s.p.focus} to {listing(lanes)}, "
+                 f"{first:%Y}–{last:%Y}: agreements, arms deals, missions and exercises "
+                 "(numbers as in the table below)"),
+        alt=(f"Timeline with one lane per partner ({', '.join(lanes)}) showing {len(steps)} "
+             f"dated steps from {first:%B %Y} to {last:%B %Y}; missions and exercises are "
+             "drawn as bars for as long as they ran."),
+        data=[steps],
+        note="Bars: missions and exercises for as long as they ran (to the as-of date if "
+             "still running). Hollow points: not confirmed in a source.")
+
+
+def diversification_table(s):
+    steps = _steps(s)
+    if steps.empty:
+        return s.text("")
+    table = pd.DataFrame({
+        "No.": steps["no"].astype(str),
+        "Date": steps["date"].dt.strftime("%d %b %Y"),
+        "Partner": steps["partner"],
+        "Step": steps["title"] + steps["confidence"].map(unconfirmed),
+    })
+    if len(table) > 25:
+        table = table.tail(25)
+    return s.table(table, f"Steps that tied {s.p.focus} to its partners, in date order",
+                   data=[steps],
+                   note=("Only the 25 latest steps are listed." if len(steps) > 25 else None))
+
+
+def votes_chart(s):
+    votes = s.ev.un_votes
+    votes = votes[votes["topic"] == "ukraine"]
+    countries = list(dict.fromkeys([s.p.focus, s.p.rival,
+                                    *sorted(set(votes["country"]) - {s.p.focus, s.p.rival})]))
+    shown = [c for c in countries if c in set(votes["country"])]
+    if votes.empty or s.p.focus not in shown:
+        return s.text(not_yet(s, f"{s.p.focus}'s votes on Ukraine at the UN General Assembly"))
+    fig = charts.vote_grid(votes, shown, size=(6.6, 0.75 + 0.55 * len(shown)))
+    first, last = votes["date"].min(), votes["date"].max()
+    n = votes["resolution"].nunique()
+    return s.figure(
+        fig,
+        caption=(f"Votes of {listing(shown)} on {n} UN General Assembly resolutions on Ukraine, "
+                 f"{first:%B %Y} to {last:%B %Y}"),
+        alt=(f"Grid of {len(shown)} countries by {n} resolutions; each cell shows the "
+             f"country's vote (yes, no, abstain or absent). {s.p.focus}: "
+             + ", ".join(f"{k} {v}" for k, v in vote_counts(votes, s.p.focus).items() if v)
+             + "."),
+        data=[votes],
+        note="'?' = vote not confirmed in a published record; hatched = no vote recorded "
+             "in the evidence base.")
+
+
+def votes_text(s):
+    votes = s.ev.un_votes
+    counts = vote_counts(votes, s.p.focus)
+    total = sum(counts.values())
+    if total == 0:
+        return s.text(not_yet(s, f"{s.p.focus}'s votes on Ukraine at the UN General Assembly"))
+    rows = votes[(votes["country"] == s.p.focus) & (votes["topic"] == "ukraine")]
+    low = int((rows["confidence"] == "low").sum())
+    parts = [f"{VOTE_WORDS[v]} {num(c)} {'time' if c == 1 else 'times'}"
+             for v, c in counts.items() if c]
+    text = (f"The data show that on the {num(total)} resolutions on Ukraine recorded here, "
+            f"{md(s.p.focus)} {listing(parts)}")
+    text += (f" ({num(low)} of these votes could not be confirmed in a published record)."
+             if low else ".")
+    yes = rows[rows["vote"] == "yes"].sort_values("date")
+    if not yes.empty:
+        text += (f" Its {'only vote' if len(yes) == 1 else 'votes'} in favour came on "
+                 + listing(f"{r.title_short} ({r.date:%B %Y})" for r in yes.itertuples()) + ".")
+    others = [c for c in dict.fromkeys(votes["country"]) if c != s.p.focus]
+    compare = []
+    for c in others:
+        oc = vote_counts(votes, c)
+        if sum(oc.values()):
+            compare.append(f"{md(c)} voted yes {num(oc['yes'])} of {num(sum(oc.values()))} times")
+    if compare:
+        text += " For comparison, " + "; ".join(compare) + "."
+    if counts["abstain"] + counts["absent"] > counts["yes"] + counts["no"]:
+        text += (f" One reading is that abstaining or staying away let {md(s.p.focus)} avoid "
+                 "taking sides between its security patron and its Western partners.")
+    return s.text(text)
+

@@ -1,0 +1,483 @@
+"""Section 3, Russian involvement and its limits: the ceasefire the patron brokered, its
+peacekeepers, the Lachin corridor from open road to blockade, and the alliance that did not come
+when the rival attacked the focus country's own territory.
+
+Pure computations (day counts, corridor phases) are small functions at the top so that they can
+be tested without a kernel; the builders below them return one display object each.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.dates as mdates
+import pandas as pd
+
+from .. import charts, indicators, theme
+from ..prose import date, listing, md, num
+from ._common import events_matching, not_yet
+
+CEASEFIRE = "2020-11-10"  # the trilateral statement that ended the 2020 war
+SEPT_2022 = "2022-09-13"  # the attack on the focus country's own territory
+SEPT_2022_CONFLICT = "September 2022 clashes"  # its label in casualties.csv
+CORRIDOR_WORDS = "Lachin"
+ALLIANCE_WORDS = "CSTO"
+MEASURES = {"killed_total": "Killed or missing", "military_killed": "Soldiers killed",
+            "civilians_killed": "Civilians killed", "missing": "Missing", "wounded": "Wounded",
+            "captured": "Captured"}
+
+
+# ---------------------------------------------------------------------------- pure computations
+def involves(events: pd.DataFrame, *actors: str) -> pd.DataFrame:
+    """Events whose semicolon-separated ``actors`` include every name given."""
+    if events.empty:
+        return events
+    names = events["actors"].fillna("").str.split(";")
+    mask = names.map(lambda found: all(a in found for a in actors))
+    return events[mask.astype(bool)]
+
+
+def elapsed(start, end, as_of) -> tuple[int, pd.Timestamp, bool]:
+    """Days from ``start`` to ``min(end, as_of)`` (end missing = still running at ``as_of``).
+
+    Returns (days, the end used, ongoing). Days are elapsed days (end - start), never negative.
+    """
+    start, limit = pd.Timestamp(start), pd.Timestamp(as_of)
+    ongoing = end is None or pd.isna(end) or pd.Timestamp(end) > limit
+    stop = limit if ongoing else pd.Timestamp(end)
+    return max(0, (stop - start).days), stop, bool(ongoing)
+
+
+def corridor_phases(as_of, open_from=None, blockade_start=None, checkpoint=None,
+                    blockade_end=None, rival: str = "rival", patron: str = "patron"
+                    ) -> pd.DataFrame:
+    """Consecutive phases of the corridor, each ending where the next begins or at ``as_of``.
+
+    Columns: phase, start, end, days, ongoing. A phase that had not begun by ``as_of`` is left
+    out; so is the checkpoint phase when the checkpoint came after the blockade ended.
+    """
+    limit = pd.Timestamp(as_of)
+    marks = []
+    if open_from is not None and pd.notna(open_from):
+        marks.append((f"Open, watched by {patron}'s peacekeepers", pd.Timestamp(open_from)))
+    if blockade_start is not None and pd.notna(blockade_start):
+        marks.append(("Blocked", pd.Timestamp(blockade_start)))
+        if checkpoint is not None and pd.notna(checkpoint) and (
+                blockade_end is None or pd.isna(blockade_end)
+                or pd.Timestamp(checkpoint) < pd.Timestamp(blockade_end)):
+            marks.append((f"Blocked, with a {rival} checkpoint", pd.Timestamp(checkpoint)))
+    marks = [(name, at) for name, at in sorted(marks, key=lambda m: m[1]) if at <= limit]
+    rows = []
+    for i, (name, start) in enumerate(marks):
+        if i + 1 < len(marks):
+            end = marks[i + 1][1]
+        else:  # the last phase: a blockade ends at its end date; an open road runs on
+            end = blockade_end if name.startswith("Blocked") else None
+        days, stop, ongoing = elapsed(start, end, limit)
+        rows.append({"phase": name, "start": start, "end": stop, "days": days,
+                     "ongoing": ongoing})
+    return pd.DataFrame(rows, columns=["phase", "start", "end", "days", "ongoing"])
+
+
+def blockade_days(phases: pd.DataFrame) -> int:
+    """Days the corridor was blocked: the sum of the blocked phases."""
+    if phases.empty:
+        return 0
+    return int(phases.loc[phases["phase"].str.startswith("Blocked"), "days"].sum())
+
+
+def years_and_months(days: int) -> str:
+    """1,310 days -> 'about 3 years and 7 months' (30.44-day months)."""
+    months = round(days / 30.44)
+    years, months = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' if years != 1 else ''}")
+    if months or not parts:
+        parts.append(f"{months} month{'s' if months != 1 else ''}")
+    return "about " + " and ".join(parts)
+
+
+# ---------------------------------------------------------------------------- finding events
+def _ceasefire(s) -> pd.Series | None:
+    ev = involves(s.ev.events, s.p.focus, s.p.rival, s.p.patron)
+    rows = ev[(ev["date"] == pd.Timestamp(CEASEFIRE)) & (ev["category"] == "ceasefire")]
+    return rows.iloc[0] if not rows.empty else None
+
+
+def _peacekeepers(s) -> pd.DataFrame:
+    dep = s.ev.deployments
+    return dep[(dep["deployer"] == s.p.patron) & (dep["kind"] == "peacekeeping")
+               & dep["host"].isin([s.p.focus, s.p.rival])]
+
+
+def _corridor(s) -> dict:
+    """The corridor's events known at as_of: blockade, checkpoint (None when absent)."""
+    ev = involves(s.ev.events, s.p.focus, s.p.rival)
+    corridor = events_matching(ev, CORRIDOR_WORDS)
+    blockade = events_matching(corridor, "blockade")
+    checkpoint = events_matching(corridor, "checkpoint")
+    return {"events": corridor,
+            "blockade": blockade.sort_values("date").iloc[0] if not blockade.empty else None,
+            "checkpoint": (checkpoint.sort_values("date").iloc[0]
+                           if not checkpoint.empty else None)}
+
+
+def _phases(s, corridor: dict) -> pd.DataFrame:
+    keepers = _peacekeepers(s)
+    open_from = keepers["start_date"].min() if not keepers.empty else None
+    b, c = corridor["blockade"], corridor["checkpoint"]
+    return corridor_phases(s.p.as_of, open_from=open_from,
+                           blockade_start=None if b is None else b["date"],
+                           checkpoint=None if c is None else c["date"],
+                           blockade_end=None if b is None else b["end_date"],
+                           rival=s.p.rival, patron=s.p.patron)
+
+
+def _attack(s) -> pd.Series | None:
+    ev = involves(s.ev.events, s.p.focus, s.p.rival)
+    rows = ev[(ev["date"] == pd.Timestamp(SEPT_2022)) & (ev["category"] == "conflict")]
+    return rows.iloc[0] if not rows.empty else None
+
+
+def _alliance_thread(s, since) -> pd.DataFrame:
+    ev = involves(s.ev.events, s.p.focus)
+    rows = events_matching(ev, ALLIANCE_WORDS)
+    return rows[rows["date"] >= pd.Timestamp(since)].sort_values(["date", "event_id"])
+
+
+# ---------------------------------------------------------------------------- a bespoke chart
+def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
+                 label_of=None, max_chars: int = 52, day_axis: bool = False):
+    """One event per row, earliest on top: a dot at its date and its label beside it.
+
+    ``group_of(row)`` names the legend group (coloured by ``colours``); labels sit right of the
+    dot in the left half of the axis and left of it in the right half, so none leave the frame.
+    Low-confidence events are drawn hollow.
+    """
+    if rows.empty:
+        return charts.empty("No events in the evidence base fall in this window.", size)
+    rows = rows.sort_values(["date", "event_id"]).reset_index(drop=True)
+    fig, ax = theme.new_figure(size)
+    first, last = rows["date"].min(), rows["date"].max()
+    pad = max(pd.Timedelta(days=20), (last - first) * 0.04)
+    ax.set_xlim(first - pad, last + pad)
+    middle = first + (last - first) / 2
+    seen = set()
+    for i, row in rows.iterrows():
+        y = len(rows) - 1 - i
+        group = group_of(row)
+        colour = colours.get(group, theme.OTHER)
+        low = row["confidence"] == "low"
+        ax.axhline(y, color="#F0F0F0", lw=0.6, zorder=0)
+        ax.scatter([row["date"]], [y], s=34, color="white" if low else colour, edgecolor=colour,
+                   linewidth=1.3, zorder=3, label=None if group in seen else group)
+        seen.add(group)
+        text = label_of(row) if label_of else row["title"]
+        text = textwrap.shorten(f"{row['date']:%d %b %Y}  {text}", max_chars, placeholder="…")
+        right = row["date"] <= middle
+        ax.annotate(text, (row["date"], y), xytext=(6 if right else -6, 0),
+                    textcoords="offset points", ha="left" if right else "right", va="center",
+                    fontsize=7, color=theme.INK)
+    ax.set_yticks([])
+    ax.set_ylim(-0.8, len(rows) - 0.2)
+    ax.grid(axis="y", visible=False)
+    ax.spines["left"].set_visible(False)
+    span = (last - first).days
+    if span > 3 * 365:
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    else:
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=range(1, 13, 3 if span > 300
+                                                                     else 1)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(3, len(seen)),
+              handletextpad=0.3)
+    if (rows["confidence"] == "low").any():
+        ax.text(1.0, -0.1, "Hollow points: not confirmed in a source", ha="right",
+                transform=ax.transAxes, fontsize=6.5, color=theme.MUTED)
+    return fig
+
+
+def _gantt(ax, y, start, end, colour, ongoing=False, hollow=False, height=0.56):
+    ax.barh(y, (end - start).days, left=start, height=height,
+            color="white" if hollow else colour, edgecolor=colour, linewidth=1.0)
+    if ongoing:
+        ax.annotate("", (end + pd.Timedelta(days=25), y), (end, y),
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.0})
+
+
+# ---------------------------------------------------------------------------- builders
+def ceasefire_summary(s):
+    """Who ended the 2020 war, and how long the patron's peacekeepers stayed."""
+    truce = _ceasefire(s)
+    if truce is None:
+        return s.text(not_yet(s, f"a ceasefire between {s.p.focus} and {s.p.rival} brokered "
+                              f"by {s.p.patron}"))
+    text = [f"The war ended with a statement signed by the leaders of {md(s.p.focus)}, "
+            f"{md(s.p.rival)} and {md(s.p.patron)}, in force from {date(truce['date'])}: "
+            f"{md(s.p.patron)} brokered the ceasefire and was the third signatory."]
+    keepers = _peacekeepers(s)
+    if keepers.empty:
+        text.append(f" The evidence base records no peacekeeping deployment by "
+                    f"{md(s.p.patron)} at this date.")
+        return s.text("".join(text))
+    k = keepers.sort_values("start_date").iloc[0]
+    days, stop, ongoing = elapsed(k["start_date"], k["end_date"], s.p.as_of)
+    size = (f"{num(k['personnel_persons'])} personnel" if pd.notna(k["personnel_persons"])
+            else "an undisclosed number of personnel")
+    text.append(f" Its peacekeepers — a ceiling of {size} — deployed from "
+                f"{date(k['start_date'])}.")
+    if ongoing:
+        text.append(f" On {date(s.p.as_of)} they were still there, {num(days)} days "
+                    f"({years_and_months(days)}) after they arrived.")
+    else:
+        text.append(f" The last of them left on {date(stop)}: the mission lasted {num(days)} "
+                    f"days, {years_and_months(days)}.")
+    return s.text("".join(text))
+
+
+def presence_chart(s):
+    """Gantt of the patron's forces and the partners' missions in and around the focus country."""
+    dep = s.ev.deployments
+    rows = dep[((dep["host"] == s.p.focus) | (dep["deployer"] == s.p.patron))
+               & (dep["deployer"] != s.p.focus)]
+    if rows.empty:
+        return s.text(f"The evidence base records no foreign deployment in {md(s.p.focus)} "
+                      f"by {date(s.p.as_of)}.")
+    truce = _ceasefire(s)
+    limit = pd.Timestamp(s.p.as_of)
+    view_from = pd.Timestamp(f"{(truce['date'] if truce is not None else limit).year}-01-01")
+    view_from = min(view_from, rows["start_date"].max() - pd.Timedelta(days=90))
+    rows = rows.assign(_end=rows["end_date"].fillna(limit))
+    rows = rows[rows["_end"] >= view_from].sort_values(["start_date", "deployment_id"])
+    fig, ax = theme.new_figure(theme.TALL)
+    labels = []
+    for i, r in enumerate(rows.itertuples()):
+        y = len(rows) - 1 - i
+        start = max(r.start_date, view_from)
+        colour = theme.colour(r.deployer)
+        days, stop, ongoing = elapsed(r.start_date, r.end_date, limit)
+        _gantt(ax, y, start, stop, colour, ongoing=ongoing, hollow=r.confidence == "low")
+        if r.start_date < view_from:
+            ax.text(view_from, y + 0.36, f"since {r.start_date:%Y}", fontsize=6.5,
+                    color=theme.MUTED, va="bottom")
+        people = (f"{num(r.personnel_persons)} personnel" if pd.notna(r.personnel_persons)
+                  else "headcount not published")
+        label = f"{people}, {num(days)} days" + (" so far" if ongoing else "")
+        wide = (stop - start).days > (limit - view_from).days * 0.45
+        ax.text(start + (stop - start) / 2 if wide else stop + pd.Timedelta(days=12), y,
+                label, fontsize=6.5, va="center", ha="center" if wide else "left",
+                color="white" if wide and r.confidence != "low" else theme.INK)
+        labels.append(textwrap.shorten(r.name, 46, placeholder="…"))
+    ax.set_yticks(range(len(rows))[::-1], labels, fontsize=7)
+    ax.set_xlim(view_from, limit + (limit - view_from) * 0.28)
+    ax.axvline(limit, color=theme.MUTED, lw=0.8, ls=":")
+    ax.text(limit, 1.0, f" as of {limit:%d %b %Y}", transform=ax.get_xaxis_transform(),
+            fontsize=6.5, color=theme.MUTED, va="bottom")
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    for deployer in dict.fromkeys(rows["deployer"]):
+        ax.barh([], [], color=theme.colour(deployer), label=deployer)
+    ax.legend(loc="lower right", ncols=min(3, rows["deployer"].nunique()))
+    keepers = _peacekeepers(s)
+    main = ""
+    if not keepers.empty:
+        k = keepers.iloc[0]
+        d, _, on = elapsed(k["start_date"], k["end_date"], limit)
+        main = (f" {s.p.patron}'s peacekeeping contingent of "
+                f"{num(k['personnel_persons']) if pd.notna(k['personnel_persons']) else 'unknown'}"
+                f" personnel is present for {num(d)} days{' so far' if on else ''}.")
+    return s.figure(
+        fig,
+        caption=(f"Foreign forces and missions in and around {s.p.focus}, "
+                 f"{view_from:%Y}–{limit:%Y}: who was present, with how many personnel, and for "
+                 "how long"),
+        alt=(f"Gantt chart of {len(rows)} deployments by {listing(dict.fromkeys(rows['deployer']))}"
+             f" from {view_from:%B %Y} to {limit:%B %Y}, one bar per deployment, labelled with "
+             f"personnel and days present; arrows mark deployments still running.{main}"),
+        data=[rows.drop(columns="_end")],
+        note="Days are counted to the end date or, for a deployment still running, to the "
+             "as-of date. Bars that began earlier are cut at the left edge.")
+
+
+def corridor_chart(s):
+    """Phases of the Lachin corridor as a Gantt: open, blocked, blocked with a checkpoint."""
+    c = _corridor(s)
+    phases = _phases(s, c)
+    if c["blockade"] is None:
+        return s.text(not_yet(s, "a blockade of the Lachin corridor"))
+    limit = pd.Timestamp(s.p.as_of)
+    fig, ax = theme.new_figure()
+    colours = {0: "#56B4E9", 1: theme.colour(s.p.rival), 2: "#8C2D04"}
+    n = len(phases)
+    for i, p in phases.iterrows():
+        y = n - 1 - i
+        colour = colours[min(i, 2)] if phases.iloc[0]["phase"].startswith("Open") else \
+            colours[min(i + 1, 2)]
+        _gantt(ax, y, p["start"], p["end"], colour, ongoing=p["ongoing"])
+        text = f"{num(p['days'])} days" + (" so far" if p["ongoing"] else "")
+        ax.text(p["start"] + (p["end"] - p["start"]) / 2, y, text, ha="center", va="center",
+                fontsize=7, color="white")
+    ax.set_yticks(range(n)[::-1], list(phases["phase"]), fontsize=7.5)
+    # dated points of the corridor's story that are not phase boundaries (court orders, etc.)
+    bounds = set(phases["start"])
+    others = c["events"][~c["events"]["date"].isin(bounds)]
+    ev = involves(s.ev.events, s.p.focus, s.p.rival)
+    first_blocked = phases[phases["phase"].str.startswith("Blocked")]["start"].min()
+    after = ev[(ev["category"] == "conflict") & (ev["date"] > first_blocked)
+               & (ev["date"] <= limit)]
+    marks = pd.concat([others[others["date"] >= phases["start"].min()], after])
+    for _, m in marks.drop_duplicates("event_id").sort_values("date").iterrows():
+        ax.axvline(m["date"], color=theme.MUTED, lw=0.7, ls="--", zorder=0)
+        ax.text(m["date"], 1.0, textwrap.shorten(f" {m['title']}", 34, placeholder="…"),
+                transform=ax.get_xaxis_transform(), rotation=0, fontsize=6, ha="right",
+                va="bottom", color=theme.MUTED)
+    ax.set_xlim(phases["start"].min() - pd.Timedelta(days=30), limit + pd.Timedelta(days=60))
+    ax.grid(axis="y", visible=False)
+    span = (limit - phases["start"].min()).days
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7) if span > 500 else
+                                                   (1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    total = blockade_days(phases)
+    ongoing = bool(phases["ongoing"].iloc[-1])
+    used = pd.concat([c["events"], marks]).drop_duplicates("event_id")
+    return s.figure(
+        fig,
+        caption=(f"The Lachin corridor between {s.p.focus} and Nagorno-Karabakh, "
+                 f"{phases['start'].min():%B %Y}–{phases['end'].max():%B %Y}: from open road to "
+                 "blockade"),
+        alt=(f"Gantt chart of {n} phases of the Lachin corridor; it was blocked for {total} days"
+             f"{' by the as-of date' if ongoing else ''}, first by protesters and then with a "
+             f"{s.p.rival} checkpoint; dashed lines mark other dated events."),
+        data=[used, _peacekeepers(s)],
+        note="Days are elapsed days from the start of each phase to the start of the next, to "
+             "the end of the blockade or, while it lasted, to the as-of date.")
+
+
+def corridor_summary(s):
+    c = _corridor(s)
+    if c["blockade"] is None:
+        return s.text(not_yet(s, "a blockade of the Lachin corridor"))
+    phases = _phases(s, c)
+    b = c["blockade"]
+    total = blockade_days(phases)
+    ongoing = bool(phases["ongoing"].iloc[-1])
+    text = [f"The blockade began on {date(b['date'])}: {md(b['description'])}"]
+    cp = c["checkpoint"]
+    if cp is not None:
+        before = phases[phases["phase"] == "Blocked"]
+        text.append(f" On {date(cp['date'])}, {num(before['days'].iloc[0])} days in, the "
+                    "blockade hardened into a permanent control point: "
+                    f"{md(cp['description'])}")
+    if ongoing:
+        text.append(f" By {date(s.p.as_of)} the road had been blocked for {num(total)} days, "
+                    "and the blockade was still in place.")
+    else:
+        text.append(f" The evidence base dates its end to {date(phases['end'].max())}, after "
+                    f"{num(total)} days (what followed is the subject of section 7).")
+    keepers = _peacekeepers(s)
+    if not keepers.empty:
+        text.append(f" Throughout, the road was in the zone of {md(s.p.patron)}'s peacekeepers. "
+                    "The data show that the blockade lasted and the checkpoint was installed "
+                    "while they were deployed; they do not show what orders the peacekeepers "
+                    "had, which is a matter of interpretation.")
+    return s.text("".join(text))
+
+
+def attack_losses(s):
+    """Each side's official count of the September 2022 losses, side by side, never merged."""
+    attack = _attack(s)
+    if attack is None:
+        return s.text(not_yet(s, f"an attack by {s.p.rival} on {s.p.focus}'s own territory"))
+    cas = s.ev.casualties
+    rows = cas[(cas["conflict"] == SEPT_2022_CONFLICT) & cas["side"].isin([s.p.focus, s.p.rival])
+               & cas["is_official"].fillna(False).astype(bool)]
+    if rows.empty:
+        return s.text(f"The evidence base holds no official casualty count for the fighting "
+                      f"of {date(attack['date'])} dated on or before {date(s.p.as_of)}.")
+    rows = rows.sort_values(["side", "measure"], key=lambda col: col.map(
+        {s.p.focus: 0, s.p.rival: 1, **{m: i for i, m in enumerate(MEASURES)}}).fillna(9))
+    table = pd.DataFrame({
+        "Side": rows["side"],
+        "Measure": rows["measure"].map(lambda m: MEASURES.get(m, m.replace("_", " "))),
+        "People": rows["count_persons"].map(lambda v: num(v) if pd.notna(v) else ""),
+        "Counted by": rows["reported_by"],
+        "Note": rows["note"].fillna("") + rows["confidence"].map(
+            lambda c: " (unconfirmed)" if c == "low" else ""),
+    })
+    missing = [side for side in (s.p.focus, s.p.rival) if side not in set(rows["side"])]
+    note = "Each side counts its own losses; the figures are not independently verified."
+    if missing:
+        note += (f" No official count by {listing(missing)} dated on or before "
+                 f"{date(s.p.as_of)} is in the evidence base.")
+    return s.table(table, (f"Losses in the fighting of {attack['date']:%B %Y}, as each side "
+                           "officially reported them (never merged)"), data=[rows], note=note)
+
+
+def alliance_chart(s):
+    """The request to the alliance and what followed, one event per row."""
+    attack = _attack(s)
+    if attack is None:
+        return s.text(not_yet(s, f"an attack by {s.p.rival} on {s.p.focus}'s own territory"))
+    thread = _alliance_thread(s, attack["date"])
+    rows = pd.concat([attack.to_frame().T, thread]).drop_duplicates("event_id")
+    rows["date"] = pd.to_datetime(rows["date"])
+    if thread.empty:
+        return s.text(f"After the attack of {date(attack['date'])}, the evidence base records "
+                      f"no exchange between {md(s.p.focus)} and the alliance by "
+                      f"{date(s.p.as_of)}.")
+    request = thread.iloc[0]["date"]
+
+    def label(row):
+        days = indicators.days_between(request, row["date"])
+        return f"{row['title']} (+{days} d)" if days > 0 else row["title"]
+
+    groups = {"attack": f"{s.p.rival}'s attack", "alliance": "The alliance thread"}
+    fig = event_ladder(rows, lambda r: groups["attack"] if r["event_id"] == attack["event_id"]
+                       else groups["alliance"],
+                       {groups["attack"]: theme.colour(s.p.rival),
+                        groups["alliance"]: theme.colour(s.p.patron)},
+                       size=(6.6, max(2.6, 0.36 * len(rows) + 1.2)), label_of=label,
+                       max_chars=64)
+    last = rows["date"].max()
+    return s.figure(
+        fig,
+        caption=(f"{s.p.focus} and its treaty allies ({ALLIANCE_WORDS}) after the attack of "
+                 f"{attack['date']:%B %Y}: request and response, "
+                 f"{attack['date']:%b %Y}–{last:%b %Y}"),
+        alt=(f"Event chart of {len(rows)} dated events from {attack['date']:%d %B %Y} to "
+             f"{last:%d %B %Y}: {s.p.rival}'s attack, {s.p.focus}'s request for help under the "
+             "alliance treaty and what followed, each labelled with days after the request."),
+        data=[rows],
+        note="Days (+d) are counted from the request for help.")
+
+
+def alliance_summary(s):
+    attack = _attack(s)
+    if attack is None:
+        return s.text(not_yet(s, f"an attack by {s.p.rival} on {s.p.focus}'s own territory"))
+    thread = _alliance_thread(s, attack["date"])
+    text = [f"On {date(attack['date'])} the fighting moved to {md(s.p.focus)}'s own territory. "
+            f"{md(attack['description'])}"]
+    if thread.empty:
+        return s.text("".join(text))
+    ask = thread.iloc[0]
+    text.append(f" The same week {md(s.p.focus)} turned to its treaty allies: "
+                f"{md(ask['description'])}")
+    answer = thread.iloc[1:2]
+    if not answer.empty:
+        a = answer.iloc[0]
+        text.append(f" {indicators.days_between(ask['date'], a['date'])} days later came the "
+                    f"answer: {md(a['description'])}")
+    later = thread.iloc[2:]
+    if not later.empty:
+        text.append(f" The evidence base records {num(len(later))} later step"
+                    f"{'s' if len(later) != 1 else ''} in the relationship with the alliance by "
+                    f"{date(s.p.as_of)}, the first on {date(later.iloc[0]['date'])}: "
+                    f"{md(later.iloc[0]['title'])}.")
+    text.append(" One reading is that the alliance's silence, more than any single loss, is "
+                "what turned disappointment into a search for other partners; the data record "
+                "the request and the response, not the motives behind them.")
+    return s.text("".join(text))
