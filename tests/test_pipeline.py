@@ -40,7 +40,7 @@ def test_report_html_has_title_captions_sources_and_no_code(built):
     assert "Figure 2.2.</span> Military spending as a share of GDP" in html
     assert html.count('class="tr-source"') >= 3
     assert "SIPRI" in html
-    assert "start_section" not in html and "import " not in html  # no code input
+    assert "start_section" not in html and "from analysis" not in html  # no code input
     assert "<script" not in html  # nothing executable, one portable file
     assert 'src="http' not in html and "href=\"http://fonts" not in html
 
@@ -73,7 +73,7 @@ def test_failing_section_keeps_previous_report_and_names_the_cell(built, tmp_pat
         build(resolve({"as_of": "2023-09-15"}), select(["02"]), out_root=folder.parent,
               formats=("html",), progress=lambda line: None)
     message = str(info.value)
-    assert "02_roots_of_discontent.ipynb, cell 3" in message
+    assert "02_roots_of_discontent.ipynb, cell 4 (execution count" in message  # counted from 1
     assert "ValueError: deliberate failure" in message
     assert (folder / "report.html").read_bytes() == before
     partial = folder.parent / "armenia-2023-09-15-failed" / "02_roots_of_discontent.ipynb"

@@ -68,14 +68,21 @@ def _input_hash(spec: SectionSpec, p: ReportParams, data_hashes: dict[str, str],
     return "sha256:" + digest.hexdigest()
 
 
-def _describe_failure(spec: SectionSpec, exc: Exception) -> str:
-    """'02_roots_of_discontent.ipynb, cell 7 (execution count 5): ValueError: ...'"""
+def _describe_failure(spec: SectionSpec, exc: Exception, executed: Path) -> str:
+    """'02_roots_of_discontent.ipynb, cell 7 (execution count 5): ValueError: ...'
+
+    Cells are counted from 1 as in the source notebook (papermill's injected cell not counted).
+    """
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         source = (exc.source or "").strip().splitlines()
         first = source[0][:80] if source else ""
-        return (f"{spec.notebook}, cell {exc.cell_index} (execution count {exc.exec_count}): "
+        index = exc.cell_index
+        if executed.exists():
+            cells = nbformat.read(executed, as_version=4).cells[:index]
+            index -= sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
+        return (f"{spec.notebook}, cell {index + 1} (execution count {exc.exec_count}): "
                 f"{exc.ename}: {exc.evalue}" + (f"\n      in: {first}" if first else ""))
     return f"{spec.notebook}: {type(exc).__name__}: {exc}"
 
@@ -112,7 +119,7 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
             _execute(spec, p, target, kernel)
         except Exception as exc:  # noqa: BLE001 - reported with notebook, cell and error
             return SectionResult(spec, "failed", time.perf_counter() - start, key,
-                                 _describe_failure(spec, exc))
+                                 _describe_failure(spec, exc, target))
         return SectionResult(spec, "ok", time.perf_counter() - start, key)
 
     total = len(specs)

@@ -12,6 +12,7 @@ import textwrap
 
 import matplotlib.dates as mdates
 import pandas as pd
+from matplotlib.patches import Patch
 
 from .. import charts, indicators, theme
 from ..prose import date, listing, md, num
@@ -65,7 +66,7 @@ def corridor_phases(as_of, open_from=None, blockade_start=None, checkpoint=None,
         if checkpoint is not None and pd.notna(checkpoint) and (
                 blockade_end is None or pd.isna(blockade_end)
                 or pd.Timestamp(checkpoint) < pd.Timestamp(blockade_end)):
-            marks.append((f"Blocked, with a {rival} checkpoint", pd.Timestamp(checkpoint)))
+            marks.append((f"Blocked, {rival} checkpoint in place", pd.Timestamp(checkpoint)))
     marks = [(name, at) for name, at in sorted(marks, key=lambda m: m[1]) if at <= limit]
     rows = []
     for i, (name, start) in enumerate(marks):
@@ -151,7 +152,8 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
                  label_of=None, max_chars: int = 52, day_axis: bool = False):
     """One event per row, earliest on top: a dot at its date and its label beside it.
 
-    ``group_of(row)`` names the legend group (coloured by ``colours``); labels sit right of the
+    ``group_of(row)`` names the legend group (coloured by ``colours``); ``label_of(row)`` gives
+    (title, suffix): the title is shortened to fit, the suffix kept. Labels sit right of the
     dot in the left half of the axis and left of it in the right half, so none leave the frame.
     Low-confidence events are drawn hollow.
     """
@@ -173,8 +175,9 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
         ax.scatter([row["date"]], [y], s=34, color="white" if low else colour, edgecolor=colour,
                    linewidth=1.3, zorder=3, label=None if group in seen else group)
         seen.add(group)
-        text = label_of(row) if label_of else row["title"]
-        text = textwrap.shorten(f"{row['date']:%d %b %Y}  {text}", max_chars, placeholder="…")
+        title, suffix = label_of(row) if label_of else (row["title"], "")
+        title = textwrap.shorten(title, max_chars - len(suffix) - 13, placeholder="…")
+        text = f"{row['date']:%d %b %Y}  {title}{suffix}"
         right = row["date"] <= middle
         ax.annotate(text, (row["date"], y), xytext=(6 if right else -6, 0),
                     textcoords="offset points", ha="left" if right else "right", va="center",
@@ -214,7 +217,8 @@ def ceasefire_summary(s):
     if truce is None:
         return s.text(not_yet(s, f"a ceasefire between {s.p.focus} and {s.p.rival} brokered "
                               f"by {s.p.patron}"))
-    text = [f"The war ended with a statement signed by the leaders of {md(s.p.focus)}, "
+    text = [f"The fighting of {truce['date'].year} ended with a statement signed by the leaders "
+            f"of {md(s.p.focus)}, "
             f"{md(s.p.rival)} and {md(s.p.patron)}, in force from {date(truce['date'])}: "
             f"{md(s.p.patron)} brokered the ceasefire and was the third signatory."]
     keepers = _peacekeepers(s)
@@ -247,8 +251,9 @@ def presence_chart(s):
                       f"by {date(s.p.as_of)}.")
     truce = _ceasefire(s)
     limit = pd.Timestamp(s.p.as_of)
-    view_from = pd.Timestamp(f"{(truce['date'] if truce is not None else limit).year}-01-01")
-    view_from = min(view_from, rows["start_date"].max() - pd.Timedelta(days=90))
+    view_from = pd.Timestamp(f"{truce['date'].year if truce is not None else limit.year - 5}-01-01")
+    view_from = max(min(view_from, rows["start_date"].max() - pd.Timedelta(days=90)),
+                    pd.Timestamp(f"{s.p.start_year}-01-01"))
     rows = rows.assign(_end=rows["end_date"].fillna(limit))
     rows = rows[rows["_end"] >= view_from].sort_values(["start_date", "deployment_id"])
     fig, ax = theme.new_figure(theme.TALL)
@@ -265,22 +270,29 @@ def presence_chart(s):
         people = (f"{num(r.personnel_persons)} personnel" if pd.notna(r.personnel_persons)
                   else "headcount not published")
         label = f"{people}, {num(days)} days" + (" so far" if ongoing else "")
-        wide = (stop - start).days > (limit - view_from).days * 0.45
-        ax.text(start + (stop - start) / 2 if wide else stop + pd.Timedelta(days=12), y,
-                label, fontsize=6.5, va="center", ha="center" if wide else "left",
-                color="white" if wide and r.confidence != "low" else theme.INK)
-        labels.append(textwrap.shorten(r.name, 46, placeholder="…"))
-    ax.set_yticks(range(len(rows))[::-1], labels, fontsize=7)
-    ax.set_xlim(view_from, limit + (limit - view_from) * 0.28)
+        whole = (limit - view_from).days
+        if (stop - start).days > whole * 0.45:  # inside a long bar
+            at, ha, ink = start + (stop - start) / 2, "center", "white"
+        elif (limit - stop).days > whole * 0.4:  # right of a bar that ended early
+            at, ha, ink = stop + pd.Timedelta(days=whole * 0.012), "left", theme.INK
+        else:  # left of a short bar near the as-of date
+            at, ha, ink = start - pd.Timedelta(days=whole * 0.012), "right", theme.INK
+        ax.text(at, y, label, fontsize=6.5, va="center", ha=ha,
+                color=theme.INK if r.confidence == "low" else ink)
+        labels.append(textwrap.fill(r.name, 34))
+    ax.set_yticks(range(len(rows))[::-1], labels, fontsize=6.8)
+    ax.set_ylim(-0.6, len(rows) - 0.3)
+    ax.set_xlim(view_from, limit + (limit - view_from) * 0.06)
     ax.axvline(limit, color=theme.MUTED, lw=0.8, ls=":")
-    ax.text(limit, 1.0, f" as of {limit:%d %b %Y}", transform=ax.get_xaxis_transform(),
-            fontsize=6.5, color=theme.MUTED, va="bottom")
+    ax.text(limit, 1.01, f"as of {limit:%d %b %Y}", transform=ax.get_xaxis_transform(),
+            fontsize=6.5, color=theme.MUTED, va="bottom", ha="right")
     ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    for deployer in dict.fromkeys(rows["deployer"]):
-        ax.barh([], [], color=theme.colour(deployer), label=deployer)
-    ax.legend(loc="lower right", ncols=min(3, rows["deployer"].nunique()))
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    handles = [Patch(color=theme.colour(d), label=d) for d in dict.fromkeys(rows["deployer"])]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.02),
+              ncols=len(handles), borderaxespad=0)
     keepers = _peacekeepers(s)
     main = ""
     if not keepers.empty:
@@ -305,52 +317,71 @@ def presence_chart(s):
 def corridor_chart(s):
     """Phases of the Lachin corridor as a Gantt: open, blocked, blocked with a checkpoint."""
     c = _corridor(s)
-    phases = _phases(s, c)
     if c["blockade"] is None:
         return s.text(not_yet(s, "a blockade of the Lachin corridor"))
-    limit = pd.Timestamp(s.p.as_of)
-    fig, ax = theme.new_figure()
-    colours = {0: "#56B4E9", 1: theme.colour(s.p.rival), 2: "#8C2D04"}
+    phases = _phases(s, c)
+    first, last = phases["start"].min(), phases["end"].max()
+    span = max((last - first).days, 1)
+    # dated points of the corridor's story that are not phase boundaries (a court order, the
+    # handover of the district) and the fighting that ended the blockade
+    ev = involves(s.ev.events, s.p.focus, s.p.rival)
+    first_blocked = phases.loc[phases["phase"].str.startswith("Blocked"), "start"].min()
+    fighting = ev[(ev["category"] == "conflict") & (ev["date"] > first_blocked)]
+    marks = pd.concat([c["events"][~c["events"]["date"].isin(set(phases["start"]))], fighting])
+    marks = marks[marks["date"].between(first - pd.Timedelta(days=60), last)]
+    marks = marks.drop_duplicates("event_id").sort_values("date")
     n = len(phases)
+    fig, ax = theme.new_figure((6.6, 1.2 + 0.62 * (n + (1 if len(marks) else 0))))
+    shades = ["#56B4E9", theme.colour(s.p.rival), "#8C2D04"]
+    if not phases.iloc[0]["phase"].startswith("Open"):
+        shades = shades[1:]
     for i, p in phases.iterrows():
-        y = n - 1 - i
-        colour = colours[min(i, 2)] if phases.iloc[0]["phase"].startswith("Open") else \
-            colours[min(i + 1, 2)]
+        y = n - i
+        colour = shades[min(i, len(shades) - 1)]
         _gantt(ax, y, p["start"], p["end"], colour, ongoing=p["ongoing"])
         text = f"{num(p['days'])} days" + (" so far" if p["ongoing"] else "")
-        ax.text(p["start"] + (p["end"] - p["start"]) / 2, y, text, ha="center", va="center",
-                fontsize=7, color="white")
-    ax.set_yticks(range(n)[::-1], list(phases["phase"]), fontsize=7.5)
-    # dated points of the corridor's story that are not phase boundaries (court orders, etc.)
-    bounds = set(phases["start"])
-    others = c["events"][~c["events"]["date"].isin(bounds)]
-    ev = involves(s.ev.events, s.p.focus, s.p.rival)
-    first_blocked = phases[phases["phase"].str.startswith("Blocked")]["start"].min()
-    after = ev[(ev["category"] == "conflict") & (ev["date"] > first_blocked)
-               & (ev["date"] <= limit)]
-    marks = pd.concat([others[others["date"] >= phases["start"].min()], after])
-    for _, m in marks.drop_duplicates("event_id").sort_values("date").iterrows():
-        ax.axvline(m["date"], color=theme.MUTED, lw=0.7, ls="--", zorder=0)
-        ax.text(m["date"], 1.0, textwrap.shorten(f" {m['title']}", 34, placeholder="…"),
-                transform=ax.get_xaxis_transform(), rotation=0, fontsize=6, ha="right",
-                va="bottom", color=theme.MUTED)
-    ax.set_xlim(phases["start"].min() - pd.Timedelta(days=30), limit + pd.Timedelta(days=60))
+        inside = (p["end"] - p["start"]).days > span * 0.2
+        at = p["start"] + (p["end"] - p["start"]) / 2 if inside else \
+            p["end"] + pd.Timedelta(days=span * 0.015 + (25 if p["ongoing"] else 0))
+        ax.text(at, y, text, ha="center" if inside else "left", va="center", fontsize=7,
+                color="white" if inside else theme.INK)
+    ticks, names = list(range(n, 0, -1)), list(phases["phase"])
+    if len(marks):
+        for j, (_, m) in enumerate(marks.iterrows()):
+            ax.axvline(m["date"], color="#BBBBBB", lw=0.6, ls="--", zorder=0)
+            ax.scatter([m["date"]], [0], marker="D", s=18, zorder=3,
+                       color="white" if m["confidence"] == "low" else theme.MUTED,
+                       edgecolor=theme.MUTED)
+            share = (m["date"] - first).days / span
+            ax.annotate(f"{m['date']:%b %Y} " + textwrap.shorten(m["title"], 30, placeholder="…"),
+                        (m["date"], 0), xytext=(0, 8 if j % 2 == 0 else -9),
+                        textcoords="offset points", va="center", fontsize=6,
+                        color=theme.INK, ha="left" if share < 0.3 else
+                        "right" if share > 0.7 else "center")
+        ticks.append(0)
+        names.append("Other dated events")
+    ax.set_yticks(ticks, names, fontsize=7.5)
+    ax.set_ylim(-0.7, n + 0.6)
+    ax.set_xlim(first - pd.Timedelta(days=max(30, span * 0.03)),
+                last + pd.Timedelta(days=span * (0.2 if phases["ongoing"].iloc[-1] else 0.15)))
     ax.grid(axis="y", visible=False)
-    span = (limit - phases["start"].min()).days
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7) if span > 500 else
-                                                   (1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     total = blockade_days(phases)
     ongoing = bool(phases["ongoing"].iloc[-1])
+    ax.text(0.99, 0.97, f"Road blocked: {num(total)} days{' so far' if ongoing else ' in all'}",
+            transform=ax.transAxes, ha="right", va="top", fontsize=8, fontweight="bold",
+            color=theme.colour(s.p.rival))
     used = pd.concat([c["events"], marks]).drop_duplicates("event_id")
     return s.figure(
         fig,
         caption=(f"The Lachin corridor between {s.p.focus} and Nagorno-Karabakh, "
-                 f"{phases['start'].min():%B %Y}–{phases['end'].max():%B %Y}: from open road to "
-                 "blockade"),
-        alt=(f"Gantt chart of {n} phases of the Lachin corridor; it was blocked for {total} days"
-             f"{' by the as-of date' if ongoing else ''}, first by protesters and then with a "
-             f"{s.p.rival} checkpoint; dashed lines mark other dated events."),
+                 f"{first:%B %Y}–{last:%B %Y}: from open road to blockade"),
+        alt=(f"Gantt chart of {n} phases of the Lachin corridor from {first:%B %Y} to "
+             f"{last:%B %Y}: {listing(phases['phase'].str.lower())}. The road was blocked for "
+             f"{total} days{' by the as-of date, and still blocked' if ongoing else ''}; "
+             "diamonds mark other dated events."),
         data=[used, _peacekeepers(s)],
         note="Days are elapsed days from the start of each phase to the start of the next, to "
              "the end of the blockade or, while it lasted, to the as-of date.")
@@ -432,7 +463,7 @@ def alliance_chart(s):
 
     def label(row):
         days = indicators.days_between(request, row["date"])
-        return f"{row['title']} (+{days} d)" if days > 0 else row["title"]
+        return row["title"], (f" (+{days} d)" if days > 0 else "")
 
     groups = {"attack": f"{s.p.rival}'s attack", "alliance": "The alliance thread"}
     fig = event_ladder(rows, lambda r: groups["attack"] if r["event_id"] == attack["event_id"]
@@ -464,8 +495,9 @@ def alliance_summary(s):
     if thread.empty:
         return s.text("".join(text))
     ask = thread.iloc[0]
-    text.append(f" The same week {md(s.p.focus)} turned to its treaty allies: "
-                f"{md(ask['description'])}")
+    gap = indicators.days_between(attack["date"], ask["date"])
+    when = "The same day" if gap == 0 else f"{num(gap)} days later"
+    text.append(f" {when} {md(s.p.focus)} turned to its treaty allies: {md(ask['description'])}")
     answer = thread.iloc[1:2]
     if not answer.empty:
         a = answer.iloc[0]

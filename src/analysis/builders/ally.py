@@ -1,0 +1,295 @@
+"""Section 1, a frustrated ally: dependence at a glance, who guards the focus country, and the
+signals of September 2023."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.dates as mdates
+import pandas as pd
+
+from .. import charts, indicators, theme
+from ..prose import date, listing, md, num, pct
+from . import dependence as dep
+from ._common import not_yet
+
+KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
+               "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
+               "exercise": "Exercise"}
+#: how far back the context timeline reaches before the year of the signals
+CONTEXT_YEARS = 1
+
+
+# ---------------------------------------------------------------------------- dependence
+
+def dependence_dashboard(s):
+    series = dep.series_for(s)
+    comparison = dep.compare(series)
+    if comparison.empty:
+        return s.text(f"The evidence base holds no figures on {md(s.p.focus)}'s dependence on "
+                      f"{md(s.p.patron)} in this window.")
+    fig = dep.dumbbell_chart(comparison, s.p.patron)
+    ups = comparison[comparison["direction"] == "up"]["label"].str.lower().tolist()
+    downs = comparison[comparison["direction"] == "down"]["label"].str.lower().tolist()
+    moves = []
+    if ups:
+        moves.append(f"rose for {', '.join(ups)}")
+    if downs:
+        moves.append(f"fell for {', '.join(downs)}")
+    first = int(comparison["earlier_year"].dropna().min()) if comparison["earlier_year"].notna(
+    ).any() else int(comparison["latest_year"].min())
+    last = int(comparison["latest_year"].max())
+    notes = [n for n in (dep.missing_note(s, series), dep.partial_gas_note(s)) if n]
+    notes.append(f"Arms imports are shares of SIPRI trend-indicator values (TIV) over "
+                 f"{dep.WINDOW}-year windows; the other indicators are single years.")
+    return s.figure(
+        fig,
+        caption=(f"{s.p.patron}'s share of {s.p.focus}'s arms imports, trade, gas imports and "
+                 f"money transfers: earlier ({first}) and latest ({last}) value"),
+        alt=(f"Dumbbell chart with one row per dependence indicator, from the earlier to the "
+             f"latest value of {s.p.patron}'s share; between {first} and {last} the share "
+             f"{' and '.join(moves) if moves else 'barely moved'}."),
+        data=dep.rows_used(s), note=" ".join(notes))
+
+
+def dependence_table(s):
+    comparison = dep.compare(dep.series_for(s))
+    if comparison.empty:
+        return s.text(f"No dependence indicator for {md(s.p.focus)} has data in this window.")
+    flag = comparison["confidence"].map(lambda c: " (unconfirmed)" if c == "low" else "")
+    table = pd.DataFrame({
+        "Indicator": comparison["label"] + flag,
+        "Measured as": comparison["indicator"].map(dep.MEASURES),
+        "Earlier": [f"{v:.0f}% ({dep.year_label(k, y)})" if pd.notna(v) else "–"
+                    for k, v, y in zip(comparison["indicator"], comparison["earlier"],
+                                       comparison["earlier_year"], strict=True)],
+        "Latest": [f"{v:.0f}% ({dep.year_label(k, y)})"
+                   for k, v, y in zip(comparison["indicator"], comparison["latest"],
+                                      comparison["latest_year"], strict=True)],
+        "Change (points)": comparison["change_pts"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:+.0f}"),
+        "Direction": comparison["direction"],
+    })
+    return s.table(table, f"{s.p.patron}'s share of {s.p.focus}'s flows, earlier and latest",
+                   data=dep.rows_used(s),
+                   note="Earlier = the first year for which all indicators have a value.")
+
+
+def dependence_text(s):
+    comparison = dep.compare(dep.series_for(s))
+    if comparison.empty:
+        return s.text("")
+    by = comparison.set_index("indicator")
+    parts = [f"{md(by.loc[k, 'label'].lower())}: {dep.share_phrase(by.loc[k], s.p.patron)}"
+             for k in dep.INDICATORS if k in by.index]
+    highest = comparison.loc[comparison["latest"].idxmax()]
+    text = (f"The data show how much of {md(s.p.focus)}'s outside world still runs through "
+            f"{md(s.p.patron)}. Its share of " + "; ".join(parts) + ". "
+            f"The highest latest share is for {md(highest['label'].lower())} "
+            f"({pct(highest['latest'])}).")
+    if "arms" in by.index and "trade" in by.index:
+        arms, trade = by.loc["arms"], by.loc["trade"]
+        if arms["direction"] == "down" and trade["direction"] == "up":
+            text += (" One reading is that the security tie loosened while the economic tie "
+                     "tightened: the patron lost ground as an arms supplier as its weight "
+                     "in trade grew.")
+    return s.text(text)
+
+
+# ---------------------------------------------------------------------------- presence
+
+def _period(start, end) -> str:
+    since = f"{start:%b %Y}"
+    return f"{since} – {end:%b %Y}" if pd.notna(end) else f"since {since}"
+
+
+def security_presence(s):
+    rows = dep.presence(s.ev.deployments, s.p.patron, s.p.partners, s.p.focus)
+    if rows.empty or not dep.seen_from(s, "deployments"):
+        return s.text(f"The evidence base records no deployments by {md(s.p.patron)} or by "
+                      f"{listing(s.p.partners)} in or around {md(s.p.focus)} by "
+                      f"{date(s.p.as_of)}.")
+    flag = rows["confidence"].map(lambda c: " (unconfirmed)" if c == "low" else "")
+    table = pd.DataFrame({
+        "Side": rows["side"].map({"patron": "Patron", "partners": "Partners"}),
+        "Deployed by": rows["deployer"],
+        "What": rows["name"] + flag,
+        "Kind": rows["kind"].map(KIND_LABELS).fillna(rows["kind"]),
+        "In": rows["host"],
+        "When": [_period(a, b) for a, b in zip(rows["start_date"], rows["end_date"],
+                                               strict=True)],
+        "Personnel": rows["personnel_persons"].map(lambda v: num(v) if pd.notna(v) else
+                                                   "not published"),
+    })
+    partners_present = sorted(set(rows.loc[rows["side"] == "partners", "deployer"]))
+    caption = (f"Foreign security presence in and around {s.p.focus}: {s.p.patron} "
+               f"and " + (", ".join(partners_present) if partners_present else "its partners")
+               + f", as of {date(s.p.as_of)}")
+    return s.table(table, caption, data=[rows],
+                   note="Personnel: the published figure at the start of the deployment; "
+                        "'since' = still in place at the as-of date.")
+
+
+def presence_text(s):
+    rows = dep.presence(s.ev.deployments, s.p.patron, s.p.partners, s.p.focus)
+    if rows.empty or not dep.seen_from(s, "deployments"):
+        return s.text("")
+    counts = dep.presence_counts(rows).set_index("side")
+    text = []
+    if "patron" in counts.index:
+        c = counts.loc["patron"]
+        kinds = listing(dict.fromkeys(
+            rows.loc[rows["side"] == "patron", "kind"].map(KIND_LABELS).str.lower()))
+        oldest = rows[rows["side"] == "patron"].sort_values("start_date").iloc[0]
+        years = indicators.days_between(oldest["start_date"], s.p.as_of) / 365.25
+        text.append(
+            f"The data list {num(c['deployments'])} {md(s.p.patron)} deployments ({kinds}), "
+            f"{num(c['ongoing'])} of them still in place on {date(s.p.as_of)}; the oldest, "
+            f"{md(oldest['name'])}, dates from {date(oldest['start_date'])}, "
+            f"{num(years)} years earlier.")
+        if c["personnel_now"] > 0:
+            text.append(f" Those still in place account for {num(c['personnel_now'])} people "
+                        "by published counts"
+                        + (f" ({num(c['unknown'])} of the {num(c['deployments'])} deployments "
+                           "publish no headcount)." if c["unknown"] else "."))
+    else:
+        text.append(f"The data list no {md(s.p.patron)} deployments in this window.")
+    if "partners" in counts.index:
+        c = counts.loc["partners"]
+        part = rows[rows["side"] == "partners"]
+        first = part.sort_values("start_date").iloc[0]
+        text.append(
+            f" On the other side, {listing(dict.fromkeys(part['deployer']))} account for "
+            f"{num(c['deployments'])} deployments, the first from {date(first['start_date'])}"
+            + (f"; {num(c['ongoing'])} still in place with {num(c['personnel_now'])} people by "
+               "published counts." if c["ongoing"] and c["personnel_now"] else
+               f"; {num(c['ongoing'])} still in place." ))
+        text.append(" The comparison is of presence, not of military weight: monitors and "
+                    "trainers are not a garrison.")
+    else:
+        text.append(f" None of {listing(s.p.partners)} had a mission, exercise or base in "
+                    "the data by this date.")
+    return s.text("".join(text))
+
+
+# ---------------------------------------------------------------------------- signals
+
+def _context_events(s, signals: pd.DataFrame) -> pd.DataFrame:
+    ev = s.ev.events
+    year = int(signals["date"].max().year)
+    actors = [s.p.patron, *s.p.partners]
+    pattern = "|".join(actors)
+    mask = (ev["date"].dt.year.between(year - CONTEXT_YEARS, year)
+            & ev["actors"].str.contains(s.p.focus, na=False)
+            & (ev["actors"].str.contains(pattern, na=False) | (ev["section"] == 1))
+            & ev["category"].isin(["security", "diplomacy", "humanitarian", "legal"]))
+    return ev[mask]
+
+
+def road_to_september(s):
+    signals = dep.signal_window(s.ev.events)
+    if signals.empty:
+        return s.text(not_yet(s, "the public signals of a turn away from the patron"))
+    context = _context_events(s, signals)
+    context = pd.concat([context, signals]).drop_duplicates("event_id").sort_values("date")
+    # label the context, not the crowded cluster: the next figure zooms in on it
+    before = context[context["date"] < signals["date"].min()]
+    label = list(before["event_id"])
+    if len(label) > 9:  # keep the labels readable: prefer security steps and section-1 events
+        rank = before.assign(r=before["category"].map({"security": 0, "legal": 1}).fillna(2)
+                             - (before["section"] == 1))
+        label = list(rank.sort_values(["r", "date"])["event_id"].head(9))
+    label.append(signals.iloc[0]["event_id"])
+    first, last = context["date"].min(), context["date"].max()
+    fig = dep.labelled_timeline(context, label_ids=label, size=theme.TALL, wrap=22,
+                                start=pd.Timestamp(first.year, 1, 1), end=last)
+    cluster_end = signals["date"].max()
+    ax = fig.axes[0]
+    ax.axvspan(signals["date"].min() - pd.Timedelta(days=4), cluster_end + pd.Timedelta(days=4),
+               color=theme.colour(s.p.patron), alpha=0.08, zorder=0)
+    return s.figure(
+        fig,
+        caption=(f"The road to {cluster_end:%B %Y}: {len(context)} steps involving "
+                 f"{s.p.focus}, {s.p.patron} and its partners, {first:%B %Y}–{last:%B %Y}"),
+        alt=(f"Timeline of {len(context)} security, diplomatic, legal and humanitarian events "
+             f"from {first:%B %Y} to {last:%B %Y}; the shaded band marks the "
+             f"{len(signals)} signals of {cluster_end:%B %Y}, shown in detail in the next "
+             "figure."),
+        data=[context])
+
+
+def signals_chart(s):
+    signals = dep.signal_window(s.ev.events)
+    if signals.empty:
+        return s.text(not_yet(s, "the public signals of a turn away from the patron"))
+    signals = signals.sort_values(["date", "event_id"]).reset_index(drop=True)
+    fig, ax = theme.new_figure((6.6, 0.45 * len(signals) + 1.1))
+    ys = list(range(len(signals)))[::-1]
+    lo = signals["date"].min() - pd.Timedelta(days=1)
+    hi_all = [signals["date"].max(), *signals["end_date"].dropna()]
+    hi = max(hi_all) + pd.Timedelta(days=1)
+    span_days = (hi - lo).days
+    for y, ev in zip(ys, signals.itertuples(), strict=True):
+        colour = dep.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
+        end = ev.end_date if pd.notna(ev.end_date) and ev.end_date > ev.date else None
+        if end is not None:
+            ax.plot([ev.date, end], [y, y], color=colour, lw=6, alpha=0.45,
+                    solid_capstyle="butt")
+        ax.scatter([ev.date], [y], s=34, color="white" if ev.confidence == "low" else colour,
+                   edgecolor=colour, linewidth=1.2, zorder=3)
+        title = textwrap.shorten(ev.title + (" (unconfirmed)" if ev.confidence == "low"
+                                             else ""), 60, placeholder="…")
+        anchor = end if end is not None else ev.date
+        right = (anchor - lo).days < 0.55 * span_days
+        x = anchor if right else ev.date
+        ax.annotate(title, (x, y), xytext=(6 if right else -6, 0), textcoords="offset points",
+                    ha="left" if right else "right", va="center", fontsize=7)
+    ax.set_yticks(ys, [f"{d:%d %b}".lstrip("0") for d in signals["date"]])
+    ax.set_ylim(-0.6, len(signals) - 0.4)
+    ax.set_xlim(lo, hi)
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, span_days // 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.grid(axis="y", visible=False)
+    first, last = signals["date"].min(), signals["date"].max()
+    days = indicators.days_between(first, last)
+    return s.figure(
+        fig,
+        caption=(f"The signals of {last:%B %Y}, day by day: {len(signals)} events in "
+                 f"{days + 1} days"),
+        alt=(f"Chart with one row per event from {date(first)} to {date(last)}: "
+             + "; ".join(f"{d:%d %B}: {t}" for d, t in zip(signals["date"], signals["title"],
+                                                            strict=True)) + "."),
+        data=[signals])
+
+
+def signals_text(s):
+    signals = dep.signal_window(s.ev.events)
+    if signals.empty:
+        return s.text(not_yet(s, "the public signals of a turn away from the patron"))
+    signals = signals.sort_values("date")
+    first, last = signals.iloc[0], signals.iloc[-1]
+    days = indicators.days_between(first["date"], last["date"])
+    text = [f"The evidence base holds {num(len(signals))} signals in {last['date']:%B %Y}, "
+            f"the first on {date(first['date'])} ({md(first['title'])}) and the last "
+            f"{num(days)} days later, on {date(last['date'])} ({md(last['title'])})."]
+    dep_rows = s.ev.deployments
+    ex = dep_rows[(dep_rows["kind"] == "exercise") & dep_rows["deployer"].isin(s.p.partners)
+                  & (dep_rows["start_date"] >= first["date"])]
+    if not ex.empty:
+        ex = ex.iloc[0]
+        own = dep_rows[(dep_rows["kind"] == "exercise") & (dep_rows["deployer"] == s.p.focus)
+                       & (dep_rows["start_date"] == ex["start_date"])]
+        size = (f"{num(ex['personnel_persons'])} soldiers from {md(ex['deployer'])}"
+                if pd.notna(ex["personnel_persons"]) else f"soldiers from {md(ex['deployer'])}")
+        if not own.empty and pd.notna(own.iloc[0]["personnel_persons"]):
+            size += f" and {num(own.iloc[0]['personnel_persons'])} from {md(s.p.focus)}"
+        text.append(f" The exercise ({md(ex['name'])}) brought together {size}"
+                    f"{' (unconfirmed)' if ex['confidence'] == 'low' else ''}. One reading is "
+                    "that the reaction it drew mattered more than its size.")
+    patron_steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron]
+    if not patron_steps.empty:
+        text.append(f" {md(s.p.patron)} answered within the same window: "
+                    f"{dep.listing_titles(patron_steps)}.")
+    text.append(" The data record the sequence; whether it amounts to a break or to pressure "
+                "within an alliance is a matter of interpretation.")
+    return s.text("".join(text))

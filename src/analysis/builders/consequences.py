@@ -1,0 +1,372 @@
+"""Section 6, the unintended consequences: the ICC warrant for the patron's leader and the focus
+country's road to the Rome Statute, Moscow's reactions, and the paradox that trade with and money
+transfers from the patron surged while security ties frayed.
+
+Pure computations (vote counts parsed from event text, growth, shares) sit at the top so they can
+be tested without a kernel; each builder returns one display object.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .. import charts, indicators, theme
+from ..prose import date, md, num, usd_m
+from ._common import not_yet
+from .involvement import event_ladder, involves
+
+BREAK_YEAR = 2022  # the year of the patron's full-scale invasion of Ukraine, marked on charts
+ICC_WORDS = "Rome Statute|ICC"
+WARRANT_WORDS = "warrant"
+FLOWS = {"exports": "Exports to", "imports": "Imports from"}
+TRANSFERS = {"total": "All transfers", "non_commercial": "Non-commercial transfers"}
+
+_VOTE = re.compile(r"(\d[\d,]*)\s*(?:to|-|–|—)\s*(\d[\d,]*)")
+
+
+# ---------------------------------------------------------------------------- pure computations
+def vote_count(text) -> tuple[int, int] | None:
+    """The first 'N to M' (or N-M) vote in a sentence: 'voted 60 to 22' -> (60, 22)."""
+    if text is None or pd.isna(text):
+        return None
+    found = _VOTE.search(str(text))
+    if not found:
+        return None
+    return int(found.group(1).replace(",", "")), int(found.group(2).replace(",", ""))
+
+
+def fold(old: float, new: float) -> float | None:
+    """How many times ``new`` is ``old``; None when the base is missing or not positive."""
+    if old is None or new is None or pd.isna(old) or pd.isna(new) or old <= 0:
+        return None
+    return float(new) / float(old)
+
+
+def growth(series: pd.DataFrame, value: str, base_year: int) -> dict | None:
+    """Base-year value, latest value, peak and fold change of an annual series (year column).
+
+    None when the series lacks the base year or has nothing after it.
+    """
+    rows = series.dropna(subset=[value]).sort_values("year")
+    base = rows[rows["year"] == base_year]
+    after = rows[rows["year"] > base_year]
+    if base.empty or after.empty:
+        return None
+    last = after.iloc[-1]
+    peak = after.loc[after[value].idxmax()]
+    b = float(base.iloc[0][value])
+    return {"base_year": base_year, "base": b, "last_year": int(last["year"]),
+            "last": float(last[value]), "fold": fold(b, last[value]),
+            "peak_year": int(peak["year"]), "peak": float(peak[value])}
+
+
+def partner_share(trade: pd.DataFrame, partner: str, total: str = "World") -> pd.DataFrame:
+    """Share (%) of ``partner`` in the focus country's total trade, per year and flow."""
+    part = trade[trade["partner"] == partner].set_index(["year", "flow"])["value_usd_m"]
+    whole = trade[trade["partner"] == total].set_index(["year", "flow"])["value_usd_m"]
+    both = pd.DataFrame({"part": part, "total": whole}).dropna()
+    both = both[both["total"] > 0]
+    both["share_pct"] = 100 * both["part"] / both["total"]
+    return both.reset_index()
+
+
+# ---------------------------------------------------------------------------- finding events
+def _icc(s) -> dict:
+    """The warrant and the focus country's legal steps known at as_of (None when absent)."""
+    ev = s.ev.events
+    legal = ev[ev["category"] == "legal"]
+    warrant = legal[legal["title"].str.contains(WARRANT_WORDS, case=False, na=False)]
+    warrant = involves(warrant, s.p.patron).sort_values("date")
+    steps = involves(legal, s.p.focus)
+    steps = steps[steps["title"].str.contains(ICC_WORDS, case=False, na=False)
+                  | steps["description"].str.contains(ICC_WORDS, case=False, na=False)]
+    w = warrant.iloc[0] if not warrant.empty else None
+    if w is not None:
+        steps = steps[steps["date"] >= w["date"]]
+    steps = steps.sort_values(["date", "event_id"])
+    vote = steps[steps["title"].str.contains("ratif", case=False, na=False)
+                 & steps["description"].map(lambda d: vote_count(d) is not None)]
+    return {"warrant": w, "steps": steps, "vote": vote.iloc[0] if not vote.empty else None}
+
+
+def _reactions(s, since, until) -> pd.DataFrame:
+    """The patron's public reactions to the focus country in [since, until]."""
+    ev = involves(s.ev.events, s.p.patron, s.p.focus)
+    first = ev["actors"].str.split(";").str[0] == s.p.patron
+    rows = ev[first & (ev["category"] == "diplomacy") & ev["date"].between(since, until)]
+    return rows.sort_values(["date", "event_id"])
+
+
+# ---------------------------------------------------------------------------- builders
+def icc_summary(s):
+    icc = _icc(s)
+    w = icc["warrant"]
+    if w is None:
+        return s.text(not_yet(s, f"an international arrest warrant for {s.p.patron}'s leader"))
+    text = [f"On {date(w['date'])}: {md(w['description'])}"]
+    steps = icc["steps"]
+    if steps.empty:
+        text.append(f" By {date(s.p.as_of)} the evidence base records no step by "
+                    f"{md(s.p.focus)} towards the court.")
+        return s.text("".join(text))
+    first = steps.iloc[0]
+    text.append(f" {indicators.days_between(w['date'], first['date'])} days later, in "
+                f"{md(s.p.focus)}: {md(first['description'])}")
+    vote = icc["vote"]
+    if vote is not None:
+        yes, no = vote_count(vote["description"])
+        text.append(f" Parliament ratified the statute on {date(vote['date'])}, "
+                    f"{indicators.days_between(w['date'], vote['date'])} days after the warrant, "
+                    f"by {num(yes)} votes to {num(no)}.")
+    in_force = steps[steps["title"].str.contains("force", case=False, na=False)]
+    if not in_force.empty:
+        f = in_force.iloc[0]
+        text.append(f" The statute entered into force for {md(s.p.focus)} on {date(f['date'])}"
+                    f" ({md(f['description'])}); from then on the country was obliged to arrest "
+                    "a person the court has indicted who enters its territory.")
+    elif vote is None:
+        text.append(f" As of {date(s.p.as_of)} parliament had not yet voted on ratification.")
+    else:
+        text.append(f" As of {date(s.p.as_of)} the statute had not yet entered into force for "
+                    f"{md(s.p.focus)}.")
+    return s.text("".join(text))
+
+
+def icc_chart(s):
+    """Warrant, court, vote, entry into force, and Moscow's reactions on one timeline."""
+    icc = _icc(s)
+    w = icc["warrant"]
+    if w is None:
+        return s.text(not_yet(s, f"an international arrest warrant for {s.p.patron}'s leader"))
+    steps = icc["steps"]
+    until = steps["date"].max() if not steps.empty else pd.Timestamp(s.p.as_of)
+    reactions = _reactions(s, w["date"], until)
+    rows = pd.concat([w.to_frame().T, steps, reactions]).drop_duplicates("event_id")
+    rows["date"] = pd.to_datetime(rows["date"])
+    groups = {"court": f"The ICC and {s.p.focus}", "patron": f"{s.p.patron}'s reactions"}
+    reaction_ids = set(reactions["event_id"])
+    vote = icc["vote"]
+
+    def label(row):
+        if vote is not None and row["event_id"] == vote["event_id"]:
+            yes, no = vote_count(vote["description"])
+            return row["title"], f" ({yes}–{no})"
+        return row["title"], ""
+
+    fig = event_ladder(rows, lambda r: groups["patron"] if r["event_id"] in reaction_ids
+                       else groups["court"],
+                       {groups["court"]: "#332288", groups["patron"]: theme.colour(s.p.patron)},
+                       size=(6.6, max(2.6, 0.34 * len(rows) + 1.2)), label_of=label,
+                       max_chars=66)
+    first, last = rows["date"].min(), rows["date"].max()
+    return s.figure(
+        fig,
+        caption=(f"From the ICC warrant to the Rome Statute in {s.p.focus}, with "
+                 f"{s.p.patron}'s public reactions, {first:%B %Y}–{last:%B %Y}"),
+        alt=(f"Event chart of {len(rows)} dated events from {first:%d %B %Y} to {last:%d %B %Y}: "
+             f"{len(rows) - len(reactions)} steps of the court and of {s.p.focus} towards the "
+             f"Rome Statute and {len(reactions)} public reactions by {s.p.patron}, one per row."),
+        data=[rows])
+
+
+def icc_table(s):
+    icc = _icc(s)
+    w = icc["warrant"]
+    if w is None or icc["steps"].empty:
+        return s.text(not_yet(s, f"{s.p.focus}'s road to the Rome Statute"))
+    rows = pd.concat([w.to_frame().T, icc["steps"]]).drop_duplicates("event_id")
+    rows["date"] = pd.to_datetime(rows["date"])
+    table = pd.DataFrame({
+        "Date": rows["date"].dt.strftime("%d %b %Y"),
+        "Step": rows["title"] + rows["confidence"].map(
+            lambda c: " (unconfirmed)" if c == "low" else ""),
+        "Days after the warrant": rows["date"].map(
+            lambda d: indicators.days_between(w["date"], d)).astype(int),
+    })
+    return s.table(table, f"{s.p.focus}'s road to the Rome Statute, counted from the warrant",
+                   data=[rows])
+
+
+def _paradox_frames(s):
+    trade = s.ev.trade
+    t = trade[(trade["partner"] == s.p.patron) & trade["flow"].isin(FLOWS)]
+    rem = s.ev.remittances
+    r = rem[(rem["origin"] == s.p.patron) & rem["transfer_type"].isin(TRANSFERS)]
+    return t, r
+
+
+def _mark(ax, years):
+    if years.min() <= BREAK_YEAR <= years.max():
+        ax.axvspan(BREAK_YEAR - 0.5, years.max() + 0.5, color="#F2F2F2", zorder=0)
+        ax.axvline(BREAK_YEAR - 0.5, color=theme.MUTED, lw=0.8, ls="--", zorder=1)
+        ax.text(BREAK_YEAR - 0.4, 0.98, f"{BREAK_YEAR}→", transform=ax.get_xaxis_transform(),
+                fontsize=7, color=theme.MUTED, va="top")
+
+
+def _series(ax, rows, key, styles, value, suffix=""):
+    for k, style in styles.items():
+        line = rows[rows[key] == k].sort_values("year")
+        if line.empty:
+            continue
+        ax.plot(line["year"], line[value], label=style["label"], color=style["colour"],
+                ls=style.get("ls", "-"), marker="o", ms=2.5)
+        low = line[line["confidence"] == "low"]
+        ax.scatter(low["year"], low[value], s=22, facecolor="white", edgecolor=style["colour"],
+                   zorder=3)
+        last = line.iloc[-1]
+        ax.annotate(f"{last[value]:,.0f}{suffix}", (last["year"], last[value]), xytext=(3, 0),
+                    textcoords="offset points", fontsize=6.5, color=style["colour"],
+                    va="center")
+
+
+def paradox_chart(s):
+    """Trade with the patron and transfers from it, by year, the break year shaded."""
+    t, r = _paradox_frames(s)
+    if t.empty and r.empty:
+        return s.text(f"The evidence base has no trade or transfer figures between "
+                      f"{md(s.p.focus)} and {md(s.p.patron)} for this window.")
+    fig, (left, right) = theme.new_figure((6.6, 3.2), ncols=2, sharex=True)
+    patron = theme.colour(s.p.patron)
+    _series(left, t, "flow", {"exports": {"label": f"Exports to {s.p.patron}", "colour": patron},
+                              "imports": {"label": f"Imports from {s.p.patron}",
+                                          "colour": "#555555", "ls": "--"}}, "value_usd_m")
+    _series(right, r, "transfer_type",
+            {"total": {"label": "All transfers", "colour": patron},
+             "non_commercial": {"label": "Non-commercial (remittances)", "colour": "#555555",
+                                "ls": "--"}}, "inflow_usd_m")
+    years = pd.concat([t["year"], r["year"]]).astype(int)
+    for ax, title, rows in ((left, f"Goods trade with {s.p.patron}", t),
+                            (right, f"Money transfers from {s.p.patron}", r)):
+        ax.set_title(title, fontsize=8.5)
+        ax.set_ylabel("US$ million")
+        if rows.empty:
+            ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center",
+                    color=theme.MUTED)
+            continue
+        _mark(ax, years)
+        ax.legend(loc="upper left", fontsize=6.5, bbox_to_anchor=(0, 0.9))
+        ax.set_ylim(bottom=0)
+    span = range(int(years.min()), int(years.max()) + 1)
+    step = 2 if len(span) <= 12 else 4
+    left.set_xticks([y for y in span if (int(years.max()) - y) % step == 0])
+    left.set_xlim(years.min() - 0.5, years.max() + 1.2)
+    first, last = int(years.min()), int(years.max())
+    g = growth(t[t["flow"] == "exports"].rename(columns={"value_usd_m": "v"}), "v",
+               BREAK_YEAR - 1) if not t.empty else None
+    finding = (f" Exports to {s.p.patron} were {fold_text(g)} in {g['last_year']} what they had "
+               f"been in {g['base_year']}." if g and g["fold"] else "")
+    return s.figure(
+        fig,
+        caption=(f"{s.p.focus}'s goods trade with {s.p.patron} and money transfers received "
+                 f"from it, {first}–{last} (US$ million; {BREAK_YEAR} onwards shaded)"),
+        alt=(f"Two line charts by year from {first} to {last}: left, {s.p.focus}'s exports to "
+             f"and imports from {s.p.patron}; right, all money transfers and non-commercial "
+             f"transfers from {s.p.patron}; the years from {BREAK_YEAR} are shaded.{finding}"),
+        data=[t, r],
+        note=("Imports by country of origin. 'All transfers' include commercial transfers; "
+              "non-commercial transfers are the closest measure of migrants' remittances."))
+
+
+def fold_text(g: dict) -> str:
+    return f"{num(g['fold'], 1)} times"
+
+
+def _growth_sentence(what: str, g: dict | None) -> str:
+    if g is None:
+        return ""
+    text = f"{what} went from {usd_m(g['base'])} in {g['base_year']} to {usd_m(g['last'])} in " \
+           f"{g['last_year']}"
+    if g["fold"] is not None and g["fold"] >= 1.05:
+        text += f", a {num(g['fold'], 1)}-fold rise"
+    elif g["fold"] is not None and g["fold"] <= 0.95:
+        text += f", a fall of {num(100 * (1 - g['fold']))}%"
+    if g["peak_year"] != g["last_year"]:
+        text += f" (peak: {usd_m(g['peak'])} in {g['peak_year']})"
+    return text + "."
+
+
+def paradox_summary(s):
+    t, r = _paradox_frames(s)
+    base = BREAK_YEAR - 1
+    years = pd.concat([t["year"], r["year"]])
+    if years.empty:
+        return s.text(f"The evidence base has no trade or transfer figures between "
+                      f"{md(s.p.focus)} and {md(s.p.patron)} for this window.")
+    if int(years.max()) < BREAK_YEAR:
+        return s.text(f"The annual series here end in {int(years.max())}, before the break of "
+                      f"{BREAK_YEAR}: as of {date(s.p.as_of)} the surge described below had not "
+                      "happened yet.")
+    parts = []
+    for flow, what in (("exports", f"Exports to {md(s.p.patron)}"),
+                       ("imports", f"Imports from {md(s.p.patron)}")):
+        rows = t[t["flow"] == flow].rename(columns={"value_usd_m": "v"})
+        parts.append(_growth_sentence(what, growth(rows, "v", base)))
+    for kind, what in (("total", f"All money transfers from {md(s.p.patron)}"),
+                       ("non_commercial", "Non-commercial transfers, the closest measure of "
+                                          "migrants' remittances,")):
+        rows = r[r["transfer_type"] == kind].rename(columns={"inflow_usd_m": "v"})
+        parts.append(_growth_sentence(what, growth(rows, "v", base)))
+    parts = [p for p in parts if p]
+    if not parts:
+        return s.text(f"The evidence base lacks a {base} baseline for {md(s.p.focus)}'s trade "
+                      f"with {md(s.p.patron)}.")
+    return s.text(f"The data show the paradox in numbers, measured from {base}, the last year "
+                  f"before the break: " + " ".join(parts) + " Security ties frayed in the same "
+                  "years in which the economic ties grew.")
+
+
+def share_chart(s):
+    """The patron's share of the focus country's exports and imports, by year."""
+    trade = s.ev.trade
+    shares = partner_share(trade, s.p.patron)
+    if shares.empty:
+        return s.text(f"The evidence base has no totals to set {md(s.p.focus)}'s trade with "
+                      f"{md(s.p.patron)} against.")
+    used = trade[trade["partner"].isin([s.p.patron, "World"])]
+    conf = used[used["partner"] == s.p.patron][["year", "flow", "confidence"]]
+    shares = shares.merge(conf, on=["year", "flow"], how="left")
+    fig, ax = theme.new_figure()
+    _series(ax, shares, "flow",
+            {"exports": {"label": f"Share of exports going to {s.p.patron}",
+                         "colour": theme.colour(s.p.patron)},
+             "imports": {"label": f"Share of imports coming from {s.p.patron}",
+                         "colour": "#555555", "ls": "--"}}, "share_pct", suffix="%")
+    years = shares["year"].astype(int)
+    _mark(ax, years)
+    ax.set_ylim(0, min(100, shares["share_pct"].max() * 1.3))
+    ax.set_xlim(years.min() - 0.5, years.max() + 1.2)
+    ax.set_ylabel(f"% of {s.p.focus}'s total")
+    ax.legend(loc="upper left")
+    first, last = int(years.min()), int(years.max())
+    ex = shares[shares["flow"] == "exports"].sort_values("year")
+    finding = ""
+    if len(ex) >= 2:
+        finding = (f" The share of exports went from {ex.iloc[0]['share_pct']:.0f}% in "
+                   f"{int(ex.iloc[0]['year'])} to {ex.iloc[-1]['share_pct']:.0f}% in "
+                   f"{int(ex.iloc[-1]['year'])}.")
+    return s.figure(
+        fig,
+        caption=(f"{s.p.patron}'s share of {s.p.focus}'s goods exports and imports, "
+                 f"{first}–{last}"),
+        alt=(f"Line chart of {s.p.patron}'s share in {s.p.focus}'s total exports and imports "
+             f"by year from {first} to {last}, the years from {BREAK_YEAR} shaded.{finding}"),
+        data=[used],
+        note="Totals are the sum of all partner rows of the trade series (World).")
+
+
+def data_limits(s):
+    t, r = _paradox_frames(s)
+    if t.empty and r.empty:
+        return s.text("")
+    return s.text(
+        "What these figures do not show: the trade table records where goods went and where "
+        f"they came from, not whether they were made in {md(s.p.focus)} or passed through it "
+        f"on the way to {md(s.p.patron)}; and the transfer series records money sent through "
+        "banks, not who sent it or why. Nothing in the evidence base counts the people who "
+        f"moved from {md(s.p.patron)} after {BREAK_YEAR}. *Interpretation, not shown by the data:* "
+        "one reading is that much of the surge reflects goods "
+        f"re-exported to {md(s.p.patron)} and the money and firms of citizens who relocated, "
+        "rather than a deeper economic bond; if so, the boom is as exposed to sanctions policy "
+        "as to politics.")

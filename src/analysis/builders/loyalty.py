@@ -1,0 +1,323 @@
+"""Section 4, the price of loyalty: the 2013 turn to the Russian-led bloc, dependence over time,
+the patron's arms deliveries, weapons paid for and not delivered, and the patron's base."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import indicators, theme
+from ..prose import date, listing, md, month, num, pct, usd_m
+from . import dependence as dep
+from ._common import events_matching, find_event, not_yet
+
+TURN = "2013-09-03"  # the announcement that the focus country would join the customs union
+BLOC_WORDS = ("EAEU", "Customs Union")
+WEST_WORDS = ("CEPA", "Association Agreement")
+UNDELIVERED_CLAIM = "C18"
+UNDELIVERED_WORDS = ("not delivered", "paid for", "undelivered")
+
+
+def _turn_events(s) -> pd.DataFrame:
+    ev = s.ev.events
+    ev = ev[ev["actors"].str.contains(s.p.focus, na=False)]
+    bloc = events_matching(ev, *BLOC_WORDS)
+    west = events_matching(ev, *WEST_WORDS)
+    return pd.concat([bloc, west]).drop_duplicates("event_id").sort_values("date")
+
+
+def turn_timeline(s):
+    rows = _turn_events(s)
+    if rows.empty:
+        return s.text(not_yet(s, "the choice between the European and the Eurasian blocs"))
+    first, last = rows["date"].min(), rows["date"].max()
+    fig = dep.labelled_timeline(rows, size=theme.TALL, wrap=22,
+                                start=pd.Timestamp(first.year, 1, 1), end=last)
+    turn = find_event(rows, TURN)
+    if turn is not None:
+        fig.axes[0].axvline(turn["date"], color=theme.colour(s.p.patron), lw=0.8, ls="--",
+                            zorder=0)
+    n_bloc = len(events_matching(rows, *BLOC_WORDS))
+    n_west = len(events_matching(rows, *WEST_WORDS))
+    return s.figure(
+        fig,
+        caption=(f"Between two blocs: {s.p.focus}'s steps toward the EU and toward the "
+                 f"{s.p.patron}-led customs union, {first:%Y}–{last:%Y}"),
+        alt=(f"Timeline of {len(rows)} events from {first:%B %Y} to {last:%B %Y}: "
+             f"{n_west} on the agreements with the EU and {n_bloc} on the customs union and "
+             "Eurasian Economic Union, with the turn of September 2013 marked by a dashed line."
+             if turn is not None else
+             f"Timeline of {len(rows)} events from {first:%B %Y} to {last:%B %Y}: {n_west} on "
+             f"agreements with the EU and {n_bloc} on the customs union."),
+        data=[rows])
+
+
+def turn_text(s):
+    ev = s.ev.events
+    turn = find_event(ev, TURN)
+    if turn is None:
+        return s.text(not_yet(s, "the choice between the European and the Eurasian blocs"))
+    rows = _turn_events(s)
+    text = [f"On {date(turn['date'])} the evidence base records the turn: "
+            f"{md(turn['title'])}."]
+    west = events_matching(rows, *WEST_WORDS)
+    before = west[west["date"] < turn["date"]].sort_values("date")
+    if not before.empty:
+        last_step = before.iloc[-1]
+        text.append(f" It came {num(indicators.days_between(last_step['date'], turn['date']))} "
+                    f"days after the last step toward the EU ({md(last_step['title'])}, "
+                    f"{month(last_step['date'])}).")
+    bloc = events_matching(rows, *BLOC_WORDS)
+    after = bloc[bloc["date"] > turn["date"]].sort_values("date")
+    if not after.empty:
+        member = after.iloc[-1]
+        text.append(f" Membership followed: {md(member['title'])} on {date(member['date'])}, "
+                    f"{num(indicators.days_between(turn['date'], member['date']))} days after "
+                    "the announcement.")
+    later_west = west[west["date"] > turn["date"]].sort_values("date")
+    if not later_west.empty:
+        signed = later_west.iloc[0]
+        years = indicators.days_between(turn["date"], signed["date"]) / 365.25
+        text.append(f" The link to the EU was not cut: {md(signed['title'])} on "
+                    f"{date(signed['date'])}, {num(years, 1)} years after the turn, a narrower "
+                    "deal that left the customs union intact.")
+    claims = s.ev.claims
+    claim = claims[(claims["section"] == 4) & claims["evidence"].str.contains(
+        turn["event_id"], na=False)]
+    if not claim.empty and claim.iloc[0]["verdict"] != "not yet verifiable":
+        c = claim.iloc[0]
+        text.append(f" Whether the turn came at the patron's demand is a different question: "
+                    f"the claim ledger rates it *{md(c['verdict'])}* "
+                    f"({md(c['claim_id'])}).")
+    return s.text("".join(text))
+
+
+def _marks(s, series: pd.DataFrame) -> dict:
+    marks = {}
+    turn = find_event(s.ev.events, TURN)
+    if turn is not None:
+        marks[int(turn["date"].year)] = "turn to the customs union"
+    bloc = events_matching(s.ev.events, *BLOC_WORDS)
+    member = bloc[bloc["category"] == "economy"].sort_values("date")
+    if not member.empty:
+        year = int(member.iloc[-1]["date"].year)
+        marks[year] = "EAEU member" if year not in marks else marks[year] + " / EAEU"
+    if series.empty:
+        return {}
+    lo, hi = series["year"].min(), series["year"].max()
+    return {k: v for k, v in marks.items() if lo <= k <= hi}
+
+
+def shares_over_time(s):
+    series = dep.series_for(s)
+    if series.empty:
+        return s.text(f"The evidence base holds no figures on {md(s.p.focus)}'s dependence on "
+                      f"{md(s.p.patron)} in this window.")
+    marks = _marks(s, series)
+    fig = dep.shares_chart(series, s.p.patron, marks=marks)
+    first, last = int(series["year"].min()), int(series["year"].max())
+    latest = dep.compare(series)
+    summary = "; ".join(f"{r.label.lower()} {r.latest:.0f}% in "
+                        f"{dep.year_label(r.indicator, r.latest_year)}"
+                        for r in latest.itertuples())
+    notes = [n for n in (dep.missing_note(s, series), dep.partial_gas_note(s)) if n]
+    notes.append(f"Arms: share of SIPRI TIV over the {dep.WINDOW} years ending in each year.")
+    return s.figure(
+        fig,
+        caption=(f"{s.p.patron}'s share of {s.p.focus}'s arms imports, trade, gas imports and "
+                 f"money transfers, {first}–{last}"),
+        alt=(f"Line chart, one line per indicator, of {s.p.patron}'s percentage share from "
+             f"{first} to {last}" + (", with " + " and ".join(f"{k} ({v})" for k, v in
+                                                              marks.items()) + " marked"
+                                     if marks else "") + f". Latest values: {summary}."),
+        data=dep.rows_used(s), note=" ".join(notes))
+
+
+def shares_text(s):
+    series = dep.series_for(s)
+    parts = []
+    arms = dep.arms_period_sentence(s)
+    if arms:
+        parts.append(arms)
+    if series.empty:
+        return s.text(" ".join(parts))
+    turn = find_event(s.ev.events, TURN)
+    base = int(turn["date"].year) if turn is not None else None
+    comparison = dep.compare(series, baseline=base)
+    by = comparison.set_index("indicator")
+    if "trade" in by.index:
+        parts.append(f"{md(s.p.patron)}'s share of {md(s.p.focus)}'s goods trade: "
+                     f"{dep.share_phrase(by.loc['trade'], s.p.patron)}.")
+    if "gas" in by.index:
+        parts.append(f"Of its gas imports by weight: {dep.share_phrase(by.loc['gas'], s.p.patron)}.")
+    if "remittances" in by.index:
+        rem = by.loc["remittances"]
+        parts.append(f"Of money transfers through banks: "
+                     f"{dep.share_phrase(rem, s.p.patron)}.")
+        raw = dep.remittance_share(s.ev.remittances, s.p.patron)
+        if not raw.empty:
+            peak = raw.loc[raw["part_value"].idxmax()]
+            parts.append(f"In money terms transfers from {md(s.p.patron)} peaked at "
+                         f"{usd_m(peak['part_value'])} in {int(peak['year'])}; one reading "
+                         "is that part of this reflects people and firms that moved from the "
+                         "patron after 2022, not only migrants' wages.")
+    parts.append("These shares measure exposure, not intent: they show where a cut-off would "
+                 "hurt, not that one is planned.")
+    return s.text(" ".join(parts))
+
+
+# ---------------------------------------------------------------------------- arms deliveries
+
+def deliveries_chart(s):
+    arms = s.ev.arms_imports
+    rows = arms[arms["recipient"] == s.p.focus]
+    if rows.empty:
+        return s.text(f"SIPRI records no arms deliveries to {md(s.p.focus)} in this window.")
+    wide = rows.assign(side=rows["supplier"].where(rows["supplier"] == s.p.patron, "Others"))
+    wide = wide.pivot_table(index="year", columns="side", values="tiv_m", aggfunc="sum")
+    first, last = int(arms["year"].min()), int(arms["year"].max())
+    wide = wide.reindex(range(first, last + 1)).fillna(0.0)
+    fig, ax = theme.new_figure()
+    bottom = pd.Series(0.0, index=wide.index)
+    for side, colour in ((s.p.patron, theme.colour(s.p.patron)), ("Others", theme.OTHER)):
+        if side in wide:
+            label = side if side != "Others" else "other suppliers"
+            ax.bar(wide.index, wide[side], bottom=bottom, color=colour, width=0.75, label=label)
+            bottom += wide[side]
+    systems = dep.deliveries_by_system(s.ev.arms_deliveries, s.p.focus, s.p.patron)
+    if not systems.empty:
+        big = systems.sort_values("tiv_m", ascending=False)
+        big = big.groupby("first").head(1).sort_values("tiv_m", ascending=False).head(4)
+        for r in big.itertuples():
+            ax.annotate(r.designation, (r.first, bottom.get(r.first, 0)), xytext=(0, 3),
+                        textcoords="offset points", ha="center", fontsize=6.8,
+                        color=theme.INK)
+    ax.set_ylabel("SIPRI TIV, millions")
+    ax.set_xlim(first - 0.7, last + 0.7)
+    ax.grid(axis="x", visible=False)
+    ax.legend(loc="upper left")
+    share = 100 * rows.loc[rows["supplier"] == s.p.patron, "tiv_m"].sum() / rows["tiv_m"].sum()
+    return s.figure(
+        fig,
+        caption=(f"Major arms delivered to {s.p.focus} by year, {s.p.patron} and other "
+                 f"suppliers, {first}–{last} (SIPRI TIV)"),
+        alt=(f"Bar chart of yearly major-arms deliveries to {s.p.focus} from {first} to {last}; "
+             f"{s.p.patron} accounts for {share:.0f}% of the total volume, with the largest "
+             "systems labelled."),
+        data=[rows],
+        note="TIV measures military capability transferred, not money paid. SIPRI's register "
+             "in this evidence base ends with the last year shown.")
+
+
+def deliveries_table(s):
+    systems = dep.deliveries_by_system(s.ev.arms_deliveries, s.p.focus, s.p.patron)
+    if systems.empty:
+        return s.text(f"SIPRI records no deliveries of major arms from {md(s.p.patron)} to "
+                      f"{md(s.p.focus)} in this window.")
+    used = s.ev.arms_deliveries[(s.ev.arms_deliveries["recipient"] == s.p.focus)
+                                & (s.ev.arms_deliveries["supplier"] == s.p.patron)]
+    if len(systems) > 15:
+        systems = systems.sort_values("tiv_m", ascending=False).head(15).sort_values("first")
+    flag = systems["confidence"].map(lambda c: " (unconfirmed)" if c == "low" else "")
+    table = pd.DataFrame({
+        "Weapon": systems["designation"] + flag,
+        "Type": systems["description"],
+        "Ordered": systems["order_year"].astype("Int64").astype(str),
+        "Delivered": [str(a) if a == b else f"{a}–{b}"
+                      for a, b in zip(systems["first"], systems["last"], strict=True)],
+        "Units": [("~" if e else "") + num(u) if pd.notna(u) else "n/a"
+                  for u, e in zip(systems["units"], systems["estimate"], strict=True)],
+        "TIV (m)": systems["tiv_m"].map(lambda v: num(v, 1)),
+    })
+    total = used["tiv_delivered_m"].sum()
+    return s.table(table, f"Major arms delivered by {s.p.patron} to {s.p.focus} (SIPRI)",
+                   data=[used],
+                   note=(f"~ = SIPRI estimate. Total {num(total, 1)} TIV million over "
+                         f"{len(systems)} systems."))
+
+
+def deliveries_text(s):
+    systems = dep.deliveries_by_system(s.ev.arms_deliveries, s.p.focus, s.p.patron)
+    if systems.empty:
+        return s.text("")
+    total = systems["tiv_m"].sum()
+    top = systems.sort_values("tiv_m", ascending=False).head(3)
+    top_share = 100 * top["tiv_m"].sum() / total if total else 0
+    return s.text(
+        f"SIPRI's register lists {num(len(systems))} kinds of major weapons delivered by "
+        f"{md(s.p.patron)} between {int(systems['first'].min())} and "
+        f"{int(systems['last'].max())}. Three of them — {listing(top['designation'])} — make up "
+        f"{pct(top_share)} of the volume. The data show a small number of high-end systems "
+        "rather than a steady flow: a few deliveries decide the shares.")
+
+
+def undelivered(s):
+    claims = s.ev.claims
+    claim = claims[claims["claim_id"] == UNDELIVERED_CLAIM]
+    ev = events_matching(s.ev.events, *UNDELIVERED_WORDS)
+    ev = ev[ev["actors"].str.contains(s.p.patron, na=False)]
+    known = not claim.empty and claim.iloc[0]["verdict"] != "not yet verifiable"
+    if not known and ev.empty:
+        return s.text(not_yet(s, "weapons paid for and not delivered"))
+    text = []
+    if known:
+        c = claim.iloc[0]
+        text.append(f"On weapons paid for and not delivered the evidence is thin. The claim "
+                    f"ledger ({md(c['claim_id'])}) rates the charge *{md(c['verdict'])}*: "
+                    f"{md(c['reasoning'])}")
+        if pd.notna(c.get("after_article")):
+            text.append(f" Later: {md(c['after_article'])}")
+    for e in ev.sort_values("date").itertuples():
+        text.append(f" On {date(e.date)}: {md(e.title)}"
+                    f"{' (unconfirmed)' if e.confidence == 'low' else ''}.")
+    text.append(" SIPRI's register counts deliveries only, so it cannot show what was ordered "
+                "and not delivered.")
+    return s.text("".join(text))
+
+
+# ---------------------------------------------------------------------------- the base
+
+def base(s):
+    d = s.ev.deployments
+    rows = d[(d["deployer"] == s.p.patron) & (d["host"] == s.p.focus) & (d["kind"] == "base")]
+    if rows.empty:
+        return s.text(f"The evidence base records no {md(s.p.patron)} military base in "
+                      f"{md(s.p.focus)} by {date(s.p.as_of)}.")
+    b = rows.sort_values("start_date").iloc[0]
+    years = indicators.days_between(b["start_date"], s.p.as_of) / 365.25
+    flag = " (unconfirmed)" if b["confidence"] == "low" else ""
+    text = [f"{md(b['name'])} has been in place since {month(b['start_date'])}: "
+            f"{num(years)} years by {date(s.p.as_of)}."]
+    if pd.notna(b["personnel_persons"]):
+        text.append(f" The evidence base gives a staff of {num(b['personnel_persons'])}"
+                    f"{flag}" + (" (medium confidence: reports differ)"
+                                 if b["confidence"] == "medium" else "") + ".")
+    lease = events_matching(s.ev.events, "base")
+    lease = lease[lease["actors"].str.contains(s.p.patron, na=False)
+                  & lease["actors"].str.contains(s.p.focus, na=False)
+                  & (lease["date"] > b["start_date"])].sort_values("date")
+    if not lease.empty:
+        text.append(" Later steps: " + "; ".join(f"{md(t)} ({month(dt)})" for t, dt in
+                                                  zip(lease["title"], lease["date"],
+                                                      strict=True)) + ".")
+    if pd.notna(b["end_date"]):
+        text.append(f" It closed on {date(b['end_date'])}.")
+    else:
+        text.append(" It remained in place at the as-of date, whatever else changed in the "
+                    "relationship.")
+    return s.text("".join(text))
+
+
+def base_table(s):
+    d = s.ev.deployments
+    rows = d[(d["deployer"] == s.p.patron) & (d["host"] == s.p.focus)]
+    if rows.empty:
+        return s.text("")
+    table = pd.DataFrame({
+        "Presence": rows["name"] + rows["confidence"].map(
+            lambda c: " (unconfirmed)" if c == "low" else ""),
+        "Since": rows["start_date"].map(date),
+        "Until": rows["end_date"].map(lambda v: date(v) if pd.notna(v) else "in place"),
+        "Personnel": rows["personnel_persons"].map(lambda v: num(v) if pd.notna(v)
+                                                   else "not published"),
+    })
+    return s.table(table, f"{s.p.patron}'s forces stationed in {s.p.focus}", data=[rows])

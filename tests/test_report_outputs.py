@@ -1,0 +1,155 @@
+"""The rendered report as a reader gets it: the full HTML and PDF, checked for sections, figures,
+captions, alt text, sources, PDF structure, determinism and escaping of data-derived text."""
+
+import csv
+import re
+import subprocess
+import sys
+
+import pytest
+
+from analysis.sections import SECTIONS
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def build(out, *args):
+    run = subprocess.run([sys.executable, "-m", "analysis.cli", "build", "--out", str(out), *args],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
+    return run.stdout
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    out = tmp_path_factory.mktemp("full")
+    build(out)
+    folder = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def html(full):
+    return (full / "report.html").read_text(encoding="utf-8")
+
+
+def test_html_has_every_section_heading(html):
+    for spec in SECTIONS:
+        assert f"{spec.heading}" in html, spec.heading
+    assert "Appendix B. Sources" in html
+
+
+def test_html_has_at_least_16_figures_each_with_caption_alt_and_source(html):
+    figures = re.findall(r'<figure class="tr-figure".*?</figure>', html, flags=re.S)
+    assert len(figures) >= 16
+    numbers = set()
+    for fig in figures:
+        number = re.search(r'<span class="tr-num">Figure ([0-9A-Z]+\.[0-9]+)\.</span>\s*(\S.*?)'
+                           r"</figcaption>", fig, flags=re.S)
+        assert number, fig[:200]
+        numbers.add(number.group(1))
+        alt = re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]{20,})"', fig)
+        assert alt, f"figure {number.group(1)} has no alt text"
+        assert re.search(r'<p class="tr-source">Sources?: \w', fig), number.group(1)
+    assert len(numbers) == len(figures), "figure numbers are unique"
+
+
+def test_every_section_has_at_least_two_figures(html):
+    for spec in SECTIONS:
+        count = len(re.findall(rf'<span class="tr-num">Figure {spec.number}\.\d+\.</span>', html))
+        assert count >= 2, f"{spec.heading}: {count} figure(s)"
+
+
+def test_html_is_one_portable_file_without_code(html):
+    assert "<script" not in html
+    assert not re.search(r'(src|href)="https?://[^"]+\.(css|js|png|svg|woff2?)"', html)
+    assert "start_section(" not in html and "from analysis" not in html
+
+
+def test_claim_ledger_lists_c01_to_c23_with_verdicts(html):
+    ledger = html[html.index("Appendix A. Claim ledger"):html.index("Appendix B. Sources")]
+    for i in range(1, 24):
+        assert re.search(rf"<td[^>]*>C{i:02d}</td>", ledger), f"C{i:02d}"
+    assert re.search(r"<td[^>]*>C09</td><td[^>]*>[^<]*</td><td[^>]*>disputed</td>", ledger)
+
+
+# ------------------------------------------------------------------------------------ the PDF
+
+@pytest.fixture(scope="module")
+def pdf(full):
+    pypdf = pytest.importorskip("pypdf")
+    return pypdf.PdfReader(str(full / "report.pdf"))
+
+
+def test_pdf_page_count_in_range(pdf):
+    assert 25 <= len(pdf.pages) <= 90
+
+
+def test_pdf_text_has_sections_and_captions(pdf, html):
+    text = " ".join(page.extract_text() or "" for page in pdf.pages)
+    flat = re.sub(r"\s+", " ", text)
+    for spec in SECTIONS:
+        assert spec.title in flat, spec.title
+    for number in re.findall(r'<span class="tr-num">(Figure [0-9A-Z]+\.[0-9]+)\.</span>', html):
+        assert number in flat, number
+
+
+def test_pdf_outline_has_every_section(pdf):
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    outline = list(titles(pdf.outline))
+    for spec in SECTIONS:
+        assert any(spec.title in t for t in outline), spec.heading
+
+
+def test_pdf_metadata_and_fonts(pdf):
+    assert pdf.metadata.title and "Tightrope" in pdf.metadata.title
+    for page in pdf.pages[:6]:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor").get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_pdf_figures_are_vector(pdf):
+    """Figures arrive as SVG and are drawn as paths: no raster image on any page."""
+    for page in pdf.pages:
+        xobjects = ((page.get("/Resources") or {}).get("/XObject") or {})
+        for ref in xobjects.values():
+            obj = ref.get_object()
+            assert obj.get("/Subtype") != "/Image"
+
+
+# ------------------------------------------------------------------------------------ determinism
+
+def test_two_builds_give_identical_bytes(full, tmp_path):
+    build(tmp_path, "--force")
+    again = tmp_path / full.name
+    assert (again / "report.html").read_bytes() == (full / "report.html").read_bytes()
+    assert (again / "report.pdf").read_bytes() == (full / "report.pdf").read_bytes()
+
+
+# ------------------------------------------------------------------------------------ escaping
+
+def test_markup_in_data_is_escaped_in_html(data_copy, tmp_path):
+    path = data_copy / "casualties.csv"
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    col = rows[0].index("reported_by")
+    rows[1][col] = "<script>alert('x')</script> Ministry"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    build(tmp_path, "--sections", "02", "--format", "html,pdf", "-p", f"data_dir={data_copy}")
+    folder = next(p for p in tmp_path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
