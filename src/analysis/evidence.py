@@ -77,9 +77,13 @@ def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def latest_date(data_dir: Path | str | None = None) -> dt.date:
-    """The latest event date in the evidence base: the default ``as_of``."""
-    events = load_table("events", data_dir)
-    return max(events["date"].max(), events["end_date"].max()).date()
+    """The latest date any dated fact carries (events, surveys, votes, deployments, casualty
+    counts): the default ``as_of``. Derived from the data, never hard-coded."""
+    tables = load_tables(data_dir)
+    latest = [tables["events"][["date", "end_date"]].max().max()]
+    latest += [tables[name][column].max() for name, column in _DATE_COLUMNS.items()
+               if name != "events"]
+    return max(d for d in latest if pd.notna(d)).date()
 
 
 def known_countries(data_dir: Path | str | None = None) -> list[str]:

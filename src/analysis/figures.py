@@ -66,6 +66,12 @@ class Figure:
                 "text/plain": f"Figure {self.number}. {self.caption}"}
 
 
+def _looks_numeric(column: pd.Series) -> bool:
+    """Formatted numbers such as '3,825' or '12.5%' are right-aligned too."""
+    text = column.dropna().astype(str)
+    return bool(len(text)) and text.str.fullmatch(r"[-+]?[\d,.]+%?|n/a|–").all()
+
+
 @dataclass
 class Table:
     number: str
@@ -84,8 +90,8 @@ class Table:
     def from_frame(cls, frame: pd.DataFrame, number: str, caption: str, source: str,
                    note: str | None = None) -> Table:
         """Cells are formatted as text; numeric columns are right-aligned."""
-        align = ["right" if pd.api.types.is_numeric_dtype(frame[c]) else "left"
-                 for c in frame.columns]
+        align = ["right" if pd.api.types.is_numeric_dtype(frame[c]) or _looks_numeric(frame[c])
+                 else "left" for c in frame.columns]
         rows = [["" if pd.isna(v) else str(v) for v in row]
                 for row in frame.itertuples(index=False, name=None)]
         return cls(number, caption, source, [str(c) for c in frame.columns], rows, align, note)

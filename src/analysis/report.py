@@ -38,8 +38,9 @@ class SectionContext:
         if len(publishers) > MAX_PUBLISHERS_NAMED:
             # a long list of outlets helps nobody under a chart: name the first few
             named = ", ".join(publishers[:MAX_PUBLISHERS_NAMED])
-            line = (f"Sources: {named} and {len(publishers) - MAX_PUBLISHERS_NAMED} other "
-                    "publishers; each event's source is listed in Appendix B.")
+            others = len(publishers) - MAX_PUBLISHERS_NAMED
+            line = (f"Sources: {named} and {others} other publisher{'s' if others > 1 else ''}; "
+                    "every source is listed in Appendix B.")
             if "low" in set(confidences):
                 line += " Marked items could not be confirmed in a published source."
             return line

@@ -8,7 +8,7 @@ import textwrap
 import matplotlib.dates as mdates
 import pandas as pd
 
-from .. import charts, indicators, theme
+from .. import indicators, theme
 from ..prose import date, listing, md, num, pct
 from . import dependence as dep
 from ._common import not_yet
@@ -18,9 +18,16 @@ KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "exercise": "Exercise"}
 #: how far back the context timeline reaches before the year of the signals
 CONTEXT_YEARS = 1
+MAX_LABELS = 7
 
 
 # ---------------------------------------------------------------------------- dependence
+
+def _and(items) -> str:
+    """Plain-text 'a, b and c' (for captions and alt text, which are escaped on output)."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
 
 def dependence_dashboard(s):
     series = dep.series_for(s)
@@ -33,9 +40,9 @@ def dependence_dashboard(s):
     downs = comparison[comparison["direction"] == "down"]["label"].str.lower().tolist()
     moves = []
     if ups:
-        moves.append(f"rose for {', '.join(ups)}")
+        moves.append(f"rose for {_and(ups)}")
     if downs:
-        moves.append(f"fell for {', '.join(downs)}")
+        moves.append(f"fell for {_and(downs)}")
     first = int(comparison["earlier_year"].dropna().min()) if comparison["earlier_year"].notna(
     ).any() else int(comparison["latest_year"].min())
     last = int(comparison["latest_year"].max())
@@ -89,7 +96,7 @@ def dependence_text(s):
             f"({pct(highest['latest'])}).")
     if "arms" in by.index and "trade" in by.index:
         arms, trade = by.loc["arms"], by.loc["trade"]
-        if arms["direction"] == "down" and trade["direction"] == "up":
+        if arms["change_pts"] <= -5 and trade["change_pts"] >= 5:
             text += (" One reading is that the security tie loosened while the economic tie "
                      "tightened: the patron lost ground as an arms supplier as its weight "
                      "in trade grew.")
@@ -143,7 +150,7 @@ def presence_text(s):
         oldest = rows[rows["side"] == "patron"].sort_values("start_date").iloc[0]
         years = indicators.days_between(oldest["start_date"], s.p.as_of) / 365.25
         text.append(
-            f"The data list {num(c['deployments'])} {md(s.p.patron)} deployments ({kinds}), "
+            f"The data list {num(c['deployments'])} deployments by {md(s.p.patron)} ({kinds}), "
             f"{num(c['ongoing'])} of them still in place on {date(s.p.as_of)}; the oldest, "
             f"{md(oldest['name'])}, dates from {date(oldest['start_date'])}, "
             f"{num(years)} years earlier.")
@@ -187,7 +194,7 @@ def _context_events(s, signals: pd.DataFrame) -> pd.DataFrame:
 
 
 def road_to_september(s):
-    signals = dep.signal_window(s.ev.events)
+    signals = dep.signal_window(s.ev.events, actor=s.p.focus)
     if signals.empty:
         return s.text(not_yet(s, "the public signals of a turn away from the patron"))
     context = _context_events(s, signals)
@@ -195,13 +202,13 @@ def road_to_september(s):
     # label the context, not the crowded cluster: the next figure zooms in on it
     before = context[context["date"] < signals["date"].min()]
     label = list(before["event_id"])
-    if len(label) > 9:  # keep the labels readable: prefer security steps and section-1 events
+    if len(label) > MAX_LABELS:  # keep labels readable: prefer security steps, section 1 first
         rank = before.assign(r=before["category"].map({"security": 0, "legal": 1}).fillna(2)
                              - (before["section"] == 1))
-        label = list(rank.sort_values(["r", "date"])["event_id"].head(9))
+        label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_LABELS))
     label.append(signals.iloc[0]["event_id"])
     first, last = context["date"].min(), context["date"].max()
-    fig = dep.labelled_timeline(context, label_ids=label, size=theme.TALL, wrap=22,
+    fig = dep.labelled_timeline(context, label_ids=label, wrap=24,
                                 start=pd.Timestamp(first.year, 1, 1), end=last)
     cluster_end = signals["date"].max()
     ax = fig.axes[0]
@@ -219,9 +226,9 @@ def road_to_september(s):
 
 
 def signals_chart(s):
-    signals = dep.signal_window(s.ev.events)
+    signals = dep.signal_window(s.ev.events, actor=s.p.focus)
     if signals.empty:
-        return s.text(not_yet(s, "the public signals of a turn away from the patron"))
+        return s.text("")  # road_to_september has said the story had not got here
     signals = signals.sort_values(["date", "event_id"]).reset_index(drop=True)
     fig, ax = theme.new_figure((6.6, 0.45 * len(signals) + 1.1))
     ys = list(range(len(signals)))[::-1]
@@ -247,7 +254,7 @@ def signals_chart(s):
     ax.set_yticks(ys, [f"{d:%d %b}".lstrip("0") for d in signals["date"]])
     ax.set_ylim(-0.6, len(signals) - 0.4)
     ax.set_xlim(lo, hi)
-    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, span_days // 10)))
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-span_days // 8))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.grid(axis="y", visible=False)
     first, last = signals["date"].min(), signals["date"].max()
@@ -263,15 +270,15 @@ def signals_chart(s):
 
 
 def signals_text(s):
-    signals = dep.signal_window(s.ev.events)
+    signals = dep.signal_window(s.ev.events, actor=s.p.focus)
     if signals.empty:
-        return s.text(not_yet(s, "the public signals of a turn away from the patron"))
+        return s.text("")  # road_to_september has said the story had not got here
     signals = signals.sort_values("date")
     first, last = signals.iloc[0], signals.iloc[-1]
     days = indicators.days_between(first["date"], last["date"])
-    text = [f"The evidence base holds {num(len(signals))} signals in {last['date']:%B %Y}, "
-            f"the first on {date(first['date'])} ({md(first['title'])}) and the last "
-            f"{num(days)} days later, on {date(last['date'])} ({md(last['title'])})."]
+    text = [(f"The evidence base holds {num(len(signals))} signals in {last['date']:%B %Y}, "
+             f"the first on {date(first['date'])} ({md(first['title'])}) and the last "
+             f"{num(days)} days later, on {date(last['date'])} ({md(last['title'])}).")]
     dep_rows = s.ev.deployments
     ex = dep_rows[(dep_rows["kind"] == "exercise") & dep_rows["deployer"].isin(s.p.partners)
                   & (dep_rows["start_date"] >= first["date"])]

@@ -3,8 +3,6 @@ the West's presence on the ground and votes at the UN General Assembly."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 
 from .. import charts, indicators, theme
@@ -56,6 +54,20 @@ def supplier_groups(arms: pd.DataFrame, recipient: str, patron: str, partners,
                        period=rows["year"].astype(int).map(period_label))
 
 
+def span(first, last, sep: str = "–") -> str:
+    """'2004–2023', or just '2004' when both ends are the same."""
+    return f"{first}" if first == last else f"{first}{sep}{last}"
+
+
+def plural(n: int, word: str) -> str:
+    """plural(1, 'resolution') -> 'one resolution'; plural(3, ...) -> '3 resolutions'."""
+    return f"one {word}" if n == 1 else f"{num(n)} {word}s"
+
+
+def times(n: int) -> str:
+    return {0: "never", 1: "once", 2: "twice"}.get(n, f"{num(n)} times")
+
+
 def vote_counts(votes: pd.DataFrame, country: str, topic: str = "ukraine") -> dict[str, int]:
     """How often ``country`` voted yes / abstain / no / absent on resolutions of ``topic``."""
     rows = votes[(votes["country"] == country) & (votes["topic"] == topic)]
@@ -84,14 +96,15 @@ def concentration_chart(s):
         fig,
         caption=(f"Supplier concentration of arms imports, {listing(shown)}: "
                  f"Herfindahl–Hirschman index over trailing {WINDOW}-year windows ending "
-                 f"{first}–{last}"),
+                 f"{span(first, last)}"),
         alt=(f"Line chart of the Herfindahl–Hirschman index of arms-import suppliers for "
              f"{' and '.join(shown)}, each point covering the {WINDOW} years to that year, "
-             f"from {first} to {last}. Latest values: {finding}."),
+             f"ending {span(first, last)}. Latest values: {finding}."),
         data=[used],
         note=("Computed from SIPRI trend-indicator values of deliveries. A window with no "
-              "deliveries has no value." + (f" No deliveries to {', '.join(missing)} are "
-                                            "recorded." if missing else "")))
+              "deliveries has no value." + (f" No complete {WINDOW}-year window of deliveries "
+                                            f"to {', '.join(missing)} in this period."
+                                            if missing else "")))
 
 
 def concentration_text(s):
@@ -103,8 +116,8 @@ def concentration_text(s):
              "evenly purchases are spread.")
     focus = series[series["country"] == s.p.focus].sort_values("year")
     if focus.empty:
-        return s.text(intro + f" The evidence base has no deliveries to {md(s.p.focus)} "
-                      "in this window.")
+        return s.text(intro + f" The evidence base holds too few years of deliveries to "
+                      f"{md(s.p.focus)} in this window for a {WINDOW}-year index.")
     first, last = focus.iloc[0], focus.iloc[-1]
     end = int(last["year"])
     shares = indicators.period_shares(arms, s.p.focus, end - WINDOW + 1, end)
@@ -142,12 +155,11 @@ def partner_shares(s):
     return s.figure(
         fig,
         caption=(f"Who supplied {s.p.focus}'s arms: shares of {s.p.patron}, the partners and "
-                 f"others by five-year period, {periods[0]} to {periods[-1]}"),
+                 f"others by five-year period, {span(periods[0], periods[-1], ' to ')}"),
         alt=(f"Stacked bar chart of the shares of {s.p.focus}'s arms imports from "
-             f"{s.p.patron}, " + (f"{', '.join(partners_seen)} " if partners_seen else
-                                  "no listed partner ") +
-             f"and other suppliers for each five-year period from {periods[0]} to "
-             f"{periods[-1]}, in SIPRI trend-indicator values."),
+             f"{', '.join([s.p.patron, *partners_seen])} and other suppliers for each five-year "
+             f"period, {span(periods[0], periods[-1], ' to ')}, in SIPRI trend-indicator values"
+             + ("." if partners_seen else "; none came from the listed partners.")),
         data=[groups],
         note=(f"TIV measures military capability transferred, not money paid. The last period "
               f"runs only to {last_year}, the last full year of data."))
@@ -257,7 +269,7 @@ def diversification_chart(s):
     return s.figure(
         fig,
         caption=(f"Steps that tied {s.p.focus} to {listing(lanes)}, "
-                 f"{first:%Y}–{last:%Y}: agreements, arms deals, missions and exercises "
+                 f"{span(f'{first:%Y}', f'{last:%Y}')}: agreements, arms deals, missions and exercises "
                  "(numbers as in the table below)"),
         alt=(f"Timeline with one lane per partner ({', '.join(lanes)}) showing {len(steps)} "
              f"dated steps from {first:%B %Y} to {last:%B %Y}; missions and exercises are "
@@ -297,9 +309,10 @@ def votes_chart(s):
     n = votes["resolution"].nunique()
     return s.figure(
         fig,
-        caption=(f"Votes of {listing(shown)} on {n} UN General Assembly resolutions on Ukraine, "
-                 f"{first:%B %Y} to {last:%B %Y}"),
-        alt=(f"Grid of {len(shown)} countries by {n} resolutions; each cell shows the "
+        caption=(f"Votes of {listing(shown)} on {plural(n, 'UN General Assembly resolution')} "
+                 f"on Ukraine, " + (f"{first:%B %Y}" if first == last else
+                                    f"{first:%B %Y} to {last:%B %Y}")),
+        alt=(f"Grid of {len(shown)} countries by {plural(n, 'resolution')}; each cell shows the "
              f"country's vote (yes, no, abstain or absent). {s.p.focus}: "
              + ", ".join(f"{k} {v}" for k, v in vote_counts(votes, s.p.focus).items() if v)
              + "."),
@@ -312,13 +325,12 @@ def votes_text(s):
     votes = s.ev.un_votes
     counts = vote_counts(votes, s.p.focus)
     total = sum(counts.values())
-    if total == 0:
-        return s.text(not_yet(s, f"{s.p.focus}'s votes on Ukraine at the UN General Assembly"))
+    if total == 0:  # the chart's place already says so
+        return s.text("")
     rows = votes[(votes["country"] == s.p.focus) & (votes["topic"] == "ukraine")]
     low = int((rows["confidence"] == "low").sum())
-    parts = [f"{VOTE_WORDS[v]} {num(c)} {'time' if c == 1 else 'times'}"
-             for v, c in counts.items() if c]
-    text = (f"The data show that on the {num(total)} resolutions on Ukraine recorded here, "
+    parts = [f"{VOTE_WORDS[v]} {times(c)}" for v, c in counts.items() if c]
+    text = (f"The data show that on the {plural(total, 'resolution')} on Ukraine recorded here, "
             f"{md(s.p.focus)} {listing(parts)}")
     text += (f" ({num(low)} of these votes could not be confirmed in a published record)."
              if low else ".")
@@ -331,11 +343,12 @@ def votes_text(s):
     for c in others:
         oc = vote_counts(votes, c)
         if sum(oc.values()):
-            compare.append(f"{md(c)} voted yes {num(oc['yes'])} of {num(sum(oc.values()))} times")
+            compare.append(f"{md(c)} voted yes {times(oc['yes'])} "
+                           f"out of {plural(sum(oc.values()), 'recorded vote')}")
     if compare:
         text += " For comparison, " + "; ".join(compare) + "."
     if counts["abstain"] + counts["absent"] > counts["yes"] + counts["no"]:
         text += (f" One reading is that abstaining or staying away let {md(s.p.focus)} avoid "
-                 "taking sides between its security patron and its Western partners.")
+                 "taking sides between its security patron and its other partners.")
     return s.text(text)
 

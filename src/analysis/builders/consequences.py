@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
-from .. import charts, indicators, theme
+from .. import indicators, theme
 from ..prose import date, md, num, usd_m
 from ._common import not_yet
 from .involvement import event_ladder, involves
@@ -112,8 +113,8 @@ def icc_summary(s):
                     f"{md(s.p.focus)} towards the court.")
         return s.text("".join(text))
     first = steps.iloc[0]
-    text.append(f" {indicators.days_between(w['date'], first['date'])} days later, in "
-                f"{md(s.p.focus)}: {md(first['description'])}")
+    text.append(f" In {md(s.p.focus)}, {indicators.days_between(w['date'], first['date'])} days "
+                f"later: {md(first['description'])}")
     vote = icc["vote"]
     if vote is not None:
         yes, no = vote_count(vote["description"])
@@ -124,7 +125,7 @@ def icc_summary(s):
     if not in_force.empty:
         f = in_force.iloc[0]
         text.append(f" The statute entered into force for {md(s.p.focus)} on {date(f['date'])}"
-                    f" ({md(f['description'])}); from then on the country was obliged to arrest "
+                    f" ({md(f['description'].rstrip('.'))}); from then on the country was obliged to arrest "
                     "a person the court has indicted who enters its territory.")
     elif vote is None:
         text.append(f" As of {date(s.p.as_of)} parliament had not yet voted on ratification.")
@@ -139,9 +140,10 @@ def icc_chart(s):
     icc = _icc(s)
     w = icc["warrant"]
     if w is None:
-        return s.text(not_yet(s, f"an international arrest warrant for {s.p.patron}'s leader"))
+        return s.text("")  # icc_summary has said the story had not got there
     steps = icc["steps"]
-    until = steps["date"].max() if not steps.empty else pd.Timestamp(s.p.as_of)
+    done = steps["title"].str.contains("force", case=False, na=False).any()
+    until = steps["date"].max() if done else pd.Timestamp(s.p.as_of)
     reactions = _reactions(s, w["date"], until)
     rows = pd.concat([w.to_frame().T, steps, reactions]).drop_duplicates("event_id")
     rows["date"] = pd.to_datetime(rows["date"])
@@ -161,11 +163,13 @@ def icc_chart(s):
                        size=(6.6, max(2.6, 0.34 * len(rows) + 1.2)), label_of=label,
                        max_chars=66)
     first, last = rows["date"].min(), rows["date"].max()
+    period = (f"{first:%B %Y}" if f"{first:%Y%m}" == f"{last:%Y%m}"
+              else f"{first:%B %Y}–{last:%B %Y}")
     return s.figure(
         fig,
         caption=(f"From the ICC warrant to the Rome Statute in {s.p.focus}, with "
-                 f"{s.p.patron}'s public reactions, {first:%B %Y}–{last:%B %Y}"),
-        alt=(f"Event chart of {len(rows)} dated events from {first:%d %B %Y} to {last:%d %B %Y}: "
+                 f"{s.p.patron}'s public reactions, {period}"),
+        alt=(f"Event chart of {len(rows)} dated events from {date(first)} to {date(last)}: "
              f"{len(rows) - len(reactions)} steps of the court and of {s.p.focus} towards the "
              f"Rome Statute and {len(reactions)} public reactions by {s.p.patron}, one per row."),
         data=[rows])
@@ -175,7 +179,7 @@ def icc_table(s):
     icc = _icc(s)
     w = icc["warrant"]
     if w is None or icc["steps"].empty:
-        return s.text(not_yet(s, f"{s.p.focus}'s road to the Rome Statute"))
+        return s.text("")  # icc_summary has said the story had not got there
     rows = pd.concat([w.to_frame().T, icc["steps"]]).drop_duplicates("event_id")
     rows["date"] = pd.to_datetime(rows["date"])
     table = pd.DataFrame({
@@ -201,8 +205,8 @@ def _mark(ax, years):
     if years.min() <= BREAK_YEAR <= years.max():
         ax.axvspan(BREAK_YEAR - 0.5, years.max() + 0.5, color="#F2F2F2", zorder=0)
         ax.axvline(BREAK_YEAR - 0.5, color=theme.MUTED, lw=0.8, ls="--", zorder=1)
-        ax.text(BREAK_YEAR - 0.4, 0.98, f"{BREAK_YEAR}→", transform=ax.get_xaxis_transform(),
-                fontsize=7, color=theme.MUTED, va="top")
+        ax.text(BREAK_YEAR - 0.4, 0.02, f"{BREAK_YEAR}→", transform=ax.get_xaxis_transform(),
+                fontsize=7, color=theme.MUTED, va="bottom")
 
 
 def _series(ax, rows, key, styles, value, suffix=""):
@@ -253,6 +257,7 @@ def paradox_chart(s):
     left.set_xticks([y for y in span if (int(years.max()) - y) % step == 0])
     left.set_xlim(years.min() - 0.5, years.max() + 1.2)
     first, last = int(years.min()), int(years.max())
+    shaded = f"; {BREAK_YEAR} onwards shaded" if first <= BREAK_YEAR <= last else ""
     g = growth(t[t["flow"] == "exports"].rename(columns={"value_usd_m": "v"}), "v",
                BREAK_YEAR - 1) if not t.empty else None
     finding = (f" Exports to {s.p.patron} were {fold_text(g)} in {g['last_year']} what they had "
@@ -260,10 +265,10 @@ def paradox_chart(s):
     return s.figure(
         fig,
         caption=(f"{s.p.focus}'s goods trade with {s.p.patron} and money transfers received "
-                 f"from it, {first}–{last} (US$ million; {BREAK_YEAR} onwards shaded)"),
+                 f"from it, {first}–{last} (US$ million{shaded})"),
         alt=(f"Two line charts by year from {first} to {last}: left, {s.p.focus}'s exports to "
              f"and imports from {s.p.patron}; right, all money transfers and non-commercial "
-             f"transfers from {s.p.patron}; the years from {BREAK_YEAR} are shaded.{finding}"),
+             f"transfers from {s.p.patron}{shaded.replace(';', ',')}.{finding}"),
         data=[t, r],
         note=("Imports by country of origin. 'All transfers' include commercial transfers; "
               "non-commercial transfers are the closest measure of migrants' remittances."))
@@ -295,26 +300,34 @@ def paradox_summary(s):
         return s.text(f"The evidence base has no trade or transfer figures between "
                       f"{md(s.p.focus)} and {md(s.p.patron)} for this window.")
     if int(years.max()) < BREAK_YEAR:
-        return s.text(f"The annual series here end in {int(years.max())}, before the break of "
-                      f"{BREAK_YEAR}: as of {date(s.p.as_of)} the surge described below had not "
-                      "happened yet.")
+        return s.text(f"As of {date(s.p.as_of)} the annual series end in {int(years.max())}, "
+                      f"before the break of {BREAK_YEAR}: the story had not reached the point "
+                      "where economic and security ties moved apart.")
     parts = []
     for flow, what in (("exports", f"Exports to {md(s.p.patron)}"),
                        ("imports", f"Imports from {md(s.p.patron)}")):
         rows = t[t["flow"] == flow].rename(columns={"value_usd_m": "v"})
         parts.append(_growth_sentence(what, growth(rows, "v", base)))
     for kind, what in (("total", f"All money transfers from {md(s.p.patron)}"),
-                       ("non_commercial", "Non-commercial transfers, the closest measure of "
-                                          "migrants' remittances,")):
+                       ("non_commercial", ("Non-commercial transfers, the closest measure of "
+                                          "migrants' remittances,"))):
         rows = r[r["transfer_type"] == kind].rename(columns={"inflow_usd_m": "v"})
         parts.append(_growth_sentence(what, growth(rows, "v", base)))
     parts = [p for p in parts if p]
     if not parts:
         return s.text(f"The evidence base lacks a {base} baseline for {md(s.p.focus)}'s trade "
                       f"with {md(s.p.patron)}.")
-    return s.text(f"The data show the paradox in numbers, measured from {base}, the last year "
-                  f"before the break: " + " ".join(parts) + " Security ties frayed in the same "
-                  "years in which the economic ties grew.")
+    grew = [g for g in (growth(t[t["flow"] == "exports"].rename(columns={"value_usd_m": "v"}),
+                               "v", base),
+                        growth(r[r["transfer_type"] == "total"].rename(
+                            columns={"inflow_usd_m": "v"}), "v", base))
+            if g and g["fold"] and g["fold"] >= 1.5]
+    close = (f" Economic ties to {md(s.p.patron)} grew in the very years in which, as the "
+             "previous sections show, the security ties frayed." if grew else
+             f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
+             f"after {BREAK_YEAR}.")
+    return s.text(f"The data show the change measured from {base}, the last full year before "
+                  f"the break. " + " ".join(parts) + close)
 
 
 def share_chart(s):
@@ -337,6 +350,7 @@ def share_chart(s):
     _mark(ax, years)
     ax.set_ylim(0, min(100, shares["share_pct"].max() * 1.3))
     ax.set_xlim(years.min() - 0.5, years.max() + 1.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(f"% of {s.p.focus}'s total")
     ax.legend(loc="upper left")
     first, last = int(years.min()), int(years.max())
@@ -351,14 +365,17 @@ def share_chart(s):
         caption=(f"{s.p.patron}'s share of {s.p.focus}'s goods exports and imports, "
                  f"{first}–{last}"),
         alt=(f"Line chart of {s.p.patron}'s share in {s.p.focus}'s total exports and imports "
-             f"by year from {first} to {last}, the years from {BREAK_YEAR} shaded.{finding}"),
+             f"by year from {first} to {last}"
+             f"{f', {BREAK_YEAR} onwards shaded' if first <= BREAK_YEAR <= last else ''}."
+             f"{finding}"),
         data=[used],
         note="Totals are the sum of all partner rows of the trade series (World).")
 
 
 def data_limits(s):
     t, r = _paradox_frames(s)
-    if t.empty and r.empty:
+    years = pd.concat([t["year"], r["year"]])
+    if years.empty or int(years.max()) < BREAK_YEAR:
         return s.text("")
     return s.text(
         "What these figures do not show: the trade table records where goods went and where "

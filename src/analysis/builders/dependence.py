@@ -223,7 +223,9 @@ def presence(deployments: pd.DataFrame, patron: str, partners, focus: str) -> pd
     rows = deployments[deployments["deployer"].isin([patron, *partners])
                        & (deployments["deployer"] != focus)]
     side = np.where(rows["deployer"] == patron, "patron", "partners")
-    return rows.assign(side=side).sort_values(["side", "start_date"]).reset_index(drop=True)
+    rows = rows.assign(side=side, _order=np.where(side == "patron", 0, 1))
+    return rows.sort_values(["_order", "start_date"]).drop(columns="_order").reset_index(
+        drop=True)
 
 
 def presence_counts(rows: pd.DataFrame) -> pd.DataFrame:
@@ -246,12 +248,13 @@ def presence_counts(rows: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[cols]
 
 
-def signal_window(events: pd.DataFrame, section: int = 1) -> pd.DataFrame:
-    """The cluster of signals: events of ``section`` in the month of the latest one.
-
-    Returns an empty frame when the section has no events yet.
+def signal_window(events: pd.DataFrame, section: int = 1, actor: str | None = None) -> pd.DataFrame:
+    """The cluster of signals: events of ``section`` (involving ``actor``, if given) in the
+    month of the latest one. Returns an empty frame when there are none yet.
     """
     rows = events[events["section"] == section].sort_values("date")
+    if actor:
+        rows = rows[rows["actors"].str.contains(actor, regex=False, na=False)]
     if rows.empty:
         return rows
     last = rows["date"].max()
@@ -395,11 +398,13 @@ def shares_chart(series: pd.DataFrame, patron: str, marks: dict | None = None,
         low = rows[rows["confidence"] == "low"]
         ax.scatter(low["year"], low["share_pct"], s=26, facecolor="white", edgecolor=colour,
                    zorder=3)
-    for at, text in (marks or {}).items():
-        ax.axvline(at, color="#999999", lw=0.8, ls="--", zorder=0)
-        ax.text(at, 0.02, f" {text}", transform=ax.get_xaxis_transform(), fontsize=7,
-                color=theme.MUTED, va="bottom", ha="left", rotation=90)
-    ax.set_ylim(0, 105)
+    for i, (at, text) in enumerate(sorted((marks or {}).items())):
+        ax.axvline(at, color=theme.MUTED, lw=0.9, ls="--", zorder=1)
+        first = i == 0 and len(marks) > 1
+        ax.text(at, 1.01, f"{text} " if first else f" {text}", fontsize=6.8,
+                transform=ax.get_xaxis_transform(), color=theme.MUTED, va="bottom",
+                ha="right" if first else "left")
+    ax.set_ylim(0, 103)
     ax.set_ylabel(f"{patron}'s share, %")
     ax.xaxis.set_major_locator(mdates_int_locator(series["year"]))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=4)
@@ -412,43 +417,62 @@ def mdates_int_locator(years):
     return MaxNLocator(integer=True, nbins=min(10, max(2, int(years.nunique()))))
 
 
-def _label_levels(dates_num: list[float], widths: list[float], max_levels: int = 4) -> list[int]:
+def _label_levels(xs: list[float], widths: list[float], max_levels: int = 3) -> list[int]:
     """Greedy stagger: alternate above (+) and below (-) the axis, moving out a level when a
     label would overlap an earlier one on the same level."""
     occupied: dict[int, float] = {}
     levels = []
-    order = [1, -1, 2, -2, 3, -3, 4, -4][: 2 * max_levels]
-    start = 0
-    for x, w in zip(dates_num, widths, strict=True):
-        chosen = None
-        for i in range(len(order)):
-            level = order[(start + i) % len(order)]
-            if occupied.get(level, -np.inf) < x - w / 2:
-                chosen = level
-                break
-        if chosen is None:  # everything is crowded: take the level that frees up first
-            chosen = min(order, key=lambda lv: occupied.get(lv, -np.inf))
+    order = [lv for k in range(1, max_levels + 1) for lv in (k, -k)]
+    prefer_up = True
+    for x, w in zip(xs, widths, strict=True):
+        ranked = sorted(order, key=lambda lv: (abs(lv), (lv < 0) == prefer_up))
+        free = [lv for lv in ranked if occupied.get(lv, -np.inf) < x - w / 2]
+        chosen = free[0] if free else min(order, key=lambda lv: occupied.get(lv, -np.inf))
         occupied[chosen] = x + w / 2
         levels.append(chosen)
-        start = 1 if chosen > 0 else 0  # next label prefers the other side
+        prefer_up = chosen < 0  # the next label prefers the other side
     return levels
 
 
-def labelled_timeline(events: pd.DataFrame, label_ids=None, size=theme.TALL, wrap: int = 24,
-                      start=None, end=None, date_format: str | None = None):
+_FONT = 6.4
+_LINE_PT = _FONT * 1.25
+
+
+def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme.FIGSIZE[0],
+                      wrap: int = 26, start=None, end=None, max_levels: int = 3):
     """A single-axis timeline: every event a dot in its category colour (bars for events with
-    an end date, hollow for low confidence), labelled events staggered above and below so that
-    labels do not overlap."""
+    an end date, hollow for low confidence); labelled events are staggered above and below the
+    axis so that labels do not overlap. The figure is as tall as its labels need."""
     if events.empty:
-        return charts.empty("No events in the evidence base fall in this window.", size)
+        return charts.empty("No events in the evidence base fall in this window.")
     events = events.sort_values("date")
     label_ids = set(events["event_id"] if label_ids is None else label_ids)
-    fig, ax = theme.new_figure(size)
+    labelled = events[events["event_id"].isin(label_ids)]
     lo = pd.Timestamp(start) if start is not None else events["date"].min()
-    hi_candidates = [events["date"].max()] + list(events["end_date"].dropna())
-    hi = pd.Timestamp(end) if end is not None else max(hi_candidates)
-    pad = max((hi - lo) * 0.04, pd.Timedelta(days=3))
+    hi = pd.Timestamp(end) if end is not None else max(
+        [events["date"].max(), *events["end_date"].dropna()])
+    pad = max((hi - lo) * 0.05, pd.Timedelta(days=3))
     lo, hi = lo - pad, hi + pad
+    span = mdates.date2num(hi) - mdates.date2num(lo)
+    axis_w = width * 0.94
+    texts, xs, widths = [], [], []
+    for ev in labelled.itertuples():
+        precision = getattr(ev, "date_precision", "day")
+        stamp = ev.date.strftime({"year": "%Y", "month": "%b %Y"}.get(precision, "%d %b %Y"))
+        title = ev.title + (" (unconfirmed)" if ev.confidence == "low" else "")
+        body = textwrap.fill(textwrap.shorten(title, wrap * 3, placeholder="…"), wrap)
+        text = f"{stamp.lstrip('0')}\n{body}"
+        texts.append(text)
+        xs.append(mdates.date2num(ev.date))
+        chars = max(len(line) for line in text.splitlines())
+        widths.append((chars * _FONT * 0.6 / 72 + 0.08) / axis_w * span)
+    levels = _label_levels(xs, widths, max_levels)
+    step = max([(t.count("\n") + 1) * _LINE_PT + 6 for t in texts], default=0)
+    heights = [(t.count("\n") + 1) * _LINE_PT + 4 for t in texts]
+    reach = [8 + (abs(lv) - 1) * step + h for lv, h in zip(levels, heights, strict=True)]
+    top = max([r for r, lv in zip(reach, levels, strict=True) if lv > 0], default=10)
+    bottom = max([r for r, lv in zip(reach, levels, strict=True) if lv < 0], default=10)
+    fig, ax = theme.new_figure((width, max(1.8, (top + bottom) / 72 + 0.75)))
     ax.axhline(0, color="#BBBBBB", lw=1.2, zorder=0)
     for ev in events.itertuples():
         colour = CATEGORY_COLOURS.get(ev.category, theme.OTHER)
@@ -457,42 +481,25 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, size=theme.TALL, wra
                     solid_capstyle="butt", zorder=1)
         ax.scatter([ev.date], [0], s=30, zorder=3, linewidth=1.2, edgecolor=colour,
                    color="white" if ev.confidence == "low" else colour)
-    labelled = events[events["event_id"].isin(label_ids)]
-    fig_w = fig.get_size_inches()[0] * 0.92
-    span = mdates.date2num(hi) - mdates.date2num(lo)
-    texts, xs, widths = [], [], []
-    for ev in labelled.itertuples():
-        stamp = ev.date.strftime("%Y" if getattr(ev, "date_precision", "day") == "year"
-                                 else "%b %Y" if getattr(ev, "date_precision", "day") == "month"
-                                 else "%d %b %Y").lstrip("0")
-        title = ev.title + (" (unconfirmed)" if ev.confidence == "low" else "")
-        body = textwrap.fill(textwrap.shorten(title, wrap * 3, placeholder="…"), wrap)
-        text = f"{stamp}\n{body}"
-        texts.append(text)
-        xs.append(mdates.date2num(ev.date))
-        chars = max(len(line) for line in text.splitlines())
-        widths.append(chars * 6.4 * 0.56 / 72 / fig_w * span * 1.08)
-    levels = _label_levels(xs, widths)
-    max_lines = max((t.count("\n") + 1 for t in texts), default=1)
-    step = 1.0
-    for text, x, level in zip(texts, xs, levels, strict=True):
-        y = level * step
-        ax.plot([x, x], [0, y * 0.92], color="#BBBBBB", lw=0.6, zorder=0)
-        ax.text(x, y, text, ha="center", va="bottom" if level > 0 else "top", fontsize=6.4,
-                color=theme.INK, linespacing=1.15,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
-    top = max([lv for lv in levels if lv > 0], default=0)
-    bottom = min([lv for lv in levels if lv < 0], default=0)
-    room = 0.35 * max_lines
-    ax.set_ylim(bottom * step - room - 0.3, top * step + room + 0.3)
+    for i, (text, x, level) in enumerate(zip(texts, xs, levels, strict=True)):
+        off = np.sign(level) * (8 + (abs(level) - 1) * step)
+        ax.annotate("", (x, 0), xytext=(0, off), textcoords="offset points", zorder=1,
+                    arrowprops={"arrowstyle": "-", "color": "#AAAAAA", "lw": 0.6,
+                                "shrinkA": 0, "shrinkB": 3})
+        frac = (x - mdates.date2num(lo)) / span
+        half = widths[i] / span / 2
+        ha = "left" if frac - half < 0 else "right" if frac + half > 1 else "center"
+        shift = {"left": -6, "right": 6, "center": 0}[ha]
+        ax.annotate(text, (x, 0), xytext=(shift, off), textcoords="offset points", ha=ha,
+                    va="bottom" if level > 0 else "top", fontsize=_FONT, color=theme.INK,
+                    linespacing=1.15, zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8, "alpha": 0.9})
     ax.set_xlim(lo, hi)
     ax.set_yticks([])
     ax.grid(axis="y", visible=False)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     days = (hi - lo).days
-    if date_format is None:
-        date_format = "%Y" if days > 3 * 365 else "%b %Y" if days > 60 else "%d %b"
     if days > 15 * 365:
         ax.xaxis.set_major_locator(mdates.YearLocator(5))
     elif days > 3 * 365:
@@ -501,15 +508,21 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, size=theme.TALL, wra
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     else:
         ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, days // 8)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter(date_format))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(
+        "%Y" if days > 3 * 365 else "%b %Y" if days > 60 else "%d %b"))
     present = [c for c in charts.CATEGORY_ORDER if c in set(events["category"])]
     for cat in present:
         ax.scatter([], [], color=CATEGORY_COLOURS[cat], s=24, label=cat.capitalize())
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=min(6, len(present)),
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(6, len(present)),
               fontsize=7)
     if (events["confidence"] == "low").any():
         ax.text(1.0, 1.0, "Hollow: not confirmed in a source", transform=ax.transAxes,
                 ha="right", va="top", fontsize=6.5, color=theme.MUTED)
+    # make one y unit one point, so that label offsets (in points) match the limits
+    fig.canvas.draw()
+    height_pt = ax.get_window_extent().height * 72 / fig.dpi
+    extra = max(0.0, height_pt - top - bottom) / 2
+    ax.set_ylim(-bottom - extra, top + extra)
     return fig
 
 
@@ -517,13 +530,14 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, size=theme.TALL, wra
 
 def share_phrase(row, patron: str) -> str:
     """'41% in 2024 (up 18 points from 23% in 2013)' for one row of :func:`compare`."""
-    key = row["indicator"]
+    key = row["indicator"] if "indicator" in row.index else row.name
     latest = f"{pct(row['latest'])} in {year_label(key, row['latest_year'])}"
     if pd.isna(row["earlier"]):
         return latest
     delta = row["change_pts"]
+    points = "point" if round(abs(delta)) == 1 else "points"
     move = ("about the same as" if row["direction"] == "about the same"
-            else f"{row['direction']} {num(abs(delta))} points from")
+            else f"{row['direction']} {num(abs(delta))} {points} from")
     return (f"{latest} ({move} {pct(row['earlier'])} in "
             f"{year_label(key, row['earlier_year'])})")
 

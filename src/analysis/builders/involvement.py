@@ -177,7 +177,7 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
         seen.add(group)
         title, suffix = label_of(row) if label_of else (row["title"], "")
         title = textwrap.shorten(title, max_chars - len(suffix) - 13, placeholder="…")
-        text = f"{row['date']:%d %b %Y}  {title}{suffix}"
+        text = f"{row['date'].day} {row['date']:%b %Y}  {title}{suffix}"
         right = row["date"] <= middle
         ax.annotate(text, (row["date"], y), xytext=(6 if right else -6, 0),
                     textcoords="offset points", ha="left" if right else "right", va="center",
@@ -186,20 +186,32 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
     ax.set_ylim(-0.8, len(rows) - 0.2)
     ax.grid(axis="y", visible=False)
     ax.spines["left"].set_visible(False)
-    span = (last - first).days
-    if span > 3 * 365:
-        ax.xaxis.set_major_locator(mdates.YearLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    else:
-        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=range(1, 13, 3 if span > 300
-                                                                     else 1)))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    date_axis(ax, first, last)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(3, len(seen)),
               handletextpad=0.3)
     if (rows["confidence"] == "low").any():
         ax.text(1.0, -0.1, "Hollow points: not confirmed in a source", ha="right",
                 transform=ax.transAxes, fontsize=6.5, color=theme.MUTED)
     return fig
+
+
+def date_axis(ax, first, last) -> None:
+    """Readable date ticks for a span from ``first`` to ``last`` (years, half-years or months)."""
+    days = (pd.Timestamp(last) - pd.Timestamp(first)).days
+    if days > 12 * 365:
+        locator = mdates.YearLocator(5)
+    elif days > 6 * 365:
+        locator = mdates.YearLocator(2)
+    elif days > 2.5 * 365:
+        locator = mdates.YearLocator()
+    elif days > 400:
+        locator = mdates.MonthLocator(bymonth=(1, 7))
+    elif days > 120:
+        locator = mdates.MonthLocator(bymonth=(1, 4, 7, 10))
+    else:
+        locator = mdates.MonthLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y" if days > 2.5 * 365 else "%b %Y"))
 
 
 def _gantt(ax, y, start, end, colour, ongoing=False, hollow=False, height=0.56):
@@ -217,10 +229,10 @@ def ceasefire_summary(s):
     if truce is None:
         return s.text(not_yet(s, f"a ceasefire between {s.p.focus} and {s.p.rival} brokered "
                               f"by {s.p.patron}"))
-    text = [f"The fighting of {truce['date'].year} ended with a statement signed by the leaders "
+    text = [(f"The fighting of {truce['date'].year} ended with a statement signed by the leaders "
             f"of {md(s.p.focus)}, "
             f"{md(s.p.rival)} and {md(s.p.patron)}, in force from {date(truce['date'])}: "
-            f"{md(s.p.patron)} brokered the ceasefire and was the third signatory."]
+            f"{md(s.p.patron)} brokered the ceasefire and was the third signatory.")]
     keepers = _peacekeepers(s)
     if keepers.empty:
         text.append(f" The evidence base records no peacekeeping deployment by "
@@ -287,9 +299,7 @@ def presence_chart(s):
     ax.text(limit, 1.01, f"as of {limit:%d %b %Y}", transform=ax.get_xaxis_transform(),
             fontsize=6.5, color=theme.MUTED, va="bottom", ha="right")
     ax.grid(axis="y", visible=False)
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    date_axis(ax, view_from, limit)
     handles = [Patch(color=theme.colour(d), label=d) for d in dict.fromkeys(rows["deployer"])]
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.02),
               ncols=len(handles), borderaxespad=0)
@@ -300,7 +310,8 @@ def presence_chart(s):
         d, _, on = elapsed(k["start_date"], k["end_date"], limit)
         main = (f" {s.p.patron}'s peacekeeping contingent of "
                 f"{num(k['personnel_persons']) if pd.notna(k['personnel_persons']) else 'unknown'}"
-                f" personnel is present for {num(d)} days{' so far' if on else ''}.")
+                f" personnel {'has been present for' if on else 'was present for'} {num(d)} days"
+                f"{' so far' if on else ''}.")
     return s.figure(
         fig,
         caption=(f"Foreign forces and missions in and around {s.p.focus}, "
@@ -365,9 +376,7 @@ def corridor_chart(s):
     ax.set_xlim(first - pd.Timedelta(days=max(30, span * 0.03)),
                 last + pd.Timedelta(days=span * (0.2 if phases["ongoing"].iloc[-1] else 0.15)))
     ax.grid(axis="y", visible=False)
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    date_axis(ax, first, last)
     total = blockade_days(phases)
     ongoing = bool(phases["ongoing"].iloc[-1])
     ax.text(0.99, 0.97, f"Road blocked: {num(total)} days{' so far' if ongoing else ' in all'}",
@@ -379,7 +388,7 @@ def corridor_chart(s):
         caption=(f"The Lachin corridor between {s.p.focus} and Nagorno-Karabakh, "
                  f"{first:%B %Y}–{last:%B %Y}: from open road to blockade"),
         alt=(f"Gantt chart of {n} phases of the Lachin corridor from {first:%B %Y} to "
-             f"{last:%B %Y}: {listing(phases['phase'].str.lower())}. The road was blocked for "
+             f"{last:%B %Y}: {listing(p[:1].lower() + p[1:] for p in phases['phase'])}. The road was blocked for "
              f"{total} days{' by the as-of date, and still blocked' if ongoing else ''}; "
              "diamonds mark other dated events."),
         data=[used, _peacekeepers(s)],
@@ -390,7 +399,7 @@ def corridor_chart(s):
 def corridor_summary(s):
     c = _corridor(s)
     if c["blockade"] is None:
-        return s.text(not_yet(s, "a blockade of the Lachin corridor"))
+        return s.text("")  # corridor_chart has said the story had not got there
     phases = _phases(s, c)
     b = c["blockade"]
     total = blockade_days(phases)
@@ -451,7 +460,7 @@ def alliance_chart(s):
     """The request to the alliance and what followed, one event per row."""
     attack = _attack(s)
     if attack is None:
-        return s.text(not_yet(s, f"an attack by {s.p.rival} on {s.p.focus}'s own territory"))
+        return s.text("")  # attack_losses has said the story had not got there
     thread = _alliance_thread(s, attack["date"])
     rows = pd.concat([attack.to_frame().T, thread]).drop_duplicates("event_id")
     rows["date"] = pd.to_datetime(rows["date"])
@@ -478,8 +487,8 @@ def alliance_chart(s):
         caption=(f"{s.p.focus} and its treaty allies ({ALLIANCE_WORDS}) after the attack of "
                  f"{attack['date']:%B %Y}: request and response, "
                  f"{attack['date']:%b %Y}–{last:%b %Y}"),
-        alt=(f"Event chart of {len(rows)} dated events from {attack['date']:%d %B %Y} to "
-             f"{last:%d %B %Y}: {s.p.rival}'s attack, {s.p.focus}'s request for help under the "
+        alt=(f"Event chart of {len(rows)} dated events from {date(attack['date'])} to "
+             f"{date(last)}: {s.p.rival}'s attack, {s.p.focus}'s request for help under the "
              "alliance treaty and what followed, each labelled with days after the request."),
         data=[rows],
         note="Days (+d) are counted from the request for help.")
@@ -488,10 +497,10 @@ def alliance_chart(s):
 def alliance_summary(s):
     attack = _attack(s)
     if attack is None:
-        return s.text(not_yet(s, f"an attack by {s.p.rival} on {s.p.focus}'s own territory"))
+        return s.text("")  # attack_losses has said the story had not got there
     thread = _alliance_thread(s, attack["date"])
-    text = [f"On {date(attack['date'])} the fighting moved to {md(s.p.focus)}'s own territory. "
-            f"{md(attack['description'])}"]
+    text = [(f"On {date(attack['date'])} the fighting moved to {md(s.p.focus)}'s own territory. "
+            f"{md(attack['description'])}")]
     if thread.empty:
         return s.text("".join(text))
     ask = thread.iloc[0]
@@ -501,8 +510,8 @@ def alliance_summary(s):
     answer = thread.iloc[1:2]
     if not answer.empty:
         a = answer.iloc[0]
-        text.append(f" {indicators.days_between(ask['date'], a['date'])} days later came the "
-                    f"answer: {md(a['description'])}")
+        text.append(f" The answer came {indicators.days_between(ask['date'], a['date'])} days "
+                    f"later: {md(a['description'])}")
     later = thread.iloc[2:]
     if not later.empty:
         text.append(f" The evidence base records {num(len(later))} later step"

@@ -4,6 +4,7 @@ the patron's arms deliveries, weapons paid for and not delivered, and the patron
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from .. import indicators, theme
 from ..prose import date, listing, md, month, num, pct, usd_m
@@ -30,9 +31,10 @@ def turn_timeline(s):
     if rows.empty:
         return s.text(not_yet(s, "the choice between the European and the Eurasian blocs"))
     first, last = rows["date"].min(), rows["date"].max()
-    fig = dep.labelled_timeline(rows, size=theme.TALL, wrap=22,
+    period = f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}"
+    fig = dep.labelled_timeline(rows, wrap=24,
                                 start=pd.Timestamp(first.year, 1, 1), end=last)
-    turn = find_event(rows, TURN)
+    turn = _turn(s)
     if turn is not None:
         fig.axes[0].axvline(turn["date"], color=theme.colour(s.p.patron), lw=0.8, ls="--",
                             zorder=0)
@@ -41,8 +43,8 @@ def turn_timeline(s):
     return s.figure(
         fig,
         caption=(f"Between two blocs: {s.p.focus}'s steps toward the EU and toward the "
-                 f"{s.p.patron}-led customs union, {first:%Y}–{last:%Y}"),
-        alt=(f"Timeline of {len(rows)} events from {first:%B %Y} to {last:%B %Y}: "
+                 f"{s.p.patron}-led customs union, {period}"),
+        alt=(f"Timeline of {len(rows)} event{'s' if len(rows) != 1 else ''} from {first:%B %Y} to {last:%B %Y}: "
              f"{n_west} on the agreements with the EU and {n_bloc} on the customs union and "
              "Eurasian Economic Union, with the turn of September 2013 marked by a dashed line."
              if turn is not None else
@@ -51,14 +53,22 @@ def turn_timeline(s):
         data=[rows])
 
 
+def _turn(s):
+    """The turn event, when it involves the focus country and the patron."""
+    turn = find_event(s.ev.events, TURN)
+    if turn is None or s.p.focus not in str(turn["actors"]) or s.p.patron not in str(
+            turn["actors"]):
+        return None
+    return turn
+
+
 def turn_text(s):
-    ev = s.ev.events
-    turn = find_event(ev, TURN)
+    turn = _turn(s)
     if turn is None:
         return s.text(not_yet(s, "the choice between the European and the Eurasian blocs"))
     rows = _turn_events(s)
-    text = [f"On {date(turn['date'])} the evidence base records the turn: "
-            f"{md(turn['title'])}."]
+    text = [(f"On {date(turn['date'])} the evidence base records the turn: "
+             f"{md(turn['title'])}.")]
     west = events_matching(rows, *WEST_WORDS)
     before = west[west["date"] < turn["date"]].sort_values("date")
     if not before.empty:
@@ -93,10 +103,11 @@ def turn_text(s):
 
 def _marks(s, series: pd.DataFrame) -> dict:
     marks = {}
-    turn = find_event(s.ev.events, TURN)
+    turn = _turn(s)
     if turn is not None:
-        marks[int(turn["date"].year)] = "turn to the customs union"
-    bloc = events_matching(s.ev.events, *BLOC_WORDS)
+        marks[int(turn["date"].year)] = "customs-union turn"
+    ev = s.ev.events
+    bloc = events_matching(ev[ev["actors"].str.contains(s.p.focus, na=False)], *BLOC_WORDS)
     member = bloc[bloc["category"] == "economy"].sort_values("date")
     if not member.empty:
         year = int(member.iloc[-1]["date"].year)
@@ -140,7 +151,7 @@ def shares_text(s):
         parts.append(arms)
     if series.empty:
         return s.text(" ".join(parts))
-    turn = find_event(s.ev.events, TURN)
+    turn = _turn(s)
     base = int(turn["date"].year) if turn is not None else None
     comparison = dep.compare(series, baseline=base)
     by = comparison.set_index("indicator")
@@ -188,10 +199,12 @@ def deliveries_chart(s):
         big = systems.sort_values("tiv_m", ascending=False)
         big = big.groupby("first").head(1).sort_values("tiv_m", ascending=False).head(4)
         for r in big.itertuples():
-            ax.annotate(r.designation, (r.first, bottom.get(r.first, 0)), xytext=(0, 3),
-                        textcoords="offset points", ha="center", fontsize=6.8,
-                        color=theme.INK)
+            ax.annotate(f"{r.designation}\n{r.description}", (r.first, bottom.get(r.first, 0)),
+                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=6.5, color=theme.INK, linespacing=1.1)
+    ax.set_ylim(0, float(bottom.max()) * 1.22 if bottom.max() > 0 else 1)
     ax.set_ylabel("SIPRI TIV, millions")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(first - 0.7, last + 0.7)
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left")
@@ -255,7 +268,9 @@ def undelivered(s):
     claim = claims[claims["claim_id"] == UNDELIVERED_CLAIM]
     ev = events_matching(s.ev.events, *UNDELIVERED_WORDS)
     ev = ev[ev["actors"].str.contains(s.p.patron, na=False)]
-    known = not claim.empty and claim.iloc[0]["verdict"] != "not yet verifiable"
+    ev = ev[ev["actors"].str.contains(s.p.focus, na=False)]
+    known = (not claim.empty and claim.iloc[0]["verdict"] != "not yet verifiable"
+             and s.p.focus in claim.iloc[0]["claim"] and s.p.patron in claim.iloc[0]["claim"])
     if not known and ev.empty:
         return s.text(not_yet(s, "weapons paid for and not delivered"))
     text = []
@@ -285,12 +300,12 @@ def base(s):
     b = rows.sort_values("start_date").iloc[0]
     years = indicators.days_between(b["start_date"], s.p.as_of) / 365.25
     flag = " (unconfirmed)" if b["confidence"] == "low" else ""
-    text = [f"{md(b['name'])} has been in place since {month(b['start_date'])}: "
-            f"{num(years)} years by {date(s.p.as_of)}."]
+    text = [(f"{md(b['name'])} has been in place since {month(b['start_date'])}: "
+             f"{num(years)} years by {date(s.p.as_of)}.")]
     if pd.notna(b["personnel_persons"]):
         text.append(f" The evidence base gives a staff of {num(b['personnel_persons'])}"
-                    f"{flag}" + (" (medium confidence: reports differ)"
-                                 if b["confidence"] == "medium" else "") + ".")
+                    f"{flag}" + (" (medium confidence)" if b["confidence"] == "medium" else "")
+                    + ".")
     lease = events_matching(s.ev.events, "base")
     lease = lease[lease["actors"].str.contains(s.p.patron, na=False)
                   & lease["actors"].str.contains(s.p.focus, na=False)

@@ -4,8 +4,10 @@ show whether the focus country is caught between its patron and its partners."""
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pandas as pd
+from matplotlib import transforms
 
 from .. import charts, indicators, theme
 from ..prose import change, date, listing, md, num, pct
@@ -106,10 +108,11 @@ def arms_share_windows(arms: pd.DataFrame, recipient: str, supplier: str,
     return pd.DataFrame(out)
 
 
-def direction(last: float, prev: float | None, since: str, unit: str = "points") -> str:
-    """'up 3 points since 2022' / 'unchanged since 2022' / 'first reading'."""
+def direction(last: float, prev: float | None, since: str) -> str:
+    """'up 3 points since 2022' / 'down 1 point since 2022' / 'unchanged since 2022'."""
     if prev is None or pd.isna(prev):
         return "no earlier reading"
+    unit = "point" if round(abs(last - prev)) == 1 else "points"
     return f"{change(prev, last, unit)} since {since}"
 
 
@@ -119,6 +122,9 @@ def _slug(name: str) -> str:
 
 # ---------------------------------------------------------------------- what came after
 def _nothing_after(s) -> str:
+    if pd.Timestamp(s.p.as_of) < ARTICLE_DATE:
+        return (f"The as-of date, {date(s.p.as_of)}, comes before the article of "
+                f"{date(ARTICLE_DATE)}, so there is nothing after the article to show yet.")
     return (f"As of {date(s.p.as_of)}, nothing in the evidence base is dated after the article "
             f"of {date(ARTICLE_DATE)}: the events that followed it had not happened yet.")
 
@@ -132,7 +138,8 @@ def after_article_timeline(s):
         hit = later[later["title"].str.contains(word, case=False, regex=False, na=False)]
         if not hit.empty:
             labels.append(hit.iloc[0]["event_id"])
-    fig = charts.timeline(later, label_ids=labels[:8], max_label_chars=34)
+    fig = charts.timeline(later, label_ids=())
+    _place_labels(fig.axes[0], later, labels[:8])
     first, last = later["date"].min(), later["date"].max()
     return s.figure(
         fig,
@@ -142,6 +149,51 @@ def after_article_timeline(s):
              f"{first:%B %Y} to {last:%B %Y}, one lane per kind of event; milestones such as "
              "the offensive, the alliance freeze and the peace steps are labelled."),
         data=[later])
+
+
+def place_offsets(items, width_days: float, levels=(9, -9, 18, -18)) -> list[float]:
+    """Greedy vertical offsets (points) for labels ``[(lane, date), ...]`` sorted by date so that
+    labels of the same lane and level are at least ``width_days`` apart."""
+    taken: dict[tuple, pd.Timestamp] = {}
+    out = []
+    for lane, day in items:
+        choice = levels[0]
+        for level in levels:
+            prev = taken.get((lane, level))
+            if prev is None or (day - prev).days >= width_days:
+                choice = level
+                break
+        else:  # everything taken: the level whose last label is furthest back
+            choice = min(levels, key=lambda lv: taken[(lane, lv)])
+        taken[(lane, choice)] = day
+        out.append(choice)
+    return out
+
+
+def _place_labels(ax, events: pd.DataFrame, ids, chars: int = 40, fontsize: float = 6.2):
+    """Label the events ``ids`` on a charts.timeline axis without overlaps."""
+    import matplotlib.dates as mdates
+
+    lanes = [c for c in charts.CATEGORY_ORDER if c in set(events["category"])]
+    lane_y = {c: i for i, c in enumerate(reversed(lanes))}
+    rows = events[events["event_id"].isin(list(ids))].sort_values("date")
+    if rows.empty:
+        return
+    x0, x1 = (mdates.num2date(v).replace(tzinfo=None) for v in ax.get_xlim())
+    span_days = max((x1 - x0).days, 1)
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    # a label's width in days: characters x ~0.55 em, at the axis's days per inch
+    width_days = chars * 0.55 * fontsize / 72 * span_days / width_in
+    offsets = place_offsets(list(zip(rows["category"], rows["date"], strict=True)), width_days)
+    for (_, ev), dy in zip(rows.iterrows(), offsets, strict=True):
+        where = (ev["date"] - x0).days / span_days
+        ha = "left" if where < 0.15 else "right" if where > 0.85 else "center"
+        ax.annotate(textwrap.shorten(ev["title"], chars, placeholder="…"),
+                    (ev["date"], lane_y[ev["category"]]), xytext=(0, dy),
+                    textcoords="offset points", ha=ha, va="center", fontsize=fontsize,
+                    color=theme.INK)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
 
 
 def after_article_text(s):
@@ -187,6 +239,23 @@ def opinion_series(opinion: pd.DataFrame, patron: str, partners) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True).sort_values("fieldwork_date")
 
 
+def spread(values, gap: float) -> list[float]:
+    """Label positions for ``values``: same order, at least ``gap`` apart, centred on them."""
+    if not values:
+        return []
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [float(values[order[0]])]
+    for i in order[1:]:
+        placed.append(max(float(values[i]), placed[-1] + gap))
+    shift = (sum(values[i] for i in order) - sum(placed)) / len(placed)
+    # re-centre, but never let two labels come closer than ``gap``
+    placed = [p + shift for p in placed]
+    out = [0.0] * len(values)
+    for i, p in zip(order, placed, strict=True):
+        out[i] = p
+    return out
+
+
 def opinion_chart(s):
     rows = opinion_series(s.ev.opinion, s.p.patron, s.p.partners)
     if rows.empty:
@@ -197,6 +266,7 @@ def opinion_chart(s):
     styles = ["-", "--", ":", "-."]
     for ax, survey in zip(axes[0], surveys, strict=True):
         part = rows[rows["survey"] == survey]
+        ends = []
         for i, (series, line) in enumerate(part.groupby("series", sort=False)):
             colour = theme.colour(line["actor"].iloc[0])
             ls = styles[i % len(styles)] if line["actor"].iloc[0] == s.p.patron else "-"
@@ -208,33 +278,39 @@ def opinion_chart(s):
             ax.scatter(line.loc[low, "fieldwork_date"], line.loc[low, "share_pct"], s=22,
                        facecolor="white", edgecolor=colour, zorder=3)
             end = line.iloc[-1]
-            ax.annotate(f"{end['share_pct']:.0f}%", (end["fieldwork_date"], end["share_pct"]),
-                        xytext=(4, 0), textcoords="offset points", fontsize=6.5, color=colour,
-                        va="center")
+            ends.append((end["fieldwork_date"], end["share_pct"], colour))
+        shift = transforms.offset_copy(ax.transData, fig=fig, x=4, y=0, units="points")
+        for (x, y, colour), y_text in zip(ends, spread([e[1] for e in ends], 6), strict=True):
+            ax.text(x, y_text, f"{y:.0f}%", transform=shift, fontsize=6.5, color=colour,
+                    va="center")
         ax.set_title(SURVEY_SHORT.get(survey, survey), fontsize=9)
         ax.set_ylim(0, 100)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=1, fontsize=6.5)
-        years = part["fieldwork_date"].dt.year
-        ax.set_xlim(pd.Timestamp(f"{years.min()}-01-01") - pd.Timedelta(days=120),
-                    pd.Timestamp(f"{years.max() + 1}-01-01") + pd.Timedelta(days=200))
+        ax.set_xlim(part["fieldwork_date"].min() - pd.Timedelta(days=150),
+                    part["fieldwork_date"].max() + pd.Timedelta(days=300))
         ax.tick_params(axis="x", labelsize=7)
     axes[0][0].set_ylabel("% of respondents")
     first, last = rows["fieldwork_date"].min(), rows["fieldwork_date"].max()
     waves = rows.drop_duplicates(["survey", "wave"])
     return s.figure(
         fig,
-        caption=(f"How views of {s.p.patron} moved, {first:%Y}–{last:%Y}: "
+        caption=(f"How views of {s.p.patron} moved, "
+                 + (f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}") + ": "
                  f"{len(waves)} survey waves, one panel per survey"),
         alt=(f"Two-panel line chart of survey shares from {first:%Y} to {last:%Y}. "
-             + " ".join(
-                 f"{sr}: {g.iloc[0]['share_pct']:.0f}% in {g.iloc[0]['wave']} to "
-                 f"{g.iloc[-1]['share_pct']:.0f}% in {g.iloc[-1]['wave']}."
-                 for sr, g in rows.groupby("series", sort=False))),
+             + " ".join(_trend(sr, g) for sr, g in rows.groupby("series", sort=False))),
         data=[rows],
         note=("The panels are different surveys with different questions: CRRC asks for one "
               "'main friend', IRI allows several answers, so levels are not comparable across "
               "panels and the lines are never joined. Hollow points: not confirmed in a "
               "source."))
+
+
+def _trend(series: str, line: pd.DataFrame) -> str:
+    a, b = line.iloc[0], line.iloc[-1]
+    if len(line) == 1:
+        return f"{series}: {a['share_pct']:.0f}% in {a['wave']} (one wave)."
+    return f"{series}: {a['share_pct']:.0f}% in {a['wave']} to {b['share_pct']:.0f}% in {b['wave']}."
 
 
 def opinion_text(s):
@@ -276,7 +352,7 @@ def watch_list(s) -> pd.DataFrame:
                                    prev["share_pct"], since(prev) if prev is not None else ""),
             "source_id": last["source_id"], "confidence": last["confidence"]})
 
-    year = lambda r: str(int(r["year"]))  # noqa: E731
+    year = lambda r: str(int(r["year"]))
     trade = s.ev.trade
     both = trade.groupby(["partner", "year"], as_index=False).agg(
         value_usd_m=("value_usd_m", "sum"), source_id=("source_id", "first"),
@@ -306,12 +382,12 @@ def watch_list(s) -> pd.DataFrame:
         dep = dep[dep["host"] == focus] if who != patron else dep
         now = active_on(dep, deployers, s.p.as_of)
         before = active_on(dep, deployers, pd.Timestamp(s.p.as_of) - pd.DateOffset(years=1))
-        label = ("Western deployments active in " + focus if who != patron
+        label = ("Partners' deployments active in " + focus if who != patron
                  else f"{patron}'s deployments active in or around {focus}")
         rows.append({
             "Indicator": label + " (count)",
             "Latest": num(len(now)),
-            "When": date(s.p.as_of),
+            "When": f"{pd.Timestamp(s.p.as_of):%d %b %Y}",
             "Direction": count_change(len(before), len(now)),
             "source_id": ";".join(now["source_id"]) if not now.empty else None,
             "confidence": "low" if (now["confidence"] == "low").any() else "high"})
@@ -325,11 +401,10 @@ def indicators_to_watch(s):
     sources = pd.DataFrame(used, columns=["source_id", "confidence"])
     table = watch.assign(
         Latest=watch["Latest"] + watch["confidence"].map(
-            lambda c: " (unconfirmed)" if c == "low" else ""),
-        Source=[", ".join(s.ev.publishers(v.split(";"))) if isinstance(v, str) else ""
-                for v in watch["source_id"]])
-    table = table[["Indicator", "Latest", "When", "Direction", "Source"]]
-    table["Source"] = table["Source"].map(_short_publisher)
+            lambda c: " (unconfirmed)" if c == "low" else ""))
+    table = table[["Indicator", "Latest", "When", "Direction"]]
+    table["Source"] = [", ".join(short_publisher(p) for p in s.ev.publishers(v.split(";")))
+                       if isinstance(v, str) else "" for v in watch["source_id"]]
     return s.table(table, f"Indicators to watch: {s.p.focus} between {s.p.patron} and its "
                           f"partners, latest reading on or before {date(s.p.as_of)}",
                    data=[sources],
@@ -340,9 +415,15 @@ def indicators_to_watch(s):
                          "earlier."))
 
 
-def _short_publisher(text: str) -> str:
-    """'SIPRI (Stockholm International Peace Research Institute)' -> 'SIPRI'."""
-    return re.sub(r"\s*\([^)]*\)", "", text)
+def short_publisher(text: str) -> str:
+    """The shorter of a publisher's name and its bracketed form:
+    'SIPRI (Stockholm International Peace Research Institute)' -> 'SIPRI';
+    'Statistical Committee of the Republic of Armenia (Armstat)' -> 'Armstat'."""
+    found = re.search(r"\(([^)]*)\)", text)
+    outside = re.sub(r"\s*\([^)]*\)", "", text).strip()
+    if found and len(found.group(1)) < len(outside):
+        return found.group(1)
+    return outside
 
 
 def caught_text(s):

@@ -42,18 +42,18 @@ def war_summary(s):
     war = cas[(cas["conflict"] == "2020 war") & (cas["measure"] == "military_killed")]
     text = [f"The second war began on {date(start['date'])}"]
     if end is not None:
-        days = indicators.days_between(start["date"], end) + 1
+        days = indicators.days_between(start["date"], end)
         text.append(f" and ended with the ceasefire that took effect on {date(end)}, "
                     f"{days} days later.")
     else:
         text.append("; by the as-of date no ceasefire had been agreed.")
     official = war[war["is_official"].astype(bool)]
     if not official.empty:
-        parts = [f"{md(r.reported_by)}: {num(r.count_persons)} {md(r.side)} soldiers killed"
-                 f"{' (unconfirmed)' if r.confidence == 'low' else ''}"
+        parts = [f"{num(r.count_persons)} military dead on the {md(r.side)} side according to "
+                 f"{md(r.reported_by)}{' (unconfirmed)' if r.confidence == 'low' else ''}"
                  for r in official.itertuples()]
-        text.append(" Each side counts its own military dead, and the counts are not "
-                    "independently verified — " + "; ".join(parts) + ".")
+        text.append(" Each side counts its own military dead, and neither count is "
+                    "independently verified: " + "; ".join(parts) + ".")
     return s.text("".join(text))
 
 

@@ -496,8 +496,11 @@ class _Builder:
                 break
         rows = [(r + [""] * n)[:n] for r in rows]
         # Columns with long text get a flexible width so they wrap; the rest fit their content.
+        # Wrapping columns share the free width in proportion to their average text length.
         longest = [max([len(columns[k])] + [len(r[k]) for r in rows]) for k in range(n)]
-        widths = ["1fr" if m > 40 else "auto" for m in longest]
+        mean = [sum(len(r[k]) for r in rows) / max(1, len(rows)) for k in range(n)]
+        widths = [f"{max(1, round(a / 15))}fr" if m > 40 else "auto"
+                  for m, a in zip(longest, mean, strict=True)]
         tid = str(p.get("id") or f"table-{index}")
         row_src = ",\n    ".join("(" + ", ".join(text_content(c) for c in r) + ",)" for r in rows)
         args = [

@@ -1,0 +1,118 @@
+"""Computed numbers of sections 3 and 6 on small inline frames, with hand-computed values."""
+
+import pandas as pd
+import pytest
+
+from analysis.builders import consequences as con
+from analysis.builders import involvement as inv
+
+T = pd.Timestamp
+
+
+# ------------------------------------------------------------------ section 3: day counts
+def test_elapsed_ended_before_as_of():
+    # 10 Nov 2020 -> 12 Jun 2024: 21 (rest of Nov) + 31 (Dec) + 366 + 365 + 365
+    # + 31+29+31+30+31 (Jan-May 2024) + 12 = 1,310 days
+    days, stop, ongoing = inv.elapsed("2020-11-10", T("2024-06-12"), "2025-08-08")
+    assert (days, stop, ongoing) == (1310, T("2024-06-12"), False)
+
+
+def test_elapsed_cut_at_as_of_when_still_running():
+    # end after as_of, or missing: count to as_of. 10 Nov 2020 -> 1 Jan 2021 = 20 + 31 + 1 = 52
+    assert inv.elapsed("2020-11-10", T("2024-06-12"), "2021-01-01") == (52, T("2021-01-01"), True)
+    assert inv.elapsed("2020-11-10", None, "2021-01-01") == (52, T("2021-01-01"), True)
+    assert inv.elapsed("2020-11-10", pd.NaT, "2021-01-01")[0] == 52
+
+
+def test_elapsed_never_negative():
+    assert inv.elapsed("2023-01-01", None, "2022-12-31")[0] == 0
+
+
+def test_corridor_phases_full_blockade():
+    # 12 Dec 2022 -> 23 Apr 2023: 19 + 31 + 28 + 31 + 23 = 132 days
+    # 23 Apr 2023 -> 30 Sep 2023: 7 + 31 + 30 + 31 + 31 + 30 = 160 days; blocked 292 in all
+    phases = inv.corridor_phases("2025-08-08", open_from=T("2020-11-10"),
+                                 blockade_start=T("2022-12-12"), checkpoint=T("2023-04-23"),
+                                 blockade_end=T("2023-09-30"), rival="R", patron="P")
+    assert list(phases["days"]) == [762, 132, 160]  # 10 Nov 2020 -> 12 Dec 2022 = 762
+    assert list(phases["phase"]) == ["Open, watched by P's peacekeepers", "Blocked",
+                                     "Blocked, R checkpoint in place"]
+    assert not phases["ongoing"].any()
+    assert inv.blockade_days(phases) == 292
+
+
+def test_corridor_phases_cut_at_as_of():
+    # the article's date: 23 Apr -> 15 Sep 2023 = 7 + 31 + 30 + 31 + 31 + 15 = 145; 132 + 145
+    phases = inv.corridor_phases("2023-09-15", open_from=T("2020-11-10"),
+                                 blockade_start=T("2022-12-12"), checkpoint=T("2023-04-23"),
+                                 blockade_end=None)
+    assert list(phases["days"]) == [762, 132, 145]
+    assert list(phases["ongoing"]) == [False, False, True]
+    assert inv.blockade_days(phases) == 277
+
+
+def test_corridor_phases_before_the_checkpoint_and_before_the_blockade():
+    early = inv.corridor_phases("2023-01-01", open_from=T("2020-11-10"),
+                                blockade_start=T("2022-12-12"), checkpoint=None)
+    assert list(early["days"]) == [762, 20] and inv.blockade_days(early) == 20
+    open_only = inv.corridor_phases("2021-01-01", open_from=T("2020-11-10"))
+    assert list(open_only["days"]) == [52] and inv.blockade_days(open_only) == 0
+    assert inv.corridor_phases("2020-01-01", open_from=T("2020-11-10")).empty
+
+
+def test_years_and_months():
+    assert inv.years_and_months(1310) == "about 3 years and 7 months"  # 43.0 months
+    assert inv.years_and_months(52) == "about 2 months"
+    assert inv.years_and_months(365) == "about 1 year"
+
+
+def test_involves_matches_whole_names_only():
+    ev = pd.DataFrame({"actors": ["Armenia;Azerbaijan;Russia", "Armenia;Russia", "Azerbaijan",
+                                  None]})
+    assert list(inv.involves(ev, "Armenia", "Russia").index) == [0, 1]
+    assert list(inv.involves(ev, "Azerbaijan").index) == [0, 2]
+    assert inv.involves(ev, "Armen").empty
+
+
+# ------------------------------------------------------------------ section 6
+@pytest.mark.parametrize("text, expected", [
+    ("The National Assembly voted 60 to 22 to ratify the ICC treaty.", (60, 22)),
+    ("The law passed 64-7.", (64, 7)),
+    ("Adopted 1,203 – 15 after debate", (1203, 15)),
+    ("No vote was held.", None),
+    (None, None),
+])
+def test_vote_count(text, expected):
+    assert con.vote_count(text) == expected
+
+
+def test_growth_from_the_base_year():
+    series = pd.DataFrame({"year": [2020, 2021, 2022, 2023, 2024],
+                           "v": [680.3, 840.7, 2462.8, 3540.2, 3162.0]})
+    g = con.growth(series, "v", 2021)
+    assert g["base"] == 840.7 and g["last_year"] == 2024 and g["last"] == 3162.0
+    assert g["peak_year"] == 2023 and g["peak"] == 3540.2
+    assert g["fold"] == pytest.approx(3162.0 / 840.7)  # 3.76..., shown as 3.8-fold
+
+
+def test_growth_needs_a_base_and_a_later_year():
+    series = pd.DataFrame({"year": [2020, 2021], "v": [1.0, 2.0]})
+    assert con.growth(series, "v", 2021) is None
+    assert con.growth(series, "v", 2019) is None
+
+
+def test_fold_guards_a_missing_or_zero_base():
+    assert con.fold(200, 500) == 2.5
+    assert con.fold(0, 5) is None and con.fold(None, 5) is None
+
+
+def test_partner_share():
+    trade = pd.DataFrame({
+        "partner": ["World", "World", "Russia", "Russia", "Russia"],
+        "year": [2022, 2022, 2022, 2022, 2023],
+        "flow": ["exports", "imports", "exports", "imports", "exports"],
+        "value_usd_m": [5000.0, 8000.0, 2500.0, 2000.0, 99.0],
+    })
+    shares = con.partner_share(trade, "Russia").set_index("flow")["share_pct"]
+    assert shares["exports"] == 50.0 and shares["imports"] == 25.0
+    assert len(shares) == 2  # 2023 has no World total: no share
