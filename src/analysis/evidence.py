@@ -120,6 +120,10 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
         if name in _YEAR_COLUMNS:
             year = frame[_YEAR_COLUMNS[name]]
             frame = frame[(year <= min(end_year, last_full_year)) & (year >= start_year)]
+        if name == "arms_import_shares":
+            # a published five-year share is known once its last year is complete
+            period_end = frame["period"].str[-4:].astype(int)
+            frame = frame[period_end <= min(end_year, last_full_year)]
         if name == "events":
             frame = frame.assign(end_date=frame["end_date"].where(frame["end_date"] <= limit))
         if name == "deployments":
