@@ -18,6 +18,7 @@ from .figures import Figure, Prose, Table, svg_of
 
 
 MAX_PUBLISHERS_NAMED = 4
+MAX_TITLES_NAMED = 2
 
 
 class SectionContext:
@@ -46,8 +47,12 @@ class SectionContext:
             return line
         parts = []
         for publisher in publishers:
-            titles = by_id.loc[ids][by_id.loc[ids, "publisher"] == publisher]["title"]
-            parts.append(f"{publisher}, {'; '.join(dict.fromkeys(titles))}")
+            titles = list(dict.fromkeys(
+                by_id.loc[ids][by_id.loc[ids, "publisher"] == publisher]["title"]))
+            shown = "; ".join(titles[:MAX_TITLES_NAMED])
+            if len(titles) > MAX_TITLES_NAMED:
+                shown += f"; and {len(titles) - MAX_TITLES_NAMED} more (Appendix B)"
+            parts.append(f"{publisher}, {shown}")
         line = ("Sources: " if len(parts) > 1 else "Source: ") + ". ".join(parts) + "."
         if "low" in set(confidences):
             line += " Marked figures could not be confirmed in a published source."
