@@ -153,9 +153,6 @@ class Evidence:
             return tables[name]
         raise AttributeError(f"no table {name!r}; tables: {', '.join(sorted(tables))}")
 
-    def source(self, source_id: str) -> pd.Series:
-        return self.sources.set_index("source_id").loc[source_id]
-
     def publishers(self, source_ids) -> list[str]:
         """Distinct publishers of the given source ids, in first-seen order."""
         ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str)]

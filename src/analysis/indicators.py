@@ -5,21 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 
-def share_by_year(frame: pd.DataFrame, group: str, value: str, part: str,
-                  part_col: str) -> pd.DataFrame:
-    """Share (%) of ``part`` in the total of ``value`` per ``group`` (e.g. year).
-
-    Returns group, part_value, total_value, share_pct; groups with a zero total are dropped.
-    """
-    total = frame.groupby(group)[value].sum()
-    part_values = frame[frame[part_col] == part].groupby(group)[value].sum()
-    out = pd.DataFrame({"part_value": part_values.reindex(total.index, fill_value=0.0),
-                        "total_value": total})
-    out = out[out["total_value"] > 0]
-    out["share_pct"] = 100 * out["part_value"] / out["total_value"]
-    return out.reset_index()
-
-
 def period_shares(arms: pd.DataFrame, recipient: str, start: int, end: int) -> pd.DataFrame:
     """Supplier shares (%) of a recipient's arms imports (TIV) over years start..end inclusive."""
     rows = arms[(arms["recipient"] == recipient) & arms["year"].between(start, end)]
@@ -66,20 +51,6 @@ def spending_ratio(milex: pd.DataFrame, numerator: str, denominator: str,
     wide = wide[wide[denominator] > 0]
     wide["ratio"] = wide[numerator] / wide[denominator]
     return wide.reset_index().rename_axis(columns=None)
-
-
-def latest(frame: pd.DataFrame, column: str = "year") -> pd.Series | None:
-    """The row with the largest ``column`` value, or None for an empty frame."""
-    if frame.empty:
-        return None
-    return frame.loc[frame[column].idxmax()]
-
-
-def first_and_last(frame: pd.DataFrame, column: str = "year") -> tuple[pd.Series, pd.Series] | None:
-    if frame.empty:
-        return None
-    ordered = frame.sort_values(column)
-    return ordered.iloc[0], ordered.iloc[-1]
 
 
 def days_between(start, end) -> int:

@@ -26,12 +26,3 @@ def not_yet(s, what: str) -> str:
     """The sentence a section prints where the story had not reached ``what`` by ``as_of``."""
     return (f"As of {fmt_date(s.p.as_of)}, the evidence base holds nothing yet on {md(what)}: "
             "the story had not reached this point.")
-
-
-def event_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Events as a small readable table: date, what happened, confidence flag."""
-    return pd.DataFrame({
-        "Date": frame["date"].dt.strftime("%d %b %Y"),
-        "Event": frame["title"] + frame["confidence"].map(
-            lambda c: " (unconfirmed)" if c == "low" else ""),
-    })
