@@ -33,15 +33,19 @@ COUNTRY_COLUMNS = {
     "deployments": ("deployer",),
     "remittances": ("origin",),
     "energy": ("partner",),
+    "trade_by_commodity": ("partner",),
 }
 #: date column that cuts each table at as_of (annual tables use their year column)
 _DATE_COLUMNS = {"events": "date", "deployments": "start_date", "casualties": "reported_on",
-                 "un_votes": "date", "opinion": "fieldwork_date"}
+                 "un_votes": "date", "opinion": "fieldwork_date",
+                 "gas_prices": "effective_from", "defence_budgets": "reported_on",
+                 "arms_import_shares": "published_on"}
 #: an undated casualty figure counts as known from the last day of its fighting
-CONFLICT_END = {"2020 war": "2020-11-10", "September 2022 clashes": "2022-09-14",
-                "September 2023 offensive": "2023-09-20"}
+CONFLICT_END = {"1988-94 war": "1994-05-12", "2020 war": "2020-11-10",
+                "September 2022 clashes": "2022-09-14", "September 2023 offensive": "2023-09-20"}
 _YEAR_COLUMNS = {"military_expenditure": "year", "arms_imports": "year", "trade": "year",
-                 "remittances": "year", "energy": "year", "arms_deliveries": "delivery_year"}
+                 "remittances": "year", "energy": "year", "arms_deliveries": "delivery_year",
+                 "trade_by_commodity": "year", "gdp": "year"}
 
 
 def _read_typed(spec: TableSpec, data_dir: Path) -> pd.DataFrame:

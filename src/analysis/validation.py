@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from . import paths
+from . import paths, provenance
 from .errors import DataValidationError
 from .schema import FieldSpec, TableSpec, load_descriptor
 
@@ -166,6 +166,7 @@ def validate(data_dir: Path | None = None) -> dict[str, int]:
                         problems.append(f"{specs[table].path} row {line}: {column} = {ref!r} "
                                         "is not in sources.csv")
     problems += _check_claim_evidence(records)
+    problems += provenance.check_sources(records.get("sources", []))
     if problems:
         raise DataValidationError(_cap_per_file(problems))
     return {name: len(rows) for name, rows in records.items()}
