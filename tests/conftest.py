@@ -1,12 +1,112 @@
+"""Shared test fixtures. The suite runs on every core (pytest-xdist, ``-n auto`` in pyproject.toml;
+``-n0`` runs it in one process, e.g. for ``--pdb``).
+
+Fixtures for tests that need a built report (use these instead of building your own):
+
+``shared_build(*cli_args) -> Built``
+    Session-scoped factory. Runs ``tightrope build --out <shared> *cli_args`` ONCE per test run,
+    however many tests and xdist workers ask for the same arguments (a file lock serialises the
+    first build; later callers reuse its folder). ``Built.folder`` is the report folder,
+    ``Built.stdout`` the build's progress output. Treat the folder as read-only: copy it
+    (``copy_of_build``) before changing anything.
+``built_report -> Path``
+    The full default report (every section, HTML and PDF): ``shared_build().folder``.
+``article_edition -> Built``
+    Every section at the article's date, 2023-09-15, HTML only.
+``copy_of_build(built) -> Path``
+    A private, writable copy of a shared build's reports folder (for tests that rebuild into it).
+
+Other fixtures: ``data_copy`` (a writable copy of data/), ``tightrope_bin``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
 import shutil
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
+
+import analysis  # noqa: F401  - first: defers rfc3987-syntax's grammar compilation for nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE_DATE = "2023-09-15"
+
+
+@dataclass(frozen=True)
+class Built:
+    folder: Path  # <out>/<slug>: report.html, report.pdf, manifest.json, notebooks/
+    stdout: str
+
+    @property
+    def out(self) -> Path:
+        return self.folder.parent
+
+
+def run_cli(*args: str, check: bool = True, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """``python -m analysis.cli *args`` in a subprocess (no stdin), like a user's shell."""
+    run = subprocess.run([sys.executable, "-m", "analysis.cli", *args], capture_output=True,
+                         text=True, cwd=cwd, stdin=subprocess.DEVNULL, check=False)
+    if check:
+        assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def _shared_root(tmp_path_factory) -> Path:
+    """A folder every xdist worker of this run sees (the base temp dir's parent under xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-builds"
+    root.mkdir(exist_ok=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def shared_build(_shared_root):
+    def build(*args: str) -> Built:
+        key = hashlib.sha256(json.dumps(args).encode()).hexdigest()[:16]
+        out = _shared_root / key
+        done = _shared_root / f"{key}.json"
+        with FileLock(str(_shared_root / f"{key}.lock")):
+            if not done.exists():
+                if out.exists():
+                    shutil.rmtree(out)
+                run = run_cli("build", "--out", str(out), *args)
+                folder = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+                done.write_text(json.dumps({"folder": str(folder), "stdout": run.stdout}))
+        record = json.loads(done.read_text())
+        return Built(Path(record["folder"]), record["stdout"])
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def built_report(shared_build) -> Path:
+    return shared_build().folder
+
+
+@pytest.fixture(scope="session")
+def article_edition(shared_build) -> Built:
+    return shared_build("--as-of", ARTICLE_DATE, "--format", "html")
+
+
+@pytest.fixture
+def copy_of_build(tmp_path):
+    def copy(built: Built | Path) -> Path:
+        folder = built.folder if isinstance(built, Built) else built
+        target = tmp_path / "reports" / folder.name
+        shutil.copytree(folder, target)
+        return target
+
+    return copy
 
 
 @pytest.fixture

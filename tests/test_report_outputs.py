@@ -22,11 +22,8 @@ def build(out, *args):
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    out = tmp_path_factory.mktemp("full")
-    build(out)
-    folder = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return folder
+def full(built_report):
+    return built_report
 
 
 @pytest.fixture(scope="module")

@@ -21,16 +21,20 @@ import nbformat
 
 from . import paths
 from .errors import ExportError, SectionFailed
-from .evidence import cut, file_hashes, load_tables
+from .evidence import cut, data_digest, file_hashes, load_tables
+from .export import FORMATS
 from .kernel import ensure_kernel
 from .manifest import colophon, git_commit, package_versions, write_manifest
 from .merge import merge
 from .params import ReportParams
 from .sections import SectionSpec
+from .uptodate import library_hash
 from .validation import validate
 
-FORMATS = ("html", "pdf")
 CELL_TIMEOUT_S = 600
+#: papermill engine: "tightrope" forks each section's kernel from a warm parent (analysis.engine);
+#: TIGHTROPE_ENGINE=nbclient uses papermill's default (a new interpreter per section)
+ENGINE = os.environ.get("TIGHTROPE_ENGINE", "tightrope")
 
 
 @dataclass
@@ -48,14 +52,6 @@ class BuildResult:
     sections: list[SectionResult]
     outputs: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def _library_hash() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".j2", ".css", ".typ", ".json"):
-            digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _input_hash(spec: SectionSpec, p: ReportParams, data_hashes: dict[str, str],
@@ -92,8 +88,12 @@ def _execute(spec: SectionSpec, p: ReportParams, target: Path, kernel: str) -> N
 
     pm.execute_notebook(
         str(spec.path), str(target), parameters=p.to_notebook(), kernel_name=kernel,
+        engine_name=ENGINE,
         cwd=str(spec.path.parent), progress_bar=False, log_output=False,
         execution_timeout=CELL_TIMEOUT_S, report_mode=False,
+        # written once at the end (and on failure, with the failing cell), not after every cell;
+        # the kernel is killed once the outputs are in: no interrupt, no graceful wait
+        request_save_on_cell_execute=False, shutdown_kernel="immediate",
     )
 
 
@@ -102,8 +102,13 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
                  force: bool = False) -> list[SectionResult]:
     """Execute the sections (in parallel up to ``jobs``), reusing unchanged previous outputs."""
     kernel = ensure_kernel()
-    library = _library_hash()
+    library = library_hash()
     data_hashes = file_hashes(p.data_dir)
+    if ENGINE == "tightrope":
+        from .engine.pool import shared_pool
+
+        # one load of the evidence base for every section, trusting this build's validation
+        shared_pool().preload(p.data_dir, data_digest(p.data_dir))
     old = _previous_hashes(previous)
     results: dict[str, SectionResult] = {}
 
@@ -154,40 +159,66 @@ def _keep_failures(results: list[SectionResult], staging: Path, failed_dir: Path
             shutil.copy2(partial, failed_dir / r.spec.notebook)
 
 
-def export(report: nbformat.NotebookNode, folder: Path, formats: tuple[str, ...],
-           keep_typ: bool, progress: Callable[[str], None]) -> tuple[dict[str, Path],
-                                                                      dict[str, float]]:
-    """Write report.html / report.pdf into ``folder``; return paths and seconds per format."""
-    outputs, timings = {}, {}
-    if "html" in formats:
+def export_format(kind: str, report_path: str, folder: str, keep_typ: bool = False) -> dict:
+    """Render the merged notebook at ``report_path`` as ``folder/report.<kind>``; return the file,
+    the seconds it took and the lines to show. Runs in a forked child of the warm engine (HTML and
+    PDF side by side), or in-process with TIGHTROPE_ENGINE=nbclient."""
+    start = time.perf_counter()
+    # our own merged notebook, validated when written: read without validating it again
+    report = nbformat.v4.reads(Path(report_path).read_text(encoding="utf-8"))
+    folder_path = Path(folder)
+    target = folder_path / f"report.{kind}"
+    lines = []
+    if kind == "html":
         from .export.html_exporter import ReportHTMLExporter
 
-        start = time.perf_counter()
         body, _ = ReportHTMLExporter().from_notebook_node(report)
-        outputs["html"] = folder / "report.html"
-        outputs["html"].write_text(body, encoding="utf-8")
-        timings["export_html"] = time.perf_counter() - start
-        progress(f"  html: {outputs['html'].name} ({outputs['html'].stat().st_size // 1024} KiB,"
-                 f" {timings['export_html']:.1f} s)")
-    if "pdf" in formats:
+        target.write_text(body, encoding="utf-8")
+    else:
         from .export.typst_exporter import TypstCompileError, TypstPDFExporter, write_sources
 
-        start = time.perf_counter()
         try:
             body, resources = TypstPDFExporter().from_notebook_node(
                 report, resources={"unique_key": "report", "output_files_dir": "assets"})
         except TypstCompileError as exc:
             raise ExportError(f"PDF export failed: {exc}") from None
-        outputs["pdf"] = folder / "report.pdf"
-        outputs["pdf"].write_bytes(body)
+        target.write_bytes(body)
         if keep_typ:
-            typ = write_sources(resources["tightrope_typst"], folder / "typst", "report.typ")
-            progress(f"  typst source kept: {typ.relative_to(folder)}")
-        for warning in resources.get("tightrope_warnings", []):
-            progress(f"  warning: {warning}")
-        timings["export_pdf"] = time.perf_counter() - start
-        progress(f"  pdf:  {outputs['pdf'].name} ({outputs['pdf'].stat().st_size // 1024} KiB,"
-                 f" {timings['export_pdf']:.1f} s)")
+            typ = write_sources(resources["tightrope_typst"], folder_path / "typst", "report.typ")
+            lines.append(f"  typst source kept: {typ.relative_to(folder_path)}")
+        lines += [f"  warning: {warning}" for warning in resources.get("tightrope_warnings", [])]
+    seconds = time.perf_counter() - start
+    lines.append(f"  {kind + ':':<5} {target.name} ({target.stat().st_size // 1024} KiB, "
+                 f"{seconds:.1f} s)")
+    return {"file": str(target), "seconds": seconds, "lines": lines}
+
+
+def export(report: nbformat.NotebookNode, folder: Path, formats: tuple[str, ...],
+           keep_typ: bool, progress: Callable[[str], None]) -> tuple[dict[str, Path],
+                                                                      dict[str, float]]:
+    """Write report.html / report.pdf into ``folder`` (in parallel); return paths and seconds
+    per format."""
+    report_path = folder / "report.ipynb"
+    if not report_path.exists():
+        nbformat.write(report, report_path)
+    kinds = [k for k in FORMATS if k in formats]
+    if ENGINE == "tightrope":
+        from .engine.pool import shared_pool
+
+        pool = shared_pool()
+        with ThreadPoolExecutor(max_workers=len(kinds) or 1) as threads:
+            futures = {k: threads.submit(pool.call, "analysis.build:export_format", k,
+                                         str(report_path), str(folder), keep_typ)
+                       for k in kinds}
+            done = {k: f.result() for k, f in futures.items()}
+    else:
+        done = {k: export_format(k, str(report_path), str(folder), keep_typ) for k in kinds}
+    outputs, timings = {}, {}
+    for kind, result in done.items():
+        outputs[kind] = Path(result["file"])
+        timings[f"export_{kind}"] = result["seconds"]
+        for line in result["lines"]:
+            progress(line)
     return outputs, timings
 
 

@@ -26,9 +26,10 @@ def _cmd_sections(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from .build import FORMATS, build
+    from . import uptodate
     from .errors import ParameterError
-    from .params import parse_assignments, resolve
+    from .export import FORMATS
+    from .params import parse_assignments
     from .sections import select
 
     raw = parse_assignments(args.param or [])
@@ -39,10 +40,26 @@ def _cmd_build(args) -> int:
     if unknown or not formats:
         raise ParameterError(f"unknown format {', '.join(unknown) or repr(args.format)}; "
                              f"formats: {', '.join(FORMATS)}")
-    p = resolve(raw)
     specs = select(args.sections)
+    # nothing changed since the last build of this request -> leave the report as it is
+    fp = uptodate.fingerprint(raw, [s.key for s in specs] if args.sections else None, formats,
+                              args.keep_typ)
+    out_root = Path(args.out or paths.REPORTS_DIR).expanduser().resolve()
+    current = None if args.force else uptodate.find_current(out_root, fp)
+    if current is not None:
+        print(f"Report up to date: {current}\n  every input (parameters, data, notebooks, library)"
+              " is unchanged since it was built; nothing to do (--force rebuilds)")
+        for kind in formats:
+            print(f"  {kind}: {current / f'report.{kind}'}")
+        return 0
+
+    from .build import build
+    from .params import resolve
+
+    p = resolve(raw)
     result = build(p, specs, out_root=Path(args.out) if args.out else None, formats=formats,
                    keep_typ=args.keep_typ, jobs=args.jobs, force=args.force)
+    uptodate.record(result.folder, fp)
     for kind, path in result.outputs.items():
         print(f"  {kind}: {path}")
     return 0

@@ -1,0 +1,13 @@
+"""The warm execution engine: one pre-imported parent process, a fresh forked kernel per section.
+
+A *zygote* (:mod:`.zygote`) imports pandas, matplotlib, seaborn, IPython, ipykernel, nbconvert and
+the library once, loads the evidence base once (trusting the hash the build validated), and then
+only forks. Each section notebook runs in its own forked child that becomes a real Jupyter kernel
+(ipykernel, the kernel protocol over ZeroMQ, driven by papermill/nbclient), so no state passes
+from one section to another; each export format runs in a forked child too.
+
+- :mod:`.pool` - the client side: start a zygote, fork kernels and jobs, learn when they exit.
+- :mod:`.kernels` - a jupyter_client kernel manager/provisioner that gets its kernel by forking.
+- :mod:`.papermill_engine` - the papermill engine ``tightrope`` (entry point ``papermill.engine``):
+  ``papermill --engine tightrope in.ipynb out.ipynb``.
+"""

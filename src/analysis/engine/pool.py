@@ -1,0 +1,246 @@
+"""Client side of the warm engine: start a zygote, fork kernels and jobs from it.
+
+``shared_pool()`` is the process's one zygote, started on first use and closed at exit; a
+batch run or a test session reuses it across builds, so pandas, matplotlib and the library are
+imported once per process that drives builds, and the evidence base is read once per data folder.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..errors import TightropeError
+
+
+class EngineError(RuntimeError):
+    """The zygote could not be started or stopped answering (a bug or a broken environment)."""
+
+
+class ForkedProcess:
+    """A child of the zygote, with the small part of the ``Popen`` API jupyter_client uses."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pool: WarmPool, pid: int, log: Path | None = None):
+        self.pool = pool
+        self.pid = pid
+        self.log = log
+        self.reported = False
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except (OSError, AttributeError):
+            return "(no log)"
+
+    def poll(self) -> int | None:
+        return self.pool._exit_code(self.pid)
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        return self.pool._wait_exit(self.pid, timeout)
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class WarmPool:
+    def __init__(self, python: str | None = None):
+        self.python = python or sys.executable
+        self._keep = os.environ.get("TIGHTROPE_ENGINE_LOGS")  # a folder: keep every log there
+        if self._keep:
+            Path(self._keep).mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix="tightrope-engine-", dir=self._keep))
+        self.log = self.dir / "zygote.log"
+        with open(self.log, "wb") as log:
+            self._proc = subprocess.Popen(
+                [self.python, "-m", "analysis.engine.zygote"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._replies: dict[int, dict] = {}
+        self._exits: dict[int, int] = {}
+        self._next_id = 0
+        self._jobs = 0
+        self._closed = False
+        self._reader = threading.Thread(target=self._read, name="tightrope-zygote", daemon=True)
+        self._reader.start()
+        self.preloaded: dict[str, str | None] = {}
+
+    # ------------------------------------------------------------------ protocol
+    def _read(self) -> None:
+        for line in self._proc.stdout:
+            message = json.loads(line)
+            with self._cond:
+                if message.get("event") == "exit":
+                    self._exits[message["pid"]] = message["code"]
+                else:
+                    if "pid" in message:  # a new child: forget an older one with that pid
+                        self._exits.pop(message["pid"], None)
+                    self._replies[message["id"]] = message
+                self._cond.notify_all()
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def _request(self, op: str, **payload: Any) -> dict:
+        with self._lock:
+            self._next_id += 1
+            ident = self._next_id
+            try:
+                self._proc.stdin.write((json.dumps({"id": ident, "op": op, **payload}) + "\n")
+                                       .encode())
+                self._proc.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                raise EngineError(f"the warm engine has stopped{self._log_tail()}") from None
+        with self._cond:
+            while ident not in self._replies:
+                if self._closed:
+                    raise EngineError(f"the warm engine has stopped{self._log_tail()}")
+                self._cond.wait()
+            reply = self._replies.pop(ident)
+        if not reply.get("ok"):
+            raise EngineError(f"warm engine: {reply.get('error')}")
+        return reply
+
+    def _log_tail(self) -> str:
+        try:
+            tail = self.log.read_text(errors="replace").strip().splitlines()[-15:]
+        except OSError:
+            return ""
+        return (":\n" + "\n".join(tail)) if tail else ""
+
+    def _exit_code(self, pid: int) -> int | None:
+        with self._cond:
+            if pid in self._exits:
+                return self._exits[pid]
+            return -signal.SIGKILL if self._closed else None
+
+    def _wait_exit(self, pid: int, timeout: float | None) -> int | None:
+        with self._cond:
+            self._cond.wait_for(lambda: pid in self._exits or self._closed, timeout)
+        return self._exit_code(pid)
+
+    # ------------------------------------------------------------------ API
+    def ping(self) -> int:
+        """Wait until the zygote has imported everything; its pid."""
+        return self._request("ping")["pid"]
+
+    def preload(self, data_dir: Path | str | None, digest: str | None = None) -> bool:
+        """Load an evidence base into the zygote (once per folder and digest). With ``digest``
+        (see :func:`analysis.evidence.data_digest`) the files are not validated again if they
+        still hash to it. True if the data was trusted."""
+        key = str(data_dir)
+        if key in self.preloaded and self.preloaded[key] == digest:
+            return bool(digest)
+        reply = self._request("preload", data_dir=None if data_dir is None else str(data_dir),
+                              digest=digest)
+        self.preloaded[key] = digest
+        return reply["trusted"]
+
+    def fork_kernel(self, connection_file: str, cwd: str | None = None,
+                    env: dict[str, str] | None = None) -> ForkedProcess:
+        """A new ipykernel kernel for ``connection_file``, forked from the warm parent."""
+        log = self.dir / (Path(connection_file).stem + ".log")
+        reply = self._request("fork", kind="kernel", connection_file=connection_file, cwd=cwd,
+                              env=env, log=str(log))
+        return ForkedProcess(self, reply["pid"], log)
+
+    def call(self, target: str, *args: Any, cwd: str | None = None, **kwargs: Any) -> Any:
+        """Run ``module:function(*args, **kwargs)`` in a forked child and return its (JSON)
+        result; its exception is raised again here (a TightropeError keeps its class)."""
+        with self._lock:
+            self._jobs += 1
+            job = self._jobs
+        result = self.dir / f"job-{job}.json"
+        log = self.dir / f"job-{job}.log"
+        reply = self._request("fork", kind="call", target=target, args=list(args), kwargs=kwargs,
+                              result=str(result), log=str(log), cwd=cwd)
+        code = self._wait_exit(reply["pid"], None)
+        try:
+            payload = json.loads(result.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            raise EngineError(f"{target} died (exit code {code}) before it reported:\n"
+                              f"{tail}") from None
+        finally:
+            result.unlink(missing_ok=True)
+        if payload["ok"]:
+            log.unlink(missing_ok=True)
+            return payload["value"]
+        raise _rebuild(payload)
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            try:
+                self._proc.stdin.close()
+                self._proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self._proc.kill()
+                self._proc.wait()
+        if not self._keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    @property
+    def alive(self) -> bool:
+        return self._proc.poll() is None and not self._closed
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
+
+def _rebuild(payload: dict) -> Exception:
+    """The child's exception again: a project error keeps its class and one-line message."""
+    module, _, name = payload["type"].rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError):
+        cls = None
+    if isinstance(cls, type) and issubclass(cls, TightropeError):
+        error = cls.__new__(cls)  # its __init__ may take other arguments: keep the message
+        Exception.__init__(error, payload["message"])
+        return error
+    return EngineError(f"{payload['type']}: {payload['message']}\n{payload['traceback']}")
+
+
+_shared: WarmPool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool() -> WarmPool:
+    """This process's warm pool (started now if there is none, or if it died)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or not _shared.alive:
+            _shared = WarmPool()
+            atexit.register(_shared.close)
+        return _shared
+
+
+def close_shared_pool() -> None:
+    global _shared
+    with _shared_lock:
+        if _shared is not None:
+            _shared.close()
+            _shared = None

@@ -1,0 +1,215 @@
+"""The warm parent: import everything once, then fork kernels and jobs on request.
+
+Run as ``python -m analysis.engine.zygote`` by :class:`analysis.engine.pool.WarmPool`. It speaks
+JSON lines: requests on stdin, replies and ``{"event": "exit", "pid": ..., "code": ...}`` events on
+stdout. Nothing but the protocol may reach stdout, so the process's own fd 1 is pointed at stderr.
+
+The zygote never executes notebook code, starts no thread and opens no ZeroMQ context before it
+forks: every child starts from the same clean, pre-imported state. When its stdin closes (the pool
+closed, or the client died) it kills its children and exits; children die with it (PDEATHSIG).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import selectors
+import signal
+import sys
+import traceback
+
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def warm_imports() -> None:
+    """Everything a section kernel or an export job imports, loaded once before any fork."""
+    # the backend an ipykernel kernel selects (ipykernel.kernelapp sets the same variable)
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = INLINE_BACKEND
+    import analysis  # noqa: F401  (defers rfc3987-syntax before nbformat comes in)
+
+    for name in ("numpy", "pandas", "matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline",
+                 "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+                 "nbformat", "analysis.report", "analysis.merge", "analysis.bibliography",
+                 "analysis.export.html_exporter", "analysis.export.typst_exporter",
+                 "analysis.engine.jobs"):
+        importlib.import_module(name)
+    from analysis import builders
+
+    for info in pkgutil.iter_modules(builders.__path__, builders.__name__ + "."):
+        importlib.import_module(info.name)
+
+
+def _preload(data_dir: str | None, digest: str | None) -> dict:
+    """Load the evidence base into the (inherited) cache; skip validation if the build already
+    validated files with exactly this digest."""
+    from analysis import evidence, paths
+
+    folder = paths.data_dir(data_dir)
+    trusted = bool(digest) and evidence.trust(folder, digest)
+    evidence.load_tables(folder)
+    return {"trusted": trusted}
+
+
+def _pdeathsig() -> None:
+    """Die with the zygote (Linux); elsewhere the kernels' parent poller does the same job."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _child_setup(request: dict, protocol_fds: tuple[int, ...]) -> None:
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _pdeathsig()
+    for fd in protocol_fds:
+        os.close(fd)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    log = os.open(request.get("log") or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    if request.get("env") is not None:
+        os.environ.clear()
+        os.environ.update(request["env"])
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    if request.get("cwd"):
+        os.chdir(request["cwd"])
+
+
+def _run_kernel(request: dict) -> int:
+    from ipykernel.kernelapp import IPKernelApp
+
+    # parent_handle's default was read from the environment when the zygote imported ipykernel
+    sys.argv = ["ipykernel_launcher", "-f", request["connection_file"],
+                f"--IPKernelApp.parent_handle={os.getppid()}"]
+    IPKernelApp.launch_instance(argv=sys.argv[1:])
+    return 0
+
+
+def _run_call(request: dict) -> int:
+    module, _, name = request["target"].partition(":")
+    try:
+        value = getattr(importlib.import_module(module), name)(*request.get("args", ()),
+                                                               **request.get("kwargs", {}))
+        payload, code = {"ok": True, "value": value}, 0
+    except BaseException as exc:  # noqa: BLE001 - handed back to the caller, who re-raises
+        payload = {"ok": False, "type": f"{type(exc).__module__}.{type(exc).__qualname__}",
+                   "message": str(exc), "traceback": traceback.format_exc()}
+        code = 1
+    with open(request["result"], "w", encoding="utf-8") as fh:
+        json.dump(payload, fh)
+    return code
+
+
+def _fork(request: dict, protocol_fds: tuple[int, ...]) -> int:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 70
+    try:
+        _child_setup(request, protocol_fds)
+        code = _run_kernel(request) if request["kind"] == "kernel" else _run_call(request)
+    except BaseException:  # noqa: BLE001 - the child must never return into the zygote's loop
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def serve() -> None:
+    # the protocol keeps private copies of fd 0/1; stray prints go to stderr instead
+    proto_in, proto_out = os.dup(0), os.dup(1)
+    os.dup2(2, 1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    out = os.fdopen(proto_out, "w", buffering=1, encoding="utf-8")
+
+    def send(message: dict) -> None:
+        out.write(json.dumps(message) + "\n")
+        out.flush()
+
+    warm_imports()
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    children: set[int] = set()
+    protocol_fds = (proto_in, proto_out, wake_r, wake_w)
+
+    def reap() -> None:
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if not pid:
+                return
+            children.discard(pid)
+            send({"event": "exit", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
+
+    def handle(request: dict) -> None:
+        reply: dict = {"id": request.get("id")}
+        try:
+            if request["op"] == "fork":
+                pid = _fork(request, protocol_fds)
+                children.add(pid)
+                reply.update(ok=True, pid=pid)
+            elif request["op"] == "preload":
+                reply.update(ok=True, **_preload(request.get("data_dir"), request.get("digest")))
+            elif request["op"] == "ping":
+                reply.update(ok=True, pid=os.getpid())
+            else:
+                reply.update(ok=False, error=f"unknown op {request['op']!r}")
+        except Exception as exc:  # noqa: BLE001 - reported to the client, the zygote goes on
+            reply.update(ok=False, error=f"{type(exc).__name__}: {exc}")
+        send(reply)
+
+    selector = selectors.DefaultSelector()
+    selector.register(proto_in, selectors.EVENT_READ)
+    selector.register(wake_r, selectors.EVENT_READ)
+    buffer = b""
+    try:
+        while True:
+            for key, _ in selector.select():
+                if key.fd == wake_r:
+                    try:
+                        while os.read(wake_r, 512):
+                            pass
+                    except BlockingIOError:
+                        pass
+                    continue
+                data = os.read(proto_in, 1 << 16)
+                if not data:
+                    return
+                buffer += data
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    if line.strip():
+                        handle(json.loads(line))
+            reap()
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+if __name__ == "__main__":
+    serve()

@@ -1,0 +1,99 @@
+"""The warm engine: papermill's ``tightrope`` engine gives each notebook a fresh kernel forked from
+a pre-imported parent - no state passes between sections - and the same outputs as a kernel
+started the ordinary way."""
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import papermill as pm
+import pytest
+
+from analysis.kernel import ensure_kernel
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _notebook(*sources):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nb.metadata["kernelspec"] = {"name": "tightrope", "display_name": "Python (tightrope)",
+                                 "language": "python"}
+    return nb
+
+
+def _run(nb, tmp_path, name, engine="tightrope", **kw):
+    src, out = tmp_path / f"{name}-in.ipynb", tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, src)
+    return pm.execute_notebook(str(src), str(out), kernel_name=ensure_kernel(),
+                               engine_name=engine, progress_bar=False, **kw)
+
+
+def _text(cell) -> str:
+    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "")
+                   for o in cell.outputs)
+
+
+def test_no_state_leaks_from_one_notebook_to_the_next(tmp_path):
+    polluter = _notebook(
+        "import os, sys, analysis, matplotlib as mpl\n"
+        "from analysis import theme\n"
+        "leaked_global = 1\n"
+        "analysis.LEAKED = 1\n"
+        "theme.ACTOR_COLOURS['Armenia'] = '#000000'\n"
+        "mpl.rcParams['lines.linewidth'] = 9\n"
+        "os.environ['TIGHTROPE_LEAK'] = '1'\n"
+        "sys.modules['leaked_module'] = sys\n"
+        "print(os.getpid())")
+    checker = _notebook(
+        "import os, sys, analysis, matplotlib as mpl\n"
+        "from analysis import theme\n"
+        "print(os.getpid())",
+        "print('leaked_global' in globals(), hasattr(analysis, 'LEAKED'),\n"
+        "      theme.ACTOR_COLOURS['Armenia'], mpl.rcParams['lines.linewidth'] == 9,\n"
+        "      'TIGHTROPE_LEAK' in os.environ, 'leaked_module' in sys.modules)")
+    first = _run(polluter, tmp_path, "polluter")
+    second = _run(checker, tmp_path, "checker")
+    assert _text(first.cells[0]).strip() != _text(second.cells[0]).strip(), "a new process"
+    assert _text(second.cells[1]).split() == ["False", "False", "#E69F00", "False", "False",
+                                              "False"]
+
+
+def test_kernel_is_a_real_ipykernel_and_errors_are_reported(tmp_path):
+    nb = _notebook("import sys; print(type(get_ipython()).__name__)", "1 / 0", "print('never')")
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        _run(nb, tmp_path, "failing")
+    assert info.value.ename == "ZeroDivisionError" and info.value.exec_count == 2
+    out = nbformat.read(tmp_path / "failing.ipynb", as_version=4)
+    code = [c for c in out.cells if c.cell_type == "code"]
+    assert _text(code[0]).strip() == "ZMQInteractiveShell"
+    assert code[-1].outputs == []
+
+
+def test_same_outputs_as_a_kernel_started_the_ordinary_way(tmp_path):
+    """Section 2 at the article's date: every output identical, byte for byte."""
+    path = ROOT / "notebooks" / "02_roots_of_discontent.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    runs = {}
+    for engine in ("tightrope", "nbclient"):
+        runs[engine] = pm.execute_notebook(
+            str(path), str(tmp_path / f"{engine}.ipynb"), parameters={"as_of": "2023-09-15"},
+            kernel_name=ensure_kernel(), engine_name=engine, cwd=str(path.parent),
+            progress_bar=False)
+    warm, plain = ([c.get("outputs") for c in runs[e].cells] for e in ("tightrope", "nbclient"))
+    assert len(warm) == len(nb.cells) + 1  # the injected parameters cell
+    assert json.dumps(warm, sort_keys=True) == json.dumps(plain, sort_keys=True)
+
+
+def test_papermill_command_line_knows_the_engine(tmp_path):
+    nb = _notebook("print(21 * 2)")
+    src = tmp_path / "in.ipynb"
+    nbformat.write(nb, src)
+    run = subprocess.run([sys.executable, "-m", "papermill", str(src), str(tmp_path / "o.ipynb"),
+                          "--engine", "tightrope", "-k", ensure_kernel(), "--no-progress-bar"],
+                         capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "42" in (tmp_path / "o.ipynb").read_text()
+    assert "KeyboardInterrupt" not in run.stderr and "WARNING" not in run.stderr
