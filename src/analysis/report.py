@@ -19,6 +19,27 @@ from .figures import Figure, Prose, Table, svg_of
 
 MAX_PUBLISHERS_NAMED = 4
 MAX_TITLES_NAMED = 2
+#: the marker after a figure of medium confidence (read in a secondary copy, not the publisher's
+#: own file); low-confidence figures carry "(unconfirmed)" instead
+MEDIUM_MARK = "\u2020"
+MEDIUM_NOTE = (f"{MEDIUM_MARK} Medium confidence: these figures were read in a secondary copy of "
+               "the publisher's data or in a report citing it, not in the publisher's own file.")
+MEDIUM_NOTE_UNMARKED = ("Some figures are of medium confidence: read in a secondary copy of the "
+                        "publisher's data or in a report citing it (Appendix B names each copy).")
+LOW_NOTE = "Marked figures could not be confirmed in a published source."
+
+
+def confidence_mark(confidence) -> str:
+    """The marker after a figure: ' \u2020' for medium, ' (unconfirmed)' for low, '' for high."""
+    return {"medium": f" {MEDIUM_MARK}", "low": " (unconfirmed)"}.get(confidence, "")
+
+
+def confidence_notes(confidences: Iterable[str], marked: bool = True) -> str:
+    """The notes a source line carries for the confidences of the figures above it; ``marked``
+    says whether the medium-confidence sources carry the marker in the line."""
+    present = set(confidences)
+    notes = [MEDIUM_NOTE if marked else MEDIUM_NOTE_UNMARKED] if "medium" in present else []
+    return " ".join(notes + ([LOW_NOTE] if "low" in present else []))
 
 
 class SectionContext:
@@ -31,9 +52,15 @@ class SectionContext:
         theme.apply()
 
     # ------------------------------------------------------------------ sources
-    def source_line(self, source_ids: Iterable[str], confidences: Iterable[str] = ()) -> str:
-        """'Source: SIPRI, Military Expenditure Database (2025).' plus an unconfirmed flag."""
+    def source_line(self, source_ids: Iterable[str], confidences: Iterable[str] = (),
+                    medium_ids: Iterable[str] = ()) -> str:
+        """'Source: SIPRI, Military Expenditure Database (2025).' plus confidence notes.
+
+        Titles of sources in ``medium_ids`` (sources of medium-confidence rows) carry the
+        medium marker; the note under it says what the marker means."""
         ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str) and s]
+        medium = set(medium_ids)
+        confidences = list(confidences)
         by_id = self.ev.sources.set_index("source_id")
         publishers = list(dict.fromkeys(by_id.loc[ids, "publisher"])) if ids else []
         if len(publishers) > MAX_PUBLISHERS_NAMED:
@@ -42,20 +69,22 @@ class SectionContext:
             others = len(publishers) - MAX_PUBLISHERS_NAMED
             line = (f"Sources: {named} and {others} other publisher{'s' if others > 1 else ''}; "
                     "every source is listed in Appendix B.")
-            if "low" in set(confidences):
-                line += " Marked items could not be confirmed in a published source."
-            return line
+            notes = confidence_notes(confidences, marked=False)
+            return f"{line} {notes}" if notes else line
         parts = []
         for publisher in publishers:
+            mine = by_id.loc[ids][by_id.loc[ids, "publisher"] == publisher]
             titles = list(dict.fromkeys(
-                by_id.loc[ids][by_id.loc[ids, "publisher"] == publisher]["title"]))
+                title + (f" {MEDIUM_MARK}" if sid in medium else "")
+                for sid, title in zip(mine.index, mine["title"], strict=True)))
             shown = "; ".join(titles[:MAX_TITLES_NAMED])
             if len(titles) > MAX_TITLES_NAMED:
                 shown += f"; and {len(titles) - MAX_TITLES_NAMED} more (Appendix B)"
             parts.append(f"{publisher}, {shown}")
         line = ("Sources: " if len(parts) > 1 else "Source: ") + ". ".join(parts) + "."
-        if "low" in set(confidences):
-            line += " Marked figures could not be confirmed in a published source."
+        notes = confidence_notes(confidences, marked=bool(medium))
+        if notes:
+            line += " " + notes
         return line if parts else "Source: Tightrope evidence base."
 
     def sources_of(self, *frames: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -67,22 +96,35 @@ class SectionContext:
                 conf += list(frame["confidence"].dropna())
         return ids, conf
 
+    @staticmethod
+    def medium_sources(*frames: pd.DataFrame) -> list[str]:
+        """Source ids of the medium-confidence rows of ``frames`` (their titles get the marker)."""
+        ids: list[str] = []
+        for frame in frames:
+            if {"source_id", "confidence"} <= set(frame.columns):
+                ids += list(frame.loc[frame["confidence"] == "medium", "source_id"].dropna())
+        return ids
+
     # ------------------------------------------------------------------ outputs
     def figure(self, fig, caption: str, alt: str, data: Iterable[pd.DataFrame] = (),
                source_ids: Iterable[str] = (), note: str | None = None) -> Figure:
         self._figures += 1
+        data = list(data)
         ids, conf = self.sources_of(*data)
         size = tuple(round(v, 2) for v in fig.get_size_inches())
         return Figure(number=f"{self.spec.number}.{self._figures}", caption=caption, alt=alt,
-                      source=self.source_line([*ids, *source_ids], conf), svg=svg_of(fig),
+                      source=self.source_line([*ids, *source_ids], conf,
+                                              self.medium_sources(*data)), svg=svg_of(fig),
                       note=note, size_in=size)
 
     def table(self, frame: pd.DataFrame, caption: str, data: Iterable[pd.DataFrame] = (),
               source_ids: Iterable[str] = (), note: str | None = None) -> Table:
         self._tables += 1
+        data = list(data)
         ids, conf = self.sources_of(*data)
         return Table.from_frame(frame, f"{self.spec.number}.{self._tables}", caption,
-                                self.source_line([*ids, *source_ids], conf), note)
+                                self.source_line([*ids, *source_ids], conf,
+                                                 self.medium_sources(*data)), note)
 
     @staticmethod
     def text(markdown: str) -> Prose:

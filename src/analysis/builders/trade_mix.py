@@ -1,0 +1,142 @@
+"""What the trade boom is made of (section 6): the share of one commodity group in the focus
+country's exports, and the composition chart that sets gold and precious stones (HS 71) and
+re-exported cars (HS 8703) against total exports.
+
+``commodity_share`` is the measure (defined once, tested on inline data); ``composition_chart``
+is the one display object the section notebook calls.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.ticker import FuncFormatter
+
+from .. import theme
+from ..prose import md, pct, usd_m
+
+GOLD = "71"
+CARS = "8703"
+MACHINERY = "84-89"
+LABELS = {GOLD: "Precious stones and metals (HS 71)", CARS: "Passenger cars (HS 8703)",
+          MACHINERY: "Machinery, electrical equipment and vehicles (HS 84-89)"}
+GOLD_COLOUR = "#B8860B"
+_WORST = {"high": 0, "medium": 1, "low": 2}
+
+
+def _worst(values) -> str:
+    ranked = [v for v in values if v in _WORST]
+    return max(ranked, key=_WORST.__getitem__) if ranked else "medium"
+
+
+def commodity_share(by_commodity: pd.DataFrame, trade: pd.DataFrame, hs_code: str,
+                    partner: str = "World", flow: str = "exports") -> pd.DataFrame:
+    """One commodity group's value and its share of all trade with ``partner`` in ``flow``.
+
+    Columns: year, part_usd_m, total_usd_m, share_pct, confidence (the weaker of the two
+    figures), source_id (of the commodity figure). Years lacking either figure are left out.
+    """
+    cols = ["year", "part_usd_m", "total_usd_m", "share_pct", "confidence", "source_id"]
+    part = by_commodity[(by_commodity["hs_code"] == hs_code) & (by_commodity["flow"] == flow)
+                        & (by_commodity["partner"] == partner)]
+    total = trade[(trade["partner"] == partner) & (trade["flow"] == flow)]
+    both = part.merge(total, on="year", suffixes=("_part", "_total"))
+    if both.empty:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame({
+        "year": both["year"].astype(int),
+        "part_usd_m": both["value_usd_m_part"].astype(float),
+        "total_usd_m": both["value_usd_m_total"].astype(float),
+    })
+    out["share_pct"] = 100 * out["part_usd_m"] / out["total_usd_m"]
+    out["confidence"] = [_worst(pair) for pair in zip(both["confidence_part"],
+                                                     both["confidence_total"], strict=True)]
+    out["source_id"] = both["source_id_part"].to_numpy()
+    return out.sort_values("year").reset_index(drop=True)[cols]
+
+
+def _bars(ax, shares: pd.DataFrame, colour: str, part_label: str, rest_label: str) -> None:
+    years = shares["year"]
+    rest = shares["total_usd_m"] - shares["part_usd_m"]
+    ax.bar(years, shares["part_usd_m"], color=colour, label=part_label, width=0.7)
+    ax.bar(years, rest.clip(lower=0), bottom=shares["part_usd_m"], color="#D9D9D9",
+           label=rest_label, width=0.7)
+    for _, row in shares.iterrows():
+        digits = 1 if row["share_pct"] < 1 else 0
+        ax.annotate(pct(row["share_pct"], digits), (row["year"], row["total_usd_m"]),
+                    xytext=(0, 2),
+                    textcoords="offset points", ha="center", fontsize=6.5, color=theme.INK)
+    ax.set_xticks(list(years))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_ylabel("US$ million")
+    ax.set_ylim(0, shares["total_usd_m"].max() * 1.15)
+    ax.legend(loc="upper left", fontsize=6.5)
+
+
+def composition_chart(s):
+    """Exports with the gold group picked out (all partners) and with cars picked out (patron)."""
+    tbc, trade = s.ev.trade_by_commodity, s.ev.trade
+    gold = commodity_share(tbc, trade, GOLD)
+    cars = commodity_share(tbc, trade, CARS, partner=s.p.patron)
+    if gold.empty and cars.empty:
+        return s.text(f"The evidence base has no commodity breakdown of {md(s.p.focus)}'s "
+                      "exports for this window.")
+    fig, (left, right) = theme.new_figure((6.6, 3.2), ncols=2)
+    panels = ((left, gold, f"{s.p.focus}'s exports, all partners", LABELS[GOLD],
+               GOLD_COLOUR),
+              (right, cars, f"{s.p.focus}'s exports to {s.p.patron}", LABELS[CARS],
+               theme.colour(s.p.patron)))
+    for ax, shares, title, label, colour in panels:
+        ax.set_title(title, fontsize=8.5)
+        if shares.empty:
+            ax.axis("off")
+            ax.text(0.5, 0.5, "no commodity data", transform=ax.transAxes, ha="center",
+                    color=theme.MUTED)
+            continue
+        _bars(ax, shares, colour, label, "All other goods")
+    findings = []
+    if len(gold) >= 2:
+        a, b = gold.iloc[0], gold.iloc[-1]
+        findings.append(f"precious stones and metals went from {usd_m(a['part_usd_m'])} "
+                        f"({pct(a['share_pct'])} of exports) in {a['year']} to "
+                        f"{usd_m(b['part_usd_m'])} ({pct(b['share_pct'])}) in {b['year']}")
+    if not cars.empty:
+        c = cars.iloc[-1]
+        findings.append(f"cars made up {pct(c['share_pct'])} of exports to {s.p.patron} in "
+                        f"{c['year']}")
+    finding = "; ".join(findings)
+    finding = finding[:1].upper() + finding[1:]
+    years = pd.concat([gold["year"], cars["year"]])
+    first, last = int(years.min()), int(years.max())
+    used = [gold, cars, trade[trade["partner"].isin(["World", s.p.patron])
+                              & (trade["flow"] == "exports")
+                              & trade["year"].isin(years)]]
+    return s.figure(
+        fig,
+        caption=(f"What the export boom is made of: precious stones and metals and re-exported "
+                 f"cars in {s.p.focus}'s exports, {first}–{last} (US$ million; share of the "
+                 "total above each bar)"),
+        alt=(f"Two stacked bar charts by year. Left: {s.p.focus}'s total exports split into "
+             f"precious stones and metals (HS 71) and all other goods. Right: exports to "
+             f"{s.p.patron} split into passenger cars (HS 8703) and all other goods. "
+             f"{finding}."),
+        data=used,
+        note=("Commodity values come from other tables than the partner totals (Armstat and UN "
+              "Comtrade figures, read in secondary copies), so shares are approximate."
+              + reexport_sentence(tbc)))
+
+
+def reexport_sentence(by_commodity: pd.DataFrame) -> str:
+    """' In 2023 imports of HS 71 were $2.3 billion against $3.2 billion exported ...' for the
+    latest year with both flows of the gold group, else ''."""
+    gold = by_commodity[(by_commodity["hs_code"] == GOLD) & (by_commodity["partner"] == "World")]
+    wide = gold.pivot_table(index="year", columns="flow", values="value_usd_m")
+    if not {"exports", "imports"} <= set(wide.columns):
+        return ""
+    both = wide.dropna(subset=["exports", "imports"])
+    if both.empty:
+        return ""
+    year = int(both.index.max())
+    row = both.loc[year]
+    return (f" In {year} imports of precious stones and metals were {usd_m(row['imports'])} "
+            f"against {usd_m(row['exports'])} exported, which suggests that much of the group "
+            "passes through the country rather than being produced in it.")

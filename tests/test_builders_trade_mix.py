@@ -1,0 +1,54 @@
+"""The trade-composition measure on inline data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.builders.trade_mix import commodity_share, reexport_sentence
+
+
+def _tbc(rows):
+    return pd.DataFrame(rows, columns=["partner", "year", "flow", "hs_code", "value_usd_m",
+                                       "source_id", "confidence"])
+
+
+TRADE = pd.DataFrame({
+    "partner": ["World", "World", "World", "Russia"],
+    "year": [2021, 2024, 2024, 2024],
+    "flow": ["exports", "exports", "imports", "exports"],
+    "value_usd_m": [3000.0, 13000.0, 17000.0, 3000.0],
+    "source_id": ["t"] * 4,
+    "confidence": ["medium", "medium", "medium", "high"],
+})
+
+
+def test_share_is_part_over_the_partner_total_for_matching_years():
+    tbc = _tbc([("World", 2021, "exports", "71", 300.0, "a", "high"),
+                ("World", 2024, "exports", "71", 7800.0, "a", "high"),
+                ("World", 2023, "exports", "71", 3200.0, "b", "low")])  # no total: dropped
+    out = commodity_share(tbc, TRADE, "71")
+    assert out["year"].tolist() == [2021, 2024]
+    assert out["share_pct"].tolist() == pytest.approx([10.0, 60.0])
+    assert out["confidence"].tolist() == ["medium", "medium"]  # the weaker of the two
+    assert out["source_id"].tolist() == ["a", "a"]
+
+
+def test_partner_and_flow_select_the_rows_and_nothing_matching_gives_an_empty_frame():
+    tbc = _tbc([("Russia", 2024, "exports", "8703", 300.0, "c", "low")])
+    out = commodity_share(tbc, TRADE, "8703", partner="Russia")
+    assert out["share_pct"].tolist() == pytest.approx([10.0])
+    assert out["confidence"].tolist() == ["low"]
+    assert commodity_share(tbc, TRADE, "71").empty
+
+
+def test_reexport_sentence_uses_the_latest_year_with_both_flows():
+    tbc = _tbc([("World", 2022, "exports", "71", 989.3, "a", "medium"),
+                ("World", 2022, "imports", "71", 690.8, "a", "medium"),
+                ("World", 2023, "exports", "71", 3200.0, "a", "medium"),
+                ("World", 2023, "imports", "71", 2300.0, "a", "medium"),
+                ("World", 2024, "exports", "71", 8042.6, "b", "medium")])
+    text = reexport_sentence(tbc)
+    assert text.startswith(" In 2023 imports of precious stones and metals were $2.3 billion "
+                           "against $3.2 billion exported")
+    assert reexport_sentence(tbc[tbc["flow"] == "exports"]) == ""

@@ -1,0 +1,45 @@
+"""Medium- and low-confidence figures are marked in source lines and explained in a note."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from analysis.report import (LOW_NOTE, MEDIUM_MARK, MEDIUM_NOTE, SectionContext,
+                             confidence_mark)
+
+
+def _context() -> SectionContext:
+    ctx = object.__new__(SectionContext)
+    sources = pd.DataFrame({
+        "source_id": ["armstat", "sipri", "copy"],
+        "publisher": ["Armstat", "SIPRI", "Armstat"],
+        "title": ["External trade by partner", "Milex 2025", "Trade by HS group"],
+    })
+    ctx.ev = SimpleNamespace(sources=sources)
+    return ctx
+
+
+def test_marks_per_confidence():
+    assert confidence_mark("high") == ""
+    assert confidence_mark("medium") == f" {MEDIUM_MARK}"
+    assert confidence_mark("low") == " (unconfirmed)"
+
+
+def test_medium_rows_mark_their_source_title_and_add_the_note():
+    ctx = _context()
+    data = pd.DataFrame({"source_id": ["armstat", "sipri"], "confidence": ["medium", "high"]})
+    ids, conf = ctx.sources_of(data)
+    line = ctx.source_line(ids, conf, ctx.medium_sources(data))
+    assert f"External trade by partner {MEDIUM_MARK}" in line
+    assert f"Milex 2025 {MEDIUM_MARK}" not in line
+    assert line.endswith(MEDIUM_NOTE)
+
+
+def test_high_only_lines_carry_no_note_and_low_adds_the_unconfirmed_note():
+    ctx = _context()
+    high = ctx.source_line(["sipri"], ["high"])
+    assert high == "Source: SIPRI, Milex 2025."
+    both = ctx.source_line(["armstat", "copy"], ["medium", "low"], ["copy"])
+    assert f"Trade by HS group {MEDIUM_MARK}" in both and both.endswith(LOW_NOTE)
