@@ -6,8 +6,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from analysis.report import (LOW_NOTE, MEDIUM_MARK, MEDIUM_NOTE, SectionContext,
-                             confidence_mark)
+from analysis.report import LOW_NOTE, MEDIUM_MARK, MEDIUM_NOTE, SectionContext, confidence_mark
 
 
 def _context() -> SectionContext:
