@@ -68,6 +68,12 @@ def _cmd_build(args) -> int:
 def _cmd_data(args) -> int:
     from .validation import validate
 
+    if args.data_command == "refresh":
+        from .refresh import refresh
+
+        refresh(args.source, args.file, use_network=args.download, write=args.write,
+                data_dir=args.data_dir)
+        return 0
     if args.data_command == "validate":
         counts = validate(args.data_dir)
         width = max(len(n) for n in counts)
@@ -121,6 +127,15 @@ def parser() -> argparse.ArgumentParser:
     dd = dsub.add_parser("dictionary", help="write data/README.md from the descriptor")
     dd.add_argument("--data-dir", metavar="DIR")
     dd.add_argument("--check", action="store_true", help="fail if data/README.md is stale")
+    rf = dsub.add_parser("refresh", help="turn a publisher's own file into a tidy table "
+                         "(prints the changes; writes only with --write)")
+    rf.add_argument("source", metavar="SOURCE",
+                    help="sipri-milex, sipri-arms, worldbank, comtrade or cba-transfers")
+    rf.add_argument("file", nargs="?", metavar="FILE", help="the publisher's file (offline)")
+    rf.add_argument("--download", action="store_true",
+                    help="fetch the file from the publisher (the only network use)")
+    rf.add_argument("--write", action="store_true", help="store the changes in data/")
+    rf.add_argument("--data-dir", metavar="DIR")
     d.set_defaults(func=_cmd_data)
     return top
 
