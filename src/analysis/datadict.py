@@ -10,17 +10,19 @@ from .schema import load_descriptor
 HEADER = """# The evidence base
 
 Curated tables behind the Tightrope report. Every fact row carries a `source_id` that resolves to
-`sources.csv` (publisher, title, URL or locator, dates, licence, and the copy we read when it was not
-the primary publisher) and a `confidence`: `high`, `medium`, or `low` for a figure we could not confirm
-in a published source; the report shows low-confidence figures as unconfirmed. Contested figures keep
-each side's value in its own row.
+`sources.csv` (publisher, title, the primary item's exact address and locator, the release of a data
+series, dates, licence, and the copy we read when it was not the primary) and a `confidence`: `high`
+(read in the publisher's own file or an exact copy), `medium` (read in a secondary copy or a report
+citing the publisher; marked with a dagger in the report), or `low` for a figure we could not confirm
+in a published source (shown as unconfirmed). Contested figures keep each side's value in its own row.
 
 The schema of each table (types, units, constraints, keys) lives in `datapackage.json`, a
 Frictionless Data Package; this file is generated from it by `tightrope data dictionary` and a test
 fails when the two disagree. Check the tables with `tightrope data validate`.
 
 Editing rules: change a CSV and its source row together, keep the descriptor in step, never type a
-number without a source, and mark what you could not confirm as `confidence = low`.
+number without a source, and mark what you could not confirm as `confidence = low`. Refresh SIPRI,
+World Bank, Comtrade and CBA series from the publishers' own files with `tightrope data refresh`.
 """
 
 
