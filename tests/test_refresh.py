@@ -159,3 +159,18 @@ def test_cli_dry_run_prints_the_diff_and_writes_nothing(capsys, data_copy):
     out = capsys.readouterr().out
     assert "~ Armenia / 2023 / gdp_current_usd_bn: value 24.212 -> 24.500" in out
     assert (data_copy / "gdp.csv").read_bytes() == before
+
+
+def test_milex_share_sheets_in_percent_are_not_scaled_twice(tmp_path, data_copy):
+    wb = Workbook()
+    for sheet in ("Share of GDP", "Current US$", "Share of Govt. spending"):
+        ws = wb.create_sheet(sheet)
+        ws.append(["title"])
+        ws.append(["Country", "Notes", 2024])
+        ws.append(["Armenia", "", 1418.0 if sheet == "Current US$" else 5.48])
+    wb.save(tmp_path / "pct.xlsx")
+    (d,) = rf.refresh("sipri-milex", tmp_path / "pct.xlsx", data_dir=data_copy,
+                      echo=lambda _: None)
+    values = {(r["measure"], r["year"]): r["value"] for r in d.merged
+              if r["country"] == "Armenia"}
+    assert values[("share_of_gdp_pct", "2024")] == "5.48"

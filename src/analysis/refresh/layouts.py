@@ -127,6 +127,7 @@ def parse_sipri_milex(path: Path, countries: set[str], source_id: str) -> Parsed
         if not years:
             raise LayoutError(f"{path.name}: sheet {sheet!r} row {h + 1} has no year columns")
         measures.add(measure)
+        found = []
         for i in range(h + 1, len(frame)):
             name = frame.iat[i, 0]
             if is_missing(name):
@@ -136,11 +137,13 @@ def parse_sipri_milex(path: Path, countries: set[str], source_id: str) -> Parsed
                 continue
             for j, year in years.items():
                 value = number(frame.iat[i, j])
-                if value is None:
-                    continue
-                rows.append({"country": country, "year": str(year), "measure": measure,
-                             "value": fmt(value * factor, digits), "source_id": source_id,
-                             "confidence": "high"})
+                if value is not None:
+                    found.append((country, year, value))
+        if factor != 1.0 and found and max(abs(v) for _, _, v in found) > 1.5:
+            factor = 1.0  # this copy already holds percentages, not fractions
+        rows += [{"country": country, "year": str(year), "measure": measure,
+                  "value": fmt(value * factor, digits), "source_id": source_id,
+                  "confidence": "high"} for country, year, value in found]
     release = _milex_release(book, path)
     return Parsed([TableUpdate(
         "military_expenditure", rows,
