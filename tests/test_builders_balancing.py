@@ -1,9 +1,7 @@
 """Computations behind sections 5 (balancing act) and 7 (outlook), on small hand-made frames."""
 
 import pandas as pd
-import pytest
 
-from analysis import indicators
 from analysis.builders import balancing, outlook
 
 
@@ -13,25 +11,6 @@ def arms(rows):
 
 
 # ---------------------------------------------------------------------- HHI
-def test_hhi_of_known_shares():
-    assert indicators.hhi([50, 50]) == 5000
-    assert indicators.hhi([100]) == 10000
-    assert indicators.hhi([50, 25, 25]) == 2500 + 625 + 625
-
-
-def test_period_shares_and_rolling_hhi():
-    frame = arms([("A", "R", 2001, 30.0, "s", "high"), ("A", "F", 2002, 10.0, "s", "high"),
-                  ("A", "R", 2006, 20.0, "s", "high")])
-    shares = indicators.period_shares(frame, "A", 2001, 2005)
-    assert dict(zip(shares["supplier"], shares["share_pct"], strict=True)) == {"R": 75.0,
-                                                                               "F": 25.0}
-    series = indicators.rolling_hhi(frame, "A", window=5)
-    by_year = dict(zip(series["year"], series["hhi"], strict=True))
-    assert by_year[2005] == pytest.approx(75**2 + 25**2)  # 6250
-    # 2002-2006: R 20, F 10 -> 66.7% / 33.3%
-    assert by_year[2006] == pytest.approx((200 / 3) ** 2 + (100 / 3) ** 2)
-
-
 def test_concentration_marks_windows_with_low_confidence_rows():
     frame = arms([("A", "R", 2001, 50.0, "s", "high"), ("A", "F", 2001, 50.0, "s", "low"),
                   ("A", "R", 2006, 10.0, "s", "high"), ("B", "R", 2005, 1.0, "s", "high")])
@@ -41,17 +20,11 @@ def test_concentration_marks_windows_with_low_confidence_rows():
     assert a.loc[2005, "confidence"] == "low"
     assert a.loc[2006, "hhi"] == 10000  # 2002-2006: only R's 2006 delivery
     assert a.loc[2006, "confidence"] == "high"
-    # B's single year gives no complete window; C has no data: no rows, no error
-    assert set(out["country"]) == {"A"}
+    # years the table covers count as zero for everyone: B's 2005 delivery fills the windows
+    # ending 2005 and 2006; C has no data: no rows, no error
+    assert list(out.loc[out["country"] == "B", "year"]) == [2005, 2006]
+    assert set(out["country"]) == {"A", "B"}
     assert balancing.concentration(frame.iloc[0:0], ["A"]).empty
-
-
-def test_supplier_groups_pool_everyone_else():
-    frame = arms([("A", "Russia", 2017, 1.0, "s", "high"), ("A", "India", 2021, 1.0, "s", "high"),
-                  ("A", "Jordan", 2019, 1.0, "s", "high"), ("B", "Russia", 2019, 1.0, "s", "high")])
-    out = balancing.supplier_groups(frame, "A", "Russia", ("France", "India"))
-    assert list(out["group"]) == ["Russia", "India", "Other suppliers"]
-    assert list(out["period"]) == ["2015–19", "2020–24", "2015–19"]
 
 
 # ---------------------------------------------------------------------- votes
@@ -88,65 +61,30 @@ def test_diversification_steps_keep_partner_steps_and_prefer_deployments():
 
 
 # ---------------------------------------------------------------------- outlook indicators
-def test_share_of_total_against_world_row_and_against_sum():
-    trade = pd.DataFrame({"partner": ["World", "Russia", "World", "Russia", "Iran"],
-                          "year": [2022, 2022, 2023, 2023, 2023],
-                          "value_usd_m": [200.0, 50.0, 100.0, 40.0, 10.0],
-                          "source_id": "s", "confidence": ["high", "medium", "high", "high",
-                                                           "low"]})
-    out = outlook.share_of_total(trade, "partner", "Russia", "value_usd_m", total="World")
-    assert dict(zip(out["year"], out["share_pct"], strict=True)) == {2022: 25.0, 2023: 40.0}
-    assert dict(zip(out["year"], out["confidence"], strict=True)) == {2022: "medium",
-                                                                      2023: "high"}
-    gas = trade[trade["partner"] != "World"]
-    out = outlook.share_of_total(gas, "partner", "Russia", "value_usd_m")
-    assert dict(zip(out["year"], out["share_pct"], strict=True)) == {2022: 100.0, 2023: 80.0}
-    assert out.set_index("year").loc[2023, "confidence"] == "low"
 
 
-def test_arms_share_windows_compare_two_five_year_periods():
-    frame = arms([("A", "R", 2014, 100.0, "s", "high"), ("A", "R", 2019, 60.0, "s", "high"),
-                  ("A", "F", 2023, 40.0, "s", "high")])
-    out = outlook.arms_share_windows(frame, "A", "R", window=5)
-    assert list(out["label"]) == ["2014–2018", "2019–2023"]
-    assert list(out["share_pct"]) == [100.0, 60.0]
-    assert outlook.arms_share_windows(frame, "B", "R").empty
+def test_supplier_windows_step_back_from_the_latest_window():
+    from analysis.measures.windows import Window
+
+    frame = arms([("A", "Russia", 2012, 1.0, "s", "high"), ("A", "India", 2021, 1.0, "s", "high"),
+                  ("A", "Jordan", 2019, 1.0, "s", "high"), ("B", "Russia", 2009, 1.0, "s", "high")])
+    out = balancing.supplier_windows(frame, "A", "Russia", ("France", "India"),
+                                     Window(2019, 2023))
+    # windows 2009-2013 (Russia's 2012 delivery), 2014-2018 (nothing), 2019-2023; the table
+    # starts in 2009, so 2004-2008 is not drawn
+    assert list(out["period"]) == ["2009–2013", "2019–2023", "2019–2023"]
+    assert dict(zip(out["supplier"], out["group"], strict=True)) == {
+        "Russia": "Russia", "India": "India", "Jordan": "Other suppliers"}
 
 
-def test_active_deployments_on_a_day():
-    deps = pd.DataFrame({"deployer": ["EU", "EU", "US", "Russia"],
-                         "start_date": pd.to_datetime(["2022-10-20", "2023-02-20", "2023-09-11",
-                                                       "1994-09-01"]),
-                         "end_date": pd.to_datetime(["2022-12-19", None, "2023-09-20", None])})
-    on = "2023-09-15"
-    assert len(outlook.active_on(deps, ["EU", "US"], on)) == 2
-    assert len(outlook.active_on(deps, ["EU", "US"], "2022-11-01")) == 1
-    assert len(outlook.active_on(deps, ["Russia"], on)) == 1
-
-
-def test_direction_latest_two_and_small_helpers():
-    assert outlook.direction(40, 24, "Jan-Mar 2023") == "up 16 points since Jan-Mar 2023"
-    assert outlook.direction(86, 87, "2022") == "down 1 point since 2022"
-    assert outlook.direction(5, None, "") == "no earlier reading"
-    assert outlook.count_change(2, 2) == "unchanged on a year earlier"
-    assert outlook.count_change(0, 2) == "up 2 on a year earlier"
-    last, prev = outlook.latest_two(pd.DataFrame({"year": [2021, 2023, 2022], "v": [1, 3, 2]}))
-    assert (last["v"], prev["v"]) == (3, 2)
-    assert outlook.latest_two(pd.DataFrame({"year": []})) is None
-    assert outlook.weakest(["high", "low", "medium"]) == "low"
+def test_outlook_helpers():
+    events = pd.DataFrame({"event_id": ["a", "b", "c"],
+                           "date": pd.to_datetime(["2023-09-15", "2023-09-19", "2024-02-22"])})
+    assert list(outlook.after(events)["date"].dt.day) == [19, 22]
+    assert outlook.when("2024-01-01", "month") == "January 2024"
+    assert outlook.when("2024-01-01", "year") == "2024"
+    assert outlook.when("2024-01-03", "day") == "3 January 2024"
     assert outlook.short_publisher("SIPRI (Stockholm International Peace Research "
                                    "Institute)") == "SIPRI"
     assert outlook.short_publisher("Statistical Committee of Armenia (Armstat)") == "Armstat"
     assert outlook.short_publisher("Council of the EU") == "Council of the EU"
-
-
-def test_after_article_and_label_helpers():
-    events = pd.DataFrame({"date": pd.to_datetime(["2023-09-15", "2023-09-19", "2024-02-22"])})
-    assert list(outlook.after(events)["date"].dt.day) == [19, 22]
-    # two labels in the same lane 10 days apart with a 30-day width: the second moves level
-    day = pd.Timestamp("2024-01-01")
-    offsets = outlook.place_offsets([("a", day), ("a", day + pd.Timedelta(days=10)),
-                                     ("b", day), ("a", day + pd.Timedelta(days=40))], 30)
-    assert offsets == [9, -9, 9, 9]
-    placed = outlook.spread([35, 36, 80], gap=6)
-    assert placed[1] - placed[0] >= 6 and placed[2] > placed[1]

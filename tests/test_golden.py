@@ -63,7 +63,8 @@ def run_notebook(spec, overrides: dict) -> list:
         tree = ast.parse(cell.source)
         last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         body = tree.body[:-1] if last is not None else tree.body
-        exec(compile(ast.Module(body=body, type_ignores=[]), spec.notebook, "exec"), namespace)
+        exec(compile(ast.Module(body=body, type_ignores=[]), spec.notebook, "exec"),  # noqa: S102
+             namespace)
         if last is not None:
             value = eval(compile(ast.Expression(last.value), spec.notebook, "eval"), namespace)
             text = displayed_text(value)

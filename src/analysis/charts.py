@@ -7,9 +7,9 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.dates as mdates
-from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from . import theme
 
@@ -37,8 +37,7 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
     lanes = [c for c in CATEGORY_ORDER if c in set(events["category"])]
     lane_y = {c: i for i, c in enumerate(reversed(lanes))}
     fig, ax = theme.new_figure(size)
-    palette = dict(zip(CATEGORY_ORDER, ["#D55E00", "#009E73", "#0072B2", "#56B4E9", "#CC79A7",
-                                        "#332288", "#E69F00", "#999933"], strict=True))
+    palette = theme.CATEGORY_COLOURS
     for _, ev in events.sort_values("date").iterrows():
         y = lane_y[ev["category"]]
         colour = palette[ev["category"]]
@@ -52,7 +51,7 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
     for i, (_, ev) in enumerate(labelled.iterrows()):
         y = lane_y[ev["category"]]
         offset = 0.32 if i % 2 == 0 else -0.38
-        text = textwrap.shorten(ev["title"], max_label_chars, placeholder="…")
+        text = textwrap.fill(ev["title"], max_label_chars // 2 + 4)
         ax.annotate(text, (ev["date"], y), xytext=(0, offset * 28), textcoords="offset points",
                     ha="center", va="center", fontsize=6.5, color=theme.INK,
                     arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
@@ -73,7 +72,7 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
 
 def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str | None = None,
           size=theme.FIGSIZE, marks: dict | None = None, percent: bool = False, ylim=None,
-          annotate_last: bool = True):
+          annotate_last: bool = True, value_format: str | None = None):
     """One line per ``hue`` value in its actor colour; low-confidence points hollow.
 
     ``marks``: {x value: label} drawn as thin vertical rules (e.g. the 2020 war).
@@ -82,17 +81,17 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
         return empty("No data for this selection.", size)
     fig, ax = theme.new_figure(size)
     colours = theme.palette(list(dict.fromkeys(frame[hue])))
+    ends = []
     for key, rows in frame.sort_values(x).groupby(hue, sort=False):
         colour = colours[key]
         ax.plot(rows[x], rows[y], color=colour, label=key)
         if "confidence" in rows:
             low = rows[rows["confidence"] == "low"]
             ax.scatter(low[x], low[y], s=22, facecolor="white", edgecolor=colour, zorder=3)
-        if annotate_last:
-            last = rows.iloc[-1]
-            ax.annotate(f"{last[y]:.0f}{'%' if percent else ''}", (last[x], last[y]),
-                        xytext=(4, 0), textcoords="offset points", fontsize=7, color=colour,
-                        va="center")
+        ends.append((rows.iloc[-1][x], float(rows.iloc[-1][y]), colour))
+    if annotate_last and ends:
+        fmt = value_format or end_label_format([v for _, v, _ in ends])
+        label_ends(ax, ends, fmt + ("%" if percent else ""))
     for at, text in (marks or {}).items():
         ax.axvline(at, color="#999999", lw=0.8, ls="--", zorder=0)
         ax.text(at, 1.0, f" {text}", transform=ax.get_xaxis_transform(), fontsize=7,
@@ -107,6 +106,47 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
         ax.set_title(title)
     ax.legend(loc="upper left", ncols=min(4, frame[hue].nunique()))
     return fig
+
+
+def end_label_format(values) -> str:
+    """The fewest decimals (0-2) that tell apart end values that differ."""
+    for digits in (0, 1, 2):
+        shown = [f"{v:.{digits}f}" for v in values]
+        distinct = len(set(shown)) == len({round(v, 6) for v in values})
+        if distinct:
+            return f"{{:,.{digits}f}}"
+    return "{:,.2f}"
+
+
+def spread(values, gap: float) -> list[float]:
+    """Label positions for ``values``: same order, at least ``gap`` apart, centred on them."""
+    if not values:
+        return []
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [float(values[order[0]])]
+    for i in order[1:]:
+        placed.append(max(float(values[i]), placed[-1] + gap))
+    shift = (sum(values[i] for i in order) - sum(placed)) / len(placed)
+    out = [0.0] * len(values)
+    for i, p in zip(order, placed, strict=True):
+        out[i] = p + shift
+    return out
+
+
+def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> None:
+    """Label the last point of each line (x, y, colour) to its right, moving labels apart
+    vertically (in points) so that none overlaps another. The one end-label routine."""
+    from matplotlib import transforms
+
+    fig = ax.figure
+    fig.canvas.draw()
+    to_pt = ax.transData
+    ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _ in ends]
+    placed = spread(ys_pt, gap_pt)
+    for (x, y, colour), y0, y1 in zip(ends, ys_pt, placed, strict=True):
+        shift = transforms.offset_copy(ax.transData, fig=fig, x=4, y=y1 - y0, units="points")
+        ax.text(x, y, fmt.format(y), transform=shift, fontsize=fontsize, color=colour,
+                va="center", ha="left")
 
 
 def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylabel: str,
@@ -142,29 +182,186 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
     return fig
 
 
-def dumbbell(frame: pd.DataFrame, label: str, before: str, after: str, before_label: str,
-             after_label: str, xlabel: str, title: str | None = None, size=theme.FIGSIZE):
-    """One row per indicator: a grey dot for ``before``, a coloured dot for ``after``."""
-    if frame.empty:
+def dumbbell(rows: pd.DataFrame, xlabel: str, colour: str, size=theme.FIGSIZE):
+    """One row per measure: the earlier value (grey) and the latest (``colour``), an arrow for
+    the change, each value labelled. ``rows``: label, earlier, earlier_label, latest,
+    latest_label, confidence (low = hollow latest point)."""
+    if rows.empty:
         return empty("No data for this selection.", size)
     fig, ax = theme.new_figure(size)
-    rows = frame.reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
     ys = np.arange(len(rows))[::-1]
-    for y, (_, row) in zip(ys, rows.iterrows(), strict=True):
-        ax.plot([row[before], row[after]], [y, y], color="#BBBBBB", lw=2, zorder=1)
-        ax.scatter([row[before]], [y], color="#999999", s=36, zorder=2)
-        ax.scatter([row[after]], [y], color=theme.colour("Russia"), s=36, zorder=3)
-        ax.annotate(f"{row[after]:.0f}", (row[after], y), xytext=(0, 7),
-                    textcoords="offset points", ha="center", fontsize=7)
-    ax.scatter([], [], color="#999999", label=before_label)
-    ax.scatter([], [], color=theme.colour("Russia"), label=after_label)
-    ax.set_yticks(ys, rows[label])
+    for y, row in zip(ys, rows.itertuples(), strict=True):
+        right = False
+        if pd.notna(row.earlier):
+            ax.annotate("", xy=(row.latest, y), xytext=(row.earlier, y),
+                        arrowprops={"arrowstyle": "-|>", "color": "#BBBBBB", "lw": 1.6,
+                                    "shrinkA": 4, "shrinkB": 5})
+            ax.scatter([row.earlier], [y], color="#999999", s=40, zorder=2)
+            left = row.earlier <= row.latest
+            ax.annotate(f"{row.earlier:.0f}%", (row.earlier, y), xytext=(-7 if left else 7, 0),
+                        textcoords="offset points", ha="right" if left else "left",
+                        va="center", fontsize=7.5, color=theme.MUTED)
+            right = not left
+        hollow = row.confidence == "low"
+        ax.scatter([row.latest], [y], s=44, zorder=3, color="white" if hollow else colour,
+                   edgecolor=colour, linewidth=1.4)
+        ax.annotate(f"{row.latest:.0f}%", (row.latest, y), xytext=(-7 if right else 7, 0),
+                    textcoords="offset points", ha="right" if right else "left", va="center",
+                    fontsize=7.5, color=colour, fontweight="bold")
+    ax.set_yticks(ys, [f"{r.label}\n{r.earlier_label or '–'} → {r.latest_label}"
+                       for r in rows.itertuples()])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right")
-    if title:
-        ax.set_title(title)
+    ax.scatter([], [], color="#999999", label="earlier window")
+    ax.scatter([], [], color=colour, label="latest window")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 1.14), ncols=2)
+    return fig
+
+
+def shares_chart(series: pd.DataFrame, patron: str, marks: dict | None = None,
+                 size=theme.FIGSIZE):
+    """One line per indicator over the years; low-confidence points hollow; ``marks`` are
+    {year: label} rules."""
+    if series.empty:
+        return empty("No dependence indicator has data in this window.", size)
+    fig, ax = theme.new_figure(size)
+    for key in list(dict.fromkeys(series["indicator"])):
+        rows = series[series["indicator"] == key].sort_values("year")
+        colour, marker, style = theme.INDICATOR_STYLE[key]
+        label = rows["label"].iloc[0] + (" (5-year)" if key == "arms" else "")
+        ax.plot(rows["year"], rows["share_pct"], color=colour, ls=style, marker=marker,
+                markersize=3.2, label=label)
+        low = rows[rows["confidence"] == "low"]
+        ax.scatter(low["year"], low["share_pct"], s=26, facecolor="white", edgecolor=colour,
+                   zorder=3)
+    for i, (at, text) in enumerate(sorted((marks or {}).items())):
+        ax.axvline(at, color=theme.MUTED, lw=0.9, ls="--", zorder=1)
+        first = i == 0 and len(marks) > 1
+        ax.text(at, 1.01, f"{text} " if first else f" {text}", fontsize=6.8,
+                transform=ax.get_xaxis_transform(), color=theme.MUTED, va="bottom",
+                ha="right" if first else "left")
+    ax.set_ylim(0, 103)
+    ax.set_ylabel(f"{patron}'s share, %")
+    ax.xaxis.set_major_locator(mdates_int_locator(series["year"]))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=4)
+    return fig
+
+
+def mdates_int_locator(years):
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True, nbins=min(10, max(2, int(years.nunique()))))
+
+
+def _label_levels(xs: list[float], widths: list[float], max_levels: int = 3) -> list[int]:
+    """Greedy stagger: alternate above (+) and below (-) the axis, moving out a level when a
+    label would overlap an earlier one on the same level."""
+    occupied: dict[int, float] = {}
+    levels = []
+    order = [lv for k in range(1, max_levels + 1) for lv in (k, -k)]
+    prefer_up = True
+    for x, w in zip(xs, widths, strict=True):
+        ranked = sorted(order, key=lambda lv: (abs(lv), (lv < 0) == prefer_up))
+        free = [lv for lv in ranked if occupied.get(lv, -np.inf) < x - w / 2]
+        chosen = free[0] if free else min(order, key=lambda lv: occupied.get(lv, -np.inf))
+        occupied[chosen] = x + w / 2
+        levels.append(chosen)
+        prefer_up = chosen < 0  # the next label prefers the other side
+    return levels
+
+
+_FONT = 6.4
+_LINE_PT = _FONT * 1.25
+
+
+def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme.FIGSIZE[0],
+                      wrap: int = 26, start=None, end=None, max_levels: int = 3):
+    """A single-axis timeline: every event a dot in its category colour (bars for events with
+    an end date, hollow for low confidence); labelled events are staggered above and below the
+    axis so that labels do not overlap. The figure is as tall as its labels need."""
+    if events.empty:
+        return empty("No events in the evidence base fall in this window.")
+    events = events.sort_values("date")
+    label_ids = set(events["event_id"] if label_ids is None else label_ids)
+    labelled = events[events["event_id"].isin(label_ids)]
+    lo = pd.Timestamp(start) if start is not None else events["date"].min()
+    hi = pd.Timestamp(end) if end is not None else max(
+        [events["date"].max(), *events["end_date"].dropna()])
+    pad = max((hi - lo) * 0.05, pd.Timedelta(days=3))
+    lo, hi = lo - pad, hi + pad
+    span = mdates.date2num(hi) - mdates.date2num(lo)
+    axis_w = width * 0.94
+    texts, xs, widths = [], [], []
+    for ev in labelled.itertuples():
+        precision = getattr(ev, "date_precision", "day")
+        stamp = ev.date.strftime({"year": "%Y", "month": "%b %Y"}.get(precision, "%d %b %Y"))
+        title = ev.title + (" (unconfirmed)" if ev.confidence == "low" else "")
+        body = textwrap.fill(title, wrap)
+        text = f"{stamp.lstrip('0')}\n{body}"
+        texts.append(text)
+        xs.append(mdates.date2num(ev.date))
+        chars = max(len(line) for line in text.splitlines())
+        widths.append((chars * _FONT * 0.6 / 72 + 0.08) / axis_w * span)
+    levels = _label_levels(xs, widths, max_levels)
+    step = max([(t.count("\n") + 1) * _LINE_PT + 6 for t in texts], default=0)
+    heights = [(t.count("\n") + 1) * _LINE_PT + 4 for t in texts]
+    reach = [8 + (abs(lv) - 1) * step + h for lv, h in zip(levels, heights, strict=True)]
+    top = max([r for r, lv in zip(reach, levels, strict=True) if lv > 0], default=10)
+    bottom = max([r for r, lv in zip(reach, levels, strict=True) if lv < 0], default=10)
+    fig, ax = theme.new_figure((width, max(1.8, (top + bottom) / 72 + 0.75)))
+    ax.axhline(0, color="#BBBBBB", lw=1.2, zorder=0)
+    for ev in events.itertuples():
+        colour = theme.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
+        if pd.notna(ev.end_date) and ev.end_date > ev.date:
+            ax.plot([ev.date, ev.end_date], [0, 0], color=colour, lw=6, alpha=0.5,
+                    solid_capstyle="butt", zorder=1)
+        ax.scatter([ev.date], [0], s=30, zorder=3, linewidth=1.2, edgecolor=colour,
+                   color="white" if ev.confidence == "low" else colour)
+    for i, (text, x, level) in enumerate(zip(texts, xs, levels, strict=True)):
+        off = np.sign(level) * (8 + (abs(level) - 1) * step)
+        ax.annotate("", (x, 0), xytext=(0, off), textcoords="offset points", zorder=1,
+                    arrowprops={"arrowstyle": "-", "color": "#AAAAAA", "lw": 0.6,
+                                "shrinkA": 0, "shrinkB": 3})
+        frac = (x - mdates.date2num(lo)) / span
+        half = widths[i] / span / 2
+        ha = "left" if frac - half < 0 else "right" if frac + half > 1 else "center"
+        shift = {"left": -6, "right": 6, "center": 0}[ha]
+        ax.annotate(text, (x, 0), xytext=(shift, off), textcoords="offset points", ha=ha,
+                    va="bottom" if level > 0 else "top", fontsize=_FONT, color=theme.INK,
+                    linespacing=1.15, zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8, "alpha": 0.9})
+    ax.set_xlim(lo, hi)
+    ax.set_yticks([])
+    ax.grid(axis="y", visible=False)
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    days = (hi - lo).days
+    if days > 15 * 365:
+        ax.xaxis.set_major_locator(mdates.YearLocator(5))
+    elif days > 3 * 365:
+        ax.xaxis.set_major_locator(mdates.YearLocator(1))
+    elif days > 60:
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    else:
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, days // 8)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(
+        "%Y" if days > 3 * 365 else "%b %Y" if days > 60 else "%d %b"))
+    present = [c for c in CATEGORY_ORDER if c in set(events["category"])]
+    for cat in present:
+        ax.scatter([], [], color=theme.CATEGORY_COLOURS[cat], s=24, label=cat.capitalize())
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(6, len(present)),
+              fontsize=7)
+    if (events["confidence"] == "low").any():
+        ax.text(1.0, 1.0, "Hollow: not confirmed in a source", transform=ax.transAxes,
+                ha="right", va="top", fontsize=6.5, color=theme.MUTED)
+    # make one y unit one point, so that label offsets (in points) match the limits
+    fig.canvas.draw()
+    height_pt = ax.get_window_extent().height * 72 / fig.dpi
+    extra = max(0.0, height_pt - top - bottom) / 2
+    ax.set_ylim(-bottom - extra, top + extra)
     return fig
 
 

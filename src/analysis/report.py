@@ -7,6 +7,7 @@ figures and tables within the section and builds their source lines from ``sourc
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,6 @@ from . import params as params_mod
 from . import sections, theme
 from .evidence import Evidence, load_evidence
 from .figures import Figure, Prose, Table, svg_of
-
 
 MAX_PUBLISHERS_NAMED = 4
 MAX_TITLES_NAMED = 2
@@ -106,23 +106,42 @@ class SectionContext:
         return ids
 
     # ------------------------------------------------------------------ outputs
+    def _number(self, kind: str, key: str | None, count: int) -> str:
+        """A registered key's number (analysis.sections), else the running count."""
+        registered = self.spec.figures if kind == "figure" else self.spec.tables
+        if registered:
+            if key not in registered:
+                raise KeyError(f"section {self.spec.key} registers its {kind}s by key; "
+                               f"{key!r} is not one of {registered}")
+            return sections.number_of(kind, key)
+        return f"{self.spec.number}.{count}"
+
+    @cached_property
+    def findings(self):
+        """This edition's findings (analysis.findings), computed once per section context."""
+        from . import findings
+
+        return findings.compute(self.ev.tables, self.p)
+
     def figure(self, fig, caption: str, alt: str, data: Iterable[pd.DataFrame] = (),
-               source_ids: Iterable[str] = (), note: str | None = None) -> Figure:
+               source_ids: Iterable[str] = (), note: str | None = None,
+               key: str | None = None) -> Figure:
         self._figures += 1
         data = list(data)
         ids, conf = self.sources_of(*data)
         size = tuple(round(v, 2) for v in fig.get_size_inches())
-        return Figure(number=f"{self.spec.number}.{self._figures}", caption=caption, alt=alt,
+        return Figure(number=self._number("figure", key, self._figures), caption=caption, alt=alt,
                       source=self.source_line([*ids, *source_ids], conf,
                                               self.medium_sources(*data)), svg=svg_of(fig),
                       note=note, size_in=size)
 
     def table(self, frame: pd.DataFrame, caption: str, data: Iterable[pd.DataFrame] = (),
-              source_ids: Iterable[str] = (), note: str | None = None) -> Table:
+              source_ids: Iterable[str] = (), note: str | None = None,
+              key: str | None = None) -> Table:
         self._tables += 1
         data = list(data)
         ids, conf = self.sources_of(*data)
-        return Table.from_frame(frame, f"{self.spec.number}.{self._tables}", caption,
+        return Table.from_frame(frame, self._number("table", key, self._tables), caption,
                                 self.source_line([*ids, *source_ids], conf,
                                                  self.medium_sources(*data)), note)
 

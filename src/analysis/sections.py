@@ -9,11 +9,15 @@ from . import paths
 
 @dataclass(frozen=True)
 class SectionSpec:
-    key: str  # "01" ... "08"
+    key: str  # "00" ... "08"
     slug: str
     title: str
-    label: str  # "2" or "Appendix A"
+    label: str  # "2", "Appendix A", or "" for an unnumbered front section
     appendix: bool = False
+    #: the section's figures and tables in order, by key: their numbers come from here, so that
+    #: a reference such as "Figure 5.2" elsewhere (the summary) is never typed twice
+    figures: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
 
     @property
     def notebook(self) -> str:
@@ -25,8 +29,8 @@ class SectionSpec:
 
     @property
     def heading(self) -> str:
-        """The numbered H1 the report shows."""
-        return f"{self.label}. {self.title}"
+        """The numbered H1 the report shows ("Key findings" for an unnumbered section)."""
+        return f"{self.label}. {self.title}" if self.label else self.title
 
     @property
     def number(self) -> str:
@@ -35,16 +39,39 @@ class SectionSpec:
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("01", "frustrated_ally", "A frustrated ally", "1"),
+    SectionSpec("00", "summary", "Key findings", ""),
+    SectionSpec("01", "frustrated_ally", "A frustrated ally", "1",
+                figures=("dependence", "road_to_september", "signals"),
+                tables=("presence",)),
     SectionSpec("02", "roots_of_discontent", "The roots of discontent", "2"),
     SectionSpec("03", "russian_involvement", "Russian involvement and its limits", "3"),
-    SectionSpec("04", "price_of_loyalty", "The price of loyalty", "4"),
-    SectionSpec("05", "balancing_act", "A delicate balancing act", "5"),
+    SectionSpec("04", "price_of_loyalty", "The price of loyalty", "4",
+                figures=("turn", "dependence_over_time", "patron_deliveries"),
+                tables=("patron_systems",)),
+    SectionSpec("05", "balancing_act", "A delicate balancing act", "5",
+                figures=("concentration", "suppliers", "diversification", "votes"),
+                tables=("partner_systems", "diversification_steps")),
     SectionSpec("06", "unintended_consequences", "The unintended consequences", "6"),
-    SectionSpec("07", "outlook", "Outlook: caught in the middle?", "7"),
+    SectionSpec("07", "outlook", "Outlook: caught in the middle?", "7",
+                figures=("opinion", "after_article"), tables=("watch", "after_article")),
     SectionSpec("08", "claim_ledger", "Claim ledger", "Appendix A", appendix=True),
 )
 _BY_KEY = {s.key: s for s in SECTIONS}
+
+
+def number_of(kind: str, key: str) -> str:
+    """ "5.2" for the figure (``kind="figure"``) or table registered as ``key``."""
+    for spec in SECTIONS:
+        keys = spec.figures if kind == "figure" else spec.tables
+        if key in keys:
+            return f"{spec.number}.{keys.index(key) + 1}"
+    raise KeyError(f"no {kind} registered as {key!r} in analysis.sections")
+
+
+def ref(kind: str, key: str) -> str:
+    """'Figure 5.2, section 5': how the summary points to a figure or table."""
+    number = number_of(kind, key)
+    return f"{kind.capitalize()} {number}, section {number.split('.')[0]}"
 
 
 def get(key: str | int) -> SectionSpec:

@@ -8,8 +8,10 @@ import textwrap
 import matplotlib.dates as mdates
 import pandas as pd
 
-from .. import indicators, theme
-from ..prose import date, listing, md, num, pct
+from .. import charts, indicators, sections, theme
+from .. import phrasing as ph
+from ..findings import seen_from
+from ..prose import date, listing, md, num
 from . import dependence as dep
 from ._common import not_yet
 
@@ -30,76 +32,56 @@ def _and(items) -> str:
 
 
 def dependence_dashboard(s):
-    series = dep.series_for(s)
-    comparison = dep.compare(series)
-    if comparison.empty:
-        return s.text(f"The evidence base holds no figures on {md(s.p.focus)}'s dependence on "
-                      f"{md(s.p.patron)} in this window.")
-    fig = dep.dumbbell_chart(comparison, s.p.patron)
-    ups = comparison[comparison["direction"] == "up"]["label"].str.lower().tolist()
-    downs = comparison[comparison["direction"] == "down"]["label"].str.lower().tolist()
-    moves = []
-    if ups:
-        moves.append(f"rose for {_and(ups)}")
-    if downs:
-        moves.append(f"fell for {_and(downs)}")
-    first = int(comparison["earlier_year"].dropna().min()) if comparison["earlier_year"].notna(
-    ).any() else int(comparison["latest_year"].min())
-    last = int(comparison["latest_year"].max())
-    notes = [n for n in (dep.missing_note(s, series), dep.partial_gas_note(s)) if n]
-    notes.append(f"Arms imports are shares of SIPRI trend-indicator values (TIV) over "
-                 f"{dep.WINDOW}-year windows; the other indicators are single years.")
+    f = s.findings
+    if not f.dependence:
+        return s.text(f"The evidence base holds no complete five-year window of "
+                      f"{md(s.p.focus)}'s dependence on {md(s.p.patron)}.")
+    fig = charts.dumbbell(dep.dumbbell_rows(f), f"{s.p.patron}'s share, %",
+                          colour=theme.colour(s.p.patron))
+    ups = [c.latest.label.lower() for c in f.dependence.values() if c.direction == "up"]
+    downs = [c.latest.label.lower() for c in f.dependence.values() if c.direction == "down"]
+    moves = ([f"rose for {_and(ups)}"] if ups else []) + ([f"fell for {_and(downs)}"]
+                                                         if downs else [])
+    values = "; ".join(f"{c.latest.label}: {ph.from_to(c)}" for c in f.dependence.values())
+    notes = [n for n in (dep.missing_note(f),) if n]
+    volume = f.trade_with_patron
+    if volume is not None and volume.earlier.known and volume.latest.known:
+        notes.append(f"Goods turnover with {s.p.patron} averaged {ph.value(volume.latest)} in "
+                     f"{volume.latest.window}, against {ph.value(volume.earlier)} in "
+                     f"{volume.earlier.window}.")
+    notes.append("Each value is the share over a five-year window (the sum of the partner's "
+                 "values over the sum of the totals); the latest complete window is set against "
+                 "the one ten years earlier, or the earliest complete one where a series starts "
+                 "later. Arms: SIPRI trend-indicator values (TIV) of deliveries; trade: goods "
+                 "exports plus imports; gas: net weight; transfers: through banks.")
     return s.figure(
-        fig,
+        fig, key="dependence",
         caption=(f"{s.p.patron}'s share of {s.p.focus}'s arms imports, trade, gas imports and "
-                 f"money transfers: earlier ({first}) and latest ({last}) value"),
-        alt=(f"Dumbbell chart with one row per dependence indicator, from the earlier to the "
-             f"latest value of {s.p.patron}'s share; between {first} and {last} the share "
-             f"{' and '.join(moves) if moves else 'barely moved'}."),
+                 f"money transfers: the latest complete five-year window against the one ten "
+                 f"years earlier"),
+        alt=(f"Dumbbell chart, one row per indicator, from the earlier to the latest five-year "
+             f"share; the share {' and '.join(moves) if moves else 'barely moved'}. "
+             f"{values}."),
         data=dep.rows_used(s), note=" ".join(notes))
 
 
-def dependence_table(s):
-    comparison = dep.compare(dep.series_for(s))
-    if comparison.empty:
-        return s.text(f"No dependence indicator for {md(s.p.focus)} has data in this window.")
-    flag = comparison["confidence"].map(lambda c: " (unconfirmed)" if c == "low" else "")
-    table = pd.DataFrame({
-        "Indicator": comparison["label"] + flag,
-        "Measured as": comparison["indicator"].map(dep.MEASURES),
-        "Earlier": [f"{v:.0f}% ({dep.year_label(k, y)})" if pd.notna(v) else "–"
-                    for k, v, y in zip(comparison["indicator"], comparison["earlier"],
-                                       comparison["earlier_year"], strict=True)],
-        "Latest": [f"{v:.0f}% ({dep.year_label(k, y)})"
-                   for k, v, y in zip(comparison["indicator"], comparison["latest"],
-                                      comparison["latest_year"], strict=True)],
-        "Change (points)": comparison["change_pts"].map(
-            lambda v: "–" if pd.isna(v) else f"{v:+.0f}"),
-        "Direction": comparison["direction"],
-    })
-    return s.table(table, f"{s.p.patron}'s share of {s.p.focus}'s flows, earlier and latest",
-                   data=dep.rows_used(s),
-                   note="Earlier = the first year for which all indicators have a value.")
-
-
 def dependence_text(s):
-    comparison = dep.compare(dep.series_for(s))
-    if comparison.empty:
+    f = s.findings
+    if not f.dependence:
         return s.text("")
-    by = comparison.set_index("indicator")
-    parts = [f"{md(by.loc[k, 'label'].lower())}: {dep.share_phrase(by.loc[k], s.p.patron)}"
-             for k in dep.INDICATORS if k in by.index]
-    highest = comparison.loc[comparison["latest"].idxmax()]
-    text = (f"The data show how much of {md(s.p.focus)}'s outside world still runs through "
-            f"{md(s.p.patron)}. Its share of " + "; ".join(parts) + ". "
-            f"The highest latest share is for {md(highest['label'].lower())} "
-            f"({pct(highest['latest'])}).")
-    if "arms" in by.index and "trade" in by.index:
-        arms, trade = by.loc["arms"], by.loc["trade"]
-        if arms["change_pts"] <= -5 and trade["change_pts"] >= 5:
-            text += (" One reading is that the security tie loosened while the economic tie "
-                     "tightened: the patron lost ground as an arms supplier as its weight "
-                     "in trade grew.")
+    figure = sections.number_of("figure", "dependence")
+    ups = [c.latest.label.lower() for c in f.dependence.values() if c.direction == "up"]
+    downs = [c.latest.label.lower() for c in f.dependence.values() if c.direction == "down"]
+    moves = ([f"rose for {listing(ups)}"] if ups else []) + ([f"fell for {listing(downs)}"]
+                                                            if downs else [])
+    text = (f"Between the two windows {md(s.p.patron)}'s share "
+            f"{' and '.join(moves) if moves else 'barely moved'} (Figure {figure}).")
+    biggest = max(f.dependence.values(), key=lambda c: abs(c.delta or 0))
+    if biggest.delta is not None:
+        text += (f" The largest move was in {md(biggest.latest.label.lower())}: "
+                 f"{ph.points(biggest)}, {ph.from_to(biggest)}.")
+    if f.missing:
+        text += " " + md(dep.missing_note(f))
     return s.text(text)
 
 
@@ -107,12 +89,14 @@ def dependence_text(s):
 
 def _period(start, end) -> str:
     since = f"{start:%b %Y}"
-    return f"{since} – {end:%b %Y}" if pd.notna(end) else f"since {since}"
+    if pd.isna(end):
+        return f"since {since}"
+    return since if f"{end:%b %Y}" == since else f"{since} – {end:%b %Y}"
 
 
 def security_presence(s):
     rows = dep.presence(s.ev.deployments, s.p.patron, s.p.partners, s.p.focus)
-    if rows.empty or not dep.seen_from(s, "deployments"):
+    if rows.empty or not seen_from(s.p.data_dir, "deployments", s.p.focus):
         return s.text(f"The evidence base records no deployments by {md(s.p.patron)} or by "
                       f"{listing(s.p.partners)} in or around {md(s.p.focus)} by "
                       f"{date(s.p.as_of)}.")
@@ -130,16 +114,16 @@ def security_presence(s):
     })
     partners_present = sorted(set(rows.loc[rows["side"] == "partners", "deployer"]))
     caption = (f"Foreign security presence in and around {s.p.focus}: {s.p.patron} "
-               f"and " + (", ".join(partners_present) if partners_present else "its partners")
+               f"and " + (ph.names(partners_present) if partners_present else "its partners")
                + f", as of {date(s.p.as_of)}")
-    return s.table(table, caption, data=[rows],
+    return s.table(table, caption, data=[rows], key="presence",
                    note="Personnel: the published figure at the start of the deployment; "
                         "'since' = still in place at the as-of date.")
 
 
 def presence_text(s):
     rows = dep.presence(s.ev.deployments, s.p.patron, s.p.partners, s.p.focus)
-    if rows.empty or not dep.seen_from(s, "deployments"):
+    if rows.empty or not seen_from(s.p.data_dir, "deployments", s.p.focus):
         return s.text("")
     counts = dep.presence_counts(rows).set_index("side")
     text = []
@@ -148,12 +132,10 @@ def presence_text(s):
         kinds = listing(dict.fromkeys(
             rows.loc[rows["side"] == "patron", "kind"].map(KIND_LABELS).str.lower()))
         oldest = rows[rows["side"] == "patron"].sort_values("start_date").iloc[0]
-        years = indicators.days_between(oldest["start_date"], s.p.as_of) / 365.25
         text.append(
             f"The data list {num(c['deployments'])} deployments by {md(s.p.patron)} ({kinds}), "
             f"{num(c['ongoing'])} of them still in place on {date(s.p.as_of)}; the oldest, "
-            f"{md(oldest['name'])}, dates from {date(oldest['start_date'])}, "
-            f"{num(years)} years earlier.")
+            f"{md(oldest['name'])}, dates from {oldest['start_date']:%Y}.")
         if c["personnel_now"] > 0:
             text.append(f" Those still in place account for {num(c['personnel_now'])} people "
                         "by published counts"
@@ -166,7 +148,7 @@ def presence_text(s):
         part = rows[rows["side"] == "partners"]
         first = part.sort_values("start_date").iloc[0]
         text.append(
-            f" On the other side, {listing(dict.fromkeys(part['deployer']))} account for "
+            f" On the other side, {md(ph.names(dict.fromkeys(part['deployer'])))} account for "
             f"{num(c['deployments'])} deployments, the first from {date(first['start_date'])}"
             + (f"; {num(c['ongoing'])} still in place with {num(c['personnel_now'])} people by "
                "published counts." if c["ongoing"] and c["personnel_now"] else
@@ -208,14 +190,14 @@ def road_to_september(s):
         label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_LABELS))
     label.append(signals.iloc[0]["event_id"])
     first, last = context["date"].min(), context["date"].max()
-    fig = dep.labelled_timeline(context, label_ids=label, wrap=24,
+    fig = charts.labelled_timeline(context, label_ids=label, wrap=24,
                                 start=pd.Timestamp(first.year, 1, 1), end=last)
     cluster_end = signals["date"].max()
     ax = fig.axes[0]
     ax.axvspan(signals["date"].min() - pd.Timedelta(days=4), cluster_end + pd.Timedelta(days=4),
                color=theme.colour(s.p.patron), alpha=0.08, zorder=0)
     return s.figure(
-        fig,
+        fig, key="road_to_september",
         caption=(f"The road to {cluster_end:%B %Y}: {len(context)} steps involving "
                  f"{s.p.focus}, {s.p.patron} and its partners, {first:%B %Y}–{last:%B %Y}"),
         alt=(f"Timeline of {len(context)} security, diplomatic, legal and humanitarian events "
@@ -237,15 +219,15 @@ def signals_chart(s):
     hi = max(hi_all) + pd.Timedelta(days=1)
     span_days = (hi - lo).days
     for y, ev in zip(ys, signals.itertuples(), strict=True):
-        colour = dep.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
+        colour = theme.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
         end = ev.end_date if pd.notna(ev.end_date) and ev.end_date > ev.date else None
         if end is not None:
             ax.plot([ev.date, end], [y, y], color=colour, lw=6, alpha=0.45,
                     solid_capstyle="butt")
         ax.scatter([ev.date], [y], s=34, color="white" if ev.confidence == "low" else colour,
                    edgecolor=colour, linewidth=1.2, zorder=3)
-        title = textwrap.shorten(ev.title + (" (unconfirmed)" if ev.confidence == "low"
-                                             else ""), 60, placeholder="…")
+        title = textwrap.fill(ev.title + (" (unconfirmed)" if ev.confidence == "low"
+                                          else ""), 48)
         anchor = end if end is not None else ev.date
         right = (anchor - lo).days < 0.55 * span_days
         x = anchor if right else ev.date
@@ -260,7 +242,7 @@ def signals_chart(s):
     first, last = signals["date"].min(), signals["date"].max()
     days = indicators.days_between(first, last)
     return s.figure(
-        fig,
+        fig, key="signals",
         caption=(f"The signals of {last:%B %Y}, day by day: {len(signals)} events in "
                  f"{days + 1} days"),
         alt=(f"Chart with one row per event from {date(first)} to {date(last)}: "
@@ -274,29 +256,33 @@ def signals_text(s):
     if signals.empty:
         return s.text("")  # road_to_september has said the story had not got here
     signals = signals.sort_values("date")
-    first, last = signals.iloc[0], signals.iloc[-1]
-    days = indicators.days_between(first["date"], last["date"])
-    text = [(f"The evidence base holds {num(len(signals))} signals in {last['date']:%B %Y}, "
-             f"the first on {date(first['date'])} ({md(first['title'])}) and the last "
-             f"{num(days)} days later, on {date(last['date'])} ({md(last['title'])}).")]
+    first, last = signals.iloc[0]["date"], signals.iloc[-1]["date"]
+    days = indicators.days_between(first, last) + 1
+    figure = sections.number_of("figure", "signals")
+    text = [(f"The evidence base holds {num(len(signals))} signals in {last:%B %Y}, spread over "
+            f"{num(days)} days from {date(first)} to {date(last)} (Figure {figure}).")]
     dep_rows = s.ev.deployments
     ex = dep_rows[(dep_rows["kind"] == "exercise") & dep_rows["deployer"].isin(s.p.partners)
-                  & (dep_rows["start_date"] >= first["date"])]
+                  & (dep_rows["start_date"] >= first)]
     if not ex.empty:
         ex = ex.iloc[0]
         own = dep_rows[(dep_rows["kind"] == "exercise") & (dep_rows["deployer"] == s.p.focus)
                        & (dep_rows["start_date"] == ex["start_date"])]
-        size = (f"{num(ex['personnel_persons'])} soldiers from {md(ex['deployer'])}"
-                if pd.notna(ex["personnel_persons"]) else f"soldiers from {md(ex['deployer'])}")
+        who = md(ph.the(ex["deployer"]))
+        size = (f"{num(ex['personnel_persons'])} soldiers from {who}"
+                if pd.notna(ex["personnel_persons"]) else f"soldiers from {who}")
         if not own.empty and pd.notna(own.iloc[0]["personnel_persons"]):
             size += f" and {num(own.iloc[0]['personnel_persons'])} from {md(s.p.focus)}"
-        text.append(f" The exercise ({md(ex['name'])}) brought together {size}"
-                    f"{' (unconfirmed)' if ex['confidence'] == 'low' else ''}. One reading is "
-                    "that the reaction it drew mattered more than its size.")
+        text.append(f" The exercise at their centre, {md(ex['name'])}, starting on "
+                    f"{date(ex['start_date'])}, brought together {size}"
+                    f"{' (unconfirmed)' if ex['confidence'] == 'low' else ''}: small beside the "
+                    "reaction it drew.")
     patron_steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron]
     if not patron_steps.empty:
-        text.append(f" {md(s.p.patron)} answered within the same window: "
-                    f"{dep.listing_titles(patron_steps)}.")
+        n = len(patron_steps)
+        text.append(f" {md(s.p.patron)} answered within the same days, with {num(n)} public "
+                    f"step{'s' if n != 1 else ''} between {date(patron_steps['date'].min())} "
+                    f"and {date(patron_steps['date'].max())}.")
     text.append(" The data record the sequence; whether it amounts to a break or to pressure "
                 "within an alliance is a matter of interpretation.")
     return s.text("".join(text))

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts, indicators, theme
-from ..prose import listing, md, num, pct, unconfirmed
+from .. import charts, sections, theme
+from .. import phrasing as ph
+from ..measures import suppliers
+from ..measures.windows import Window
+from ..prose import listing, md, num, unconfirmed
 from ._common import not_yet
 
 WINDOW = 5  # years per concentration window
@@ -18,40 +21,34 @@ VOTE_WORDS = {"yes": "voted yes", "abstain": "abstained", "no": "voted no",
 
 # ---------------------------------------------------------------------- pure computations
 def concentration(arms: pd.DataFrame, recipients, window: int = WINDOW) -> pd.DataFrame:
-    """Rolling HHI per recipient: year, country, hhi, suppliers, tiv_m, confidence.
-
-    A window is marked ``low`` when any delivery it sums is low-confidence.
-    """
-    out = []
-    for country in dict.fromkeys(recipients):
-        series = indicators.rolling_hhi(arms, country, window)
-        if series.empty:
-            continue
-        rows = arms[arms["recipient"] == country]
-        conf = []
-        for end in series["year"]:
-            used = rows[rows["year"].between(end - window + 1, end)]
-            conf.append("low" if (used["confidence"] == "low").any() else "high")
-        out.append(series.assign(country=country, confidence=conf))
+    """Rolling HHI per recipient (measures.suppliers): year, country, hhi, suppliers, tiv_m,
+    confidence."""
+    out = [suppliers.rolling_concentration(arms, c, window).assign(country=c)
+           for c in dict.fromkeys(recipients)]
+    out = [o for o in out if not o.empty]
     if not out:
-        return pd.DataFrame(columns=["year", "hhi", "suppliers", "tiv_m", "country", "confidence"])
+        return pd.DataFrame(columns=["year", "hhi", "suppliers", "tiv_m", "confidence",
+                                     "country"])
     return pd.concat(out, ignore_index=True)
 
 
-def period_label(year: int, width: int = WINDOW) -> str:
-    """2017 -> '2015–19' for calendar five-year periods."""
-    start = year // width * width
-    return f"{start}–{str(start + width - 1)[2:]}"
-
-
-def supplier_groups(arms: pd.DataFrame, recipient: str, patron: str, partners,
-                    other: str = "Other suppliers") -> pd.DataFrame:
-    """A recipient's deliveries with suppliers grouped: the patron, each partner, everyone else;
-    with a calendar five-year ``period`` column."""
+def supplier_windows(arms: pd.DataFrame, recipient: str, patron: str, partners,
+                     latest: Window, other: str = "Other suppliers") -> pd.DataFrame:
+    """Deliveries to the recipient in consecutive five-year windows ending with ``latest``
+    (the same windows the findings use), suppliers grouped: the patron, each partner, others."""
     rows = arms[arms["recipient"] == recipient]
+    first = int(arms["year"].min()) if not arms.empty else latest.start
+    frames = []
+    w = latest
+    while w.start >= first:
+        part = rows[rows["year"].between(w.start, w.end)]
+        frames.append(part.assign(period=w.label))
+        w = w.shifted(-WINDOW)
+    if not frames:
+        return rows.assign(group=[], period=[])
+    out = pd.concat(frames[::-1], ignore_index=True)
     keep = {patron, *partners}
-    return rows.assign(group=rows["supplier"].where(rows["supplier"].isin(keep), other),
-                       period=rows["year"].astype(int).map(period_label))
+    return out.assign(group=out["supplier"].where(out["supplier"].isin(keep), other))
 
 
 def span(first, last, sep: str = "–") -> str:
@@ -83,23 +80,29 @@ def concentration_chart(s):
         return s.text(f"SIPRI records no arms deliveries to {listing(pair)} in this window, "
                       "so there is no supplier concentration to measure.")
     shown = [c for c in pair if c in set(series["country"])]
+    one = suppliers.HHI_ONE_SUPPLIER
     fig = charts.lines(series, "year", "hhi", "country",
-                       f"HHI, {WINDOW}-year windows ({num(indicators.hhi([100]))} = one supplier)",
-                       ylim=(0, indicators.hhi([100]) * 1.05))
+                       f"HHI, {WINDOW}-year windows ({num(one)} = one supplier)",
+                       ylim=(0, one * 1.05), value_format="{:,.0f}")
     first, last = int(series["year"].min()), int(series["year"].max())
     latest = series.sort_values("year").groupby("country").tail(1).set_index("country")
-    finding = "; ".join(f"{c} at {num(latest.loc[c, 'hhi'])} in {int(latest.loc[c, 'year'])}"
+    finding = "; ".join(f"{c} at {num(latest.loc[c, 'hhi'])} in "
+                        f"{int(latest.loc[c, 'year']) - WINDOW + 1}–{int(latest.loc[c, 'year'])}"
                         for c in shown)
     used = s.ev.arms_imports[s.ev.arms_imports["recipient"].isin(shown)]
     missing = [c for c in pair if c not in shown]
+    earlier = s.findings.arms_earlier
+    if earlier is not None and earlier.concentration.known:
+        finding += (f". {s.p.focus} in {earlier.window}: "
+                    f"{ph.value(earlier.concentration)}")
     return s.figure(
-        fig,
+        fig, key="concentration",
         caption=(f"Supplier concentration of arms imports, {listing(shown)}: "
-                 f"Herfindahl–Hirschman index over trailing {WINDOW}-year windows ending "
+                 f"Herfindahl–Hirschman index over the {WINDOW} years ending in each year, "
                  f"{span(first, last)}"),
         alt=(f"Line chart of the Herfindahl–Hirschman index of arms-import suppliers for "
              f"{' and '.join(shown)}, each point covering the {WINDOW} years to that year, "
-             f"ending {span(first, last)}. Latest values: {finding}."),
+             f"ending {span(first, last)}. Latest windows: {finding}."),
         data=[used],
         note=("Computed from SIPRI trend-indicator values of deliveries. A window with no "
               "deliveries has no value." + (f" No complete {WINDOW}-year window of deliveries "
@@ -108,61 +111,93 @@ def concentration_chart(s):
 
 
 def concentration_text(s):
-    arms = s.ev.arms_imports
-    series = concentration(arms, [s.p.focus, s.p.rival])
-    one = num(indicators.hhi([100]))
+    f = s.findings
+    one = num(suppliers.HHI_ONE_SUPPLIER)
     intro = (f"The Herfindahl–Hirschman index adds up the squared percentage shares of each "
              f"supplier: {one} means a single supplier, and the lower the figure, the more "
              "evenly purchases are spread.")
-    focus = series[series["country"] == s.p.focus].sort_values("year")
-    if focus.empty:
+    latest, earlier = f.arms_latest, f.arms_earlier
+    if latest is None or not latest.concentration.known:
         return s.text(intro + f" The evidence base holds too few years of deliveries to "
                       f"{md(s.p.focus)} in this window for a {WINDOW}-year index.")
-    first, last = focus.iloc[0], focus.iloc[-1]
-    end = int(last["year"])
-    shares = indicators.period_shares(arms, s.p.focus, end - WINDOW + 1, end)
-    patron = shares[shares["supplier"] == s.p.patron]
-    patron_pct = float(patron["share_pct"].iloc[0]) if not patron.empty else 0.0
-    text = (f"{intro} For {md(s.p.focus)} the index stood at {num(first['hhi'])} in the "
-            f"{WINDOW} years to {int(first['year'])} and at {num(last['hhi'])} in the "
-            f"{WINDOW} years to {end}, when {int(last['suppliers'])} suppliers delivered and "
-            f"{md(s.p.patron)} accounted for {pct(patron_pct)} of the volume.")
-    rival = series[series["country"] == s.p.rival].sort_values("year")
-    if not rival.empty:
-        r = rival.iloc[-1]
-        text += (f" {md(s.p.rival)}'s index was {num(r['hhi'])} in the {WINDOW} years to "
-                 f"{int(r['year'])}.")
-    if patron_pct >= 50:
-        text += (f" One reading is that {md(s.p.focus)}'s purchases remain concentrated: new "
-                 "suppliers appear in the register, but their deliveries are still small "
-                 f"beside {md(s.p.patron)}'s.")
-    else:
-        text += (f" One reading is that {md(s.p.patron)} no longer supplies most of "
-                 f"{md(s.p.focus)}'s major arms.")
-    return s.text(text)
+    fig = sections.number_of("figure", "concentration")
+    text = f"{intro} For {md(s.p.focus)} it stood at {ph.value(latest.concentration)} in " \
+           f"{latest.window}"
+    if earlier is not None and earlier.concentration.known:
+        text += f", against {ph.value(earlier.concentration)} in {earlier.window}"
+    text += f", with {num(len(latest.shares))} suppliers delivering in the latest window"
+    rival = f.rival_arms_latest
+    if rival is not None and rival.concentration.known:
+        text += (f"; {md(s.p.rival)}'s index was {ph.value(rival.concentration)} over the same "
+                 "years")
+    return s.text(text + f" (Figure {fig}).")
 
 
 def partner_shares(s):
-    groups = supplier_groups(s.ev.arms_imports, s.p.focus, s.p.patron, s.p.partners)
-    if groups.empty:
+    f = s.findings
+    latest = f.arms_latest
+    if latest is None or not latest.shares:
         return s.text(f"SIPRI records no arms deliveries to {md(s.p.focus)} in this window.")
-    order = [g for g in [s.p.patron, *s.p.partners, "Other suppliers"] if g in set(groups["group"])]
+    groups = supplier_windows(s.ev.arms_imports, s.p.focus, s.p.patron, s.p.partners,
+                              latest.window)
+    order = [g for g in [s.p.patron, *s.p.partners, "Other suppliers"]
+             if g in set(groups["group"])]
+    periods = list(dict.fromkeys(groups["period"]))
     fig = charts.stacked_shares(groups, "period", "group", "tiv_m",
-                                f"% of {s.p.focus}'s arms imports (TIV)", top=len(order))
-    periods = sorted(groups["period"].unique())
+                                f"% of {s.p.focus}'s arms imports (TIV)", top=len(order),
+                                order=periods)
     partners_seen = [p for p in s.p.partners if p in set(groups["group"])]
-    last_year = int(groups["year"].max())
+    shares = "; ".join(f"{m.label} {ph.value(m)}" for m in latest.shares)
+    if f.arms_earlier is not None and f.arms_earlier.shares:
+        shares += (f". In {f.arms_earlier.window}: "
+                   + "; ".join(f"{m.label} {ph.value(m)}" for m in f.arms_earlier.shares))
     return s.figure(
-        fig,
-        caption=(f"Who supplied {s.p.focus}'s arms: shares of {s.p.patron}, the partners and "
-                 f"others by five-year period, {span(periods[0], periods[-1], ' to ')}"),
+        fig, key="suppliers",
+        caption=(f"Who supplied {s.p.focus}'s major arms: shares of {s.p.patron}, the partners "
+                 f"and others in five-year windows, {periods[0]} to {periods[-1]}"),
         alt=(f"Stacked bar chart of the shares of {s.p.focus}'s arms imports from "
-             f"{', '.join([s.p.patron, *partners_seen])} and other suppliers for each five-year "
-             f"period, {span(periods[0], periods[-1], ' to ')}, in SIPRI trend-indicator values"
-             + ("." if partners_seen else "; none came from the listed partners.")),
+             f"{', '.join([s.p.patron, *partners_seen])} and other suppliers in each five-year "
+             f"window from {periods[0]} to {periods[-1]}, in SIPRI trend-indicator values. "
+             f"In {latest.window}: {shares}."),
         data=[groups],
-        note=(f"TIV measures military capability transferred, not money paid. The last period "
-              f"runs only to {last_year}, the last full year of data."))
+        note=("TIV measures military capability transferred, not money paid. Windows end with "
+              f"{latest.window.end}, the last year of SIPRI data in this edition; a window "
+              "without deliveries has no bar."))
+
+
+def suppliers_text(s):
+    """Who supplies the focus country's arms now, in one paragraph that makes the chart's point."""
+    f = s.findings
+    latest, earlier = f.arms_latest, f.arms_earlier
+    if latest is None or not latest.shares:
+        return s.text("")
+    fig = sections.number_of("figure", "suppliers")
+    mine = latest.of(s.p.patron)
+    leader = f.new_leader
+    if leader is not None:
+        text = (f"{md(leader.label)} overtook {md(s.p.patron)} as {md(s.p.focus)}'s largest "
+                f"supplier of major arms in {latest.window}, with {ph.value(leader)} of "
+                f"deliveries against {md(s.p.patron)}'s {ph.value(mine)} (Figure {fig}).")
+    else:
+        others = [m for m in latest.shares if m.label != s.p.patron]
+        text = (f"{md(s.p.patron)} remained {md(s.p.focus)}'s largest supplier of major arms in "
+                f"{latest.window}, with {ph.value(mine)} of deliveries (Figure {fig})")
+        text += (f"; {listing(f'{m.label} ({ph.value(m)})' for m in others)} shared the rest."
+                 if others else ".")
+    if earlier is not None and earlier.of(s.p.patron).known:
+        text += (f" Ten years earlier, in {earlier.window}, {md(s.p.patron)}'s share was "
+                 f"{ph.value(earlier.of(s.p.patron))}.")
+    if f.suppliers_since and f.patron_last_delivery is not None:
+        text += (f" The register records no delivery from {md(s.p.patron)} after "
+                 f"{f.patron_last_delivery}; later deliveries came from "
+                 f"{listing(f.suppliers_since)}. Deals announced but not yet delivered are not in "
+                 "these figures.")
+    absent = [p for p in s.p.partners if latest.rank(p) is None
+              and (earlier is None or earlier.rank(p) is None)]
+    if absent:
+        text += (f" The register records no deliveries from {md(ph.names(absent, 'or'))} in either "
+                 "window.")
+    return s.text(text)
 
 
 def new_partners(s):
@@ -189,8 +224,8 @@ def new_partners(s):
                   for u, e in zip(grouped["units"], grouped["estimate"], strict=True)],
         "TIV (m)": grouped["tiv"].map(lambda v: num(v, 1)),
     })
-    return s.table(table, f"Major arms delivered to {s.p.focus} by {', '.join(s.p.partners)} "
-                          "(SIPRI register)", data=[rows],
+    return s.table(table, f"Major arms delivered to {s.p.focus} by {ph.names(s.p.partners)} "
+                          "(SIPRI register)", data=[rows], key="partner_systems",
                    note="~ = SIPRI estimate of units. Deals ordered but not yet delivered "
                         "are not in the register's delivery rows.")
 
@@ -267,7 +302,7 @@ def diversification_chart(s):
     ax.grid(axis="y", visible=False)
     first, last = steps["date"].min(), steps["date"].max()
     return s.figure(
-        fig,
+        fig, key="diversification",
         caption=(f"Steps that tied {s.p.focus} to {listing(lanes)}, "
                  f"{span(f'{first:%Y}', f'{last:%Y}')}: agreements, arms deals, missions and exercises "
                  "(numbers as in the table below)"),
@@ -292,7 +327,7 @@ def diversification_table(s):
     if len(table) > 25:
         table = table.tail(25)
     return s.table(table, f"Steps that tied {s.p.focus} to its partners, in date order",
-                   data=[steps],
+                   data=[steps], key="diversification_steps",
                    note=("Only the 25 latest steps are listed." if len(steps) > 25 else None))
 
 
@@ -308,7 +343,7 @@ def votes_chart(s):
     first, last = votes["date"].min(), votes["date"].max()
     n = votes["resolution"].nunique()
     return s.figure(
-        fig,
+        fig, key="votes",
         caption=(f"Votes of {listing(shown)} on {plural(n, 'UN General Assembly resolution')} "
                  f"on Ukraine, " + (f"{first:%B %Y}" if first == last else
                                     f"{first:%B %Y} to {last:%B %Y}")),
@@ -348,7 +383,7 @@ def votes_text(s):
     if compare:
         text += " For comparison, " + "; ".join(compare) + "."
     if counts["abstain"] + counts["absent"] > counts["yes"] + counts["no"]:
-        text += (f" One reading is that abstaining or staying away let {md(s.p.focus)} avoid "
+        text += (f" Abstaining or staying away more often than not let {md(s.p.focus)} avoid "
                  "taking sides between its security patron and its other partners.")
     return s.text(text)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from .. import indicators, theme
-from ..prose import date, listing, md, month, num, pct, usd_m
+from .. import charts, indicators, sections, theme
+from ..measures import compare, shares
+from ..prose import date, listing, md, month, num, pct
 from . import dependence as dep
 from ._common import events_matching, find_event, not_yet
 
@@ -32,7 +33,7 @@ def turn_timeline(s):
         return s.text(not_yet(s, "the choice between the European and the Eurasian blocs"))
     first, last = rows["date"].min(), rows["date"].max()
     period = f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}"
-    fig = dep.labelled_timeline(rows, wrap=24,
+    fig = charts.labelled_timeline(rows, wrap=24,
                                 start=pd.Timestamp(first.year, 1, 1), end=last)
     turn = _turn(s)
     if turn is not None:
@@ -41,7 +42,7 @@ def turn_timeline(s):
     n_bloc = len(events_matching(rows, *BLOC_WORDS))
     n_west = len(events_matching(rows, *WEST_WORDS))
     return s.figure(
-        fig,
+        fig, key="turn",
         caption=(f"Between two blocs: {s.p.focus}'s steps toward the EU and toward the "
                  f"{s.p.patron}-led customs union, {period}"),
         alt=(f"Timeline of {len(rows)} event{'s' if len(rows) != 1 else ''} from {first:%B %Y} to {last:%B %Y}: "
@@ -67,29 +68,29 @@ def turn_text(s):
     if turn is None:
         return s.text(not_yet(s, "the choice between the European and the Eurasian blocs"))
     rows = _turn_events(s)
-    text = [(f"On {date(turn['date'])} the evidence base records the turn: "
-             f"{md(turn['title'])}.")]
+    figure = sections.number_of("figure", "turn")
+    text = [f"The turn came on {date(turn['date'])} (Figure {figure})."]
     west = events_matching(rows, *WEST_WORDS)
     before = west[west["date"] < turn["date"]].sort_values("date")
     if not before.empty:
         last_step = before.iloc[-1]
         text.append(f" It came {num(indicators.days_between(last_step['date'], turn['date']))} "
-                    f"days after the last step toward the EU ({md(last_step['title'])}, "
-                    f"{month(last_step['date'])}).")
+                    f"days after the last recorded step toward the EU, in "
+                    f"{month(last_step['date'])}.")
     bloc = events_matching(rows, *BLOC_WORDS)
     after = bloc[bloc["date"] > turn["date"]].sort_values("date")
     if not after.empty:
         member = after.iloc[-1]
-        text.append(f" Membership followed: {md(member['title'])} on {date(member['date'])}, "
-                    f"{num(indicators.days_between(turn['date'], member['date']))} days after "
-                    "the announcement.")
+        months = round(indicators.days_between(turn['date'], member['date']) / 30.44)
+        text.append(f" Membership of the bloc followed in {month(member['date'])}, "
+                    f"{num(months)} months after the announcement.")
     later_west = west[west["date"] > turn["date"]].sort_values("date")
     if not later_west.empty:
         signed = later_west.iloc[0]
         years = indicators.days_between(turn["date"], signed["date"]) / 365.25
-        text.append(f" The link to the EU was not cut: {md(signed['title'])} on "
-                    f"{date(signed['date'])}, {num(years, 1)} years after the turn, a narrower "
-                    "deal that left the customs union intact.")
+        text.append(f" The link to the EU was not cut: a narrower agreement that left the "
+                    f"customs union intact was signed in {month(signed['date'])}, "
+                    f"{num(years)} years after the turn.")
     claims = s.ev.claims
     claim = claims[(claims["section"] == 4) & claims["evidence"].str.contains(
         turn["event_id"], na=False)]
@@ -118,61 +119,67 @@ def _marks(s, series: pd.DataFrame) -> dict:
     return {k: v for k, v in marks.items() if lo <= k <= hi}
 
 
+def _series(s) -> pd.DataFrame:
+    """The patron's share year by year for every indicator the findings cover (measures.shares;
+    arms over the five years ending in each year)."""
+    frames = [shares.series(k, s.ev.tables, s.p.focus, s.p.patron).assign(
+        indicator=k, label=shares.LABELS[k]) for k in s.findings.dependence]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["year", "share_pct", "confidence", "window", "indicator", "label"])
+
+
 def shares_over_time(s):
-    series = dep.series_for(s)
+    series = _series(s)
     if series.empty:
         return s.text(f"The evidence base holds no figures on {md(s.p.focus)}'s dependence on "
                       f"{md(s.p.patron)} in this window.")
     marks = _marks(s, series)
-    fig = dep.shares_chart(series, s.p.patron, marks=marks)
+    fig = charts.shares_chart(series, s.p.patron, marks=marks)
     first, last = int(series["year"].min()), int(series["year"].max())
-    latest = dep.compare(series)
-    summary = "; ".join(f"{r.label.lower()} {r.latest:.0f}% in "
-                        f"{dep.year_label(r.indicator, r.latest_year)}"
-                        for r in latest.itertuples())
-    notes = [n for n in (dep.missing_note(s, series), dep.partial_gas_note(s)) if n]
-    notes.append(f"Arms: share of SIPRI TIV over the {dep.WINDOW} years ending in each year.")
+    notes = [n for n in (dep.missing_note(s.findings),) if n]
+    notes.append(f"Arms: share of SIPRI TIV over the {dep.WINDOW} years ending in each year; "
+                 "the other indicators are single complete years.")
     return s.figure(
-        fig,
+        fig, key="dependence_over_time",
         caption=(f"{s.p.patron}'s share of {s.p.focus}'s arms imports, trade, gas imports and "
-                 f"money transfers, {first}–{last}"),
+                 f"money transfers year by year, {first}–{last}"),
         alt=(f"Line chart, one line per indicator, of {s.p.patron}'s percentage share from "
              f"{first} to {last}" + (", with " + " and ".join(f"{k} ({v})" for k, v in
                                                               marks.items()) + " marked"
-                                     if marks else "") + f". Latest values: {summary}."),
+                                     if marks else "") + "."),
         data=dep.rows_used(s), note=" ".join(notes))
 
 
 def shares_text(s):
-    series = dep.series_for(s)
+    series = _series(s)
     parts = []
     arms = dep.arms_period_sentence(s)
     if arms:
         parts.append(arms)
-    if series.empty:
-        return s.text(" ".join(parts))
     turn = _turn(s)
-    base = int(turn["date"].year) if turn is not None else None
-    comparison = dep.compare(series, baseline=base)
-    by = comparison.set_index("indicator")
-    if "trade" in by.index:
-        parts.append(f"{md(s.p.patron)}'s share of {md(s.p.focus)}'s goods trade: "
-                     f"{dep.share_phrase(by.loc['trade'], s.p.patron)}.")
-    if "gas" in by.index:
-        parts.append(f"Of its gas imports by weight: {dep.share_phrase(by.loc['gas'], s.p.patron)}.")
-    if "remittances" in by.index:
-        rem = by.loc["remittances"]
-        parts.append(f"Of money transfers through banks: "
-                     f"{dep.share_phrase(rem, s.p.patron)}.")
-        raw = dep.remittance_share(s.ev.remittances, s.p.patron)
-        if not raw.empty:
-            peak = raw.loc[raw["part_value"].idxmax()]
-            parts.append(f"In money terms transfers from {md(s.p.patron)} peaked at "
-                         f"{usd_m(peak['part_value'])} in {int(peak['year'])}; one reading "
-                         "is that part of this reflects people and firms that moved from the "
-                         "patron after 2022, not only migrants' wages.")
-    parts.append("These shares measure exposure, not intent: they show where a cut-off would "
-                 "hurt, not that one is planned.")
+    if series.empty or turn is None:
+        return s.text(" ".join(parts))
+    year = int(turn["date"].year)
+    figure = sections.number_of("figure", "dependence_over_time")
+    for key in ("trade", "remittances", "gas"):
+        rows = series[series["indicator"] == key].rename(columns={"share_pct": "value"})
+        base = rows[rows["year"] == year]
+        later = rows[rows["year"] > year]
+        if base.empty or later.empty:
+            continue
+        level = later.assign(value=float(base["value"].iloc[0]), confidence="high")
+        above = compare.higher_in(later, level)
+        label = shares.LABELS[key].lower()
+        count = ("every one" if above.always else "none" if above.never
+                 else num(above.higher))
+        parts.append(f"{md(s.p.patron)}'s share of {md(label)} was above its {year} level in "
+                     f"{count} of the {num(above.of)} years from {above.first} to "
+                     f"{above.last}.")
+    parts.append(f"Figure {figure} follows the shares year by year; the five-year comparison is "
+                 f"in Figure {sections.number_of('figure', 'dependence')}. These shares measure "
+                 "exposure, not intent: they show where a cut-off would hurt, not that one is "
+                 "planned.")
     return s.text(" ".join(parts))
 
 
@@ -210,7 +217,7 @@ def deliveries_chart(s):
     ax.legend(loc="upper left")
     share = 100 * rows.loc[rows["supplier"] == s.p.patron, "tiv_m"].sum() / rows["tiv_m"].sum()
     return s.figure(
-        fig,
+        fig, key="patron_deliveries",
         caption=(f"Major arms delivered to {s.p.focus} by year, {s.p.patron} and other "
                  f"suppliers, {first}–{last} (SIPRI TIV)"),
         alt=(f"Bar chart of yearly major-arms deliveries to {s.p.focus} from {first} to {last}; "
@@ -243,7 +250,7 @@ def deliveries_table(s):
     })
     total = used["tiv_delivered_m"].sum()
     return s.table(table, f"Major arms delivered by {s.p.patron} to {s.p.focus} (SIPRI)",
-                   data=[used],
+                   data=[used], key="patron_systems",
                    note=(f"~ = SIPRI estimate. Total {num(total, 1)} TIV million over "
                          f"{len(systems)} systems."))
 
@@ -281,9 +288,13 @@ def undelivered(s):
                     f"{md(c['reasoning'])}")
         if pd.notna(c.get("after_article")):
             text.append(f" Later: {md(c['after_article'])}")
-    for e in ev.sort_values("date").itertuples():
-        text.append(f" On {date(e.date)}: {md(e.title)}"
-                    f"{' (unconfirmed)' if e.confidence == 'low' else ''}.")
+    if not ev.empty:
+        dates = listing(month(d) + (" (unconfirmed)" if c == "low" else "")
+                        for d, c in zip(ev.sort_values("date")["date"],
+                                        ev.sort_values("date")["confidence"], strict=True))
+        text.append(f" The evidence base holds {num(len(ev))} dated public "
+                    f"statement{'s' if len(ev) != 1 else ''} on the matter ({dates}); "
+                    "Appendix B lists their sources.")
     text.append(" SIPRI's register counts deliveries only, so it cannot show what was ordered "
                 "and not delivered.")
     return s.text("".join(text))
@@ -298,22 +309,20 @@ def base(s):
         return s.text(f"The evidence base records no {md(s.p.patron)} military base in "
                       f"{md(s.p.focus)} by {date(s.p.as_of)}.")
     b = rows.sort_values("start_date").iloc[0]
-    years = indicators.days_between(b["start_date"], s.p.as_of) / 365.25
+    indicators.days_between(b["start_date"], s.p.as_of) / 365.25
     flag = " (unconfirmed)" if b["confidence"] == "low" else ""
-    text = [(f"{md(b['name'])} has been in place since {month(b['start_date'])}: "
-             f"{num(years)} years by {date(s.p.as_of)}.")]
+    text = [f"The {md(b['name'])} has been in place since {b['start_date']:%Y}."]
     if pd.notna(b["personnel_persons"]):
-        text.append(f" The evidence base gives a staff of {num(b['personnel_persons'])}"
-                    f"{flag}" + (" (medium confidence)" if b["confidence"] == "medium" else "")
-                    + ".")
+        text.append(f" Its published staff is in Table "
+                    f"{sections.number_of('table', 'presence')}{flag}.")
     lease = events_matching(s.ev.events, "base")
     lease = lease[lease["actors"].str.contains(s.p.patron, na=False)
                   & lease["actors"].str.contains(s.p.focus, na=False)
                   & (lease["date"] > b["start_date"])].sort_values("date")
     if not lease.empty:
-        text.append(" Later steps: " + "; ".join(f"{md(t)} ({month(dt)})" for t, dt in
-                                                  zip(lease["title"], lease["date"],
-                                                      strict=True)) + ".")
+        text.append(f" Its terms were changed later: the evidence base dates "
+                    f"{num(len(lease))} step{'s' if len(lease) != 1 else ''} on the base to "
+                    f"{listing(month(d) for d in lease['date'])}.")
     if pd.notna(b["end_date"]):
         text.append(f" It closed on {date(b['end_date'])}.")
     else:

@@ -1,219 +1,287 @@
-"""Section 7, outlook: what happened after the article, how opinion moved, and the indicators that
-show whether the focus country is caught between its patron and its partners."""
+"""Section 7, outlook: the indicators to watch (where each stands, its trend, what a further move
+would signal), how opinion moved, and what happened after the article, up to the as-of date."""
 
 from __future__ import annotations
 
 import re
-import textwrap
+from dataclasses import dataclass
 
 import pandas as pd
-from matplotlib import transforms
 
-from .. import charts, indicators, theme
-from ..prose import change, date, listing, md, num, pct
+from .. import charts, sections, theme
+from .. import phrasing as ph
+from ..measures import shares
+from ..measures.presence import active_on
+from ..prose import date, listing, md, month, num, pct
 
 #: the article the report follows was published on this day; "after the article" = later events
 ARTICLE_DATE = pd.Timestamp("2023-09-15")
-#: milestones labelled on the post-article timeline when present (matched in event titles)
-MILESTONE_WORDS = ("offensive", "refugees", "CSTO participation", "border guards leave",
-                   "peacekeepers' withdrawal", "accession law", "Washington declaration",
-                   "peace treaty text", "Partnership Charter")
 SURVEY_SHORT = {"CRRC Caucasus Barometer": "CRRC", "IRI Public Opinion Survey": "IRI"}
+#: what a further move of each indicator would signal: (if it moves toward the partners,
+#: if it moves back toward the patron)
+SIGNALS = {
+    "arms": ("drift west, as new suppliers replace the patron's arms",
+             "re-alignment, with the patron back as main supplier"),
+    "trade": ("drift west, with less exposure to the patron's market",
+              "caught in the middle: deeper economic ties beside fraying security ones"),
+    "gas": ("drift west, through a second supplier or route",
+            "dependence unchanged, with one supplier for most gas"),
+    "remittances": ("less household exposure to the patron's economy",
+                    "more household exposure to the patron's economy"),
+    "patron_presence": ("drift west, with fewer of the patron's forces on the ground",
+                        "re-alignment, with new or returning deployments"),
+    "partner_presence": ("drift west, with more partner missions on the ground",
+                         "caught in the middle, as partner missions end and the patron's stay"),
+    "threat": ("drift west, as the public comes to see the patron as a threat",
+               "re-alignment, as the public's view of the patron recovers"),
+}
 
 
-# ---------------------------------------------------------------------- pure computations
-def after(events: pd.DataFrame, day=ARTICLE_DATE) -> pd.DataFrame:
-    """Events dated strictly after ``day``."""
-    return events[events["date"] > pd.Timestamp(day)].sort_values("date")
-
-
-def share_of_total(frame: pd.DataFrame, part_col: str, part: str, value: str,
-                   total: str | None = None, group: str = "year") -> pd.DataFrame:
-    """Share (%) of ``part`` per ``group``.
-
-    The denominator is the row labelled ``total`` in ``part_col`` (e.g. "World") when given,
-    else the sum over all rows of the group. Returns group, share_pct, confidence (the weakest
-    of the rows used) and source_id (of the part's rows); groups without a denominator are
-    dropped.
-    """
-    if frame.empty:
-        return pd.DataFrame(columns=[group, "share_pct", "confidence", "source_id"])
-    if total is None:
-        denom = frame.groupby(group)[value].sum()
-    else:
-        denom = frame[frame[part_col] == total].groupby(group)[value].sum()
-    rows = frame[frame[part_col] == part]
-    num_ = rows.groupby(group)[value].sum().reindex(denom.index, fill_value=0.0)
-    used = frame if total is None else frame[frame[part_col].isin([part, total])]
-    conf = used.groupby(group)["confidence"].agg(weakest)
-    src = rows.groupby(group)["source_id"].first()
-    out = pd.DataFrame({"share_pct": 100 * num_ / denom, "confidence": conf.reindex(denom.index),
-                        "source_id": src.reindex(denom.index)})
-    out = out[denom > 0].dropna(subset=["share_pct"])
-    return out.reset_index().rename(columns={"index": group})
-
-
-def weakest(confidences) -> str:
-    """The lowest confidence of a set of rows: low < medium < high."""
-    rank = {"low": 0, "medium": 1, "high": 2}
-    values = [c for c in confidences if isinstance(c, str)]
-    return min(values, key=lambda c: rank.get(c, 2)) if values else "high"
-
-
-def count_change(before: int, now: int) -> str:
-    """'up 2 on a year earlier' / 'down 1 on a year earlier' / 'unchanged on a year earlier'."""
-    delta = now - before
-    word = "unchanged" if delta == 0 else f"{'up' if delta > 0 else 'down'} {abs(delta)}"
-    return f"{word} on a year earlier"
-
-
-def latest_two(series: pd.DataFrame, order: str = "year"):
-    """(latest row, previous row or None) of a series; None when empty."""
-    if series.empty:
-        return None
-    ordered = series.sort_values(order)
-    last = ordered.iloc[-1]
-    prev = ordered.iloc[-2] if len(ordered) > 1 else None
-    return last, prev
-
-
-def active_on(deployments: pd.DataFrame, deployers, on) -> pd.DataFrame:
-    """Deployments by ``deployers`` running on day ``on`` (started, not yet ended)."""
-    day = pd.Timestamp(on)
-    rows = deployments[deployments["deployer"].isin(list(deployers))]
-    running = (rows["start_date"] <= day) & (rows["end_date"].isna() | (rows["end_date"] >= day))
-    return rows[running]
-
-
-def arms_share_windows(arms: pd.DataFrame, recipient: str, supplier: str,
-                       window: int = 5) -> pd.DataFrame:
-    """The supplier's share of a recipient's arms imports in the last ``window`` years of data
-    and in the ``window`` years before: label, end, share_pct (empty when no deliveries)."""
-    rows = arms[arms["recipient"] == recipient]
-    if rows.empty:
-        return pd.DataFrame(columns=["label", "end", "share_pct", "confidence", "source_id"])
-    end = int(rows["year"].max())
-    out = []
-    for stop in (end - window, end):
-        start = stop - window + 1
-        shares = indicators.period_shares(rows, recipient, start, stop)
-        if shares["tiv_m"].sum() <= 0:
-            continue
-        hit = shares[shares["supplier"] == supplier]
-        used = rows[rows["year"].between(start, stop)]
-        out.append({"label": f"{start}–{stop}", "end": stop,
-                    "share_pct": float(hit["share_pct"].iloc[0]) if not hit.empty else 0.0,
-                    "confidence": "low" if (used["confidence"] == "low").any() else "high",
-                    "source_id": used["source_id"].iloc[0]})
-    return pd.DataFrame(out)
-
-
-def direction(last: float, prev: float | None, since: str) -> str:
-    """'up 3 points since 2022' / 'down 1 point since 2022' / 'unchanged since 2022'."""
-    if prev is None or pd.isna(prev):
-        return "no earlier reading"
-    unit = "point" if round(abs(last - prev)) == 1 else "points"
-    return f"{change(prev, last, unit)} since {since}"
+def _signal(down: str, up: str, key: str, down_word: str = "falls",
+            up_word: str = "rises") -> str:
+    west, east = SIGNALS[key]
+    return f"If it {down_word}: {west}. If it {up_word}: {east}."
 
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
+def after(events: pd.DataFrame, day=ARTICLE_DATE) -> pd.DataFrame:
+    """Events dated strictly after ``day``."""
+    return events[events["date"] > pd.Timestamp(day)].sort_values(["date", "event_id"])
+
+
+def when(day, precision: str = "day") -> str:
+    """A date at its precision: '2024', 'January 2024', '3 October 2023'."""
+    day = pd.Timestamp(day)
+    return {"year": f"{day:%Y}", "month": month(day)}.get(precision, date(day))
+
+
+# ---------------------------------------------------------------------- indicators to watch
+@dataclass(frozen=True)
+class Watch:
+    indicator: str  # plain text
+    short: str  # plain text, lower case: "trade"
+    stands: str  # plain text: where it stands now
+    trend: str  # plain text: direction over the windows, with a reference
+    signal: str  # plain text: what a further move would signal
+    toward: str  # "partners", "patron", "flat" or "" (unknown): where the trend points
+    source_ids: tuple[str, ...] = ()
+    confidence: str = "high"
+
+
+def _share_watch(s, key: str) -> Watch | None:
+    f = s.findings
+    c = f.share(key)
+    if c is None:
+        return None
+    figure = sections.number_of("figure", "dependence")
+    year = shares.series(key, s.ev.tables, s.p.focus, s.p.patron)
+    stands = ""
+    if key != "arms" and not year.empty:
+        last = year.iloc[-1]
+        avg = c.latest.value
+        rel = ("above" if last["share_pct"] > avg + 0.5 else "below"
+               if last["share_pct"] < avg - 0.5 else "at")
+        stands = (f"{pct(last['share_pct'])} in {int(last['year'])}, {rel} its "
+                  f"{c.latest.window} average")
+    elif key == "arms" and f.patron_last_delivery is not None:
+        stands = f"last delivery from {s.p.patron} recorded in {f.patron_last_delivery}"
+        if f.suppliers_since:
+            stands += f"; since then only {ph.names(f.suppliers_since)}"
+    trend = f"{c.direction} between {c.earlier.window} and {c.latest.window} (Figure {figure})"
+    if c.direction == "n/a":
+        trend = f"one window only (Figure {figure})"
+    toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
+    label = shares.LABELS[key].lower()
+    return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
+                 stands or f"see Figure {figure}", trend, _signal("", "", key), toward,
+                 c.source_ids, c.confidence)
+
+
+def _presence_watch(s) -> list[Watch]:
+    table = sections.number_of("table", "presence")
+    dep = s.ev.deployments
+    year_ago = pd.Timestamp(s.p.as_of) - pd.DateOffset(years=1)
+    out = []
+    for key, deployers, host, label in (
+            ("patron_presence", [s.p.patron], None, (f"{s.p.patron}'s deployments in and around "
+             f"{s.p.focus}")),
+            ("partner_presence", list(s.p.partners), s.p.focus, (f"Partners' deployments in "
+             f"{s.p.focus}"))):
+        now = active_on(dep, deployers, s.p.as_of, host)
+        before = active_on(dep, deployers, year_ago, host)
+        ended = sorted(set(before["name"]) - set(now["name"]))
+        started = sorted(set(now["name"]) - set(before["name"]))
+        moves = ([f"{num(len(ended))} ended"] if ended else []) + (
+            [f"{num(len(started))} began"] if started else [])
+        trend = (f"{' and '.join(moves) if moves else 'no change'} in the year to "
+                 f"{date(s.p.as_of)} (Table {table})")
+        fewer = len(now) < len(before)
+        more = len(now) > len(before)
+        if key == "patron_presence":
+            toward = "partners" if fewer else "patron" if more else "flat"
+            signal = _signal("", "", key, "shrinks", "grows")
+            short = f"{s.p.patron}'s deployments"
+        else:
+            toward = "partners" if more else "patron" if fewer else "flat"
+            west, east = SIGNALS[key]
+            signal = f"If it grows: {west}. If it shrinks: {east}."
+            short = "partners' deployments"
+        stands = f"see Table {table}"
+        out.append(Watch(label, short, stands, trend, signal, toward,
+                         tuple(dict.fromkeys(now["source_id"])), ph_weakest(now)))
+    return out
+
+
+def ph_weakest(rows: pd.DataFrame) -> str:
+    from ..measures.result import weakest
+
+    return weakest(rows["confidence"]) if "confidence" in rows else "high"
+
+
+def _threat_watch(s) -> Watch | None:
+    op = s.ev.opinion
+    rows = op[(op["question_id"] == "top_political_threat") & (op["answer"] == s.p.patron)]
+    if rows.empty:
+        return None
+    newest = rows.sort_values("fieldwork_date").iloc[-1]["survey"]
+    rows = rows[rows["survey"] == newest].sort_values("fieldwork_date")  # one survey only
+    first, last = rows.iloc[0], rows.iloc[-1]
+    survey = SURVEY_SHORT.get(newest, newest)
+    delta = last["share_pct"] - first["share_pct"]
+    direction = "up" if delta >= 0.5 else "down" if delta <= -0.5 else "about the same"
+    trend = (f"{direction} between {first['wave']} and {last['wave']} ({survey})"
+             if len(rows) > 1 else "one wave only")
+    west, east = SIGNALS["threat"]
+    return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
+                 f"{s.p.patron} named a top threat",
+                 f"see Figure {sections.number_of('figure', 'opinion')}", trend,
+                 f"If it rises: {west}. If it falls: {east}.",
+                 {"up": "partners", "down": "patron", "about the same": "flat"}[direction]
+                 if len(rows) > 1 else "", tuple(rows["source_id"]), ph_weakest(rows))
+
+
+def watch_list(s) -> list[Watch]:
+    items = [_share_watch(s, k) for k in shares.INDICATORS]
+    items += _presence_watch(s)
+    items.append(_threat_watch(s))
+    return [w for w in items if w is not None]
+
+
+def indicators_to_watch(s):
+    items = watch_list(s)
+    table = pd.DataFrame({
+        "Indicator": [w.indicator + (" (unconfirmed)" if w.confidence == "low" else "")
+                      for w in items],
+        "Where it stands": [w.stands for w in items],
+        "Trend": [w.trend for w in items],
+        "A further move would signal": [w.signal for w in items],
+    })
+    used = pd.DataFrame([(i, w.confidence) for w in items for i in w.source_ids],
+                        columns=["source_id", "confidence"])
+    return s.table(table, f"Indicators to watch: {s.p.focus} between {s.p.patron} and its "
+                          f"partners, as of {date(s.p.as_of)}", data=[used], key="watch",
+                   note=("Shares: the latest complete five-year window against the one ten "
+                         "years earlier, as in the figure named; 'where it stands' gives the "
+                         "latest single year beside that window's average. Deployments: "
+                         "compared with one year before the as-of date. Opinion: one survey, "
+                         "read only against its own earlier waves."))
+
+
+def watch_text(s):
+    """What the indicators say together: a count, not a verdict."""
+    items = watch_list(s)
+    west = [w for w in items if w.toward == "partners"]
+    east = [w for w in items if w.toward == "patron"]
+    if not items:
+        return s.text("")
+    table = sections.number_of("table", "watch")
+    text = (f"Of the {num(len(items))} indicators in Table {table}, {num(len(west))} moved "
+            f"away from {md(s.p.patron)} over their window and {num(len(east))} toward it.")
+    if west and east:
+        text += (f" That split is what being caught in the middle looks like in the data: "
+                 f"{listing(w.short for w in east)} still pull toward "
+                 f"{md(s.p.patron)} while {listing(w.short for w in west)} point away. A further move in the same "
+                 "directions would widen the gap between the economic and the security tie.")
+    elif west:
+        text += " So far the data point one way: a drift away from the patron."
+    elif east:
+        text += " So far the data point one way: toward the patron."
+    return s.text(text)
+
+
 # ---------------------------------------------------------------------- what came after
 def _nothing_after(s) -> str:
     if pd.Timestamp(s.p.as_of) < ARTICLE_DATE:
-        return (f"The as-of date, {date(s.p.as_of)}, comes before the article of "
-                f"{date(ARTICLE_DATE)}, so there is nothing after the article to show yet.")
-    return (f"As of {date(s.p.as_of)}, nothing in the evidence base is dated after the article "
-            f"of {date(ARTICLE_DATE)}: the events that followed it had not happened yet.")
+        return (f"This edition is dated {date(s.p.as_of)}, before the article of "
+                f"{date(ARTICLE_DATE)}; there is nothing after the article to show.")
+    return (f"This edition is dated {date(s.p.as_of)}, the day of the article: nothing dated "
+            "later is used, so this part stays empty.")
+
+
+#: how many events the post-article timeline labels (the security steps first, then the rest)
+MAX_TIMELINE_LABELS = 8
 
 
 def after_article_timeline(s):
     later = after(s.ev.events)
     if later.empty:
         return s.text(_nothing_after(s))
-    labels = []
-    for word in MILESTONE_WORDS:
-        hit = later[later["title"].str.contains(word, case=False, regex=False, na=False)]
-        if not hit.empty:
-            labels.append(hit.iloc[0]["event_id"])
-    fig = charts.timeline(later, label_ids=())
-    _place_labels(fig.axes[0], later, labels[:8])
+    rank = later.assign(r=(later["category"] != "security").astype(int)
+                        + (~later["actors"].fillna("").str.contains(s.p.patron)).astype(int))
+    label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_TIMELINE_LABELS))
+    fig = charts.labelled_timeline(later, label_ids=label, wrap=22, max_levels=4)
     first, last = later["date"].min(), later["date"].max()
+    table = sections.number_of("table", "after_article")
     return s.figure(
-        fig,
-        caption=(f"After the article: {len(later)} dated events from {first:%B %Y} to "
-                 f"{last:%B %Y}, by kind"),
-        alt=(f"Timeline of {len(later)} events dated after {ARTICLE_DATE:%d %B %Y}, from "
-             f"{first:%B %Y} to {last:%B %Y}, one lane per kind of event; milestones such as "
-             "the offensive, the alliance freeze and the peace steps are labelled."),
+        fig, key="after_article",
+        caption=(f"After the article: {len(later)} dated events from {month(first)} to "
+                 f"{month(last)}, the steps involving {s.p.patron}'s security role labelled"),
+        alt=(f"Timeline of {len(later)} events dated after {date(ARTICLE_DATE)}, from "
+             f"{month(first)} to {month(last)}, coloured by kind; labelled: "
+             + "; ".join(f"{when(d, p)}, {t}" for d, p, t in zip(
+                 later.set_index("event_id").loc[label, "date"],
+                 later.set_index("event_id").loc[label, "date_precision"],
+                 later.set_index("event_id").loc[label, "title"], strict=True))
+             + f". Table {table} lists every event."),
         data=[later])
 
 
-def place_offsets(items, width_days: float, levels=(9, -9, 18, -18)) -> list[float]:
-    """Greedy vertical offsets (points) for labels ``[(lane, date), ...]`` sorted by date so that
-    labels of the same lane and level are at least ``width_days`` apart."""
-    taken: dict[tuple, pd.Timestamp] = {}
-    out = []
-    for lane, day in items:
-        choice = levels[0]
-        for level in levels:
-            prev = taken.get((lane, level))
-            if prev is None or (day - prev).days >= width_days:
-                choice = level
-                break
-        else:  # everything taken: the level whose last label is furthest back
-            choice = min(levels, key=lambda lv: taken[(lane, lv)])
-        taken[(lane, choice)] = day
-        out.append(choice)
-    return out
-
-
-def _place_labels(ax, events: pd.DataFrame, ids, chars: int = 40, fontsize: float = 6.2):
-    """Label the events ``ids`` on a charts.timeline axis without overlaps."""
-    import matplotlib.dates as mdates
-
-    lanes = [c for c in charts.CATEGORY_ORDER if c in set(events["category"])]
-    lane_y = {c: i for i, c in enumerate(reversed(lanes))}
-    rows = events[events["event_id"].isin(list(ids))].sort_values("date")
-    if rows.empty:
-        return
-    x0, x1 = (mdates.num2date(v).replace(tzinfo=None) for v in ax.get_xlim())
-    span_days = max((x1 - x0).days, 1)
-    width_in = ax.get_position().width * ax.figure.get_figwidth()
-    # a label's width in days: characters x ~0.55 em, at the axis's days per inch
-    width_days = chars * 0.55 * fontsize / 72 * span_days / width_in
-    offsets = place_offsets(list(zip(rows["category"], rows["date"], strict=True)), width_days)
-    for (_, ev), dy in zip(rows.iterrows(), offsets, strict=True):
-        where = (ev["date"] - x0).days / span_days
-        ha = "left" if where < 0.15 else "right" if where > 0.85 else "center"
-        ax.annotate(textwrap.shorten(ev["title"], chars, placeholder="…"),
-                    (ev["date"], lane_y[ev["category"]]), xytext=(0, dy),
-                    textcoords="offset points", ha=ha, va="center", fontsize=fontsize,
-                    color=theme.INK)
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+def after_article(s):
+    later = after(s.ev.events)
+    if later.empty:
+        return s.text(_nothing_after(s))
+    precision = later.get("date_precision", "day")
+    table = pd.DataFrame({
+        "Date": [when(d, p) for d, p in zip(later["date"], precision, strict=True)],
+        "What happened": later["title"] + later["confidence"].map(
+            lambda c: " (unconfirmed)" if c == "low" else ""),
+        "Kind": later["category"].str.capitalize(),
+    })
+    first, last = later["date"].min(), later["date"].max()
+    return s.table(table, f"After the article: {len(later)} dated events from "
+                          f"{month(first)} to {month(last)}", data=[later], key="after_article",
+                   note="Events as recorded in the evidence base, cut at the as-of date; each "
+                        "row's source is in Appendix B.")
 
 
 def after_article_text(s):
     later = after(s.ev.events)
-    if later.empty:  # the timeline's place already says so
+    if later.empty:
         return s.text("")
-    first, last = later.iloc[0], later.iloc[-1]
     by_kind = later["category"].value_counts()
     kinds = listing(f"{k} ({num(n)})" for k, n in by_kind.head(3).items())
+    table = sections.number_of("table", "after_article")
     text = (f"Between the article and {date(s.p.as_of)} the evidence base records "
-            f"{num(len(later))} events; the largest groups are {kinds}. The first was "
-            f"\u201c{md(first['title'])}\u201d on {date(first['date'])}; the latest, "
-            f"\u201c{md(last['title'])}\u201d on {date(last['date'])}.")
+            f"{num(len(later))} events (Table {table}); the largest groups are {kinds}.")
     dep = s.ev.deployments
     ended = dep[dep["end_date"].notna() & (dep["end_date"] > ARTICLE_DATE)
                 & (dep["deployer"] == s.p.patron)].sort_values("end_date")
     if not ended.empty:
         text += (f" Over the same period {num(len(ended))} of {md(s.p.patron)}'s deployments "
-                 "ended: " + "; ".join(f"{md(r.name)} on {date(r.end_date)}"
-                                       for r in ended.itertuples()) + ".")
+                 f"ended, the last in {month(ended['end_date'].max())}.")
     return s.text(text)
 
 
@@ -239,23 +307,6 @@ def opinion_series(opinion: pd.DataFrame, patron: str, partners) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True).sort_values("fieldwork_date")
 
 
-def spread(values, gap: float) -> list[float]:
-    """Label positions for ``values``: same order, at least ``gap`` apart, centred on them."""
-    if not values:
-        return []
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    placed = [float(values[order[0]])]
-    for i in order[1:]:
-        placed.append(max(float(values[i]), placed[-1] + gap))
-    shift = (sum(values[i] for i in order) - sum(placed)) / len(placed)
-    # re-centre, but never let two labels come closer than ``gap``
-    placed = [p + shift for p in placed]
-    out = [0.0] * len(values)
-    for i, p in zip(order, placed, strict=True):
-        out[i] = p
-    return out
-
-
 def opinion_chart(s):
     rows = opinion_series(s.ev.opinion, s.p.patron, s.p.partners)
     if rows.empty:
@@ -279,10 +330,8 @@ def opinion_chart(s):
                        facecolor="white", edgecolor=colour, zorder=3)
             end = line.iloc[-1]
             ends.append((end["fieldwork_date"], end["share_pct"], colour))
-        shift = transforms.offset_copy(ax.transData, fig=fig, x=4, y=0, units="points")
-        for (x, y, colour), y_text in zip(ends, spread([e[1] for e in ends], 6), strict=True):
-            ax.text(x, y_text, f"{y:.0f}%", transform=shift, fontsize=6.5, color=colour,
-                    va="center")
+        ax.set_ylim(0, 100)
+        charts.label_ends(ax, ends, "{:.0f}%", fontsize=6.5)
         ax.set_title(SURVEY_SHORT.get(survey, survey), fontsize=9)
         ax.set_ylim(0, 100)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=1, fontsize=6.5)
@@ -293,7 +342,7 @@ def opinion_chart(s):
     first, last = rows["fieldwork_date"].min(), rows["fieldwork_date"].max()
     waves = rows.drop_duplicates(["survey", "wave"])
     return s.figure(
-        fig,
+        fig, key="opinion",
         caption=(f"How views of {s.p.patron} moved, "
                  + (f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}") + ": "
                  f"{len(waves)} survey waves, one panel per survey"),
@@ -331,90 +380,6 @@ def opinion_text(s):
                   "its own earlier waves, since wording, answer rules and samples differ.")
 
 
-# ---------------------------------------------------------------------- indicators to watch
-def watch_list(s) -> pd.DataFrame:
-    """One row per indicator: name, value, when, direction, source_id, confidence."""
-    patron, focus = s.p.patron, s.p.focus
-    rows = []
-
-    def add(name, series, order, when, unit="%", fmt=None, since=None):
-        pair = latest_two(series, order)
-        if pair is None:
-            rows.append({"Indicator": name, "Latest": "no data", "When": "", "Direction": "",
-                         "source_id": None, "confidence": None})
-            return
-        last, prev = pair
-        rows.append({
-            "Indicator": name,
-            "Latest": fmt(last) if fmt else pct(last["share_pct"]),
-            "When": when(last),
-            "Direction": direction(last["share_pct"], None if prev is None else
-                                   prev["share_pct"], since(prev) if prev is not None else ""),
-            "source_id": last["source_id"], "confidence": last["confidence"]})
-
-    year = lambda r: str(int(r["year"]))
-    trade = s.ev.trade
-    both = trade.groupby(["partner", "year"], as_index=False).agg(
-        value_usd_m=("value_usd_m", "sum"), source_id=("source_id", "first"),
-        confidence=("confidence", weakest))
-    add(f"{patron}'s share of {focus}'s goods trade",
-        share_of_total(both, "partner", patron, "value_usd_m", total="World"), "year", year,
-        since=year)
-    add(f"{patron}'s share of gas imports (by weight)",
-        share_of_total(s.ev.energy, "partner", patron, "netweight_kt"), "year", year, since=year)
-    rem = s.ev.remittances
-    add(f"{patron}'s share of money transfers",
-        share_of_total(rem[rem["transfer_type"] == "total"], "origin", patron, "inflow_usd_m",
-                       total="World"), "year", year, since=year)
-    add(f"{patron}'s share of arms imports (5 years)",
-        arms_share_windows(s.ev.arms_imports, focus, patron), "end",
-        lambda r: r["label"], since=lambda r: r["label"])
-    op = s.ev.opinion
-    threat = op[(op["question_id"] == "top_political_threat") & (op["answer"] == patron)]
-    if not threat.empty:  # read one survey against its own earlier waves only
-        newest = threat.sort_values("fieldwork_date").iloc[-1]["survey"]
-        threat = threat[threat["survey"] == newest]
-    add(f"Share naming {patron} a top threat", threat, "fieldwork_date",
-        lambda r: f"{SURVEY_SHORT.get(r['survey'], r['survey'])} {r['wave']}",
-        since=lambda r: str(r["wave"]))
-    for who, deployers in ((", ".join(s.p.partners), s.p.partners), (patron, [patron])):
-        dep = s.ev.deployments
-        dep = dep[dep["host"] == focus] if who != patron else dep
-        now = active_on(dep, deployers, s.p.as_of)
-        before = active_on(dep, deployers, pd.Timestamp(s.p.as_of) - pd.DateOffset(years=1))
-        label = ("Partners' deployments active in " + focus if who != patron
-                 else f"{patron}'s deployments active in or around {focus}")
-        rows.append({
-            "Indicator": label + " (count)",
-            "Latest": num(len(now)),
-            "When": f"{pd.Timestamp(s.p.as_of):%d %b %Y}",
-            "Direction": count_change(len(before), len(now)),
-            "source_id": ";".join(now["source_id"]) if not now.empty else None,
-            "confidence": "low" if (now["confidence"] == "low").any() else "high"})
-    return pd.DataFrame(rows)
-
-
-def indicators_to_watch(s):
-    watch = watch_list(s)
-    used = [(i, c) for v, c in zip(watch["source_id"], watch["confidence"], strict=True)
-            if isinstance(v, str) for i in v.split(";")]
-    sources = pd.DataFrame(used, columns=["source_id", "confidence"])
-    table = watch.assign(
-        Latest=watch["Latest"] + watch["confidence"].map(
-            lambda c: " (unconfirmed)" if c == "low" else ""))
-    table = table[["Indicator", "Latest", "When", "Direction"]]
-    table["Source"] = [", ".join(short_publisher(p) for p in s.ev.publishers(v.split(";")))
-                       if isinstance(v, str) else "" for v in watch["source_id"]]
-    return s.table(table, f"Indicators to watch: {s.p.focus} between {s.p.patron} and its "
-                          f"partners, latest reading on or before {date(s.p.as_of)}",
-                   data=[sources],
-                   note=("Trade: exports plus imports. Gas: share of the reported import "
-                         "weight. Transfers: inflows through banks. Arms: SIPRI trend-indicator "
-                         "values over five years, against the five years before. Direction "
-                         "compares with the previous reading; for deployments, with one year "
-                         "earlier."))
-
-
 def short_publisher(text: str) -> str:
     """The shorter of a publisher's name and its bracketed form:
     'SIPRI (Stockholm International Peace Research Institute)' -> 'SIPRI';
@@ -424,30 +389,5 @@ def short_publisher(text: str) -> str:
     if found and len(found.group(1)) < len(outside):
         return found.group(1)
     return outside
-
-
-def caught_text(s):
-    watch = watch_list(s).set_index("Indicator")
-    patron = s.p.patron
-    econ = [i for i in watch.index if i.startswith(f"{patron}'s share of")
-            and watch.loc[i, "Latest"] != "no data"]
-    if not econ:
-        return s.text(f"The evidence base holds too little on {md(patron)}'s weight in "
-                      f"{md(s.p.focus)}'s economy in this window to frame the risk.")
-    def short(name: str) -> str:
-        for cut in (f"{patron}'s share of ", f"{s.p.focus}'s ", " (5 years)", " (by weight)"):
-            name = name.replace(cut, "")
-        return name
-
-    parts = [f"{md(short(i))} {md(watch.loc[i, 'Latest'])} in {md(watch.loc[i, 'When'])}"
-             for i in econ]
-    text = (f"The data show how much of {md(s.p.focus)}'s exchanges still run through "
-            f"{md(patron)}. Its latest shares: " + "; ".join(parts) + ".")
-    text += (" One reading is that security ties can be loosened faster than economic ones: "
-             "a patron that is trusted less on defence may still be hard to replace in trade, "
-             f"energy and family money from abroad. Whether {md(s.p.focus)} ends up caught "
-             "between both sides depends on how these lines move together, not on any one of "
-             "them.")
-    return s.text(text)
 
 

@@ -1,0 +1,174 @@
+"""Key findings: the summary before section 1, phrased from the same findings the sections draw.
+
+Each finding is one sentence that states its number, names its window and points to the figure
+or table that shows it (numbers from the registry in :mod:`analysis.sections`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import phrasing as ph
+from ..findings import Findings
+from ..measures.result import Change, Measure
+from ..prose import date, listing, md, num
+from ..sections import ref
+
+
+@dataclass(frozen=True)
+class KeyFinding:
+    text: str  # Markdown, data escaped
+    measures: tuple[Measure, ...]  # the values it states
+    ref: str  # "Figure 5.2, section 5"
+    changes: tuple[Change, ...] = ()  # the changes it states in points
+
+
+def _arms(f: Findings) -> KeyFinding | None:
+    latest, earlier = f.arms_latest, f.arms_earlier
+    if latest is None or not latest.shares:
+        return None
+    where = ref("figure", "suppliers")
+    mine = latest.of(f.patron)
+    before = earlier.of(f.patron) if earlier is not None else None
+    had = before is not None and before.known
+    leader = f.new_leader
+    if leader is not None:
+        text = (f"{md(leader.label)} overtook {md(f.patron)} as {md(f.focus)}'s largest supplier "
+                f"of major arms: in {latest.window} it delivered {ph.value(leader)} of them by "
+                f"SIPRI trend-indicator value, against {md(f.patron)}'s {ph.value(mine)}"
+                + (f", which had been {ph.value(before)} in {before.window}" if had else ""))
+        used = (leader, mine, *((before,) if had else ()))
+    else:
+        others = [m for m in latest.shares if m.label != f.patron]
+        text = (f"{md(f.patron)} still supplied {ph.value(mine)} of {md(f.focus)}'s major arms "
+                f"imports in {latest.window} by SIPRI trend-indicator value"
+                + (f", against {ph.value(before)} in {before.window}" if had else ""))
+        used = (mine, *((before,) if had else ()))
+        if others:
+            text += f"; {md(others[0].label)} came next with {ph.value(others[0])}"
+            used += (others[0],)
+        if f.suppliers_since and f.patron_last_delivery is not None:
+            text += (f". No delivery from {md(f.patron)} is recorded after "
+                     f"{f.patron_last_delivery}; what arrived since came from "
+                     f"{listing(f.suppliers_since)}")
+    return KeyFinding(f"{text} ({where}).", used, where)
+
+
+def _trade(f: Findings) -> KeyFinding | None:
+    share, volume = f.share("trade"), f.trade_with_patron
+    if share is None:
+        return None
+    where = ref("figure", "dependence")
+    text = f"{md(f.patron)}'s share of {md(f.focus)}'s goods trade went {ph.from_to(share)}"
+    used = (share.earlier, share.latest)
+    if volume is not None and ph.times(volume):
+        text = (f"Trade with {md(f.patron)} boomed: turnover averaged "
+                f"{ph.value(volume.latest)} in {volume.latest.window}, {ph.times(volume)} the "
+                f"{ph.value(volume.earlier)} of {volume.earlier.window}, and {text}")
+        used += (volume.earlier, volume.latest)
+    return KeyFinding(f"{text} ({where}).", used, where)
+
+
+def _paradox(f: Findings) -> KeyFinding | None:
+    trade, arms = f.share("trade"), f.share("arms")
+    if not f.paradox or trade is None or arms is None:
+        return None
+    where = ref("figure", "dependence")
+    text = (f"The paradox is that the economic and the security tie moved apart: between the "
+            f"two windows {md(f.patron)}'s share of trade went {ph.points(trade)} while its "
+            f"share of arms imports went {ph.points(arms)}")
+    if f.patron_ended:
+        text += f", and its {listing(_short(n) for n in f.patron_ended)} left"
+    return KeyFinding(f"{text} ({where}).", (), where, (trade, arms))
+
+
+def _short(name: str) -> str:
+    """'Russian border guards at Zvartnots airport' -> 'border guards at Zvartnots airport'."""
+    first, _, rest = name.partition(" ")
+    return rest if first.endswith("n") and first[:1].isupper() and rest else name
+
+
+def _gas_transfers(f: Findings) -> KeyFinding | None:
+    gas, rem = f.share("gas"), f.share("remittances")
+    parts, used = [], ()
+    if gas is not None:
+        parts.append(f"its share of {md(f.focus)}'s gas imports by weight went "
+                     f"{ph.from_to(gas)}")
+        used += (gas.earlier, gas.latest)
+    if rem is not None:
+        parts.append(f"its share of money transfers received through banks went "
+                     f"{ph.from_to(rem)}")
+        used += (rem.earlier, rem.latest)
+    if not parts:
+        return None
+    where = ref("figure", "dependence")
+    return KeyFinding(f"{md(f.patron)} stayed the main source of gas and of family money from "
+                      f"abroad: {'; '.join(parts)} ({where}).", used, where)
+
+
+def _presence(f: Findings) -> KeyFinding | None:
+    mine, theirs = f.patron_presence, f.partner_presence
+    if mine is None:
+        return None
+    where = ref("table", "presence")
+    n = int(mine.value)
+    people = (f", with at least {num(mine.part)} personnel by published counts"
+              if mine.part else "")
+    text = (f"On {date(f.as_of)} {md(f.patron)} kept {num(n)} deployment{'s' if n != 1 else ''} "
+            f"in and around {md(f.focus)}{people}")
+    used = (mine,)
+    if theirs is not None and theirs.value:
+        m = int(theirs.value)
+        text += (f". Its partners had {num(m)} deployment{'s' if m != 1 else ''} in the country"
+                 + (f", {num(theirs.part)} people by published counts" if theirs.part else ""))
+        used += (theirs,)
+    else:
+        text += (f". None of {md(ph.names(f.partners, 'or'))} had a deployment in the country "
+                 "on that day")
+    return KeyFinding(f"{text} ({where}).", used, where)
+
+
+def _concentration(f: Findings) -> KeyFinding | None:
+    latest, earlier = f.arms_latest, f.arms_earlier
+    if latest is None or not latest.concentration.known:
+        return None
+    where = ref("figure", "concentration")
+    text = (f"{md(f.focus)}'s arms purchases are less concentrated than they were: the "
+            f"Herfindahl–Hirschman index of its suppliers (10,000 = a single supplier) was "
+            f"{ph.value(latest.concentration)} in {latest.window}")
+    used = (latest.concentration,)
+    if earlier is not None and earlier.concentration.known:
+        if earlier.concentration.value <= latest.concentration.value:
+            text = text.replace("are less concentrated than they were", "are not spreading")
+        text += f", against {ph.value(earlier.concentration)} in {earlier.window}"
+        used += (earlier.concentration,)
+    rival = f.rival_arms_latest
+    if rival is not None and rival.concentration.known:
+        text += f"; {md(f.rival)}'s stood at {ph.value(rival.concentration)}"
+        used += (rival.concentration,)
+    return KeyFinding(f"{text} ({where}).", used, where)
+
+
+FINDERS = (_arms, _trade, _paradox, _gas_transfers, _presence, _concentration)
+
+
+def key_findings(f: Findings) -> list[KeyFinding]:
+    return [k for k in (find(f) for find in FINDERS) if k is not None]
+
+
+def summary(s):
+    found = key_findings(s.findings)
+    if not found:
+        return s.text(f"The evidence base holds too little on {md(s.p.focus)} in this window "
+                      "to state key findings.")
+    lines = [f"{i}. {k.text}" for i, k in enumerate(found, 1)]
+    return s.text("\n".join(lines))
+
+
+def conventions(s):
+    """How to read the numbers above: the window convention and the edition's date."""
+    return s.text(
+        f"Shares are computed over five-year windows: the latest complete one is set against the "
+        f"window ten years earlier (or the earliest complete window where a series starts "
+        f"later), so that a single large delivery or a bad year cannot swing a comparison. "
+        f"This edition uses only what was published by {date(s.p.as_of)}.")

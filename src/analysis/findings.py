@@ -1,0 +1,138 @@
+"""The report's findings: every measure the sections and the key-findings summary state, computed
+once per edition from the evidence cut to ``as_of``.
+
+Sections draw and phrase these objects; the summary (section "00") phrases the same objects, so a
+number in the summary can never disagree with the chart it points to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .measures import shares, suppliers
+from .measures.presence import presence
+from .measures.result import Change, Measure
+from .measures.suppliers import SupplierShares
+from .measures.windows import Window
+from .schema import load_descriptor
+
+#: the tables behind the bilateral indicators have no reporter column: the descriptor's
+#: description names the country they are seen from
+BILATERAL_TABLES = ("trade", "energy", "remittances")
+
+
+@dataclass(frozen=True)
+class Findings:
+    focus: str
+    patron: str
+    rival: str
+    partners: tuple[str, ...]
+    as_of: pd.Timestamp
+    #: the patron's share per indicator: latest complete five-year window vs ten years earlier
+    dependence: dict[str, Change] = field(default_factory=dict)
+    #: indicators left out and why (e.g. tables not seen from the focus country)
+    missing: dict[str, str] = field(default_factory=dict)
+    #: arms suppliers of the focus country in the latest and the earlier window
+    arms_latest: SupplierShares | None = None
+    arms_earlier: SupplierShares | None = None
+    #: the rival's supplier concentration in the latest window
+    rival_arms_latest: SupplierShares | None = None
+    #: deployments running on as_of: the patron's (anywhere in the region) and the partners'
+    #: (in the focus country)
+    patron_presence: Measure | None = None
+    partner_presence: Measure | None = None
+    #: average yearly trade turnover with the patron, earlier and latest window (US$ million)
+    trade_with_patron: Change | None = None
+    #: the last year the patron delivered major arms, and who delivered after it
+    patron_last_delivery: int | None = None
+    suppliers_since: tuple[str, ...] = ()
+    #: the patron's deployments that ended from the start of the latest window to as_of
+    patron_ended: tuple[str, ...] = ()
+
+    # -------------------------------------------------------------- derived readings
+    @property
+    def new_leader(self) -> Measure | None:
+        """The supplier that overtook the patron in the latest window, if one did."""
+        if self.arms_latest is None or self.arms_latest.leader is None:
+            return None
+        leader = self.arms_latest.leader
+        return leader if leader.label != self.patron else None
+
+    def share(self, key: str) -> Change | None:
+        return self.dependence.get(key)
+
+    @property
+    def paradox(self) -> bool:
+        """Trade with the patron grew while its share of arms imports fell."""
+        trade, arms = self.trade_with_patron, self.share("arms")
+        return bool(trade and arms and trade.direction == "up" and arms.direction == "down")
+
+
+def seen_from(data_dir, table: str, focus: str) -> bool:
+    """True when the descriptor says ``table`` is seen from the focus country."""
+    try:
+        description = load_descriptor(data_dir)[table].description
+    except KeyError:
+        return False
+    return focus in description
+
+
+def _trade_volume(tables, focus: str, patron: str, window: Window | None) -> Measure:
+    """Average yearly goods turnover with the patron over ``window`` (US$ million)."""
+    b = shares.basis("trade", tables, focus, patron)
+    if window is None:
+        return Measure("trade_with_patron", f"Trade with {patron}", None, "US$ m a year", "", 0)
+    rows = b.part[b.part["year"].between(window.start, window.end)]
+    inside = all(y in b.complete for y in window.years)
+    value = float(rows[b.value].sum()) / len(window.years) if inside else None
+    return Measure.of_rows("trade_with_patron", f"Trade with {patron}", value, "US$ m a year",
+                           window.label, rows)
+
+
+def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
+    """All findings of one edition (``tables`` already cut to ``p.as_of``)."""
+    focus, patron = p.focus, p.patron
+    bilateral = all(seen_from(p.data_dir, t, focus) for t in BILATERAL_TABLES)
+    dependence, missing = {}, {}
+    for key in shares.INDICATORS:
+        if key != "arms" and not bilateral:
+            missing[key] = f"the trade, gas and transfer tables are not seen from {focus}"
+            continue
+        change = shares.compare(key, tables, focus, patron)
+        if change.latest.known:
+            dependence[key] = change
+        else:
+            missing[key] = "the evidence base has no complete five-year window of it"
+    arms = tables["arms_imports"]
+    earlier, latest = suppliers.windows(arms)
+    arms_latest = suppliers.supplier_shares(arms, focus, latest) if latest else None
+    arms_earlier = suppliers.supplier_shares(arms, focus, earlier) if earlier else None
+    rival_latest = suppliers.supplier_shares(arms, p.rival, latest) if latest else None
+    day = pd.Timestamp(p.as_of)
+    dep = tables["deployments"]
+    patron_presence = presence(dep, [patron], day, f"{patron}'s deployments")
+    partner_presence = presence(dep, list(p.partners), day, "partners' deployments", host=focus)
+    trade_volume = None
+    if bilateral and "trade" in dependence:
+        t_early, t_late = shares.windows("trade", tables, focus, patron)
+        trade_volume = Change(_trade_volume(tables, focus, patron, t_early),
+                              _trade_volume(tables, focus, patron, t_late))
+    mine = arms[(arms["recipient"] == focus) & (arms["tiv_m"] > 0)]
+    from_patron = mine[mine["supplier"] == patron]
+    last_delivery = int(from_patron["year"].max()) if not from_patron.empty else None
+    since = tuple(dict.fromkeys(
+        mine[mine["year"] > last_delivery].sort_values("tiv_m", ascending=False)["supplier"]))\
+        if last_delivery is not None else ()
+    ended = dep[(dep["deployer"] == patron) & dep["end_date"].notna()]
+    if latest is not None:
+        ended = ended[(ended["end_date"] >= pd.Timestamp(latest.start, 1, 1))
+                      & (ended["end_date"] <= day)]
+    return Findings(focus=focus, patron=patron, rival=p.rival, partners=tuple(p.partners),
+                    as_of=day, dependence=dependence, missing=missing, arms_latest=arms_latest,
+                    arms_earlier=arms_earlier, rival_arms_latest=rival_latest,
+                    patron_presence=patron_presence, partner_presence=partner_presence,
+                    trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
+                    suppliers_since=since,
+                    patron_ended=tuple(ended.sort_values("end_date")["name"]))

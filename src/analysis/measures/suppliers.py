@@ -1,0 +1,98 @@
+"""Who supplies the focus country's major arms: supplier shares, the leading supplier and the
+concentration of supply (Herfindahl–Hirschman index) over a window of years (SIPRI TIV)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .result import Measure
+from .windows import WINDOW, Window, window_pair
+
+HHI_ONE_SUPPLIER = 10_000.0
+
+
+def hhi(shares_pct) -> float:
+    """Herfindahl–Hirschman index of shares given in %: 10,000 = one supplier only."""
+    values = pd.Series(list(shares_pct), dtype="float64")
+    return float((values**2).sum())
+
+
+def complete_years(arms: pd.DataFrame) -> range:
+    """Every year the register table covers (a year without deliveries counts as zero)."""
+    if arms.empty:
+        return range(0)
+    return range(int(arms["year"].min()), int(arms["year"].max()) + 1)
+
+
+def windows(arms: pd.DataFrame) -> tuple[Window | None, Window | None]:
+    return window_pair(complete_years(arms))
+
+
+@dataclass(frozen=True)
+class SupplierShares:
+    """Every supplier's share of one recipient's imports over one window, largest first."""
+
+    recipient: str
+    window: Window
+    shares: tuple[Measure, ...]  # label = supplier; part = TIV (millions)
+    concentration: Measure  # HHI
+
+    def of(self, supplier: str) -> Measure:
+        for m in self.shares:
+            if m.label == supplier:
+                return m
+        return Measure(f"supplier_share.{supplier}", supplier, 0.0 if self.shares else None,
+                       "%", self.window.label, 0, part=0.0, total=self.total)
+
+    @property
+    def total(self) -> float:
+        return sum(m.part or 0.0 for m in self.shares)
+
+    @property
+    def leader(self) -> Measure | None:
+        return self.shares[0] if self.shares else None
+
+    def rank(self, supplier: str) -> int | None:
+        """1 for the largest supplier; None when it delivered nothing in the window."""
+        for i, m in enumerate(self.shares, 1):
+            if m.label == supplier:
+                return i
+        return None
+
+    def ahead_of(self, supplier: str) -> list[Measure]:
+        """The suppliers with a larger share than ``supplier``."""
+        mine = self.of(supplier).value or 0.0
+        return [m for m in self.shares if m.label != supplier and (m.value or 0) > mine]
+
+
+def supplier_shares(arms: pd.DataFrame, recipient: str, window: Window) -> SupplierShares:
+    rows = arms[(arms["recipient"] == recipient) & arms["year"].between(window.start, window.end)]
+    totals = rows.groupby("supplier")["tiv_m"].sum()
+    totals = totals[totals > 0].sort_values(ascending=False, kind="stable")
+    grand = float(totals.sum())
+    shares = tuple(
+        Measure.of_rows(f"supplier_share.{supplier}", supplier, 100 * tiv / grand, "%",
+                        window.label, rows[rows["supplier"] == supplier], part=float(tiv),
+                        total=grand)
+        for supplier, tiv in totals.items())
+    conc = Measure.of_rows("arms_hhi", "Supplier concentration (HHI)",
+                           hhi(m.value for m in shares) if shares else None, "HHI",
+                           window.label, rows)
+    return SupplierShares(recipient, window, shares, conc)
+
+
+def rolling_concentration(arms: pd.DataFrame, recipient: str,
+                          width: int = WINDOW) -> pd.DataFrame:
+    """HHI over trailing ``width``-year windows ending in each covered year: year, hhi,
+    suppliers, tiv_m, confidence. A window without deliveries has no value."""
+    out = []
+    for end in complete_years(arms):
+        if end - width + 1 < complete_years(arms).start:
+            continue
+        s = supplier_shares(arms, recipient, Window(end - width + 1, end))
+        if s.shares:
+            out.append({"year": end, "hhi": s.concentration.value, "suppliers": len(s.shares),
+                        "tiv_m": s.total, "confidence": s.concentration.confidence})
+    return pd.DataFrame(out, columns=["year", "hhi", "suppliers", "tiv_m", "confidence"])

@@ -1,0 +1,67 @@
+"""How a measure reads in a sentence: one formatting per unit, used by the sections and by the
+summary alike (so "81%" in the summary is "81%" under the chart)."""
+
+from __future__ import annotations
+
+from .measures.result import Change, Measure
+from .prose import num, pct, usd_m
+
+
+def value(m: Measure) -> str:
+    """'81%', 'HHI 6,729', '$6.0 billion a year', '2 deployments'; '(unconfirmed)' when low."""
+    if not m.known:
+        return "no data"
+    if m.unit == "%":
+        text = pct(m.value)
+    elif m.unit == "HHI":
+        text = num(m.value)
+    elif m.unit == "US$ m a year":
+        text = f"{usd_m(m.value)} a year"
+    else:
+        text = num(m.value)
+    return text + (" (unconfirmed)" if m.unconfirmed else "")
+
+
+def points(c: Change) -> str:
+    """'down 11 points' / 'up 1 point' / 'about the same'."""
+    if c.delta is None:
+        return "no earlier window to compare"
+    if c.direction == "about the same":
+        return "about the same"
+    n = round(abs(c.delta))
+    return f"{c.direction} {num(n)} point{'' if n == 1 else 's'}"
+
+
+def from_to(c: Change) -> str:
+    """'from 92% in 2009–2013 to 81% in 2019–2023' (or just the latest when alone)."""
+    if not c.earlier.known:
+        return f"{value(c.latest)} in {c.latest.window}"
+    return (f"from {value(c.earlier)} in {c.earlier.window} to {value(c.latest)} in "
+            f"{c.latest.window}")
+
+
+def times(c: Change) -> str | None:
+    """'4.8 times' the earlier value, or None."""
+    if not (c.earlier.known and c.latest.known) or not c.earlier.value:
+        return None
+    return f"{c.latest.value / c.earlier.value:.1f} times"
+
+
+#: country names read with "the" in running text
+_WITH_THE = ("United States", "United Kingdom", "United Arab Emirates", "European Union",
+             "Netherlands", "Czech Republic", "Philippines", "Holy See")
+
+
+def the(name: str, capital: bool = False) -> str:
+    """'the United States', 'the European Union', 'Russia' (plain text; escape afterwards)."""
+    if name in _WITH_THE or name.startswith("United ") or name.endswith(" Union"):
+        return ("The " if capital else "the ") + name
+    return name
+
+
+def names(items, conjunction: str = "and") -> str:
+    """'the European Union and the United States' (plain text)."""
+    items = [the(i) for i in items]
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

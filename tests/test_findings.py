@@ -1,0 +1,102 @@
+"""The summary follows from the findings, and the findings from the parameters.
+
+- consistency: every number a key finding states is the finding's own value, and it is the value
+  the figure it points to shows (caption, alt text or note); the same indicator has one value
+  wherever a section states it;
+- cast: with a non-default rival and partners, the sections name the cast from the parameters.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import matplotlib
+import pytest
+
+from analysis import params, phrasing, sections
+from analysis.builders import summary
+from analysis.evidence import load_evidence
+from analysis.findings import compute
+from test_golden import run_notebook
+
+matplotlib.use("Agg")
+
+EDITIONS = {"default": {}, "2023-09-15": {"as_of": "2023-09-15"}}
+
+
+@functools.cache
+def _run(key: str, overrides: str) -> list:
+    return run_notebook(sections.get(key), json.loads(overrides))
+
+
+def shown(key: str, overrides: dict) -> list:
+    return _run(key, json.dumps(overrides, sort_keys=True))
+
+
+def findings_of(overrides: dict):
+    p = params.resolve(overrides, strict=False)
+    return compute(load_evidence(p).tables, p)
+
+
+def _number_text(outputs: list, kind: str, number: str) -> str:
+    for item in outputs:
+        if isinstance(item, dict) and item.get(kind.lower()) == number:
+            return json.dumps(item, ensure_ascii=False)
+    raise AssertionError(f"no {kind} {number} in the section's output")
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_summary_numbers_are_the_findings_and_the_charts(edition):
+    overrides = EDITIONS[edition]
+    f = findings_of(overrides)
+    found = summary.key_findings(f)
+    assert 5 <= len(found) <= 7
+    text = "\n".join(t for t in shown("00", overrides) if isinstance(t, str))
+    for i, k in enumerate(found, 1):
+        assert f"{i}. {k.text}" in text
+        kind, number = k.ref.split(",")[0].split(" ")
+        target = _number_text(shown(f"{int(number.split('.')[0]):02d}", overrides), kind, number)
+        for m in k.measures:
+            assert phrasing.value(m) in k.text, (k.text, m)
+            if m.window:
+                assert m.window in k.text, (k.text, m.window)
+            if kind == "Figure":  # the chart it points to shows the same value
+                assert phrasing.value(m) in target, (k.ref, phrasing.value(m), target[:300])
+        for c in k.changes:  # a change in points: the figure shows both ends
+            assert phrasing.points(c) in k.text
+            assert phrasing.from_to(c) in target
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_one_value_per_indicator_across_sections(edition):
+    overrides = EDITIONS[edition]
+    f = findings_of(overrides)
+    fig11 = _number_text(shown("01", overrides), "figure",
+                         sections.number_of("figure", "dependence"))
+    watch = _number_text(shown("07", overrides), "table", sections.number_of("table", "watch"))
+    for c in f.dependence.values():
+        assert phrasing.from_to(c) in fig11
+        # the outlook refers to the same two windows, not to a rule of its own
+        assert f"between {c.earlier.window} and {c.latest.window}" in watch
+    arms = f.share("arms").latest
+    section5 = " ".join(t for t in shown("05", overrides) if isinstance(t, str))
+    assert f"with {phrasing.value(arms)} of deliveries" in section5
+    fig52 = _number_text(shown("05", overrides), "figure",
+                         sections.number_of("figure", "suppliers"))
+    assert f"{f.patron} {phrasing.value(arms)}" in fig52
+
+
+def test_sections_name_the_cast_from_the_parameters():
+    cast = {"rival": "Georgia", "partners": ["France", "India"]}
+    out = {k: shown(k, cast) for k in ("00", "05", "07")}
+    text = {k: json.dumps(v, ensure_ascii=False) for k, v in out.items()}
+    fig51 = _number_text(out["05"], "figure", sections.number_of("figure", "concentration"))
+    assert "Georgia" in fig51 and "Azerbaijan" not in fig51
+    summary_text = "\n".join(t for t in out["00"] if isinstance(t, str))
+    assert "Georgia's stood at" in summary_text and "Azerbaijan" not in summary_text
+    assert "None of France or India had a deployment" in summary_text
+    for key in ("00", "05"):
+        assert "United States" not in text[key] and "European Union" not in text[key]
+    tab51 = _number_text(out["05"], "table", sections.number_of("table", "partner_systems"))
+    assert "by France and India" in tab51

@@ -1,0 +1,213 @@
+"""The measures layer on small inline data with hand-computed values."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import phrasing, sections
+from analysis.charts import end_label_format, spread
+from analysis.measures import compare, presence, shares, suppliers
+from analysis.measures.result import Change, Measure, direction, weakest
+from analysis.measures.windows import Window, latest_complete, window_pair
+
+
+def _arms(rows):
+    return pd.DataFrame(rows, columns=["recipient", "supplier", "year", "tiv_m", "source_id",
+                                       "confidence"])
+
+
+def _tables(**tables):
+    empty = {"arms_imports": _arms([]),
+             "trade": pd.DataFrame(columns=["partner", "year", "flow", "value_usd_m",
+                                            "source_id", "confidence"]),
+             "energy": pd.DataFrame(columns=["year", "partner", "commodity", "months_reported",
+                                             "netweight_kt", "value_usd_m", "source_id",
+                                             "confidence"]),
+             "remittances": pd.DataFrame(columns=["year", "origin", "transfer_type",
+                                                  "inflow_usd_m", "source_id", "confidence"])}
+    return {**empty, **tables}
+
+
+# ---------------------------------------------------------------------- windows
+def test_latest_complete_window_needs_five_consecutive_years():
+    assert latest_complete(range(2000, 2025)) == Window(2020, 2024)
+    assert latest_complete([2010, 2011, 2012, 2013, 2014, 2016, 2017]) == Window(2010, 2014)
+    assert latest_complete([2020, 2021]) is None
+    assert Window(2020, 2024).label == "2020–2024" and Window(2024, 2024).label == "2024"
+
+
+def test_window_pair_is_ten_years_apart_else_earliest_complete():
+    assert window_pair(range(2000, 2025)) == (Window(2010, 2014), Window(2020, 2024))
+    # series from 2013: the earliest complete window before the latest one
+    assert window_pair(range(2013, 2025)) == (Window(2013, 2017), Window(2020, 2024))
+    # only overlapping windows exist: the earliest one
+    assert window_pair([2014, 2015, 2016, 2017, 2018, 2019, 2020]) == (Window(2014, 2018),
+                                                                       Window(2016, 2020))
+    assert window_pair(range(2020, 2025)) == (None, Window(2020, 2024))
+    assert window_pair([]) == (None, None)
+
+
+def test_window_pair_windows_are_complete_and_ordered():
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        years = {int(y) for y in rng.choice(np.arange(1990, 2031), rng.integers(0, 30),
+                                                 replace=False)}
+        earlier, latest = window_pair(years)
+        for w in (earlier, latest):
+            if w is not None:
+                assert all(y in years for y in w.years) and len(w.years) == 5
+        if earlier is not None:
+            assert earlier.end < latest.end
+
+
+# ---------------------------------------------------------------------- result rules
+@pytest.mark.parametrize("delta, expected", [(0.4, "about the same"), (-0.5, "down"),
+                                             (3.0, "up"), (np.nan, "n/a"), (None, "n/a")])
+def test_direction(delta, expected):
+    assert direction(delta) == expected
+
+
+def test_weakest_and_change():
+    assert weakest(["high", "low", "medium"]) == "low"
+    assert weakest([]) == "high"
+    a = Measure("k", "K", 92.0, "%", "2009–2013", 3, ("s1",), "high")
+    b = Measure("k", "K", 81.0, "%", "2019–2023", 2, ("s2", "s1"), "low")
+    c = Change(a, b)
+    assert c.delta == pytest.approx(-11.0) and c.direction == "down"
+    assert c.confidence == "low" and c.source_ids == ("s1", "s2")
+    assert Change(Measure("k", "K", None, "%", "", 0), b).delta is None
+
+
+# ---------------------------------------------------------------------- shares
+def test_arms_share_over_a_window_counts_years_without_deliveries_as_zero():
+    arms = _arms([("A", "P", 2010, 30.0, "s1", "high"), ("A", "X", 2012, 10.0, "s2", "low"),
+                  ("A", "P", 2016, 60.0, "s1", "high"), ("B", "P", 2020, 99.0, "s3", "high")])
+    t = _tables(arms_imports=arms)
+    m = shares.share("arms", t, "A", "P", Window(2010, 2014))
+    assert m.value == pytest.approx(75.0) and m.part == 30.0 and m.total == 40.0
+    assert m.confidence == "low" and set(m.source_ids) == {"s1", "s2"} and m.rows == 2
+    # the table covers 2010-2020 (B's row): latest window 2016-2020, earlier 2006-2010 is
+    # not covered, so the earliest complete window is used
+    c = shares.compare("arms", t, "A", "P")
+    assert c.latest.window == "2016–2020" and c.latest.value == pytest.approx(100.0)
+    assert c.earlier.window == "2010–2014"
+    s = shares.series("arms", t, "A", "P").set_index("year")
+    assert s.loc[2014, "share_pct"] == pytest.approx(75.0)
+    assert s.loc[2014, "window"] == "2010–2014"
+    assert s.loc[2019, "share_pct"] == pytest.approx(100.0)  # 2015-2019: P's 2016 only
+    assert s.loc[2020, "share_pct"] == pytest.approx(100.0)
+
+
+def test_trade_share_sums_both_flows_and_needs_complete_years():
+    rows = []
+    for year in range(2015, 2021):
+        for flow in ("exports", "imports"):
+            rows.append(("World", year, flow, 100.0, "t", "medium"))
+            rows.append(("P", year, flow, 25.0 if year < 2020 else 50.0, "t", "medium"))
+    trade = pd.DataFrame(rows, columns=["partner", "year", "flow", "value_usd_m", "source_id",
+                                        "confidence"])
+    trade = trade[~((trade["year"] == 2020) & (trade["flow"] == "imports")
+                    & (trade["partner"] == "World"))]  # 2020 incomplete
+    t = _tables(trade=trade)
+    b = shares.basis("trade", t, "F", "P")
+    assert b.complete == (2015, 2016, 2017, 2018, 2019)
+    m = shares.share("trade", t, "F", "P", Window(2015, 2019))
+    assert m.value == pytest.approx(25.0)
+    assert not shares.share("trade", t, "F", "P", Window(2016, 2020)).known
+
+
+def test_gas_share_by_weight_and_only_full_years():
+    energy = pd.DataFrame({
+        "year": [2022, 2022, 2023, 2023], "partner": ["P", "Q", "P", "Q"],
+        "commodity": "natural_gas", "months_reported": [12, 12, 9, 9],
+        "netweight_kt": [1800.0, 200.0, 900.0, 100.0], "value_usd_m": [1.0, 99.0, 1.0, 1.0],
+        "source_id": "g", "confidence": "medium"})
+    t = _tables(energy=energy)
+    assert shares.basis("gas", t, "F", "P").complete == (2022,)
+    assert shares.share("gas", t, "F", "P", Window(2022, 2022)).value == pytest.approx(90.0)
+    assert list(shares.series("gas", t, "F", "P")["year"]) == [2022]
+
+
+def test_remittance_share_uses_total_transfers_only():
+    rem = pd.DataFrame({
+        "year": [2013, 2013, 2013, 2013], "origin": ["World", "P", "World", "P"],
+        "transfer_type": ["total", "total", "non_commercial", "non_commercial"],
+        "inflow_usd_m": [2000.0, 1500.0, 1000.0, 900.0], "source_id": "r",
+        "confidence": "medium"})
+    m = shares.share("remittances", _tables(remittances=rem), "F", "P", Window(2013, 2013))
+    assert m.value == pytest.approx(75.0)
+
+
+# ---------------------------------------------------------------------- suppliers
+def test_supplier_shares_leader_rank_and_hhi():
+    arms = _arms([("A", "R", 2019, 60.0, "s", "high"), ("A", "I", 2021, 30.0, "s", "high"),
+                  ("A", "F", 2023, 10.0, "s", "low"), ("A", "R", 2010, 5.0, "s", "high")])
+    s = suppliers.supplier_shares(arms, "A", Window(2019, 2023))
+    assert [m.label for m in s.shares] == ["R", "I", "F"]
+    assert s.leader.label == "R" and s.rank("F") == 3 and s.rank("X") is None
+    assert s.of("X").value == 0.0
+    assert [m.label for m in s.ahead_of("I")] == ["R"]
+    assert s.concentration.value == pytest.approx(60**2 + 30**2 + 10**2)
+    assert s.concentration.confidence == "low"
+    assert suppliers.hhi([100]) == suppliers.HHI_ONE_SUPPLIER
+
+
+def test_rolling_concentration_skips_windows_without_deliveries():
+    arms = _arms([("A", "R", 2001, 30.0, "s", "high"), ("A", "F", 2002, 10.0, "s", "high"),
+                  ("A", "R", 2006, 20.0, "s", "high"), ("B", "R", 2012, 1.0, "s", "high")])
+    out = suppliers.rolling_concentration(arms, "A").set_index("year")
+    assert out.loc[2005, "hhi"] == pytest.approx(75**2 + 25**2)
+    assert out.loc[2006, "hhi"] == pytest.approx((200 / 3) ** 2 + (100 / 3) ** 2)
+    assert 2011 not in out.index  # 2007-2011: no deliveries to A
+    assert suppliers.rolling_concentration(_arms([]), "A").empty
+
+
+# ---------------------------------------------------------------------- comparisons
+def test_higher_in_counts_years_both_series_cover():
+    a = pd.DataFrame({"year": [2011, 2012, 2013, 2020, 2021], "value": [5, 4, 3, 6, 2]})
+    b = pd.DataFrame({"year": [2011, 2012, 2013, 2020, 2022], "value": [4, 4, 2, 5, 1]})
+    out = compare.higher_in(a, b)
+    assert (out.higher, out.of, out.first, out.last) == (3, 4, 2011, 2020)
+    assert out.years_lower == (2012,) and out.window == "2011–2020"
+    assert not out.always and not out.never
+    assert compare.runs([2011, 2012, 2013, 2020]) == [(2011, 2013), (2020, 2020)]
+
+
+def test_presence_on_a_day():
+    deps = pd.DataFrame({
+        "deployer": ["EU", "EU", "US", "Russia"], "host": ["A", "A", "A", "B"],
+        "kind": ["mission", "mission", "exercise", "base"], "name": list("wxyz"),
+        "start_date": pd.to_datetime(["2022-10-20", "2023-02-20", "2023-09-11", "1994-09-01"]),
+        "end_date": pd.to_datetime(["2022-12-19", None, "2023-09-20", None]),
+        "personnel_persons": [40, 100, None, 3000], "source_id": "d", "confidence": "high"})
+    m = presence.presence(deps, ["EU", "US"], "2023-09-15", "partners", host="A")
+    assert m.value == 2 and m.part == 100 and m.total == 1
+    assert presence.presence(deps, ["Russia"], "2023-09-15", "patron").part == 3000
+    assert len(presence.active_on(deps, ["EU", "US"], "2022-11-01")) == 1
+
+
+# ---------------------------------------------------------------------- phrasing and charts
+def test_phrasing_of_measures():
+    a = Measure("k", "K", 92.0, "%", "2009–2013", 1)
+    b = Measure("k", "K", 81.4, "%", "2019–2023", 1, confidence="low")
+    assert phrasing.value(b) == "81% (unconfirmed)"
+    assert phrasing.from_to(Change(a, b)) == "from 92% in 2009–2013 to 81% (unconfirmed) in 2019–2023"
+    assert phrasing.points(Change(a, Measure("k", "K", 91.0, "%", "", 1))) == "down 1 point"
+    assert phrasing.value(Measure("h", "H", 6728.9, "HHI", "", 1)) == "6,729"
+    assert phrasing.the("United States") == "the United States"
+    assert phrasing.names(["European Union", "India"], "or") == "the European Union or India"
+
+
+def test_end_labels_get_the_precision_that_tells_them_apart():
+    assert end_label_format([35.2, 36.4]) == "{:,.0f}"
+    assert end_label_format([35.2, 35.4]) == "{:,.1f}"
+    assert end_label_format([35.0, 35.0]) == "{:,.0f}"
+    placed = spread([35, 36, 80], gap=6)
+    assert placed[1] - placed[0] >= 6 - 1e-9 and placed[2] > placed[1]
+
+
+def test_figure_registry_numbers_and_references():
+    assert sections.number_of("figure", "suppliers") == "5.2"
+    assert sections.ref("table", "presence") == "Table 1.1, section 1"
+    with pytest.raises(KeyError):
+        sections.number_of("figure", "nothing")
