@@ -113,9 +113,9 @@ def security_presence(s):
                                                    "not published"),
     })
     partners_present = sorted(set(rows.loc[rows["side"] == "partners", "deployer"]))
-    caption = (f"Foreign security presence in and around {s.p.focus}: {s.p.patron} "
-               f"and " + (ph.names(partners_present) if partners_present else "its partners")
-               + f", as of {date(s.p.as_of)}")
+    cast = ph.names([s.p.patron, *partners_present]) if partners_present else (
+        f"{s.p.patron} and its partners")
+    caption = f"Foreign security presence in and around {s.p.focus}: {cast}, as of {date(s.p.as_of)}"
     return s.table(table, caption, data=[rows], key="presence",
                    note="Personnel: the published figure at the start of the deployment; "
                         "'since' = still in place at the as-of date.")

@@ -8,6 +8,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, sections, theme
 from ..measures import compare, shares
+from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct
 from . import dependence as dep
 from ._common import events_matching, find_event, not_yet
@@ -138,7 +139,7 @@ def shares_over_time(s):
     fig = charts.shares_chart(series, s.p.patron, marks=marks)
     first, last = int(series["year"].min()), int(series["year"].max())
     notes = [n for n in (dep.missing_note(s.findings),) if n]
-    notes.append(f"Arms: share of SIPRI TIV over the {dep.WINDOW} years ending in each year; "
+    notes.append(f"Arms: share of SIPRI TIV over the {WINDOW} years ending in each year; "
                  "the other indicators are single complete years.")
     return s.figure(
         fig, key="dependence_over_time",
