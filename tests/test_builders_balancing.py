@@ -45,7 +45,7 @@ def test_diversification_steps_keep_partner_steps_and_prefer_deployments():
         "event_id": ["E1", "E2", "E3", "E4", "E5"],
         "date": pd.to_datetime(["2020-01-01", "2021-01-01", "2022-01-01", "2023-02-20",
                                 "2019-01-01"]),
-        "end_date": pd.NaT, "category": ["security", "security", "diplomacy", "security",
+        "end_date": pd.NaT, "date_precision": "day", "category": ["security", "security", "diplomacy", "security",
                                          "security"],
         "actors": ["A;India", "A;India;Russia", "A;EU;Z", "EU;A", "A;India"],
         "title": ["deal", "with patron", "with rival", "mission starts", "old"],

@@ -78,7 +78,7 @@ def test_one_value_per_indicator_across_sections(edition):
     for c in f.dependence.values():
         assert phrasing.from_to(c) in fig11
         # the outlook refers to the same two windows, not to a rule of its own
-        assert f"between {c.earlier.window} and {c.latest.window}" in watch
+        assert f"{c.earlier.window} to {c.latest.window}" in watch
     arms = f.share("arms").latest
     section5 = " ".join(t for t in shown("05", overrides) if isinstance(t, str))
     assert f"with {phrasing.value(arms)} of deliveries" in section5

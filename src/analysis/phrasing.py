@@ -3,8 +3,10 @@ summary alike (so "81%" in the summary is "81%" under the chart)."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .measures.result import Change, Measure
-from .prose import num, pct, usd_m
+from .prose import date, month, num, pct, usd_m
 
 
 def value(m: Measure) -> str:
@@ -65,3 +67,9 @@ def names(items, conjunction: str = "and") -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def when(day, precision: str = "day") -> str:
+    """A date at its precision: '2024', 'January 2024', '3 October 2023'."""
+    day = pd.Timestamp(day)
+    return {"year": f"{day:%Y}", "month": month(day)}.get(precision, date(day))

@@ -237,8 +237,8 @@ def diversification_steps(events: pd.DataFrame, deployments: pd.DataFrame, focus
     Events of the report's later sections only (the diversification story); a partner's
     deployment in ``focus`` replaces the event that reports its start (it carries its duration).
     """
-    cols = ["event_id", "date", "end_date", "category", "title", "partner", "source_id",
-            "confidence"]
+    cols = ["event_id", "date", "end_date", "date_precision", "category", "title", "partner",
+            "source_id", "confidence"]
     actors = events["actors"].fillna("").str.split(";")
     keep = actors.map(lambda a: focus in a and any(p in a for p in partners)
                       and rival not in a and patron not in a)
@@ -249,7 +249,7 @@ def diversification_steps(events: pd.DataFrame, deployments: pd.DataFrame, focus
     dep = deployments[(deployments["host"] == focus) & deployments["deployer"].isin(partners)]
     dep = pd.DataFrame({
         "event_id": dep["deployment_id"], "date": dep["start_date"], "end_date": dep["end_date"],
-        "category": "security", "title": dep["name"], "partner": dep["deployer"],
+        "date_precision": "day", "category": "security", "title": dep["name"], "partner": dep["deployer"],
         "source_id": dep["source_id"], "confidence": dep["confidence"]})
     if not dep.empty and not steps.empty:
         starts = set(zip(dep["date"], dep["partner"], strict=True))
@@ -320,7 +320,8 @@ def diversification_table(s):
         return s.text("")
     table = pd.DataFrame({
         "No.": steps["no"].astype(str),
-        "Date": steps["date"].dt.strftime("%d %b %Y"),
+        "Date": [ph.when(d, p) for d, p in zip(steps["date"], steps["date_precision"],
+                                                  strict=True)],
         "Partner": steps["partner"],
         "Step": steps["title"] + steps["confidence"].map(unconfirmed),
     })

@@ -52,10 +52,7 @@ def after(events: pd.DataFrame, day=ARTICLE_DATE) -> pd.DataFrame:
     return events[events["date"] > pd.Timestamp(day)].sort_values(["date", "event_id"])
 
 
-def when(day, precision: str = "day") -> str:
-    """A date at its precision: '2024', 'January 2024', '3 October 2023'."""
-    day = pd.Timestamp(day)
-    return {"year": f"{day:%Y}", "month": month(day)}.get(precision, date(day))
+when = ph.when
 
 
 # ---------------------------------------------------------------------- indicators to watch
@@ -87,10 +84,8 @@ def _share_watch(s, key: str) -> Watch | None:
         stands = (f"{pct(last['share_pct'])} in {int(last['year'])}, {rel} its "
                   f"{c.latest.window} average")
     elif key == "arms" and f.patron_last_delivery is not None:
-        stands = f"last delivery from {s.p.patron} recorded in {f.patron_last_delivery}"
-        if f.suppliers_since:
-            stands += f"; since then only {ph.names(f.suppliers_since)}"
-    trend = f"{c.direction} between {c.earlier.window} and {c.latest.window} (Figure {figure})"
+        stands = f"no delivery since {f.patron_last_delivery}"
+    trend = f"{c.direction}, {c.earlier.window} to {c.latest.window} (Figure {figure})"
     if c.direction == "n/a":
         trend = f"one window only (Figure {figure})"
     toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
@@ -116,8 +111,8 @@ def _presence_watch(s) -> list[Watch]:
         started = sorted(set(now["name"]) - set(before["name"]))
         moves = ([f"{num(len(ended))} ended"] if ended else []) + (
             [f"{num(len(started))} began"] if started else [])
-        trend = (f"{' and '.join(moves) if moves else 'no change'} in the year to "
-                 f"{date(s.p.as_of)} (Table {table})")
+        trend = (f"{' and '.join(moves) if moves else 'no change'} in the last year "
+                 f"(Table {table})")
         fewer = len(now) < len(before)
         more = len(now) > len(before)
         if key == "patron_presence":
@@ -152,7 +147,7 @@ def _threat_watch(s) -> Watch | None:
     survey = SURVEY_SHORT.get(newest, newest)
     delta = last["share_pct"] - first["share_pct"]
     direction = "up" if delta >= 0.5 else "down" if delta <= -0.5 else "about the same"
-    trend = (f"{direction} between {first['wave']} and {last['wave']} ({survey})"
+    trend = (f"{direction}, {first['wave']} to {last['wave']} ({survey})"
              if len(rows) > 1 else "one wave only")
     west, east = SIGNALS["threat"]
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
@@ -252,7 +247,7 @@ def after_article_timeline(s):
 def after_article(s):
     later = after(s.ev.events)
     if later.empty:
-        return s.text(_nothing_after(s))
+        return s.text("")  # the timeline's place has said so
     precision = later.get("date_precision", "day")
     table = pd.DataFrame({
         "Date": [when(d, p) for d, p in zip(later["date"], precision, strict=True)],
