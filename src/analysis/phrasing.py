@@ -17,6 +17,8 @@ def value(m: Measure) -> str:
         text = pct(m.value)
     elif m.unit == "HHI":
         text = num(m.value)
+    elif m.unit == "deployments":
+        text = count(m.value, "deployment")
     elif m.unit == "US$ m a year":
         text = f"{usd_m(m.value)} a year"
     else:
@@ -73,3 +75,13 @@ def when(day, precision: str = "day") -> str:
     """A date at its precision: '2024', 'January 2024', '3 October 2023'."""
     day = pd.Timestamp(day)
     return {"year": f"{day:%Y}", "month": month(day)}.get(precision, date(day))
+
+
+_WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
+          8: "eight", 9: "nine"}
+
+
+def count(n: int, noun: str) -> str:
+    """'one deployment', 'four deployments', '12 deployments' (words up to nine)."""
+    n = int(n)
+    return f"{_WORDS.get(n, num(n))} {noun}{'' if n == 1 else 's'}"

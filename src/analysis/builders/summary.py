@@ -111,16 +111,15 @@ def _presence(f: Findings) -> KeyFinding | None:
     if mine is None:
         return None
     where = ref("table", "presence")
-    n = int(mine.value)
     people = (f", with at least {num(mine.part)} personnel by published counts"
               if mine.part else "")
-    text = (f"On {date(f.as_of)} {md(f.patron)} kept {num(n)} deployment{'s' if n != 1 else ''} "
+    text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine)} "
             f"in and around {md(f.focus)}{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
-        m = int(theirs.value)
-        text += (f". Its partners had {num(m)} deployment{'s' if m != 1 else ''} in the country"
-                 + (f", {num(theirs.part)} people by published counts" if theirs.part else ""))
+        text += (f". Its partners had {ph.value(theirs)} in the country"
+                 + (f", with {num(theirs.part)} people by published counts"
+                    if theirs.part else ""))
         used += (theirs,)
     else:
         text += (f". None of {md(ph.names(f.partners, 'or'))} had a deployment in the country "
