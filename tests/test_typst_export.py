@@ -207,6 +207,12 @@ def test_source_date_epoch(monkeypatch):
     assert PdfReader(io.BytesIO(pdf)).metadata["/CreationDate"].startswith("D:20231114")
 
 
+def test_source_date_epoch_beats_the_report_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    pdf, _ = _pdf(_md_notebook("Text."), "epoch-dated")
+    assert PdfReader(io.BytesIO(pdf)).metadata["/CreationDate"].startswith("D:20231114")
+
+
 def test_nbconvert_cli(tmp_path):
     jupyter = Path(sys.executable).with_name("jupyter")
     cmd = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -19,15 +20,15 @@ from pathlib import Path
 
 import nbformat
 
-from . import paths
-from .errors import ExportError, SectionFailed
+from .errors import ExportError, OutputError, SectionFailed
 from .evidence import cut, data_digest, file_hashes, load_tables
 from .export import FORMATS
 from .kernel import ensure_kernel
 from .manifest import colophon, git_commit, package_versions, write_manifest
 from .merge import merge
+from .outdir import out_folder, recover
 from .params import ReportParams
-from .sections import SectionSpec
+from .sections import SECTIONS, SectionSpec
 from .uptodate import library_hash
 from .validation import validate
 
@@ -40,7 +41,7 @@ ENGINE = os.environ.get("TIGHTROPE_ENGINE", "tightrope")
 @dataclass
 class SectionResult:
     spec: SectionSpec
-    status: str  # ok | cached | failed
+    status: str  # ok | cached | failed | carried (kept from the previous report, not run)
     seconds: float
     input_hash: str
     error: str | None = None
@@ -72,8 +73,7 @@ def _describe_failure(spec: SectionSpec, exc: Exception, executed: Path) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
-        source = (exc.source or "").strip().splitlines()
-        first = source[0][:80] if source else ""
+        first = _failing_line(exc.source or "", exc.traceback or [])
         index = exc.cell_index
         if executed.exists():
             cells = nbformat.read(executed, as_version=4).cells[:index]
@@ -81,6 +81,20 @@ def _describe_failure(spec: SectionSpec, exc: Exception, executed: Path) -> str:
         return (f"{spec.notebook}, cell {index + 1} (execution count {exc.exec_count}): "
                 f"{exc.ename}: {exc.evalue}" + (f"\n      in: {first}" if first else ""))
     return f"{spec.notebook}: {type(exc).__name__}: {exc}"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+
+def _failing_line(source: str, traceback: list[str]) -> str:
+    """The cell's line that raised (from IPython's 'Cell In[5], line 3'), else its first line."""
+    lines = source.splitlines()
+    match = _CELL_LINE.search(_ANSI.sub("", "\n".join(traceback)))
+    if match and 0 < int(match[1]) <= len(lines):
+        return f"line {match[1]}: {lines[int(match[1]) - 1].strip()[:80]}"
+    stripped = source.strip().splitlines()
+    return stripped[0][:80] if stripped else ""
 
 
 def _execute(spec: SectionSpec, p: ReportParams, target: Path, kernel: str) -> None:
@@ -116,7 +130,8 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
         key = _input_hash(spec, p, data_hashes, library)
         target = staging / "notebooks" / spec.notebook
         cached = previous / "notebooks" / spec.notebook if previous else None
-        if not force and cached and cached.exists() and old.get(spec.key) == key:
+        if (not force and cached and cached.exists() and old.get(spec.key) == key
+                and _reads_back(cached)):
             shutil.copy2(cached, target)
             return SectionResult(spec, "cached", 0.0, key)
         start = time.perf_counter()
@@ -226,22 +241,88 @@ def _swap_into_place(staging: Path, final: Path) -> None:
     """Replace ``final`` by ``staging`` with renames only (the old report survives until then)."""
     retired = final.with_name(f".{final.name}.old-{os.getpid()}")
     if final.exists():
-        final.rename(retired)
-    staging.rename(final)
+        os.rename(final, retired)
+    try:
+        os.rename(staging, final)
+    except OSError:
+        if retired.exists():
+            os.rename(retired, final)
+        raise
     if retired.exists():
         shutil.rmtree(retired)
 
 
-def build(p: ReportParams, specs: list[SectionSpec], out_root: Path | None = None,
+def _reads_back(path: Path) -> bool:
+    """An executed notebook that cannot be read back (truncated, not JSON) is no cache entry."""
+    try:
+        nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - any unreadable file is a cache miss, never an error
+        return False
+    return True
+
+
+def _carry_sections(previous: Path | None, specs: list[SectionSpec], staging: Path,
+                    progress: Callable[[str], None], p: ReportParams) -> list[SectionResult]:
+    """Sections not rebuilt by a partial build, copied from the previous report with their
+    recorded input hash (so a later full build re-runs them only if their inputs changed)."""
+    if previous is None:
+        return []
+    chosen = {s.key for s in specs}
+    old = _previous_hashes(previous)
+    carried = []
+    for spec in SECTIONS:
+        source = previous / "notebooks" / spec.notebook
+        if spec.key in chosen or not source.exists() or not _reads_back(source):
+            continue
+        shutil.copy2(source, staging / "notebooks" / spec.notebook)
+        carried.append(SectionResult(spec, "carried", 0.0, old.get(spec.key) or ""))
+    if carried:
+        progress(f"  kept {len(carried)} section(s) from the previous report: "
+                 f"{', '.join(r.spec.key for r in carried)}")
+        data_hashes, library = file_hashes(p.data_dir), library_hash()
+        stale = [r.spec.key for r in carried
+                 if r.input_hash != _input_hash(r.spec, p, data_hashes, library)]
+        if stale:
+            progress(f"  note: section(s) {', '.join(stale)} were built from older inputs (data, "
+                     "notebook or library changed since); a full build will refresh them")
+    return carried
+
+
+def _carry_formats(previous: Path | None, formats: tuple[str, ...], staging: Path,
+                   progress: Callable[[str], None]) -> dict[str, Path]:
+    """Outputs of formats not asked for this time, kept from the previous report (and said so:
+    they show the report as it was when they were made)."""
+    kept = {}
+    if previous is None:
+        return kept
+    for kind in FORMATS:
+        source = previous / f"report.{kind}"
+        if kind in formats or not source.is_file():
+            continue
+        shutil.copy2(source, staging / source.name)
+        kept[kind] = staging / source.name
+        progress(f"  {kind}: {source.name} kept from the previous build (not rebuilt; add "
+                 f"--format {kind} to refresh it)")
+    return kept
+
+
+def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike | None = None,
           formats: tuple[str, ...] = FORMATS, keep_typ: bool = False, jobs: int | None = None,
           force: bool = False, progress: Callable[[str], None] = print) -> BuildResult:
-    out_root = Path(out_root or paths.REPORTS_DIR).resolve()
+    """Build the report for ``p`` into ``<out_root>/<slug>/``.
+
+    A partial build (some sections, or some formats) never removes what it did not rebuild: the
+    other sections' executed notebooks and the other formats' files are carried over from the
+    previous report in that folder.
+    """
+    out_root = out_folder(out_root)
     final = out_root / p.slug
     staging = out_root / f".{p.slug}.partial-{os.getpid()}"
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
     progress(f"Building {final}")
+    recover(out_root, progress)
     start = time.perf_counter()
     counts = validate(p.data_dir)
     timings["validate_data"] = time.perf_counter() - start
@@ -249,13 +330,13 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: Path | None = Non
 
     if staging.exists():
         shutil.rmtree(staging)
-    (staging / "notebooks").mkdir(parents=True)
+    previous = final if final.is_dir() else None
     try:
+        (staging / "notebooks").mkdir(parents=True)
         jobs = jobs or min(2, os.cpu_count() or 1)
         progress(f"  executing {len(specs)} section(s) with papermill ({jobs} at a time)")
         start = time.perf_counter()
-        results = run_sections(specs, p, staging, final if final.exists() else None, jobs,
-                               progress, force)
+        results = run_sections(specs, p, staging, previous, jobs, progress, force)
         timings["execute"] = time.perf_counter() - start
         failed = [r for r in results if r.status == "failed"]
         if failed:
@@ -267,6 +348,9 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: Path | None = Non
                 f"{len(failed)} section(s) failed:\n{lines}\n"
                 f"  partial notebooks: {failed_dir}\n"
                 f"  previous report in {final}: {kept} (left untouched)")
+        carried = _carry_sections(previous, specs, staging, progress, p)
+        order = {s.key: i for i, s in enumerate(SECTIONS)}
+        results = sorted(results + carried, key=lambda r: order.get(r.spec.key, len(order)))
 
         executed = [(r.spec, nbformat.read(staging / "notebooks" / r.spec.notebook, as_version=4))
                     for r in results]
@@ -284,13 +368,21 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: Path | None = Non
 
         outputs, export_times = export(report, staging, formats, keep_typ, progress)
         timings.update(export_times)
+        kept = _carry_formats(previous, formats, staging, progress)
+        outputs.update(kept)
         timings["total"] = time.perf_counter() - started
         write_manifest(staging / "manifest.json", p, results, data_hashes, versions, commit,
-                       timings, outputs, specs)
+                       timings, outputs, [r.spec for r in results], kept=tuple(kept))
         _swap_into_place(staging, final)
+    except OSError as exc:  # disk full, folder made read-only meanwhile: the old report stays
+        where = f" ({exc.filename})" if exc.filename else ""
+        kept = f"the last good report in {final} is untouched" if final.exists() else \
+            "no report was written"
+        raise OutputError(f"could not write the report: {exc.strerror or exc}{where}; "
+                          f"{kept}") from None
     finally:
         if staging.exists():
-            shutil.rmtree(staging)
+            shutil.rmtree(staging, ignore_errors=True)
     failed_dir = out_root / f"{p.slug}-failed"
     if failed_dir.exists():
         shutil.rmtree(failed_dir)

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from . import theme
+from .charttext import plain, plain_all
 
 CATEGORY_ORDER = ["conflict", "ceasefire", "security", "diplomacy", "politics", "legal",
                   "economy", "humanitarian"]
@@ -51,7 +52,7 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
     for i, (_, ev) in enumerate(labelled.iterrows()):
         y = lane_y[ev["category"]]
         offset = 0.32 if i % 2 == 0 else -0.38
-        text = textwrap.fill(ev["title"], max_label_chars // 2 + 4)
+        text = textwrap.fill(plain(ev["title"]), max_label_chars // 2 + 4)
         ax.annotate(text, (ev["date"], y), xytext=(0, offset * 28), textcoords="offset points",
                     ha="center", va="center", fontsize=6.5, color=theme.INK,
                     arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
@@ -63,7 +64,7 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y" if span_years > 2 else "%b %Y"))
     ax.grid(axis="y", visible=False)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title))
     if (events["confidence"] == "low").any():
         ax.text(1.0, -0.12, "Hollow points: date or event not confirmed in a source",
                 transform=ax.transAxes, ha="right", fontsize=6.5, color=theme.MUTED)
@@ -84,7 +85,7 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
     ends = []
     for key, rows in frame.sort_values(x).groupby(hue, sort=False):
         colour = colours[key]
-        ax.plot(rows[x], rows[y], color=colour, label=key)
+        ax.plot(rows[x], rows[y], color=colour, label=plain(key))
         if "confidence" in rows:
             low = rows[rows["confidence"] == "low"]
             ax.scatter(low[x], low[y], s=22, facecolor="white", edgecolor=colour, zorder=3)
@@ -96,14 +97,14 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
         ax.axvline(at, color="#999999", lw=0.8, ls="--", zorder=0)
         ax.text(at, 1.0, f" {text}", transform=ax.get_xaxis_transform(), fontsize=7,
                 color=theme.MUTED, va="top", ha="left")
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(plain(ylabel))
     ax.set_xlabel("")
     if pd.api.types.is_numeric_dtype(frame[x]):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if ylim:
         ax.set_ylim(*ylim)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title))
     ax.legend(loc="upper left", ncols=min(4, frame[hue].nunique()))
     return fig
 
@@ -164,9 +165,9 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
     colours = theme.palette(columns)
     fig, ax = theme.new_figure(size)
     bottom = np.zeros(len(shares))
-    labels = [str(i) for i in shares.index]
+    labels = [plain(i) for i in shares.index]
     for col in columns:
-        ax.bar(labels, shares[col].values, bottom=bottom, color=colours[col], label=col,
+        ax.bar(labels, shares[col].values, bottom=bottom, color=colours[col], label=plain(col),
                width=0.7, edgecolor="white", linewidth=0.5)
         for i, v in enumerate(shares[col].values):
             if v >= 8:
@@ -174,10 +175,10 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
                         color="white")
         bottom += shares[col].values
     ax.set_ylim(0, 100)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(plain(ylabel))
     ax.grid(axis="x", visible=False)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
@@ -209,11 +210,11 @@ def dumbbell(rows: pd.DataFrame, xlabel: str, colour: str, size=theme.FIGSIZE):
         ax.annotate(f"{row.latest:.0f}%", (row.latest, y), xytext=(-7 if right else 7, 0),
                     textcoords="offset points", ha="right" if right else "left", va="center",
                     fontsize=7.5, color=colour, fontweight="bold")
-    ax.set_yticks(ys, [f"{r.label}\n{r.earlier_label or '–'} → {r.latest_label}"
+    ax.set_yticks(ys, [plain(r.label) + f"\n{r.earlier_label or '–'} → {r.latest_label}"
                        for r in rows.itertuples()])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(0, 100)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(plain(xlabel))
     ax.grid(axis="y", visible=False)
     ax.scatter([], [], color="#999999", label="earlier window")
     ax.scatter([], [], color=colour, label="latest window")
@@ -233,7 +234,7 @@ def shares_chart(series: pd.DataFrame, patron: str, marks: dict | None = None,
         colour, marker, style = theme.INDICATOR_STYLE[key]
         label = rows["label"].iloc[0] + (" (5-year)" if key == "arms" else "")
         ax.plot(rows["year"], rows["share_pct"], color=colour, ls=style, marker=marker,
-                markersize=3.2, label=label)
+                markersize=3.2, label=plain(label))
         low = rows[rows["confidence"] == "low"]
         ax.scatter(low["year"], low["share_pct"], s=26, facecolor="white", edgecolor=colour,
                    zorder=3)
@@ -244,7 +245,7 @@ def shares_chart(series: pd.DataFrame, patron: str, marks: dict | None = None,
                 transform=ax.get_xaxis_transform(), color=theme.MUTED, va="bottom",
                 ha="right" if first else "left")
     ax.set_ylim(0, 103)
-    ax.set_ylabel(f"{patron}'s share, %")
+    ax.set_ylabel(plain(f"{patron}'s share, %"))
     ax.xaxis.set_major_locator(mdates_int_locator(series["year"]))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=4)
     return fig
@@ -299,7 +300,7 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
         precision = getattr(ev, "date_precision", "day")
         stamp = ev.date.strftime({"year": "%Y", "month": "%b %Y"}.get(precision, "%d %b %Y"))
         title = ev.title + (" (unconfirmed)" if ev.confidence == "low" else "")
-        body = textwrap.fill(title, wrap)
+        body = textwrap.fill(plain(title), wrap)
         text = f"{stamp.lstrip('0')}\n{body}"
         texts.append(text)
         xs.append(mdates.date2num(ev.date))
@@ -388,11 +389,11 @@ def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
     ax.set_xlim(0, len(cols))
     ax.set_ylim(0, len(rows))
     ax.invert_yaxis()
-    labels = [f"{r}\n{pd.Timestamp(d):%b %Y}" for r, d in zip(order["resolution"], order["date"],
-                                                             strict=True)]
+    labels = [f"{plain(r)}\n{pd.Timestamp(d):%b %Y}"
+              for r, d in zip(order["resolution"], order["date"], strict=True)]
     ax.set_xticks(np.arange(len(cols)) + 0.5, [lbl.replace("A/RES/", "") for lbl in labels],
                   fontsize=6.5)
-    ax.set_yticks(np.arange(len(rows)) + 0.5, rows)
+    ax.set_yticks(np.arange(len(rows)) + 0.5, plain_all(rows))
     ax.grid(False)
     ax.tick_params(length=0)
     for spine in ax.spines.values():

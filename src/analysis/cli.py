@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from . import paths
 from .errors import TightropeError
@@ -29,11 +28,15 @@ def _cmd_build(args) -> int:
     from . import uptodate
     from .errors import ParameterError
     from .export import FORMATS
+    from .outdir import out_folder, recover
     from .params import parse_assignments
     from .sections import select
 
     raw = parse_assignments(args.param or [])
-    if args.as_of:
+    if args.as_of is not None:
+        if "as_of" in raw and raw["as_of"].strip() != args.as_of.strip():
+            raise ParameterError(f"--as-of {args.as_of} and -p as_of={raw['as_of']} disagree; "
+                                 "give the date once")
         raw["as_of"] = args.as_of
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
@@ -42,10 +45,14 @@ def _cmd_build(args) -> int:
                              f"formats: {', '.join(FORMATS)}")
     specs = select(args.sections)
     # nothing changed since the last build of this request -> leave the report as it is
-    fp = uptodate.fingerprint(raw, [s.key for s in specs] if args.sections else None, formats,
-                              args.keep_typ)
-    out_root = Path(args.out or paths.REPORTS_DIR).expanduser().resolve()
-    current = None if args.force else uptodate.find_current(out_root, fp)
+    out_root = out_folder(args.out)
+    recover(out_root)  # a build killed earlier: its last good report back, its leftovers gone
+    try:
+        fp = uptodate.fingerprint(raw, [s.key for s in specs] if args.sections else None,
+                                  formats, args.keep_typ)
+    except (TightropeError, OSError, RuntimeError, ValueError):
+        fp = None  # inputs that cannot even be hashed: resolve() below names the problem
+    current = None if args.force or fp is None else uptodate.find_current(out_root, fp)
     if current is not None:
         print(f"Report up to date: {current}\n  every input (parameters, data, notebooks, library)"
               " is unchanged since it was built; nothing to do (--force rebuilds)")
@@ -57,9 +64,10 @@ def _cmd_build(args) -> int:
     from .params import resolve
 
     p = resolve(raw)
-    result = build(p, specs, out_root=Path(args.out) if args.out else None, formats=formats,
+    result = build(p, specs, out_root=out_root, formats=formats,
                    keep_typ=args.keep_typ, jobs=args.jobs, force=args.force)
-    uptodate.record(result.folder, fp)
+    if fp is not None:
+        uptodate.record(result.folder, fp)
     for kind, path in result.outputs.items():
         print(f"  {kind}: {path}")
     return 0
@@ -75,7 +83,8 @@ def _cmd_data(args) -> int:
                 data_dir=args.data_dir)
         return 0
     if args.data_command == "validate":
-        counts = validate(args.data_dir)
+        counts = validate(_data_dir_option(args.data_dir),
+                          progress=lambda line: print(line, file=sys.stderr))
         width = max(len(n) for n in counts)
         for name, rows in counts.items():
             print(f"  {name:<{width}}  {rows:>5} rows")
@@ -83,12 +92,28 @@ def _cmd_data(args) -> int:
         return 0
     from .datadict import write_dictionary
 
-    changed = write_dictionary(args.data_dir, check=args.check)
+    changed = write_dictionary(_data_dir_option(args.data_dir), check=args.check)
     if args.check and changed:
         print("data/README.md is out of date: run `tightrope data dictionary`", file=sys.stderr)
         return 1
     print("data/README.md is up to date" if not changed else "data/README.md written")
     return 0
+
+
+def _data_dir_option(raw: str | None):
+    """--data-dir checked like the data_dir parameter (one message for a file, a missing folder,
+    an unknown ~user)."""
+    if raw is None:
+        return None
+    from .params import _parse_path
+
+    return _parse_path("--data-dir", raw)
+
+
+def _positive_int(text: str) -> int:
+    if not text.strip().isascii() or not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _cmd_doctor(args) -> int:
@@ -112,7 +137,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", metavar="DIR", help=f"reports folder (default: {paths.REPORTS_DIR})")
     b.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf (default both)")
     b.add_argument("--keep-typ", action="store_true", help="keep the generated Typst source")
-    b.add_argument("--jobs", type=int, default=None, help="sections run at once (default: 2)")
+    b.add_argument("--jobs", type=_positive_int, default=None, help="sections run at once (default: 2)")
     b.add_argument("--force", action="store_true", help="re-run sections whose inputs are unchanged")
     b.set_defaults(func=_cmd_build)
 
@@ -150,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tightrope: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the environment: disk full, read-only folder, permissions
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"tightrope: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

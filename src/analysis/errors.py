@@ -38,3 +38,9 @@ class ExportError(TightropeError):
     """An export route (HTML, PDF) failed."""
 
     exit_code = 1
+
+
+class OutputError(TightropeError):
+    """The reports folder cannot be used (not writable, disk full): the environment, not input."""
+
+    exit_code = 1

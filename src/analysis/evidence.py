@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import paths
+from . import datafiles, paths
+from .cells import parse_cell, read_rows, table_path
+from .datafiles import described_files
 from .schema import TableSpec, load_descriptor
 from .validation import validate
 
@@ -50,13 +52,23 @@ _YEAR_COLUMNS = {"military_expenditure": "year", "arms_imports": "year", "trade"
 
 
 def _read_typed(spec: TableSpec, data_dir: Path) -> pd.DataFrame:
-    dtypes = {f.name: _DTYPES.get(f.type, "string") for f in spec.fields if f.type != "date"}
-    dates = [f.name for f in spec.fields if f.type == "date"]
-    frame = pd.read_csv(data_dir / spec.path, dtype=dtypes, keep_default_na=False,
-                        na_values={f.name: [""] for f in spec.fields}, encoding="utf-8")
-    for column in dates:
-        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
-    return frame
+    """A table with the dtypes its schema declares, read cell by cell with the validator's
+    parser (analysis.cells), so the loader accepts exactly what validation accepts."""
+    rows = read_rows(table_path(data_dir, spec.path))
+    _, header = next(rows)
+    position = {name: header.index(name) for name in spec.field_names}
+    columns: dict[str, list] = {name: [] for name in spec.field_names}
+    for _, row in rows:
+        for f in spec.fields:
+            columns[f.name].append(parse_cell(f, row[position[f.name]]))
+    frame = {}
+    for f in spec.fields:
+        values = columns[f.name]
+        if f.type == "date":
+            frame[f.name] = pd.to_datetime(pd.Series(values, dtype="object"))
+        else:
+            frame[f.name] = pd.Series(values, dtype=_DTYPES.get(f.type, "string"))
+    return pd.DataFrame(frame)
 
 
 #: (folder, stamp) of evidence bases a build validated and told this process about (``trust``)
@@ -71,7 +83,8 @@ def _load_all(data_dir: Path, stamp: tuple[tuple[str, float], ...]) -> dict[str,
 
 
 def _stamp(data_dir: Path) -> tuple[tuple[str, float], ...]:
-    return tuple(sorted((p.name, p.stat().st_mtime) for p in data_dir.iterdir() if p.is_file()))
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                 for p in described_files(data_dir))
 
 
 def load_tables(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
@@ -109,10 +122,9 @@ def known_countries(data_dir: Path | str | None = None) -> list[str]:
 
 
 def file_hashes(data_dir: Path | str | None = None) -> dict[str, str]:
-    """sha256 of every file of the evidence base, for the manifest and the colophon."""
-    folder = paths.data_dir(data_dir)
-    return {p.name: "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file() and p.suffix in (".csv", ".json")}
+    """sha256 of the descriptor and of every file it names, keyed by path inside the data folder
+    (for the manifest, the colophon and the decision to reuse an executed section)."""
+    return datafiles.file_hashes(data_dir)
 
 
 def data_digest(data_dir: Path | str | None = None) -> str:

@@ -49,7 +49,8 @@ def _sha256(path: Path) -> str:
 
 
 def write_manifest(path: Path, p, results, data_hashes, versions, commit, timings, outputs,
-                   specs) -> None:
+                   specs, kept: tuple[str, ...] = ()) -> None:
+    """``kept``: output formats carried over unchanged from the previous build."""
     manifest = {
         "slug": p.slug,
         "parameters": p.to_display(),
@@ -63,7 +64,8 @@ def write_manifest(path: Path, p, results, data_hashes, versions, commit, timing
                       "status": r.status, "seconds": round(r.seconds, 2),
                       "input_hash": r.input_hash} for r in results],
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
-        "outputs": {k: {"file": v.name, "bytes": v.stat().st_size, "sha256": _sha256(v)}
+        "outputs": {k: {"file": v.name, "bytes": v.stat().st_size, "sha256": _sha256(v),
+                        **({"kept_from_previous_build": True} if k in kept else {})}
                     for k, v in outputs.items()},
     }
     path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

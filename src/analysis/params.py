@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,10 +68,14 @@ class ReportParams:
 
     @property
     def slug(self) -> str:
-        """Folder name of a report built with these parameters, e.g. ``armenia-2023-09-15``."""
+        """Folder name of a report built with these parameters, e.g. ``armenia-2023-09-15``.
+
+        Every parameter that differs from its default (whether given or picked up from
+        $TIGHTROPE_DATA_DIR) adds a short hash, so two different reports never share a folder.
+        """
         base = f"{self.focus.lower().replace(' ', '-')}-{self.as_of.isoformat()}"
         extras = [n for n in ("start_year", "end_year", "rival", "patron", "partners", "data_dir")
-                  if n in self.explicit and getattr(self, n) != _default_value(n, self)]
+                  if getattr(self, n) != _default_value(n, self)]
         if not extras:
             return base
         digest = _short_hash(json.dumps({n: str(getattr(self, n)) for n in extras}, sort_keys=True))
@@ -104,10 +109,17 @@ class ReportParams:
 def _default_value(name: str, p: ReportParams) -> Any:
     if name == "end_year":
         return p.as_of.year
+    if name == "start_year":
+        return default_start_year(p.as_of)
     if name == "data_dir":
-        return paths.data_dir()
+        return paths.DATA_DIR.resolve()
     value = _BY_NAME[name].default
     return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def default_start_year(as_of: dt.date) -> int:
+    """2000, or the year of ``as_of`` for an edition dated before 2000."""
+    return min(_BY_NAME["start_year"].default, as_of.year)
 
 
 def _short_hash(text: str) -> str:
@@ -126,34 +138,36 @@ def _display_path(path: Path) -> str:
 # ---------------------------------------------------------------- parsing of raw values
 
 def _parse_date(name: str, raw: Any) -> dt.date:
+    from .cells import CellError, parse_date
+
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
     try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
+        return parse_date(str(raw).strip())
+    except CellError:
         raise ParameterError(
-            f"parameter '{name}' must be a date as YYYY-MM-DD, got {raw!r}") from None
+            f"parameter '{name}' must be a date as YYYY-MM-DD, got {_show(raw)}") from None
 
 
 def _parse_year(name: str, raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise ParameterError(f"parameter '{name}' must be a whole year like 2015, got {raw!r}")
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise ParameterError(f"parameter '{name}' must be a whole year like 2015, got {_show(raw)}")
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
-    try:
-        return int(str(raw).strip())
-    except ValueError:
-        raise ParameterError(
-            f"parameter '{name}' must be a whole year like 2015, got {raw!r}") from None
+    text = str(raw).strip()
+    if not re.fullmatch(r"-?[0-9]{1,4}", text):
+        raise ParameterError(f"parameter '{name}' must be a whole year like 2015, got "
+                             f"{_show(raw)}")
+    return int(text)
 
 
 def _parse_country(name: str, raw: Any) -> str:
     if not isinstance(raw, str) or not raw.strip():
-        raise ParameterError(f"parameter '{name}' must be a country name, got {raw!r}")
+        raise ParameterError(f"parameter '{name}' must be a country name, got {_show(raw)}")
     return raw.strip()
 
 
@@ -165,24 +179,43 @@ def _parse_countries(name: str, raw: Any) -> tuple[str, ...]:
                 raw = json.loads(text)
             except json.JSONDecodeError:
                 raise ParameterError(
-                    f"parameter '{name}' must be a list of country names, got {raw!r}") from None
+                    f"parameter '{name}' must be a list of country names, got {_show(raw)}"
+                ) from None
         else:
             raw = [part for part in text.split(",")]
     if not isinstance(raw, list | tuple) or not raw:
         raise ParameterError(
-            f"parameter '{name}' must be a non-empty list of country names, got {raw!r}")
-    return tuple(_parse_country(name, item) for item in raw)
+            f"parameter '{name}' must be a non-empty list of country names, got {_show(raw)}")
+    names = tuple(_parse_country(name, item) for item in raw)
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ParameterError(f"parameter '{name}' names {', '.join(twice)} more than once; "
+                             "list each country once")
+    return names
 
 
 def _parse_path(name: str, raw: Any) -> Path:
     if not isinstance(raw, str | Path) or not str(raw).strip():
-        raise ParameterError(f"parameter '{name}' must be a folder path, got {raw!r}")
-    path = Path(str(raw).strip()).expanduser()
-    if not path.is_absolute():
-        path = (Path.cwd() / path).resolve()
+        raise ParameterError(f"parameter '{name}' must be a folder path, got {_show(raw)}")
+    try:
+        path = Path(str(raw).strip()).expanduser()
+    except RuntimeError:  # ~user that does not exist
+        raise ParameterError(f"parameter '{name}': {_show(raw)} names a home folder that does "
+                             "not exist; give the full path") from None
+    path = (Path.cwd() / path).resolve()
+    if path.exists() and not path.is_dir():
+        raise ParameterError(f"parameter '{name}': {_show(raw)} is a file, not a folder; give "
+                             "the evidence base folder (the one holding datapackage.json)")
     if not path.is_dir():
-        raise ParameterError(f"parameter '{name}': folder {str(raw)!r} does not exist")
+        raise ParameterError(f"parameter '{name}': folder {_show(raw)} does not exist")
     return path
+
+
+def _show(raw: Any, limit: int = 60) -> str:
+    """A value echoed in a message, cut to ``limit`` characters."""
+    from .cells import show
+
+    return show(raw, limit)
 
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
@@ -230,7 +263,12 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
                 raise ParameterError(
                     f"unknown parameter '{name}'{suggest(name, PARAM_NAMES) or ';'} "
                     f"known parameters: {', '.join(PARAM_NAMES)}")
-    given = {n: values[n] for n in PARAM_NAMES if n in values and values[n] not in (None, "")}
+    empty = [n for n in PARAM_NAMES if n in values and isinstance(values[n], str)
+             and not values[n].strip()]
+    if empty:
+        raise ParameterError(f"parameter '{empty[0]}' is empty; give a value or leave it out "
+                             "to use the default (`tightrope params` lists them)")
+    given = {n: values[n] for n in PARAM_NAMES if n in values and values[n] is not None}
     parsed = {n: _PARSERS[_BY_NAME[n].kind](n, v) for n, v in given.items()}
 
     data_dir = parsed.get("data_dir") or paths.data_dir()
@@ -252,7 +290,7 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
             f"as_of {as_of.isoformat()} is before {EARLIEST_AS_OF.year}, where the evidence base "
             f"starts; use a date from {EARLIEST_AS_OF.isoformat()}")
 
-    start_year = parsed.get("start_year", _BY_NAME["start_year"].default)
+    start_year = parsed.get("start_year", default_start_year(as_of))
     end_year = parsed.get("end_year", as_of.year)
     if start_year < EARLIEST_AS_OF.year - 100 or start_year > as_of.year:
         raise ParameterError(
@@ -283,9 +321,16 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
         raise ParameterError(
             f"focus, rival and patron must be three different countries, got "
             f"{chosen['focus']}, {chosen['rival']}, {chosen['patron']}")
+    for partner in partners:
+        role = next((n for n, c in chosen.items() if c == partner), None)
+        if role:
+            raise ParameterError(
+                f"partners: {partner} is the {role}; a partner must be a country other than "
+                f"the focus, rival and patron ({chosen['focus']}, {chosen['rival']}, "
+                f"{chosen['patron']})")
 
     return ReportParams(as_of=as_of, start_year=start_year, end_year=end_year,
-                        partners=tuple(dict.fromkeys(partners)), data_dir=data_dir,
+                        partners=tuple(partners), data_dir=data_dir,
                         explicit=frozenset(given), **chosen)
 
 

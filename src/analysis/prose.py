@@ -8,12 +8,23 @@ import re
 
 import pandas as pd
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&$=:^])")
+#: every character Markdown, HTML or Typst may take as a line or paragraph break, and the
+#: control characters: each becomes one space, so data text never starts a block
+_BREAKS = re.compile("[\r\n\v\f\x00-\x08\x0e-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def inline(text) -> str:
+    """Data text as one line: every line or paragraph separator (``\\n``, ``\\r``, U+0085,
+    U+2028, U+2029, form feed...) and control character becomes a space. Used by every escaper
+    (Markdown here, chart text in :mod:`analysis.charttext`)."""
+    return _BREAKS.sub(" ", str(text))
 
 
 def md(text) -> str:
-    """Escape a data string for Markdown: ``<script>`` stays text in HTML and PDF."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Escape a data string for Markdown: it stays one run of inline text in HTML and PDF
+    (``<script>`` stays text, a newline plus ``===`` never makes a heading)."""
+    return _MD_SPECIAL.sub(r"\\\1", inline(text).lstrip(" \t"))
 
 
 def num(value: float, digits: int = 0) -> str:

@@ -38,13 +38,14 @@ def fingerprint(raw_params: dict[str, str], sections: list[str] | None,
                 formats: tuple[str, ...], keep_typ: bool) -> dict:
     """Everything a build's output depends on, as hashes (raw parameters as the user gave them:
     defaults such as ``as_of`` are derived from the data, whose hash is included)."""
+    from .datafiles import file_hashes
+
     data = paths.data_dir(raw_params.get("data_dir"))
-    files = sorted(p for p in data.iterdir() if p.is_file() and p.suffix in (".csv", ".json"))
     return {
         "request": {"params": dict(sorted(raw_params.items())),
                     "sections": sorted(sections) if sections else None,
                     "formats": sorted(formats), "keep_typ": keep_typ},
-        "data": {p.name: _sha256(p) for p in files},
+        "data": file_hashes(data),  # the descriptor and exactly the files it names
         "notebooks": {p.name: _sha256(p) for p in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))},
         "library": library_hash(),
         "env_data_dir": os.environ.get("TIGHTROPE_DATA_DIR"),
@@ -68,6 +69,8 @@ def find_current(out_root: Path, fp: dict) -> Path | None:
     if not out_root.is_dir():
         return None
     for manifest_path in sorted(out_root.glob("*/manifest.json")):
+        if manifest_path.parent.name.startswith("."):  # another build's staging or retired copy
+            continue
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):

@@ -34,6 +34,8 @@ __all__ = [
 _ALWAYS_ESCAPE = frozenset('\\#$*_`<>@[]~"/=')
 _LINE_START_ENUM = re.compile(r"[ \t]*\d+\.")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: every line break Typst knows (it also breaks lines at U+0085, U+2028 and U+2029)
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _LANG = re.compile(r"^[A-Za-z0-9_+\-.#]+$")
 _LABEL = re.compile(r"^[A-Za-z0-9_\-.:]+$")
 
@@ -48,7 +50,8 @@ def escape_text(text: str) -> str:
       digit) and before ``-`` or ``?`` (en/em dash, soft hyphen shorthands);
     - ``+`` is escaped at the start of the text or a line (numbered list);
     - ``12.`` at the start of the text or a line becomes ``12\\.`` (numbered list);
-    - line breaks become spaces (callers emit structure themselves); control characters
+    - line breaks (including U+0085, U+2028, U+2029) become spaces (callers emit structure
+      themselves); control characters
       become spaces.
 
     Every fragment is treated as if it could start a line: escaping a harmless ``-`` costs
@@ -56,8 +59,7 @@ def escape_text(text: str) -> str:
     """
     if not text:
         return ""
-    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.replace("\n", " ")
+    text = _CONTROL.sub(" ", _LINE_BREAKS.sub(" ", text))
     out: list[str] = []
     n = len(text)
     line_start = True

@@ -197,11 +197,12 @@ def _length_in(value: Any, fallback: float) -> str:
 
 
 def _doc_date(date: _dt.date | None) -> str:
-    """The PDF date: the report date; else (SOURCE_DATE_EPOCH set) the timestamp; else none."""
+    """The PDF date: SOURCE_DATE_EPOCH when set (the compile timestamp); else the report date;
+    else none."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return "auto"
     if date is not None:
         return f"datetime(year: {date.year}, month: {date.month}, day: {date.day})"
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return "auto"
     return "none"
 
 

@@ -1,0 +1,35 @@
+"""The files an evidence base consists of, and their hashes: the descriptor and exactly the
+files it names, whatever their sub-folder (nothing else in the folder counts). Light: no pandas,
+so the up-to-date check can use it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from . import paths
+from .cells import table_path
+from .schema import load_descriptor
+
+
+def described_files(data_dir: Path | str | None = None) -> list[Path]:
+    """The descriptor and every table file it names (checked by cells.table_path), in order."""
+    folder = paths.data_dir(data_dir)
+    files = [folder / paths.DESCRIPTOR_NAME]
+    for spec in sorted(load_descriptor(folder).values(), key=lambda s: s.path):
+        files.append(table_path(folder, spec.path))
+    return files
+
+
+def file_hashes(data_dir: Path | str | None = None) -> dict[str, str]:
+    """sha256 of each of :func:`described_files`, keyed by its path inside the data folder."""
+    folder = paths.data_dir(data_dir)
+    root = folder.resolve()
+    hashes = {}
+    for path in described_files(folder):
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        hashes[path.resolve().relative_to(root).as_posix()] = "sha256:" + digest.hexdigest()
+    return dict(sorted(hashes.items()))

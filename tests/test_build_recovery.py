@@ -1,0 +1,178 @@
+"""Nothing lost: partial builds carry over what they did not rebuild; a build killed at any step
+leaves the last good report findable by the next build (issue 11)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from analysis.build import _reads_back, out_folder, recover
+from analysis.errors import ParameterError
+from conftest import ROOT
+
+SLUG = "armenia-2023-09-15"
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+# ---------------------------------------------------------------- fast: folders and recovery
+
+def test_recover_restores_a_report_left_between_the_two_renames(tmp_path):
+    pid = _dead_pid()
+    old = tmp_path / f".{SLUG}.old-{pid}"
+    old.mkdir()
+    (old / "report.html").write_text("good")
+    done = recover(tmp_path, progress=lambda line: None)
+    assert (tmp_path / SLUG / "report.html").read_text() == "good"
+    assert not old.exists() and "restored the last good report" in done[0]
+
+
+def test_recover_sweeps_dead_staging_but_not_live_builds(tmp_path):
+    dead, live = _dead_pid(), os.getpid()
+    (tmp_path / SLUG).mkdir()
+    for name in (f".{SLUG}.partial-{dead}", f".{SLUG}.old-{dead}", f".{SLUG}.partial-{live}",
+                 f".other.partial-{dead}", "unrelated"):
+        (tmp_path / name).mkdir()
+    recover(tmp_path, progress=lambda line: None)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([SLUG, f".{SLUG}.partial-{live}", "unrelated"])
+
+
+def test_out_folder_rejects_empty_and_file(tmp_path):
+    with pytest.raises(ParameterError, match="--out is empty"):
+        out_folder("")
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(ParameterError, match="is a file, not a folder"):
+        out_folder(tmp_path / "f")
+    assert out_folder(tmp_path / "new" / "deeper").is_dir()
+
+
+def test_a_truncated_cached_notebook_is_a_cache_miss(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), path)
+    assert _reads_back(path)
+    path.write_text(path.read_text()[:20])
+    assert not _reads_back(path)
+
+
+# ---------------------------------------------------------------- slow: real builds, killed
+
+DRIVER = """
+import os, signal, sys
+import analysis.build as b
+step = sys.argv[1]
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+if step == "papermill":
+    b._execute = die
+elif step == "export":
+    b.export = die
+elif step == "swap":
+    real = os.rename
+    def rename(src, dst, *a, **k):
+        real(src, dst, *a, **k)
+        if ".old-" in str(dst):
+            die()
+    b.os.rename = rename
+from analysis.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _build(out, *extra, step=None):
+    args = ["build", "--as-of", "2023-09-15", "--out", str(out), *extra]
+    command = ([sys.executable, "-c", DRIVER, step, *args] if step
+               else [sys.executable, "-m", "analysis.cli", *args])
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    out = tmp_path_factory.mktemp("recovery")
+    run = _build(out, "--sections", "02", "--format", "html")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return out
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", ["papermill", "export"])
+def test_build_killed_mid_way_leaves_the_report_and_the_next_build_sweeps(good, tmp_path, step):
+    out = tmp_path / "out"
+    shutil.copytree(good, out)
+    before = _snapshot(out / SLUG)
+    force = ("--force",) if step == "papermill" else ()  # export: the section is reused
+    run = _build(out, "--sections", "02", "--format", "html", *force, step=step)
+    assert run.returncode == -9, run.stderr[-2000:]
+    assert _snapshot(out / SLUG) == before
+    assert any(".partial-" in p.name for p in out.iterdir())
+    recover(out, progress=lambda line: None)
+    assert sorted(p.name for p in out.iterdir()) == [SLUG]
+
+
+@pytest.mark.slow
+def test_build_killed_between_the_renames_is_restored_by_the_next_build(good, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(good, out)
+    before = (out / SLUG / "report.html").read_bytes()
+    run = _build(out, "--sections", "02", "--format", "html", step="swap")
+    assert run.returncode == -9
+    assert not (out / SLUG).exists()  # the window the issue found: report only as .old-PID
+    assert any(".old-" in p.name for p in out.iterdir())
+    run = _build(out, "--sections", "02", "--format", "html")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "restored the last good report" in run.stdout
+    assert "02 The roots of discontent: unchanged, reused" in run.stdout
+    assert (out / SLUG / "report.html").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [SLUG]
+
+
+@pytest.mark.slow
+def test_partial_builds_keep_other_sections_and_formats(good, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(good, out)
+    folder = out / SLUG
+    # a truncated cached notebook is re-run, not an error
+    cached = folder / "notebooks" / "02_roots_of_discontent.ipynb"
+    cached.write_text(cached.read_text(encoding="utf-8")[:500], encoding="utf-8")
+    run = _build(out, "--sections", "02", "--format", "pdf")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "02 The roots of discontent: done in" in run.stdout
+    assert "html: report.html kept from the previous build" in run.stdout
+    assert (folder / "report.pdf").exists() and (folder / "report.html").exists()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["outputs"]["html"]["kept_from_previous_build"] is True
+    pdf = (folder / "report.pdf").read_bytes()
+    run = _build(out, "--sections", "03", "--format", "html")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "kept 1 section(s) from the previous report: 02" in run.stdout
+    assert (folder / "report.pdf").read_bytes() == pdf  # not deleted by an html-only build
+    notebooks = sorted(p.name for p in (folder / "notebooks").iterdir())
+    assert notebooks == ["02_roots_of_discontent.ipynb", "03_russian_involvement.ipynb"]
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "2. The roots of discontent" in html and "3. Russian involvement" in html
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert [(s["key"], s["status"]) for s in manifest["sections"]] == [("02", "carried"),
+                                                                       ("03", "ok")]
+
+
+def test_a_failing_cell_is_quoted_by_the_line_that_raised():
+    from analysis.build import _failing_line
+
+    traceback = ["\x1b[0;31mValueError\x1b[0m  Traceback (most recent call last)",
+                 "Cell \x1b[0;32mIn[7], line 3\x1b[0m\n      1 a = 1\n----> 3 raise ValueError()"]
+    assert _failing_line("a = 1\nb = 2\nraise ValueError()", traceback) == \
+        "line 3: raise ValueError()"
+    assert _failing_line("first()\nsecond()", []) == "first()"
