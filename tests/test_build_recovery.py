@@ -11,8 +11,8 @@ import nbformat
 import pytest
 
 from analysis.build import _reads_back
-from analysis.outdir import out_folder, recover
 from analysis.errors import ParameterError
+from analysis.outdir import out_folder, recover
 from analysis.sections import SECTIONS
 from conftest import ROOT
 

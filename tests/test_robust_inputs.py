@@ -265,3 +265,11 @@ def test_data_validate_on_a_file_is_clean_from_a_shell():
                           "--data-dir", "/etc/passwd"], capture_output=True, text=True, cwd=ROOT,
                          check=False)
     assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+def test_a_table_wrong_on_every_row_keeps_few_problems_in_memory(data_copy):
+    with open(data_copy / "trade.csv", "a", encoding="utf-8") as fh:
+        fh.writelines(f"World,{1988 + i % 30},exports,n/a{i},armstat_trade_2025,medium\n" for i in range(3000))
+    lines = [p for p in _problems(data_copy).splitlines() if p.startswith("trade.csv")]
+    assert len(lines) == 26 and lines[-1].startswith("trade.csv: ... and ")
+    assert "more problem(s)" in lines[-1]

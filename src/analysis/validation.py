@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import paths, provenance
-from .cells import CellError, TableError, parse_cell, read_rows, show, table_path
+from .cells import CellError, TableError, parse_cell, show, table_path
+from .cells import read_rows as stream_rows
 from .errors import DataValidationError
 from .schema import TableSpec, load_descriptor
 
@@ -38,9 +39,34 @@ class _Context:
         self.claims: list[tuple[int, dict[str, str]]] = []
 
 
+class _Capped(list):
+    """A table's problems: the first MAX_PER_FILE kept, the rest only counted (memory stays
+    bounded when every row of a huge table is wrong)."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.more = 0
+
+    def append(self, problem: str) -> None:
+        if len(self) < MAX_PER_FILE:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def lines(self, name: str) -> list[str]:
+        return list(self) + ([f"{name}: ... and {self.more} more problem(s)"] if self.more else [])
+
+
 def _key_digest(key: tuple[str, ...]) -> int:
     return int.from_bytes(hashlib.blake2b("\x1f".join(key).encode(), digest_size=8).digest(),
                           "big")
+
+
+def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a small CSV, read whole (the refresh command's diff); raises ValueError
+    (a cells.TableError) with a clear reason for an unreadable file."""
+    records = [row for _, row in stream_rows(path)]
+    return records[0], records[1:]
 
 
 def _source_refs(table: str, record: dict[str, str]) -> list[tuple[str, str]]:
@@ -57,7 +83,7 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
     name = spec.path
     try:
         path = table_path(data_dir, spec.path)
-        rows = read_rows(path)
+        rows = stream_rows(path)
         _, header = next(rows)
     except TableError as exc:
         listed = f" (the descriptor lists table '{spec.name}')" if "missing" in str(exc) else ""
@@ -72,6 +98,7 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                         f"(add them to {paths.DESCRIPTOR_NAME} or remove them)")
     if missing:
         return problems, 0
+    problems = _Capped(problems)
     end_check = ("end_date" in header and next((c for c in _START_COLUMNS if c in header), None))
     evidence_column = _EVIDENCE_KEYS.get(spec.name)
     seen_keys: dict[int, int] = {}
@@ -121,12 +148,12 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                     PROGRESS_EVERY_S:
                 last_report = time.monotonic()
                 progress(f"  validating {name}: {count:,} rows so far, "
-                         f"{len(problems)} problem(s)")
+                         f"{len(problems) + problems.more} problem(s)")
     except TableError as exc:
         problems.append(f"{name}: {exc}")
     if not count and not problems:
         problems.append(f"{name}: has a header but no data rows")
-    return problems, count
+    return problems.lines(name), count
 
 
 def _order(specs: dict[str, TableSpec]) -> list[TableSpec]:
@@ -169,7 +196,7 @@ def _cap_per_file(problems: list[str]) -> list[str]:
     for problem in problems:
         file = problem.split(" ", 1)[0].rstrip(":")
         counts[file] = counts.get(file, 0) + 1
-        if counts[file] <= MAX_PER_FILE:
+        if counts[file] <= MAX_PER_FILE or problem.startswith(f"{file}: ... and "):
             kept.append(problem)
         else:
             extra[file] = extra.get(file, 0) + 1
