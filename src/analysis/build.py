@@ -187,8 +187,9 @@ def export_format(kind: str, report_path: str, folder: str, keep_typ: bool = Fal
     if kind == "html":
         from .export.html_exporter import ReportHTMLExporter
 
-        body, _ = ReportHTMLExporter().from_notebook_node(report)
+        body, html_resources = ReportHTMLExporter().from_notebook_node(report)
         target.write_text(body, encoding="utf-8")
+        lines += [f"  warning: {w}" for w in html_resources.get("tightrope_warnings", [])]
     else:
         from .export.typst_exporter import TypstCompileError, TypstPDFExporter, write_sources
 

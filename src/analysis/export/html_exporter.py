@@ -11,6 +11,9 @@ import nbconvert
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
+from .html_render import HTMLContext, local_path, render_cell
+from .notebook import check_notebook, notebook_title
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -23,10 +26,10 @@ def _long_date(text: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def report_meta(nb) -> dict:
+def report_meta(nb, resources: dict | None = None) -> dict:
     """Title-block data from the notebook's ``tightrope`` metadata, with plain-notebook fallbacks."""
     meta = dict(nb.metadata.get("tightrope", {}))
-    meta.setdefault("title", nb.metadata.get("title") or "Report")
+    meta["title"] = notebook_title(nb, resources)
     meta.setdefault("subtitle", "")
     meta.setdefault("kicker", "Tightrope · data-driven report")
     meta.setdefault("keywords", [])
@@ -81,13 +84,40 @@ class ReportHTMLExporter(HTMLExporter):
         return True
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        nb = copy.deepcopy(nb)
         resources = dict(resources or {})
+        check_notebook(nb, ((resources.get("metadata") or {}).get("name") or ""))
+        nb = copy.deepcopy(nb)
+        toc = table_of_contents(nb)
+        ctx = HTMLContext(strict=bool(self.sanitize_html), path=local_path(resources),
+                          is_report="tightrope" in nb.metadata,
+                          ids={"colophon", "main"} | {t["anchor"] for t in toc})
+        for index, cell in enumerate(nb.cells):
+            # Every cell's HTML is computed here (and overwrites whatever the file held there).
+            cell.metadata["tightrope_html"] = str(render_cell(cell, index, ctx))
+        resources.setdefault("tightrope_warnings", []).extend(ctx.warnings)
         resources["tightrope"] = {
-            "meta": report_meta(nb),
-            "toc": table_of_contents(nb),
+            "meta": report_meta(nb, resources),
+            "toc": toc,
             "css": (TEMPLATES / "tightrope" / "report.css").read_text(encoding="utf-8"),
             "nbconvert_version": nbconvert.__version__,
             "is_report": "tightrope" in nb.metadata,
         }
-        return super().from_notebook_node(nb, resources, **kw)
+        body, resources = super().from_notebook_node(nb, resources, **kw)
+        return unique_ids(body), resources
+
+
+_ID_ATTR = re.compile(r'(\sid=")([^"]*)(")')
+
+
+def unique_ids(html: str) -> str:
+    """Rename repeated id attributes (x, x-2, x-3 ...) so every id in the page is unique."""
+    seen: set[str] = set()
+
+    def fix(m: re.Match) -> str:
+        ident, k = m.group(2), 2
+        while ident in seen:
+            ident, k = f"{m.group(2)}-{k}", k + 1
+        seen.add(ident)
+        return m.group(1) + ident + m.group(3)
+
+    return _ID_ATTR.sub(fix, html)

@@ -19,7 +19,8 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 
-import mistune
+from mistune.plugins import import_plugin
+from nbconvert.filters.markdown_mistune import MarkdownWithMath
 
 logger = logging.getLogger(__name__)
 
@@ -143,12 +144,19 @@ class MarkdownToTypst:
         self,
         warn: Callable[[str], None] | None = None,
         labels: Iterable[str] = (),
+        images: Callable[[str, str], str | None] | None = None,
     ) -> None:
         self._warn_cb = warn
         self.labels = set(labels)
-        self._md = mistune.create_markdown(
-            renderer="ast", plugins=["table", "strikethrough", "footnotes", "url"]
+        # images(url, alt) -> path of an embedded image asset, or None (placeholder shown).
+        self.images = images
+        # nbconvert's parser (the one Jupyter's own HTML export uses), so $...$, $$...$$ and
+        # \begin{env} are math in exactly the same places in the PDF as in the HTML.
+        parser = MarkdownWithMath(
+            renderer=None,
+            plugins=[import_plugin(p) for p in ("table", "strikethrough", "footnotes", "url")],
         )
+        self._md = lambda source: parser.parse(source)[0]
         self.where = ""
         self.headings: list[tuple[int, str]] = []
         self._footnotes: dict[str, list[dict]] = {}
@@ -338,9 +346,30 @@ class MarkdownToTypst:
             return inner
         return f"#link({typst_string(url)})[{inner}]"
 
+    def b_block_math(self, tok: dict) -> str:
+        return math_markup(tok.get("raw", ""), True, self.warn) + "\n\n"
+
+    def i_inline_math(self, tok: dict) -> str:
+        return math_markup(tok.get("raw", ""), False, self.warn)
+
+    def i_block_math(self, tok: dict) -> str:
+        return "\n" + math_markup(tok.get("raw", ""), True, self.warn) + "\n"
+
+    def i_latex_environment(self, tok: dict) -> str:
+        attrs = tok.get("attrs") or {}
+        name, body = attrs.get("name", ""), attrs.get("body", "")
+        latex = f"\\begin{{{name}}}{body}\\end{{{name}}}"
+        return "\n" + math_markup(latex, True, self.warn) + "\n"
+
     def i_image(self, tok: dict) -> str:
         attrs = tok.get("attrs") or {}
         alt = self.plain(tok).strip()
+        if self.images is not None:
+            path = self.images(str(attrs.get("url", "")), alt)
+            if path:
+                alt_arg = f", alt: {typst_string(alt)}" if alt else ""
+                return f"#tr-md-image(image({typst_string(path)}{alt_arg}))"
+            return f"#tr-missing-image({text_content(alt or attrs.get('url', ''))})"
         self.warn(
             "Markdown image",
             f"{attrs.get('url', '')!r} not embedded; a placeholder with its alt text is shown",
@@ -373,6 +402,17 @@ class MarkdownToTypst:
         if tok.get("type") in ("softbreak", "linebreak"):
             return " "
         return "".join(self.plain(c) for c in tok.get("children", []) or [])
+
+
+def math_markup(latex: str, display: bool, warn: Callable[..., None]) -> str:
+    """Typst math for a LaTeX formula; the LaTeX source in monospace if it cannot be converted."""
+    from .typst_math import latex_to_typst
+
+    converted = latex_to_typst(latex)
+    if converted is None:
+        warn("LaTeX formula", f"{latex.strip()[:60]!r} could not be converted; shown as source")
+        return "#raw(" + typst_string(latex.strip()) + ")"
+    return f"$ {converted} $" if display else f"${converted}$"
 
 
 def markdown_to_typst(

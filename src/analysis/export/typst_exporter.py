@@ -24,7 +24,6 @@ Errors: a failing compile raises :class:`TypstCompileError`, naming the report s
 from __future__ import annotations
 
 import base64
-import binascii
 import calendar
 import datetime as _dt
 import json
@@ -32,6 +31,7 @@ import logging
 import os
 import re
 import tempfile
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from importlib import resources as _ilr
 from pathlib import Path
@@ -39,9 +39,21 @@ from typing import Any
 
 import typst
 from nbconvert.exporters import Exporter
+from nbconvert.filters.ansi import strip_ansi
 from traitlets import Bool, Integer, Unicode, default
 
-from .markdown_typst import MarkdownToTypst, text_content, typst_string
+from . import glyphs
+from .html_render import safe_data_uri, strip_math_delimiters, valid_base64
+from .html_tables import html_tables, html_text
+from .markdown_typst import (
+    MarkdownToTypst,
+    escape_text,
+    math_markup,
+    text_content,
+    typst_string,
+)
+from .notebook import check_notebook, notebook_title
+from .payloads import BIBLIOGRAPHY_MIME, CLAIM_MIME, http_url
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +71,11 @@ __all__ = [
 
 FIGURE_MIME = "application/vnd.tightrope.figure+json"
 TABLE_MIME = "application/vnd.tightrope.table+json"
-SKIP_TAGS = frozenset({"remove-cell", "parameters", "injected-parameters"})
+SKIP_TAGS = frozenset({"remove-cell"})
+PARAM_TAGS = frozenset({"parameters", "injected-parameters"})
+_REPR = re.compile(r"^<[\w.]+ (object|at 0x[0-9a-f]+)>$|^<[\w.]+ object at 0x[0-9a-f]+>$")
+_EXT = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
+        "image/svg+xml": ".svg"}
 RAW_TYPST_MIMES = frozenset({"text/x-typst", "text/typst"})
 TEMPLATE_NAME = "report.typ"
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -246,7 +262,12 @@ class _Builder:
         self._used_names: set[str] = set()
         self._used_labels: set[str] = set()
         self.labels = self._collect_labels()
-        self.md = MarkdownToTypst(warn=self.warnings.append, labels=self.labels)
+        self.md = MarkdownToTypst(warn=self.warnings.append, labels=self.labels,
+                                  images=self.markdown_image)
+        self.attachments: dict = {}
+        self.cell_index: int | None = None
+        self.is_report = "tightrope" in (self.nb.metadata or {})
+        self.base = Path(_meta(_meta(resources, "metadata", {}), "path", "") or ".")
 
     # ------------------------------------------------------------------ helpers
     def emit(self, text: str, cell_index: int | None = None) -> None:
@@ -302,8 +323,7 @@ class _Builder:
     # ------------------------------------------------------------------ document
     def build(self) -> TypstDocument:
         meta = dict(_meta(self.nb.metadata, "tightrope", {}) or {})
-        name = _meta(_meta(self.resources, "metadata", {}), "name", "") or "Report"
-        title = str(meta.get("title") or name)
+        title = notebook_title(self.nb, self.resources)
         date = _parse_date(meta.get("date"))
         params = _pairs(meta.get("params"))
         as_of = dict(params).get("as_of")
@@ -327,6 +347,7 @@ class _Builder:
             "doc-date: " + _doc_date(date),
             f"paper: {typst_string(self.paper)}",
             f"outline-depth: {int(self.outline_depth)}",
+            f"has-outline: {'true' if self._has_headings() else 'false'}",
         ]
         if params:
             pairs = ",\n    ".join(f"({text_content(k)}, {text_content(v)})" for k, v in params)
@@ -341,6 +362,10 @@ class _Builder:
             self.colophon(colophon, as_of)
 
         self.assets[f"{self.assets_dir}/{TEMPLATE_NAME}"] = template_source().encode("utf-8")
+        missing = glyphs.missing_glyphs(title + "".join(self.chunks))
+        if missing:
+            self.warn("Typst export: the PDF's fonts have no glyphs for " + glyphs.describe(missing)
+                      + "; they show as empty boxes (use the HTML for these characters)")
         return TypstDocument(
             text="".join(self.chunks),
             assets=self.assets,
@@ -352,11 +377,19 @@ class _Builder:
         )
 
     # ------------------------------------------------------------------ cells
+    def _has_headings(self) -> bool:
+        for cell in self.nb.cells:
+            if cell.get("cell_type") == "markdown" and _h1_titles(
+                    _joined(cell.get("source")), self.md, any_level=True):
+                return True
+        return False
+
     def cell(self, index: int, cell) -> None:
         md = cell.get("metadata", {}) or {}
         tags = set(md.get("tags", []) or [])
         if tags & SKIP_TAGS:
             return
+        self.cell_index = index
         tr = md.get("tightrope", {}) or {}
         where = f"cell {index}"
         if tr.get("appendix") and not self.in_appendix:
@@ -382,31 +415,119 @@ class _Builder:
                 self.section = probe[0]
             elif tr.get("section") and self.section is None:
                 self.section = str(tr.get("section"))
+            self.attachments = cell.get("attachments") or {}
             markup = self.md.convert(source, where=where)
+            self.attachments = {}
             self.emit(f"// cell {index}: markdown\n{markup}\n", index)
         elif ctype == "code":
-            for j, out in enumerate(cell.get("outputs", []) or []):
+            outputs = cell.get("outputs", []) or []
+            if tags & PARAM_TAGS and not any(o.get("output_type") == "error" for o in outputs):
+                return
+            for j, out in enumerate(outputs):
                 self.output(index, j, out)
         elif ctype == "raw":
             mime = (md.get("raw_mimetype") or md.get("format") or "").lower()
+            source = _joined(cell.get("source"))
             if mime in RAW_TYPST_MIMES and self.allow_raw_typst:
-                self.emit(f"// cell {index}: raw Typst\n{_joined(cell.get('source'))}\n", index)
-            elif _joined(cell.get("source")).strip():
-                self.warn(f"Typst export: raw cell {index} (format {mime or 'none'}) not rendered")
+                self.emit(f"// cell {index}: raw Typst\n{source}\n", index)
+            elif not source.strip():
+                return
+            elif mime in ("", "text/plain"):
+                self.emit(f"// cell {index}: raw cell\n"
+                          f"#tr-plain-text(raw(block: true, {typst_string(source.rstrip())}))\n",
+                          index)
+            elif mime == "text/html":
+                self.html_output(index, source)
+            elif mime == "text/markdown":
+                self.emit(f"// cell {index}: raw markdown\n"
+                          f"{self.md.convert(source, where=where)}\n", index)
+            else:
+                self.warn(f"Typst export: raw cell {index} (format {mime}) not rendered in PDF")
         else:
             self.warn(f"Typst export: cell {index} of type {ctype!r} not rendered")
+
+    def placeholder(self, index: int, text: str) -> None:
+        self.emit(f"// cell {index}: placeholder\n#tr-missing-image({text_content(text)})\n",
+                  index)
+
+    def markdown_image(self, url: str, alt: str) -> str | None:
+        """Embed a Markdown image (attachment, data URI or local file); None -> placeholder."""
+        where = f"cell {self.cell_index}"
+        stem = f"cell-{self.cell_index}-md"
+        if url.startswith("attachment:"):
+            bundle = self.attachments.get(url[len("attachment:"):]) or {}
+            for mime, ext in _EXT.items():
+                if mime in bundle:
+                    blob = self._image_blob(mime, bundle[mime], where)
+                    return self.asset(stem, ext, blob) if blob else None
+            self.warn(f"Typst export: attachment {url!r} in {where} missing or not an image")
+            return None
+        if url.lower().startswith("data:"):
+            uri = safe_data_uri(url)
+            if uri is None:
+                self.warn(f"Typst export: invalid data URI image in {where} not shown")
+                return None
+            mime, data = uri[5:].split(";base64,", 1)
+            blob = self._image_blob(mime, data, where)
+            return self.asset(stem, _EXT[mime], blob) if blob else None
+        if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
+            self.warn(f"Typst export: remote image {url!r} in {where} not embedded (offline); "
+                      "a placeholder with its alt text is shown")
+            return None
+        path = (self.base / url).resolve()
+        ext = path.suffix.lower().replace(".jpeg", ".jpg")
+        if ext not in _EXT.values() or not path.is_file():
+            self.warn(f"Typst export: image {url!r} in {where} not found (looked for {path.name} "
+                      "beside the notebook)")
+            return None
+        blob = path.read_bytes()
+        if ext == ".svg" and not self._svg_ok(blob.decode("utf-8", "replace"), where):
+            return None
+        return self.asset(stem, ext, blob)
+
+    def _svg_ok(self, svg: str, where: str) -> bool:
+        try:
+            root = ET.fromstring(svg.encode("utf-8"))
+        except ET.ParseError as exc:
+            self.warn(f"Typst export: malformed SVG in {where} skipped ({exc})")
+            return False
+        if not str(root.tag).endswith("svg"):
+            self.warn(f"Typst export: SVG in {where} skipped (root element {root.tag!r})")
+            return False
+        return True
+
+    def _image_blob(self, mime: str, data: Any, where: str) -> bytes | None:
+        if mime == "image/svg+xml":
+            text = _joined(data)
+            if not text.lstrip().startswith("<"):
+                b64 = valid_base64(text)
+                text = base64.b64decode(b64).decode("utf-8", "replace") if b64 else text
+            return text.encode("utf-8") if self._svg_ok(text, where) else None
+        b64 = valid_base64(data)
+        if b64 is None:
+            self.warn(f"Typst export: {mime} image in {where} is not valid base64; skipped")
+            return None
+        return base64.b64decode(b64)
 
     def output(self, index: int, j: int, out) -> None:
         otype = out.get("output_type")
         where = f"cell {index}"
         if otype == "stream":
-            self.warn(f"Typst export: {out.get('name', 'stream')} output of {where} not rendered")
+            name = "stderr" if out.get("name") == "stderr" else "stdout"
+            text = strip_ansi(_joined(out.get("text"))).rstrip("\n")
+            if self.is_report:
+                self.warn(f"Typst export: {name} output of {where} not shown in the report")
+            elif text.strip():
+                self.emit(f"// cell {index}: {name}\n#tr-stream(name: {typst_string(name)}, "
+                          f"raw(block: true, {typst_string(text)}))\n", index)
             return
         if otype == "error":
+            trace = strip_ansi("\n".join(_joined(t) for t in out.get("traceback") or []))
             self.emit(
                 f"// cell {index}: error output\n"
                 f"#tr-error(ename: {typst_string(str(out.get('ename', '')))}, "
-                f"evalue: {typst_string(str(out.get('evalue', '')))})\n",
+                f"evalue: {typst_string(str(out.get('evalue', '')))}, "
+                f"traceback: {typst_string(trace)})\n",
                 index,
             )
             return
@@ -416,26 +537,24 @@ class _Builder:
                 return self.figure(index, _payload(data[FIGURE_MIME]))
             if TABLE_MIME in data:
                 return self.table(index, _payload(data[TABLE_MIME]))
-        except (ValueError, TypeError, KeyError) as exc:
+            if CLAIM_MIME in data:
+                return self.claim(index, _payload(data[CLAIM_MIME]))
+            if BIBLIOGRAPHY_MIME in data:
+                return self.bibliography(index, _payload(data[BIBLIOGRAPHY_MIME]))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
             self.warn(f"Typst export: malformed tightrope payload in {where}: {exc}")
-            return
+            return self.placeholder(index, "Output not shown: malformed report payload")
         if "text/markdown" in data:
             markup = self.md.convert(_joined(data["text/markdown"]), where=where)
             self.emit(f"// cell {index}: text/markdown output\n{markup}\n", index)
             return
-        for mime, ext in (("image/svg+xml", ".svg"), ("image/png", ".png"), ("image/jpeg", ".jpg")):
+        for mime, ext in _EXT.items():
             if mime in data:
-                raw = _joined(data[mime])
-                if ext == ".svg":
-                    blob = raw.encode("utf-8")
-                else:
-                    try:
-                        blob = base64.b64decode(raw)
-                    except (binascii.Error, ValueError):
-                        self.warn(f"Typst export: undecodable {mime} output in {where}")
-                        return
+                blob = self._image_blob(mime, data[mime], where)
+                if blob is None:
+                    return self.placeholder(index, f"{mime} output not shown: invalid image data")
                 path = self.asset(f"cell-{index}-{j}", ext, blob)
-                alt = _joined(data.get("text/plain", "")) if "text/plain" in data else ""
+                alt = _joined((out.get("metadata") or {}).get("alt", ""))
                 alt_arg = f", alt: {typst_string(alt)}" if alt else ""
                 self.emit(
                     f"// cell {index}: {mime} output\n"
@@ -443,16 +562,61 @@ class _Builder:
                     index,
                 )
                 return
-        if "text/plain" in data and otype == "execute_result":
+        if "text/html" in data:
+            return self.html_output(index, _joined(data["text/html"]))
+        if "text/latex" in data:
+            latex, display = strip_math_delimiters(_joined(data["text/latex"]))
+            markup = math_markup(latex, display, lambda *a: self.warn(
+                f"Typst export: LaTeX output of {where} could not be converted; shown as source"))
+            self.emit(f"// cell {index}: text/latex output\n#tr-math-block[{markup}]\n", index)
+            return
+        if "text/plain" in data:
             text = _joined(data["text/plain"]).rstrip("\n")
+            if _REPR.match(text.strip()):
+                kinds = ", ".join(k for k in data if k != "text/plain") or "no other format"
+                self.warn(f"Typst export: output of {where} has no format the PDF can show "
+                          f"({kinds}); placeholder shown")
+                return self.placeholder(index, f"Output not shown in the PDF ({kinds})")
+            if self.is_report and otype == "execute_result" and not any(
+                    k.startswith("application/vnd.jupyter.widget") for k in data):
+                return
             self.emit(
                 f"// cell {index}: text/plain result\n"
-                f"#tr-plain-text(raw(block: true, {typst_string(text)}))\n",
+                f"#tr-plain-text(raw(block: true, {typst_string(strip_ansi(text))}))\n",
                 index,
             )
             return
         kinds = ", ".join(sorted(data)) or "no data"
         self.warn(f"Typst export: {otype} output of {where} not rendered ({kinds})")
+        self.placeholder(index, f"Output not shown in the PDF ({kinds})")
+
+    def html_output(self, index: int, html: str) -> None:
+        """HTML results: its tables as tables (display(df)); other HTML as its text."""
+        where = f"cell {index}"
+        tables = html_tables(html)
+        if tables:
+            for header, rows in tables:
+                ncols = max([len(header)] + [len(r) for r in rows]) or 1
+                header = (header + [""] * ncols)[:ncols]
+                rows = [(r + [""] * ncols)[:ncols] for r in rows]
+                body = ",\n    ".join("(" + ", ".join(text_content(c) for c in r) + ",)"
+                                      for r in rows)
+                self.emit(
+                    f"// cell {index}: text/html table\n#tr-md-table(\n"
+                    f"  aligns: ({'left, ' * ncols}),\n"
+                    f"  header: ({''.join(text_content(c) + ', ' for c in header)}),\n"
+                    f"  rows: ({body + ',' if rows else ''}),\n)\n", index)
+            return
+        text = html_text(html)
+        if text.strip():
+            self.warn(f"Typst export: HTML output of {where} shown as plain text "
+                      "(its formatting is not kept)")
+            paras = [p for p in text.split("\n\n") if p.strip()]
+            self.emit(f"// cell {index}: text/html as text\n"
+                      + "".join(f"#tr-html-text[{text_content(p)}]\n" for p in paras), index)
+            return
+        self.warn(f"Typst export: HTML output of {where} has no text or table to show")
+        self.placeholder(index, "HTML output not shown in the PDF (no text or table in it)")
 
     def figure(self, index: int, p: dict) -> None:
         svg = p.get("svg")
@@ -522,6 +686,49 @@ class _Builder:
             index,
         )
 
+    def claim(self, index: int, p: dict) -> None:
+        """One claim of the ledger: claim full width, verdict badge, reasoning, evidence, sources."""
+        sources = []
+        for src in p.get("sources") or []:
+            if not isinstance(src, dict):
+                continue
+            label = text_content(str(src.get("label") or src.get("id") or ""))
+            url = http_url(src.get("url"))
+            sources.append(f"link({typst_string(url)}, {label})" if url else label)
+        args = [
+            f"id: {typst_string(str(p.get('id', '')))}",
+            f"verdict: {typst_string(str(p.get('verdict') or 'not verifiable'))}",
+            f"claim: {text_content(str(p.get('claim', '')))}",
+            f"reasoning: {text_content(str(p['reasoning'])) if p.get('reasoning') else 'none'}",
+            "evidence: (" + "".join(text_content(str(e)) + ", " for e in p.get("evidence") or [])
+            + ")",
+            "sources: (" + "".join(s + ", " for s in sources) + ")",
+            f"after: {text_content(str(p['after'])) if p.get('after') else 'none'}",
+        ]
+        self.emit(f"// cell {index}: claim {p.get('id', '')}\n#tr-claim(\n  "
+                  + ",\n  ".join(args) + ",\n)\n", index)
+
+    def bibliography(self, index: int, p: dict) -> None:
+        """Appendix B: a compact hanging-indent list; every URL a live link."""
+        entries = []
+        for e in p.get("entries") or []:
+            if not isinstance(e, dict):
+                continue
+            bits = [f"#strong[{escape_text(str(e.get('publisher', '')))}.]"]
+            if e.get("title"):
+                bits.append(f"#emph[{escape_text(str(e['title']))}].")
+            if e.get("locator"):
+                bits.append(escape_text(f"{e['locator']}."))
+            bits.append(escape_text(f"{e.get('date') or 'n.d.'}."))
+            if e.get("via"):
+                bits.append(escape_text(f"Via {e['via']}."))
+            url = http_url(e.get("url"))
+            if url:
+                bits.append(f"#tr-url({typst_string(url)})")
+            entries.append("[" + " ".join(bits) + "]")
+        self.emit(f"// cell {index}: bibliography\n#tr-bibliography((\n  "
+                  + ",\n  ".join(entries) + ",\n))\n", index)
+
     def colophon(self, c: dict, as_of: Any) -> None:
         self.section = "Colophon"
 
@@ -546,11 +753,12 @@ class _Builder:
         self.emit("// colophon\n#tr-colophon(\n  " + ",\n  ".join(args) + ",\n)\n")
 
 
-def _h1_titles(source: str, conv: MarkdownToTypst) -> list[str]:
-    """Plain-text H1 titles in a Markdown source (cheap: parse only)."""
+def _h1_titles(source: str, conv: MarkdownToTypst, any_level: bool = False) -> list[str]:
+    """Plain-text H1 titles (or all headings) in a Markdown source (cheap: parse only)."""
     titles = []
     for tok in conv._md(source):
-        if tok.get("type") == "heading" and (tok.get("attrs") or {}).get("level") == 1:
+        level = (tok.get("attrs") or {}).get("level")
+        if tok.get("type") == "heading" and (level == 1 or any_level):
             titles.append(conv.plain(tok).strip())
     return titles
 
@@ -676,6 +884,46 @@ def compile_typst(doc: TypstDocument, main_name: str = "report.typ") -> tuple[by
     return pdf, messages
 
 
+def without_cell(doc: TypstDocument, cell_index: int, reason: str) -> TypstDocument:
+    """The document with every line a cell produced replaced by a visible placeholder.
+
+    Line numbers stay the same (the placeholder is padded with comment lines), so the spans
+    still locate the other cells.
+    """
+    lines = doc.text.split("\n")
+    for span in doc.spans:
+        if span.cell_index != cell_index:
+            continue
+        count = span.end_line - span.start_line + 1
+        note = text_content(f"Cell {cell_index} could not be typeset and is left out: {reason}")
+        block = [f"#tr-missing-image({note})"] + ["//"] * (count - 1)
+        lines[span.start_line - 1 : span.end_line] = block
+    return TypstDocument(text="\n".join(lines), assets=doc.assets, spans=doc.spans,
+                         warnings=doc.warnings, timestamp=doc.timestamp, title=doc.title,
+                         assets_dir=doc.assets_dir)
+
+
+def compile_degrading(doc: TypstDocument, main_name: str, report: bool = False,
+                      attempts: int = 5) -> tuple[bytes, list[str]]:
+    """Compile; for a plain notebook, a cell that breaks the compile is left out with a warning
+    naming it (up to ``attempts`` cells). The report itself fails instead: it must be whole."""
+    left_out: list[str] = []
+    for _ in range(attempts):
+        try:
+            pdf, warns = compile_typst(doc, main_name)
+            return pdf, left_out + warns
+        except TypstCompileError as exc:
+            if report or exc.cell_index is None:
+                raise
+            first = str(exc).split("\n", 1)[0]
+            reason = first.split(": ", 1)[-1][:160]
+            message = f"Typst export: cell {exc.cell_index} left out of the PDF: {reason}"
+            logger.warning(message)
+            left_out.append(message)
+            doc = without_cell(doc, exc.cell_index, reason)
+    return compile_typst(doc, main_name)
+
+
 # ---------------------------------------------------------------------------------------------
 # nbconvert exporters
 # ---------------------------------------------------------------------------------------------
@@ -724,6 +972,7 @@ class TypstExporter(Exporter):
         )
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        check_notebook(nb, _meta((resources or {}).get("metadata", {}), "name", ""))
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
         doc = self.build(nb_copy, resources)
         resources.setdefault("tightrope_warnings", []).extend(doc.warnings)
@@ -759,7 +1008,7 @@ class TypstPDFExporter(TypstExporter):
         main_name = _SAFE_ID.sub("_", stem) + ".typ"
         if main_name == TEMPLATE_NAME:
             main_name = "report-main.typ"
-        pdf, typst_warnings = compile_typst(doc, main_name)
+        pdf, typst_warnings = compile_degrading(doc, main_name, report="tightrope" in nb.metadata)
         for msg in typst_warnings:
             logger.warning(msg)
         resources["tightrope_warnings"].extend(typst_warnings)

@@ -1,0 +1,160 @@
+"""The project's structured outputs (figure, table, claim, bibliography) as HTML.
+
+The payloads are the JSON objects described in docs (PAYLOADS): RAW text, escaped here once
+(markupsafe). URLs become links only when they are http(s). The Typst side lives in
+``typst_exporter`` (``tr-claim`` / ``tr-bibliography`` in the template).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+from markupsafe import Markup, escape
+
+FIGURE_MIME = "application/vnd.tightrope.figure+json"
+TABLE_MIME = "application/vnd.tightrope.table+json"
+CLAIM_MIME = "application/vnd.tightrope.claim+json"
+BIBLIOGRAPHY_MIME = "application/vnd.tightrope.bibliography+json"
+PROJECT_MIMES = (FIGURE_MIME, TABLE_MIME, CLAIM_MIME, BIBLIOGRAPHY_MIME)
+
+VERDICTS = ("supported", "partly supported", "disputed", "not verifiable", "not yet verifiable")
+_HTTP = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
+_ID = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def load(value: Any) -> dict:
+    if isinstance(value, (str, bytes)):
+        value = json.loads(value)
+    return dict(value)
+
+
+def http_url(url: Any) -> str | None:
+    """The URL if it is an absolute http(s) URL (the only kind we link), else None."""
+    if isinstance(url, str) and _HTTP.match(url.strip()):
+        return url.strip()
+    return None
+
+
+def verdict_class(verdict: str) -> str:
+    return "tr-verdict-" + _ID.sub("-", (verdict or "unknown").strip().lower())
+
+
+def _link(url: Any, text: str | None = None) -> Markup:
+    href = http_url(url)
+    if href is None:
+        return escape(text or (url or ""))
+    return Markup('<a href="{}">{}</a>').format(href, text or href)
+
+
+def _source_lines(p: dict) -> Markup:
+    out = Markup("")
+    if p.get("source"):
+        out += Markup('<p class="tr-source">{}</p>').format(p["source"])
+    if p.get("note"):
+        out += Markup('<p class="tr-note">{}</p>').format(p["note"])
+    return out
+
+
+def figure_html(p: dict, ctx) -> Markup:
+    svg = str(p.get("svg") or "")
+    if not svg.strip():
+        ctx.warn(f"HTML export: figure {p.get('number', '?')} in {ctx.where} has no image")
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    ident = ctx.unique_id(str(p.get("id") or "figure"), "fig")
+    return Markup(
+        '<figure class="tr-figure" id="{}"><img src="data:image/svg+xml;base64,{}" alt="{}">'
+        '<figcaption><span class="tr-num">Figure {}.</span> {}</figcaption>{}</figure>'
+    ).format(ident, data, p.get("alt") or p.get("caption") or "figure", p.get("number", ""),
+             p.get("caption", ""), _source_lines(p))
+
+
+def table_html(p: dict, ctx) -> Markup:
+    columns = [str(c) for c in p.get("columns") or []]
+    align = list(p.get("align") or [])
+    align = [(a if a in ("left", "right", "center") else "left") for a in align]
+    align = (align + ["left"] * len(columns))[: len(columns)]
+    head = Markup("").join(Markup('<th scope="col" class="tr-{}">{}</th>').format(a, c)
+                           for c, a in zip(columns, align, strict=True))
+    rows = Markup("")
+    for row in p.get("rows") or []:
+        cells = [("" if v is None else str(v)) for v in row]
+        cells = (cells + [""] * len(columns))[: len(columns)]
+        rows += Markup("<tr>{}</tr>").format(Markup("").join(
+            Markup('<td class="tr-{}" data-label="{}">{}</td>').format(a, c, v)
+            for v, a, c in zip(cells, align, columns, strict=True)))
+    ident = ctx.unique_id(str(p.get("id") or "table"), "tab")
+    return Markup(
+        '<figure class="tr-table" id="{ident}"><figcaption><span class="tr-num">Table {num}.</span>'
+        ' {cap}</figcaption><div class="tr-table-wrap" role="region" tabindex="0" '
+        'aria-label="Table {num}"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
+        '</table></div>{src}</figure>'
+    ).format(ident=ident, num=p.get("number", ""), cap=p.get("caption", ""), head=head,
+             rows=rows, src=_source_lines(p))
+
+
+def claim_html(p: dict, ctx) -> Markup:
+    verdict = str(p.get("verdict") or "not verifiable")
+    ident = ctx.unique_id("claim-" + str(p.get("id") or ""), "claim")
+    evidence = Markup("").join(Markup("<li>{}</li>").format(e) for e in p.get("evidence") or [])
+    sources = Markup("").join(
+        Markup("<li>{}</li>").format(_link(s.get("url"), s.get("label") or s.get("id") or ""))
+        for s in p.get("sources") or [] if isinstance(s, dict))
+    parts = Markup(
+        '<article class="tr-claim" id="{}"><header class="tr-claim-head">'
+        '<span class="tr-claim-id">{}</span> <span class="tr-badge {}">{}</span></header>'
+        '<p class="tr-claim-text">{}</p>'
+    ).format(ident, p.get("id", ""), verdict_class(verdict), verdict, p.get("claim", ""))
+    if p.get("reasoning"):
+        parts += Markup('<p class="tr-claim-reasoning">{}</p>').format(p["reasoning"])
+    if evidence:
+        parts += Markup('<div class="tr-claim-part"><h4>Evidence</h4><ul>{}</ul></div>').format(
+            evidence)
+    if sources:
+        parts += Markup('<div class="tr-claim-part"><h4>Sources</h4><ul>{}</ul></div>').format(
+            sources)
+    if p.get("after"):
+        parts += Markup('<p class="tr-claim-after"><strong>Since then:</strong> {}</p>').format(
+            p["after"])
+    return parts + Markup("</article>")
+
+
+def bibliography_entry_html(e: dict) -> Markup:
+    bits = [Markup("<span class=\"tr-bib-publisher\">{}.</span>").format(e.get("publisher", ""))]
+    if e.get("title"):
+        bits.append(Markup("<cite>{}</cite>.").format(e["title"]))
+    if e.get("locator"):
+        bits.append(escape(f"{e['locator']}."))
+    bits.append(escape(f"{e.get('date') or 'n.d.'}."))
+    if e.get("via"):
+        bits.append(escape(f"Via {e['via']}."))
+    if http_url(e.get("url")):
+        bits.append(_link(e["url"]))
+    return Markup('<li id="src-{}">{}</li>').format(_ID.sub("-", str(e.get("id", ""))),
+                                                     Markup(" ").join(bits))
+
+
+def bibliography_html(p: dict, ctx) -> Markup:
+    entries = Markup("").join(bibliography_entry_html(e) for e in p.get("entries") or []
+                              if isinstance(e, dict))
+    return Markup('<section class="tr-bibliography" aria-label="{}"><ul>{}</ul></section>').format(
+        p.get("title") or "Sources", entries)
+
+
+RENDERERS = {FIGURE_MIME: figure_html, TABLE_MIME: table_html, CLAIM_MIME: claim_html,
+             BIBLIOGRAPHY_MIME: bibliography_html}
+
+
+def render_html(data: dict, ctx) -> Markup | None:
+    """HTML for the first project payload in ``data``; None when there is none."""
+    for mime, render in RENDERERS.items():
+        if mime in data:
+            try:
+                return render(load(data[mime]), ctx)
+            except (ValueError, TypeError, AttributeError, KeyError) as exc:
+                ctx.warn(f"HTML export: malformed {mime} payload in {ctx.where}: {exc}")
+                return Markup('<p class="tr-placeholder">[{}]</p>').format(
+                    "Output not shown: malformed report payload")
+    return None
