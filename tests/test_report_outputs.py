@@ -154,3 +154,48 @@ def test_markup_in_data_is_escaped_in_html(data_copy, tmp_path):
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert" in html
+
+
+# ------------------------------------------------------------------------- HTML validity, layout
+
+def test_report_html_passes_the_nu_checker(full):
+    import shutil
+
+    if shutil.which("java") is None:
+        pytest.skip("the Nu HTML checker needs Java (apt-get install default-jre-headless); "
+                    "`make check-html` installs it")
+    from analysis.export.htmlcheck import nu_errors
+
+    assert nu_errors([full / "report.html"]) == []
+
+
+def test_report_prose_has_no_stray_formula(html):
+    # Two unescaped dollar amounts in a paragraph would be typeset as a $...$ formula.
+    main = html[html.index("<main"):]
+    assert "<math" not in main
+
+
+def test_report_ids_are_unique(html):
+    ids = re.findall(r'\sid="([^"]*)"', html)
+    assert len(ids) == len(set(ids))
+
+
+def test_region_map_on_the_first_pages(pdf, html):
+    assert "Nagorno-Karabakh" in html and "Lachin road" in html
+    first = next(k for k, page in enumerate(pdf.pages)
+                 if "Armenia and its neighbours" in (page.extract_text() or ""))
+    assert first <= 5, f"the map is on PDF page {first + 1}"
+
+
+def test_no_page_holds_only_a_few_lines(pdf):
+    """A page with little on it is only allowed at the end of a section (or of the report)."""
+    starts = {pdf.get_destination_page_number(item) for item in pdf.outline
+              if not isinstance(item, list)}
+    short = []
+    for k, page in enumerate(pdf.pages[2:-1], start=2):  # after title page and contents
+        lines = [ln for ln in (page.extract_text() or "").splitlines() if ln.strip()]
+        has_figure = bool(re.search(r"^Figure [0-9A-Z]+\.\d+\.", page.extract_text() or "",
+                                    re.MULTILINE))
+        if len(lines) < 12 and not has_figure and (k + 1) not in starts:
+            short.append(f"page {k + 1}: {len(lines)} lines")
+    assert not short, short

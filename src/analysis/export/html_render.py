@@ -147,7 +147,7 @@ def sanitize(markup: str, *, strict: bool = False, mathml: bool = False) -> str:
         url_schemes={"http", "https", "mailto", "data"},
         attribute_filter=_attribute_filter,
         strip_comments=True,
-        link_rel="noopener noreferrer",
+        link_rel=None,
     )
 
 

@@ -65,10 +65,10 @@ def figure_html(p: dict, ctx) -> Markup:
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     ident = ctx.unique_id(str(p.get("id") or "figure"), "fig")
     return Markup(
-        '<figure class="tr-figure" id="{}"><img src="data:image/svg+xml;base64,{}" alt="{}">'
-        '<figcaption><span class="tr-num">Figure {}.</span> {}</figcaption>{}</figure>'
-    ).format(ident, data, p.get("alt") or p.get("caption") or "figure", p.get("number", ""),
-             p.get("caption", ""), _source_lines(p))
+        '<figure class="tr-figure" id="{}"><figcaption><span class="tr-num">Figure {}.</span> {}'
+        '</figcaption><img src="data:image/svg+xml;base64,{}" alt="{}">{}</figure>'
+    ).format(ident, p.get("number", ""), p.get("caption", ""), data,
+             p.get("alt") or p.get("caption") or "figure", _source_lines(p))
 
 
 def table_html(p: dict, ctx) -> Markup:
@@ -103,10 +103,10 @@ def claim_html(p: dict, ctx) -> Markup:
         Markup("<li>{}</li>").format(_link(s.get("url"), s.get("label") or s.get("id") or ""))
         for s in p.get("sources") or [] if isinstance(s, dict))
     parts = Markup(
-        '<article class="tr-claim" id="{}"><header class="tr-claim-head">'
-        '<span class="tr-claim-id">{}</span> <span class="tr-badge {}">{}</span></header>'
+        '<article class="tr-claim {}" id="{}"><header class="tr-claim-head">'
+        '<span class="tr-claim-id">{}</span> <span class="tr-badge">{}</span></header>'
         '<p class="tr-claim-text">{}</p>'
-    ).format(ident, p.get("id", ""), verdict_class(verdict), verdict, p.get("claim", ""))
+    ).format(verdict_class(verdict), ident, p.get("id", ""), verdict, p.get("claim", ""))
     if p.get("reasoning"):
         parts += Markup('<p class="tr-claim-reasoning">{}</p>').format(p["reasoning"])
     if evidence:

@@ -411,6 +411,9 @@ class _Builder:
                 return
             # Update the section first if the cell opens one, so the span names it.
             probe = [h for h in _h1_titles(source, self.md)]
+            if probe and self.section is not None:
+                # Figures (floats) of the previous section are placed before this one starts.
+                self.emit("#place.flush()\n", index)
             if probe:
                 self.section = probe[0]
             elif tr.get("section") and self.section is None:

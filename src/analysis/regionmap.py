@@ -1,0 +1,189 @@
+"""The map of the region (Armenia, Azerbaijan with Nakhchivan, Nagorno-Karabakh, the Lachin road,
+the southern route through Syunik, Gyumri and the border areas struck in September 2022).
+
+Boundaries: data/map/region_boundaries.geojson, a small subset of Natural Earth 1:10m admin-0
+countries (public domain) as redistributed in TopoJSON by the npm package ``world-atlas`` 2.0.2;
+:func:`derive_boundaries` made it (clip to the frame, coordinates rounded to 0.001 degree).
+Places: data/map/places.csv (coordinates with their source). Drawn in vector (SVG) with the
+report's theme; the figure is a :class:`analysis.figures.Figure`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import Polygon as PolygonPatch
+
+from . import theme
+from .figures import Figure
+
+FRAME = (43.3, 47.2, 38.6, 41.4)  # lon min, lon max, lat min, lat max
+COUNTRIES = {"051": "Armenia", "031": "Azerbaijan", "268": "Georgia", "364": "Iran",
+             "792": "Turkey", "643": "Russia"}
+DATA = Path(__file__).resolve().parents[2] / "data" / "map"
+
+
+# ------------------------------------------------------------------------- deriving the subset
+def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+    return arcs
+
+
+def _ring(indexes: list[int], arcs: list) -> list[tuple[float, float]]:
+    ring: list[tuple[float, float]] = []
+    for i in indexes:
+        points = arcs[i] if i >= 0 else arcs[~i][::-1]
+        ring.extend(points if not ring else points[1:])
+    return ring
+
+
+def _clip(ring: list[tuple[float, float]], frame=FRAME) -> list[tuple[float, float]]:
+    """Sutherland-Hodgman clip of a ring to the map frame."""
+    x0, x1, y0, y1 = frame
+    edges = [(lambda p: p[0] >= x0, lambda a, b: _cut_x(a, b, x0)),
+             (lambda p: p[0] <= x1, lambda a, b: _cut_x(a, b, x1)),
+             (lambda p: p[1] >= y0, lambda a, b: _cut_y(a, b, y0)),
+             (lambda p: p[1] <= y1, lambda a, b: _cut_y(a, b, y1))]
+    out = ring
+    for inside, cut in edges:
+        src, out = out, []
+        for k, cur in enumerate(src):
+            prev = src[k - 1]
+            if inside(cur):
+                if not inside(prev):
+                    out.append(cut(prev, cur))
+                out.append(cur)
+            elif inside(prev):
+                out.append(cut(prev, cur))
+        if not out:
+            break
+    return out
+
+
+def _cut_x(a, b, x):
+    t = (x - a[0]) / (b[0] - a[0])
+    return (x, a[1] + t * (b[1] - a[1]))
+
+
+def _cut_y(a, b, y):
+    t = (y - a[1]) / (b[1] - a[1])
+    return (a[0] + t * (b[0] - a[0]), y)
+
+
+def derive_boundaries(topojson: Path, out: Path = DATA / "region_boundaries.geojson") -> None:
+    """Write the GeoJSON subset from world-atlas ``countries-10m.json`` (run by hand, once)."""
+    topology = json.loads(Path(topojson).read_text(encoding="utf-8"))
+    arcs = _decode_arcs(topology)
+    features = []
+    for geom in topology["objects"]["countries"]["geometries"]:
+        if geom.get("id") not in COUNTRIES:
+            continue
+        polys = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]]
+        parts = []
+        for poly in polys:
+            rings = [_clip(_ring(r, arcs)) for r in poly]
+            rings = [[[round(x, 3), round(y, 3)] for x, y in r] for r in rings if len(r) >= 3]
+            if rings:
+                parts.append(rings)
+        if parts:
+            features.append({"type": "Feature",
+                             "properties": {"iso_n3": geom["id"], "name": COUNTRIES[geom["id"]]},
+                             "geometry": {"type": "MultiPolygon", "coordinates": parts}})
+    collection = {"type": "FeatureCollection", "features": features}
+    out.write_text(json.dumps(collection, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------------- the map
+def load_boundaries(path: Path = DATA / "region_boundaries.geojson") -> dict:
+    """The country polygons (GeoJSON FeatureCollection)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_places(path: Path = DATA / "places.csv") -> pd.DataFrame:
+    """Places, routes and their sources (one row per point; routes ordered by route_order)."""
+    return pd.read_csv(path)
+
+
+def draw(boundaries: dict, places: pd.DataFrame):
+    """The map as a matplotlib figure (vector: the report embeds it as SVG)."""
+    fill = {"Armenia": theme.colour("Armenia"), "Azerbaijan": theme.colour("Azerbaijan")}
+    fig, ax = plt.subplots(figsize=(6.6, 4.9))
+    for feature in boundaries["features"]:
+        name = feature["properties"]["name"]
+        for poly in feature["geometry"]["coordinates"]:
+            ax.add_patch(PolygonPatch(poly[0], closed=True,
+                                      facecolor=fill.get(name, "#eeeeea"),
+                                      alpha=0.28 if name in fill else 1.0,
+                                      edgecolor=theme.MUTED, linewidth=0.6))
+    labels = {"Armenia": (44.55, 40.55), "Azerbaijan": (47.0, 40.55), "Georgia": (44.4, 41.3),
+              "Iran": (46.7, 38.7), "Turkey": (43.45, 39.95)}
+    for name, (x, y) in labels.items():
+        ax.text(x, y, name.upper(), fontsize=8, color=theme.MUTED, ha="center", va="center",
+                fontweight="bold")
+    ax.text(45.05, 39.45, "NAKHCHIVAN\n(Azerbaijan)", fontsize=7, ha="center", color=theme.MUTED,
+            fontweight="bold")
+
+    def route(kind: str, **style):
+        rows = places[places["route"] == kind].sort_values("route_order")
+        if len(rows) > 1:
+            ax.plot(rows["lon"], rows["lat"], **style)
+
+    route("lachin", color=theme.INK, linewidth=2.2, solid_capstyle="round",
+          label="Lachin road, Goris to Stepanakert")
+    route("syunik", color=theme.INK, linewidth=1.3, linestyle=(0, (4, 2)),
+          label="Route south through Syunik (schematic)")
+    struck = places[places["kind"] == "struck_2022"]
+    ax.scatter(struck["lon"], struck["lat"], marker="X", s=60, color=theme.colour("Russia"),
+               edgecolors="white", linewidths=0.6, zorder=6,
+               label="Border area shelled, Sept. 2022")
+    towns = places[places["kind"].isin(["city", "town"])]
+    ax.scatter(towns["lon"], towns["lat"], s=14, color=theme.INK, zorder=5)
+    for row in places.itertuples():
+        if row.label_dx == row.label_dx:  # not NaN: this place is labelled
+            ax.annotate(row.label, (row.lon, row.lat), xytext=(row.label_dx, row.label_dy),
+                        textcoords="offset points", fontsize=7.5, color="#1d1d1b",
+                        ha="left" if row.label_dx >= 0 else "right", va="center")
+    nk = places[places["kind"] == "region_label"]
+    for row in nk.itertuples():
+        ax.text(row.lon, row.lat, row.label, fontsize=7.5, style="italic", color=theme.INK,
+                ha="center", va="center")
+    x0, x1, y0, y1 = FRAME
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1 / 0.77)  # ~cos(40°): degrees of longitude are shorter than of latitude
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.5)
+        spine.set_color(theme.MUTED)
+    ax.legend(loc="lower left", fontsize=7, frameon=True, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+CAPTION = ("Armenia and its neighbours: Nakhchivan, Nagorno-Karabakh, the Lachin road and the "
+           "route south through Syunik")
+ALT = ("Map of Armenia and Azerbaijan with its exclave Nakhchivan. Marked: Yerevan; Gyumri, "
+       "seat of the Russian 102nd base; the Lachin road from Goris via Lachin to Stepanakert in "
+       "Nagorno-Karabakh; the road south through Syunik to Meghri on the Iranian border; and "
+       "Jermuk and Goris, border areas shelled in September 2022.")
+NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country boundaries carry "
+        "no boundary for it. Town coordinates from Wikipedia articles (listed in "
+        "data/map/places.csv); the Syunik route is drawn as straight segments.")
+
+
+def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = None) -> Figure:
+    """The numbered map figure for a section (``s`` is the section context)."""
+    fig = draw(boundaries or load_boundaries(), load_places() if places is None else places)
+    return s.figure(fig, CAPTION, ALT, source_ids=["natural_earth_admin0"], note=NOTE)

@@ -1,0 +1,73 @@
+"""Claim and bibliography payloads (PAYLOADS.md) rendered by both exporters."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pypdf import PdfReader
+
+from analysis.export.html_exporter import ReportHTMLExporter
+from analysis.export.payloads import BIBLIOGRAPHY_MIME, CLAIM_MIME
+from analysis.export.typst_exporter import TypstPDFExporter
+
+CLAIM = {"id": "C07", "section": 3, "claim": "Russia sent ~2,000 peacekeepers <b>to</b> Karabakh.",
+         "verdict": "partly supported", "reasoning": "The statement gave 1,960 troops & kit.",
+         "evidence": ["10 Nov 2020 — trilateral ceasefire statement",
+                      "SIPRI arms imports, Armenia from Russia, 2016–2020"],
+         "sources": [{"id": "kremlin_2020", "label": "Kremlin, Statement of 10 Nov 2020",
+                      "url": "https://en.kremlin.ru/events/president/news/64384"},
+                     {"id": "x", "label": "Evil link", "url": "javascript:alert(1)"}],
+         "after": "The mission left in 2024."}
+BIB = {"title": "Sources cited", "entries": [
+    {"id": "sipri", "publisher": "SIPRI", "title": "Arms Transfers Database", "date": "2025-03-10",
+     "url": "https://armstrade.sipri.org/armstrade/page/trade_register.php", "locator": "TIV",
+     "via": None},
+    {"id": "nd", "publisher": "Armstat", "title": "Trade by country", "date": "n.d.",
+     "url": None, "locator": None, "via": "a GitHub copy"}]}
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    nb = new_notebook(cells=[new_markdown_cell("# Appendix A. Claim ledger")])
+    nb.metadata["tightrope"] = {"title": "Payloads"}
+    nb.cells.append(new_code_cell("x", outputs=[new_output(
+        "display_data", data={CLAIM_MIME: CLAIM, "text/plain": "C07"})]))
+    nb.cells.append(new_markdown_cell("# Appendix B. Sources"))
+    nb.cells.append(new_code_cell("x", outputs=[new_output(
+        "display_data", data={BIBLIOGRAPHY_MIME: BIB, "text/plain": "bib"})]))
+    return nb
+
+
+def test_claim_and_bibliography_in_html(notebook):
+    body, _ = ReportHTMLExporter().from_notebook_node(notebook)
+    soup = BeautifulSoup(body, "html.parser")
+    claim = soup.find("article", class_="tr-claim")
+    assert "tr-verdict-partly-supported" in claim["class"]
+    assert claim.find(class_="tr-badge").get_text() == "partly supported"
+    assert claim.find(class_="tr-claim-text").get_text() == CLAIM["claim"]  # raw text, escaped
+    assert [li.get_text() for li in claim.find_all("li")][:2] == CLAIM["evidence"]
+    links = [a["href"] for a in claim.find_all("a")]
+    assert links == ["https://en.kremlin.ru/events/president/news/64384"]  # no javascript:
+    assert "Evil link" in claim.get_text() and "The mission left in 2024." in claim.get_text()
+    items = soup.find("section", class_="tr-bibliography").find_all("li")
+    assert items[0].find("a")["href"].startswith("https://armstrade.sipri.org/")
+    assert "SIPRI. Arms Transfers Database. TIV. 2025-03-10." in items[0].get_text()
+    assert items[1].find("a") is None and "n.d." in items[1].get_text()
+
+
+def test_claim_and_bibliography_in_pdf(notebook):
+    pdf, _ = TypstPDFExporter().from_notebook_node(notebook, {"metadata": {"name": "p"}})
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    for piece in ("C07", "PARTLY SUPPORTED", "Russia sent ~2,000 peacekeepers <b>to</b>",
+                  "1,960 troops & kit", "EVIDENCE", "SIPRI arms imports", "Kremlin, Statement",
+                  "Since then:", "Arms Transfers Database"):
+        assert piece in text
+    uris = [a.get_object()["/A"]["/URI"] for page in reader.pages
+            for a in page.get("/Annots", []) if "/A" in a.get_object()]
+    assert "https://en.kremlin.ru/events/president/news/64384" in uris
+    assert "https://armstrade.sipri.org/armstrade/page/trade_register.php" in uris
+    assert not [u for u in uris if "javascript" in u]

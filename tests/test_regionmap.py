@@ -1,0 +1,52 @@
+"""The region map: committed boundary subset and places, drawn as vector SVG."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import regionmap
+from analysis.figures import svg_of
+
+
+def test_boundaries_hold_armenia_and_azerbaijan_with_nakhchivan():
+    features = {f["properties"]["name"]: f for f in regionmap.load_boundaries()["features"]}
+    assert {"Armenia", "Azerbaijan", "Georgia", "Iran", "Turkey"} <= set(features)
+    # Azerbaijan is several polygons: the mainland and the Nakhchivan exclave (west of Armenia's
+    # southern tip, around 45.4 E / 39.2 N).
+    parts = features["Azerbaijan"]["geometry"]["coordinates"]
+    assert any(min(x for x, _ in part[0]) < 45.0 and max(y for _, y in part[0]) < 39.8
+               for part in parts)
+    x0, x1, y0, y1 = regionmap.FRAME
+    for feature in features.values():
+        for part in feature["geometry"]["coordinates"]:
+            for x, y in part[0]:
+                assert x0 - 1e-6 <= x <= x1 + 1e-6 and y0 - 1e-6 <= y <= y1 + 1e-6
+
+
+def test_places_have_sources_and_routes_in_order():
+    places = regionmap.load_places()
+    assert {"gyumri", "lachin", "stepanakert", "meghri", "nakhchivan"} <= set(places["place"])
+    assert places["source"].notna().all()
+    for route in ("lachin", "syunik"):
+        order = places[places["route"] == route]["route_order"]
+        assert len(order) >= 3 and order.is_unique
+    assert (places["kind"] == "struck_2022").sum() >= 2
+
+
+def test_map_is_vector_and_labels_the_places():
+    fig = regionmap.draw(regionmap.load_boundaries(), regionmap.load_places())
+    svg = svg_of(fig)
+    assert svg.lstrip().startswith("<?xml") and "<image" not in svg  # no raster inside
+    for label in ("Gyumri", "Lachin", "Stepanakert", "Nagorno-Karabakh", "Meghri",
+                  "NAKHCHIVAN", "Lachin road", "Syunik", "2022"):
+        assert label in svg
+
+
+@pytest.mark.parametrize("route", ["lachin", "syunik"])
+def test_one_point_route_is_not_drawn(route):
+    places = pd.DataFrame([{"place": "a", "label": "A", "kind": "town", "lat": 40.0,
+                            "lon": 45.0, "route": route, "route_order": 1, "label_dx": 4,
+                            "label_dy": 0, "source": "x", "url": None, "note": None}])
+    fig = regionmap.draw({"features": []}, places)
+    assert len(fig.axes[0].lines) == 0
