@@ -612,13 +612,13 @@ class _Builder:
             return
         text = html_text(html)
         if text.strip():
-            self.warn(f"Typst export: HTML output of {where} shown as plain text "
+            self.warn(f"Typst export: text/html output of {where} shown as plain text "
                       "(its formatting is not kept)")
             paras = [p for p in text.split("\n\n") if p.strip()]
             self.emit(f"// cell {index}: text/html as text\n"
                       + "".join(f"#tr-html-text[{text_content(p)}]\n" for p in paras), index)
             return
-        self.warn(f"Typst export: HTML output of {where} has no text or table to show")
+        self.warn(f"Typst export: text/html output of {where} has no text or table to show")
         self.placeholder(index, "HTML output not shown in the PDF (no text or table in it)")
 
     def figure(self, index: int, p: dict) -> None:
