@@ -66,8 +66,9 @@ def figure_html(p: dict, ctx) -> Markup:
     ident = ctx.unique_id(str(p.get("id") or "figure"), "fig")
     return Markup(
         '<figure class="tr-figure" id="{}"><figcaption><span class="tr-num">Figure {}.</span> {}'
-        '</figcaption><img src="data:image/svg+xml;base64,{}" alt="{}">{}</figure>'
-    ).format(ident, p.get("number", ""), p.get("caption", ""), data,
+        '</figcaption><div class="tr-fig-img" role="region" tabindex="0" aria-label="Figure {}">'
+        '<img src="data:image/svg+xml;base64,{}" alt="{}"></div>{}</figure>'
+    ).format(ident, p.get("number", ""), p.get("caption", ""), p.get("number", ""), data,
              p.get("alt") or p.get("caption") or "figure", _source_lines(p))
 
 
