@@ -49,8 +49,7 @@ def test_reexport_sentence_uses_the_latest_year_with_both_flows():
                 ("World", 2023, "imports", "71", 2300.0, "a", "medium"),
                 ("World", 2024, "exports", "71", 8042.6, "b", "medium")])
     text = reexport_sentence(tbc)
-    # Markdown source: the dollar signs are escaped (shown as $2.3 billion; unescaped, the two
-    # amounts would be read as one $...$ formula).
-    assert text.startswith(" In 2023 imports of precious stones and metals were \\$2.3 billion "
-                           "against \\$3.2 billion exported")
+    # No "$": two dollar amounts in one Markdown paragraph would read as a $...$ formula.
+    assert text.startswith(" In 2023 imports of precious stones and metals were USD 2.3 billion "
+                           "against USD 3.2 billion exported")
     assert reexport_sentence(tbc[tbc["flow"] == "exports"]) == ""

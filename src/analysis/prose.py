@@ -37,12 +37,13 @@ def pct(value: float, digits: int = 0) -> str:
 
 
 def usd_m(value: float) -> str:
-    """Millions of US dollars in words, for Markdown: 1,234.5 -> '\\$1.2 billion' (shown as
-    $1.2 billion). The dollar sign is escaped: two unescaped amounts in one paragraph would
-    read as a $...$ formula in Jupyter, the HTML and the PDF."""
+    """Millions of US dollars in words: 1,234.5 -> 'USD 1.2 billion'; 234.5 -> 'USD 235 million'.
+
+    No dollar sign: the same words go into Markdown prose and plain-text notes, and two "$"
+    amounts in one Markdown paragraph read as a $...$ formula (Jupyter, the HTML, the PDF)."""
     if abs(value) >= 1000:
-        return f"\\${value / 1000:,.1f} billion"
-    return f"\\${value:,.0f} million"
+        return f"USD {value / 1000:,.1f} billion"
+    return f"USD {value:,.0f} million"
 
 
 def ratio(value: float) -> str:

@@ -186,4 +186,5 @@ NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country b
 def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = None) -> Figure:
     """The numbered map figure for a section (``s`` is the section context)."""
     fig = draw(boundaries or load_boundaries(), load_places() if places is None else places)
-    return s.figure(fig, CAPTION, ALT, source_ids=["natural_earth_admin0"], note=NOTE)
+    return s.figure(fig, CAPTION, ALT, source_ids=["natural_earth_admin0"], note=NOTE,
+                    key="region_map")

@@ -41,7 +41,7 @@ class SectionSpec:
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("00", "summary", "Key findings", ""),
     SectionSpec("01", "frustrated_ally", "A frustrated ally", "1",
-                figures=("dependence", "road_to_september", "signals"),
+                figures=("region_map", "dependence", "road_to_september", "signals"),
                 tables=("presence",)),
     SectionSpec("02", "roots_of_discontent", "The roots of discontent", "2"),
     SectionSpec("03", "russian_involvement", "Russian involvement and its limits", "3"),
