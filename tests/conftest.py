@@ -13,6 +13,10 @@ Fixtures for tests that need a built report (use these instead of building your 
     The full default report (every section, HTML and PDF): ``shared_build().folder``.
 ``article_edition -> Built``
     Every section at the article's date, 2023-09-15, HTML only.
+``second_build -> Built``
+    The full default report built a second time, independently, by ``tightrope batch`` (in the
+    same run, an edition dated in the future that must fail): for byte-for-byte determinism
+    checks against ``built_report`` and for the batch tests. ``Built.stdout`` is the batch's.
 ``copy_of_build(built) -> Path``
     A private, writable copy of a shared build's reports folder (for tests that rebuild into it).
 
@@ -86,6 +90,23 @@ def shared_build(_shared_root):
         return Built(Path(record["folder"]), record["stdout"])
 
     return build
+
+
+@pytest.fixture(scope="session")
+def second_build(_shared_root) -> Built:
+    out = _shared_root / "batch"
+    done = _shared_root / "batch.json"
+    with FileLock(str(_shared_root / "batch.lock")):
+        if not done.exists():
+            plan = _shared_root / "editions.toml"
+            plan.write_text('[[editions]]\nas_of = "2099-01-01"\n\n[grid]\nparams = [{}]\n',
+                            encoding="utf-8")
+            run = run_cli("batch", str(plan), "--out", str(out), check=False)
+            assert run.returncode == 1, run.stderr[-3000:] + run.stdout[-3000:]  # one fails
+            folder = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+            done.write_text(json.dumps({"folder": str(folder), "stdout": run.stdout}))
+    record = json.loads(done.read_text())
+    return Built(Path(record["folder"]), record["stdout"])
 
 
 @pytest.fixture(scope="session")

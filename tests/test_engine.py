@@ -1,8 +1,7 @@
 """The warm engine: papermill's ``tightrope`` engine gives each notebook a fresh kernel forked from
-a pre-imported parent - no state passes between sections - and the same outputs as a kernel
-started the ordinary way."""
+a pre-imported parent - no state passes between sections. (Same outputs as a kernel started the
+ordinary way: test_pipeline.py::test_plain_papermill_runs_without_the_cli.)"""
 
-import json
 import subprocess
 import sys
 
@@ -11,7 +10,6 @@ import papermill as pm
 import pytest
 
 from analysis.kernel import ensure_kernel
-from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -70,21 +68,6 @@ def test_kernel_is_a_real_ipykernel_and_errors_are_reported(tmp_path):
     code = [c for c in out.cells if c.cell_type == "code"]
     assert _text(code[0]).strip() == "ZMQInteractiveShell"
     assert code[-1].outputs == []
-
-
-def test_same_outputs_as_a_kernel_started_the_ordinary_way(tmp_path):
-    """Section 2 at the article's date: every output identical, byte for byte."""
-    path = ROOT / "notebooks" / "02_roots_of_discontent.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    runs = {}
-    for engine in ("tightrope", "nbclient"):
-        runs[engine] = pm.execute_notebook(
-            str(path), str(tmp_path / f"{engine}.ipynb"), parameters={"as_of": "2023-09-15"},
-            kernel_name=ensure_kernel(), engine_name=engine, cwd=str(path.parent),
-            progress_bar=False)
-    warm, plain = ([c.get("outputs") for c in runs[e].cells] for e in ("tightrope", "nbclient"))
-    assert len(warm) == len(nb.cells) + 1  # the injected parameters cell
-    assert json.dumps(warm, sort_keys=True) == json.dumps(plain, sort_keys=True)
 
 
 def test_papermill_command_line_knows_the_engine(tmp_path):

@@ -4,13 +4,14 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 
 import nbformat
 import pytest
 
 from analysis import paths
 from analysis.errors import SectionFailed
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -79,12 +80,36 @@ def test_failing_section_keeps_previous_report_and_names_the_cell(built, copy_of
     shutil.rmtree(partial.parent)
 
 
-def test_plain_papermill_runs_without_the_cli(tmp_path):
+def test_plain_papermill_runs_without_the_cli(tmp_path, built):
+    """Plain papermill (its default engine, a kernel started the ordinary way) works, and gives
+    the same outputs, byte for byte, as the build's warm engine."""
     out = tmp_path / "out.ipynb"
-    run = subprocess.run([str(ROOT / ".venv" / "bin" / "papermill")
-                          if (ROOT / ".venv" / "bin" / "papermill").exists() else "papermill",
-                          str(ROOT / "notebooks" / "02_roots_of_discontent.ipynb"), str(out),
-                          "-p", "as_of", "2023-09-15", "--no-progress-bar"],
-                         capture_output=True, text=True, cwd=tmp_path)
+    notebook = "02_roots_of_discontent.ipynb"
+    run = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / "notebooks" / notebook),
+                          str(out), "-p", "as_of", "2023-09-15", "--no-progress-bar"],
+                         capture_output=True, text=True, cwd=tmp_path, check=False,
+                         stdin=subprocess.DEVNULL)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Figure 2.1" in out.read_text(encoding="utf-8")
+    plain, warm = (nbformat.read(p, as_version=4) for p in (out, built[0] / "notebooks" / notebook))
+    assert [c.get("outputs") for c in plain.cells] == [c.get("outputs") for c in warm.cells]
+
+
+def test_nothing_changed_leaves_the_report_as_it_is(built, copy_of_build):
+    folder = copy_of_build(built[0])
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    run = run_cli("build", "--out", str(folder.parent), "--as-of", "2023-09-15", "--format",
+                  "html")
+    assert "Report up to date" in run.stdout and "nothing to do" in run.stdout
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+
+def test_a_damaged_output_is_rebuilt_from_the_unchanged_sections(built, copy_of_build):
+    folder = copy_of_build(built[0])
+    (folder / "report.html").write_text("damaged", encoding="utf-8")
+    run = run_cli("build", "--out", str(folder.parent), "--as-of", "2023-09-15", "--format",
+                  "html")
+    assert "Report up to date" not in run.stdout
+    assert run.stdout.count("unchanged, reused") == 8, run.stdout
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert html == (built[0] / "report.html").read_text(encoding="utf-8")

@@ -73,6 +73,14 @@ def _cmd_build(args) -> int:
     return 0
 
 
+def _cmd_batch(args) -> int:
+    from .batch import run
+
+    results = run(args.file, out=args.out, scheduler=args.scheduler, force=args.force,
+                  return_files=args.return_files, jobs=args.jobs)
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
 def _cmd_data(args) -> int:
     from .validation import validate
 
@@ -140,6 +148,22 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=_positive_int, default=None, help="sections run at once (default: 2)")
     b.add_argument("--force", action="store_true", help="re-run sections whose inputs are unchanged")
     b.set_defaults(func=_cmd_build)
+
+    bt = sub.add_parser("batch", help="build many editions (dates x parameter sets) from a file",
+                        description="Build every edition a TOML or YAML file lists (see README, "
+                                    "'Many editions'), locally on warm workers or on a Dask "
+                                    "cluster.")
+    bt.add_argument("file", metavar="FILE", help="editions.toml or editions.yaml")
+    bt.add_argument("--scheduler", metavar="ADDRESS",
+                    help="a dask.distributed scheduler, e.g. tcp://10.0.0.5:8786 (default: "
+                         "build here)")
+    bt.add_argument("--out", metavar="DIR", help=f"reports folder (default: {paths.REPORTS_DIR});"
+                                                 " with --scheduler, one the workers can write")
+    bt.add_argument("--return-files", action="store_true",
+                    help="with --scheduler: workers send the files back instead of writing --out")
+    bt.add_argument("--jobs", type=int, default=None, help="sections run at once (default: 2)")
+    bt.add_argument("--force", action="store_true", help="rebuild editions that are up to date")
+    bt.set_defaults(func=_cmd_batch)
 
     sub.add_parser("params", help="list the report parameters").set_defaults(func=_cmd_params)
     sub.add_parser("sections", help="list the sections").set_defaults(func=_cmd_sections)

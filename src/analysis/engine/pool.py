@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +73,13 @@ class WarmPool:
             Path(self._keep).mkdir(parents=True, exist_ok=True)
         self.dir = Path(tempfile.mkdtemp(prefix="tightrope-engine-", dir=self._keep))
         self.log = self.dir / "zygote.log"
-        with open(self.log, "wb") as log:
-            self._proc = subprocess.Popen(
-                [self.python, "-m", "analysis.engine.zygote"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+        if python is None and _can_fork_here():
+            self._proc = _fork_zygote(self.log)
+        else:
+            with open(self.log, "wb") as log:
+                self._proc = subprocess.Popen(
+                    [self.python, "-m", "analysis.engine.zygote"], stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE, stderr=log, start_new_session=True)
         self._lock = threading.Lock()
         self._cond = threading.Condition()
         self._replies: dict[int, dict] = {}
@@ -208,6 +212,100 @@ class WarmPool:
     @property
     def pid(self) -> int:
         return self._proc.pid
+
+
+def _can_fork_here() -> bool:
+    """This process may become the zygote's parent by fork: one thread, no ZeroMQ context, no
+    running event loop, and a matplotlib backend not yet chosen (the zygote selects the inline
+    one). Then the zygote starts with what this process already imported and loaded."""
+    if not hasattr(os, "fork") or os.environ.get("TIGHTROPE_ENGINE_SPAWN"):
+        return False
+    if threading.active_count() != 1:
+        return False
+    zmq = sys.modules.get("zmq")
+    if zmq is not None and getattr(zmq.Context, "_instance", None) is not None:
+        return False
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+        return False
+    except RuntimeError:
+        pass
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        from matplotlib import rcsetup
+
+        if mpl.rcParams._get("backend") is not rcsetup._auto_backend_sentinel and \
+                "inline" not in str(mpl.rcParams._get("backend")):
+            return False
+    return True
+
+
+class _ForkedZygote:
+    """The zygote as a forked child of this process, with the Popen API WarmPool uses."""
+
+    def __init__(self, pid: int, stdin, stdout):
+        self.pid, self.stdin, self.stdout, self.returncode = pid, stdin, stdout, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"zygote {self.pid}", timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def _fork_zygote(log: Path) -> _ForkedZygote:
+    requests_r, requests_w = os.pipe()
+    replies_r, replies_w = os.pipe()
+    log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the zygote: serve, then leave without running this process's exit handlers
+        code = 0
+        try:
+            os.setsid()
+            os.close(requests_w)
+            os.close(replies_r)
+            os.dup2(log_fd, 2)
+            os.close(log_fd)
+            from .zygote import INLINE_BACKEND, serve
+
+            if not os.environ.get("MPLBACKEND"):
+                os.environ["MPLBACKEND"] = INLINE_BACKEND
+            mpl = sys.modules.get("matplotlib")
+            if mpl is not None:  # imported here before the variable was set: set what it sets
+                from matplotlib import rcsetup
+
+                if mpl.rcParams._get("backend") is rcsetup._auto_backend_sentinel:
+                    mpl.rcParams["backend"] = INLINE_BACKEND
+
+            serve(requests_r, replies_w)
+        except BaseException:  # noqa: BLE001 - reported in the log; the client sees EOF
+            import traceback
+
+            traceback.print_exc()
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(requests_r)
+    os.close(replies_w)
+    os.close(log_fd)
+    return _ForkedZygote(pid, os.fdopen(requests_w, "wb"), os.fdopen(replies_r, "rb"))
 
 
 def _rebuild(payload: dict) -> Exception:

@@ -130,9 +130,12 @@ def _fork(request: dict, protocol_fds: tuple[int, ...]) -> int:
             os._exit(code)
 
 
-def serve() -> None:
-    # the protocol keeps private copies of fd 0/1; stray prints go to stderr instead
-    proto_in, proto_out = os.dup(0), os.dup(1)
+def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
+    """Answer requests until the client goes away. Without descriptors (a new interpreter), the
+    protocol is on stdin/stdout; a client that forked this zygote passes its pipe ends."""
+    if proto_in is None:
+        proto_in, proto_out = os.dup(0), os.dup(1)
+    # stray prints go to stderr (the zygote's log), never into the protocol
     os.dup2(2, 1)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
