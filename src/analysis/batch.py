@@ -168,8 +168,11 @@ def build_edition(edition: Edition, out: str, sections: list[str] | None,
         from .sections import select
 
         specs = select(sections)
-        fp = uptodate.fingerprint(edition.params, sections, formats, False)
-        current = None if force else uptodate.find_current(Path(out), fp)
+        try:
+            fp = uptodate.fingerprint(edition.params, sections, formats, False)
+        except (OSError, RuntimeError, ValueError):
+            fp = None  # inputs that cannot even be hashed: resolve() below names the problem
+        current = None if force or fp is None else uptodate.find_current(Path(out), fp)
         if current is not None:
             return EditionResult(edition, "up to date", str(current),
                                  time.perf_counter() - started)
@@ -178,7 +181,8 @@ def build_edition(edition: Edition, out: str, sections: list[str] | None,
         p = resolve(edition.params)
         result = build(p, specs, out_root=out, formats=formats, jobs=jobs, force=force,
                        progress=progress)
-        uptodate.record(result.folder, fp)
+        if fp is not None:
+            uptodate.record(result.folder, fp)
         return EditionResult(edition, "built", str(result.folder), time.perf_counter() - started,
                              sections=[{"key": r.spec.key, "status": r.status,
                                         "seconds": round(r.seconds, 2)} for r in result.sections])
