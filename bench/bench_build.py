@@ -55,10 +55,10 @@ def plain_floor(out: Path) -> None:
     namespace, its parameters injected after the parameters cell as papermill does), keep the
     outputs the kernel would have shown, then merge and export HTML and PDF as the build does."""
     os.environ.setdefault("MPLBACKEND", "Agg")
-    import analysis  # noqa: F401 - defers rfc3987-syntax like every tightrope process
     import nbformat
     from IPython.core.formatters import DisplayFormatter
 
+    import analysis  # noqa: F401 - defers rfc3987-syntax like every tightrope process
     from analysis.bibliography import bibliography_table
     from analysis.build import export_format
     from analysis.evidence import cut, file_hashes, load_tables
@@ -110,7 +110,7 @@ def _run_cell(source: str, namespace: dict, formatter, count: int, nbformat) -> 
     with contextlib.redirect_stdout(stdout):
         exec(compile(tree, "<cell>", "exec"), namespace)  # noqa: S102 - the notebooks' own code
         value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace) \
-            if last else None  # noqa: S307
+            if last else None
     outputs = []
     if stdout.getvalue():
         outputs.append(nbformat.v4.new_output("stream", name="stdout", text=stdout.getvalue()))
