@@ -43,9 +43,11 @@ _DATE_COLUMNS = {"events": "date", "deployments": "start_date", "casualties": "r
                  "un_votes": "date", "opinion": "fieldwork_date",
                  "gas_prices": "effective_from", "defence_budgets": "reported_on",
                  "arms_import_shares": "published_on"}
-#: an undated casualty figure counts as known from the last day of its fighting
-CONFLICT_END = {"1988-94 war": "1994-05-12", "2020 war": "2020-11-10",
-                "September 2022 clashes": "2022-09-14", "September 2023 offensive": "2023-09-20"}
+#: an undated casualty figure counts as known from the last day of its fighting: the anchor
+#: (data/anchors.csv) that ends each conflict named in casualties.csv
+CONFLICT_END_ANCHOR = {"1988-94 war": "ceasefire_1994", "2020 war": "ceasefire_2020",
+                       "September 2022 clashes": "attack_sept_2022",
+                       "September 2023 offensive": "offensive_2023"}
 _YEAR_COLUMNS = {"military_expenditure": "year", "arms_imports": "year", "trade": "year",
                  "remittances": "year", "energy": "year", "arms_deliveries": "delivery_year",
                  "trade_by_commodity": "year", "gdp": "year"}
@@ -144,6 +146,17 @@ def trust(data_dir: Path | str | None, digest: str) -> bool:
     return True
 
 
+def _conflict_ends(tables: dict[str, pd.DataFrame]) -> dict[str, pd.Timestamp]:
+    """Last day of each conflict of casualties.csv, from its anchor event (end date or date)."""
+    anchors = tables["anchors"].set_index("anchor")["event_id"]
+    events = tables["events"].set_index("event_id")
+    ends = {}
+    for conflict, key in CONFLICT_END_ANCHOR.items():
+        row = events.loc[anchors[key]]
+        ends[conflict] = row["end_date"] if pd.notna(row["end_date"]) else row["date"]
+    return ends
+
+
 def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
         end_year: int) -> dict[str, pd.DataFrame]:
     """Apply ``as_of`` and the year window to every table (the only place this is done)."""
@@ -152,7 +165,7 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
     out = {}
     for name, frame in tables.items():
         if name == "casualties":
-            fallback = pd.to_datetime(frame["conflict"].map(CONFLICT_END))
+            fallback = pd.to_datetime(frame["conflict"].map(_conflict_ends(tables)))
             frame = frame.assign(reported_on=frame["reported_on"].fillna(fallback))
         if name in _DATE_COLUMNS:
             frame = frame[frame[_DATE_COLUMNS[name]] <= limit]
@@ -191,6 +204,13 @@ class Evidence:
         if name in tables:
             return tables[name]
         raise AttributeError(f"no table {name!r}; tables: {', '.join(sorted(tables))}")
+
+    def anchor(self, key: str):
+        """A story anchor (data/anchors.csv): its event row if dated on or before as_of, else a
+        falsy ``NotYet`` whose ``sentence()`` is the only 'not yet' text the report prints."""
+        from .anchors import anchor
+
+        return anchor(self, key)
 
     def publishers(self, source_ids) -> list[str]:
         """Distinct publishers of the given source ids, in first-seen order."""

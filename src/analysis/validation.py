@@ -37,6 +37,7 @@ class _Context:
         self.source_rows: list[dict[str, str]] = []
         self.evidence_ids: dict[str, set[str]] = {}
         self.claims: list[tuple[int, dict[str, str]]] = []
+        self.anchors: list[tuple[int, dict[str, str]]] = []
 
 
 class _Capped(list):
@@ -70,7 +71,7 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def _source_refs(table: str, record: dict[str, str]) -> list[tuple[str, str]]:
-    if table == "claims":
+    if table in ("claims", "claim_updates"):
         return [("source_ids", s.strip()) for s in record.get("source_ids", "").split(";")
                 if s.strip()]
     return [("source_id", record["source_id"].strip())] if record.get("source_id") else []
@@ -144,6 +145,8 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                 context.evidence_ids.setdefault(spec.name, set()).add(record[evidence_column])
             if spec.name == "claims":
                 context.claims.append((line, record))
+            if spec.name == "anchors":
+                context.anchors.append((line, record))
             if progress and count % 10000 == 0 and time.monotonic() - last_report > \
                     PROGRESS_EVERY_S:
                 last_report = time.monotonic()
@@ -180,6 +183,7 @@ def validate(data_dir: Path | None = None,
         if csv_path.name not in listed:
             problems.append(f"{csv_path.name}: not described in {paths.DESCRIPTOR_NAME}")
     problems += _check_claim_evidence(context, set(specs))
+    problems += _check_anchors(context)
     problems += provenance.check_sources(context.source_rows)
     if problems:
         raise DataValidationError(_cap_per_file(problems))
@@ -202,6 +206,35 @@ def _cap_per_file(problems: list[str]) -> list[str]:
             extra[file] = extra.get(file, 0) + 1
     kept += [f"{file}: ... and {n} more problem(s)" for file, n in extra.items()]
     return kept
+
+
+def _check_anchors(context: _Context) -> list[str]:
+    """Every anchor the report uses is in anchors.csv, names an existing event (or, only when it
+    is not an event, a date), and no anchor is unknown to the report."""
+    from .anchors import KEYS
+
+    problems = []
+    found = set()
+    events = context.evidence_ids.get("events", set())
+    for line, record in context.anchors:
+        key = record.get("anchor", "").strip()
+        found.add(key)
+        event, day = record.get("event_id", "").strip(), record.get("date", "").strip()
+        if bool(event) == bool(day):
+            problems.append(f"anchors.csv row {line}: anchor {key!r} needs exactly one of "
+                            "event_id or date (an event id unless the anchor is not an event)")
+        if event and event not in events:
+            problems.append(f"anchors.csv row {line}: event_id = {event!r} is not in events.csv "
+                            "(column event_id)")
+        if key not in KEYS:
+            problems.append(f"anchors.csv row {line}: anchor {key!r} is not used by the report "
+                            f"(anchors: {', '.join(KEYS)}); add it to analysis.anchors.KEYS or "
+                            "remove the row")
+    missing = [k for k in KEYS if k not in found]
+    if context.anchors is not None and missing:
+        problems.append(f"anchors.csv: anchor(s) {', '.join(missing)} missing (the report's "
+                        "sections need them; add a row naming the event)")
+    return problems
 
 
 def _check_claim_evidence(context: _Context, tables: set[str]) -> list[str]:

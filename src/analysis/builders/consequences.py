@@ -15,10 +15,8 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import indicators, theme
 from ..prose import date, md, num, usd_m
-from ._common import not_yet
 from .involvement import event_ladder, involves
 
-BREAK_YEAR = 2022  # the year of the patron's full-scale invasion of Ukraine, marked on charts
 ICC_WORDS = "Rome Statute|ICC"
 WARRANT_WORDS = "warrant"
 FLOWS = {"exports": "Exports to", "imports": "Imports from"}
@@ -75,21 +73,32 @@ def partner_share(trade: pd.DataFrame, partner: str, total: str = "World") -> pd
 
 # ---------------------------------------------------------------------------- finding events
 def _icc(s) -> dict:
-    """The warrant and the focus country's legal steps known at as_of (None when absent)."""
-    ev = s.ev.events
-    legal = ev[ev["category"] == "legal"]
-    warrant = legal[legal["title"].str.contains(WARRANT_WORDS, case=False, na=False)]
-    warrant = involves(warrant, s.p.patron).sort_values("date")
-    steps = involves(legal, s.p.focus)
-    steps = steps[steps["title"].str.contains(ICC_WORDS, case=False, na=False)
-                  | steps["description"].str.contains(ICC_WORDS, case=False, na=False)]
-    w = warrant.iloc[0] if not warrant.empty else None
-    if w is not None:
-        steps = steps[steps["date"] >= w["date"]]
-    steps = steps.sort_values(["date", "event_id"])
-    vote = steps[steps["title"].str.contains("ratif", case=False, na=False)
-                 & steps["description"].map(lambda d: vote_count(d) is not None)]
-    return {"warrant": w, "steps": steps, "vote": vote.iloc[0] if not vote.empty else None}
+    """The warrant and the focus country's steps towards the court known at as_of.
+
+    The fixed points are anchors (warrant, court clearance, ratification vote, entry into force);
+    other legal steps of the focus country that name the court (signature, deposit) join them.
+    """
+    w = s.ev.anchor("icc_warrant")
+    fixed = [s.ev.anchor(k) for k in ("rome_statute_cleared", "rome_statute_ratification",
+                                      "rome_statute_in_force")]
+    legal = involves(s.ev.events[s.ev.events["category"] == "legal"], s.p.focus)
+    named = legal[legal["title"].str.contains(ICC_WORDS, case=False, na=False)
+                  | legal["description"].str.contains(ICC_WORDS, case=False, na=False)]
+    steps = pd.concat([*(a.frame() for a in fixed if a), named]).drop_duplicates("event_id")
+    steps = steps.assign(date=pd.to_datetime(steps["date"]))
+    if w:
+        steps = steps[steps["date"] >= w.date]
+    vote, in_force = fixed[1], fixed[2]
+    return {"warrant": w.row if w else None, "not_yet": None if w else w,
+            "steps": steps.sort_values(["date", "event_id"]),
+            "vote": vote.row if vote and vote_count(vote["description"]) else None,
+            "in_force": in_force.row if in_force else None}
+
+
+def _break_year(s) -> int | None:
+    """The year of the patron's full-scale invasion of Ukraine (anchor), None before it."""
+    invasion = s.ev.anchor("ukraine_invasion")
+    return invasion.date.year if invasion else None
 
 
 def _reactions(s, since, until) -> pd.DataFrame:
@@ -105,7 +114,7 @@ def icc_summary(s):
     icc = _icc(s)
     w = icc["warrant"]
     if w is None:
-        return s.text(not_yet(s, f"an international arrest warrant for {s.p.patron}'s leader"))
+        return s.text(icc["not_yet"].sentence())
     text = [f"On {date(w['date'])}: {md(w['description'])}"]
     steps = icc["steps"]
     if steps.empty:
@@ -121,9 +130,8 @@ def icc_summary(s):
         text.append(f" Parliament ratified the statute on {date(vote['date'])}, "
                     f"{indicators.days_between(w['date'], vote['date'])} days after the warrant, "
                     f"by {num(yes)} votes to {num(no)}.")
-    in_force = steps[steps["title"].str.contains("force", case=False, na=False)]
-    if not in_force.empty:
-        f = in_force.iloc[0]
+    f = icc["in_force"]
+    if f is not None:
         text.append(f" The statute entered into force for {md(s.p.focus)} on {date(f['date'])}"
                     f" ({md(f['description'].rstrip('.'))}); from then on the country was obliged to arrest "
                     "a person the court has indicted who enters its territory.")
@@ -142,7 +150,7 @@ def icc_chart(s):
     if w is None:
         return s.text("")  # icc_summary has said the story had not got there
     steps = icc["steps"]
-    done = steps["title"].str.contains("force", case=False, na=False).any()
+    done = icc["in_force"] is not None
     until = steps["date"].max() if done else pd.Timestamp(s.p.as_of)
     reactions = _reactions(s, w["date"], until)
     rows = pd.concat([w.to_frame().T, steps, reactions]).drop_duplicates("event_id")
@@ -201,11 +209,11 @@ def _paradox_frames(s):
     return t, r
 
 
-def _mark(ax, years):
-    if years.min() <= BREAK_YEAR <= years.max():
-        ax.axvspan(BREAK_YEAR - 0.5, years.max() + 0.5, color="#F2F2F2", zorder=0)
-        ax.axvline(BREAK_YEAR - 0.5, color=theme.MUTED, lw=0.8, ls="--", zorder=1)
-        ax.text(BREAK_YEAR - 0.4, 0.02, f"{BREAK_YEAR}→", transform=ax.get_xaxis_transform(),
+def _mark(ax, years, brk: int | None):
+    if brk is not None and years.min() <= brk <= years.max():
+        ax.axvspan(brk - 0.5, years.max() + 0.5, color="#F2F2F2", zorder=0)
+        ax.axvline(brk - 0.5, color=theme.MUTED, lw=0.8, ls="--", zorder=1)
+        ax.text(brk - 0.4, 0.02, f"{brk}→", transform=ax.get_xaxis_transform(),
                 fontsize=7, color=theme.MUTED, va="bottom")
 
 
@@ -227,6 +235,7 @@ def _series(ax, rows, key, styles, value, suffix=""):
 
 def paradox_chart(s):
     """Trade with the patron and transfers from it, by year, the break year shaded."""
+    brk = _break_year(s)
     t, r = _paradox_frames(s)
     if t.empty and r.empty:
         return s.text(f"The evidence base has no trade or transfer figures between "
@@ -249,7 +258,7 @@ def paradox_chart(s):
             ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center",
                     color=theme.MUTED)
             continue
-        _mark(ax, years)
+        _mark(ax, years, brk)
         ax.legend(loc="upper left", fontsize=6.5, bbox_to_anchor=(0, 0.9))
         ax.set_ylim(bottom=0)
     span = range(int(years.min()), int(years.max()) + 1)
@@ -257,9 +266,9 @@ def paradox_chart(s):
     left.set_xticks([y for y in span if (int(years.max()) - y) % step == 0])
     left.set_xlim(years.min() - 0.5, years.max() + 1.2)
     first, last = int(years.min()), int(years.max())
-    shaded = f"; {BREAK_YEAR} onwards shaded" if first <= BREAK_YEAR <= last else ""
+    shaded = f"; {brk} onwards shaded" if brk and first <= brk <= last else ""
     g = growth(t[t["flow"] == "exports"].rename(columns={"value_usd_m": "v"}), "v",
-               BREAK_YEAR - 1) if not t.empty else None
+               brk - 1) if not t.empty and brk else None
     finding = (f" Exports to {s.p.patron} were {fold_text(g)} in {g['last_year']} what they had "
                f"been in {g['base_year']}." if g and g["fold"] else "")
     return s.figure(
@@ -293,15 +302,18 @@ def _growth_sentence(what: str, g: dict | None) -> str:
 
 
 def paradox_summary(s):
+    brk = _break_year(s)
+    if brk is None:
+        return s.text(s.ev.anchor("ukraine_invasion").sentence())
     t, r = _paradox_frames(s)
-    base = BREAK_YEAR - 1
+    base = brk - 1
     years = pd.concat([t["year"], r["year"]])
     if years.empty:
         return s.text(f"The evidence base has no trade or transfer figures between "
                       f"{md(s.p.focus)} and {md(s.p.patron)} for this window.")
-    if int(years.max()) < BREAK_YEAR:
+    if int(years.max()) < brk:
         return s.text(f"As of {date(s.p.as_of)} the annual series end in {int(years.max())}, "
-                      f"before the break of {BREAK_YEAR}: the story had not reached the point "
+                      f"before the break of {brk}: the story had not reached the point "
                       "where economic and security ties moved apart.")
     parts = []
     for flow, what in (("exports", f"Exports to {md(s.p.patron)}"),
@@ -325,13 +337,14 @@ def paradox_summary(s):
     close = (f" Economic ties to {md(s.p.patron)} grew in the very years in which, as the "
              "previous sections show, the security ties frayed." if grew else
              f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
-             f"after {BREAK_YEAR}.")
+             f"after {brk}.")
     return s.text(f"The data show the change measured from {base}, the last full year before "
                   f"the break. " + " ".join(parts) + close)
 
 
 def share_chart(s):
     """The patron's share of the focus country's exports and imports, by year."""
+    brk = _break_year(s)
     trade = s.ev.trade
     shares = partner_share(trade, s.p.patron)
     if shares.empty:
@@ -347,7 +360,7 @@ def share_chart(s):
              "imports": {"label": f"Share of imports coming from {s.p.patron}",
                          "colour": "#555555", "ls": "--"}}, "share_pct", suffix="%")
     years = shares["year"].astype(int)
-    _mark(ax, years)
+    _mark(ax, years, brk)
     ax.set_ylim(0, min(100, shares["share_pct"].max() * 1.3))
     ax.set_xlim(years.min() - 0.5, years.max() + 1.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -366,23 +379,24 @@ def share_chart(s):
                  f"{first}–{last}"),
         alt=(f"Line chart of {s.p.patron}'s share in {s.p.focus}'s total exports and imports "
              f"by year from {first} to {last}"
-             f"{f', {BREAK_YEAR} onwards shaded' if first <= BREAK_YEAR <= last else ''}."
+             f"{f', {brk} onwards shaded' if brk and first <= brk <= last else ''}."
              f"{finding}"),
         data=[used],
         note="Totals are the sum of all partner rows of the trade series (World).")
 
 
 def data_limits(s):
+    brk = _break_year(s)
     t, r = _paradox_frames(s)
     years = pd.concat([t["year"], r["year"]])
-    if years.empty or int(years.max()) < BREAK_YEAR:
+    if brk is None or years.empty or int(years.max()) < brk:
         return s.text("")
     return s.text(
         "What these figures do not show: the trade table records where goods went and where "
         f"they came from, not whether they were made in {md(s.p.focus)} or passed through it "
         f"on the way to {md(s.p.patron)}; and the transfer series records money sent through "
         "banks, not who sent it or why. Nothing in the evidence base counts the people who "
-        f"moved from {md(s.p.patron)} after {BREAK_YEAR}. *Interpretation, not shown by the data:* "
+        f"moved from {md(s.p.patron)} after {brk}. *Interpretation, not shown by the data:* "
         "one reading is that much of the surge reflects goods "
         f"re-exported to {md(s.p.patron)} and the money and firms of citizens who relocated, "
         "rather than a deeper economic bond; if so, the boom is as exposed to sanctions policy "

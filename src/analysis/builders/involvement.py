@@ -16,13 +16,13 @@ from matplotlib.patches import Patch
 
 from .. import charts, indicators, theme
 from ..prose import date, listing, md, num
-from ._common import events_matching, not_yet
+from ._common import events_matching
 
-CEASEFIRE = "2020-11-10"  # the trilateral statement that ended the 2020 war
-SEPT_2022 = "2022-09-13"  # the attack on the focus country's own territory
-SEPT_2022_CONFLICT = "September 2022 clashes"  # its label in casualties.csv
-CORRIDOR_WORDS = "Lachin"
+SEPT_2022_CONFLICT = "September 2022 clashes"  # the attack's label in casualties.csv
+#: the alliance's later steps after the request and the response are found by this title word
 ALLIANCE_WORDS = "CSTO"
+#: anchors (data/anchors.csv) dated on the corridor that are not phase boundaries
+CORRIDOR_MARKS = ("icj_lachin_order", "lachin_closure_2023")
 MEASURES = {"killed_total": "Killed or missing", "military_killed": "Soldiers killed",
             "civilians_killed": "Civilians killed", "missing": "Missing", "wounded": "Wounded",
             "captured": "Captured"}
@@ -100,10 +100,9 @@ def years_and_months(days: int) -> str:
 
 
 # ---------------------------------------------------------------------------- finding events
-def _ceasefire(s) -> pd.Series | None:
-    ev = involves(s.ev.events, s.p.focus, s.p.rival, s.p.patron)
-    rows = ev[(ev["date"] == pd.Timestamp(CEASEFIRE)) & (ev["category"] == "ceasefire")]
-    return rows.iloc[0] if not rows.empty else None
+def _ceasefire(s):
+    """The ceasefire anchor (an Anchor, or a falsy NotYet)."""
+    return s.ev.anchor("ceasefire_2020")
 
 
 def _peacekeepers(s) -> pd.DataFrame:
@@ -113,15 +112,15 @@ def _peacekeepers(s) -> pd.DataFrame:
 
 
 def _corridor(s) -> dict:
-    """The corridor's events known at as_of: blockade, checkpoint (None when absent)."""
-    ev = involves(s.ev.events, s.p.focus, s.p.rival)
-    corridor = events_matching(ev, CORRIDOR_WORDS)
-    blockade = events_matching(corridor, "blockade")
-    checkpoint = events_matching(corridor, "checkpoint")
-    return {"events": corridor,
-            "blockade": blockade.sort_values("date").iloc[0] if not blockade.empty else None,
-            "checkpoint": (checkpoint.sort_values("date").iloc[0]
-                           if not checkpoint.empty else None)}
+    """The corridor's anchors known at as_of: blockade, checkpoint (None when not yet), and the
+    corridor's events (the anchors plus the dated marks such as the court order)."""
+    blockade, checkpoint = s.ev.anchor("blockade_start"), s.ev.anchor("lachin_checkpoint")
+    known = [a for a in (blockade, checkpoint, *(s.ev.anchor(k) for k in CORRIDOR_MARKS)) if a]
+    events = (pd.concat([a.frame() for a in known]) if known
+              else s.ev.events.iloc[0:0])
+    return {"events": events, "blockade": blockade.row if blockade else None,
+            "checkpoint": checkpoint.row if checkpoint else None,
+            "not_yet": None if blockade else blockade}
 
 
 def _phases(s, corridor: dict) -> pd.DataFrame:
@@ -135,15 +134,19 @@ def _phases(s, corridor: dict) -> pd.DataFrame:
                            rival=s.p.rival, patron=s.p.patron)
 
 
-def _attack(s) -> pd.Series | None:
-    ev = involves(s.ev.events, s.p.focus, s.p.rival)
-    rows = ev[(ev["date"] == pd.Timestamp(SEPT_2022)) & (ev["category"] == "conflict")]
-    return rows.iloc[0] if not rows.empty else None
+def _attack(s):
+    """The September 2022 attack anchor (an Anchor, or a falsy NotYet)."""
+    return s.ev.anchor("attack_sept_2022")
 
 
 def _alliance_thread(s, since) -> pd.DataFrame:
+    """The request for help, the alliance's response and its later steps known at as_of."""
+    known = [a.frame() for a in (s.ev.anchor("csto_request_2022"),
+                                 s.ev.anchor("csto_response_2022")) if a]
     ev = involves(s.ev.events, s.p.focus)
-    rows = events_matching(ev, ALLIANCE_WORDS)
+    later = events_matching(ev, ALLIANCE_WORDS)
+    rows = pd.concat([*known, later]) if known else later.iloc[0:0]
+    rows = rows.drop_duplicates("event_id").assign(date=lambda f: pd.to_datetime(f["date"]))
     return rows[rows["date"] >= pd.Timestamp(since)].sort_values(["date", "event_id"])
 
 
@@ -226,9 +229,8 @@ def _gantt(ax, y, start, end, colour, ongoing=False, hollow=False, height=0.56):
 def ceasefire_summary(s):
     """Who ended the 2020 war, and how long the patron's peacekeepers stayed."""
     truce = _ceasefire(s)
-    if truce is None:
-        return s.text(not_yet(s, f"a ceasefire between {s.p.focus} and {s.p.rival} brokered "
-                              f"by {s.p.patron}"))
+    if not truce:
+        return s.text(truce.sentence())
     text = [(f"The fighting of {truce['date'].year} ended with a statement signed by the leaders "
             f"of {md(s.p.focus)}, "
             f"{md(s.p.rival)} and {md(s.p.patron)}, in force from {date(truce['date'])}: "
@@ -263,7 +265,7 @@ def presence_chart(s):
                       f"by {date(s.p.as_of)}.")
     truce = _ceasefire(s)
     limit = pd.Timestamp(s.p.as_of)
-    view_from = pd.Timestamp(f"{truce['date'].year if truce is not None else limit.year - 5}-01-01")
+    view_from = pd.Timestamp(f"{truce.date.year if truce else limit.year - 5}-01-01")
     view_from = max(min(view_from, rows["start_date"].max() - pd.Timedelta(days=90)),
                     pd.Timestamp(f"{s.p.start_year}-01-01"))
     rows = rows.assign(_end=rows["end_date"].fillna(limit))
@@ -329,7 +331,7 @@ def corridor_chart(s):
     """Phases of the Lachin corridor as a Gantt: open, blocked, blocked with a checkpoint."""
     c = _corridor(s)
     if c["blockade"] is None:
-        return s.text(not_yet(s, "a blockade of the Lachin corridor"))
+        return s.text(c["not_yet"].sentence())
     phases = _phases(s, c)
     first, last = phases["start"].min(), phases["end"].max()
     span = max((last - first).days, 1)
@@ -429,8 +431,8 @@ def corridor_summary(s):
 def attack_losses(s):
     """Each side's official count of the September 2022 losses, side by side, never merged."""
     attack = _attack(s)
-    if attack is None:
-        return s.text(not_yet(s, f"an attack by {s.p.rival} on {s.p.focus}'s own territory"))
+    if not attack:
+        return s.text(attack.sentence())
     cas = s.ev.casualties
     rows = cas[(cas["conflict"] == SEPT_2022_CONFLICT) & cas["side"].isin([s.p.focus, s.p.rival])
                & cas["is_official"].fillna(False).astype(bool)]
@@ -459,10 +461,10 @@ def attack_losses(s):
 def alliance_chart(s):
     """The request to the alliance and what followed, one event per row."""
     attack = _attack(s)
-    if attack is None:
+    if not attack:
         return s.text("")  # attack_losses has said the story had not got there
     thread = _alliance_thread(s, attack["date"])
-    rows = pd.concat([attack.to_frame().T, thread]).drop_duplicates("event_id")
+    rows = pd.concat([attack.frame(), thread]).drop_duplicates("event_id")
     rows["date"] = pd.to_datetime(rows["date"])
     if thread.empty:
         return s.text(f"After the attack of {date(attack['date'])}, the evidence base records "
@@ -496,7 +498,7 @@ def alliance_chart(s):
 
 def alliance_summary(s):
     attack = _attack(s)
-    if attack is None:
+    if not attack:
         return s.text("")  # attack_losses has said the story had not got there
     thread = _alliance_thread(s, attack["date"])
     text = [(f"On {date(attack['date'])} the fighting moved to {md(s.p.focus)}'s own territory. "

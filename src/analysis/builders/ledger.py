@@ -12,7 +12,11 @@ from ..prose import date, md, num
 VERDICTS = ["supported", "partly supported", "disputed", "not verifiable", "not yet verifiable"]
 VERDICT_COLOURS = {"supported": "#0072B2", "partly supported": "#56B4E9", "disputed": "#D55E00",
                    "not verifiable": "#AAAAAA", "not yet verifiable": "#E6E6E6"}
-ARTICLE_DATE = "2023-09-15"
+
+
+def _article(s):
+    """The article's date (anchor ``article_date``): an Anchor, or NotYet before it."""
+    return s.ev.anchor("article_date")
 
 
 def verdict_counts(claims: pd.DataFrame) -> pd.Series:
@@ -52,7 +56,7 @@ def summary(s):
     parts = [f"{num(n)} {v}" for v, n in counts.items() if n]
     text = (f"The ledger checks {num(len(claims))} claims of the September 2023 article against "
             f"the evidence base: {', '.join(parts)}.")
-    if pd.Timestamp(s.p.as_of) < pd.Timestamp(ARTICLE_DATE):
+    if not _article(s):
         text += (f" This edition is cut at {date(s.p.as_of)}, before the article appeared, so "
                  "claims resting on later events are marked not yet verifiable.")
     else:
@@ -97,9 +101,11 @@ def verdict_timing(s):
         if pd.notna(row.after_article_date):
             ax.plot([row.verdict_date, row.after_article_date], [y, y], color="#BBBBBB", lw=1)
             ax.scatter([row.after_article_date], [y], marker="|", color=theme.INK, s=40)
-    ax.axvline(pd.Timestamp(ARTICLE_DATE), color=theme.colour("Russia"), lw=0.8, ls="--")
-    ax.text(pd.Timestamp(ARTICLE_DATE), 1.0, " article", transform=ax.get_xaxis_transform(),
-            fontsize=7, color=theme.colour("Russia"), va="top")
+    article = _article(s)
+    if article:
+        ax.axvline(article.date, color=theme.colour("Russia"), lw=0.8, ls="--")
+        ax.text(article.date, 1.0, " article", transform=ax.get_xaxis_transform(),
+                fontsize=7, color=theme.colour("Russia"), va="top")
     ax.set_yticks(ys, claims["claim_id"], fontsize=6.5)
     ax.grid(axis="y", visible=False)
     for verdict in dict.fromkeys(claims["verdict"]):
@@ -111,7 +117,8 @@ def verdict_timing(s):
         fig, caption="When each verdict became checkable, and later changes up to the as-of date",
         alt=(f"Dot chart with one row per claim from C01 to C{len(claims):02d}: the date from which "
              f"its verdict holds (earliest {first:%B %Y}), coloured by verdict, with a tick where "
-             "something relevant changed after the article (15 September 2023)."),
+             "something relevant changed after the article"
+             f"{f' ({date(article.date)})' if article else ''}."),
         data=[claims.assign(source_id=claims["source_ids"].str.split(";").str[0].str.strip())])
 
 
@@ -147,7 +154,8 @@ def disputed(s):
 def since_article(s):
     claims = s.ev.claims
     rows = claims[claims["after_article"].notna()].sort_values("after_article_date")
-    if pd.Timestamp(s.p.as_of) <= pd.Timestamp(ARTICLE_DATE):
+    article = _article(s)
+    if not article or pd.Timestamp(s.p.as_of) <= article.date:
         return s.text(f"This edition is cut at {date(s.p.as_of)}, no later than the article: "
                       "nothing after it is taken into account.")
     if rows.empty:

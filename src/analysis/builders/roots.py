@@ -7,9 +7,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..prose import date, listing, md, num, ratio
-from ._common import find_event, not_yet
 
-WAR_START = "2020-09-27"
 DRONE_WORDS = "UAV|loitering|drone"
 
 
@@ -33,12 +31,12 @@ def conflict_timeline(s):
 
 
 def war_summary(s):
-    ev, cas = s.ev.events, s.ev.casualties
-    start = find_event(ev, WAR_START)
-    if start is None:
-        return s.text(not_yet(s, "the war of autumn 2020"))
-    truce = ev[(ev["category"] == "ceasefire") & (ev["date"] > start["date"])].sort_values("date")
-    end = truce.iloc[0]["date"] if not truce.empty else None
+    cas = s.ev.casualties
+    start = s.ev.anchor("war_2020_start")
+    if not start:
+        return s.text(start.sentence())
+    truce = s.ev.anchor("ceasefire_2020")
+    end = truce.date if truce else None
     war = cas[(cas["conflict"] == "2020 war") & (cas["measure"] == "military_killed")]
     text = [f"The second war began on {date(start['date'])}"]
     if end is not None:
@@ -58,10 +56,14 @@ def war_summary(s):
 
 
 def war_losses(s):
+    truce = s.ev.anchor("ceasefire_2020")
+    if not truce:
+        return s.text("")  # war_summary has said the story had not got there
     cas = s.ev.casualties
     war = cas[cas["conflict"] == "2020 war"]
     if war.empty:
-        return s.text(not_yet(s, "losses in the 2020 war"))
+        return s.text(f"No count of the losses of the 2020 war dated on or before "
+                      f"{date(s.p.as_of)} is in the evidence base.")
     table = pd.DataFrame({
         "Side": war["side"],
         "Measure": war["measure"].str.replace("_", " ").str.capitalize(),

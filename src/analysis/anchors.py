@@ -1,0 +1,134 @@
+"""The story's fixed points, read from ``data/anchors.csv``.
+
+The narrative hangs on a few dated events (the 2020 ceasefire, the Lachin blockade and checkpoint,
+the CSTO request, the ICC steps, the article's date). Code names them by key, never by a date, a
+title word or an id:
+
+    truce = anchor(s.ev, "ceasefire_2020")
+    if not truce:                       # a NotYet: the anchor is dated after as_of
+        return s.text(truce.sentence())
+    truce.date, truce.row["description"]  # an Anchor: the event row, as cut at as_of
+
+Only a :class:`NotYet` may print "not yet" text. A key missing from the table, or an anchor naming an
+event that does not exist, is a validation error of the evidence base (see ``validation``), so at
+run time an anchor is either known at ``as_of`` or not yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .evidence import Evidence
+
+#: every anchor the report's code uses; validation requires each one in data/anchors.csv
+KEYS: tuple[str, ...] = (
+    "conflict_start", "csto_treaty", "ceasefire_1994", "gyumri_base", "customs_union_turn", "eaeu_membership",
+    "four_day_war", "war_2020_start", "ceasefire_2020", "peacekeepers_deploy", "ukraine_invasion",
+    "attack_sept_2022", "csto_request_2022", "csto_response_2022", "blockade_start",
+    "euma_launch", "icj_lachin_order", "icc_warrant", "rome_statute_cleared", "lachin_checkpoint",
+    "lachin_closure_2023", "eagle_partner_2023", "article_date", "offensive_2023",
+    "rome_statute_ratification",
+    "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
+)
+
+
+class UnknownAnchor(KeyError):
+    """Code asked for an anchor that is not declared in :data:`KEYS` (a bug, not a data error)."""
+
+
+@dataclass(frozen=True)
+class NotYet:
+    """An anchor dated after the edition's ``as_of``: falsy, and the only source of 'not yet'.
+
+    It carries the anchor's meaning (our words, from the table) and the edition date, never the
+    anchor's own date or title, so nothing later than ``as_of`` can leak through it.
+    """
+
+    key: str
+    meaning: str
+    as_of: dt.date
+
+    def __bool__(self) -> bool:
+        return False
+
+    def sentence(self, what: str | None = None) -> str:
+        """'As of 15 September 2023 the story had not reached <meaning>.' (Markdown-escaped)."""
+        from .prose import date, md
+
+        return (f"As of {date(self.as_of)} the story had not reached {md(what or self.meaning)}; "
+                "this part of the report is left for a later edition.")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An anchor known at ``as_of``: its key and its event row (cut at ``as_of``)."""
+
+    key: str
+    row: pd.Series
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getitem__(self, column: str):
+        return self.row[column]
+
+    @property
+    def date(self) -> pd.Timestamp:
+        return pd.Timestamp(self.row["date"])
+
+    @property
+    def end_date(self) -> pd.Timestamp | None:
+        end = self.row["end_date"]
+        return None if pd.isna(end) else pd.Timestamp(end)
+
+    @property
+    def event_id(self) -> str | None:
+        return self.row["event_id"]
+
+    def frame(self) -> pd.DataFrame:
+        """The row as a one-row frame (for a figure's or table's ``data=``, i.e. its sources)."""
+        return self.row.to_frame().T
+
+
+def _table(ev: Evidence) -> pd.DataFrame:
+    return ev.tables["anchors"].set_index("anchor")
+
+
+def anchor(ev: Evidence, key: str) -> Anchor | NotYet:
+    """The event row of anchor ``key`` if dated on or before ``as_of``, else :class:`NotYet`.
+
+    For the one anchor that is a date rather than an event (``article_date``) the row holds
+    ``date``, ``title`` and ``description`` built from the table.
+    """
+    if key not in KEYS:
+        raise UnknownAnchor(f"unknown anchor {key!r}; anchors: {', '.join(KEYS)}")
+    row = _table(ev).loc[key]
+    as_of = ev.params.as_of
+    if pd.isna(row["event_id"]):
+        if pd.Timestamp(row["date"]) > pd.Timestamp(as_of):
+            return NotYet(key, row["meaning"], as_of)
+        return Anchor(key, pd.Series({"event_id": None, "date": pd.Timestamp(row["date"]),
+                          "end_date": pd.NaT, "date_precision": "day",
+                          "title": row["meaning"], "description": row["meaning"],
+                          "source_id": None, "confidence": "high"}, name=key))
+    events = ev.events  # already cut at as_of
+    found = events[events["event_id"] == row["event_id"]]
+    if found.empty:
+        return NotYet(key, row["meaning"], as_of)
+    return Anchor(key, found.iloc[0])
+
+
+def anchor_date(ev: Evidence, key: str) -> pd.Timestamp | None:
+    """The anchor's date when known at ``as_of``, else None."""
+    found = anchor(ev, key)
+    return found.date if found else None
+
+
+def known(ev: Evidence, *keys: str) -> bool:
+    """True when every anchor named is dated on or before ``as_of``."""
+    return all(bool(anchor(ev, k)) for k in keys)
