@@ -57,11 +57,21 @@ class NotYet:
         return False
 
     def sentence(self, what: str | None = None) -> str:
-        """'As of 15 September 2023 the story had not reached <meaning>.' (Markdown-escaped)."""
+        """'As of 15 September 2023 the evidence base records no <meaning>; ...' (escaped).
+
+        Phrased as the state of knowledge on ``as_of``: it names no later date and does not
+        presume that the anchor's event ever happened.
+        """
         from .prose import date, md
 
-        return (f"As of {date(self.as_of)} the story had not reached {md(what or self.meaning)}; "
-                "this part of the report is left for a later edition.")
+        return (f"As of {date(self.as_of)} the evidence base records no {md(what or self.meaning)}"
+                ", so this part of the section has nothing to show in this edition.")
+
+    def status(self, what: str | None = None) -> str:
+        """The same statement as one clause inside a paragraph: 'As of ... records no ...'."""
+        from .prose import date, md
+
+        return f"As of {date(self.as_of)} the evidence base records no {md(what or self.meaning)}."
 
 
 @dataclass(frozen=True)

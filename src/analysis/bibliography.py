@@ -1,42 +1,80 @@
-"""The bibliography appendix: every source the cut evidence base cites."""
+"""Appendix B: the sources this edition cites, as one compact Bibliography object.
+
+Only sources cited by rows of the evidence base cut at ``as_of`` appear, and only if published by
+then; a later release of an annual series the edition uses (revised figures) is named once in a
+data note instead.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-from .figures import Table
+from .appendix import BibEntry, Bibliography
+from .evidence import cited_ids, later_releases
 
 
 def cited_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Rows of ``sources`` cited by any other table (claims cite through ``source_ids``)."""
-    ids: set[str] = set()
-    for name, frame in tables.items():
-        if name == "sources":
-            continue
-        if "source_id" in frame:
-            ids.update(frame["source_id"].dropna())
-        if "source_ids" in frame:
-            for value in frame["source_ids"].dropna():
-                ids.update(s.strip() for s in value.split(";") if s.strip())
+    """Rows of ``sources`` cited by the (cut) tables, by publisher and title."""
     sources = tables["sources"]
-    return sources[sources["source_id"].isin(ids)].sort_values(["publisher", "title"])
+    return sources[sources["source_id"].isin(cited_ids(tables))].sort_values(
+        ["publisher", "title"])
 
 
-def bibliography_table(tables: dict[str, pd.DataFrame]) -> Table:
+_PAYLOADS = ("application/vnd.tightrope.figure+json", "application/vnd.tightrope.table+json",
+             "application/vnd.tightrope.claim+json")
+
+
+def used_source_ids(notebooks) -> set[str]:
+    """Source ids the executed notebooks actually cite: under figures and tables (their
+    ``source_ids``) and in the claims of the ledger (their ``sources``)."""
+    ids: set[str] = set()
+    for nb in notebooks:
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                for mime in _PAYLOADS:
+                    payload = data.get(mime)
+                    if not isinstance(payload, dict):
+                        continue
+                    ids.update(s for s in payload.get("source_ids", []) if isinstance(s, str))
+                    ids.update(s.get("id") for s in payload.get("sources", [])
+                               if isinstance(s, dict) and isinstance(s.get("id"), str))
+    return ids
+
+
+def _text(value) -> str | None:
+    return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
+
+
+def release_note(later: pd.DataFrame, as_of: dt.date) -> str | None:
+    """The one data note on annual series read from releases published after ``as_of``."""
+    if later.empty:
+        return None
+    named = "; ".join(f"{r.publisher}, {r.title} (published {r.date_published:%B %Y})"
+                      for r in later.sort_values(["publisher", "title"]).itertuples())
+    return (f"Data note. Some annual series in this edition come from releases published after "
+            f"its date, {as_of.day} {as_of:%B %Y}: {named}. They show the figures for years up to "
+            "the edition's date as revised in those releases, which may differ from the figures "
+            "published at the time. Nothing dated after the edition is shown.")
+
+
+def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
+                 used: set[str] | None = None) -> Bibliography:
+    """Appendix B for the tables cut at ``as_of``: the sources they cite or, given ``used``
+    (:func:`used_source_ids`), only those the edition's figures, tables and claims cite."""
     cited = cited_sources(tables)
-
-    def where(row) -> str:
-        parts = [row["url"] if pd.notna(row["url"]) else "", row["locator"]
-                 if pd.notna(row["locator"]) else ""]
-        return " ".join(p for p in parts if p)
-
-    frame = pd.DataFrame({
-        "Publisher": cited["publisher"],
-        "Title": cited["title"],
-        "Published": cited["date_published"].dt.strftime("%Y-%m-%d").fillna("n.d."),
-        "Where": cited.apply(where, axis=1),
-        "Read via": cited["retrieved_via"].fillna("").map(
-            lambda text: text if len(text) <= 90 else text[:89] + "…"),
-    })
-    return Table.from_frame(frame, "B.1", f"Sources cited ({len(frame)})",
-                            "Source: Tightrope evidence base, data/sources.csv.")
+    if used is not None:
+        cited = cited[cited["source_id"].isin(used)]
+    later = later_releases(tables, as_of)
+    later = later[later["source_id"].isin(cited["source_id"])]
+    shown = cited[~cited["source_id"].isin(later["source_id"])]
+    entries = tuple(BibEntry(
+        id=r.source_id, publisher=r.publisher, title=r.title,
+        date=r.date_published.strftime("%Y-%m-%d") if pd.notna(r.date_published) else "n.d.",
+        url=_text(r.url), locator=_text(r.locator), via=_text(r.retrieved_via))
+        for r in shown.itertuples())
+    note = release_note(later, as_of)
+    return Bibliography(entries=entries, title=f"Sources cited ({len(entries)})",
+                        notes=(note,) if note else ())

@@ -356,15 +356,17 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
         executed = [(r.spec, nbformat.read(staging / "notebooks" / r.spec.notebook, as_version=4))
                     for r in results]
         tables = cut(load_tables(p.data_dir), p.as_of, p.start_year, p.end_year)
-        from .bibliography import bibliography_table
+        from .bibliography import bibliography, used_source_ids
+        from .evidence import edition_date
 
         data_hashes = file_hashes(p.data_dir)
         versions = package_versions()
         commit = git_commit()
-        meta = {"date": p.as_of.isoformat(), "as_of": p.as_of.isoformat(),
+        meta = {"date": edition_date(tables, p.as_of).isoformat(), "as_of": p.as_of.isoformat(),
                 "params": [[k, v] for k, v in p.to_display().items()],
                 "colophon": colophon(commit, data_hashes, versions)}
-        report = merge(executed, meta, bibliography_table(tables))
+        used = used_source_ids(nb for _, nb in executed)
+        report = merge(executed, meta, bibliography(tables, p.as_of, used))
         nbformat.write(report, staging / "report.ipynb")
 
         outputs, export_times = export(report, staging, formats, keep_typ, progress)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import datafiles, paths
+from . import evidence_refs as refs_mod
 from .cells import parse_cell, read_rows, table_path
 from .datafiles import described_files
 from .schema import TableSpec, load_descriptor
@@ -51,6 +52,14 @@ CONFLICT_END_ANCHOR = {"1988-94 war": "ceasefire_1994", "2020 war": "ceasefire_2
 _YEAR_COLUMNS = {"military_expenditure": "year", "arms_imports": "year", "trade": "year",
                  "remittances": "year", "energy": "year", "arms_deliveries": "delivery_year",
                  "trade_by_commodity": "year", "gdp": "year"}
+
+
+_EMPTY_UPDATES = pd.DataFrame({"claim_id": pd.Series(dtype="string"),
+                               "date": pd.Series(dtype="datetime64[ns]"),
+                               "verdict": pd.Series(dtype="string"),
+                               "update": pd.Series(dtype="string"),
+                               "evidence": pd.Series(dtype="string"),
+                               "source_ids": pd.Series(dtype="string")})
 
 
 def _read_typed(spec: TableSpec, data_dir: Path) -> pd.DataFrame:
@@ -108,6 +117,8 @@ def latest_date(data_dir: Path | str | None = None) -> dt.date:
     latest = [tables["events"][["date", "end_date"]].max().max()]
     latest += [tables[name][column].max() for name, column in _DATE_COLUMNS.items()
                if name != "events"]
+    # a source published later than every dated fact (a survey's report) is knowable from then
+    latest.append(tables["sources"]["date_published"].max())
     return max(d for d in latest if pd.notna(d)).date()
 
 
@@ -157,13 +168,159 @@ def _conflict_ends(tables: dict[str, pd.DataFrame]) -> dict[str, pd.Timestamp]:
     return ends
 
 
+#: annual series: a row counts as dated on 31 December of its year; a source of theirs may be a
+#: later (revised) release, which the edition names once in a data note
+_SERIES_TABLES = (*_YEAR_COLUMNS, "arms_import_shares")
+
+
+def series_releases(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Source ids of the annual series (database releases), whatever their publication date."""
+    ids: set[str] = set()
+    for name in _SERIES_TABLES:
+        if name in tables:
+            ids.update(tables[name]["source_id"].dropna())
+    return ids
+
+
+def knowable_sources(tables: dict[str, pd.DataFrame], as_of: dt.date) -> set[str]:
+    """Sources an edition dated ``as_of`` may cite: published on or before it (undated ones are
+    kept and shown as n.d.), plus the releases of the annual series (see :func:`later_releases`)."""
+    sources = tables["sources"]
+    published = sources["date_published"]
+    ok = published.isna() | (published <= pd.Timestamp(as_of))
+    ok |= sources["source_id"].isin(series_releases(tables))
+    return set(sources.loc[ok, "source_id"])
+
+
+def later_releases(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
+    """Releases of annual series published after ``as_of`` that the cut tables still use: their
+    figures for years up to ``as_of`` are shown as revised in that later release (one data note)."""
+    used: set[str] = set()
+    for name in _SERIES_TABLES:
+        if name in tables:
+            used.update(tables[name]["source_id"].dropna())
+    sources = tables["sources"]
+    later = sources["source_id"].isin(used) & (sources["date_published"] > pd.Timestamp(as_of))
+    return sources[later]
+
+
+def _known_updates(updates: pd.DataFrame, cut_tables: dict[str, pd.DataFrame],
+                   limit: pd.Timestamp, knowable: set[str]) -> pd.DataFrame:
+    """Claim updates known at ``as_of``: dated by then, every evidence row they name is in the
+    cut and every source they name was published by then. ``source_ids`` gains the sources of
+    the evidence rows."""
+    keep, sources = [], []
+    for _, update in updates.iterrows():
+        refs = refs_mod.split(update["evidence"])
+        rows = [refs_mod.resolve(r, cut_tables) for r in refs]
+        own = refs_mod.split(update["source_ids"])
+        ok = (update["date"] <= limit and all(r is not None for r in rows)
+              and all(s in knowable for s in own) and bool(refs or own))
+        keep.append(ok)
+        found = [refs_mod.source_of(ref, row) for ref, row in zip(refs, rows, strict=True)
+                 if row is not None]
+        sources.append(";".join(dict.fromkeys([*own, *(s for s in found if s)])))
+    out = updates.assign(source_ids=sources)[keep] if len(updates) else updates
+    return out.sort_values(["claim_id", "date"]).reset_index(drop=True)
+
+
+def _cut_claims(claims: pd.DataFrame, updates: pd.DataFrame,
+                cut_tables: dict[str, pd.DataFrame], limit: pd.Timestamp,
+                knowable: set[str]) -> pd.DataFrame:
+    """Every claim stays listed, judged with the evidence available at ``as_of``.
+
+    A verdict shows once its date is reached and at least one of its sources or evidence rows is
+    known; otherwise the claim is 'not yet verifiable' and carries no reasoning, evidence or
+    sources. Evidence rows and sources dated later are dropped. A known update may change the
+    verdict from its date; ``after_article`` joins the known updates' texts.
+    """
+    records = []
+    for claim in claims.to_dict("records"):
+        refs = [r for r in refs_mod.split(claim["evidence"])
+                if refs_mod.resolve(r, cut_tables) is not None]
+        sources = [s for s in refs_mod.split(claim["source_ids"]) if s in knowable]
+        known = claim["verdict_date"] <= limit and bool(refs or sources)
+        mine = updates[updates["claim_id"] == claim["claim_id"]] if known else updates.iloc[0:0]
+        verdict = claim["verdict"] if known else "not yet verifiable"
+        for later in mine["verdict"].dropna():
+            verdict = later
+        claim.update(
+            verdict=verdict,
+            reasoning=claim["reasoning"] if known else pd.NA,
+            evidence=";".join(refs) if known else pd.NA,
+            source_ids=";".join(sources) if known else pd.NA,
+            after_article=" ".join(mine["update"]) if len(mine) else pd.NA,
+            after_article_date=mine["date"].max() if len(mine) else pd.NaT)
+        records.append(claim)
+    out = pd.DataFrame.from_records(records, columns=[*claims.columns, "after_article",
+                                                      "after_article_date"])
+    return out.astype({"after_article": "string", "reasoning": "string", "evidence": "string",
+                       "source_ids": "string"})
+
+
+def cited_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Source ids cited by any table but ``sources`` (``source_id`` or ``source_ids`` columns)."""
+    ids: set[str] = set()
+    for name, frame in tables.items():
+        if name == "sources":
+            continue
+        if "source_id" in frame:
+            ids.update(frame["source_id"].dropna())
+        if "source_ids" in frame:
+            for value in frame["source_ids"].dropna():
+                ids.update(refs_mod.split(value))
+    return ids
+
+
+def edition_date(cut_tables: dict[str, pd.DataFrame], as_of: dt.date) -> dt.date:
+    """The latest date of anything the cut evidence base holds: dated rows, annual figures (31
+    December of their year), claim verdicts and updates, and the sources it cites (later releases
+    of annual series excepted: the data note names them)."""
+    dates = [cut_tables[name][column].max() for name, column in _DATE_COLUMNS.items()]
+    dates += [cut_tables["events"]["end_date"].max(), cut_tables["deployments"]["end_date"].max()]
+    for name, column in _YEAR_COLUMNS.items():
+        year = cut_tables[name][column].max()
+        if pd.notna(year):
+            dates.append(pd.Timestamp(int(year), 12, 31))
+    shares = cut_tables["arms_import_shares"]
+    if len(shares):
+        dates.append(pd.Timestamp(int(shares["period"].str[-4:].astype(int).max()), 12, 31))
+    claims = cut_tables["claims"]
+    dates.append(claims.loc[claims["verdict"] != "not yet verifiable", "verdict_date"].max())
+    dates.append(cut_tables["claim_updates"]["date"].max())
+    releases = series_releases(cut_tables)
+    sources = cut_tables["sources"]
+    cited = sources["source_id"].isin(cited_ids(cut_tables)) & ~sources["source_id"].isin(releases)
+    dates.append(sources.loc[cited, "date_published"].max())
+    found = [pd.Timestamp(d) for d in dates if pd.notna(d)]
+    latest = max(found).date() if found else as_of
+    return min(latest, as_of)
+
+
 def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
         end_year: int) -> dict[str, pd.DataFrame]:
-    """Apply ``as_of`` and the year window to every table (the only place this is done)."""
+    """Apply ``as_of`` and the year window to every table (the only place this is done).
+
+    The rules, each tested on its own:
+
+    1. a dated row (event, deployment, casualty count, vote, survey wave, ...) counts from its
+       date and is dropped when dated after ``as_of``; an end date after ``as_of`` is blanked;
+    2. an annual figure counts as dated on 31 December of its year;
+    3. a row whose source was published after ``as_of`` is dropped: it was not knowable in that
+       form. The releases of annual series are the exception (revised figures): the edition
+       names them once in a data note (:func:`later_releases`);
+    4. ``sources`` keeps only what the edition may cite (published by ``as_of``, undated ones
+       shown as n.d., and series releases);
+    5. claim updates count from their date, and only when the rows and sources they rest on are
+       known; claims are judged with the evidence known at ``as_of`` (see ``_cut_claims``).
+    """
     limit = pd.Timestamp(as_of)
     last_full_year = as_of.year if as_of >= dt.date(as_of.year, 12, 31) else as_of.year - 1
+    knowable = knowable_sources(tables, as_of)
     out = {}
     for name, frame in tables.items():
+        if name in ("claims", "claim_updates"):
+            continue
         if name == "casualties":
             fallback = pd.to_datetime(frame["conflict"].map(_conflict_ends(tables)))
             frame = frame.assign(reported_on=frame["reported_on"].fillna(fallback))
@@ -176,18 +333,16 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
             # a published five-year share is known once its last year is complete
             period_end = frame["period"].str[-4:].astype(int)
             frame = frame[period_end <= min(end_year, last_full_year)]
-        if name == "events":
+        if name in ("events", "deployments"):
             frame = frame.assign(end_date=frame["end_date"].where(frame["end_date"] <= limit))
-        if name == "deployments":
-            frame = frame.assign(end_date=frame["end_date"].where(frame["end_date"] <= limit))
-        if name == "claims":
-            # every claim stays listed; a verdict resting on later evidence is not shown yet
-            pending = frame["verdict_date"] > limit
-            frame = frame.assign(verdict=frame["verdict"].mask(pending, "not yet verifiable"))
-            later = frame["after_article_date"].isna() | (frame["after_article_date"] > limit)
-            frame = frame.assign(after_article=frame["after_article"].mask(later),
-                                 after_article_date=frame["after_article_date"].mask(later))
+        if "source_id" in frame:  # sources itself, and every table citing one
+            frame = frame[frame["source_id"].isin(knowable)]
         out[name] = frame.reset_index(drop=True)
+    if "claim_updates" in tables:
+        out["claim_updates"] = _known_updates(tables["claim_updates"], out, limit, knowable)
+    if "claims" in tables:
+        updates = out.get("claim_updates", _EMPTY_UPDATES)
+        out["claims"] = _cut_claims(tables["claims"], updates, out, limit, knowable)
     return out
 
 

@@ -43,6 +43,7 @@ class Figure:
     svg: str
     note: str | None = None
     size_in: tuple[float, float] = (6.6, 3.3)
+    source_ids: tuple[str, ...] = ()  # what the source line cites (Appendix B lists these)
 
     @property
     def id(self) -> str:
@@ -51,7 +52,8 @@ class Figure:
     def payload(self) -> dict:
         return {"id": self.id, "number": self.number, "caption": self.caption, "alt": self.alt,
                 "source": self.source, "note": self.note, "svg": self.svg,
-                "width_in": self.size_in[0], "height_in": self.size_in[1]}
+                "width_in": self.size_in[0], "height_in": self.size_in[1],
+                "source_ids": list(self.source_ids)}
 
     def to_html(self) -> str:
         data = base64.b64encode(self.svg.encode()).decode()
@@ -81,6 +83,7 @@ class Table:
     rows: list[list[str]]
     align: list[str] = field(default_factory=list)
     note: str | None = None
+    source_ids: tuple[str, ...] = ()  # what the source line cites (Appendix B lists these)
 
     @property
     def id(self) -> str:
@@ -88,18 +91,20 @@ class Table:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, number: str, caption: str, source: str,
-                   note: str | None = None) -> Table:
+                   note: str | None = None, source_ids=()) -> Table:
         """Cells are formatted as text; numeric columns are right-aligned."""
         align = ["right" if pd.api.types.is_numeric_dtype(frame[c]) or _looks_numeric(frame[c])
                  else "left" for c in frame.columns]
         rows = [["" if pd.isna(v) else str(v) for v in row]
                 for row in frame.itertuples(index=False, name=None)]
-        return cls(number, caption, source, [str(c) for c in frame.columns], rows, align, note)
+        return cls(number, caption, source, [str(c) for c in frame.columns], rows, align, note,
+                   tuple(dict.fromkeys(source_ids)))
 
     def payload(self) -> dict:
         return {"id": self.id, "number": self.number, "caption": self.caption,
                 "source": self.source, "note": self.note, "columns": self.columns,
-                "align": self.align or ["left"] * len(self.columns), "rows": self.rows}
+                "align": self.align or ["left"] * len(self.columns), "rows": self.rows,
+                "source_ids": list(self.source_ids)}
 
     def to_html(self) -> str:
         align = self.align or ["left"] * len(self.columns)

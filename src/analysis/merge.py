@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import json
 import re
 
 import nbformat
+import pandas as pd
 
 from .figures import Table
+from .prose import md
 from .sections import SectionSpec
 
 _H1 = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
@@ -15,6 +19,36 @@ _SKIP_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 
 TITLE = "Tightrope"
 SUBTITLE = "Armenia between Russia and the West: the shift from reliance to hedging, and its cost"
+#: the author/publisher line of the title page and the citation (override with merge(..., author=))
+AUTHOR = "Tightrope project"
+
+#: abbreviations a reader may meet; the glossary lists those the edition actually uses
+GLOSSARY = {
+    "CEPA": "Comprehensive and Enhanced Partnership Agreement (EU–Armenia, signed 2017)",
+    "CRRC": "Caucasus Research Resource Centers, which run the Caucasus Barometer survey",
+    "CSTO": "Collective Security Treaty Organization, the Russian-led military alliance",
+    "EAEU": "Eurasian Economic Union, the Russian-led customs and economic union",
+    "EU": "European Union",
+    "EUMA": "European Union Mission in Armenia, the EU's civilian monitoring mission",
+    "EUMCAP": "EU Monitoring Capacity, the short mission that preceded EUMA",
+    "FSB": "Federal Security Service of Russia, which commands Russia's border guards",
+    "GDP": "gross domestic product",
+    "HHI": "Herfindahl–Hirschman index, a measure of concentration (here: of arms suppliers)",
+    "HS": "Harmonized System, the customs classification of goods",
+    "ICC": "International Criminal Court",
+    "ICJ": "International Court of Justice",
+    "ICRC": "International Committee of the Red Cross",
+    "IRI": "International Republican Institute, which runs opinion surveys in Armenia",
+    "NATO": "North Atlantic Treaty Organization",
+    "SAM": "surface-to-air missile",
+    "SIPRI": "Stockholm International Peace Research Institute",
+    "TIV": "trend-indicator value, SIPRI's measure of military capability transferred (not money)",
+    "TRIPP": "the US-run transit route through Armenia's Syunik province agreed in 2025",
+    "UAV": "unmanned aerial vehicle (drone)",
+    "UN": "United Nations",
+    "UNGA": "United Nations General Assembly",
+}
+
 KEYWORDS = ["Armenia", "Russia", "Azerbaijan", "Nagorno-Karabakh", "CSTO", "European Union",
             "security", "arms imports", "trade", "remittances"]
 
@@ -44,7 +78,7 @@ def _section_cells(nb, spec: SectionSpec) -> list:
     return cells
 
 
-def _table_cell(table: Table, key: str, intro: str, heading: str, appendix_id: str) -> list:
+def _table_cell(table, key: str, intro: str, heading: str, appendix_id: str) -> list:
     head = nbformat.v4.new_markdown_cell(f"# {heading}\n\n{intro}", id=f"{key}-h")
     head.metadata["tightrope"] = {"section": appendix_id, "anchor": f"sec-{key}",
                                   "appendix": True}
@@ -54,8 +88,90 @@ def _table_cell(table: Table, key: str, intro: str, heading: str, appendix_id: s
     return [head, body]
 
 
+def _text_of(nb) -> str:
+    """All the reader-visible text of a notebook (Markdown, outputs and their payloads)."""
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            for value in output.get("data", {}).values():
+                parts.append(value if isinstance(value, str) else json.dumps(value))
+    return "\n".join(parts)
+
+
+def glossary_table(text: str) -> Table | None:
+    """The abbreviations of :data:`GLOSSARY` that appear in ``text``, as a table."""
+    used = [(k, v) for k, v in sorted(GLOSSARY.items())
+            if re.search(rf"(?<![A-Za-z]){re.escape(k)}(?![A-Za-z])", text)]
+    if not used:
+        return None
+    frame = pd.DataFrame(used, columns=["Abbreviation", "Meaning"])
+    return Table.from_frame(frame, "C.1", "Abbreviations used in this edition",
+                            "Source: Tightrope project.")
+
+
+def citation(meta: dict, title: str = TITLE, subtitle: str = SUBTITLE,
+             author: str = AUTHOR) -> str:
+    """The suggested citation (Markdown), from the edition's date and the build's commit."""
+    edition = dt.date.fromisoformat(meta["date"]) if meta.get("date") else None
+    as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
+    commit = str((meta.get("colophon") or {}).get("commit") or "")[:7]
+    when = f"{edition.day} {edition:%B %Y}" if edition else "undated"
+    text = (f"{md(author)} ({edition.year if edition else 'n.d.'}). *{md(title)}: {md(subtitle)}*. "
+            f"Edition of {when}")
+    if as_of and as_of != edition:
+        text += f", data as of {as_of.day} {as_of:%B %Y}"
+    text += "."
+    if commit:
+        text += f" Built from revision {md(commit)} of the Tightrope repository."
+    return text
+
+
+def _back_matter(text: str, meta: dict) -> list:
+    """Appendix C: the abbreviations the edition uses, then the suggested citation."""
+    table = glossary_table(text)
+    head = nbformat.v4.new_markdown_cell(
+        "# Appendix C. Abbreviations and citation\n\n## Abbreviations\n\n"
+        + ("The abbreviations this edition uses, spelled out." if table is not None
+           else "This edition uses no abbreviation that needs spelling out."), id="backmatter-h")
+    head.metadata["tightrope"] = {"section": "C", "anchor": "sec-glossary", "appendix": True}
+    cells = [head]
+    if table is not None:
+        body = nbformat.v4.new_code_cell("", id="backmatter-t")
+        body.outputs = [nbformat.v4.new_output("display_data", data=table._repr_mimebundle_())]
+        body.metadata["tightrope"] = {"section": "C", "appendix": True}
+        cells.append(body)
+    cite = nbformat.v4.new_markdown_cell(
+        "## How to cite this report\n\n" + citation(meta) + "\n\nThe edition's date is the "
+        "latest date of anything it uses; each edition is rebuilt from the evidence base and "
+        "records its parameters in the colophon.", id="backmatter-c")
+    cite.metadata["tightrope"] = {"section": "C", "appendix": True}
+    return [*cells, cite]
+
+
+def _front_meta(meta: dict) -> dict:
+    """Title-page fields: the parameter block moves to the colophon; a one-line note says what
+    the edition's date means."""
+    meta = dict(meta)
+    params = meta.pop("params", None) or []
+    as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
+    if as_of:
+        meta["as_of_note"] = (f"This edition uses only what was published on or before "
+                              f"{as_of.day} {as_of:%B %Y}; nothing later is shown.")
+    colophon = dict(meta.get("colophon") or {})
+    if params:
+        colophon["params"] = [list(p) for p in params]
+        listed = "; ".join(f"{k} = {v}" for k, v in params)
+        colophon["note"] = (colophon.get("note", "") + f" Parameters of this edition: {listed}."
+                            ).strip()
+    if colophon:
+        meta["colophon"] = colophon
+    return meta
+
+
 def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
-          bibliography: Table | None = None) -> nbformat.NotebookNode:
+          bibliography=None) -> nbformat.NotebookNode:
     """One notebook: the sections in order, then the bibliography appendix; metadata for the
     title page and colophon in ``metadata.tightrope``."""
     report = nbformat.v4.new_notebook()
@@ -64,11 +180,13 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
     if bibliography is not None:
         report.cells.extend(_table_cell(
             bibliography, "bibliography",
-            "Every source the evidence base cites for what this edition shows. Figures read in a "
-            "copy name the primary publisher; the copy is listed in the data package.",
+            "The sources this edition cites, each published on or before its date. An entry names "
+            "the primary publisher, the item and, where the figures were read in a copy, that copy.",
             "Appendix B. Sources", "B"))
+    meta = _front_meta(meta)
+    report.cells.extend(_back_matter(_text_of(report), meta))
     report.metadata["tightrope"] = {"title": TITLE, "subtitle": SUBTITLE,
-                                    "author": "Tightrope project", "keywords": KEYWORDS, **meta}
+                                    "author": AUTHOR, "keywords": KEYWORDS, **meta}
     if executed:
         report.metadata["kernelspec"] = executed[0][1].metadata.get("kernelspec", {})
         report.metadata["language_info"] = executed[0][1].metadata.get("language_info", {})

@@ -105,6 +105,10 @@ class SectionContext:
                 ids += list(frame.loc[frame["confidence"] == "medium", "source_id"].dropna())
         return ids
 
+    @staticmethod
+    def _cited(ids) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for s in ids if isinstance(s, str) and s))
+
     # ------------------------------------------------------------------ outputs
     def _number(self, kind: str, key: str | None, count: int) -> str:
         """A registered key's number (analysis.sections), else the running count."""
@@ -133,7 +137,7 @@ class SectionContext:
         return Figure(number=self._number("figure", key, self._figures), caption=caption, alt=alt,
                       source=self.source_line([*ids, *source_ids], conf,
                                               self.medium_sources(*data)), svg=svg_of(fig),
-                      note=note, size_in=size)
+                      note=note, size_in=size, source_ids=self._cited([*ids, *source_ids]))
 
     def table(self, frame: pd.DataFrame, caption: str, data: Iterable[pd.DataFrame] = (),
               source_ids: Iterable[str] = (), note: str | None = None,
@@ -143,7 +147,8 @@ class SectionContext:
         ids, conf = self.sources_of(*data)
         return Table.from_frame(frame, self._number("table", key, self._tables), caption,
                                 self.source_line([*ids, *source_ids], conf,
-                                                 self.medium_sources(*data)), note)
+                                                 self.medium_sources(*data)), note,
+                                self._cited([*ids, *source_ids]))
 
     @staticmethod
     def text(markdown: str) -> Prose:

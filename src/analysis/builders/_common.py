@@ -26,3 +26,21 @@ def not_yet(s, what: str) -> str:
     """The sentence a section prints where the story had not reached ``what`` by ``as_of``."""
     return (f"As of {fmt_date(s.p.as_of)}, the evidence base holds nothing yet on {md(what)}: "
             "the story had not reached this point.")
+
+
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def count_word(n: int, capital: bool = False) -> str:
+    """Small counts in words, as house style writes them ('two', 'Seven'); 11 and up in figures."""
+    text = _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+    return text[:1].upper() + text[1:] if capital else text
+
+
+_THE = ("United States", "European Union", "United Kingdom", "Netherlands", "United Arab Emirates",
+        "Czech Republic", "Philippines")
+
+
+def country(name: str) -> str:
+    """A country name as a sentence needs it: 'the United States', 'India'."""
+    return f"the {name}" if name in _THE else name

@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import indicators, theme
 from ..prose import date, md, num, usd_m
+from ._common import count_word
 from .involvement import event_ladder, involves
 
 ICC_WORDS = "Rome Statute|ICC"
@@ -115,31 +116,38 @@ def icc_summary(s):
     w = icc["warrant"]
     if w is None:
         return s.text(icc["not_yet"].sentence())
-    text = [f"On {date(w['date'])}: {md(w['description'])}"]
-    steps = icc["steps"]
-    if steps.empty:
+    if s.p.patron not in str(w["actors"]).split(";"):
+        return s.text(f"The evidence base records no international arrest warrant for "
+                      f"{md(s.p.patron)}'s leader, so this part of the section is left out.")
+    text = [(f"On {date(w['date'])} the International Criminal Court issued an arrest warrant "
+             f"for the president of {md(s.p.patron)}, over the deportation of children from "
+             "occupied Ukraine.")]
+    cleared = s.ev.anchor("rome_statute_cleared")
+    if cleared and s.p.focus in str(cleared["actors"]).split(";"):
+        gap = indicators.days_between(w["date"], cleared.date)
+        text.append(f" {count_word(gap, True)} days later {md(s.p.focus)}'s Constitutional Court found the "
+                    "court's founding treaty, the Rome Statute, compatible with the constitution, "
+                    "which cleared the way for parliament to ratify it.")
+    elif icc["steps"].empty:
         text.append(f" By {date(s.p.as_of)} the evidence base records no step by "
                     f"{md(s.p.focus)} towards the court.")
         return s.text("".join(text))
-    first = steps.iloc[0]
-    text.append(f" In {md(s.p.focus)}, {indicators.days_between(w['date'], first['date'])} days "
-                f"later: {md(first['description'])}")
     vote = icc["vote"]
     if vote is not None:
         yes, no = vote_count(vote["description"])
-        text.append(f" Parliament ratified the statute on {date(vote['date'])}, "
-                    f"{indicators.days_between(w['date'], vote['date'])} days after the warrant, "
-                    f"by {num(yes)} votes to {num(no)}.")
+        text.append(f" Parliament ratified the statute on {date(vote['date'])} by {num(yes)} "
+                    f"votes to {num(no)}.")
+    else:
+        text.append(" " + s.ev.anchor("rome_statute_ratification").status(
+            "vote in parliament on the statute"))
     f = icc["in_force"]
     if f is not None:
-        text.append(f" The statute entered into force for {md(s.p.focus)} on {date(f['date'])}"
-                    f" ({md(f['description'].rstrip('.'))}); from then on the country was obliged to arrest "
-                    "a person the court has indicted who enters its territory.")
-    elif vote is None:
-        text.append(f" As of {date(s.p.as_of)} parliament had not yet voted on ratification.")
-    else:
-        text.append(f" As of {date(s.p.as_of)} the statute had not yet entered into force for "
-                    f"{md(s.p.focus)}.")
+        text.append(f" The statute entered into force for {md(s.p.focus)} on {date(f['date'])}; "
+                    "from then on the country was bound to arrest anyone the court has indicted "
+                    "who enters its territory.")
+    elif vote is not None:
+        text.append(" " + s.ev.anchor("rome_statute_in_force").status(
+            f"entry into force of the statute for {s.p.focus}"))
     return s.text("".join(text))
 
 
@@ -338,8 +346,9 @@ def paradox_summary(s):
              "previous sections show, the security ties frayed." if grew else
              f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
              f"after {brk}.")
-    return s.text(f"The data show the change measured from {base}, the last full year before "
-                  f"the break. " + " ".join(parts) + close)
+    return s.text(f"Measured from {base}, the last full year before {md(s.p.patron)}'s "
+                  f"full-scale invasion of Ukraine, the economic ties moved the other way from "
+                  "the security ties. " + " ".join(parts) + close)
 
 
 def share_chart(s):
@@ -386,18 +395,35 @@ def share_chart(s):
 
 
 def data_limits(s):
+    """What the section's data say and do not say."""
     brk = _break_year(s)
     t, r = _paradox_frames(s)
     years = pd.concat([t["year"], r["year"]])
-    if brk is None or years.empty or int(years.max()) < brk:
+    says = []
+    icc = _icc(s)
+    if icc["warrant"] is not None and icc["vote"] is not None:
+        says.append(f"{md(s.p.focus)} ratified the court's statute after the court had indicted "
+                    f"{md(s.p.patron)}'s president, and Moscow protested")
+    elif icc["warrant"] is not None and not icc["steps"].empty:
+        says.append(f"{md(s.p.focus)} moved towards the court after it had indicted "
+                    f"{md(s.p.patron)}'s president, and Moscow protested")
+    grew = brk is not None and not years.empty and int(years.max()) >= brk
+    if grew:
+        says.append(f"trade with {md(s.p.patron)} and money from it rose from {brk}")
+    if not says:
         return s.text("")
-    return s.text(
-        "What these figures do not show: the trade table records where goods went and where "
-        f"they came from, not whether they were made in {md(s.p.focus)} or passed through it "
-        f"on the way to {md(s.p.patron)}; and the transfer series records money sent through "
-        "banks, not who sent it or why. Nothing in the evidence base counts the people who "
-        f"moved from {md(s.p.patron)} after {brk}. *Interpretation, not shown by the data:* "
-        "one reading is that much of the surge reflects goods "
-        f"re-exported to {md(s.p.patron)} and the money and firms of citizens who relocated, "
-        "rather than a deeper economic bond; if so, the boom is as exposed to sanctions policy "
-        "as to politics.")
+    text = "What the data say: " + "; ".join(says) + "."
+    if grew:
+        text += (
+            " What they do not say: the trade table records where goods went, not whether they "
+            f"were made in {md(s.p.focus)} or passed through it on the way to {md(s.p.patron)}; "
+            "the transfer series records money sent through banks, not who sent it or why; and "
+            f"nothing in the evidence base counts the people who moved from {md(s.p.patron)} "
+            f"after {brk}. *Interpretation, which these data cannot test:* much of the surge "
+            f"may reflect goods re-exported to {md(s.p.patron)} and the money and firms of "
+            "citizens who relocated, rather than a deeper economic bond; if so, the boom is as "
+            "exposed to sanctions policy as to politics.")
+    else:
+        text += (" What they do not say: whether the court played any part in Moscow's "
+                 "reactions, which answered several Armenian steps at once.")
+    return s.text(text)

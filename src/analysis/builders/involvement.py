@@ -16,7 +16,7 @@ from matplotlib.patches import Patch
 
 from .. import charts, indicators, theme
 from ..prose import date, listing, md, num
-from ._common import events_matching
+from ._common import count_word, events_matching
 
 SEPT_2022_CONFLICT = "September 2022 clashes"  # the attack's label in casualties.csv
 #: the alliance's later steps after the request and the response are found by this title word
@@ -226,15 +226,29 @@ def _gantt(ax, y, start, end, colour, ongoing=False, hollow=False, height=0.56):
 
 
 # ---------------------------------------------------------------------------- builders
+def _in_cast(s, found, *names) -> bool:
+    """Whether an anchor event involves every named country of the cast."""
+    actors = str(found["actors"]).split(";")
+    return all(n in actors for n in names)
+
+
+def _not_covered(s, what: str):
+    cast = listing([s.p.focus, s.p.rival, s.p.patron])
+    return s.text(f"The evidence base records no {what} involving {cast}, so this part of the "
+                  "section is left out.")
+
+
 def ceasefire_summary(s):
     """Who ended the 2020 war, and how long the patron's peacekeepers stayed."""
     truce = _ceasefire(s)
     if not truce:
         return s.text(truce.sentence())
-    text = [(f"The fighting of {truce['date'].year} ended with a statement signed by the leaders "
-            f"of {md(s.p.focus)}, "
-            f"{md(s.p.rival)} and {md(s.p.patron)}, in force from {date(truce['date'])}: "
-            f"{md(s.p.patron)} brokered the ceasefire and was the third signatory.")]
+    if not _in_cast(s, truce, s.p.focus, s.p.rival, s.p.patron):
+        return _not_covered(s, "ceasefire")
+    text = [(f"The war of {truce.date.year} ended with a statement signed by the leaders of "
+            f"{md(s.p.focus)}, {md(s.p.rival)} and {md(s.p.patron)}, which took effect on "
+            f"{date(truce.date)}. By signing it, {md(s.p.patron)} became a party to the "
+            "settlement rather than a bystander.")]
     keepers = _peacekeepers(s)
     if keepers.empty:
         text.append(f" The evidence base records no peacekeeping deployment by "
@@ -242,16 +256,15 @@ def ceasefire_summary(s):
         return s.text("".join(text))
     k = keepers.sort_values("start_date").iloc[0]
     days, stop, ongoing = elapsed(k["start_date"], k["end_date"], s.p.as_of)
-    size = (f"{num(k['personnel_persons'])} personnel" if pd.notna(k["personnel_persons"])
-            else "an undisclosed number of personnel")
-    text.append(f" Its peacekeepers — a ceiling of {size} — deployed from "
-                f"{date(k['start_date'])}.")
+    same_day = pd.Timestamp(k["start_date"]) == truce.date
+    when = "the same day" if same_day else "from " + date(k["start_date"])
+    text.append(f" Its peacekeepers deployed {when} (their numbers are in Figure 3.1)")
     if ongoing:
-        text.append(f" On {date(s.p.as_of)} they were still there, {num(days)} days "
-                    f"({years_and_months(days)}) after they arrived.")
+        text.append(f" and were still there {years_and_months(days)} later, on "
+                    f"{date(s.p.as_of)}.")
     else:
-        text.append(f" The last of them left on {date(stop)}: the mission lasted {num(days)} "
-                    f"days, {years_and_months(days)}.")
+        text.append(f"; the last of them left on {date(stop)}, {years_and_months(days)} "
+                    "after they arrived.")
     return s.text("".join(text))
 
 
@@ -332,6 +345,9 @@ def corridor_chart(s):
     c = _corridor(s)
     if c["blockade"] is None:
         return s.text(c["not_yet"].sentence())
+    if not _in_cast(s, c["blockade"], s.p.focus, s.p.rival):
+        return s.text(f"The evidence base records no blockade between {md(s.p.focus)} and "
+                      f"{md(s.p.rival)}, so the corridor's story is left out of this edition.")
     phases = _phases(s, c)
     first, last = phases["start"].min(), phases["end"].max()
     span = max((last - first).days, 1)
@@ -400,31 +416,34 @@ def corridor_chart(s):
 
 def corridor_summary(s):
     c = _corridor(s)
-    if c["blockade"] is None:
-        return s.text("")  # corridor_chart has said the story had not got there
+    if c["blockade"] is None or not _in_cast(s, c["blockade"], s.p.focus, s.p.rival):
+        return s.text("")  # corridor_chart has said why
     phases = _phases(s, c)
     b = c["blockade"]
-    total = blockade_days(phases)
     ongoing = bool(phases["ongoing"].iloc[-1])
-    text = [f"The blockade began on {date(b['date'])}: {md(b['description'])}"]
+    total = blockade_days(phases)
+    text = [(f"The road was blocked from {date(b['date'])}, when people presenting themselves as "
+            "environmental protesters stopped traffic on it.")]
     cp = c["checkpoint"]
     if cp is not None:
         before = phases[phases["phase"] == "Blocked"]
-        text.append(f" On {date(cp['date'])}, {num(before['days'].iloc[0])} days in, the "
-                    "blockade hardened into a permanent control point: "
-                    f"{md(cp['description'])}")
+        text.append(f" On {date(cp['date'])}, {years_and_months(int(before['days'].iloc[0]))} "
+                    f"into the blockade, {md(s.p.rival)} set up a checkpoint at the corridor's "
+                    "entry, turning a protest into formal control of the only road.")
+    closure = s.ev.anchor("lachin_closure_2023")
+    if closure:
+        text.append(f" From {date(closure.date)} no humanitarian convoy could pass, neither the "
+                    f"Red Cross's nor those of {md(s.p.patron)}'s peacekeepers.")
     if ongoing:
-        text.append(f" By {date(s.p.as_of)} the road had been blocked for {num(total)} days, "
-                    "and the blockade was still in place.")
+        text.append(f" On {date(s.p.as_of)} the blockade had lasted "
+                    f"{years_and_months(total)} and was still in place (Figure 3.2).")
     else:
-        text.append(f" The evidence base dates its end to {date(phases['end'].max())}, after "
-                    f"{num(total)} days (what followed is the subject of section 7).")
-    keepers = _peacekeepers(s)
-    if not keepers.empty:
-        text.append(f" Throughout, the road was in the zone of {md(s.p.patron)}'s peacekeepers. "
-                    "The data show that the blockade lasted and the checkpoint was installed "
-                    "while they were deployed; they do not show what orders the peacekeepers "
-                    "had, which is a matter of interpretation.")
+        text.append(f" It lasted {years_and_months(total)} in all and ended on "
+                    f"{date(phases['end'].max())} (Figure 3.2; what followed is in section 7).")
+    if not _peacekeepers(s).empty:
+        text.append(f" All of this happened in the zone of {md(s.p.patron)}'s peacekeepers. The "
+                    "data record that the road stayed blocked while they were deployed; they do "
+                    "not record what orders the peacekeepers had.")
     return s.text("".join(text))
 
 
@@ -433,6 +452,10 @@ def attack_losses(s):
     attack = _attack(s)
     if not attack:
         return s.text(attack.sentence())
+    if not _in_cast(s, attack, s.p.focus, s.p.rival):
+        return s.text(f"The evidence base records no attack by {md(s.p.rival)} on "
+                      f"{md(s.p.focus)}'s own territory, so this part of the section is left "
+                      "out.")
     cas = s.ev.casualties
     rows = cas[(cas["conflict"] == SEPT_2022_CONFLICT) & cas["side"].isin([s.p.focus, s.p.rival])
                & cas["is_official"].fillna(False).astype(bool)]
@@ -461,8 +484,8 @@ def attack_losses(s):
 def alliance_chart(s):
     """The request to the alliance and what followed, one event per row."""
     attack = _attack(s)
-    if not attack:
-        return s.text("")  # attack_losses has said the story had not got there
+    if not attack or not _in_cast(s, attack, s.p.focus, s.p.rival):
+        return s.text("")  # attack_losses has said why
     thread = _alliance_thread(s, attack["date"])
     rows = pd.concat([attack.frame(), thread]).drop_duplicates("event_id")
     rows["date"] = pd.to_datetime(rows["date"])
@@ -500,27 +523,44 @@ def alliance_summary(s):
     attack = _attack(s)
     if not attack:
         return s.text("")  # attack_losses has said the story had not got there
-    thread = _alliance_thread(s, attack["date"])
-    text = [(f"On {date(attack['date'])} the fighting moved to {md(s.p.focus)}'s own territory. "
-            f"{md(attack['description'])}")]
-    if thread.empty:
-        return s.text("".join(text))
-    ask = thread.iloc[0]
-    gap = indicators.days_between(attack["date"], ask["date"])
-    when = "The same day" if gap == 0 else f"{num(gap)} days later"
-    text.append(f" {when} {md(s.p.focus)} turned to its treaty allies: {md(ask['description'])}")
-    answer = thread.iloc[1:2]
-    if not answer.empty:
-        a = answer.iloc[0]
-        text.append(f" The answer came {indicators.days_between(ask['date'], a['date'])} days "
-                    f"later: {md(a['description'])}")
-    later = thread.iloc[2:]
+    if not _in_cast(s, attack, s.p.focus, s.p.rival):
+        return s.text("")
+    request, response = s.ev.anchor("csto_request_2022"), s.ev.anchor("csto_response_2022")
+    text = [(f"On {date(attack.date)} the fighting moved onto {md(s.p.focus)}'s internationally "
+            "recognised territory.")]
+    if request:
+        gap = indicators.days_between(attack.date, request.date)
+        when = "The same day" if gap == 0 else f"{count_word(gap, True)} days later"
+        text.append(f" {when} {md(s.p.focus)} invoked the collective-defence clause of its "
+                    "treaty with the CSTO and asked its allies for help, military aid included.")
+    if request and response:
+        wait = indicators.days_between(request.date, response.date)
+        text.append(f" {count_word(wait, True)} days later the alliance answered with a fact-finding mission, not "
+                    "troops.")
+    thread = _alliance_thread(s, attack.date)
+    known = {a.event_id for a in (request, response) if a}
+    later = thread[~thread["event_id"].isin(known)]
     if not later.empty:
-        text.append(f" The evidence base records {num(len(later))} later step"
-                    f"{'s' if len(later) != 1 else ''} in the relationship with the alliance by "
-                    f"{date(s.p.as_of)}, the first on {date(later.iloc[0]['date'])}: "
-                    f"{md(later.iloc[0]['title'])}.")
-    text.append(" One reading is that the alliance's silence, more than any single loss, is "
-                "what turned disappointment into a search for other partners; the data record "
-                "the request and the response, not the motives behind them.")
+        text.append(f" By {date(s.p.as_of)} {md(s.p.focus)} had taken {count_word(len(later))} further "
+                    f"step{'s' if len(later) != 1 else ''} away from the alliance "
+                    "(Figure 3.3).")
     return s.text("".join(text))
+
+
+def takeaway(s):
+    """What the section's data say and do not say."""
+    truce, blockade, attack = _ceasefire(s), s.ev.anchor("blockade_start"), _attack(s)
+    if not truce or not _in_cast(s, truce, s.p.focus, s.p.rival, s.p.patron):
+        return s.text("")
+    says = [(f"{md(s.p.patron)} brokered the {truce.date.year} ceasefire and put troops on the "
+            "ground")]
+    if blockade:
+        says.append("the one road it was to keep open was nonetheless blocked")
+    if attack and s.ev.anchor("csto_response_2022"):
+        says.append(f"when {md(s.p.focus)}'s own territory was attacked, its alliance sent "
+                    "observers, not help")
+    text = ("What the data say: " + "; ".join(says) + ". What they do not say: why. The "
+            "evidence base records dates, deployments and requests, not the instructions given "
+            f"to {md(s.p.patron)}'s peacekeepers or the deliberations of its allies; the motives "
+            "are a matter of interpretation, which this section leaves to the reader.")
+    return s.text(text)

@@ -1,22 +1,22 @@
-"""Appendix A, the claim ledger: each claim of the September 2023 article with a verdict,
-the evidence rows and the sources, plus what changed after the article up to ``as_of``."""
+"""Appendix A, the claim ledger: each claim of the September 2023 article with a verdict judged
+with the evidence available at ``as_of``, the reasoning, human-readable evidence, the sources and
+what changed after the article (up to ``as_of``). One :class:`~analysis.appendix.Claim` per claim.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from IPython.display import display
 
+from .. import evidence_refs as refs
 from .. import theme
-from ..prose import date, md, num
+from ..appendix import VERDICTS, Claim, SourceRef
+from ..evidence import later_releases
+from ..prose import date, num
 
-VERDICTS = ["supported", "partly supported", "disputed", "not verifiable", "not yet verifiable"]
 VERDICT_COLOURS = {"supported": "#0072B2", "partly supported": "#56B4E9", "disputed": "#D55E00",
                    "not verifiable": "#AAAAAA", "not yet verifiable": "#E6E6E6"}
-
-
-def _article(s):
-    """The article's date (anchor ``article_date``): an Anchor, or NotYet before it."""
-    return s.ev.anchor("article_date")
 
 
 def verdict_counts(claims: pd.DataFrame) -> pd.Series:
@@ -24,45 +24,97 @@ def verdict_counts(claims: pd.DataFrame) -> pd.Series:
     return claims["verdict"].value_counts().reindex(VERDICTS, fill_value=0)
 
 
-def describe_evidence(ref_list: str, tables: dict[str, pd.DataFrame]) -> str:
-    """'events:E076;deployments:D07' -> 'Event 11 Sep 2023 (Eagle Partner …); deployment D07 …'."""
+def _article(s):
+    """The article's date (anchor ``article_date``): an Anchor, or NotYet before it."""
+    return s.ev.anchor("article_date")
+
+
+def _tables(s) -> dict[str, pd.DataFrame]:
+    return s.ev.tables
+
+
+def describe_evidence(ref_list, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Human-readable references ('11 Sep 2023 — Eagle Partner 2023 exercise') for the rows of
+    ``ref_list`` present in ``tables``; rows cut away at as_of are left out."""
     out = []
-    for ref in filter(None, (r.strip() for r in str(ref_list).split(";"))):
-        table, _, key = ref.partition(":")
-        if table == "events" and key in set(tables["events"]["event_id"]):
-            row = tables["events"].set_index("event_id").loc[key]
-            out.append(f"{key} ({row['date']:%d %b %Y})")
-        elif table == "deployments" and key in set(tables["deployments"]["deployment_id"]):
-            row = tables["deployments"].set_index("deployment_id").loc[key]
-            out.append(f"{key} ({row['name']})")
-        else:
-            out.append(f"{table}: {key}")
-    return "; ".join(out)
+    for ref in refs.split(ref_list):
+        row = refs.resolve(ref, tables)
+        if row is not None:
+            out.append(refs.describe(ref, row))
+    return out
 
 
-def _publishers(source_ids: str, sources: pd.DataFrame) -> str:
-    by_id = sources.set_index("source_id")["publisher"]
-    ids = [s.strip() for s in str(source_ids).split(";") if s.strip() in by_id.index]
-    return "; ".join(dict.fromkeys(by_id[i] for i in ids))
+def _source_refs(ids, sources: pd.DataFrame, skip=frozenset()) -> list[SourceRef]:
+    """Sources as the ledger lists them; ``skip``: later releases, named once in Appendix B."""
+    by_id = sources.set_index("source_id")
+    out = []
+    for sid in dict.fromkeys(ids):
+        if sid not in by_id.index or sid in skip:
+            continue
+        row = by_id.loc[sid]
+        when = (f", {row['date_published'].year}" if pd.notna(row["date_published"]) else "")
+        out.append(SourceRef(sid, f"{row['publisher']}, {row['title']}{when}",
+                             row["url"] if pd.notna(row["url"]) else None))
+    return out
 
 
-def _all_tables(s) -> dict[str, pd.DataFrame]:
-    return {**s.ev.tables, "events": s.ev.events, "deployments": s.ev.deployments}
+def _after(s, claim_id: str) -> str | None:
+    updates = s.ev.claim_updates
+    mine = updates[updates["claim_id"] == claim_id].sort_values("date")
+    article = _article(s)
+    if not article:
+        return None
+    mine = mine[mine["date"] > article.date]
+    if mine.empty:
+        return None
+    return " ".join(f"{refs.at_precision(u.date)}: {u.update}" for u in mine.itertuples())
+
+
+def claim_objects(s) -> list[Claim]:
+    """One Claim per claim, in ledger order."""
+    claims = s.ev.claims.sort_values("claim_id")
+    tables = _tables(s)
+    updates = s.ev.claim_updates
+    later = frozenset(later_releases(tables, s.p.as_of)["source_id"])
+    out = []
+    for c in claims.itertuples():
+        pending = c.verdict == "not yet verifiable"
+        later_ids = [sid for ids in updates.loc[updates["claim_id"] == c.claim_id, "source_ids"]
+                     for sid in refs.split(ids)]
+        out.append(Claim(
+            id=c.claim_id, section=int(c.section), claim=c.claim, verdict=c.verdict,
+            reasoning=(f"Nothing in the evidence base dated on or before {date(s.p.as_of)} "
+                       "settles this claim." if pending else c.reasoning),
+            evidence=tuple(describe_evidence(c.evidence, tables)),
+            sources=tuple(_source_refs([*refs.split(c.source_ids), *later_ids], s.ev.sources,
+                                       later)),
+            after=None if pending else _after(s, c.claim_id)))
+    return out
+
+
+def show_claims(s) -> None:
+    """Display every claim of the ledger, one output each."""
+    for claim in claim_objects(s):
+        display(claim)
 
 
 def summary(s):
     claims = s.ev.claims
     counts = verdict_counts(claims)
     parts = [f"{num(n)} {v}" for v, n in counts.items() if n]
+    article = _article(s)
     text = (f"The ledger checks {num(len(claims))} claims of the September 2023 article against "
-            f"the evidence base: {', '.join(parts)}.")
-    if not _article(s):
-        text += (f" This edition is cut at {date(s.p.as_of)}, before the article appeared, so "
-                 "claims resting on later events are marked not yet verifiable.")
+            f"the evidence base as it stood on {date(s.p.as_of)}: {', '.join(parts)}.")
+    if not article:
+        text += (" This edition is dated before the article appeared; a claim whose evidence "
+                 "is later is marked not yet verifiable.")
     else:
-        changed = claims["after_article"].notna().sum()
-        text += (f" For {num(changed)} of them, something relevant happened between the article "
-                 f"and {date(s.p.as_of)}; the last table lists it.")
+        changed = sum(_after(s, cid) is not None for cid in claims["claim_id"])
+        if changed:
+            text += (f" For {num(changed)} of them something relevant happened between the "
+                     f"article and {date(s.p.as_of)}; each says what under *Since then*.")
+        else:
+            text += " The verdicts are those of the article's own date: nothing later is used."
     return s.text(text)
 
 
@@ -70,7 +122,7 @@ def verdicts_by_section(s):
     claims = s.ev.claims
     wide = (claims.groupby(["section", "verdict"]).size().unstack(fill_value=0)
             .reindex(columns=[v for v in VERDICTS if v in set(claims["verdict"])], fill_value=0))
-    fig, ax = theme.new_figure()
+    fig, ax = theme.new_figure((6.6, 2.6))
     left = np.zeros(len(wide))
     labels = [f"Section {int(i)}" for i in wide.index]
     for verdict in wide.columns:
@@ -83,87 +135,9 @@ def verdicts_by_section(s):
     ax.legend(loc="lower right")
     ax.grid(axis="y", visible=False)
     counts = verdict_counts(claims)
+    sources = claims.assign(source_id=claims["source_ids"].str.split(";").str[0].str.strip())
     return s.figure(
-        fig, caption="Verdicts on the article's claims, by report section",
+        fig, caption=f"Verdicts on the article's claims by report section, as of {date(s.p.as_of)}",
         alt=("Horizontal stacked bar chart of the number of claims per report section, coloured by "
              "verdict: " + ", ".join(f"{n} {v}" for v, n in counts.items() if n) + "."),
-        data=[claims.assign(source_id=claims["source_ids"].str.split(";").str[0].str.strip())])
-
-
-def verdict_timing(s):
-    """When the evidence for each verdict became available, relative to the article."""
-    claims = s.ev.claims.sort_values("claim_id")
-    fig, ax = theme.new_figure(theme.TALL)
-    ys = np.arange(len(claims))[::-1]
-    for y, row in zip(ys, claims.itertuples(), strict=True):
-        ax.scatter([row.verdict_date], [y], color=VERDICT_COLOURS[row.verdict], s=30, zorder=3,
-                   edgecolor="#555555", linewidth=0.4)
-        if pd.notna(row.after_article_date):
-            ax.plot([row.verdict_date, row.after_article_date], [y, y], color="#BBBBBB", lw=1)
-            ax.scatter([row.after_article_date], [y], marker="|", color=theme.INK, s=40)
-    article = _article(s)
-    if article:
-        ax.axvline(article.date, color=theme.colour("Russia"), lw=0.8, ls="--")
-        ax.text(article.date, 1.0, " article", transform=ax.get_xaxis_transform(),
-                fontsize=7, color=theme.colour("Russia"), va="top")
-    ax.set_yticks(ys, claims["claim_id"], fontsize=6.5)
-    ax.grid(axis="y", visible=False)
-    for verdict in dict.fromkeys(claims["verdict"]):
-        ax.scatter([], [], color=VERDICT_COLOURS[verdict], label=verdict, s=30)
-    ax.scatter([], [], marker="|", color=theme.INK, label="later change", s=40)
-    ax.legend(loc="upper left", fontsize=7)
-    first = claims["verdict_date"].min()
-    return s.figure(
-        fig, caption="When each verdict became checkable, and later changes up to the as-of date",
-        alt=(f"Dot chart with one row per claim from C01 to C{len(claims):02d}: the date from which "
-             f"its verdict holds (earliest {first:%B %Y}), coloured by verdict, with a tick where "
-             "something relevant changed after the article"
-             f"{f' ({date(article.date)})' if article else ''}."),
-        data=[claims.assign(source_id=claims["source_ids"].str.split(";").str[0].str.strip())])
-
-
-def ledger_table(s):
-    claims = s.ev.claims.sort_values("claim_id")
-    tables = _all_tables(s)
-    frame = pd.DataFrame({
-        "ID": claims["claim_id"],
-        "Claim (paraphrased)": claims["claim"],
-        "Verdict": claims["verdict"],
-        "Why": claims["reasoning"].where(claims["verdict"] != "not yet verifiable",
-                                         "The evidence dates from after the as-of date."),
-        "Evidence": claims["evidence"].map(lambda refs: describe_evidence(refs, tables)),
-        "Sources": claims["source_ids"].map(lambda ids: _publishers(ids, s.ev.sources)),
-    })
-    return s.table(frame, "The claim ledger: the article's claims, verdicts, evidence and sources",
-                   data=[claims.assign(source_id=claims["source_ids"].str.split(";").str[0]
-                                       .str.strip())],
-                   note="Evidence names rows of the evidence base (event and deployment ids, or "
-                        "table and key); every source is listed in Appendix B.")
-
-
-def disputed(s):
-    claims = s.ev.claims
-    rows = claims[claims["verdict"] == "disputed"]
-    if rows.empty:
-        return s.text("No claim is disputed at this as-of date.")
-    lines = [f"**{md(r.claim_id)} — disputed.** {md(r.claim)} {md(r.reasoning)}"
-             for r in rows.itertuples()]
-    return s.text("\n\n".join(lines))
-
-
-def since_article(s):
-    claims = s.ev.claims
-    rows = claims[claims["after_article"].notna()].sort_values("after_article_date")
-    article = _article(s)
-    if not article or pd.Timestamp(s.p.as_of) <= article.date:
-        return s.text(f"This edition is cut at {date(s.p.as_of)}, no later than the article: "
-                      "nothing after it is taken into account.")
-    if rows.empty:
-        return s.text(f"Nothing in the evidence base changes a claim between the article and "
-                      f"{date(s.p.as_of)}.")
-    frame = pd.DataFrame({"ID": rows["claim_id"],
-                          "Date": rows["after_article_date"].dt.strftime("%d %b %Y"),
-                          "What changed after the article": rows["after_article"]})
-    return s.table(frame, f"What changed after the article, up to {date(s.p.as_of)}",
-                   data=[rows.assign(source_id=rows["source_ids"].str.split(";").str[0]
-                                     .str.strip())])
+        data=[sources.dropna(subset=["source_id"])])

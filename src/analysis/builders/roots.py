@@ -7,6 +7,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..prose import date, listing, md, num, ratio
+from ._common import country
 
 DRONE_WORDS = "UAV|loitering|drone"
 
@@ -14,51 +15,64 @@ DRONE_WORDS = "UAV|loitering|drone"
 def conflict_timeline(s):
     ev = s.ev.events
     conflict = ev[ev["section"].isin([2, 3]) | ev["category"].isin(["conflict", "ceasefire"])]
-    conflict = conflict[conflict["actors"].str.contains(s.p.rival, na=False)
-                        | conflict["category"].isin(["conflict", "ceasefire"])]
+    start = s.ev.anchor("conflict_start")
+    covered = bool(start) and _covers_rival(s, start)
+    names = conflict["actors"].fillna("").str.split(";")
+    if covered:
+        conflict = conflict[names.map(lambda a: s.p.rival in a)
+                            | conflict["category"].isin(["conflict", "ceasefire"])]
+    else:  # another rival: only the events that involve both countries of the cast
+        conflict = conflict[names.map(lambda a: s.p.rival in a and s.p.focus in a)]
+        if conflict.empty:
+            return s.text(f"The evidence base records no dated conflict events involving both "
+                          f"{md(s.p.focus)} and {md(s.p.rival)}.")
     labels = conflict[conflict["category"].isin(["conflict", "ceasefire"])]
     labels = labels.sort_values("date").groupby(labels["date"].dt.year // 4).head(1)
     fig = charts.timeline(conflict, label_ids=labels["event_id"].head(9))
     first, last = conflict["date"].min(), conflict["date"].max()
     return s.figure(
         fig,
-        caption=(f"The conflict over Nagorno-Karabakh, {first:%Y}–{last:%Y}: "
-                 f"{len(conflict)} dated events by kind"),
+        caption=((f"The conflict over Nagorno-Karabakh, {first:%Y}–{last:%Y}: " if covered
+                  else f"Events involving {s.p.focus} and {s.p.rival}, {first:%Y}–{last:%Y}: ")
+                 + f"{len(conflict)} dated events by kind"),
         alt=(f"Timeline chart of {len(conflict)} events from {first:%B %Y} to {last:%B %Y}, "
              "one lane per kind of event (conflict, ceasefire, diplomacy and others); "
              "selected wars and ceasefires are labelled."),
         data=[conflict])
 
 
+def _covers_rival(s, found) -> bool:
+    """Whether an anchor event involves the report's focus and rival (the cast parameters)."""
+    actors = str(found["actors"]).split(";")
+    return s.p.focus in actors and s.p.rival in actors
+
+
 def war_summary(s):
-    cas = s.ev.casualties
     start = s.ev.anchor("war_2020_start")
     if not start:
         return s.text(start.sentence())
+    if not _covers_rival(s, start):
+        return s.text(f"The evidence base records no war between {md(s.p.focus)} and "
+                      f"{md(s.p.rival)}, so the account of the 2020 war is left out of this "
+                      "edition.")
     truce = s.ev.anchor("ceasefire_2020")
-    end = truce.date if truce else None
-    war = cas[(cas["conflict"] == "2020 war") & (cas["measure"] == "military_killed")]
-    text = [f"The second war began on {date(start['date'])}"]
-    if end is not None:
-        days = indicators.days_between(start["date"], end)
-        text.append(f" and ended with the ceasefire that took effect on {date(end)}, "
-                    f"{days} days later.")
+    text = [f"The second war over Nagorno-Karabakh began on {date(start.date)}"]
+    if truce:
+        days = indicators.days_between(start.date, truce.date)
+        text.append(f" and lasted {days} days, until a ceasefire took effect on "
+                    f"{date(truce.date)}.")
     else:
-        text.append("; by the as-of date no ceasefire had been agreed.")
-    official = war[war["is_official"].astype(bool)]
-    if not official.empty:
-        parts = [f"{num(r.count_persons)} military dead on the {md(r.side)} side according to "
-                 f"{md(r.reported_by)}{' (unconfirmed)' if r.confidence == 'low' else ''}"
-                 for r in official.itertuples()]
-        text.append(" Each side counts its own military dead, and neither count is "
-                    "independently verified: " + "; ".join(parts) + ".")
+        text.append(f"; by {date(s.p.as_of)} no ceasefire had taken effect.")
+    text.append(" Each side published its own count of its dead. Table 2.1 keeps every count on "
+                "its own row, with who made it, and never adds them up: neither side's figure "
+                "has been independently verified.")
     return s.text("".join(text))
 
 
 def war_losses(s):
     truce = s.ev.anchor("ceasefire_2020")
-    if not truce:
-        return s.text("")  # war_summary has said the story had not got there
+    if not truce or not _covers_rival(s, truce):
+        return s.text("")  # war_summary has said why
     cas = s.ev.casualties
     war = cas[cas["conflict"] == "2020 war"]
     if war.empty:
@@ -121,19 +135,50 @@ def spending_gap(s):
         note="SIPRI's constant-dollar series in this evidence base ends in 2020.")
 
 
+def gdp_share_comparison(milex, focus: str, rival: str) -> dict | None:
+    """In how many years the focus country spent a larger share of GDP than the rival: years
+    compared, years higher, the first and last year, and the first year of the current run."""
+    rows = milex[(milex["measure"] == "share_of_gdp_pct") & milex["country"].isin([focus, rival])]
+    wide = rows.pivot_table(index="year", columns="country", values="value").dropna()
+    if wide.empty or focus not in wide or rival not in wide:
+        return None
+    higher = wide[focus] > wide[rival]
+    years = [int(y) for y in wide.index]
+    run_from = None
+    for year, above in zip(reversed(years), reversed(list(higher)), strict=True):
+        if bool(above) != bool(higher.iloc[-1]):
+            break
+        run_from = year
+    return {"years": len(years), "higher": int(higher.sum()), "first": years[0],
+            "last": years[-1], "run_from": run_from, "higher_now": bool(higher.iloc[-1])}
+
+
 def balance_text(s):
-    gap = indicators.spending_ratio(s.ev.military_expenditure, s.p.rival, s.p.focus)
-    if gap.empty:
-        return s.text("")
-    first, last = gap.iloc[0], gap.iloc[-1]
-    peak = gap.loc[gap["ratio"].idxmax()]
-    return s.text(
-        f"In {int(first['year'])} {md(s.p.rival)} spent {ratio(first['ratio'])} what "
-        f"{md(s.p.focus)} did on its armed forces; the gap peaked at {ratio(peak['ratio'])} in "
-        f"{int(peak['year'])} and stood at {ratio(last['ratio'])} in {int(last['year'])}, the "
-        "last year of SIPRI's constant-price series here. Shares of GDP tell a different story: "
-        f"{md(s.p.focus)} has long spent a larger share of a much smaller economy, so the burden "
-        "is heavier while the budget is smaller.")
+    milex = s.ev.military_expenditure
+    gap = indicators.spending_ratio(milex, s.p.rival, s.p.focus)
+    share = gdp_share_comparison(milex, s.p.focus, s.p.rival)
+    text = []
+    if not gap.empty:
+        first, last = gap.iloc[0], gap.iloc[-1]
+        peak = gap.loc[gap["ratio"].idxmax()]
+        text.append(
+            f"In money, {md(s.p.rival)} spent {ratio(first['ratio'])} "
+            f"what {md(s.p.focus)} did on its armed forces in {int(first['year'])}, "
+            f"{ratio(peak['ratio'])} at the peak in {int(peak['year'])} and "
+            f"{ratio(last['ratio'])} in {int(last['year'])}, the last year of SIPRI's "
+            "constant-price series in this evidence base (Figure 2.2).")
+    if share:
+        run = ""
+        if share["run_from"] is not None and share["last"] - share["run_from"] >= 2 \
+                and share["run_from"] > share["first"]:
+            who = md(s.p.focus) if share["higher_now"] else md(s.p.rival)
+            run = f", and {who} has spent the larger share in every year since {share['run_from']}"
+        text.append(
+            f" Measured against the size of each economy the picture is mixed: {md(s.p.focus)} "
+            f"spent a larger share of GDP than {md(s.p.rival)} in {share['higher']} of the "
+            f"{share['years']} years from {share['first']} to {share['last']}{run} "
+            "(Figure 2.1).")
+    return s.text("".join(text).strip())
 
 
 def arms_suppliers(s):
@@ -176,3 +221,32 @@ def drones(s):
     })
     return s.table(table, f"Drones and loitering munitions delivered to {s.p.rival} (SIPRI)",
                    data=[found], note="Unit numbers are partly SIPRI estimates.")
+
+
+def takeaway(s):
+    """What the section's data say and do not say."""
+    milex = s.ev.military_expenditure
+    gap = indicators.spending_ratio(milex, s.p.rival, s.p.focus)
+    says = []
+    if not gap.empty:
+        more = int((gap["ratio"] > 1).sum())
+        says.append(f"{md(s.p.rival)} outspent {md(s.p.focus)} in {more} of the {len(gap)} "
+                    f"years from {int(gap['year'].min())} to {int(gap['year'].max())}")
+    arms = s.ev.arms_imports
+    rows = arms[arms["recipient"] == s.p.rival]
+    if not rows.empty:
+        last = int(rows["year"].max())
+        window = rows[rows["year"].between(last - 4, last)]
+        top = window.groupby("supplier")["tiv_m"].sum().sort_values(ascending=False)
+        top = top[top > 0]
+        if len(top):
+            lead = listing(country(n) for n in top.index[:2])
+            says.append(f"in {last - 4}–{last} its major arms came mostly from {lead}")
+    if not says:
+        return s.text("")
+    return s.text(
+        "What the data say: " + "; ".join(says) + ". What they do not say: how well either army "
+        "used what it bought. SIPRI's trend-indicator values measure military capability "
+        "transferred, not money paid; the casualty figures are each side's own counts; and "
+        "whether drones decided the war is a judgement of military analysts that delivery "
+        "records cannot prove.")

@@ -327,7 +327,9 @@ class _Builder:
         date = _parse_date(meta.get("date"))
         params = _pairs(meta.get("params"))
         as_of = dict(params).get("as_of")
-        as_of = as_of or meta.get("date")
+        as_of = as_of or meta.get("as_of") or meta.get("date")
+        # the title page's line under the date: the edition's note on as_of, if the report has one
+        as_of_line = meta.get("as_of_note") or (f"Data as of {as_of}" if as_of else None)
         keywords = [str(k) for k in (meta.get("keywords") or [])]
         author = meta.get("author")
 
@@ -343,7 +345,7 @@ class _Builder:
             f"author: {typst_string(str(author)) if author else 'none'}",
             "keywords: (" + "".join(typst_string(k) + ", " for k in keywords) + ")",
             "date: " + (typst_string(f"{date.day} {date:%B %Y}") if date else "none"),
-            f"as-of: {typst_string(str(as_of)) if as_of else 'none'}",
+            f"as-of: {typst_string(str(as_of_line)) if as_of_line else 'none'}",
             "doc-date: " + _doc_date(date),
             f"paper: {typst_string(self.paper)}",
             f"outline-depth: {int(self.outline_depth)}",

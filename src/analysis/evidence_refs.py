@@ -1,0 +1,117 @@
+"""References from the claim ledger into the evidence base: ``table:key`` strings.
+
+``events:E076`` and ``deployments:D07`` name a row by its id; the other tables by their primary key
+joined with ``/`` (``trade:Russia/2022/exports``, ``arms_import_shares:Armenia/2016-2020/Russia``).
+:func:`resolve` finds the row in a dict of tables (cut at ``as_of``: a row dated later is not
+found); :func:`describe` turns it into the human-readable reference a reader sees ("11 Sep 2023 —
+Eagle Partner 2023 exercise", "SIPRI arms import shares, Armenia from Russia, 2016–2020"), never
+the raw key.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: the key columns of each table a reference may name (the descriptor's primary keys)
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "events": ("event_id",),
+    "deployments": ("deployment_id",),
+    "casualties": ("conflict", "side", "measure", "reported_by"),
+    "arms_import_shares": ("recipient", "period", "supplier"),
+    "arms_imports": ("recipient", "supplier", "year"),
+    "trade": ("partner", "year", "flow"),
+    "remittances": ("year", "origin", "transfer_type"),
+    "energy": ("year", "partner", "commodity"),
+    "military_expenditure": ("country", "year", "measure"),
+    "un_votes": ("resolution", "country"),
+    "opinion": ("survey", "wave", "question_id", "answer"),
+}
+
+
+def split(value) -> list[str]:
+    """'a; b;;c' -> ['a', 'b', 'c']; NaN/None -> []."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def parse(ref: str) -> tuple[str, tuple[str, ...]]:
+    """'trade:Russia/2022/exports' -> ('trade', ('Russia', '2022', 'exports'))."""
+    table, _, key = ref.partition(":")
+    table = table.strip()
+    parts = (key.strip(),) if len(KEY_COLUMNS.get(table, ())) == 1 else tuple(
+        p.strip() for p in key.split("/"))
+    return table, parts
+
+
+def resolve(ref: str, tables: dict[str, pd.DataFrame]) -> pd.Series | None:
+    """The row ``ref`` names in ``tables``, or None when the table lacks it (e.g. cut away)."""
+    table, parts = parse(ref)
+    columns = KEY_COLUMNS.get(table)
+    if columns is None or table not in tables or len(parts) != len(columns):
+        return None
+    frame = tables[table]
+    mask = pd.Series(True, index=frame.index)
+    for column, value in zip(columns, parts, strict=True):
+        mask &= frame[column].astype("string").str.strip() == value
+    found = frame[mask]
+    return found.iloc[0] if not found.empty else None
+
+
+def at_precision(day, precision: str = "day") -> str:
+    """A date printed as precisely as it is known: '11 Sep 2023', 'Sep 2023' or '2016'."""
+    day = pd.Timestamp(day)
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "month":
+        return f"{day:%b %Y}"
+    return f"{day.day} {day:%b %Y}"
+
+
+_MEASURES = {"military_killed": "military dead", "civilians_killed": "civilian dead",
+             "killed_total": "killed or missing", "missing": "missing", "wounded": "wounded",
+             "captured": "captured"}
+_FLOWS = {"exports": "Goods exports to", "imports": "Goods imports from"}
+_TRANSFERS = {"total": "all money transfers", "non_commercial": "non-commercial transfers"}
+
+
+def describe(ref: str, row: pd.Series) -> str:
+    """The human-readable reference for the row ``ref`` resolved to."""
+    table, _ = parse(ref)
+    if table == "events":
+        return f"{at_precision(row['date'], row['date_precision'])} — {row['title']}"
+    if table == "deployments":
+        size = (f", {int(row['personnel_persons']):,} personnel"
+                if pd.notna(row["personnel_persons"]) else "")
+        return f"{row['name']} ({row['deployer']}, from {row['start_date']:%b %Y}{size})"
+    if table == "casualties":
+        measure = _MEASURES.get(row["measure"], str(row["measure"]).replace("_", " "))
+        return f"{row['conflict']}: {measure}, {row['side']} side, as counted by {row['reported_by']}"
+    if table == "arms_import_shares":
+        return (f"SIPRI arms import shares, {row['recipient']} from {row['supplier']}, "
+                f"{str(row['period']).replace('-', '–')}")
+    if table == "arms_imports":
+        return (f"SIPRI arms imports (TIV), {row['recipient']} from {row['supplier']}, "
+                f"{int(row['year'])}")
+    if table == "trade":
+        return f"{_FLOWS.get(row['flow'], row['flow'])} {row['partner']}, {int(row['year'])}"
+    if table == "remittances":
+        kind = _TRANSFERS.get(row["transfer_type"], str(row["transfer_type"]).replace("_", " "))
+        return f"Money transfers through banks from {row['origin']} ({kind}), {int(row['year'])}"
+    if table == "energy":
+        what = str(row["commodity"]).replace("_", " ")
+        return f"Imports of {what} from {row['partner']}, {int(row['year'])}"
+    if table == "military_expenditure":
+        return f"SIPRI military expenditure, {row['country']}, {int(row['year'])}"
+    if table == "un_votes":
+        return (f"UN General Assembly, {row['title_short']} ({row['resolution']}): "
+                f"{row['country']} voted {row['vote']}")
+    if table == "opinion":
+        return f"{row['survey']} {row['wave']}: {row['question']}"
+    return ref
+
+
+def source_of(ref: str, row: pd.Series) -> str | None:
+    """The source id of the row a reference resolved to."""
+    value = row.get("source_id") if hasattr(row, "get") else None
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,122 @@
+"""The ledger's Claim objects, the Bibliography, evidence references and the merged back matter."""
+
+import datetime as dt
+import json
+
+import nbformat
+import pytest
+
+from analysis import evidence, evidence_refs, merge
+from analysis.appendix import (
+    BIBLIOGRAPHY_MIME,
+    CLAIM_MIME,
+    BibEntry,
+    Bibliography,
+    Claim,
+    SourceRef,
+)
+from analysis.evidence import cut
+from conftest import DATA
+
+EVIL = '<script>alert("x")</script> *bold* [link](javascript:alert(1))'
+
+
+def test_claim_payload_follows_the_contract():
+    claim = Claim("C01", 1, "A claim.", "supported", "Because.", ("11 Sep 2023 — An event",),
+                  (SourceRef("s1", "Publisher, Title, 2023", "https://example.org/a"),),
+                  "Later, something.")
+    bundle = claim._repr_mimebundle_()
+    payload = bundle[CLAIM_MIME]
+    assert set(payload) == {"id", "section", "claim", "verdict", "reasoning", "evidence",
+                            "sources", "after"}
+    assert payload["sources"] == [{"id": "s1", "label": "Publisher, Title, 2023",
+                                   "url": "https://example.org/a"}]
+    json.dumps(payload)  # plain JSON
+    assert "text/html" in bundle and "text/markdown" in bundle
+
+
+def test_claim_rejects_an_unknown_verdict():
+    with pytest.raises(ValueError, match="verdict 'true'"):
+        Claim("C01", 1, "A claim.", "true", None)
+
+
+def test_claim_payload_is_raw_and_fallbacks_are_escaped_once():
+    claim = Claim("C02", 1, EVIL, "disputed", EVIL, (EVIL,), (SourceRef("s", EVIL, None),), EVIL)
+    assert claim.payload()["claim"] == EVIL  # raw: each exporter escapes it
+    html = claim.to_html()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;lt;" not in html
+    markdown = claim.to_markdown()
+    assert "<script>" not in markdown and "\\*bold\\*" in markdown
+    assert "](javascript" not in markdown
+
+
+def test_bibliography_payload_and_fallbacks():
+    entry = BibEntry("s1", "SIPRI", EVIL, "2023-03-13", "https://example.org/x?a=1&b=2",
+                     "table 2", "a copy")
+    bib = Bibliography((entry,), notes=("Data note.",))
+    payload = bib._repr_mimebundle_()[BIBLIOGRAPHY_MIME]
+    assert payload["entries"][0] == {"id": "s1", "publisher": "SIPRI", "title": EVIL,
+                                     "date": "2023-03-13", "url": "https://example.org/x?a=1&b=2",
+                                     "locator": "table 2", "via": "a copy"}
+    assert payload["notes"] == ["Data note."]
+    assert "<script>" not in bib.to_html() and 'href="https://example.org/x?a=1&amp;b=2"' in \
+        bib.to_html()
+    assert "<https://example.org/x?a=1&b=2>" in bib.to_markdown()
+
+
+@pytest.mark.parametrize("ref, expected", [
+    ("events:E076", "11 Sep 2023 — Eagle Partner 2023 exercise"),
+    ("arms_import_shares:Armenia/2016-2020/Russia",
+     "SIPRI arms import shares, Armenia from Russia, 2016–2020"),
+    ("trade:Russia/2022/exports", "Goods exports to Russia, 2022"),
+    ("events:E026", "2017 — Israel delivers Harop loitering munitions to Azerbaijan"),
+])
+def test_evidence_is_described_for_readers_never_as_keys(ref, expected):
+    tables = evidence.load_tables(DATA)
+    row = evidence_refs.resolve(ref, tables)
+    assert row is not None
+    assert evidence_refs.describe(ref, row) == expected
+
+
+def test_evidence_cut_away_does_not_resolve():
+    tables = cut(evidence.load_tables(DATA), dt.date(2023, 9, 15), 2000, 2023)
+    assert evidence_refs.resolve("events:E082", tables) is None
+    assert evidence_refs.resolve("trade:Russia/2023/exports", tables) is None
+    assert evidence_refs.resolve("trade:Russia/2022/exports", tables) is not None
+
+
+def test_dates_print_at_their_precision():
+    assert evidence_refs.at_precision("2016-01-01", "year") == "2016"
+    assert evidence_refs.at_precision("2013-07-01", "month") == "Jul 2013"
+    assert evidence_refs.at_precision("2023-09-11", "day") == "11 Sep 2023"
+
+
+def _meta():
+    return {"date": "2023-09-15", "as_of": "2023-09-15",
+            "params": [["as_of", "2023-09-15"], ["rival", "Azerbaijan"]],
+            "colophon": {"commit": "abcdef1234", "note": "Built.", "data_hashes": {},
+                         "versions": {}}}
+
+
+def test_title_page_has_no_parameter_block_and_says_what_as_of_means():
+    nb = merge.merge([], _meta())
+    meta = nb.metadata["tightrope"]
+    assert "params" not in meta
+    assert meta["as_of_note"].startswith("This edition uses only what was published on or "
+                                         "before 15 September 2023")
+    assert meta["colophon"]["params"] == [["as_of", "2023-09-15"], ["rival", "Azerbaijan"]]
+    assert "rival = Azerbaijan" in meta["colophon"]["note"]
+    assert meta["author"] and meta["subtitle"] and meta["date"] == "2023-09-15"
+
+
+def test_back_matter_glossary_lists_only_abbreviations_used_and_a_citation():
+    section = nbformat.v4.new_notebook()
+    section.cells = [nbformat.v4.new_markdown_cell("# Heading\n\nThe CSTO and SIPRI's TIV.")]
+    from analysis.sections import SECTIONS
+    nb = merge.merge([(SECTIONS[0], section)], _meta())
+    text = json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert "Collective Security Treaty Organization" in text and "trend-indicator" in text
+    assert "Eurasian Economic Union" not in text  # EAEU is not used
+    sources = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "## How to cite this report" in sources
+    assert "Tightrope project (2023)" in sources and "abcdef1" in sources

@@ -1,0 +1,150 @@
+"""The as_of cut (evidence.cut): one test per rule, on the committed tables plus injected rows."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from analysis import evidence
+from analysis.bibliography import bibliography
+from analysis.evidence import cut, edition_date, later_releases
+from conftest import DATA
+
+AS_OF = dt.date(2023, 9, 15)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return evidence.load_tables(DATA)
+
+
+def _cut(tables, as_of=AS_OF):
+    return cut(tables, as_of, 2000, as_of.year)
+
+
+def _with(tables, name, **row):
+    """The tables with one row appended to ``name`` (other columns empty)."""
+    frame = tables[name]
+    new = pd.DataFrame([{c: row.get(c, pd.NA) for c in frame.columns}])
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            new[column] = pd.to_datetime(new[column])
+    return {**tables, name: pd.concat([frame, new.astype(frame.dtypes.to_dict())],
+                                      ignore_index=True)}
+
+
+def _source(tables, source_id, published):
+    return _with(tables, "sources", source_id=source_id, publisher="Test publisher",
+                 title=f"Test source {source_id}", url=f"https://example.org/{source_id}",
+                 date_published=pd.Timestamp(published), date_accessed=pd.Timestamp("2026-01-01"))
+
+
+def _event(tables, event_id, day, source_id, title="Test event"):
+    return _with(tables, "events", event_id=event_id, date=pd.Timestamp(day),
+                 date_precision="day", category="security", actors="Armenia;Russia",
+                 title=title, description=title, section=3, source_id=source_id,
+                 confidence="high")
+
+
+# rule 1: a dated row counts from its date -------------------------------------------------------
+@pytest.mark.parametrize("table, column", sorted(evidence._DATE_COLUMNS.items()))
+def test_dated_rows_after_as_of_are_dropped(base, table, column):
+    frame = _cut(base)[table]
+    assert frame.empty or frame[column].max() <= pd.Timestamp(AS_OF)
+    later = base[table][column] > pd.Timestamp(AS_OF)
+    assert len(frame) <= len(base[table]) - int(later.sum())
+
+
+def test_a_row_dated_on_as_of_is_kept(base):
+    tables = _event(base, "E990", AS_OF, "icc_putin_warrant_2023")
+    assert "E990" in set(_cut(tables)["events"]["event_id"])
+    assert "E990" not in set(_cut(tables, AS_OF - dt.timedelta(days=1))["events"]["event_id"])
+
+
+def test_end_dates_after_as_of_are_blanked(base):
+    events = _cut(base)["events"].set_index("event_id")
+    assert pd.isna(events.loc["E060", "end_date"])  # the blockade had not ended
+    assert events.loc["E024", "end_date"] == pd.Timestamp("2016-04-05")
+
+
+def test_undated_casualty_count_counts_from_the_anchor_ending_its_conflict(base):
+    during = _cut(base, dt.date(2023, 9, 19))["casualties"]
+    after = _cut(base, dt.date(2023, 9, 20))["casualties"]
+    assert "September 2023 offensive" not in set(during["conflict"])
+    assert "September 2023 offensive" in set(after["conflict"])
+
+
+# rule 2: annual figures count from 31 December --------------------------------------------------
+def test_annual_figures_count_from_31_december(base):
+    assert _cut(base)["trade"]["year"].max() == 2022
+    assert _cut(base, dt.date(2023, 12, 31))["trade"]["year"].max() == 2023
+
+
+# rule 3: a row whose source was published later is not knowable in that form --------------------
+def test_row_citing_a_source_published_later_is_dropped(base):
+    tables = _event(_source(base, "later_report", "2023-10-01"), "E991", "2023-06-01",
+                    "later_report")
+    assert "E991" not in set(_cut(tables)["events"]["event_id"])
+    assert "E991" in set(_cut(tables, dt.date(2023, 10, 1))["events"]["event_id"])
+
+
+def test_series_from_a_later_release_is_kept_and_named_once(base):
+    tables = _cut(base)
+    milex = tables["military_expenditure"]
+    assert (milex["source_id"] == "sipri_milex_2025").any()
+    later = later_releases(tables, AS_OF)
+    assert "sipri_milex_2025" in set(later["source_id"])
+    bib = bibliography(tables, AS_OF)
+    assert "sipri_milex_2025" not in {e.id for e in bib.entries}
+    assert len(bib.notes) == 1 and "SIPRI" in bib.notes[0]
+
+
+# rule 4: only citable sources ------------------------------------------------------------------
+def test_bibliography_cites_nothing_published_after_as_of(base):
+    bib = bibliography(_cut(base), AS_OF)
+    dates = [e.date for e in bib.entries if e.date != "n.d."]
+    assert dates and max(dates) <= AS_OF.isoformat()
+    assert bib.entries and len(bib.entries) < len(base["sources"])
+
+
+# rule 5: claims judged with the evidence available at as_of ------------------------------------
+def test_claim_whose_verdict_is_later_is_not_yet_verifiable(base):
+    c18 = _cut(base)["claims"].set_index("claim_id").loc["C18"]
+    assert c18["verdict"] == "not yet verifiable"
+    assert pd.isna(c18["reasoning"]) and pd.isna(c18["evidence"]) and pd.isna(c18["source_ids"])
+
+
+def test_claim_evidence_and_sources_dated_later_are_dropped(base):
+    claims = base["claims"].copy()
+    at = claims.index[claims["claim_id"] == "C01"][0]
+    claims.loc[at, "evidence"] += ";events:E082"
+    claims.loc[at, "source_ids"] += ";na_am_rome_ratification_2023"
+    c01 = _cut({**base, "claims": claims})["claims"].set_index("claim_id").loc["C01"]
+    assert "E082" not in c01["evidence"] and "E076" in c01["evidence"]
+    assert "na_am_rome_ratification_2023" not in c01["source_ids"]
+
+
+def test_claim_update_counts_from_its_date_and_may_change_the_verdict(base):
+    def c06(day):
+        return _cut(base, day)["claims"].set_index("claim_id").loc["C06"]
+
+    assert c06(AS_OF)["verdict"] == "partly supported" and pd.isna(c06(AS_OF)["after_article"])
+    assert c06(dt.date(2023, 10, 3))["verdict"] == "supported"
+    assert "60 votes" in c06(dt.date(2023, 10, 3))["after_article"]
+    assert "February 2024" not in c06(dt.date(2023, 10, 3))["after_article"]
+    assert "February 2024" in c06(dt.date(2024, 2, 1))["after_article"]
+
+
+def test_update_resting_on_a_row_not_yet_known_waits(base):
+    tables = _with(base, "claim_updates", claim_id="C01", date=pd.Timestamp("2023-09-12"),
+                   update="rests on a later event", evidence="events:E082")
+    updates = _cut(tables)["claim_updates"]
+    assert "rests on a later event" not in set(updates["update"])
+
+
+# the edition's date ----------------------------------------------------------------------------
+def test_edition_date_is_the_latest_date_of_what_it_uses(base):
+    quiet_day = dt.date(2023, 9, 17)
+    tables = _cut(base, quiet_day)
+    assert edition_date(tables, quiet_day) == dt.date(2023, 9, 15)
+    assert edition_date(_cut(base), AS_OF) <= AS_OF

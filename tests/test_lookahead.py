@@ -1,0 +1,113 @@
+"""No look-ahead: a copy of the evidence base gains rows dated after the edition (events, a source,
+claim evidence and an update, survey waves), each carrying a unique marker word; an edition built
+before those dates must show none of the markers, in the HTML or in the PDF text."""
+
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+AS_OF = "2023-09-15"
+MARKERS = ["Zorblax", "Quuxmire", "Vexlorn", "Frobnitz", "Plimbus", "Wuggleton", "Snargleby",
+           "Blorftown"]
+
+
+def _append(path, rows):
+    with open(path, encoding="utf-8", newline="") as fh:
+        fields = next(csv.reader(fh))
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writerows([{f: row.get(f, "") for f in fields} for row in rows])
+
+
+def _edit_claim(path, claim_id, column, suffix):
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = list(rows[0])
+    for row in rows:
+        if row["claim_id"] == claim_id:
+            row[column] += suffix
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _future_rows(data):
+    _append(data / "sources.csv", [{
+        "source_id": "future_report_2023", "publisher": "Plimbus Institute",
+        "title": "Frobnitz review of the Caucasus", "url": "https://example.org/frobnitz-2023",
+        "date_published": "2023-12-01", "date_accessed": "2026-01-01"}])
+    _append(data / "events.csv", [
+        {"event_id": "E990", "date": "2023-10-02", "date_precision": "day",
+         "category": "security", "actors": "Armenia;Russia",
+         "title": "Zorblax CSTO Lachin checkpoint step", "description": "Quuxmire happened.",
+         "section": "3", "source_id": "icc_putin_warrant_2023", "confidence": "high"},
+        {"event_id": "E991", "date": "2023-06-01", "date_precision": "day", "category": "legal",
+         "actors": "Armenia;Russia", "title": "Vexlorn ICC Rome Statute step",
+         "description": "Vexlorn happened, known only from a later report.", "section": "6",
+         "source_id": "future_report_2023", "confidence": "high"}])
+    _edit_claim(data / "claims.csv", "C02", "evidence", ";events:E990")
+    _edit_claim(data / "claims.csv", "C05", "source_ids", ";future_report_2023")
+    _append(data / "claim_updates.csv", [{
+        "claim_id": "C01", "date": "2023-10-01", "verdict": "disputed",
+        "update": "Wuggleton changed everything.", "source_ids": "icc_putin_warrant_2023"}])
+    with open(data / "opinion.csv", encoding="utf-8", newline="") as fh:
+        template = next(csv.DictReader(fh))
+    _append(data / "opinion.csv", [
+        {**template, "wave": "Snargleby 2023", "fieldwork_date": "2023-11-01"},
+        {**template, "wave": "Blorftown 2023", "fieldwork_date": "2023-06-01",
+         "source_id": "future_report_2023"}])
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lookahead")
+    data = root / "data"
+    subprocess.run(["cp", "-r", str(ROOT / "data"), str(data)], check=True)
+    _future_rows(data)
+    run = subprocess.run([sys.executable, "-m", "analysis.cli", "data", "validate",
+                          "--data-dir", str(data)], capture_output=True, text=True, cwd=ROOT,
+                         check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    out = root / "out"
+    run = subprocess.run([sys.executable, "-m", "analysis.cli", "build", "--out", str(out),
+                          "--as-of", AS_OF, "-p", f"data_dir={data}", "--format", "html,pdf"],
+                         capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
+    return next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def test_marker_rows_are_in_the_data(edition):
+    """The markers are there to be found: the copy holds them (so the test can fail)."""
+    data = edition.parent.parent / "data"
+    text = "".join(p.read_text(encoding="utf-8") for p in data.glob("*.csv"))
+    for marker in MARKERS:
+        assert marker in text, marker
+
+
+def test_no_future_marker_in_the_html(edition):
+    html = (edition / "report.html").read_text(encoding="utf-8")
+    assert "Claim ledger" in html
+    found = [m for m in MARKERS if m.lower() in html.lower()]
+    assert not found, found
+
+
+def test_no_future_marker_in_the_pdf_text(edition):
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(str(edition / "report.pdf"))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert "Claim ledger" in text
+    found = [m for m in MARKERS if m.lower() in text.lower()]
+    assert not found, found
+
+
+def test_no_future_marker_in_the_executed_notebooks(edition):
+    text = "".join(p.read_text(encoding="utf-8") for p in (edition / "notebooks").glob("*.ipynb"))
+    found = [m for m in MARKERS if m.lower() in text.lower()]
+    assert not found, found
