@@ -58,7 +58,8 @@ def test_every_section_has_at_least_two_figures(html):
         if not spec.label:  # the key-findings summary is text only
             continue
         count = len(re.findall(rf'<span class="tr-num">Figure {spec.number}\.\d+\.</span>', html))
-        assert count >= 2, f"{spec.heading}: {count} figure(s)"
+        # the claim ledger is laid out claim by claim: one overview chart is enough there
+        assert count >= (1 if spec.appendix else 2), f"{spec.heading}: {count} figure(s)"
 
 
 def test_html_is_one_portable_file_without_code(html):
@@ -150,7 +151,10 @@ def test_markup_in_data_is_escaped_in_html(data_copy, tmp_path):
     with open(path, encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     col = rows[0].index("reported_by")
-    rows[1][col] = "<script>alert('x')</script> Ministry"
+    # a 2020-war row no claim cites (claims name their evidence rows by this key)
+    at = next(i for i, r in enumerate(rows) if r[0] == "2020 war"
+              and r[rows[0].index("side")] not in ("Armenia", "Azerbaijan"))
+    rows[at][col] = "<script>alert('x')</script> Ministry"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
     out = tmp_path / "out"

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from .. import indicators, theme
+from ..evidence_refs import at_precision
 from ..prose import date, md, num, usd_m
 from ._common import count_word
 from .involvement import event_ladder, involves
@@ -199,7 +200,8 @@ def icc_table(s):
     rows = pd.concat([w.to_frame().T, icc["steps"]]).drop_duplicates("event_id")
     rows["date"] = pd.to_datetime(rows["date"])
     table = pd.DataFrame({
-        "Date": rows["date"].dt.strftime("%d %b %Y"),
+        "Date": [at_precision(d, p) for d, p in zip(rows["date"], rows["date_precision"],
+                                                     strict=True)],
         "Step": rows["title"] + rows["confidence"].map(
             lambda c: " (unconfirmed)" if c == "low" else ""),
         "Days after the warrant": rows["date"].map(

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from .. import charts, indicators, theme
+from ..evidence_refs import at_precision
 from ..prose import date, listing, md, num
 from ._common import count_word, events_matching
 
@@ -156,7 +157,8 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
     """One event per row, earliest on top: a dot at its date and its label beside it.
 
     ``group_of(row)`` names the legend group (coloured by ``colours``); ``label_of(row)`` gives
-    (title, suffix): the title is shortened to fit, the suffix kept. Labels sit right of the
+    (title, suffix): the title is wrapped onto a second line when long (never cut), the suffix
+    kept. Labels sit right of the
     dot in the left half of the axis and left of it in the right half, so none leave the frame.
     Low-confidence events are drawn hollow.
     """
@@ -179,8 +181,8 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
                    linewidth=1.3, zorder=3, label=None if group in seen else group)
         seen.add(group)
         title, suffix = label_of(row) if label_of else (row["title"], "")
-        title = textwrap.shorten(title, max_chars - len(suffix) - 13, placeholder="…")
-        text = f"{row['date'].day} {row['date']:%b %Y}  {title}{suffix}"
+        when = at_precision(row["date"], row.get("date_precision", "day"))
+        text = textwrap.fill(f"{when}  {title}{suffix}", max_chars)
         right = row["date"] <= middle
         ax.annotate(text, (row["date"], y), xytext=(6 if right else -6, 0),
                     textcoords="offset points", ha="left" if right else "right", va="center",
@@ -382,7 +384,8 @@ def corridor_chart(s):
                        color="white" if m["confidence"] == "low" else theme.MUTED,
                        edgecolor=theme.MUTED)
             share = (m["date"] - first).days / span
-            ax.annotate(f"{m['date']:%b %Y} " + textwrap.shorten(m["title"], 30, placeholder="…"),
+            ax.annotate(textwrap.fill(f"{at_precision(m['date'], m['date_precision'])} "
+                                      f"{m['title']}", 34),
                         (m["date"], 0), xytext=(0, 8 if j % 2 == 0 else -9),
                         textcoords="offset points", va="center", fontsize=6,
                         color=theme.INK, ha="left" if share < 0.3 else
@@ -438,7 +441,7 @@ def corridor_summary(s):
         text.append(f" On {date(s.p.as_of)} the blockade had lasted "
                     f"{years_and_months(total)} and was still in place (Figure 3.2).")
     else:
-        text.append(f" It lasted {years_and_months(total)} in all and ended on "
+        text.append(f" The blockade lasted {years_and_months(total)} in all and ended on "
                     f"{date(phases['end'].max())} (Figure 3.2; what followed is in section 7).")
     if not _peacekeepers(s).empty:
         text.append(f" All of this happened in the zone of {md(s.p.patron)}'s peacekeepers. The "

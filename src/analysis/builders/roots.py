@@ -162,7 +162,7 @@ def balance_text(s):
         first, last = gap.iloc[0], gap.iloc[-1]
         peak = gap.loc[gap["ratio"].idxmax()]
         text.append(
-            f"In money, {md(s.p.rival)} spent {ratio(first['ratio'])} "
+            f"In constant dollars, {md(s.p.rival)} spent {ratio(first['ratio'])} "
             f"what {md(s.p.focus)} did on its armed forces in {int(first['year'])}, "
             f"{ratio(peak['ratio'])} at the peak in {int(peak['year'])} and "
             f"{ratio(last['ratio'])} in {int(last['year'])}, the last year of SIPRI's "
@@ -171,7 +171,7 @@ def balance_text(s):
         run = ""
         if share["run_from"] is not None and share["last"] - share["run_from"] >= 2 \
                 and share["run_from"] > share["first"]:
-            who = md(s.p.focus) if share["higher_now"] else md(s.p.rival)
+            who = "it" if share["higher_now"] else md(s.p.rival)
             run = f", and {who} has spent the larger share in every year since {share['run_from']}"
         text.append(
             f" Measured against the size of each economy the picture is mixed: {md(s.p.focus)} "
@@ -186,8 +186,11 @@ def arms_suppliers(s):
     rows = arms[arms["recipient"] == s.p.rival]
     if rows.empty:
         return s.text(f"No SIPRI arms deliveries to {md(s.p.rival)} fall in this window.")
+    last = int(rows["year"].max())
     rows = rows.assign(period=(rows["year"] // 5 * 5).astype(int))
-    rows = rows.assign(period=rows["period"].map(lambda y: f"{y}–{str(y + 4)[2:]}"))
+    # a period is labelled by the years it covers: no year after the data's last one
+    rows = rows.assign(period=rows["period"].map(
+        lambda y: f"{y}–{str(min(y + 4, last))[2:]}" if min(y + 4, last) > y else f"{y}"))
     fig = charts.stacked_shares(rows, "period", "supplier", "tiv_m",
                                 f"% of {s.p.rival}'s arms imports (TIV)")
     return s.figure(
@@ -196,7 +199,8 @@ def arms_suppliers(s):
              "each five-year period, measured in SIPRI trend-indicator values."),
         data=[rows],
         note="TIV is SIPRI's trend-indicator value, a measure of military capability "
-             "transferred, not of money paid. The latest period may be incomplete.")
+             "transferred, not of money paid. Periods are five calendar years; the last one "
+             "covers only the years up to the edition's date.")
 
 
 def drones(s):
