@@ -200,7 +200,10 @@ def later_releases(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFr
         if name in tables:
             used.update(tables[name]["source_id"].dropna())
     sources = tables["sources"]
-    later = sources["source_id"].isin(used) & (sources["date_published"] > pd.Timestamp(as_of))
+    limit = pd.Timestamp(as_of)
+    # an undated release (a continuously revised series) counts from when we read it
+    when = sources["date_published"].fillna(sources["date_accessed"])
+    later = sources["source_id"].isin(used) & (when > limit)
     return sources[later]
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import params as params_mod
 from . import sections, theme
-from .evidence import Evidence, load_evidence
+from .evidence import Evidence, later_releases, load_evidence
 from .figures import Figure, Prose, Table, svg_of
 
 MAX_PUBLISHERS_NAMED = 4
@@ -26,6 +26,7 @@ MEDIUM_NOTE = (f"{MEDIUM_MARK} Medium confidence: these figures were read in a s
                "the publisher's data or in a report citing it, not in the publisher's own file.")
 MEDIUM_NOTE_UNMARKED = ("Some figures are of medium confidence: read in a secondary copy of the "
                         "publisher's data or in a report citing it (Appendix B names each copy).")
+LATER_RELEASE = "a later release of the series (see the data note in Appendix B)"
 LOW_NOTE = "Marked figures could not be confirmed in a published source."
 
 
@@ -47,6 +48,8 @@ class SectionContext:
         self.spec = sections.get(key)
         self.p = p
         self.ev: Evidence = load_evidence(p)
+        # releases of annual series published after as_of: named once in Appendix B's data note
+        self._later = set(later_releases(self.ev.tables, p.as_of)["source_id"])
         self._figures = 0
         self._tables = 0
         theme.apply()
@@ -75,7 +78,8 @@ class SectionContext:
         for publisher in publishers:
             mine = by_id.loc[ids][by_id.loc[ids, "publisher"] == publisher]
             titles = list(dict.fromkeys(
-                title + (f" {MEDIUM_MARK}" if sid in medium else "")
+                (LATER_RELEASE if sid in self._later else title)
+                + (f" {MEDIUM_MARK}" if sid in medium else "")
                 for sid, title in zip(mine.index, mine["title"], strict=True)))
             shown = "; ".join(titles[:MAX_TITLES_NAMED])
             if len(titles) > MAX_TITLES_NAMED:

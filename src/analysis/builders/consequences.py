@@ -143,9 +143,8 @@ def icc_summary(s):
             "vote in parliament on the statute"))
     f = icc["in_force"]
     if f is not None:
-        text.append(f" The statute entered into force for {md(s.p.focus)} on {date(f['date'])}; "
-                    "from then on the country was bound to arrest anyone the court has indicted "
-                    "who enters its territory.")
+        text.append(f" The statute entered into force for {md(s.p.focus)} on "
+                    f"{date(f['date'])}.")
     elif vote is not None:
         text.append(" " + s.ev.anchor("rome_statute_in_force").status(
             f"entry into force of the statute for {s.p.focus}"))

@@ -88,6 +88,16 @@ def blockade_days(phases: pd.DataFrame) -> int:
     return int(phases.loc[phases["phase"].str.startswith("Blocked"), "days"].sum())
 
 
+def span_text(days: int) -> str:
+    """A span at the precision a reader needs: '9 days', '14 months', '3.6 years', '32 years'."""
+    if days < 120:
+        return f"{num(days)} day{'s' if days != 1 else ''}"
+    if days < 730:
+        return f"{round(days / 30.44)} months"
+    years = days / 365.25
+    return f"{years:.1f} years" if years < 10 else f"{years:.0f} years"
+
+
 def years_and_months(days: int) -> str:
     """1,310 days -> 'about 3 years and 7 months' (30.44-day months)."""
     months = round(days / 30.44)
@@ -298,7 +308,7 @@ def presence_chart(s):
                     color=theme.MUTED, va="bottom")
         people = (f"{num(r.personnel_persons)} personnel" if pd.notna(r.personnel_persons)
                   else "headcount not published")
-        label = f"{people}, {num(days)} days" + (" so far" if ongoing else "")
+        label = f"{people}, {span_text(days)}" + (" so far" if ongoing else "")
         whole = (limit - view_from).days
         if (stop - start).days > whole * 0.45:  # inside a long bar
             at, ha, ink = start + (stop - start) / 2, "center", "white"
@@ -327,7 +337,7 @@ def presence_chart(s):
         d, _, on = elapsed(k["start_date"], k["end_date"], limit)
         main = (f" {s.p.patron}'s peacekeeping contingent of "
                 f"{num(k['personnel_persons']) if pd.notna(k['personnel_persons']) else 'unknown'}"
-                f" personnel {'has been present for' if on else 'was present for'} {num(d)} days"
+                f" personnel {'has been present for' if on else 'was present for'} {span_text(d)}"
                 f"{' so far' if on else ''}.")
     return s.figure(
         fig,
@@ -336,10 +346,10 @@ def presence_chart(s):
                  "how long"),
         alt=(f"Gantt chart of {len(rows)} deployments by {listing(dict.fromkeys(rows['deployer']))}"
              f" from {view_from:%B %Y} to {limit:%B %Y}, one bar per deployment, labelled with "
-             f"personnel and days present; arrows mark deployments still running.{main}"),
+             f"personnel and time present; arrows mark deployments still running.{main}"),
         data=[rows.drop(columns="_end")],
-        note="Days are counted to the end date or, for a deployment still running, to the "
-             "as-of date. Bars that began earlier are cut at the left edge.")
+        note="Time present is counted to the end date or, for a deployment still running, to "
+             "the as-of date. Bars that began earlier are cut at the left edge.")
 
 
 def corridor_chart(s):
