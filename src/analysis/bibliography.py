@@ -55,12 +55,12 @@ def release_note(later: pd.DataFrame, as_of: dt.date) -> str | None:
     def when(r) -> str:
         if pd.notna(r.date_published):
             return f"published {r.date_published:%B %Y}"
-        return f"read {r.date_accessed:%B %Y}"
+        return f"holding figures to {int(r.covers_to)}"
 
     named = "; ".join(f"{r.publisher}, {r.title} ({when(r)})"
                       for r in later.sort_values(["publisher", "title"]).itertuples())
-    return (f"Data note. Some annual series in this edition come from releases published (or, "
-            f"for continuously revised series, read) after its date, {as_of.day} {as_of:%B %Y}: "
+    return (f"Data note. Some annual series in this edition come from releases made after its "
+            f"date, {as_of.day} {as_of:%B %Y}: "
             f"{named}. They show the figures for years up to the edition's date as revised in "
             "those releases, which may differ from the figures published at the time; the source "
             "lines under the charts refer to this note. Nothing dated after the edition is shown.")

@@ -182,6 +182,17 @@ def series_releases(tables: dict[str, pd.DataFrame]) -> set[str]:
     return ids
 
 
+def _series_years(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """The last year each release's annual rows reach in the uncut tables."""
+    years: dict[str, int] = {}
+    for name, column in _YEAR_COLUMNS.items():
+        if name in tables and len(tables[name]):
+            last = tables[name].groupby("source_id")[column].max()
+            for sid, year in last.items():
+                years[sid] = max(years.get(sid, 0), int(year))
+    return years
+
+
 def knowable_sources(tables: dict[str, pd.DataFrame], as_of: dt.date) -> set[str]:
     """Sources an edition dated ``as_of`` may cite: published on or before it (undated ones are
     kept and shown as n.d.), plus the releases of the annual series (see :func:`later_releases`)."""
@@ -200,11 +211,13 @@ def later_releases(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFr
         if name in tables:
             used.update(tables[name]["source_id"].dropna())
     sources = tables["sources"]
-    limit = pd.Timestamp(as_of)
-    # an undated release (a continuously revised series) counts from when we read it
-    when = sources["date_published"].fillna(sources["date_accessed"])
-    later = sources["source_id"].isin(used) & (when > limit)
-    return sources[later]
+    later = sources["date_published"] > pd.Timestamp(as_of)
+    if "covers_to" in sources:
+        # an undated release (a continuously revised series) is later when our copy holds years
+        # after the edition's last full year
+        last_full = as_of.year if as_of >= dt.date(as_of.year, 12, 31) else as_of.year - 1
+        later |= sources["date_published"].isna() & (sources["covers_to"] > last_full)
+    return sources[sources["source_id"].isin(used) & later]
 
 
 def _known_updates(updates: pd.DataFrame, cut_tables: dict[str, pd.DataFrame],
@@ -340,6 +353,8 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
             frame = frame.assign(end_date=frame["end_date"].where(frame["end_date"] <= limit))
         if "source_id" in frame:  # sources itself, and every table citing one
             frame = frame[frame["source_id"].isin(knowable)]
+        if name == "sources":
+            frame = frame.assign(covers_to=frame["source_id"].map(_series_years(tables)))
         out[name] = frame.reset_index(drop=True)
     if "claim_updates" in tables:
         out["claim_updates"] = _known_updates(tables["claim_updates"], out, limit, knowable)

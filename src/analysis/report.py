@@ -78,7 +78,7 @@ class SectionContext:
         for publisher in publishers:
             mine = by_id.loc[ids][by_id.loc[ids, "publisher"] == publisher]
             titles = list(dict.fromkeys(
-                (LATER_RELEASE if sid in self._later else title)
+                (LATER_RELEASE if sid in getattr(self, "_later", ()) else title)
                 + (f" {MEDIUM_MARK}" if sid in medium else "")
                 for sid, title in zip(mine.index, mine["title"], strict=True)))
             shown = "; ".join(titles[:MAX_TITLES_NAMED])
