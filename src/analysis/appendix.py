@@ -114,7 +114,8 @@ class BibEntry:
     def text(self) -> str:
         """Compact: publisher. title. date. (the locator and the copy read stay in the payload
         and in data/sources.csv)."""
-        return f"{self.publisher}. {self.title}. {self.date}."
+        date = self.date if self.date.endswith(".") else f"{self.date}."
+        return f"{self.publisher.rstrip('.')}. {self.title.rstrip('.')}. {date}"
 
 
 @dataclass(frozen=True)
