@@ -88,7 +88,7 @@ def test_notebook_namespace_ignores_other_names():
 
 
 def test_cli_rejects_future_as_of_with_one_line_and_exit_2(tightrope_bin):
-    run = subprocess.run([tightrope_bin, "build", "--as-of", "2099-01-01"], capture_output=True,
+    run = subprocess.run([tightrope_bin, "build", "--as-of", "2099-01-01"], check=False, capture_output=True,
                          text=True)
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
@@ -97,7 +97,7 @@ def test_cli_rejects_future_as_of_with_one_line_and_exit_2(tightrope_bin):
 
 
 def test_cli_rejects_unknown_country_before_any_kernel(tightrope_bin):
-    run = subprocess.run([tightrope_bin, "build", "-p", "rival=Azerbajan"], capture_output=True,
+    run = subprocess.run([tightrope_bin, "build", "-p", "rival=Azerbajan"], check=False, capture_output=True,
                          text=True)
     assert run.returncode == 2
     assert "did you mean 'Azerbaijan'?" in run.stderr and "Traceback" not in run.stderr
