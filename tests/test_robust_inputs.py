@@ -273,3 +273,30 @@ def test_a_table_wrong_on_every_row_keeps_few_problems_in_memory(data_copy):
     lines = [p for p in _problems(data_copy).splitlines() if p.startswith("trade.csv")]
     assert len(lines) == 26 and lines[-1].startswith("trade.csv: ... and ")
     assert "more problem(s)" in lines[-1]
+
+
+def test_a_long_validation_reports_progress_and_build_passes_it_on(data_copy, monkeypatch):
+    import analysis.build as build_module
+    import analysis.validation as validation
+    table = data_copy / "gdp.csv"
+    header, first, *_ = table.read_text(encoding="utf-8").splitlines()
+    table.write_text("\n".join([header] + [first] * 20_001) + "\n", encoding="utf-8")
+    monkeypatch.setattr(validation, "PROGRESS_EVERY_S", -1.0)
+    lines: list[str] = []
+    with pytest.raises(DataValidationError):  # the copied rows repeat one key
+        validate(data_copy, progress=lines.append)
+    assert any(line.strip().startswith("validating gdp.csv: 10,000 rows") for line in lines), lines
+
+    seen = {}
+
+    def spy(data_dir, progress=None):
+        seen["progress"] = progress
+        raise DataValidationError(["stop here"])
+    monkeypatch.setattr(build_module, "validate", spy)
+    said: list[str] = []
+    with pytest.raises(DataValidationError):
+        build_module.build(params(data_dir=str(data_copy)), [], out_root=data_copy.parent / "out",
+                           progress=said.append)
+    assert seen["progress"] is not None
+    seen["progress"]("  validating x: 10,000 rows so far")
+    assert said[-1] == "  validating x: 10,000 rows so far"

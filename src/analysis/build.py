@@ -325,7 +325,7 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
     progress(f"Building {final}")
     recover(out_root, progress)
     start = time.perf_counter()
-    counts = validate(p.data_dir)
+    counts = validate(p.data_dir, progress=progress)
     timings["validate_data"] = time.perf_counter() - start
     progress(f"  data: {len(counts)} tables, {sum(counts.values())} rows, valid")
 
