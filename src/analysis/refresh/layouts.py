@@ -73,6 +73,17 @@ def is_missing(value) -> bool:
     return str(value).strip().lower() in MISSING
 
 
+def named_rows(frame: pd.DataFrame, start: int, wanted):
+    """(row index, clean name) for the rows below ``start`` whose first cell names one of ``wanted``."""
+    for i in range(start, len(frame)):
+        name = frame.iat[i, 0]
+        if is_missing(name):
+            continue
+        name = clean_name(name)
+        if name in wanted:
+            yield i, name
+
+
 def number(value) -> float | None:
     if is_missing(value):
         return None
@@ -128,13 +139,7 @@ def parse_sipri_milex(path: Path, countries: set[str], source_id: str) -> Parsed
             raise LayoutError(f"{path.name}: sheet {sheet!r} row {h + 1} has no year columns")
         measures.add(measure)
         found = []
-        for i in range(h + 1, len(frame)):
-            name = frame.iat[i, 0]
-            if is_missing(name):
-                continue
-            country = clean_name(name)
-            if country not in countries:
-                continue
+        for i, country in named_rows(frame, h + 1, countries):
             for j, year in years.items():
                 value = number(frame.iat[i, j])
                 if value is not None:
@@ -381,13 +386,7 @@ def parse_cba_transfers(path: Path, origins: set[str], source_id: str) -> Parsed
         columns.append((j, year, month, kind, direction))
     sums: dict[tuple[int, str, str], float] = {}
     months: dict[tuple[int, str, str], set[str]] = {}
-    for i in range(dir_row + 1, len(frame)):
-        name = frame.iat[i, 0]
-        if is_missing(name):
-            continue
-        origin = clean_name(name)
-        if origin not in origins:
-            continue
+    for i, origin in named_rows(frame, dir_row + 1, origins):
         for j, year, month, kind, direction in columns:
             if direction != "inflow":
                 continue
