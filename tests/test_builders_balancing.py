@@ -80,7 +80,7 @@ def test_supplier_windows_step_back_from_the_latest_window():
 def test_outlook_helpers():
     events = pd.DataFrame({"event_id": ["a", "b", "c"],
                            "date": pd.to_datetime(["2023-09-15", "2023-09-19", "2024-02-22"])})
-    assert list(outlook.after(events)["date"].dt.day) == [19, 22]
+    assert list(outlook.after(events, "2023-09-15")["date"].dt.day) == [19, 22]
     assert outlook.when("2024-01-01", "month") == "January 2024"
     assert outlook.when("2024-01-01", "year") == "2024"
     assert outlook.when("2024-01-03", "day") == "3 January 2024"
@@ -88,3 +88,14 @@ def test_outlook_helpers():
                                    "Institute)") == "SIPRI"
     assert outlook.short_publisher("Statistical Committee of Armenia (Armstat)") == "Armstat"
     assert outlook.short_publisher("Council of the EU") == "Council of the EU"
+
+
+def test_a_separate_paragraph_vote_is_not_a_resolution():
+    votes = pd.DataFrame({"resolution": ["A/RES/77/284", "A/RES/77/284 \u00b69", "A/RES/ES-11/1"],
+                          "country": ["A", "A", "A"], "topic": ["ukraine"] * 3,
+                          "vote": ["yes", "abstain", "abstain"]})
+    assert balancing.is_paragraph_vote("A/RES/77/284 \u00b69")
+    assert not balancing.is_paragraph_vote("A/RES/77/284")
+    assert balancing.vote_counts(votes, "A") == {"yes": 1, "abstain": 1, "no": 0, "absent": 0}
+    whole, para = balancing.topic_votes(votes)
+    assert list(para["resolution"]) == ["A/RES/77/284 \u00b69"] and len(whole) == 2

@@ -5,6 +5,7 @@ import pytest
 
 from analysis.builders import consequences as con
 from analysis.builders import involvement as inv
+from analysis.measures.shares import flow_series
 
 T = pd.Timestamp
 
@@ -106,13 +107,16 @@ def test_fold_guards_a_missing_or_zero_base():
     assert con.fold(0, 5) is None and con.fold(None, 5) is None
 
 
-def test_partner_share():
+def test_trade_flow_shares_use_the_trade_indicator_years():
     trade = pd.DataFrame({
         "partner": ["World", "World", "Russia", "Russia", "Russia"],
         "year": [2022, 2022, 2022, 2022, 2023],
         "flow": ["exports", "imports", "exports", "imports", "exports"],
         "value_usd_m": [5000.0, 8000.0, 2500.0, 2000.0, 99.0],
     })
-    shares = con.partner_share(trade, "Russia").set_index("flow")["share_pct"]
-    assert shares["exports"] == 50.0 and shares["imports"] == 25.0
-    assert len(shares) == 2  # 2023 has no World total: no share
+    trade["confidence"] = ["high", "medium", "high", "high", "high"]
+    trade["source_id"] = "s"
+    rows = flow_series({"trade": trade}, "Armenia", "Russia").set_index("flow")
+    assert rows.loc["exports", "share_pct"] == 50.0 and rows.loc["imports", "share_pct"] == 25.0
+    assert rows.loc["imports", "confidence"] == "medium"  # the weakest of part and total
+    assert len(rows) == 2  # 2023 has no World total: no share

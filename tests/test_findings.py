@@ -100,3 +100,18 @@ def test_sections_name_the_cast_from_the_parameters():
         assert "United States" not in text[key] and "European Union" not in text[key]
     tab51 = _number_text(out["05"], "table", sections.number_of("table", "partner_systems"))
     assert "by France and India" in tab51
+
+
+def test_summary_marks_medium_confidence_values_as_the_sections_do():
+    from analysis.report import MEDIUM_MARK
+
+    f = findings_of({})
+    found = summary.key_findings(f)
+    text = "\n".join(t for t in shown("00", {}) if isinstance(t, str))
+    medium = [m for k in found for m in k.measures if m.confidence == "medium"]
+    assert medium, "the default edition states medium-confidence values (trade, gas, transfers)"
+    for m in medium:
+        assert phrasing.value(m) + MEDIUM_MARK in text
+    for m in (m for k in found for m in k.measures if m.confidence == "high"):
+        assert phrasing.value(m) + MEDIUM_MARK not in text
+    assert text.count(MEDIUM_MARK + " Medium confidence") == 1  # the note says what it means

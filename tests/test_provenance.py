@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from analysis.provenance import check_sources, landing_page_reason, releases, share_basis_note
+from analysis.provenance import check_sources, landing_page_reason
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -79,17 +78,3 @@ def test_the_committed_bibliography_names_exact_items():
     numeric = {"sipri_milex_2025", "sipri_milex_2021", "sipri_arms_register_2025",
                "armstat_trade_2025", "cba_transfers_2025", "comtrade_gas_2023"}
     assert all(r["release"] for r in rows if r["source_id"] in numeric)
-
-
-def test_releases_and_the_share_basis_note_name_the_vintages():
-    sources = pd.DataFrame({
-        "source_id": ["milex", "fs", "sipri_arms_register_2025", "news"],
-        "release": ["SIPRI Milex 2025 release (data 1949-2024)",
-                    "SIPRI Arms Transfers Database as of the March 2021 fact sheet (x)",
-                    "register export generated 2025-01-03", None]})
-    assert releases(sources, ["milex", "news", "milex"]) == ["SIPRI Milex 2025 release (data 1949-2024)"]
-    shares = pd.DataFrame({"source_id": ["fs", "fs"]})
-    note = share_basis_note(shares, sources)
-    assert "(March 2021 fact sheet)" in note
-    assert "current register, register export generated 2025-01-03." in note
-    assert share_basis_note(shares.iloc[0:0], sources) == ""

@@ -33,7 +33,7 @@ KEYS: tuple[str, ...] = (
     "euma_launch", "icj_lachin_order", "icc_warrant", "rome_statute_cleared", "lachin_checkpoint",
     "lachin_closure_2023", "eagle_partner_2023", "article_date", "offensive_2023",
     "rome_statute_ratification",
-    "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
+    "undelivered_arms", "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
 )
 
 

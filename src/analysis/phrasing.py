@@ -9,8 +9,10 @@ from .measures.result import Change, Measure
 from .prose import date, month, num, pct, usd_m
 
 
-def value(m: Measure) -> str:
-    """'81%', 'HHI 6,729', '$6.0 billion a year', '2 deployments'; '(unconfirmed)' when low."""
+def value(m: Measure, marked: bool = False) -> str:
+    """'81%', 'HHI 6,729', '$6.0 billion a year', '2 deployments'; '(unconfirmed)' when low;
+    with ``marked``, a medium-confidence value carries the report's medium marker ('31%\u2020'),
+    which the sections put after the source title under a chart (see ``report``)."""
     if not m.known:
         return "no data"
     if m.unit == "%":
@@ -23,25 +25,33 @@ def value(m: Measure) -> str:
         text = f"{usd_m(m.value)} a year"
     else:
         text = num(m.value)
-    return text + (" (unconfirmed)" if m.unconfirmed else "")
+    return text + (" (unconfirmed)" if m.unconfirmed else mark(m.confidence) if marked else "")
 
 
-def points(c: Change) -> str:
-    """'down 11 points' / 'up 1 point' / 'about the same'."""
+def mark(confidence: str) -> str:
+    """The medium-confidence marker (report.MEDIUM_MARK) for a medium value, else ''."""
+    from .report import MEDIUM_MARK
+
+    return MEDIUM_MARK if confidence == "medium" else ""
+
+
+def points(c: Change, marked: bool = False) -> str:
+    """'down 11 points' / 'up 1 point' / 'about the same' (``marked``: see :func:`value`)."""
     if c.delta is None:
         return "no earlier window to compare"
     if c.direction == "about the same":
         return "about the same"
     n = round(abs(c.delta))
-    return f"{c.direction} {num(n)} point{'' if n == 1 else 's'}"
+    return f"{c.direction} {num(n)} point{'' if n == 1 else 's'}" + (
+        mark(c.confidence) if marked else "")
 
 
-def from_to(c: Change) -> str:
+def from_to(c: Change, marked: bool = False) -> str:
     """'from 92% in 2009–2013 to 81% in 2019–2023' (or just the latest when alone)."""
     if not c.earlier.known:
-        return f"{value(c.latest)} in {c.latest.window}"
-    return (f"from {value(c.earlier)} in {c.earlier.window} to {value(c.latest)} in "
-            f"{c.latest.window}")
+        return f"{value(c.latest, marked)} in {c.latest.window}"
+    return (f"from {value(c.earlier, marked)} in {c.earlier.window} to "
+            f"{value(c.latest, marked)} in {c.latest.window}")
 
 
 def times(c: Change) -> str | None:

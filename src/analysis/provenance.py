@@ -68,33 +68,3 @@ def check_sources(rows: list[dict[str, str]], name: str = "sources.csv") -> list
                                 "date_published is empty and undated_reason gives no reason "
                                 "(write the date, or why there is none: n.d.)"))
     return problems
-
-
-# ------------------------------------------------------------------ what an edition can print
-def releases(sources, source_ids) -> list[str]:
-    """The release (vintage) of every cited data series, e.g. for the colophon: 'SIPRI Milex
-    2025 release (data 1949-2024)'. ``sources`` is the sources table (a DataFrame)."""
-    ids = set(source_ids)
-    cited = sources[sources["source_id"].isin(ids) & sources["release"].notna()]
-    return list(dict.fromkeys(str(r) for r in cited["release"] if str(r).strip()))
-
-
-def share_basis_note(shares, sources) -> str:
-    """Says which supplier shares are SIPRI's published figures and which are recomputed.
-
-    ``shares`` is the (cut) arms_import_shares table; ``sources`` the sources table. The note
-    names the fact sheets the published shares come from and the register release the
-    recomputed ones sum, because SIPRI revises its register and the two can differ."""
-    if shares.empty:
-        return ""
-    by_id = sources.set_index("source_id")
-    sheets = sorted({str(by_id.loc[s, "release"]).split(" (")[0].replace(
-        "SIPRI Arms Transfers Database as of the ", "") for s in shares["source_id"].unique()
-        if s in by_id.index and isinstance(by_id.loc[s, "release"], str)})
-    register = by_id["release"].get("sipri_arms_register_2025")
-    text = ("Published shares are SIPRI's own figures as printed at the time"
-            + (f" ({'; '.join(sheets)})" if sheets else "") + ". ")
-    if isinstance(register, str):
-        text += (f"Recomputed shares sum the rows of the current register, {register}. SIPRI "
-                 "revises its register, so the two can differ by a few points.")
-    return text

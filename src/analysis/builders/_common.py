@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..prose import date as fmt_date
-from ..prose import md
-
-
-def find_event(events: pd.DataFrame, on: str, category: str | None = None) -> pd.Series | None:
-    """The event dated ``on`` (YYYY-MM-DD), optionally of a category; None when absent or cut."""
-    rows = events[events["date"] == pd.Timestamp(on)]
-    if category:
-        rows = rows[rows["category"] == category]
-    return rows.iloc[0] if not rows.empty else None
-
 
 def events_matching(events: pd.DataFrame, *words: str) -> pd.DataFrame:
     """Events whose title mentions any of ``words`` (case-insensitive)."""
     pattern = "|".join(words)
     return events[events["title"].str.contains(pattern, case=False, regex=True, na=False)]
-
-
-def not_yet(s, what: str) -> str:
-    """The sentence a section prints where the story had not reached ``what`` by ``as_of``."""
-    return (f"As of {fmt_date(s.p.as_of)}, the evidence base holds nothing yet on {md(what)}: "
-            "the story had not reached this point.")
 
 
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")

@@ -13,7 +13,6 @@ from .. import phrasing as ph
 from ..findings import seen_from
 from ..prose import date, listing, md, num
 from . import dependence as dep
-from ._common import not_yet
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
@@ -178,7 +177,10 @@ def _context_events(s, signals: pd.DataFrame) -> pd.DataFrame:
 def road_to_september(s):
     signals = dep.signal_window(s.ev.events, actor=s.p.focus)
     if signals.empty:
-        return s.text(not_yet(s, "the public signals of a turn away from the patron"))
+        exercise = s.ev.anchor("eagle_partner_2023")
+        return s.text(exercise.sentence() if not exercise else
+                      f"The evidence base records no public signal of strain between "
+                      f"{md(s.p.focus)} and {md(s.p.patron)} by {date(s.p.as_of)}.")
     context = _context_events(s, signals)
     context = pd.concat([context, signals]).drop_duplicates("event_id").sort_values("date")
     # label the context, not the crowded cluster: the next figure zooms in on it

@@ -3,14 +3,15 @@ the West's presence on the ground and votes at the UN General Assembly."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..measures import suppliers
 from ..measures.windows import Window
-from ..prose import listing, md, num, unconfirmed
-from ._common import not_yet
+from ..prose import date, listing, md, num, unconfirmed
 
 WINDOW = 5  # years per concentration window
 #: kinds of events that are not steps of diversification
@@ -65,9 +66,28 @@ def times(n: int) -> str:
     return {0: "never", 1: "once", 2: "twice"}.get(n, f"{num(n)} times")
 
 
+#: a separate vote on one paragraph of a resolution ("A/RES/77/284 ¶9"), not a resolution
+PARAGRAPH_VOTE = re.compile(r"\u00b6\s*\d+")
+
+
+def is_paragraph_vote(resolution) -> bool:
+    """True for the separate vote on a paragraph of a resolution (its symbol carries '¶N')."""
+    return bool(PARAGRAPH_VOTE.search(str(resolution)))
+
+
+def topic_votes(votes: pd.DataFrame, topic: str = "ukraine") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(votes on whole resolutions, separate votes on paragraphs) of ``topic``."""
+    rows = votes[votes["topic"] == topic]
+    para = rows["resolution"].map(is_paragraph_vote) if "resolution" in rows else (
+        pd.Series(False, index=rows.index))
+    return rows[~para], rows[para]
+
+
 def vote_counts(votes: pd.DataFrame, country: str, topic: str = "ukraine") -> dict[str, int]:
-    """How often ``country`` voted yes / abstain / no / absent on resolutions of ``topic``."""
-    rows = votes[(votes["country"] == country) & (votes["topic"] == topic)]
+    """How often ``country`` voted yes / abstain / no / absent on resolutions of ``topic``
+    (separate votes on a paragraph are not resolutions and are not counted)."""
+    whole, _ = topic_votes(votes, topic)
+    rows = whole[whole["country"] == country]
     counts = rows["vote"].value_counts()
     return {v: int(counts.get(v, 0)) for v in VOTE_WORDS}
 
@@ -270,7 +290,10 @@ def _steps(s) -> pd.DataFrame:
 def diversification_chart(s):
     steps = _steps(s)
     if steps.empty:
-        return s.text(not_yet(s, f"steps that tie {s.p.focus} to {', '.join(s.p.partners)}"))
+        return s.text(f"By {date(s.p.as_of)} the evidence base records no agreement, arms deal, "
+                      f"mission or exercise that tied {md(s.p.focus)} to "
+                      f"{md(ph.names(s.p.partners, 'or'))} without {md(s.p.patron)} or "
+                      f"{md(s.p.rival)}.")
     lanes = [p for p in s.p.partners if p in set(steps["partner"])]
     fig, ax = theme.new_figure((6.6, 1.2 + 0.6 * len(lanes)))
     lane_y = {p: i for i, p in enumerate(reversed(lanes))}
@@ -339,17 +362,21 @@ def votes_chart(s):
                                     *sorted(set(votes["country"]) - {s.p.focus, s.p.rival})]))
     shown = [c for c in countries if c in set(votes["country"])]
     if votes.empty or s.p.focus not in shown:
-        return s.text(not_yet(s, f"{s.p.focus}'s votes on Ukraine at the UN General Assembly"))
+        return s.text(f"By {date(s.p.as_of)} the evidence base records no vote of "
+                      f"{md(s.p.focus)} at the UN General Assembly on Ukraine.")
     fig = charts.vote_grid(votes, shown, size=(6.6, 0.75 + 0.55 * len(shown)))
     first, last = votes["date"].min(), votes["date"].max()
-    n = votes["resolution"].nunique()
+    whole, para = topic_votes(votes)
+    n, k = whole["resolution"].nunique(), para["resolution"].nunique()
+    what = plural(n, "UN General Assembly resolution") + (
+        f" and {plural(k, 'separate vote')} on a paragraph (marked \u00b6)" if k else "")
     return s.figure(
         fig, key="votes",
-        caption=(f"Votes of {listing(shown)} on {plural(n, 'UN General Assembly resolution')} "
-                 f"on Ukraine, " + (f"{first:%B %Y}" if first == last else
-                                    f"{first:%B %Y} to {last:%B %Y}")),
-        alt=(f"Grid of {len(shown)} countries by {plural(n, 'resolution')}; each cell shows the "
-             f"country's vote (yes, no, abstain or absent). {s.p.focus}: "
+        caption=(f"Votes of {listing(shown)} on {what} on Ukraine, "
+                 + (f"{first:%B %Y}" if first == last else f"{first:%B %Y} to {last:%B %Y}")),
+        alt=(f"Grid of {len(shown)} countries by {num(n + k)} votes, on {what}. Each cell shows "
+             f"the country's vote (yes, no, abstain or absent). {s.p.focus} on the "
+             f"resolutions: "
              + ", ".join(f"{k} {v}" for k, v in vote_counts(votes, s.p.focus).items() if v)
              + "."),
         data=[votes],
@@ -363,28 +390,35 @@ def votes_text(s):
     total = sum(counts.values())
     if total == 0:  # the chart's place already says so
         return s.text("")
-    rows = votes[(votes["country"] == s.p.focus) & (votes["topic"] == "ukraine")]
-    low = int((rows["confidence"] == "low").sum())
+    whole, para = topic_votes(votes[votes["country"] == s.p.focus])
+    low = int((whole["confidence"] == "low").sum())
     parts = [f"{VOTE_WORDS[v]} {times(c)}" for v, c in counts.items() if c]
-    text = (f"The data show that on the {plural(total, 'resolution')} on Ukraine recorded here, "
+    text = (f"On the {plural(total, 'resolution')} on Ukraine recorded here, "
             f"{md(s.p.focus)} {listing(parts)}")
     text += (f" ({num(low)} of these votes could not be confirmed in a published record)."
              if low else ".")
-    yes = rows[rows["vote"] == "yes"].sort_values("date")
+    yes = whole[whole["vote"] == "yes"].sort_values("date")
     if not yes.empty:
         text += (f" Its {'only vote' if len(yes) == 1 else 'votes'} in favour came on "
                  + listing(f"{r.title_short} ({r.date:%B %Y})" for r in yes.itertuples()) + ".")
-    others = [c for c in dict.fromkeys(votes["country"]) if c != s.p.focus]
+    for r in para.sort_values("date").itertuples():
+        base = PARAGRAPH_VOTE.sub("", r.resolution).strip()
+        on_base = whole.loc[whole["resolution"] == base, "vote"]
+        differs = not on_base.empty and on_base.iloc[0] != r.vote
+        text += (f" In a separate vote on one paragraph of {md(base)} ({r.date:%B %Y}), not "
+                 f"counted above, it {VOTE_WORDS[r.vote]}"
+                 + (f", although it {VOTE_WORDS[on_base.iloc[0]]} on the resolution as a whole."
+                    if differs else "."))
     compare = []
-    for c in others:
+    for c in [c for c in dict.fromkeys(votes["country"]) if c != s.p.focus]:
         oc = vote_counts(votes, c)
         if sum(oc.values()):
             compare.append(f"{md(c)} voted yes {times(oc['yes'])} "
                            f"out of {plural(sum(oc.values()), 'recorded vote')}")
     if compare:
         text += " For comparison, " + "; ".join(compare) + "."
-    if counts["abstain"] + counts["absent"] > counts["yes"] + counts["no"]:
-        text += (f" Abstaining or staying away more often than not let {md(s.p.focus)} avoid "
-                 "taking sides between its security patron and its other partners.")
+    away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]
+    if away > sided:
+        text += (f" Abstentions and absences outnumbered its yes and no votes, {num(away)} to "
+                 f"{num(sided)}: on most of these resolutions {md(s.p.focus)} took neither side.")
     return s.text(text)
-

@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import indicators, theme
 from ..evidence_refs import at_precision
+from ..measures import shares as trade_shares
 from ..prose import date, md, num, usd_m
 from ._common import count_word
 from .involvement import event_ladder, involves
@@ -61,16 +62,6 @@ def growth(series: pd.DataFrame, value: str, base_year: int) -> dict | None:
     return {"base_year": base_year, "base": b, "last_year": int(last["year"]),
             "last": float(last[value]), "fold": fold(b, last[value]),
             "peak_year": int(peak["year"]), "peak": float(peak[value])}
-
-
-def partner_share(trade: pd.DataFrame, partner: str, total: str = "World") -> pd.DataFrame:
-    """Share (%) of ``partner`` in the focus country's total trade, per year and flow."""
-    part = trade[trade["partner"] == partner].set_index(["year", "flow"])["value_usd_m"]
-    whole = trade[trade["partner"] == total].set_index(["year", "flow"])["value_usd_m"]
-    both = pd.DataFrame({"part": part, "total": whole}).dropna()
-    both = both[both["total"] > 0]
-    both["share_pct"] = 100 * both["part"] / both["total"]
-    return both.reset_index()
 
 
 # ---------------------------------------------------------------------------- finding events
@@ -356,13 +347,12 @@ def share_chart(s):
     """The patron's share of the focus country's exports and imports, by year."""
     brk = _break_year(s)
     trade = s.ev.trade
-    shares = partner_share(trade, s.p.patron)
+    shares = trade_shares.flow_series(s.ev.tables, s.p.focus, s.p.patron)
     if shares.empty:
         return s.text(f"The evidence base has no totals to set {md(s.p.focus)}'s trade with "
                       f"{md(s.p.patron)} against.")
-    used = trade[trade["partner"].isin([s.p.patron, "World"])]
-    conf = used[used["partner"] == s.p.patron][["year", "flow", "confidence"]]
-    shares = shares.merge(conf, on=["year", "flow"], how="left")
+    used = trade[trade["partner"].isin([s.p.patron, "World"])
+                 & trade["year"].isin(set(shares["year"]))]
     fig, ax = theme.new_figure()
     _series(ax, shares, "flow",
             {"exports": {"label": f"Share of exports going to {s.p.patron}",
@@ -392,7 +382,9 @@ def share_chart(s):
              f"{f', {brk} onwards shaded' if brk and first <= brk <= last else ''}."
              f"{finding}"),
         data=[used],
-        note="Totals are the sum of all partner rows of the trade series (World).")
+        note=("Totals are the trade series' World rows. Only years in which both flows are "
+              "reported, for the total and for the partner, are shown, as in the shares of "
+              "section 1."))
 
 
 def data_limits(s):

@@ -11,12 +11,10 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct
 from . import dependence as dep
-from ._common import events_matching, find_event, not_yet
+from ._common import events_matching
 
-TURN = "2013-09-03"  # the announcement that the focus country would join the customs union
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
-UNDELIVERED_CLAIM = "C18"
 UNDELIVERED_WORDS = ("not delivered", "paid for", "undelivered")
 
 
@@ -31,7 +29,10 @@ def _turn_events(s) -> pd.DataFrame:
 def turn_timeline(s):
     rows = _turn_events(s)
     if rows.empty:
-        return s.text(not_yet(s, "the choice between the European and the Eurasian blocs"))
+        turn = s.ev.anchor("customs_union_turn")
+        return s.text(turn.sentence() if not turn else
+                      f"The evidence base records no step of {md(s.p.focus)} toward the EU or "
+                      f"the {md(s.p.patron)}-led customs union by {date(s.p.as_of)}.")
     first, last = rows["date"].min(), rows["date"].max()
     period = f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}"
     fig = charts.labelled_timeline(rows, wrap=24,
@@ -56,10 +57,11 @@ def turn_timeline(s):
 
 
 def _turn(s):
-    """The turn event, when it involves the focus country and the patron."""
-    turn = find_event(s.ev.events, TURN)
-    if turn is None or s.p.focus not in str(turn["actors"]) or s.p.patron not in str(
-            turn["actors"]):
+    """The turn (anchor ``customs_union_turn``), when known and involving the focus country and
+    the patron; else None."""
+    turn = s.ev.anchor("customs_union_turn")
+    actors = str(turn["actors"]).split(";") if turn else []
+    if not turn or s.p.focus not in actors or s.p.patron not in actors:
         return None
     return turn
 
@@ -67,7 +69,13 @@ def _turn(s):
 def turn_text(s):
     turn = _turn(s)
     if turn is None:
-        return s.text(not_yet(s, "the choice between the European and the Eurasian blocs"))
+        if _turn_events(s).empty:
+            return s.text("")  # the timeline's place has said so
+        known = s.ev.anchor("customs_union_turn")
+        return s.text(known.sentence() if not known else
+                      f"The turn of {month(known.date)} did not involve both {md(s.p.focus)} "
+                      f"and {md(s.p.patron)}, so this part of the section has nothing to show "
+                      "for this cast.")
     rows = _turn_events(s)
     figure = sections.number_of("figure", "turn")
     text = [f"The turn came on {date(turn['date'])} (Figure {figure})."]
@@ -272,15 +280,19 @@ def deliveries_text(s):
 
 
 def undelivered(s):
+    statement = s.ev.anchor("undelivered_arms")
     claims = s.ev.claims
-    claim = claims[claims["claim_id"] == UNDELIVERED_CLAIM]
+    claim = (claims[claims["evidence"].str.contains(statement.event_id, regex=False, na=False)]
+             if statement else claims.iloc[0:0])
     ev = events_matching(s.ev.events, *UNDELIVERED_WORDS)
     ev = ev[ev["actors"].str.contains(s.p.patron, na=False)]
     ev = ev[ev["actors"].str.contains(s.p.focus, na=False)]
     known = (not claim.empty and claim.iloc[0]["verdict"] != "not yet verifiable"
              and s.p.focus in claim.iloc[0]["claim"] and s.p.patron in claim.iloc[0]["claim"])
     if not known and ev.empty:
-        return s.text(not_yet(s, "weapons paid for and not delivered"))
+        return s.text(statement.sentence() if not statement else
+                      f"The evidence base holds no statement by {md(s.p.focus)} on weapons paid "
+                      f"for and not delivered by {md(s.p.patron)}.")
     text = []
     if known:
         c = claim.iloc[0]

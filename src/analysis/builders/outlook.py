@@ -14,8 +14,6 @@ from ..measures import shares
 from ..measures.presence import active_on
 from ..prose import date, listing, md, month, num, pct
 
-#: the article the report follows was published on this day; "after the article" = later events
-ARTICLE_DATE = pd.Timestamp("2023-09-15")
 SURVEY_SHORT = {"CRRC Caucasus Barometer": "CRRC", "IRI Public Opinion Survey": "IRI"}
 #: what a further move of each indicator would signal: (if it moves toward the partners,
 #: if it moves back toward the patron)
@@ -47,9 +45,20 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def after(events: pd.DataFrame, day=ARTICLE_DATE) -> pd.DataFrame:
+def after(events: pd.DataFrame, day) -> pd.DataFrame:
     """Events dated strictly after ``day``."""
     return events[events["date"] > pd.Timestamp(day)].sort_values(["date", "event_id"])
+
+
+def _article(s):
+    """The article's date (anchor ``article_date``): an Anchor, or a NotYet before it."""
+    return s.ev.anchor("article_date")
+
+
+def _after_article(s) -> pd.DataFrame:
+    """Events dated after the article, as cut at as_of (none before the article)."""
+    article = _article(s)
+    return after(s.ev.events, article.date) if article else s.ev.events.iloc[0:0]
 
 
 when = ph.when
@@ -209,9 +218,9 @@ def watch_text(s):
 
 # ---------------------------------------------------------------------- what came after
 def _nothing_after(s) -> str:
-    if pd.Timestamp(s.p.as_of) < ARTICLE_DATE:
-        return (f"This edition is dated {date(s.p.as_of)}, before the article of "
-                f"{date(ARTICLE_DATE)}; there is nothing after the article to show.")
+    article = _article(s)
+    if not article:
+        return article.sentence()
     return (f"This edition is dated {date(s.p.as_of)}, the day of the article: nothing dated "
             "later is used, so this part stays empty.")
 
@@ -221,7 +230,7 @@ MAX_TIMELINE_LABELS = 8
 
 
 def after_article_timeline(s):
-    later = after(s.ev.events)
+    later = _after_article(s)
     if later.empty:
         return s.text(_nothing_after(s))
     rank = later.assign(r=(later["category"] != "security").astype(int)
@@ -234,7 +243,7 @@ def after_article_timeline(s):
         fig, key="after_article",
         caption=(f"After the article: {len(later)} dated events from {month(first)} to "
                  f"{month(last)}, the steps involving {s.p.patron}'s security role labelled"),
-        alt=(f"Timeline of {len(later)} events dated after {date(ARTICLE_DATE)}, from "
+        alt=(f"Timeline of {len(later)} events dated after {date(_article(s).date)}, from "
              f"{month(first)} to {month(last)}, coloured by kind; labelled: "
              + "; ".join(f"{when(d, p)}, {t}" for d, p, t in zip(
                  later.set_index("event_id").loc[label, "date"],
@@ -245,7 +254,7 @@ def after_article_timeline(s):
 
 
 def after_article(s):
-    later = after(s.ev.events)
+    later = _after_article(s)
     if later.empty:
         return s.text("")  # the timeline's place has said so
     precision = later.get("date_precision", "day")
@@ -263,7 +272,7 @@ def after_article(s):
 
 
 def after_article_text(s):
-    later = after(s.ev.events)
+    later = _after_article(s)
     if later.empty:
         return s.text("")
     by_kind = later["category"].value_counts()
@@ -272,7 +281,7 @@ def after_article_text(s):
     text = (f"Between the article and {date(s.p.as_of)} the evidence base records "
             f"{num(len(later))} events (Table {table}); the largest groups are {kinds}.")
     dep = s.ev.deployments
-    ended = dep[dep["end_date"].notna() & (dep["end_date"] > ARTICLE_DATE)
+    ended = dep[dep["end_date"].notna() & (dep["end_date"] > _article(s).date)
                 & (dep["deployer"] == s.p.patron)].sort_values("end_date")
     if not ended.empty:
         text += (f" Over the same period {num(len(ended))} of {md(s.p.patron)}'s deployments "

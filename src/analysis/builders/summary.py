@@ -12,6 +12,7 @@ from .. import phrasing as ph
 from ..findings import Findings
 from ..measures.result import Change, Measure
 from ..prose import date, listing, md, num
+from ..report import MEDIUM_NOTE
 from ..sections import ref
 
 
@@ -34,18 +35,18 @@ def _arms(f: Findings) -> KeyFinding | None:
     leader = f.new_leader
     if leader is not None:
         text = (f"{md(leader.label)} overtook {md(f.patron)} as {md(f.focus)}'s largest supplier "
-                f"of major arms: in {latest.window} it delivered {ph.value(leader)} of them by "
-                f"SIPRI trend-indicator value, against {md(f.patron)}'s {ph.value(mine)}"
-                + (f", which had been {ph.value(before)} in {before.window}" if had else ""))
+                f"of major arms: in {latest.window} it delivered {ph.value(leader, True)} of them by "
+                f"SIPRI trend-indicator value, against {md(f.patron)}'s {ph.value(mine, True)}"
+                + (f", which had been {ph.value(before, True)} in {before.window}" if had else ""))
         used = (leader, mine, *((before,) if had else ()))
     else:
         others = [m for m in latest.shares if m.label != f.patron]
-        text = (f"{md(f.patron)} still supplied {ph.value(mine)} of {md(f.focus)}'s major arms "
+        text = (f"{md(f.patron)} still supplied {ph.value(mine, True)} of {md(f.focus)}'s major arms "
                 f"imports in {latest.window} by SIPRI trend-indicator value"
-                + (f", against {ph.value(before)} in {before.window}" if had else ""))
+                + (f", against {ph.value(before, True)} in {before.window}" if had else ""))
         used = (mine, *((before,) if had else ()))
         if others:
-            text += f"; {md(others[0].label)} came next with {ph.value(others[0])}"
+            text += f"; {md(others[0].label)} came next with {ph.value(others[0], True)}"
             used += (others[0],)
         if f.suppliers_since and f.patron_last_delivery is not None:
             text += (f". No delivery from {md(f.patron)} is recorded after "
@@ -59,12 +60,12 @@ def _trade(f: Findings) -> KeyFinding | None:
     if share is None:
         return None
     where = ref("figure", "dependence")
-    text = f"{md(f.patron)}'s share of {md(f.focus)}'s goods trade went {ph.from_to(share)}"
+    text = f"{md(f.patron)}'s share of {md(f.focus)}'s goods trade went {ph.from_to(share, True)}"
     used = (share.earlier, share.latest)
     if volume is not None and ph.times(volume):
         text = (f"Trade with {md(f.patron)} boomed: turnover averaged "
-                f"{ph.value(volume.latest)} in {volume.latest.window}, {ph.times(volume)} the "
-                f"{ph.value(volume.earlier)} of {volume.earlier.window}, and {text}")
+                f"{ph.value(volume.latest, True)} in {volume.latest.window}, {ph.times(volume)} the "
+                f"{ph.value(volume.earlier, True)} of {volume.earlier.window}, and {text}")
         used += (volume.earlier, volume.latest)
     return KeyFinding(f"{text} ({where}).", used, where)
 
@@ -75,8 +76,8 @@ def _paradox(f: Findings) -> KeyFinding | None:
         return None
     where = ref("figure", "dependence")
     text = (f"The paradox is that the economic and the security tie moved apart: between the "
-            f"two windows {md(f.patron)}'s share of trade went {ph.points(trade)} while its "
-            f"share of arms imports went {ph.points(arms)}")
+            f"two windows {md(f.patron)}'s share of trade went {ph.points(trade, True)} while its "
+            f"share of arms imports went {ph.points(arms, True)}")
     if f.patron_ended:
         text += f", and its {listing(_short(n) for n in f.patron_ended)} left"
     return KeyFinding(f"{text} ({where}).", (), where, (trade, arms))
@@ -93,11 +94,11 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
     parts, used = [], ()
     if gas is not None:
         parts.append(f"its share of {md(f.focus)}'s gas imports by weight went "
-                     f"{ph.from_to(gas)}")
+                     f"{ph.from_to(gas, True)}")
         used += (gas.earlier, gas.latest)
     if rem is not None:
         parts.append(f"its share of money transfers received through banks went "
-                     f"{ph.from_to(rem)}")
+                     f"{ph.from_to(rem, True)}")
         used += (rem.earlier, rem.latest)
     if not parts:
         return None
@@ -113,11 +114,11 @@ def _presence(f: Findings) -> KeyFinding | None:
     where = ref("table", "presence")
     people = (f", with at least {num(mine.part)} personnel by published counts"
               if mine.part else "")
-    text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine)} "
+    text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
             f"in and around {md(f.focus)}{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
-        text += (f". Its partners had {ph.value(theirs)} in the country"
+        text += (f". Its partners had {ph.value(theirs, True)} in the country"
                  + (f", with {num(theirs.part)} people by published counts"
                     if theirs.part else ""))
         used += (theirs,)
@@ -134,16 +135,16 @@ def _concentration(f: Findings) -> KeyFinding | None:
     where = ref("figure", "concentration")
     text = (f"{md(f.focus)}'s arms purchases are less concentrated than they were: the "
             f"Herfindahl–Hirschman index of its suppliers (10,000 = a single supplier) was "
-            f"{ph.value(latest.concentration)} in {latest.window}")
+            f"{ph.value(latest.concentration, True)} in {latest.window}")
     used = (latest.concentration,)
     if earlier is not None and earlier.concentration.known:
         if earlier.concentration.value <= latest.concentration.value:
             text = text.replace("are less concentrated than they were", "are not spreading")
-        text += f", against {ph.value(earlier.concentration)} in {earlier.window}"
+        text += f", against {ph.value(earlier.concentration, True)} in {earlier.window}"
         used += (earlier.concentration,)
     rival = f.rival_arms_latest
     if rival is not None and rival.concentration.known:
-        text += f"; {md(f.rival)}'s stood at {ph.value(rival.concentration)}"
+        text += f"; {md(f.rival)}'s stood at {ph.value(rival.concentration, True)}"
         used += (rival.concentration,)
     return KeyFinding(f"{text} ({where}).", used, where)
 
@@ -164,9 +165,18 @@ def summary(s):
     return s.text("\n".join(lines))
 
 
+def marked(found: list[KeyFinding]) -> bool:
+    """Whether any value a key finding states carries the medium-confidence marker."""
+    return any(m.confidence == "medium" for k in found
+               for m in (*k.measures, *(x for c in k.changes for x in (c.earlier, c.latest))))
+
+
 def conventions(s):
-    """How to read the numbers above: the window convention and the edition's date."""
-    return s.text(
+    """How to read the numbers above: the medium-confidence marker, the window convention and
+    the edition's date."""
+    note = (MEDIUM_NOTE + " Low-confidence figures read \u201cunconfirmed\u201d. "
+            if marked(key_findings(s.findings)) else "")
+    return s.text(note +
         f"Shares are computed over five-year windows: the latest complete one is set against the "
         f"window ten years earlier (or the earliest complete window where a series starts "
         f"later), so that a single large delivery or a bad year cannot swing a comparison. "

@@ -127,3 +127,24 @@ def series(key: str, tables: dict[str, pd.DataFrame], focus: str, patron: str) -
             out.append({"year": end, "share_pct": m.value, "confidence": m.confidence,
                         "window": w.label})
     return pd.DataFrame(out, columns=["year", "share_pct", "confidence", "window"])
+
+
+def flow_series(tables: dict[str, pd.DataFrame], focus: str, patron: str) -> pd.DataFrame:
+    """The patron's share of the focus country's exports and of its imports, year by year:
+    year, flow, share_pct, part, total, confidence. The years are the trade indicator's complete
+    years (both flows reported for the total and for the patron), as in :func:`share`."""
+    from .result import weakest
+
+    b = basis("trade", tables, focus, patron)
+    cols = ["year", "flow", "share_pct", "part", "total", "confidence"]
+    key = ["year", "flow"]
+    part = b.part.groupby(key).agg(part=(b.value, "sum"), c1=("confidence", weakest))
+    total = b.total.groupby(key).agg(total=(b.value, "sum"), c2=("confidence", weakest))
+    both = part.join(total, how="inner")
+    both = both[both["total"] > 0]
+    if both.empty:
+        return pd.DataFrame(columns=cols)
+    both = both.assign(share_pct=100 * both["part"] / both["total"],
+                       confidence=[weakest(pair) for pair in zip(both["c1"], both["c2"],
+                                                                  strict=True)])
+    return both.reset_index()[cols]
