@@ -277,7 +277,7 @@ def test_a_table_wrong_on_every_row_keeps_few_problems_in_memory(data_copy):
 
 def test_a_long_validation_reports_progress_and_build_passes_it_on(data_copy, monkeypatch):
     import analysis.build as build_module
-    import analysis.validation as validation
+    from analysis import validation
     table = data_copy / "gdp.csv"
     header, first, *_ = table.read_text(encoding="utf-8").splitlines()
     table.write_text("\n".join([header] + [first] * 20_001) + "\n", encoding="utf-8")
