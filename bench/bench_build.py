@@ -55,13 +55,13 @@ def plain_floor(out: Path) -> None:
     namespace, its parameters injected after the parameters cell as papermill does), keep the
     outputs the kernel would have shown, then merge and export HTML and PDF as the build does."""
     os.environ.setdefault("MPLBACKEND", "Agg")
+    import analysis  # noqa: F401,I001 - first: defers rfc3987-syntax like every tightrope process
     import nbformat
     from IPython.core.formatters import DisplayFormatter
 
-    import analysis  # noqa: F401 - defers rfc3987-syntax like every tightrope process
-    from analysis.bibliography import bibliography_table
+    from analysis.bibliography import bibliography, used_source_ids
     from analysis.build import export_format
-    from analysis.evidence import cut, file_hashes, load_tables
+    from analysis.evidence import edition_date, file_hashes, load_cut
     from analysis.manifest import colophon, git_commit, package_versions
     from analysis.merge import merge
     from analysis.params import resolve
@@ -91,12 +91,13 @@ def plain_floor(out: Path) -> None:
                 cells.append(extra)
         nb.cells = cells
         executed.append((spec, nb))
-    tables = cut(load_tables(p.data_dir), p.as_of, p.start_year, p.end_year)
+    tables = load_cut(p.data_dir, p.as_of, p.start_year, p.end_year)
     versions, commit = package_versions(), git_commit()
-    meta = {"date": p.as_of.isoformat(), "as_of": p.as_of.isoformat(),
+    meta = {"date": edition_date(tables, p.as_of).isoformat(), "as_of": p.as_of.isoformat(),
             "params": [[k, v] for k, v in p.to_display().items()],
             "colophon": colophon(commit, file_hashes(p.data_dir), versions)}
-    report = merge(executed, meta, bibliography_table(tables))
+    used = used_source_ids(nb for _, nb in executed)
+    report = merge(executed, meta, bibliography(tables, p.as_of, used))
     out.mkdir(parents=True, exist_ok=True)
     nbformat.write(report, out / "report.ipynb")
     for kind in ("html", "pdf"):

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from .errors import ExportError, OutputError, SectionFailed
-from .evidence import cut, data_digest, file_hashes, load_tables
+from .evidence import data_digest, file_hashes, load_cut
 from .export import FORMATS
 from .kernel import ensure_kernel
 from .manifest import colophon, git_commit, package_versions, write_manifest
@@ -122,7 +122,8 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
         from .engine.pool import shared_pool
 
         # one load of the evidence base for every section, trusting this build's validation
-        shared_pool().preload(p.data_dir, data_digest(p.data_dir))
+        shared_pool().preload(p.data_dir, data_digest(p.data_dir),
+                              (p.as_of.isoformat(), p.start_year, p.end_year))
     old = _previous_hashes(previous)
     results: dict[str, SectionResult] = {}
 
@@ -355,7 +356,7 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
 
         executed = [(r.spec, nbformat.read(staging / "notebooks" / r.spec.notebook, as_version=4))
                     for r in results]
-        tables = cut(load_tables(p.data_dir), p.as_of, p.start_year, p.end_year)
+        tables = load_cut(p.data_dir, p.as_of, p.start_year, p.end_year)
         from .bibliography import bibliography, used_source_ids
         from .evidence import edition_date
 

@@ -140,7 +140,8 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> No
     from matplotlib import transforms
 
     fig = ax.figure
-    fig.canvas.draw()
+    theme.fit(fig)  # the axes' size in points, as laid out (fitted again when saved)
+    ax.get_ylim()  # autoscaled limits
     to_pt = ax.transData
     ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _ in ends]
     placed = spread(ys_pt, gap_pt)
@@ -321,19 +322,22 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
                     solid_capstyle="butt", zorder=1)
         ax.scatter([ev.date], [0], s=30, zorder=3, linewidth=1.2, edgecolor=colour,
                    color="white" if ev.confidence == "low" else colour)
+    labels = []
     for i, (text, x, level) in enumerate(zip(texts, xs, levels, strict=True)):
         off = np.sign(level) * (8 + (abs(level) - 1) * step)
-        ax.annotate("", (x, 0), xytext=(0, off), textcoords="offset points", zorder=1,
-                    arrowprops={"arrowstyle": "-", "color": "#AAAAAA", "lw": 0.6,
-                                "shrinkA": 0, "shrinkB": 3})
+        labels.append(ax.annotate(
+            "", (x, 0), xytext=(0, off), textcoords="offset points", zorder=1,
+            arrowprops={"arrowstyle": "-", "color": "#AAAAAA", "lw": 0.6, "shrinkA": 0,
+                        "shrinkB": 3}))
         frac = (x - mdates.date2num(lo)) / span
         half = widths[i] / span / 2
         ha = "left" if frac - half < 0 else "right" if frac + half > 1 else "center"
         shift = {"left": -6, "right": 6, "center": 0}[ha]
-        ax.annotate(text, (x, 0), xytext=(shift, off), textcoords="offset points", ha=ha,
-                    va="bottom" if level > 0 else "top", fontsize=_FONT, color=theme.INK,
-                    linespacing=1.15, zorder=4,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8, "alpha": 0.9})
+        labels.append(ax.annotate(
+            text, (x, 0), xytext=(shift, off), textcoords="offset points", ha=ha,
+            va="bottom" if level > 0 else "top", fontsize=_FONT, color=theme.INK,
+            linespacing=1.15, zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8, "alpha": 0.9}))
     ax.set_xlim(lo, hi)
     ax.set_yticks([])
     ax.grid(axis="y", visible=False)
@@ -358,9 +362,15 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     if (events["confidence"] == "low").any():
         ax.text(1.0, 1.0, "Hollow: not confirmed in a source", transform=ax.transAxes,
                 ha="right", va="top", fontsize=6.5, color=theme.MUTED)
-    # make one y unit one point, so that label offsets (in points) match the limits
-    fig.canvas.draw()
-    height_pt = ax.get_window_extent().height * 72 / fig.dpi
+    # make one y unit one point, so that label offsets (in points) match the limits: lay the
+    # figure out without the labels (the limits below bring them inside the axes), then set the
+    # limits from the axes' height; the layout when saved, labels included, keeps that height
+    for label in labels:
+        label.set_in_layout(False)
+    theme.fit(fig)
+    for label in labels:
+        label.set_in_layout(True)
+    height_pt = ax.get_position().height * fig.get_size_inches()[1] * 72
     extra = max(0.0, height_pt - top - bottom) / 2
     ax.set_ylim(-bottom - extra, top + extra)
     return fig

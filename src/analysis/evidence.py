@@ -226,9 +226,10 @@ def _known_updates(updates: pd.DataFrame, cut_tables: dict[str, pd.DataFrame],
     cut and every source they name was published by then. ``source_ids`` gains the sources of
     the evidence rows."""
     keep, sources = [], []
+    find = refs_mod.resolver(cut_tables)
     for _, update in updates.iterrows():
         refs = refs_mod.split(update["evidence"])
-        rows = [refs_mod.resolve(r, cut_tables) for r in refs]
+        rows = [find(r) for r in refs]
         own = refs_mod.split(update["source_ids"])
         ok = (update["date"] <= limit and all(r is not None for r in rows)
               and all(s in knowable for s in own) and bool(refs or own))
@@ -251,9 +252,9 @@ def _cut_claims(claims: pd.DataFrame, updates: pd.DataFrame,
     verdict from its date; ``after_article`` joins the known updates' texts.
     """
     records = []
+    find = refs_mod.resolver(cut_tables)
     for claim in claims.to_dict("records"):
-        refs = [r for r in refs_mod.split(claim["evidence"])
-                if refs_mod.resolve(r, cut_tables) is not None]
+        refs = [r for r in refs_mod.split(claim["evidence"]) if find(r) is not None]
         sources = [s for s in refs_mod.split(claim["source_ids"]) if s in knowable]
         known = claim["verdict_date"] <= limit and bool(refs or sources)
         mine = updates[updates["claim_id"] == claim["claim_id"]] if known else updates.iloc[0:0]
@@ -392,8 +393,22 @@ class Evidence:
         return list(dict.fromkeys(by_id[s] for s in ids if s in by_id.index))
 
 
+@lru_cache(maxsize=4)
+def _cut_cached(folder: Path, stamp: tuple, as_of: dt.date, start_year: int,
+                end_year: int) -> dict[str, pd.DataFrame]:
+    return cut(load_tables(folder), as_of, start_year, end_year)
+
+
+def load_cut(data_dir: Path | str | None, as_of: dt.date, start_year: int,
+             end_year: int) -> dict[str, pd.DataFrame]:
+    """Every table validated, typed and cut (:func:`cut`); computed once per process for the
+    same files and window (a warm engine computes it before forking the section kernels)."""
+    folder = paths.data_dir(data_dir)
+    tables = _cut_cached(folder, _stamp(folder), as_of, start_year, end_year)
+    return {name: frame.copy() for name, frame in tables.items()}
+
+
 def load_evidence(p: ReportParams) -> Evidence:
     """Validate, load and cut the evidence base for the parameters ``p``."""
-    tables = load_tables(p.data_dir)
-    return Evidence(params=p, tables=cut(tables, p.as_of, p.start_year, p.end_year),
-                    sources=tables["sources"])
+    return Evidence(params=p, tables=load_cut(p.data_dir, p.as_of, p.start_year, p.end_year),
+                    sources=load_tables(p.data_dir)["sources"])

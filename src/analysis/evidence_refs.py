@@ -10,6 +10,8 @@ the raw key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 #: the key columns of each table a reference may name (the descriptor's primary keys)
@@ -46,16 +48,35 @@ def parse(ref: str) -> tuple[str, tuple[str, ...]]:
 
 def resolve(ref: str, tables: dict[str, pd.DataFrame]) -> pd.Series | None:
     """The row ``ref`` names in ``tables``, or None when the table lacks it (e.g. cut away)."""
-    table, parts = parse(ref)
-    columns = KEY_COLUMNS.get(table)
-    if columns is None or table not in tables or len(parts) != len(columns):
-        return None
-    frame = tables[table]
-    mask = pd.Series(True, index=frame.index)
-    for column, value in zip(columns, parts, strict=True):
-        mask &= frame[column].astype("string").str.strip() == value
-    found = frame[mask]
-    return found.iloc[0] if not found.empty else None
+    return resolver(tables)(ref)
+
+
+def resolver(tables: dict[str, pd.DataFrame]) -> Callable[[str], pd.Series | None]:
+    """:func:`resolve` for many references into the same ``tables``: each table's keys are
+    indexed once (key values as text, stripped; the first row wins, rows with a missing key
+    part are never found)."""
+    indexes: dict[str, dict[tuple[str, ...], int]] = {}
+
+    def index(table: str) -> dict[tuple[str, ...], int]:
+        if table not in indexes:
+            frame = tables[table]
+            keys = [frame[c].astype("string").str.strip() for c in KEY_COLUMNS[table]]
+            found: dict[tuple[str, ...], int] = {}
+            for position, key in enumerate(zip(*keys, strict=True)):
+                if not any(part is pd.NA for part in key):
+                    found.setdefault(tuple(key), position)
+            indexes[table] = found
+        return indexes[table]
+
+    def find(ref: str) -> pd.Series | None:
+        table, parts = parse(ref)
+        columns = KEY_COLUMNS.get(table)
+        if columns is None or table not in tables or len(parts) != len(columns):
+            return None
+        position = index(table).get(parts)
+        return None if position is None else tables[table].iloc[position]
+
+    return find
 
 
 def at_precision(day, precision: str = "day") -> str:

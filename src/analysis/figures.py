@@ -21,8 +21,10 @@ TABLE_MIME = "application/vnd.tightrope.table+json"
 
 def svg_of(fig) -> str:
     """The figure as deterministic SVG text (no date, fixed ids); closes the figure."""
+    from .theme import save
+
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "Tightrope"})
+    save(fig, buffer, format="svg", metadata={"Date": None, "Creator": "Tightrope"})
     plt.close(fig)
     return buffer.getvalue()
 

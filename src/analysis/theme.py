@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+
 import matplotlib.pyplot as plt
 import seaborn as sns
 
@@ -77,6 +80,70 @@ def apply() -> None:
     })
 
 
+#: where the axes sit until the figure is laid out (:func:`fit`, :func:`save`): close to where
+#: they end up, so that measures taken in points before the layout stay near their final values
+_START = {"left": 0.1, "right": 0.97, "bottom": 0.13, "top": 0.9, "wspace": 0.25}
+#: padding around the decorations, in points (as constrained layout's 3-point default)
+_PAD_PT = 3.0
+
+
 def new_figure(size=FIGSIZE, **kwargs):
+    """A themed figure and its axes (``plt.subplots``), laid out once when it is saved
+    (:func:`save`) instead of by a layout engine at every draw."""
     apply()
-    return plt.subplots(figsize=size, layout="constrained", **kwargs)
+    fig, axes = plt.subplots(figsize=size, **kwargs)
+    fig.subplots_adjust(**_START)
+    fig._tightrope_fit = "pending"
+    return fig, axes
+
+
+@contextlib.contextmanager
+def _layout_failures_raise():
+    """Tight layout's "could not lay this out" warnings become errors (to fall back on)."""
+    with warnings.catch_warnings():
+        for message in ("Tight layout not applied",
+                        "This figure includes Axes that are not compatible with tight_layout"):
+            warnings.filterwarnings("error", message=message, category=UserWarning)
+        yield
+
+
+def _pad() -> dict:
+    pad = _PAD_PT / plt.rcParams["font.size"]
+    return {"pad": pad, "h_pad": pad, "w_pad": pad}
+
+
+def fit(fig, final: bool = False) -> None:
+    """Lay ``fig`` out now, in one pass (matplotlib's tight layout: each axes grows to the
+    figure's edges minus the room its labels, legends and annotations take), for a chart that
+    needs its axes' size in points before it is saved. ``final``: the layout stays as it is
+    when saved (a chart whose limits depend on its axes' final size)."""
+    if getattr(fig, "_tightrope_fit", None) in (None, "final"):
+        return
+    with _layout_failures_raise():
+        try:
+            fig.tight_layout(**_pad())
+        except (UserWarning, ValueError):
+            fig.set_layout_engine("constrained")
+            final = True
+    fig._tightrope_fit = "final" if final else "fitted"
+
+
+def save(fig, target, **kwargs) -> None:
+    """``fig.savefig``, laid out once in the same pass, with the renderer that draws it (text
+    measured as it will be drawn); a figure tight layout cannot lay out gets constrained
+    layout instead. Figures not made by :func:`new_figure` are saved as they are."""
+    if getattr(fig, "_tightrope_fit", None) in (None, "final"):
+        fig.savefig(target, **kwargs)
+        return
+    fig.set_layout_engine("tight", **_pad())
+    with _layout_failures_raise():
+        try:
+            fig.savefig(target, **kwargs)
+            return
+        except (UserWarning, ValueError):
+            pass
+    if hasattr(target, "seek"):
+        target.seek(0)
+        target.truncate()
+    fig.set_layout_engine("constrained")
+    fig.savefig(target, **kwargs)

@@ -42,14 +42,20 @@ def warm_imports() -> None:
         importlib.import_module(info.name)
 
 
-def _preload(data_dir: str | None, digest: str | None) -> dict:
+def _preload(data_dir: str | None, digest: str | None, window: list | None = None) -> dict:
     """Load the evidence base into the (inherited) cache; skip validation if the build already
-    validated files with exactly this digest."""
+    validated files with exactly this digest. With ``window`` ([as_of, start_year, end_year]),
+    also cut it for that edition, so each section kernel inherits the cut tables."""
+    import datetime as dt
+
     from analysis import evidence, paths
 
     folder = paths.data_dir(data_dir)
     trusted = bool(digest) and evidence.trust(folder, digest)
     evidence.load_tables(folder)
+    if window:
+        as_of, start_year, end_year = window
+        evidence.load_cut(folder, dt.date.fromisoformat(as_of), int(start_year), int(end_year))
     return {"trusted": trusted}
 
 
@@ -174,7 +180,8 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
                 children.add(pid)
                 reply.update(ok=True, pid=pid)
             elif request["op"] == "preload":
-                reply.update(ok=True, **_preload(request.get("data_dir"), request.get("digest")))
+                reply.update(ok=True, **_preload(request.get("data_dir"), request.get("digest"),
+                                               request.get("window")))
             elif request["op"] == "ping":
                 reply.update(ok=True, pid=os.getpid())
             else:

@@ -81,7 +81,10 @@ def basis(key: str, tables: dict[str, pd.DataFrame], focus: str, patron: str) ->
 def share(key: str, tables: dict[str, pd.DataFrame], focus: str, patron: str,
           window: Window | None) -> Measure:
     """The patron's share (%) of the indicator over ``window`` (None: no value)."""
-    b = basis(key, tables, focus, patron)
+    return _share(key, basis(key, tables, focus, patron), window)
+
+
+def _share(key: str, b: Basis, window: Window | None) -> Measure:
     label = LABELS[key]
     if window is None:
         return Measure(f"patron_share.{key}", label, None, "%", "", 0)
@@ -122,7 +125,7 @@ def series(key: str, tables: dict[str, pd.DataFrame], focus: str, patron: str) -
         w = Window(end - width + 1, end)
         if not all(y in b.complete for y in w.years):
             continue
-        m = share(key, tables, focus, patron, w)
+        m = _share(key, b, w)
         if m.known:
             out.append({"year": end, "share_pct": m.value, "confidence": m.confidence,
                         "window": w.label})
