@@ -45,8 +45,10 @@ def test_anchor_after_as_of_is_not_yet_and_leaks_nothing():
     vote = ev.anchor("rome_statute_ratification")
     assert isinstance(vote, anchors.NotYet) and not vote
     text = vote.sentence()
-    assert "15 September 2023" in text and "records no vote" in text
+    assert "15 September 2023" in text and "holds nothing for this part" in text
+    assert vote.meaning not in text  # the meaning describes the later event: never printed
     assert "October" not in text and "2023-10" not in text and "60" not in text
+    assert "records no vote in parliament" in vote.sentence("vote in parliament")
 
 
 def test_article_date_is_a_date_anchor():

@@ -120,3 +120,21 @@ def test_back_matter_glossary_lists_only_abbreviations_used_and_a_citation():
     sources = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "## How to cite this report" in sources
     assert "Tightrope project (2023)" in sources and "abcdef1" in sources
+
+
+def test_author_and_publisher_reach_the_title_page_and_the_citation():
+    meta = _meta()
+    meta["params"] = [*meta["params"], ["author", "Jane Doe"], ["publisher", "Example Institute"]]
+    nb = merge.merge([], meta)
+    front = nb.metadata["tightrope"]
+    assert front["author"] == "Jane Doe \u00b7 Example Institute"  # the PDF's title page
+    assert front["kicker"] == front["author"]  # the HTML's title block
+    cite = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "Jane Doe (2023). *Tightrope" in cite and "*. Example Institute. Edition of" in cite
+
+
+def test_default_byline_names_the_project_once():
+    nb = merge.merge([], _meta())
+    assert nb.metadata["tightrope"]["author"] == "Tightrope project"
+    cite = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "Tightrope project. Edition" not in cite

@@ -90,6 +90,13 @@ def test_one_value_per_indicator_across_sections(edition):
 def test_sections_name_the_cast_from_the_parameters():
     cast = {"rival": "Georgia", "partners": ["France", "India"]}
     out = {k: shown(k, cast) for k in ("00", "05", "07")}
+    for key in ("05", "07"):  # the intros and narration name the cast from the parameters
+        prose = [t for t in out[key] if isinstance(t, str)]
+        assert "France and India" in prose[0] and "Russia" in prose[0], key
+        assert "United States" not in prose[0] and "European Union" not in prose[0], key
+    prose5 = "\n".join(t for t in out["05"] if isinstance(t, str))
+    assert "for comparison, for Georgia." in prose5
+    assert "Steps that also involved Russia or Georgia are left out." in prose5
     text = {k: json.dumps(v, ensure_ascii=False) for k, v in out.items()}
     fig51 = _number_text(out["05"], "figure", sections.number_of("figure", "concentration"))
     assert "Georgia" in fig51 and "Azerbaijan" not in fig51

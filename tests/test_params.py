@@ -43,7 +43,7 @@ def test_strings_from_the_command_line_are_converted():
 def test_unknown_name_suggests_the_closest():
     assert message(as_off="2023-01-01") == (
         "unknown parameter 'as_off'; did you mean 'as_of'? known parameters: as_of, start_year, "
-        "end_year, focus, rival, patron, partners, data_dir")
+        "end_year, focus, rival, patron, partners, data_dir, author, publisher")
 
 
 def test_wrong_type():
@@ -107,3 +107,31 @@ def test_cli_params_lists_every_parameter(tightrope_bin):
     run = subprocess.run([tightrope_bin, "params"], capture_output=True, text=True, check=True)
     for p in params.PARAMS:
         assert p.name in run.stdout
+
+
+def test_author_and_publisher_default_and_make_the_byline():
+    p = resolve()
+    assert (p.author, p.publisher) == ("Tightrope project", "Tightrope project")
+    assert p.byline == "Tightrope project"  # the author publishes: named once
+    p = resolve(author="  Jane   Doe ", publisher="Example Institute")
+    assert (p.author, p.publisher) == ("Jane Doe", "Example Institute")
+    assert p.byline == "Jane Doe \u00b7 Example Institute"
+    assert p.to_notebook()["author"] == "Jane Doe"
+    assert p.to_display()["publisher"] == "Example Institute"
+    assert p.slug.startswith("armenia-2025-08-08-")  # a different byline is another report
+
+
+@pytest.mark.parametrize("value, expected", [
+    (42, "parameter 'author' must be a name (text), got '42'"),
+    ("Jane\nDoe", "parameter 'author' must be one line"),
+    ("Jane\x07Doe", "parameter 'author' holds the control character"),
+    ("x" * 121, ("parameter 'author' is 121 characters long; the title page sets it on one line "
+                "of at most 120: shorten it")),
+])
+def test_author_is_strict_like_the_other_parameters(value, expected):
+    assert message(author=value).startswith(expected)
+
+
+def test_empty_publisher_is_refused_with_the_fix():
+    assert message(publisher=" ") == ("parameter 'publisher' is empty; give a value or leave it "
+                                      "out to use the default (`tightrope params` lists them)")

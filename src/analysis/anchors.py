@@ -56,16 +56,19 @@ class NotYet:
     def __bool__(self) -> bool:
         return False
 
-    def sentence(self, what: str | None = None) -> str:
-        """'As of 15 September 2023 the evidence base records no <meaning>; ...' (escaped).
+    def sentence(self, what: str | None = None, part: str = "this part of the section") -> str:
+        """The edition's statement that a part of a section has nothing to show (escaped).
 
-        Phrased as the state of knowledge on ``as_of``: it names no later date and does not
-        presume that the anchor's event ever happened.
+        Without ``what`` it names nothing: the anchor's own meaning describes a later event,
+        and an edition written as if on ``as_of`` cannot know of it. A caller passes ``what``
+        only where the thing is knowable at ``as_of`` (a pending step, say).
         """
         from .prose import date, md
 
-        return (f"As of {date(self.as_of)} the evidence base records no {md(what or self.meaning)}"
-                ", so this part of the section has nothing to show in this edition.")
+        if what is None:
+            return f"As of {date(self.as_of)} the evidence base holds nothing for {part}."
+        return (f"As of {date(self.as_of)} the evidence base records no {md(what)}, so {part} "
+                "has nothing to show in this edition.")
 
     def status(self, what: str | None = None) -> str:
         """The same statement as one clause inside a paragraph: 'As of ... records no ...'."""

@@ -10,6 +10,7 @@ import re
 import nbformat
 import pandas as pd
 
+from . import params as _params
 from .figures import Table
 from .prose import md
 from .sections import SectionSpec
@@ -19,8 +20,9 @@ _SKIP_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 
 TITLE = "Tightrope"
 SUBTITLE = "Armenia between Russia and the West: the shift from reliance to hedging, and its cost"
-#: the author/publisher line of the title page and the citation (override with merge(..., author=))
-AUTHOR = "Tightrope project"
+#: the author and publisher when the edition's parameters name none (params.py holds the defaults
+#: a build uses; these serve a merge of notebooks made without them)
+AUTHOR = PUBLISHER = _params.PARAMS[_params.PARAM_NAMES.index("author")].default
 
 #: abbreviations a reader may meet; the glossary lists those the edition actually uses
 GLOSSARY = {
@@ -111,15 +113,23 @@ def glossary_table(text: str) -> Table | None:
                             "Source: Tightrope project.")
 
 
+def creators(meta: dict) -> tuple[str, str]:
+    """(author, publisher) of the edition, from its parameters (``meta["params"]`` pairs)."""
+    shown = dict(tuple(p) for p in meta.get("params") or [])
+    return shown.get("author") or AUTHOR, shown.get("publisher") or PUBLISHER
+
+
 def citation(meta: dict, title: str = TITLE, subtitle: str = SUBTITLE,
-             author: str = AUTHOR) -> str:
-    """The suggested citation (Markdown), from the edition's date and the build's commit."""
+             author: str = AUTHOR, publisher: str | None = None) -> str:
+    """The suggested citation (Markdown), from the edition's date and the build's commit; the
+    publisher is named after the title unless it is the author."""
     edition = dt.date.fromisoformat(meta["date"]) if meta.get("date") else None
     as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
     commit = str((meta.get("colophon") or {}).get("commit") or "")[:7]
     when = f"{edition.day} {edition:%B %Y}" if edition else "undated"
     text = (f"{md(author)} ({edition.year if edition else 'n.d.'}). *{md(title)}: {md(subtitle)}*. "
-            f"Edition of {when}")
+            + (f"{md(publisher)}. " if _params.byline(author, publisher) != author else "")
+            + f"Edition of {when}")
     if as_of and as_of != edition:
         text += f", data as of {as_of.day} {as_of:%B %Y}"
     text += "."
@@ -128,7 +138,8 @@ def citation(meta: dict, title: str = TITLE, subtitle: str = SUBTITLE,
     return text
 
 
-def _back_matter(text: str, meta: dict) -> list:
+def _back_matter(text: str, meta: dict, author: str = AUTHOR,
+                 publisher: str | None = None) -> list:
     """Appendix C: the abbreviations the edition uses, then the suggested citation."""
     table = glossary_table(text)
     head = nbformat.v4.new_markdown_cell(
@@ -143,7 +154,8 @@ def _back_matter(text: str, meta: dict) -> list:
         body.metadata["tightrope"] = {"section": "C", "appendix": True}
         cells.append(body)
     cite = nbformat.v4.new_markdown_cell(
-        "## How to cite this report\n\n" + citation(meta) + "\n\nThe edition's date is the "
+        "## How to cite this report\n\n" + citation(meta, author=author, publisher=publisher)
+        + "\n\nThe edition's date is the "
         "latest date of anything it uses; each edition is rebuilt from the evidence base and "
         "records its parameters in the colophon.", id="backmatter-c")
     cite.metadata["tightrope"] = {"section": "C", "appendix": True}
@@ -183,10 +195,13 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
             "The sources this edition cites, each published on or before its date. An entry names "
             "the primary publisher, the item and, where the figures were read in a copy, that copy.",
             "Appendix B. Sources", "B"))
+    author, publisher = creators(meta)
     meta = _front_meta(meta)
-    report.cells.extend(_back_matter(_text_of(report), meta))
-    report.metadata["tightrope"] = {"title": TITLE, "subtitle": SUBTITLE,
-                                    "author": AUTHOR, "keywords": KEYWORDS, **meta}
+    report.cells.extend(_back_matter(_text_of(report), meta, author, publisher))
+    line = _params.byline(author, publisher)
+    # the title page's author/publisher line: "author" in the PDF, the kicker in the HTML
+    report.metadata["tightrope"] = {"title": TITLE, "subtitle": SUBTITLE, "kicker": line,
+                                    **meta, "author": line, "keywords": KEYWORDS}
     if executed:
         report.metadata["kernelspec"] = executed[0][1].metadata.get("kernelspec", {})
         report.metadata["language_info"] = executed[0][1].metadata.get("language_info", {})

@@ -47,6 +47,10 @@ PARAMS: tuple[Param, ...] = (
           "the 'West and others' side of the hedge (comma-separated on the command line)", "list"),
     Param("data_dir", "path", None,
           "evidence base folder. None = the repository's data/", "str"),
+    Param("author", "text", "Tightrope project",
+          "the author named on the title page and in the suggested citation", "str"),
+    Param("publisher", "text", "Tightrope project",
+          "the publisher named beside the author (named once when it is the author)", "str"),
 )
 PARAM_NAMES = tuple(p.name for p in PARAMS)
 _BY_NAME = {p.name: p for p in PARAMS}
@@ -64,6 +68,8 @@ class ReportParams:
     patron: str
     partners: tuple[str, ...]
     data_dir: Path
+    author: str = "Tightrope project"
+    publisher: str = "Tightrope project"
     explicit: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
@@ -74,7 +80,8 @@ class ReportParams:
         $TIGHTROPE_DATA_DIR) adds a short hash, so two different reports never share a folder.
         """
         base = f"{self.focus.lower().replace(' ', '-')}-{self.as_of.isoformat()}"
-        extras = [n for n in ("start_year", "end_year", "rival", "patron", "partners", "data_dir")
+        extras = [n for n in ("start_year", "end_year", "rival", "patron", "partners", "data_dir",
+                              "author", "publisher")
                   if getattr(self, n) != _default_value(n, self)]
         if not extras:
             return base
@@ -92,6 +99,8 @@ class ReportParams:
             "patron": self.patron,
             "partners": list(self.partners),
             "data_dir": str(self.data_dir),
+            "author": self.author,
+            "publisher": self.publisher,
         }
 
     def to_display(self) -> dict[str, str]:
@@ -102,8 +111,21 @@ class ReportParams:
         return {k: str(v) for k, v in values.items()}
 
     @property
+    def byline(self) -> str:
+        """The title page's author/publisher line: 'Author · Publisher', or the author alone
+        when the author publishes."""
+        return byline(self.author, self.publisher)
+
+    @property
     def actors(self) -> tuple[str, ...]:
         return (self.focus, self.rival, self.patron, *self.partners)
+
+
+def byline(author: str, publisher: str | None) -> str:
+    """'Author · Publisher'; the author alone when there is no publisher or it is the author."""
+    if not publisher or publisher.strip().casefold() == author.strip().casefold():
+        return author
+    return f"{author} \u00b7 {publisher}"
 
 
 def _default_value(name: str, p: ReportParams) -> Any:
@@ -211,6 +233,29 @@ def _parse_path(name: str, raw: Any) -> Path:
     return path
 
 
+#: longest author or publisher line the title page can set on one line
+MAX_TEXT = 120
+
+
+def _parse_text(name: str, raw: Any) -> str:
+    """A short line of plain text (a name): one line, no control characters, at most
+    :data:`MAX_TEXT` characters."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise ParameterError(f"parameter '{name}' must be a name (text), got {_show(raw)}")
+    text = " ".join(raw.split()) if "\n" not in raw and "\r" not in raw else None
+    if text is None:
+        raise ParameterError(f"parameter '{name}' must be one line, got {_show(raw)}; "
+                             "write it without line breaks")
+    bad = next((c for c in text if ord(c) < 32 or 127 <= ord(c) < 160), None)
+    if bad is not None:
+        raise ParameterError(f"parameter '{name}' holds the control character {bad!r} "
+                             f"(in {_show(raw)}); use plain text")
+    if len(text) > MAX_TEXT:
+        raise ParameterError(f"parameter '{name}' is {len(text)} characters long; the title "
+                             f"page sets it on one line of at most {MAX_TEXT}: shorten it")
+    return text
+
+
 def _show(raw: Any, limit: int = 60) -> str:
     """A value echoed in a message, cut to ``limit`` characters."""
     from .cells import show
@@ -224,6 +269,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "country": _parse_country,
     "countries": _parse_countries,
     "path": _parse_path,
+    "text": _parse_text,
 }
 
 
@@ -329,9 +375,10 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
                 f"the focus, rival and patron ({chosen['focus']}, {chosen['rival']}, "
                 f"{chosen['patron']})")
 
+    text = {n: parsed.get(n, _BY_NAME[n].default) for n in ("author", "publisher")}
     return ReportParams(as_of=as_of, start_year=start_year, end_year=end_year,
                         partners=tuple(partners), data_dir=data_dir,
-                        explicit=frozenset(given), **chosen)
+                        explicit=frozenset(given), **chosen, **text)
 
 
 def describe() -> str:

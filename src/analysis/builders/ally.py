@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, indicators, sections, theme
 from .. import phrasing as ph
 from ..findings import seen_from
-from ..prose import date, listing, md, num
+from ..prose import date, listing, md, month, num
 from . import dependence as dep
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
@@ -20,6 +20,47 @@ KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
 #: how far back the context timeline reaches before the year of the signals
 CONTEXT_YEARS = 1
 MAX_LABELS = 7
+
+
+# ---------------------------------------------------------------------------- narration
+
+def intro(s):
+    """The section's opening: the cast from the parameters, the exercise of the signals month
+    only once the edition has reached it (anchor ``eagle_partner_2023``)."""
+    exercise = s.ev.anchor("eagle_partner_2023")
+    text = (f"Since independence {md(s.p.focus)} has looked to {md(s.p.patron)} for its "
+            "security: arms, a military base, border guards and an alliance.")
+    partner = next((a for a in str(exercise["actors"]).split(";") if a in s.p.partners),
+                   None) if exercise else None
+    if exercise and partner:
+        text += (f" In {month(exercise.date)} a small joint exercise with "
+                 f"{md(ph.the(partner))}, and {md(s.p.patron)}'s sharp public reaction to it, "
+                 "showed how far that relationship had frayed.")
+    text += (" This section measures the dependence at a glance, lists who keeps forces in and "
+             "around the country, and follows "
+             + ("the signals of that month day by day." if exercise and partner else
+                f"the public signals of strain between {md(s.p.focus)} and {md(s.p.patron)}, "
+                "where the evidence base records any."))
+    return s.text(text)
+
+
+def dependence_intro(s):
+    return s.text(
+        f"Several flows show how much of {md(s.p.focus)}'s outside world passes through "
+        f"{md(s.p.patron)}: the weapons it imports, its goods trade, the gas it burns and the "
+        "money its people receive from abroad. Each is shown as "
+        f"{md(s.p.patron)}'s share over the latest complete five-year window, against the "
+        "window ten years earlier.")
+
+
+def signals_intro(s):
+    signals = dep.signal_window(s.ev.events, actor=s.p.focus)
+    if signals.empty:
+        return s.text("")  # road_to_september says so
+    return s.text(
+        f"The signals of {month(signals['date'].max())} did not come out of nowhere. The first "
+        "chart places them among the security and diplomatic steps before them; the second "
+        "zooms in on the days themselves.")
 
 
 # ---------------------------------------------------------------------------- dependence
@@ -155,8 +196,8 @@ def presence_text(s):
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")
     else:
-        text.append(f" None of {listing(s.p.partners)} had a mission, exercise or base in "
-                    "the data by this date.")
+        text.append(f" None of {md(ph.names(s.p.partners, 'or'))} had a mission, exercise or "
+                    "base in the data by this date.")
     return s.text("".join(text))
 
 

@@ -12,6 +12,7 @@ from .. import phrasing as ph
 from ..measures import suppliers
 from ..measures.windows import Window
 from ..prose import date, listing, md, num, unconfirmed
+from ._common import count_word
 
 WINDOW = 5  # years per concentration window
 #: kinds of events that are not steps of diversification
@@ -90,6 +91,63 @@ def vote_counts(votes: pd.DataFrame, country: str, topic: str = "ukraine") -> di
     rows = whole[whole["country"] == country]
     counts = rows["vote"].value_counts()
     return {v: int(counts.get(v, 0)) for v in VOTE_WORDS}
+
+
+# ---------------------------------------------------------------------- narration
+def intro(s):
+    """The section's question and what it measures, naming the cast from the parameters."""
+    votes, _ = topic_votes(s.ev.un_votes[s.ev.un_votes["country"] == s.p.focus])
+    return s.text(
+        f"Has {md(s.p.focus)} added partners beside {md(s.p.patron)}, and how far has it gone? "
+        f"This section measures that diversification: how concentrated {md(s.p.focus)}'s arms "
+        f"purchases are and who supplies them; which agreements, missions and exercises tied it "
+        f"to {md(ph.names(s.p.partners))}, and when"
+        + ("; and how it voted at the UN General Assembly on Ukraine." if not votes.empty
+           else "."))
+
+
+def concentration_intro(s):
+    return s.text(
+        "A country that buys nearly all its weapons from one supplier depends on that "
+        "supplier's goodwill and deliveries. The chart tracks concentration over rolling "
+        f"{count_word(WINDOW)}-year windows for {md(s.p.focus)} and, for comparison, for "
+        f"{md(s.p.rival)}.")
+
+
+def suppliers_intro(s):
+    return s.text(
+        f"The bars show the share of {md(s.p.focus)}'s arms deliveries that came from "
+        f"{md(s.p.patron)}, from each of {md(ph.names(s.p.partners))} and from all others, in "
+        "each five-year window up to the latest year of SIPRI data; the table lists what the "
+        "partners delivered. Deals announced but still undelivered at the edition's date are "
+        "not in SIPRI's delivery records.")
+
+
+def steps_intro(s):
+    return s.text(
+        f"Diversification is more than arms. The timeline gathers the dated steps that tied "
+        f"{md(s.p.focus)} to {md(ph.names(s.p.partners))}: agreements, arms deals, missions and "
+        f"exercises. Steps that also involved {md(s.p.patron)} or {md(s.p.rival)} are left out.")
+
+
+def _vote_countries(s) -> tuple[pd.DataFrame, list[str]]:
+    """Votes on Ukraine and the countries the grid shows: the focus, the rival, the others."""
+    votes = s.ev.un_votes
+    votes = votes[votes["topic"] == "ukraine"]
+    countries = list(dict.fromkeys([s.p.focus, s.p.rival,
+                                    *sorted(set(votes["country"]) - {s.p.focus, s.p.rival})]))
+    return votes, [c for c in countries if c in set(votes["country"])]
+
+
+def votes_intro(s):
+    _votes, shown = _vote_countries(s)
+    if s.p.focus not in shown:
+        return s.text("")  # the chart's place says there are none
+    others = [c for c in shown if c != s.p.focus]
+    return s.text(
+        "Votes at the UN General Assembly on Ukraine are a public test of alignment. The grid "
+        f"compares {md(s.p.focus)}'s votes with those of {md(ph.names(others))}." if others else
+        "Votes at the UN General Assembly on Ukraine are a public test of alignment.")
 
 
 # ---------------------------------------------------------------------- builders
@@ -356,11 +414,7 @@ def diversification_table(s):
 
 
 def votes_chart(s):
-    votes = s.ev.un_votes
-    votes = votes[votes["topic"] == "ukraine"]
-    countries = list(dict.fromkeys([s.p.focus, s.p.rival,
-                                    *sorted(set(votes["country"]) - {s.p.focus, s.p.rival})]))
-    shown = [c for c in countries if c in set(votes["country"])]
+    votes, shown = _vote_countries(s)
     if votes.empty or s.p.focus not in shown:
         return s.text(f"By {date(s.p.as_of)} the evidence base records no vote of "
                       f"{md(s.p.focus)} at the UN General Assembly on Ukraine.")

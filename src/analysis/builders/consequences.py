@@ -103,6 +103,53 @@ def _reactions(s, since, until) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- builders
+def intro(s):
+    """The section's question; the court's warrant and the break of the invasion year only once
+    the edition has reached them."""
+    warrant, invasion = s.ev.anchor("icc_warrant"), s.ev.anchor("ukraine_invasion")
+    if warrant and invasion:
+        return s.text(
+            f"What did {md(s.p.focus)}'s turn away from {md(s.p.patron)} cost, and what did it "
+            "not cost? This section follows two side effects that neither side planned: a legal "
+            f"one, {md(s.p.focus)}'s path towards the International Criminal Court just after "
+            f"the court had indicted {md(s.p.patron)}'s president, and an economic paradox, in "
+            f"which trade with {md(s.p.patron)} and money from it grew in the very years when "
+            "the security relationship came apart.")
+    return s.text(
+        f"What did {md(s.p.focus)}'s ties with {md(s.p.patron)} cost, and what did they not "
+        f"cost? This section follows {md(s.p.focus)}'s steps towards the International Criminal "
+        f"Court and, year by year, its trade with {md(s.p.patron)} and the money transferred "
+        f"from {md(s.p.patron)} through its banks.")
+
+
+def icc_intro(s):
+    if not s.ev.anchor("icc_warrant"):
+        return s.text("")
+    return s.text(
+        f"The court's warrant for {md(s.p.patron)}'s president turned {md(s.p.focus)}'s path "
+        "to the Rome Statute into a political test: a state party is obliged to arrest a person "
+        "the court has indicted who enters its territory.")
+
+
+def reactions_note(s):
+    if not s.ev.anchor("icc_warrant"):
+        return s.text("")
+    return s.text(
+        f"{md(s.p.patron)}'s public reactions are placed on the same timeline. They responded "
+        f"to several of {md(s.p.focus)}'s steps at once, the court among them, so the chart "
+        "shows timing, not cause.")
+
+
+def paradox_intro(s):
+    text = (f"The figures below follow {md(s.p.focus)}'s goods trade with {md(s.p.patron)} and "
+            f"the money transferred from {md(s.p.patron)} through {md(s.p.focus)}'s banks, year "
+            "by year.")
+    if s.ev.anchor("ukraine_invasion"):
+        text += (" The shaded years mark the period from the full-scale invasion of Ukraine "
+                 "onwards.")
+    return s.text(text)
+
+
 def icc_summary(s):
     icc = _icc(s)
     w = icc["warrant"]

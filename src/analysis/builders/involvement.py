@@ -16,6 +16,7 @@ from matplotlib.patches import Patch
 
 from .. import charts, indicators, theme
 from ..evidence_refs import at_precision
+from ..phrasing import names
 from ..prose import date, listing, md, num
 from ._common import count_word, events_matching
 
@@ -248,6 +249,54 @@ def _not_covered(s, what: str):
     cast = listing([s.p.focus, s.p.rival, s.p.patron])
     return s.text(f"The evidence base records no {what} involving {cast}, so this part of the "
                   "section is left out.")
+
+
+def intro(s):
+    """The section's question; each later turn of the story only once the edition has reached
+    it (anchors: the 2020 ceasefire, the blockade, the 2022 attack)."""
+    truce = _ceasefire(s)
+    if not truce:
+        return s.text(
+            f"What did {md(s.p.patron)}'s role as broker and security guarantor in the conflict "
+            f"amount to? This section measures {md(s.p.patron)}'s forces in and around "
+            f"{md(s.p.focus)} and the road between {md(s.p.focus)} and Nagorno-Karabakh, as far "
+            f"as the evidence base records them by {date(s.p.as_of)}.")
+    parts = ["how long the peacekeepers stayed"]
+    if s.ev.anchor("blockade_start"):
+        parts.append("how long the road was blocked while they watched it")
+    if _attack(s):
+        parts.append(f"what {md(s.p.focus)}'s treaty allies did when its own territory came "
+                     "under attack")
+    return s.text(
+        f"Did {md(s.p.patron)}'s role after the {truce.date.year} war protect {md(s.p.focus)}? "
+        f"{md(s.p.patron)} ended the war as its broker, with peacekeepers on the ground and the "
+        f"only road between {md(s.p.focus)} and Nagorno-Karabakh in their care. This section "
+        f"measures what that presence amounted to: {listing(parts)}.")
+
+
+def presence_note(s):
+    truce = _ceasefire(s)
+    if not truce:
+        return s.text("")
+    dep = s.ev.deployments
+    partners = dep[dep["deployer"].isin(s.p.partners) & (dep["host"] == s.p.focus)]
+    return s.text(
+        f"The chart sets the peacekeepers beside {md(s.p.patron)}'s older presence in "
+        f"{md(s.p.focus)}"
+        + (" and beside the smaller missions of "
+           f"{md(names(dict.fromkeys(partners['deployer'])))} that arrived later"
+           if not partners.empty else "")
+        + ". Bars run to the end of each deployment or, while it lasts, to the report's as-of "
+        "date.")
+
+
+def corridor_intro(s):
+    if not _ceasefire(s):
+        return s.text("")
+    return s.text(
+        f"After the war a single road linked Nagorno-Karabakh to {md(s.p.focus)}, and the "
+        f"ceasefire statement placed it under {md(s.p.patron)}'s peacekeepers. The chart below "
+        "divides the road's recent history into phases and counts the days of each.")
 
 
 def ceasefire_summary(s):

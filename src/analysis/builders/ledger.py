@@ -92,8 +92,28 @@ def claim_objects(s) -> list[Claim]:
     return out
 
 
+def intro(s):
+    """What the appendix does; before the article's date it has nothing to check (the claims
+    restate an article the edition cannot know)."""
+    article = _article(s)
+    if not article:
+        return s.text(article.sentence(part="this appendix"))
+    return s.text(
+        f"This appendix checks the factual claims of the news analysis of {date(article.date)} "
+        "that this report follows. Each claim is restated in our own words; the article is not "
+        "quoted. The verdict is one of *supported*, *partly supported*, *disputed* or *not "
+        "verifiable*, judged only with evidence dated on or before the edition's date; a claim "
+        "whose evidence is later reads *not yet verifiable*. Three claims are interpretations "
+        "rather than facts (C03, C20, C23): for them the ledger shows what the data bear on and "
+        "what they cannot settle. Under each claim, *Evidence* names the rows of the evidence "
+        "base it rests on, *Sources* the publications, and *Since then* what changed after the "
+        "article, up to the edition's date.")
+
+
 def show_claims(s) -> None:
-    """Display every claim of the ledger, one output each."""
+    """Display every claim of the ledger, one output each (none before the article's date)."""
+    if not _article(s):
+        return
     for claim in claim_objects(s):
         display(claim)
 
@@ -103,22 +123,22 @@ def summary(s):
     counts = verdict_counts(claims)
     parts = [f"{num(n)} {v}" for v, n in counts.items() if n]
     article = _article(s)
-    text = (f"The ledger checks {num(len(claims))} claims of the September 2023 article against "
-            f"the evidence base as it stood on {date(s.p.as_of)}: {', '.join(parts)}.")
     if not article:
-        text += (" This edition is dated before the article appeared; a claim whose evidence "
-                 "is later is marked not yet verifiable.")
+        return s.text("")  # the intro has said so
+    text = (f"The ledger checks {num(len(claims))} claims of the article against the evidence "
+            f"base as it stood on {date(s.p.as_of)}: {', '.join(parts)}.")
+    changed = sum(_after(s, cid) is not None for cid in claims["claim_id"])
+    if changed:
+        text += (f" For {num(changed)} of them something relevant happened between the "
+                 f"article and {date(s.p.as_of)}; each says what under *Since then*.")
     else:
-        changed = sum(_after(s, cid) is not None for cid in claims["claim_id"])
-        if changed:
-            text += (f" For {num(changed)} of them something relevant happened between the "
-                     f"article and {date(s.p.as_of)}; each says what under *Since then*.")
-        else:
-            text += " The verdicts are those of the article's own date: nothing later is used."
+        text += " The verdicts are those of the article's own date: nothing later is used."
     return s.text(text)
 
 
 def verdicts_by_section(s):
+    if not _article(s):
+        return s.text("")  # the intro has said so
     claims = s.ev.claims
     wide = (claims.groupby(["section", "verdict"]).size().unstack(fill_value=0)
             .reindex(columns=[v for v in VERDICTS if v in set(claims["verdict"])], fill_value=0))

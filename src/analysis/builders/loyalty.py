@@ -271,12 +271,21 @@ def deliveries_text(s):
     total = systems["tiv_m"].sum()
     top = systems.sort_values("tiv_m", ascending=False).head(3)
     top_share = 100 * top["tiv_m"].sum() / total if total else 0
-    return s.text(
-        f"SIPRI's register lists {num(len(systems))} kinds of major weapons delivered by "
-        f"{md(s.p.patron)} between {int(systems['first'].min())} and "
-        f"{int(systems['last'].max())}. Three of them — {listing(top['designation'])} — make up "
-        f"{pct(top_share)} of the volume. The data show a small number of high-end systems "
-        "rather than a steady flow: a few deliveries decide the shares.")
+    first, last = int(systems["first"].min()), int(systems["last"].max())
+    rows = s.ev.arms_deliveries
+    rows = rows[(rows["recipient"] == s.p.focus) & (rows["supplier"] == s.p.patron)]
+    by_year = rows.groupby("delivery_year")["tiv_delivered_m"].sum()
+    by_year = by_year[by_year > 0]
+    text = (f"SIPRI's register lists {num(len(systems))} kinds of major weapons delivered by "
+            f"{md(s.p.patron)} between {first} and {last}. Three of them — "
+            f"{listing(top['designation'])} — make up {pct(top_share)} of the volume.")
+    if total and not by_year.empty:
+        peak = int(by_year.idxmax())
+        text += (f" Deliveries arrived in {num(len(by_year))} of the {num(last - first + 1)} "
+                 f"years from {first} to {last}, and {peak} alone brought "
+                 f"{pct(100 * by_year.max() / total)} of the total: a few large deliveries, not "
+                 "a steady flow, decide the shares.")
+    return s.text(text)
 
 
 def undelivered(s):

@@ -13,7 +13,10 @@ from .. import phrasing as ph
 from ..measures import shares
 from ..measures.presence import active_on
 from ..prose import date, listing, md, month, num, pct
+from ._common import count_word
 
+#: two answers closer than this (in points) are read as "about as often" (sampling error)
+CLOSE_POINTS = 3
 SURVEY_SHORT = {"CRRC Caucasus Barometer": "CRRC", "IRI Public Opinion Survey": "IRI"}
 #: what a further move of each indicator would signal: (if it moves toward the partners,
 #: if it moves back toward the patron)
@@ -62,6 +65,37 @@ def _after_article(s) -> pd.DataFrame:
 
 
 when = ph.when
+
+
+# ---------------------------------------------------------------------- narration
+def intro(s):
+    """The section's question, naming the cast from the parameters; the article's date only
+    once the edition has reached it."""
+    article = _article(s)
+    return s.text(
+        (f"The article this report follows was published on {date(article.date)}. "
+         if article else "")
+        + "This section looks forward from "
+        + ("that day" if article and article.date == pd.Timestamp(s.p.as_of)
+           else date(s.p.as_of)) + ": which indicators would show "
+        f"{md(s.p.focus)} drifting toward {md(ph.names(s.p.partners))}, re-aligning with "
+        f"{md(s.p.patron)} or getting caught between the two, where each stands and which way "
+        f"it has moved, and how public opinion of {md(s.p.patron)} moved"
+        + ("; then what happened after the article, up to the edition's date." if article
+           else "."))
+
+
+def opinion_intro(s):
+    rows = opinion_series(s.ev.opinion, s.p.patron, s.p.partners)
+    surveys = list(dict.fromkeys(rows["survey"]))
+    if not surveys:
+        return s.text("")  # the chart's place says there is no survey wave
+    if len(surveys) == 1:
+        return s.text(f"One survey series asks people in {md(s.p.focus)} about "
+                      f"{md(s.p.patron)}; it is read only against its own earlier waves.")
+    return s.text(f"{count_word(len(surveys), capital=True)} survey series ask people in "
+                  f"{md(s.p.focus)} about {md(s.p.patron)} in different ways. They are shown "
+                  "side by side, never joined, because their questions and answer rules differ.")
 
 
 # ---------------------------------------------------------------------- indicators to watch
@@ -217,6 +251,13 @@ def watch_text(s):
 
 
 # ---------------------------------------------------------------------- what came after
+def after_intro(s):
+    if not _article(s):
+        return s.text("")  # the timeline's place says there is nothing to show
+    return s.text("Everything below is cut at the as-of date: an edition dated on the "
+                  "article's day shows nothing of what followed.")
+
+
 def _nothing_after(s) -> str:
     article = _article(s)
     if not article:
@@ -370,18 +411,39 @@ def opinion_text(s):
     rows = opinion_series(s.ev.opinion, s.p.patron, s.p.partners)
     if rows.empty:
         return s.text("")
-    parts = []
-    for series, line in rows.groupby("series", sort=False):
-        if len(line) < 2:
+    sentences = []
+    for survey, part in rows.groupby("survey", sort=False):
+        moves = []
+        for series, line in part.groupby("series", sort=False):
+            if len(line) < 2:
+                continue
+            a, b = line.iloc[0], line.iloc[-1]
+            moves.append(f"\u201c{md(series)}\u201d went from {pct(a['share_pct'])} in "
+                         f"{md(a['wave'])} to {pct(b['share_pct'])} in {md(b['wave'])}")
+        if not moves:
             continue
-        a, b = line.iloc[0], line.iloc[-1]
-        parts.append(f"\u201c{md(series)}\u201d ({SURVEY_SHORT.get(b['survey'], b['survey'])}) "
-                     f"went from {pct(a['share_pct'])} in {md(a['wave'])} to "
-                     f"{pct(b['share_pct'])} in {md(b['wave'])}")
-    if not parts:
+        text = f"In the {md(SURVEY_SHORT.get(survey, survey))} survey, {'; '.join(moves)}."
+        friend = part[part["question_id"] == "main_friend"]
+        if not friend.empty:
+            wave = friend.sort_values("fieldwork_date").iloc[-1]["wave"]
+            latest = friend[friend["wave"] == wave].sort_values("share_pct", ascending=False)
+            leader = latest.iloc[0]["answer"]
+            share = latest.set_index("answer")["share_pct"]
+            if leader != s.p.patron and s.p.patron in share and (
+                    share[leader] - share[s.p.patron] < CLOSE_POINTS):
+                text += (f" In {md(wave)} {md(ph.the(leader))} was named the country's main "
+                         f"friend about as often as {md(s.p.patron)}.")
+            elif leader != s.p.patron and s.p.patron in share:
+                text += (f" In {md(wave)} more respondents named {md(ph.the(leader))} than "
+                         f"{md(s.p.patron)} as the country's main friend.")
+            elif leader == s.p.patron and len(latest) > 1:
+                text += (f" In {md(wave)} {md(s.p.patron)} was still named main friend more "
+                         "often than any partner.")
+        sentences.append(text)
+    if not sentences:
         return s.text("Too few survey waves fall in this window to show a trend.")
-    return s.text("The data show: " + "; ".join(parts) + ". Each survey is read only against "
-                  "its own earlier waves, since wording, answer rules and samples differ.")
+    return s.text(" ".join(sentences) + " Each survey is read only against its own earlier "
+                  "waves, since wording, answer rules and samples differ.")
 
 
 def short_publisher(text: str) -> str:

@@ -12,6 +12,36 @@ from ._common import country
 DRONE_WORDS = "UAV|loitering|drone"
 
 
+def intro(s):
+    """The section's question; the 2020 war only once the edition has reached it."""
+    war = s.ev.anchor("war_2020_start")
+    if war:
+        return s.text(
+            f"How did a conflict older than independent {md(s.p.focus)} turn into the war of "
+            f"{war.date.year}, and did the military balance foretell its outcome? This section "
+            "follows the Nagorno-Karabakh conflict from the Karabakh movement of 1988 and "
+            "measures the balance that decided the fighting: what each side spent on its armed "
+            "forces, and who sold it its weapons.")
+    return s.text(
+        f"How did a conflict older than independent {md(s.p.focus)} shape the military balance "
+        f"between {md(s.p.focus)} and {md(s.p.rival)}? This section follows the "
+        "Nagorno-Karabakh conflict from the Karabakh movement of 1988 and measures that "
+        "balance: what each side spent on its armed forces, and who sold it its weapons.")
+
+
+def suppliers_intro(s):
+    war = s.ev.anchor("war_2020_start")
+    text = ("Money is only part of the balance: what a budget buys, and from whom, matters as "
+            f"much. The chart and table below show who supplied {md(s.p.rival)}'s arsenal")
+    if war:
+        text += (", including the armed drones and loitering munitions that many military "
+                 f"analysts credit with a large part of its advantage in {war.date.year} (an "
+                 "interpretation, not something the delivery data can prove).")
+    else:
+        text += ", including armed drones and loitering munitions where it bought any."
+    return s.text(text)
+
+
 def conflict_timeline(s):
     ev = s.ev.events
     conflict = ev[ev["section"].isin([2, 3]) | ev["category"].isin(["conflict", "ceasefire"])]
@@ -103,7 +133,10 @@ def spending(s):
     return s.figure(
         fig, caption=f"Military spending as a share of GDP, {listing(pair)}, {first}–{last}",
         alt=(f"Line chart of military expenditure as a percentage of GDP for {' and '.join(pair)}"
-             f" from {first} to {last}, with the 2020 war marked."),
+             f" from {first} to {last}"
+             + (", with " + " and ".join(f"the {v}" if v.endswith("war") else v
+                                          for v in marks.values()) + " marked."
+                if marks else ".")),
         data=[rows])
 
 
@@ -132,7 +165,13 @@ def spending_gap(s):
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
              f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
         data=[used],
-        note="SIPRI's constant-dollar series in this evidence base ends in 2020.")
+        note=(f"SIPRI's constant-dollar series in this evidence base ends in {last}."
+              if last < _last_full_year(s.p.as_of) else None))
+
+
+def _last_full_year(as_of) -> int:
+    """The last calendar year complete on ``as_of`` (annual figures are dated 31 December)."""
+    return as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
 
 
 def gdp_share_comparison(milex, focus: str, rival: str) -> dict | None:
