@@ -119,8 +119,7 @@ def suppliers_intro(s):
         f"The bars show the share of {md(s.p.focus)}'s arms deliveries that came from "
         f"{md(s.p.patron)}, from each of {md(ph.names(s.p.partners))} and from all others, in "
         "each five-year window up to the latest year of SIPRI data; the table lists what the "
-        "partners delivered. Deals announced but still undelivered at the edition's date are "
-        "not in SIPRI's delivery records.")
+        "partners delivered.")
 
 
 def steps_intro(s):
@@ -384,7 +383,7 @@ def diversification_chart(s):
     first, last = steps["date"].min(), steps["date"].max()
     return s.figure(
         fig, key="diversification",
-        caption=(f"Steps that tied {s.p.focus} to {listing(lanes)}, "
+        caption=(f"Steps that tied {s.p.focus} to {ph.names(lanes)}, "
                  f"{span(f'{first:%Y}', f'{last:%Y}')}: agreements, arms deals, missions and exercises "
                  "(numbers as in the table below)"),
         alt=(f"Timeline with one lane per partner ({', '.join(lanes)}) showing {len(steps)} "
@@ -453,13 +452,16 @@ def votes_text(s):
              if low else ".")
     yes = whole[whole["vote"] == "yes"].sort_values("date")
     if not yes.empty:
-        text += (f" Its {'only vote' if len(yes) == 1 else 'votes'} in favour came on "
-                 + listing(f"{r.title_short} ({r.date:%B %Y})" for r in yes.itertuples()) + ".")
+        text += (f" Its {'only vote' if len(yes) == 1 else 'votes'} in favour "
+                 f"{'was' if len(yes) == 1 else 'were'} on "
+                 + listing(f"{r.resolution.removeprefix('A/RES/')} ({r.date:%B %Y})"
+                           for r in yes.itertuples()) + " in the grid.")
     for r in para.sort_values("date").itertuples():
         base = PARAGRAPH_VOTE.sub("", r.resolution).strip()
         on_base = whole.loc[whole["resolution"] == base, "vote"]
         differs = not on_base.empty and on_base.iloc[0] != r.vote
-        text += (f" In a separate vote on one paragraph of {md(base)} ({r.date:%B %Y}), not "
+        text += (f" In a separate vote on one paragraph of {md(base.removeprefix('A/RES/'))} "
+                 f"({r.date:%B %Y}), not "
                  f"counted above, it {VOTE_WORDS[r.vote]}"
                  + (f", although it {VOTE_WORDS[on_base.iloc[0]]} on the resolution as a whole."
                     if differs else "."))

@@ -11,7 +11,7 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct
 from . import dependence as dep
-from ._common import events_matching
+from ._common import count_word, events_matching
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -314,9 +314,9 @@ def undelivered(s):
         dates = listing(month(d) + (" (unconfirmed)" if c == "low" else "")
                         for d, c in zip(ev.sort_values("date")["date"],
                                         ev.sort_values("date")["confidence"], strict=True))
-        text.append(f" The evidence base holds {num(len(ev))} dated public "
+        text.append(f" The evidence base holds {count_word(len(ev))} dated public "
                     f"statement{'s' if len(ev) != 1 else ''} on the matter ({dates}); "
-                    "Appendix B lists their sources.")
+                    f"Appendix B lists {'its source' if len(ev) == 1 else 'their sources'}.")
     text.append(" SIPRI's register counts deliveries only, so it cannot show what was ordered "
                 "and not delivered.")
     return s.text("".join(text))
@@ -343,7 +343,7 @@ def base(s):
                   & (lease["date"] > b["start_date"])].sort_values("date")
     if not lease.empty:
         text.append(f" Its terms were changed later: the evidence base dates "
-                    f"{num(len(lease))} step{'s' if len(lease) != 1 else ''} on the base to "
+                    f"{count_word(len(lease))} step{'s' if len(lease) != 1 else ''} on the base to "
                     f"{listing(month(d) for d in lease['date'])}.")
     if pd.notna(b["end_date"]):
         text.append(f" It closed on {date(b['end_date'])}.")

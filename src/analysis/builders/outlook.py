@@ -81,8 +81,8 @@ def intro(s):
         f"{md(s.p.focus)} drifting toward {md(ph.names(s.p.partners))}, re-aligning with "
         f"{md(s.p.patron)} or getting caught between the two, where each stands and which way "
         f"it has moved, and how public opinion of {md(s.p.patron)} moved"
-        + ("; then what happened after the article, up to the edition's date." if article
-           else "."))
+        + ("; then what happened after the article, up to the edition's date."
+           if article and article.date < pd.Timestamp(s.p.as_of) else "."))
 
 
 def opinion_intro(s):
@@ -236,8 +236,9 @@ def watch_text(s):
     if not items:
         return s.text("")
     table = sections.number_of("table", "watch")
-    text = (f"Of the {num(len(items))} indicators in Table {table}, {num(len(west))} moved "
-            f"away from {md(s.p.patron)} over their window and {num(len(east))} toward it.")
+    text = (f"Of the {count_word(len(items))} indicators in Table {table}, "
+            f"{count_word(len(west))} moved away from {md(s.p.patron)} over their window and "
+            f"{count_word(len(east))} toward it.")
     if west and east:
         text += (f" That split is what being caught in the middle looks like in the data: "
                  f"{listing(w.short for w in east)} still pull toward "
@@ -252,7 +253,7 @@ def watch_text(s):
 
 # ---------------------------------------------------------------------- what came after
 def after_intro(s):
-    if not _article(s):
+    if _after_article(s).empty:
         return s.text("")  # the timeline's place says there is nothing to show
     return s.text("Everything below is cut at the as-of date: an edition dated on the "
                   "article's day shows nothing of what followed.")
@@ -325,7 +326,7 @@ def after_article_text(s):
     ended = dep[dep["end_date"].notna() & (dep["end_date"] > _article(s).date)
                 & (dep["deployer"] == s.p.patron)].sort_values("end_date")
     if not ended.empty:
-        text += (f" Over the same period {num(len(ended))} of {md(s.p.patron)}'s deployments "
+        text += (f" Over the same period {count_word(len(ended))} of {md(s.p.patron)}'s deployments "
                  f"ended, the last in {month(ended['end_date'].max())}.")
     return s.text(text)
 
