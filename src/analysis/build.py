@@ -177,8 +177,8 @@ def _keep_failures(results: list[SectionResult], staging: Path, failed_dir: Path
 
 def export_format(kind: str, report_path: str, folder: str, keep_typ: bool = False) -> dict:
     """Render the merged notebook at ``report_path`` as ``folder/report.<kind>``; return the file,
-    the seconds it took and the lines to show. Runs in a forked child of the warm engine (HTML and
-    PDF side by side), or in-process with TIGHTROPE_ENGINE=nbclient."""
+    the seconds it took and the lines to show. Runs in a child forked from the warm engine (see
+    :func:`export`), or in-process with TIGHTROPE_ENGINE=nbclient."""
     start = time.perf_counter()
     # our own merged notebook, validated when written: read without validating it again
     report = nbformat.v4.reads(Path(report_path).read_text(encoding="utf-8"))
@@ -210,26 +210,35 @@ def export_format(kind: str, report_path: str, folder: str, keep_typ: bool = Fal
     return {"file": str(target), "seconds": seconds, "lines": lines}
 
 
+def export_formats(kinds: list[str], report_path: str, folder: str,
+                   keep_typ: bool = False) -> dict[str, dict]:
+    """:func:`export_format` for each of ``kinds``, in order."""
+    return {kind: export_format(kind, report_path, folder, keep_typ) for kind in kinds}
+
+
 def export(report: nbformat.NotebookNode, folder: Path, formats: tuple[str, ...],
            keep_typ: bool, progress: Callable[[str], None]) -> tuple[dict[str, Path],
                                                                       dict[str, float]]:
-    """Write report.html / report.pdf into ``folder`` (in parallel); return paths and seconds
-    per format."""
+    """Write report.html / report.pdf into ``folder``; return paths and seconds per format.
+
+    With the warm engine, one child forked from it exports the formats one after the other: at
+    that point of the build, one child more than the engine and this process is the most
+    memory the build holds (two exports side by side, a PDF compile among them, would be its
+    peak)."""
     report_path = folder / "report.ipynb"
     if not report_path.exists():
         nbformat.write(report, report_path)
     kinds = [k for k in FORMATS if k in formats]
     if ENGINE == "tightrope":
         from .engine.pool import shared_pool
+        from .engine.zygote import EXPORT_IMPORTS
 
         pool = shared_pool()
-        with ThreadPoolExecutor(max_workers=len(kinds) or 1) as threads:
-            futures = {k: threads.submit(pool.call, "analysis.build:export_format", k,
-                                         str(report_path), str(folder), keep_typ)
-                       for k in kinds}
-            done = {k: f.result() for k, f in futures.items()}
+        pool.warm(EXPORT_IMPORTS)
+        done = pool.call("analysis.build:export_formats", kinds, str(report_path), str(folder),
+                         keep_typ)
     else:
-        done = {k: export_format(k, str(report_path), str(folder), keep_typ) for k in kinds}
+        done = export_formats(kinds, str(report_path), str(folder), keep_typ)
     outputs, timings = {}, {}
     for kind, result in done.items():
         outputs[kind] = Path(result["file"])

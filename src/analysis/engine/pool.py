@@ -90,6 +90,7 @@ class WarmPool:
         self._reader = threading.Thread(target=self._read, name="tightrope-zygote", daemon=True)
         self._reader.start()
         self.preloaded: dict[str, str | None] = {}
+        self.warmed: set[str] = set()
 
     # ------------------------------------------------------------------ protocol
     def _read(self) -> None:
@@ -165,6 +166,13 @@ class WarmPool:
                               digest=digest, window=window)
         self.preloaded[key] = digest
         return reply["trusted"]
+
+    def warm(self, modules) -> None:
+        """Import ``modules`` into the zygote itself (once), for the children forked after."""
+        missing = [m for m in modules if m not in self.warmed]
+        if missing:
+            self._request("import", modules=missing)
+            self.warmed.update(missing)
 
     def fork_kernel(self, connection_file: str, cwd: str | None = None,
                     env: dict[str, str] | None = None) -> ForkedProcess:

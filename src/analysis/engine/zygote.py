@@ -23,8 +23,14 @@ import traceback
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
+#: what export jobs import: loaded into the zygote when the first export is asked for (op
+#: "import"), after the section kernels were forked, so that no kernel carries their pages
+EXPORT_IMPORTS = ("analysis.export.html_exporter", "analysis.export.typst_exporter")
+
+
 def warm_imports() -> None:
-    """Everything a section kernel or an export job imports, loaded once before any fork."""
+    """Everything a section kernel imports, loaded once before any fork (the exporters come
+    later: :data:`EXPORT_IMPORTS`)."""
     # the backend an ipykernel kernel selects (ipykernel.kernelapp sets the same variable)
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = INLINE_BACKEND
@@ -33,7 +39,6 @@ def warm_imports() -> None:
     for name in ("numpy", "pandas", "matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline",
                  "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
                  "nbformat", "analysis.report", "analysis.merge", "analysis.bibliography",
-                 "analysis.export.html_exporter", "analysis.export.typst_exporter",
                  "analysis.engine.jobs"):
         importlib.import_module(name)
     from analysis import builders
@@ -182,6 +187,10 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
             elif request["op"] == "preload":
                 reply.update(ok=True, **_preload(request.get("data_dir"), request.get("digest"),
                                                request.get("window")))
+            elif request["op"] == "import":
+                for name in request["modules"]:
+                    importlib.import_module(name)
+                reply.update(ok=True)
             elif request["op"] == "ping":
                 reply.update(ok=True, pid=os.getpid())
             else:
