@@ -1,7 +1,9 @@
 """Shared test fixtures. The suite runs on every core (pytest-xdist, ``-n auto`` in pyproject.toml;
 ``-n0`` runs it in one process, e.g. for ``--pdb``).
 
-Fixtures for tests that need a built report (use these instead of building your own):
+Fixtures for tests that need a built report (use these instead of building your own; they build
+in the test process, on one warm engine per test worker: ``run_cli_here``; ``second_build`` runs
+the command in a new process):
 
 ``shared_build(*cli_args) -> Built``
     Session-scoped factory. Runs ``tightrope build --out <shared> *cli_args`` ONCE per test run,
@@ -25,7 +27,9 @@ Other fixtures: ``data_copy`` (a writable copy of data/), ``tightrope_bin``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -64,6 +68,18 @@ def run_cli(*args: str, check: bool = True, cwd: Path = ROOT) -> subprocess.Comp
     return run
 
 
+def run_cli_here(*args: str) -> subprocess.CompletedProcess:
+    """``tightrope *args`` in this process, output captured: the shared builds run this way, so
+    that each test worker starts one warm engine for all of them instead of a new command (and a
+    new engine) per build. Tests of the command itself use :func:`run_cli`."""
+    from analysis.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture(scope="session")
 def _shared_root(tmp_path_factory) -> Path:
     """A folder every xdist worker of this run sees (the base temp dir's parent under xdist)."""
@@ -83,7 +99,8 @@ def shared_build(_shared_root):
             if not done.exists():
                 if out.exists():
                     shutil.rmtree(out)
-                run = run_cli("build", "--out", str(out), *args)
+                run = run_cli_here("build", "--out", str(out), *args)
+                assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
                 folder = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
                 done.write_text(json.dumps({"folder": str(folder), "stdout": run.stdout}))
         record = json.loads(done.read_text())
@@ -101,6 +118,7 @@ def second_build(_shared_root) -> Built:
             plan = _shared_root / "editions.toml"
             plan.write_text('[[editions]]\nas_of = "2099-01-01"\n\n[grid]\nparams = [{}]\n',
                             encoding="utf-8")
+            # a new command: other processes and hash seeds than the shared builds (determinism)
             run = run_cli("batch", str(plan), "--out", str(out), check=False)
             assert run.returncode == 1, run.stderr[-3000:] + run.stdout[-3000:]  # one fails
             folder = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))

@@ -18,7 +18,7 @@ from analysis import params, phrasing, sections
 from analysis.builders import summary
 from analysis.evidence import load_evidence
 from analysis.findings import compute
-from test_golden import run_notebook
+from test_golden import run_notebook, shown_in
 
 matplotlib.use("Agg")
 
@@ -30,8 +30,18 @@ def _run(key: str, overrides: str) -> list:
     return run_notebook(sections.get(key), json.loads(overrides))
 
 
-def shown(key: str, overrides: dict) -> list:
-    return _run(key, json.dumps(overrides, sort_keys=True))
+@pytest.fixture(scope="module")
+def shown(request):
+    """shown(key, overrides): what section ``key`` displays; read from the shared builds'
+    executed notebooks for the two editions they make, else executed in-process."""
+    def of(key: str, overrides: dict) -> list:
+        if overrides in EDITIONS.values():
+            built = (request.getfixturevalue("built_report") if not overrides
+                     else request.getfixturevalue("article_edition").folder)
+            return shown_in(built / "notebooks" / sections.get(key).notebook)
+        return _run(key, json.dumps(overrides, sort_keys=True))
+
+    return of
 
 
 def findings_of(overrides: dict):
@@ -47,7 +57,7 @@ def _number_text(outputs: list, kind: str, number: str) -> str:
 
 
 @pytest.mark.parametrize("edition", list(EDITIONS))
-def test_summary_numbers_are_the_findings_and_the_charts(edition):
+def test_summary_numbers_are_the_findings_and_the_charts(edition, shown):
     overrides = EDITIONS[edition]
     f = findings_of(overrides)
     found = summary.key_findings(f)
@@ -69,7 +79,7 @@ def test_summary_numbers_are_the_findings_and_the_charts(edition):
 
 
 @pytest.mark.parametrize("edition", list(EDITIONS))
-def test_one_value_per_indicator_across_sections(edition):
+def test_one_value_per_indicator_across_sections(edition, shown):
     overrides = EDITIONS[edition]
     f = findings_of(overrides)
     fig11 = _number_text(shown("01", overrides), "figure",
@@ -87,7 +97,7 @@ def test_one_value_per_indicator_across_sections(edition):
     assert f"{f.patron} {phrasing.value(arms)}" in fig52
 
 
-def test_sections_name_the_cast_from_the_parameters():
+def test_sections_name_the_cast_from_the_parameters(shown):
     cast = {"rival": "Georgia", "partners": ["France", "India"]}
     out = {k: shown(k, cast) for k in ("00", "05", "07")}
     for key in ("05", "07"):  # the intros and narration name the cast from the parameters
@@ -109,7 +119,7 @@ def test_sections_name_the_cast_from_the_parameters():
     assert "by France and India" in tab51
 
 
-def test_summary_marks_medium_confidence_values_as_the_sections_do():
+def test_summary_marks_medium_confidence_values_as_the_sections_do(shown):
     from analysis.report import MEDIUM_MARK
 
     f = findings_of({})

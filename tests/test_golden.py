@@ -1,8 +1,11 @@
 """Golden-master snapshots of every section's displayed text, for two editions.
 
-Each notebook's code cells are executed in-process (the parameters cell first, then the edition's
-overrides, as papermill would inject them), and the text of every displayed object is collected:
-Prose markdown, Figure caption/alt/source/note, Table caption/columns/cells/source/note. The
+The text of every object a section displays is collected: Prose markdown, Figure
+caption/alt/source/note, Table caption/columns/cells/source/note. The snapshots are taken from
+the notebooks the shared builds executed (``built_report``: the defaults, ``article_edition``:
+2023-09-15; :func:`shown_in`); :func:`run_notebook` gets the same text by executing a notebook's
+code cells in-process (the parameters cell first, then the overrides, as papermill injects them),
+for editions no shared build makes (test_findings.py), and a test checks that both agree. The
 snapshots live in ``tests/__snapshots__/test_golden.ambr``; when a change to data or prose alters
 them on purpose, read the diff, then run ``pytest tests/test_golden.py --snapshot-update``.
 """
@@ -75,7 +78,54 @@ def run_notebook(spec, overrides: dict) -> list:
     return shown
 
 
+def shown_in(path) -> list:
+    """What :func:`run_notebook` returns, read from a notebook executed by the build: the value
+    of each code cell's last expression is its ``execute_result`` output, whose MIME bundle holds
+    the same text (the project's JSON payloads, Markdown, or plain text)."""
+    import nbformat
+
+    from analysis.figures import FIGURE_MIME, TABLE_MIME
+
+    shown: list = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if output.get("output_type") != "execute_result":
+                continue
+            data = output["data"]
+            if FIGURE_MIME in data:
+                p = data[FIGURE_MIME]
+                shown.append({"figure": p["number"], "caption": p["caption"], "alt": p["alt"],
+                              "source": p["source"], "note": p["note"]})
+            elif TABLE_MIME in data:
+                p = data[TABLE_MIME]
+                shown.append({"table": p["number"], "caption": p["caption"],
+                              "columns": p["columns"], "rows": p["rows"], "source": p["source"],
+                              "note": p["note"]})
+            elif own := [m for m in data if m.startswith("application/vnd.tightrope.")]:
+                shown.append({own[0].rsplit(".", 1)[-1]: data[own[0]]})
+            else:
+                shown.append(data.get("text/markdown") or data.get("text/plain"))
+    return shown
+
+
+@pytest.fixture(scope="module")
+def built_editions(request):
+    """The folder of each edition's shared build (see conftest.py)."""
+    return {"default": request.getfixturevalue("built_report"),
+            "2023-09-15": request.getfixturevalue("article_edition").folder}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", list(EDITIONS))
 @pytest.mark.parametrize("spec", SECTIONS, ids=[s.key for s in SECTIONS])
-def test_section_text(spec, edition, snapshot):
-    assert run_notebook(spec, EDITIONS[edition]) == snapshot
+def test_section_text(spec, edition, snapshot, built_editions):
+    assert shown_in(built_editions[edition] / "notebooks" / spec.notebook) == snapshot
+
+
+@pytest.mark.slow
+def test_in_process_run_shows_what_the_build_shows(built_editions):
+    """run_notebook (in-process, used for editions no shared build makes) and the build's
+    kernel agree on what a section displays."""
+    spec = sections.get("05")
+    assert run_notebook(spec, {}) == shown_in(built_editions["default"] / "notebooks" /
+                                              spec.notebook)

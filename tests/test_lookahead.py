@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_cli_here
 
 pytestmark = pytest.mark.slow
 
@@ -76,9 +76,8 @@ def edition(tmp_path_factory):
                          check=False)
     assert run.returncode == 0, run.stderr[-3000:]
     out = root / "out"
-    run = subprocess.run([sys.executable, "-m", "analysis.cli", "build", "--out", str(out),
-                          "--as-of", AS_OF, "-p", f"data_dir={data}", "--format", "html,pdf"],
-                         capture_output=True, text=True, cwd=ROOT, check=False)
+    run = run_cli_here("build", "--out", str(out), "--as-of", AS_OF, "-p", f"data_dir={data}",
+                       "--format", "html,pdf")
     assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
     return next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
 

@@ -12,7 +12,7 @@ import pytest
 from analysis import paths
 from analysis.errors import SectionFailed
 from analysis.sections import SECTIONS
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, run_cli_here
 
 pytestmark = pytest.mark.slow
 
@@ -108,8 +108,9 @@ def test_nothing_changed_leaves_the_report_as_it_is(built, copy_of_build):
 def test_a_damaged_output_is_rebuilt_from_the_unchanged_sections(built, copy_of_build):
     folder = copy_of_build(built[0])
     (folder / "report.html").write_text("damaged", encoding="utf-8")
-    run = run_cli("build", "--out", str(folder.parent), "--as-of", "2023-09-15", "--format",
-                  "html")
+    run = run_cli_here("build", "--out", str(folder.parent), "--as-of", "2023-09-15", "--format",
+                       "html")
+    assert run.returncode == 0, run.stderr
     assert "Report up to date" not in run.stdout
     assert run.stdout.count("unchanged, reused") == len(SECTIONS), run.stdout
     html = (folder / "report.html").read_text(encoding="utf-8")

@@ -3,20 +3,17 @@ captions, alt text, sources, PDF structure, determinism and escaping of data-der
 
 import csv
 import re
-import subprocess
-import sys
 
 import pytest
 
 from analysis.sections import SECTIONS
-from conftest import ROOT
+from conftest import run_cli_here
 
 pytestmark = pytest.mark.slow
 
 
 def build(out, *args):
-    run = subprocess.run([sys.executable, "-m", "analysis.cli", "build", "--out", str(out), *args],
-                         check=False, capture_output=True, text=True, cwd=ROOT)
+    run = run_cli_here("build", "--out", str(out), *args)
     assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
     return run.stdout
 
