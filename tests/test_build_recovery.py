@@ -14,7 +14,7 @@ from analysis.build import _reads_back
 from analysis.errors import ParameterError
 from analysis.outdir import out_folder, recover
 from analysis.sections import SECTIONS
-from conftest import ROOT
+from conftest import ROOT, run_cli_here
 
 SLUG = "armenia-2023-09-15"
 
@@ -90,10 +90,12 @@ sys.exit(main(sys.argv[2:]))
 
 
 def _build(out, *extra, step=None):
+    """A build killed at ``step`` (a new process, killed for real), or a whole one (here)."""
     args = ["build", "--as-of", "2023-09-15", "--out", str(out), *extra]
-    command = ([sys.executable, "-c", DRIVER, step, *args] if step
-               else [sys.executable, "-m", "analysis.cli", *args])
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    if step is None:
+        return run_cli_here(*args)
+    return subprocess.run([sys.executable, "-c", DRIVER, step, *args], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
 
 
 @pytest.fixture(scope="module")

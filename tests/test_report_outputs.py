@@ -84,12 +84,19 @@ def pdf(full):
     return pypdf.PdfReader(str(full / "report.pdf"))
 
 
+@pytest.fixture(scope="module")
+def page_texts(pdf) -> list[str]:
+    """Each page's text, extracted once for the tests that read it (pypdf is slow on pages full
+    of figure paths)."""
+    return [page.extract_text() or "" for page in pdf.pages]
+
+
 def test_pdf_page_count_in_range(pdf):
     assert 25 <= len(pdf.pages) <= 90
 
 
-def test_pdf_text_has_sections_and_captions(pdf, html):
-    text = " ".join(page.extract_text() or "" for page in pdf.pages)
+def test_pdf_text_has_sections_and_captions(page_texts, html):
+    text = " ".join(page_texts)
     flat = re.sub(r"\s+", " ", text)
     for spec in SECTIONS:
         assert spec.title in flat, spec.title
@@ -187,22 +194,20 @@ def test_report_ids_are_unique(html):
     assert len(ids) == len(set(ids))
 
 
-def test_region_map_on_the_first_pages(pdf, html):
+def test_region_map_on_the_first_pages(page_texts, html):
     assert "Nagorno-Karabakh" in html and "Lachin road" in html
-    first = next(k for k, page in enumerate(pdf.pages)
-                 if "Armenia and its neighbours" in (page.extract_text() or ""))
+    first = next(k for k, text in enumerate(page_texts) if "Armenia and its neighbours" in text)
     assert first <= 5, f"the map is on PDF page {first + 1}"
 
 
-def test_no_page_holds_only_a_few_lines(pdf):
+def test_no_page_holds_only_a_few_lines(pdf, page_texts):
     """A page with little on it is only allowed at the end of a section (or of the report)."""
     starts = {pdf.get_destination_page_number(item) for item in pdf.outline
               if not isinstance(item, list)}
     short = []
-    for k, page in enumerate(pdf.pages[2:-1], start=2):  # after title page and contents
-        lines = [ln for ln in (page.extract_text() or "").splitlines() if ln.strip()]
-        has_figure = bool(re.search(r"^Figure [0-9A-Z]+\.\d+\.", page.extract_text() or "",
-                                    re.MULTILINE))
+    for k, text in enumerate(page_texts[2:-1], start=2):  # after title page and contents
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        has_figure = bool(re.search(r"^Figure [0-9A-Z]+\.\d+\.", text, re.MULTILINE))
         if len(lines) < 12 and not has_figure and (k + 1) not in starts:
             short.append(f"page {k + 1}: {len(lines)} lines")
     assert not short, short
