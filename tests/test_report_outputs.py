@@ -200,14 +200,65 @@ def test_region_map_on_the_first_pages(page_texts, html):
     assert first <= 5, f"the map is on PDF page {first + 1}"
 
 
-def test_no_page_holds_only_a_few_lines(pdf, page_texts):
-    """A page with little on it is only allowed at the end of a section (or of the report)."""
+# Body area of a main-matter page (the template's margins): header and footer lie outside.
+_TOP_MARGIN, _BOTTOM_MARGIN = 2.7 * 72 / 2.54, 2.5 * 72 / 2.54
+
+
+def _filled_bands(page) -> tuple[list[tuple[float, float]], float, float]:
+    """Vertical bands of the body area that hold something, from the PDF's text positions.
+
+    Every text run is a band one font size high; a figure or table (its charts are vector
+    paths, not text) fills the band from its caption down to its source line. Returns the merged
+    bands (PDF points, y upwards), the top of the body area and its height.
+    """
+    top, bottom = float(page.mediabox.height) - _TOP_MARGIN, _BOTTOM_MARGIN
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            runs.append((y, (size or 10) * abs(tm[3] or 1) * abs(cm[3] or 1), text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    runs = sorted((r for r in runs if bottom - 2 < r[0] < top - 2), key=lambda r: -r[0])
+    bands = [(y - 0.25 * size, y + size) for y, size, _ in runs]
+    caption = None
+    for y, size, text in runs:
+        if re.match(r"^(Figure|Table) [0-9A-Z]+\.\d+\.", text):
+            caption = y + size
+        elif caption is not None and re.match(r"^Sources?:", text):
+            bands.append((y, caption))
+            caption = None
+    merged: list[list[float]] = []
+    for lo, hi in sorted(bands):
+        if merged and lo <= merged[-1][1] + 6:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(lo, hi) for lo, hi in merged], top, top - bottom
+
+
+def test_no_page_holds_only_a_few_lines(pdf):
+    """Pages are full: a figure or table that does not fit moves to the next page while the text
+    flows on, so no page ends early, no gap opens above a figure, and a section never ends on a
+    page holding only a few lines.
+
+    Measured on the PDF: the share of the body area that holds text, figures or tables, and the
+    largest empty band between two of them (or above the first).
+    """
     starts = {pdf.get_destination_page_number(item) for item in pdf.outline
               if not isinstance(item, list)}
-    short = []
-    for k, text in enumerate(page_texts[2:-1], start=2):  # after title page and contents
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        has_figure = bool(re.search(r"^Figure [0-9A-Z]+\.\d+\.", text, re.MULTILINE))
-        if len(lines) < 12 and not has_figure and (k + 1) not in starts:
-            short.append(f"page {k + 1}: {len(lines)} lines")
-    assert not short, short
+    last = len(pdf.pages) - 1
+    problems = []
+    for k, page in enumerate(pdf.pages[2:last], start=2):  # after title page and contents
+        bands, top, height = _filled_bands(page)
+        filled = sum(hi - lo for lo, hi in bands) / height
+        edges = [top] + [edge for lo, hi in reversed(bands) for edge in (hi, lo)]
+        gap = max((edges[i] - edges[i + 1]) / height for i in range(0, len(edges) - 1, 2))
+        section_end = (k + 1) in starts
+        if gap > 0.10:
+            problems.append(f"page {k + 1}: an empty band of {gap:.0%} of the page")
+        if filled < (0.25 if section_end else 0.60):
+            problems.append(f"page {k + 1}: only {filled:.0%} of the page filled"
+                            + (" (end of a section)" if section_end else ""))
+    assert not problems, problems

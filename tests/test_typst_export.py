@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from analysis.export.markdown_typst import escape_text, markdown_to_typst, typst_string
 from analysis.export.typst_exporter import (
+    TABLE_MIME,
     TypstCompileError,
     TypstExporter,
     TypstPDFExporter,
@@ -387,3 +388,44 @@ def test_plain_notebook(tmp_path):
     assert "ZeroDivisionError" in text and "division by zero" in text
     assert any("text/html" in w for w in resources["tightrope_warnings"])
     assert "Colophon" not in text
+
+
+# --------------------------------------------------------------------------- page breaks in tables
+def _rows_per_page(pdf: bytes, marker: str) -> list[int]:
+    """How many body rows (lines starting with ``marker``) each page holds, pages without any left out."""
+    counts = [len(re.findall(rf"^{marker} \d+\b", page.extract_text() or "", re.M))
+              for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [c for c in counts if c]
+
+
+def _table_after_text(words: int, kind: str) -> nbformat.NotebookNode:
+    """A long table preceded by ``words`` words of text, so the page break falls somewhere
+    different in the table for each length."""
+    nb = _md_notebook(" ".join(["filler"] * words))
+    if kind == "payload":
+        payload = {"number": "1.1", "caption": "A long table", "columns": ["Row", "Value"],
+                   "align": ["left", "right"], "source": "Sources: made up.", "id": "long",
+                   "rows": [[f"Row {k}", str(k * k)] for k in range(24)]}
+        nb.cells.append(new_code_cell("", outputs=[new_output(
+            "display_data", data={TABLE_MIME: payload, "text/plain": "Table 1.1"})]))
+    else:
+        nb.cells.append(new_markdown_cell(
+            "| Row | Value |\n|---|--:|\n"
+            + "\n".join(f"| Row {k} | {k * k} |" for k in range(24))))
+    return nb
+
+
+@pytest.mark.parametrize("kind", ["payload", "markdown"])
+def test_a_table_across_a_page_break_keeps_three_rows_on_each_side(kind):
+    """Wherever the break falls, neither page holds fewer than 3 of the table's rows."""
+    splits, short = 0, []
+    for words in range(330, 700, 23):
+        pdf, _ = _pdf(_table_after_text(words, kind), "long_table")
+        counts = _rows_per_page(pdf, "Row")
+        assert sum(counts) == 24, (words, counts)
+        if len(counts) > 1:
+            splits += 1
+            if min(counts) < 3:
+                short.append((words, counts))
+    assert splits >= 5, "the text lengths never made the table break across pages"
+    assert not short, f"(words of text before, rows per page) with fewer than 3 rows: {short}"
