@@ -392,8 +392,8 @@ def test_plain_notebook(tmp_path):
 
 # --------------------------------------------------------------------------- page breaks in tables
 def _rows_per_page(pdf: bytes, marker: str) -> list[int]:
-    """How many body rows (lines starting with ``marker``) each page holds, pages without any left out."""
-    counts = [len(re.findall(rf"^{marker} \d+\b", page.extract_text() or "", re.M))
+    """Body rows (lines starting with ``marker``) on each page that holds any."""
+    counts = [len(re.findall(rf"^{marker} \d+\b", page.extract_text() or "", re.MULTILINE))
               for page in PdfReader(io.BytesIO(pdf)).pages]
     return [c for c in counts if c]
 
