@@ -186,11 +186,41 @@ def test_sanitize_html_option_drops_styles():
     assert "SAFE-TEXT-MARKER" in main
 
 
-def test_glyph_fallback_warning_names_characters(html, pdf):
+def _font_names(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in ((page.get("/Resources") or {}).get("/Font") or {}).values():
+            names.add(str(font.get_object().get("/BaseFont", "")).split("+")[-1])
+    return names
+
+
+def test_cjk_and_emoji_set_in_fallback_fonts(html, pdf):
+    """Characters the embedded fonts lack are set in the pip-installed Noto fallbacks."""
     assert "中文字符" in _main_text(html["cjk_emoji"][0])
-    warning = " ".join(w for w in pdf["cjk_emoji"][2] if "glyphs" in w)
-    assert "中 (U+4E2D)" in warning and "🌍 (U+1F30D)" in warning
-    assert "Հ" not in warning  # Armenian is covered by the embedded fonts
+    reader, text, warnings = pdf["cjk_emoji"]
+    for word in ("中文字符", "日本語", "한국어", "Հայաստան", "🌍", "🚀"):
+        assert word in text, word
+    assert not [w for w in warnings if "glyphs" in w], warnings
+    fonts = _font_names(reader)
+    assert any(f.startswith("NotoSansCJK") for f in fonts), fonts
+    assert any(f.startswith("NotoEmoji") for f in fonts), fonts
+
+
+def test_glyphs_no_font_has_are_named_in_a_warning():
+    nb = new_notebook(cells=[new_markdown_cell("# Glyphs\n\nLinear B \U00010000, Chinese 中.")])
+    _, resources = TypstPDFExporter().from_notebook_node(nb, _resources("linear_b"))
+    warning = " ".join(w for w in resources.get("tightrope_warnings", []) if "glyphs" in w)
+    assert "\U00010000 (U+10000)" in warning
+    assert "U+4E2D" not in warning  # the CJK fallback font has it
+
+
+def test_fallback_fonts_only_when_needed():
+    from analysis.export import glyphs
+    assert glyphs.font_paths("Armenia Հայաստան, Россия, Ελλάδα: 3 → 4 ≤ 5") == []
+    assert [Path(p).name for p in glyphs.font_paths("中 🌍")] == [
+        "manimgx_fonts", "noto_cjk_sans_jp_regular"]
+    assert glyphs.missing_glyphs("中 🌍") == []
+    assert glyphs.missing_glyphs("中", fallback=False) == ["中"]
 
 
 def test_titles_and_contents(html, pdf):

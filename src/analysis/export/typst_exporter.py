@@ -32,7 +32,7 @@ import os
 import re
 import tempfile
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources as _ilr
 from pathlib import Path
 from typing import Any
@@ -128,6 +128,7 @@ class TypstDocument:
     timestamp: int
     title: str
     assets_dir: str
+    font_paths: list[str] = field(default_factory=list)  # fallback font folders (glyphs.py)
 
     @property
     def lines(self) -> list[str]:
@@ -364,7 +365,12 @@ class _Builder:
             self.colophon(colophon, as_of)
 
         self.assets[f"{self.assets_dir}/{TEMPLATE_NAME}"] = template_source().encode("utf-8")
-        missing = glyphs.missing_glyphs(title + "".join(self.chunks))
+        text = title + "".join(self.chunks)
+        fonts = glyphs.font_paths(text)
+        if fonts:
+            self.emit("// Fallback fonts for characters the embedded fonts lack: compile with "
+                      + " ".join(f"--font-path <folder of {Path(f).name}>" for f in fonts) + "\n")
+        missing = glyphs.missing_glyphs(text)
         if missing:
             self.warn("Typst export: the PDF's fonts have no glyphs for " + glyphs.describe(missing)
                       + "; they show as empty boxes (use the HTML for these characters)")
@@ -376,6 +382,7 @@ class _Builder:
             timestamp=source_timestamp(date),
             title=title,
             assets_dir=self.assets_dir,
+            font_paths=fonts,
         )
 
     # ------------------------------------------------------------------ cells
@@ -869,6 +876,7 @@ def compile_typst(doc: TypstDocument, main_name: str = "report.typ") -> tuple[by
                 str(main),
                 root=tmp,
                 ignore_system_fonts=True,
+                font_paths=list(doc.font_paths),
                 format="pdf",
                 timestamp=doc.timestamp,
             )
@@ -905,7 +913,7 @@ def without_cell(doc: TypstDocument, cell_index: int, reason: str) -> TypstDocum
         lines[span.start_line - 1 : span.end_line] = block
     return TypstDocument(text="\n".join(lines), assets=doc.assets, spans=doc.spans,
                          warnings=doc.warnings, timestamp=doc.timestamp, title=doc.title,
-                         assets_dir=doc.assets_dir)
+                         assets_dir=doc.assets_dir, font_paths=doc.font_paths)
 
 
 def compile_degrading(doc: TypstDocument, main_name: str, report: bool = False,
