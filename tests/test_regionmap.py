@@ -50,3 +50,12 @@ def test_one_point_route_is_not_drawn(route):
                             "label_dy": 0, "source": "x", "url": None, "note": None}])
     fig = regionmap.draw({"features": []}, places)
     assert len(fig.axes[0].lines) == 0
+
+
+def test_strikes_are_marked_only_once_the_edition_has_reached_them():
+    from analysis import start_section
+
+    early = regionmap.region_map(start_section("01", {"as_of": "2021-01-01"}))
+    late = regionmap.region_map(start_section("01", {"as_of": "2023-09-15"}))
+    assert "2022" not in early.alt and "shelled" not in early.svg
+    assert "shelled in September 2022" in late.alt and "shelled" in late.svg

@@ -144,9 +144,10 @@ def draw(boundaries: dict, places: pd.DataFrame):
     route("syunik", color=theme.INK, linewidth=1.3, linestyle=(0, (4, 2)),
           label="Route south through Syunik (schematic)")
     struck = places[places["kind"] == "struck_2022"]
-    ax.scatter(struck["lon"], struck["lat"], marker="X", s=60, color=theme.colour("Russia"),
-               edgecolors="white", linewidths=0.6, zorder=6,
-               label="Border area shelled, Sept. 2022")
+    if not struck.empty:
+        ax.scatter(struck["lon"], struck["lat"], marker="X", s=60, color=theme.colour("Russia"),
+                   edgecolors="white", linewidths=0.6, zorder=6,
+                   label="Border area shelled, Sept. 2022")
     towns = places[places["kind"].isin(["city", "town"])]
     ax.scatter(towns["lon"], towns["lat"], s=14, color=theme.INK, zorder=5)
     for row in places.itertuples():
@@ -176,8 +177,8 @@ CAPTION = ("Armenia and its neighbours: Nakhchivan, Nagorno-Karabakh, the Lachin
            "route south through Syunik")
 ALT = ("Map of Armenia and Azerbaijan with its exclave Nakhchivan. Marked: Yerevan; Gyumri, "
        "seat of the Russian 102nd base; the Lachin road from Goris via Lachin to Stepanakert in "
-       "Nagorno-Karabakh; the road south through Syunik to Meghri on the Iranian border; and "
-       "Jermuk and Goris, border areas shelled in September 2022.")
+       "Nagorno-Karabakh; the road south through Syunik to Meghri on the Iranian border")
+ALT_STRUCK = "; and Jermuk and Goris, border areas shelled in September 2022"
 NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country boundaries carry "
         "no boundary for it. Town coordinates from Wikipedia articles (listed in "
         "data/map/places.csv); the Syunik route is drawn as straight segments.")
@@ -185,6 +186,11 @@ NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country b
 
 def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = None) -> Figure:
     """The numbered map figure for a section (``s`` is the section context)."""
-    fig = draw(boundaries or load_boundaries(), load_places() if places is None else places)
-    return s.figure(fig, CAPTION, ALT, source_ids=["natural_earth_admin0"], note=NOTE,
-                    key="region_map")
+    places = load_places() if places is None else places
+    # the strikes of September 2022 are marked only once the edition has reached them
+    struck_known = bool(s.ev.anchor("attack_sept_2022")) if hasattr(s, "ev") else True
+    if not struck_known:
+        places = places[places["kind"] != "struck_2022"]
+    fig = draw(boundaries or load_boundaries(), places)
+    return s.figure(fig, CAPTION, ALT + (ALT_STRUCK if struck_known else "") + ".",
+                    source_ids=["natural_earth_admin0"], note=NOTE, key="region_map")

@@ -13,6 +13,7 @@ from .. import phrasing as ph
 from ..findings import seen_from
 from ..prose import date, listing, md, month, num
 from . import dependence as dep
+from ._common import count_word
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
@@ -173,8 +174,8 @@ def presence_text(s):
             rows.loc[rows["side"] == "patron", "kind"].map(KIND_LABELS).str.lower()))
         oldest = rows[rows["side"] == "patron"].sort_values("start_date").iloc[0]
         text.append(
-            f"The data list {num(c['deployments'])} deployments by {md(s.p.patron)} ({kinds}), "
-            f"{num(c['ongoing'])} of them still in place on {date(s.p.as_of)}; the oldest, "
+            f"The data list {count_word(int(c['deployments']))} deployments by {md(s.p.patron)} "
+            f"({kinds}), {count_word(int(c['ongoing']))} of them still in place on {date(s.p.as_of)}; the oldest, "
             f"{md(oldest['name'])}, dates from {oldest['start_date']:%Y}.")
         if c["personnel_now"] > 0:
             text.append(f" Those still in place account for {num(c['personnel_now'])} people "
@@ -318,8 +319,7 @@ def signals_text(s):
             size += f" and {num(own.iloc[0]['personnel_persons'])} from {md(s.p.focus)}"
         text.append(f" The exercise at their centre, {md(ex['name'])}, starting on "
                     f"{date(ex['start_date'])}, brought together {size}"
-                    f"{' (unconfirmed)' if ex['confidence'] == 'low' else ''}: small beside the "
-                    "reaction it drew.")
+                    f"{' (unconfirmed)' if ex['confidence'] == 'low' else ''}.")
     patron_steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron]
     if not patron_steps.empty:
         n = len(patron_steps)
