@@ -86,6 +86,19 @@ def test_local_batch_reports_a_failing_edition_and_builds_the_others(second_buil
     assert "2. defaults: up to date" in again.stdout
 
 
+class _Seen:
+    """Stands in for the progress bars: what run_dask hands them."""
+
+    def __init__(self):
+        self.lines, self.finished = [], []
+
+    def line(self, index):
+        return lambda text: self.lines.append((index, text))
+
+    def finish(self, index, result):
+        self.finished.append(index)
+
+
 @pytest.mark.slow
 def test_editions_on_a_dask_local_cluster_with_two_workers(tmp_path, article_edition):
     distributed = pytest.importorskip("distributed")
@@ -99,13 +112,18 @@ def test_editions_on_a_dask_local_cluster_with_two_workers(tmp_path, article_edi
             distributed.Client(cluster) as client:
         plan = Plan([Edition({"as_of": "2023-09-15"}), Edition({"as_of": "2099-01-01"})],
                     sections=["02"], formats=("html",))
-        results = run_dask(plan, shared, client)
+        seen = _Seen()
+        results = run_dask(plan, shared, client, bars=seen)
         # a worker that cannot see the client's folder sends the files back instead
         back = run_dask(Plan([Edition({"as_of": "2023-09-15"})], ["02"], ("html",)),
                         returned, client, return_files=True)
         workers = len(client.scheduler_info()["workers"])
     assert workers == 2
     assert [r.status for r in results] == ["built", "failed"]
+    # the worker streamed the section as it finished: the first edition's bar heard of it
+    assert [(i, text.split(":")[0].strip()) for i, text in seen.lines] == [
+        (0, "[1/1] 02 The roots of discontent")], seen.lines
+    assert sorted(seen.finished) == [0, 1]
     assert "in the future" in results[1].error
     notebook = "notebooks/02_roots_of_discontent.ipynb"
     for folder in (shared / "armenia-2023-09-15", returned / "armenia-2023-09-15"):

@@ -191,16 +191,35 @@ def build_edition(edition: Edition, out: str, sections: list[str] | None,
                              seconds=time.perf_counter() - started)
 
 
+def _worker_progress(topic: str | None, index: int):
+    """On a Dask worker: each section line of the build sent to the client as a worker event
+    on ``topic`` (``{"edition": index, "line": ...}``); the client's bars follow them."""
+    if topic is None:
+        return None
+    from distributed import get_worker
+
+    worker = get_worker()
+
+    def progress(line: str) -> None:
+        if _SECTION_LINE.match(line):
+            worker.log_event(topic, {"edition": index, "line": line})
+
+    return progress
+
+
 def build_edition_remote(edition: Edition, out: str, sections: list[str] | None,
-                         formats: tuple[str, ...], force: bool,
-                         return_files: bool) -> tuple[EditionResult, dict[str, bytes]]:
+                         formats: tuple[str, ...], force: bool, return_files: bool,
+                         topic: str | None = None,
+                         index: int = 0) -> tuple[EditionResult, dict[str, bytes]]:
     """A Dask task: build on the worker (into ``out`` if it is a shared folder, else into a
-    scratch folder whose files are returned to the client)."""
+    scratch folder whose files are returned to the client), streaming each finished section to
+    the client when it listens on ``topic``."""
+    progress = _worker_progress(topic, index)
     if not return_files:
-        return build_edition(edition, out, sections, formats, force), {}
+        return build_edition(edition, out, sections, formats, force, progress), {}
     scratch = tempfile.mkdtemp(prefix="tightrope-edition-")
     try:
-        result = build_edition(edition, scratch, sections, formats, True)
+        result = build_edition(edition, scratch, sections, formats, True, progress)
         files = {}
         if result.folder:
             folder = Path(result.folder)
@@ -299,9 +318,18 @@ def run_dask(plan: Plan, out: Path, scheduler: Any, force: bool = False,
     from distributed import Client, as_completed
 
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler, timeout="30s")
+    topic = None
+    if bars:  # workers stream each finished section; the edition's bar advances as they come
+        topic = f"tightrope-progress-{os.getpid()}-{time.time_ns()}"
+
+        def on_event(event) -> None:
+            _, message = event
+            bars.line(message["edition"])(message["line"])
+
+        client.subscribe_topic(topic, on_event)
     try:
         futures = {client.submit(build_edition_remote, edition, str(out), plan.sections,
-                                 plan.formats, force, return_files, pure=False,
+                                 plan.formats, force, return_files, topic, i, pure=False,
                                  key=f"tightrope-edition-{i}-{os.getpid()}-{time.time_ns()}"): i
                    for i, edition in enumerate(plan.editions)}
         results: dict[int, EditionResult] = {}
@@ -319,6 +347,8 @@ def run_dask(plan: Plan, out: Path, scheduler: Any, force: bool = False,
                 bars.finish(i, result)
         return [results[i] for i in range(len(plan.editions))]
     finally:
+        if topic is not None:
+            client.unsubscribe_topic(topic)
         if client is not scheduler:
             client.close()
 
