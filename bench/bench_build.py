@@ -69,6 +69,7 @@ def plain_floor(out: Path) -> None:
 
     p = resolve({})
     formatter = DisplayFormatter()
+    _capture_display(formatter, nbformat)
     executed = []
     injected = "\n".join(f"{k} = {v!r}" for k, v in p.to_notebook().items())
     for spec in SECTIONS:
@@ -104,10 +105,29 @@ def plain_floor(out: Path) -> None:
         export_format(kind, str(out / "report.ipynb"), str(out))
 
 
+_DISPLAYED: list = []  # display_data outputs of the cell running now
+
+
+def _capture_display(formatter, nbformat) -> None:
+    """``IPython.display.display`` as a kernel does it: each object formatted into a
+    display_data output of the running cell (without a kernel it would only be printed)."""
+    import IPython.core.display_functions
+    import IPython.display
+
+    def display(*objs, **kwargs):
+        for obj in objs:
+            data, metadata = formatter.format(obj)
+            _DISPLAYED.append(nbformat.v4.new_output("display_data", data=data,
+                                                     metadata=metadata))
+
+    IPython.core.display_functions.display = IPython.display.display = display
+
+
 def _run_cell(source: str, namespace: dict, formatter, count: int, nbformat) -> list:
     tree = ast.parse(source)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     stdout = io.StringIO()
+    _DISPLAYED.clear()
     with contextlib.redirect_stdout(stdout):
         exec(compile(tree, "<cell>", "exec"), namespace)  # noqa: S102 - the notebooks' own code
         value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace) \
@@ -115,6 +135,7 @@ def _run_cell(source: str, namespace: dict, formatter, count: int, nbformat) -> 
     outputs = []
     if stdout.getvalue():
         outputs.append(nbformat.v4.new_output("stream", name="stdout", text=stdout.getvalue()))
+    outputs += _DISPLAYED
     if value is not None:
         data, metadata = formatter.format(value)
         outputs.append(nbformat.v4.new_output("execute_result", data=data, metadata=metadata,
