@@ -104,8 +104,8 @@ def claim_html(p: dict, ctx) -> Markup:
         Markup("<li>{}</li>").format(_link(s.get("url"), s.get("label") or s.get("id") or ""))
         for s in p.get("sources") or [] if isinstance(s, dict))
     parts = Markup(
-        '<article class="tr-claim {}" id="{}"><header class="tr-claim-head">'
-        '<span class="tr-claim-id">{}</span> <span class="tr-badge">{}</span></header>'
+        '<article class="tr-claim {}" id="{}"><header class="tr-claim-head"><h3>'
+        '<span class="tr-claim-id">{}</span> <span class="tr-badge">{}</span></h3></header>'
         '<p class="tr-claim-text">{}</p>'
     ).format(verdict_class(verdict), ident, p.get("id", ""), verdict, p.get("claim", ""))
     if p.get("reasoning"):
