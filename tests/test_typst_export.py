@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from analysis.export.markdown_typst import escape_text, markdown_to_typst, typst_string
 from analysis.export.typst_exporter import (
+    FIGURE_MIME,
     TABLE_MIME,
     TypstCompileError,
     TypstExporter,
@@ -429,3 +430,21 @@ def test_a_table_across_a_page_break_keeps_three_rows_on_each_side(kind):
                 short.append((words, counts))
     assert splits >= 5, "the text lengths never made the table break across pages"
     assert not short, f"(words of text before, rows per page) with fewer than 3 rows: {short}"
+
+
+def test_figures_and_tables_with_repeated_numbers_compile():
+    """Placement anchors are keyed by the exporter, not by figure or table numbers, which a
+    notebook may repeat."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">'
+           '<rect width="400" height="300" fill="#ccc"/></svg>')
+    nb = _md_notebook("Text.")
+    for k in range(2):
+        fig = {"number": "1.1", "caption": f"Same number {k}", "svg": svg, "id": "same"}
+        tab = {"number": "1.1", "caption": f"Same table {k}", "columns": ["A"], "rows": [["x"]]}
+        nb.cells.append(new_code_cell("", outputs=[
+            new_output("display_data", data={FIGURE_MIME: fig, "text/plain": "Figure"}),
+            new_output("display_data", data={TABLE_MIME: tab, "text/plain": "Table"})]))
+    pdf, _ = _pdf(nb, "repeated")
+    text = _text(pdf)
+    for k in range(2):
+        assert f"Same number {k}" in text and f"Same table {k}" in text

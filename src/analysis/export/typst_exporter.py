@@ -262,6 +262,7 @@ class _Builder:
         self.in_appendix = False
         self._used_names: set[str] = set()
         self._used_labels: set[str] = set()
+        self._place_keys = 0
         self.labels = self._collect_labels()
         self.md = MarkdownToTypst(warn=self.warnings.append, labels=self.labels,
                                   images=self.markdown_image)
@@ -296,6 +297,11 @@ class _Builder:
         path = f"{self.assets_dir}/figures/{name}"
         self.assets[path] = data
         return path
+
+    def place_key(self) -> str:
+        """A key unique in the document for the template's placement anchor of a figure/table."""
+        self._place_keys += 1
+        return f"p{self._place_keys}"
 
     def label_arg(self, ident: str) -> str:
         """``id:`` argument for a figure/table: its label, unless invalid or already used."""
@@ -646,6 +652,7 @@ class _Builder:
             f"source: {text_content(str(p['source'])) if p.get('source') else 'none'}",
             f"note: {text_content(str(p['note'])) if p.get('note') else 'none'}",
             f"id: {self.label_arg(fid)}",
+            f"key: {typst_string(self.place_key())}",
         ]
         self.emit(
             f"// cell {index}: figure {p.get('number', '')}\n#tr-figure(\n  "
@@ -690,6 +697,7 @@ class _Builder:
             f"source: {text_content(str(p['source'])) if p.get('source') else 'none'}",
             f"note: {text_content(str(p['note'])) if p.get('note') else 'none'}",
             f"id: {self.label_arg(tid)}",
+            f"key: {typst_string(self.place_key())}",
         ]
         self.emit(
             f"// cell {index}: table {p.get('number', '')}\n#tr-table(\n  "
