@@ -69,7 +69,7 @@ def test_bibliography_payload_and_fallbacks():
     ("arms_import_shares:Armenia/2016-2020/Russia",
      "SIPRI arms import shares, Armenia from Russia, 2016–2020"),
     ("trade:Russia/2022/exports", "Goods exports to Russia, 2022"),
-    ("events:E026", "2017 — Israel delivers Harop loitering munitions to Azerbaijan"),
+    ("events:E026", "2015 — Israel delivers Harop loitering munitions to Azerbaijan"),
 ])
 def test_evidence_is_described_for_readers_never_as_keys(ref, expected):
     tables = evidence.load_tables(DATA)
@@ -107,6 +107,15 @@ def test_title_page_has_no_parameter_block_and_says_what_as_of_means():
     assert meta["colophon"]["params"] == [["as_of", "2023-09-15"], ["rival", "Azerbaijan"]]
     assert "rival = Azerbaijan" in meta["colophon"]["note"]
     assert meta["author"] and meta["subtitle"] and meta["date"] == "2023-09-15"
+    assert meta["as_of_note"].endswith("nothing later is shown.")
+
+
+def test_title_page_points_to_the_data_note_when_series_come_from_later_releases():
+    from analysis.appendix import Bibliography
+    revised = Bibliography(entries=(), notes=("Data note. Some annual series ...",))
+    note = merge.merge([], _meta(), bibliography=revised).metadata["tightrope"]["as_of_note"]
+    assert "nothing later is shown" not in note
+    assert note.endswith("named in the data note of Appendix B.")
 
 
 def test_back_matter_glossary_lists_only_abbreviations_used_and_a_citation():

@@ -148,3 +148,16 @@ def test_edition_date_is_the_latest_date_of_what_it_uses(base):
     tables = _cut(base, quiet_day)
     assert edition_date(tables, quiet_day) == dt.date(2023, 9, 15)
     assert edition_date(_cut(base), AS_OF) <= AS_OF
+
+
+def test_a_release_published_by_the_edition_date_counts_a_later_one_does_not(base):
+    """A series release published on or before ``as_of`` dates the edition like any source; one
+    published after it is named in the data note and does not move the edition's date."""
+    sources = base["sources"]
+    armstat = sources["source_id"] == "armstat_gdp_2026"
+    published = sources.loc[armstat, "date_published"].iloc[0]
+    assert pd.notna(published)
+    on_the_day = published.date()
+    assert edition_date(_cut(base, on_the_day), on_the_day) == on_the_day
+    day_before = on_the_day - dt.timedelta(days=1)
+    assert edition_date(_cut(base, day_before), day_before) < on_the_day

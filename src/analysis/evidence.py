@@ -291,8 +291,8 @@ def cited_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
 
 def edition_date(cut_tables: dict[str, pd.DataFrame], as_of: dt.date) -> dt.date:
     """The latest date of anything the cut evidence base holds: dated rows, annual figures (31
-    December of their year), claim verdicts and updates, and the sources it cites (later releases
-    of annual series excepted: the data note names them)."""
+    December of their year), claim verdicts and updates, and the sources it cites (releases of
+    annual series published after ``as_of`` excepted: the data note names them)."""
     dates = [cut_tables[name][column].max() for name, column in _DATE_COLUMNS.items()]
     dates += [cut_tables["events"]["end_date"].max(), cut_tables["deployments"]["end_date"].max()]
     for name, column in _YEAR_COLUMNS.items():
@@ -305,7 +305,7 @@ def edition_date(cut_tables: dict[str, pd.DataFrame], as_of: dt.date) -> dt.date
     claims = cut_tables["claims"]
     dates.append(claims.loc[claims["verdict"] != "not yet verifiable", "verdict_date"].max())
     dates.append(cut_tables["claim_updates"]["date"].max())
-    releases = series_releases(cut_tables)
+    releases = set(later_releases(cut_tables, as_of)["source_id"])
     sources = cut_tables["sources"]
     cited = sources["source_id"].isin(cited_ids(cut_tables)) & ~sources["source_id"].isin(releases)
     dates.append(sources.loc[cited, "date_published"].max())

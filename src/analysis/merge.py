@@ -162,15 +162,19 @@ def _back_matter(text: str, meta: dict, author: str = AUTHOR,
     return [*cells, cite]
 
 
-def _front_meta(meta: dict) -> dict:
+def _front_meta(meta: dict, revised_series: bool = False) -> dict:
     """Title-page fields: the parameter block moves to the colophon; a one-line note says what
-    the edition's date means."""
+    the edition's date means (and, when annual series come from later releases, where the data
+    note naming them is)."""
     meta = dict(meta)
     params = meta.pop("params", None) or []
     as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
     if as_of:
-        meta["as_of_note"] = (f"This edition uses only what was published on or before "
-                              f"{as_of.day} {as_of:%B %Y}; nothing later is shown.")
+        when = f"{as_of.day} {as_of:%B %Y}"
+        meta["as_of_note"] = (
+            f"This edition uses only what was published on or before {when}; "
+            + ("annual series revised in later releases are the one exception, named in the "
+               "data note of Appendix B." if revised_series else "nothing later is shown."))
     colophon = dict(meta.get("colophon") or {})
     if params:
         colophon["params"] = [list(p) for p in params]
@@ -196,7 +200,7 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
             "the primary publisher, the item and, where the figures were read in a copy, that copy.",
             "Appendix B. Sources", "B"))
     author, publisher = creators(meta)
-    meta = _front_meta(meta)
+    meta = _front_meta(meta, revised_series=bool(getattr(bibliography, "notes", ())))
     report.cells.extend(_back_matter(_text_of(report), meta, author, publisher))
     line = _params.byline(author, publisher)
     # the title page's author/publisher line: "author" in the PDF, the kicker in the HTML
