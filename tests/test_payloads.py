@@ -26,7 +26,8 @@ BIB = {"title": "Sources cited", "entries": [
      "url": "https://armstrade.sipri.org/armstrade/page/trade_register.php", "locator": "TIV",
      "via": None},
     {"id": "nd", "publisher": "Armstat", "title": "Trade by country", "date": "n.d.",
-     "url": None, "locator": None, "via": "a GitHub copy"}]}
+     "url": None, "locator": "Table 3, row 'Russia'.", "via": "a GitHub copy"}],
+    "notes": ["Data note. Some annual series come from releases made after this edition."]}
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,10 @@ def test_claim_and_bibliography_in_html(notebook):
     assert items[0].find("a")["href"].startswith("https://armstrade.sipri.org/")
     assert "SIPRI. Arms Transfers Database. TIV. 2025-03-10." in items[0].get_text()
     assert items[1].find("a") is None and "n.d." in items[1].get_text()
+    assert ".." not in soup.find("section", class_="tr-bibliography").get_text()
+    assert "Table 3, row 'Russia'. n.d. Via a GitHub copy." in items[1].get_text()
+    note = soup.find("section", class_="tr-bibliography").find("p", class_="tr-note")
+    assert note.get_text() == BIB["notes"][0]
 
 
 def test_claim_and_bibliography_in_pdf(notebook):
@@ -64,8 +69,13 @@ def test_claim_and_bibliography_in_pdf(notebook):
     text = "\n".join(p.extract_text() for p in reader.pages)
     for piece in ("C07", "PARTLY SUPPORTED", "Russia sent ~2,000 peacekeepers <b>to</b>",
                   "1,960 troops & kit", "EVIDENCE", "SIPRI arms imports", "Kremlin, Statement",
-                  "Since then:", "Arms Transfers Database"):
+                  "Since then:", "Arms Transfers Database", "Data note. Some annual series"):
         assert piece in text
+    assert "n.d.." not in text and "'Russia'.." not in text
+    # the URL may break at its separators, not between every character
+    assert text.count("\u200b") < 12
+    url_text = text[text.index("https:"):text.index("php")]
+    assert "\u00ad" not in url_text  # never hyphenated
     uris = [a.get_object()["/A"]["/URI"] for page in reader.pages
             for a in page.get("/Annots", []) if "/A" in a.get_object()]
     assert "https://en.kremlin.ru/events/president/news/64384" in uris

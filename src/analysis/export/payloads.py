@@ -122,15 +122,40 @@ def claim_html(p: dict, ctx) -> Markup:
     return parts + Markup("</article>")
 
 
-def bibliography_entry_html(e: dict) -> Markup:
-    bits = [Markup("<span class=\"tr-bib-publisher\">{}.</span>").format(e.get("publisher", ""))]
+def sentence(text) -> str:
+    """``text`` ending with one full stop (none added after '.', '?' or '!')."""
+    text = str(text).strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def bibliography_parts(e: dict) -> list[tuple[str, str]]:
+    """One entry of Appendix B as (kind, text) pieces, each a sentence, in reading order: the
+    one description both exporters render (kinds: publisher, title, locator, date, via)."""
+    parts = [("publisher", sentence(e.get("publisher", "")))]
     if e.get("title"):
-        bits.append(Markup("<cite>{}</cite>.").format(e["title"]))
-    if e.get("locator"):
-        bits.append(escape(f"{e['locator']}."))
-    bits.append(escape(f"{e.get('date') or 'n.d.'}."))
-    if e.get("via"):
-        bits.append(escape(f"Via {e['via']}."))
+        parts.append(("title", str(e["title"]).strip()))
+    for kind, value in (("locator", e.get("locator")), ("date", e.get("date") or "n.d."),
+                        ("via", f"Via {e['via']}" if e.get("via") else None)):
+        if value:
+            parts.append((kind, sentence(value)))
+    return parts
+
+
+def bibliography_notes(p: dict) -> list[str]:
+    """The notes above the list (e.g. the data note on later releases), as plain text."""
+    return [str(n) for n in p.get("notes") or [] if isinstance(n, str) and n.strip()]
+
+
+def bibliography_entry_html(e: dict) -> Markup:
+    bits = []
+    for kind, text in bibliography_parts(e):
+        if kind == "publisher":
+            bits.append(Markup('<span class="tr-bib-publisher">{}</span>').format(text))
+        elif kind == "title":
+            bits.append(Markup("<cite>{}</cite>").format(text)
+                        + ("" if text.endswith((".", "?", "!")) else "."))
+        else:
+            bits.append(escape(text))
     if http_url(e.get("url")):
         bits.append(_link(e["url"]))
     return Markup('<li id="src-{}">{}</li>').format(_ID.sub("-", str(e.get("id", ""))),
@@ -140,8 +165,10 @@ def bibliography_entry_html(e: dict) -> Markup:
 def bibliography_html(p: dict, ctx) -> Markup:
     entries = Markup("").join(bibliography_entry_html(e) for e in p.get("entries") or []
                               if isinstance(e, dict))
-    return Markup('<section class="tr-bibliography" aria-label="{}"><ul>{}</ul></section>').format(
-        p.get("title") or "Sources", entries)
+    notes = Markup("").join(Markup('<p class="tr-note">{}</p>').format(n)
+                            for n in bibliography_notes(p))
+    return Markup('<section class="tr-bibliography" aria-label="{}">{}<ul>{}</ul></section>'
+                  ).format(p.get("title") or "Sources", notes, entries)
 
 
 RENDERERS = {FIGURE_MIME: figure_html, TABLE_MIME: table_html, CLAIM_MIME: claim_html,

@@ -53,7 +53,13 @@ from .markdown_typst import (
     typst_string,
 )
 from .notebook import check_notebook, notebook_title
-from .payloads import BIBLIOGRAPHY_MIME, CLAIM_MIME, http_url
+from .payloads import (
+    BIBLIOGRAPHY_MIME,
+    CLAIM_MIME,
+    bibliography_notes,
+    bibliography_parts,
+    http_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -734,20 +740,22 @@ class _Builder:
         for e in p.get("entries") or []:
             if not isinstance(e, dict):
                 continue
-            bits = [f"#strong[{escape_text(str(e.get('publisher', '')))}.]"]
-            if e.get("title"):
-                bits.append(f"#emph[{escape_text(str(e['title']))}].")
-            if e.get("locator"):
-                bits.append(escape_text(f"{e['locator']}."))
-            bits.append(escape_text(f"{e.get('date') or 'n.d.'}."))
-            if e.get("via"):
-                bits.append(escape_text(f"Via {e['via']}."))
+            bits = []
+            for kind, text in bibliography_parts(e):
+                if kind == "publisher":
+                    bits.append(f"#strong[{escape_text(text)}]")
+                elif kind == "title":
+                    stop = "" if text.endswith((".", "?", "!")) else "."
+                    bits.append(f"#emph[{escape_text(text)}]{stop}")
+                else:
+                    bits.append(escape_text(text))
             url = http_url(e.get("url"))
             if url:
                 bits.append(f"#tr-url({typst_string(url)})")
             entries.append("[" + " ".join(bits) + "]")
+        notes = "".join(f"[{escape_text(n)}], " for n in bibliography_notes(p))
         self.emit(f"// cell {index}: bibliography\n#tr-bibliography((\n  "
-                  + ",\n  ".join(entries) + ",\n))\n", index)
+                  + ",\n  ".join(entries) + f",\n), notes: ({notes}))\n", index)
 
     def colophon(self, c: dict, as_of: Any) -> None:
         self.section = "Colophon"
