@@ -147,3 +147,39 @@ def test_default_byline_names_the_project_once():
     assert nb.metadata["tightrope"]["author"] == "Tightrope project"
     cite = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "Tightrope project. Edition" not in cite
+
+
+# copies named in Appendix B ------------------------------------------------------------------
+@pytest.mark.parametrize("text, latest", [
+    ("Zartonk Media, 7 Jul 2020: https://zartonkmedia.com/2020/07/07/new-survey", "2020-07-07"),
+    ("Paul Goble citing ArmInfo, June 2022: http://x.blogspot.com/2022/06/a.html", "2022-06-01"),
+    ("kiwix mirror (Jan 2024 snapshot): https://h.com/wikipedia_en_all_maxi_2024-01/A/2022_X",
+     "2024-01-01"),
+    ("OC Media (citing the IRI Dec 2023 release): https://oc.app/survey", "2023-12-01"),
+    ("file 2023/2023_12_11_electricity/gas.csv (HEAD ebe9402a6c10bb41b99e)", "2023-12-11"),
+    ("Sputnik: https://sputnikglobe.com/20230908/some-85-us-troops-1113194491.html", "2023-09-08"),
+    ("Azatutyun: https://www.azatutyun.am/a/32689334.html", None),
+])
+def test_copy_dates_are_read_from_words_and_addresses(text, latest):
+    from analysis.bibliography import copy_dates
+    found = copy_dates(text)
+    assert (max(found).isoformat() if found else None) == latest
+
+
+def test_an_edition_names_no_copy_made_after_its_date():
+    import datetime as dt
+
+    from analysis.bibliography import LATER_COPY, bibliography, copies_known_by
+    from analysis.evidence import cut, load_tables
+
+    via = "A, 7 Jul 2020: https://a.org/2020/07/07/x ; B, Jun 2022: https://b.org/2022/06/y"
+    assert copies_known_by(via, dt.date(2021, 1, 1)) == ("A, 7 Jul 2020: https://a.org/2020/07/07/x",
+                                                        True)
+    assert copies_known_by(via, dt.date(2019, 1, 1)) == (None, True)
+    assert copies_known_by(via, dt.date(2023, 1, 1)) == (via.replace(" ; ", "; "), False)
+    as_of = dt.date(2019, 6, 1)
+    bib = bibliography(cut(load_tables(), as_of, 2000, 2019), as_of)
+    from analysis.bibliography import copy_dates
+    for entry in bib.entries:
+        assert all(d <= as_of for d in copy_dates(entry.via or "")), entry
+    assert any(LATER_COPY in (entry.locator or "") for entry in bib.entries)

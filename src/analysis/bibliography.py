@@ -8,6 +8,7 @@ data note instead.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -48,6 +49,55 @@ def _text(value) -> str | None:
     return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
 
 
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_DATE_FORMS = (
+    # 2020/07/07, 2023-04-25, 2023_12_11 (in addresses and file names)
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_](\d{2})[-/_](\d{2})(?!\d)"),
+     lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+    # 20230908 (in addresses)
+    (re.compile(r"(?<![\d.])(20\d{2})(\d{2})(\d{2})(?!\d)"),
+     lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+    # 7 Jul 2020, 24 December 2017
+    (re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2})[a-z]* ((?:19|20)\d{2})\b"),
+     lambda m: (int(m[3]), _MONTHS.get(m[2].lower()), int(m[1]))),
+    # Jun 2022, June 2022, 2022-11 (a month: its first day)
+    (re.compile(r"\b([A-Z][a-z]{2})[a-z]* ((?:19|20)\d{2})\b"),
+     lambda m: (int(m[2]), _MONTHS.get(m[1].lower()), 1)),
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_](\d{2})(?![\d/_-])"),
+     lambda m: (int(m[1]), int(m[2]), 1)),
+    # a bare year: its first day
+    (re.compile(r"(?<![\d/_.-])((?:19|20)\d{2})(?![\d/_-])"), lambda m: (int(m[1]), 1, 1)),
+)
+
+
+def copy_dates(text: str) -> list[dt.date]:
+    """The dates a copy's description shows (in its words or its address), each at the earliest
+    day it can mean (a month is its first day, a year its 1 January)."""
+    found = []
+    for pattern, parts in _DATE_FORMS:
+        for m in pattern.finditer(text):
+            year, month, day = parts(m)
+            try:
+                found.append(dt.date(year, month, day))
+            except (TypeError, ValueError):
+                continue
+    return found
+
+
+def copies_known_by(via: str | None, as_of: dt.date) -> tuple[str | None, bool]:
+    """``via`` without the copies dated after ``as_of`` (copies are separated by ' ; '), and
+    whether any copy was left out: an edition does not point to a copy that did not exist yet."""
+    if not via:
+        return via, False
+    copies = [c.strip() for c in via.split(" ; ") if c.strip()]
+    kept = [c for c in copies if all(d <= as_of for d in copy_dates(c))]
+    return ("; ".join(kept) or None), len(kept) < len(copies)
+
+
+LATER_COPY = "The figures were read in a copy published after this edition's date"
+
+
 def release_note(later: pd.DataFrame, as_of: dt.date) -> str | None:
     """The one data note on annual series read from releases published after ``as_of``."""
     if later.empty:
@@ -76,11 +126,17 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
     later = later_releases(tables, as_of)
     later = later[later["source_id"].isin(cited["source_id"])]
     shown = cited[~cited["source_id"].isin(later["source_id"])]
-    entries = tuple(BibEntry(
-        id=r.source_id, publisher=r.publisher, title=r.title,
-        date=r.date_published.strftime("%Y-%m-%d") if pd.notna(r.date_published) else "n.d.",
-        url=_text(r.url), locator=_text(r.locator), via=_text(r.retrieved_via))
-        for r in shown.itertuples())
+    entries = []
+    for r in shown.itertuples():
+        via, later_copy = copies_known_by(_text(r.retrieved_via), as_of)
+        locator = _text(r.locator)
+        if later_copy and not via:
+            locator = f"{locator.rstrip('.')}. {LATER_COPY}" if locator else LATER_COPY
+        entries.append(BibEntry(
+            id=r.source_id, publisher=r.publisher, title=r.title,
+            date=r.date_published.strftime("%Y-%m-%d") if pd.notna(r.date_published) else "n.d.",
+            url=_text(r.url), locator=locator, via=via))
+    entries = tuple(entries)
     note = release_note(later, as_of)
     return Bibliography(entries=entries, title=f"Sources cited ({len(entries)})",
                         notes=(note,) if note else ())
