@@ -35,7 +35,8 @@ def test_vote_counts_and_wording():
     assert balancing.vote_counts(votes, "A") == {"yes": 1, "abstain": 2, "no": 0, "absent": 0}
     assert balancing.vote_counts(votes, "Z") == {"yes": 0, "abstain": 0, "no": 0, "absent": 0}
     assert balancing.plural(1, "resolution") == "one resolution"
-    assert balancing.plural(3, "resolution") == "3 resolutions"
+    assert balancing.plural(3, "resolution") == "three resolutions"  # house style: words
+    assert balancing.plural(11, "resolution") == "11 resolutions"
     assert balancing.times(2) == "twice"
 
 
@@ -57,6 +58,7 @@ def test_diversification_steps_keep_partner_steps_and_prefer_deployments():
     out = balancing.diversification_steps(events, deps, "A", "Z", "Russia", ("EU", "India"))
     assert list(out["event_id"]) == ["E1", "D1"]
     assert list(out["partner"]) == ["India", "EU"]
+    assert out["title"].iloc[1] == "Mission begins"  # a step, not a name
     assert list(out["no"]) == [1, 2]
 
 

@@ -85,10 +85,14 @@ def test_one_value_per_indicator_across_sections(edition, shown):
     fig11 = _number_text(shown("01", overrides), "figure",
                          sections.number_of("figure", "dependence"))
     watch = _number_text(shown("07", overrides), "table", sections.number_of("table", "watch"))
-    for c in f.dependence.values():
+    for key, c in f.dependence.items():
         assert phrasing.from_to(c) in fig11
         # the outlook refers to the same two windows, not to a rule of its own
-        assert f"{c.earlier.window} to {c.latest.window}" in watch
+        if c.earlier.known:
+            assert f"{c.earlier.window} to {c.latest.window}" in watch
+        else:  # no comparable earlier window: said so, with the reason, in both places
+            assert phrasing.no_earlier(f.gapless_from[key]) in watch
+            assert phrasing.no_earlier(f.gapless_from[key]) in fig11
     arms = f.share("arms").latest
     section5 = " ".join(t for t in shown("05", overrides) if isinstance(t, str))
     assert f"with {phrasing.value(arms)} of deliveries" in section5

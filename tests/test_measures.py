@@ -40,11 +40,20 @@ def test_window_pair_is_ten_years_apart_else_earliest_complete():
     assert window_pair(range(2000, 2025)) == (Window(2010, 2014), Window(2020, 2024))
     # series from 2013: the earliest complete window before the latest one
     assert window_pair(range(2013, 2025)) == (Window(2013, 2017), Window(2020, 2024))
-    # only overlapping windows exist: the earliest one
-    assert window_pair([2014, 2015, 2016, 2017, 2018, 2019, 2020]) == (Window(2014, 2018),
+    # only overlapping windows exist: no comparison (the same years would count twice)
+    assert window_pair([2014, 2015, 2016, 2017, 2018, 2019, 2020]) == (None,
                                                                        Window(2016, 2020))
     assert window_pair(range(2020, 2025)) == (None, Window(2020, 2024))
     assert window_pair([]) == (None, None)
+
+
+def test_gapless_from_is_the_start_of_the_latest_unbroken_run():
+    from analysis.measures.windows import gapless_from
+
+    years = [2011, 2012, *range(2014, 2023)]  # the gas series: 2013 incomplete
+    assert window_pair(years) == (None, Window(2018, 2022))
+    assert gapless_from(years, Window(2018, 2022)) == 2014
+    assert gapless_from(range(2020, 2025), Window(2020, 2024)) == 2020
 
 
 def test_window_pair_windows_are_complete_and_ordered():

@@ -34,6 +34,7 @@ KEYS: tuple[str, ...] = (
     "lachin_closure_2023", "eagle_partner_2023", "article_date", "offensive_2023",
     "rome_statute_ratification",
     "undelivered_arms", "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
+    "border_guards_leave", "eu_accession_law", "washington_declaration",
 )
 
 
@@ -63,10 +64,12 @@ class NotYet:
         and an edition written as if on ``as_of`` cannot know of it. A caller passes ``what``
         only where the thing is knowable at ``as_of`` (a pending step, say).
         """
+        from .figures import NothingText
         from .prose import date, md
 
         if what is None:
-            return f"As of {date(self.as_of)} the evidence base holds nothing for {part}."
+            return NothingText(f"As of {date(self.as_of)} the evidence base holds nothing for "
+                               f"{part}.")
         return (f"As of {date(self.as_of)} the evidence base records no {md(what)}, so {part} "
                 "has nothing to show in this edition.")
 

@@ -137,3 +137,21 @@ class Prose:
 
     def __repr__(self) -> str:
         return self.markdown
+
+
+#: display metadata that marks a "nothing to show" statement: the merge drops a subsection
+#: (its heading too) whose outputs say only that
+NOTHING_META = {"tightrope": {"nothing": True}}
+
+
+class Nothing(Prose):
+    """The statement that a part of a section has nothing to show in this edition. Shown as it
+    is when a notebook runs on its own; the merged report drops the whole subsection."""
+
+    def _repr_markdown_(self):
+        return self.markdown, NOTHING_META
+
+
+class NothingText(str):
+    """Plain text of a "nothing to show" statement (what NotYet.sentence returns): section
+    code that passes it to ``s.text`` gets a :class:`Nothing`."""

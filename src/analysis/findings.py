@@ -15,7 +15,7 @@ from .measures import shares, suppliers
 from .measures.presence import presence
 from .measures.result import Change, Measure
 from .measures.suppliers import SupplierShares
-from .measures.windows import Window
+from .measures.windows import Window, gapless_from
 from .schema import load_descriptor
 
 #: the tables behind the bilateral indicators have no reporter column: the descriptor's
@@ -34,6 +34,9 @@ class Findings:
     dependence: dict[str, Change] = field(default_factory=dict)
     #: indicators left out and why (e.g. tables not seen from the focus country)
     missing: dict[str, str] = field(default_factory=dict)
+    #: indicators with no comparable earlier window: the first year from which the series is
+    #: complete without a gap (why no earlier five-year window can be set against the latest)
+    gapless_from: dict[str, int] = field(default_factory=dict)
     #: arms suppliers of the focus country in the latest and the earlier window
     arms_latest: SupplierShares | None = None
     arms_earlier: SupplierShares | None = None
@@ -50,6 +53,9 @@ class Findings:
     suppliers_since: tuple[str, ...] = ()
     #: the patron's deployments that ended from the start of the latest window to as_of
     patron_ended: tuple[str, ...] = ()
+    #: the break: the anchored steps of BREAK_ANCHORS dated on or before as_of, in date order,
+    #: as (date, meaning from anchors.csv, whether the patron is an actor)
+    break_steps: tuple[tuple[pd.Timestamp, str, bool], ...] = ()
 
     # -------------------------------------------------------------- derived readings
     @property
@@ -68,6 +74,31 @@ class Findings:
         """Trade with the patron grew while its share of arms imports fell."""
         trade, arms = self.trade_with_patron, self.share("arms")
         return bool(trade and arms and trade.direction == "up" and arms.direction == "down")
+
+
+#: the anchors of the break between the focus country and its patron (analysis.anchors.KEYS)
+BREAK_ANCHORS = ("csto_freeze", "peacekeepers_withdrawn", "border_guards_leave",
+                 "eu_accession_law", "washington_declaration")
+
+
+def break_steps(tables, patron: str, cast=()) -> tuple:
+    """The anchored steps of the break known in ``tables`` (events already cut at as_of); with
+    ``cast``, only steps whose actors are all in it (so that another rival or other partners
+    never bring in a step about countries the report is not about)."""
+    anchors = tables["anchors"].set_index("anchor")
+    events = tables["events"].set_index("event_id")
+    out = []
+    for key in BREAK_ANCHORS:
+        if key not in anchors.index:
+            continue
+        event = anchors.loc[key, "event_id"]
+        if isinstance(event, str) and event in events.index:
+            row = events.loc[event]
+            if cast and not set(str(row["actors"]).split(";")) <= set(cast):
+                continue
+            out.append((pd.Timestamp(row["date"]), str(anchors.loc[key, "meaning"]),
+                        patron in str(row["actors"]).split(";")))
+    return tuple(sorted(out, key=lambda step: step[0]))
 
 
 def seen_from(data_dir, table: str, focus: str) -> bool:
@@ -95,7 +126,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
     """All findings of one edition (``tables`` already cut to ``p.as_of``)."""
     focus, patron = p.focus, p.patron
     bilateral = all(seen_from(p.data_dir, t, focus) for t in BILATERAL_TABLES)
-    dependence, missing = {}, {}
+    dependence, missing, gapless = {}, {}, {}
     for key in shares.INDICATORS:
         if key != "arms" and not bilateral:
             missing[key] = f"the trade, gas and transfer tables are not seen from {focus}"
@@ -103,6 +134,10 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
         change = shares.compare(key, tables, focus, patron)
         if change.latest.known:
             dependence[key] = change
+            if not change.earlier.known:
+                complete = shares.basis(key, tables, focus, patron).complete
+                gapless[key] = gapless_from(complete, shares.windows(key, tables, focus,
+                                                                     patron)[1])
         else:
             missing[key] = "the evidence base has no complete five-year window of it"
     arms = tables["arms_imports"]
@@ -130,9 +165,12 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
         ended = ended[(ended["end_date"] >= pd.Timestamp(latest.start, 1, 1))
                       & (ended["end_date"] <= day)]
     return Findings(focus=focus, patron=patron, rival=p.rival, partners=tuple(p.partners),
-                    as_of=day, dependence=dependence, missing=missing, arms_latest=arms_latest,
+                    as_of=day, dependence=dependence, missing=missing,
+                    gapless_from=gapless, arms_latest=arms_latest,
                     arms_earlier=arms_earlier, rival_arms_latest=rival_latest,
                     patron_presence=patron_presence, partner_presence=partner_presence,
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
                     suppliers_since=since,
-                    patron_ended=tuple(ended.sort_values("end_date")["name"]))
+                    patron_ended=tuple(ended.sort_values("end_date")["name"]),
+                    break_steps=break_steps(tables, patron,
+                                            (focus, patron, p.rival, *p.partners)))

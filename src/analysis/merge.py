@@ -55,6 +55,48 @@ KEYWORDS = ["Armenia", "Russia", "Azerbaijan", "Nagorno-Karabakh", "CSTO", "Euro
             "security", "arms imports", "trade", "remittances"]
 
 
+def _says_nothing(cell) -> bool:
+    """A code cell that displays nothing, or only an empty text or a "nothing to show"
+    statement (analysis.figures.Nothing)."""
+    from .figures import NOTHING_META
+
+    for output in cell.get("outputs", []):
+        if output.get("output_type") not in ("display_data", "execute_result"):
+            continue
+        data = output.get("data", {})
+        marked = output.get("metadata", {}).get("text/markdown") == NOTHING_META
+        if marked or (set(data) <= {"text/markdown", "text/plain"}
+                      and not str(data.get("text/markdown", "")).strip()):
+            continue
+        return False
+    return True
+
+
+def _drop_empty_subsections(cells: list) -> list:
+    """Without the subsections (a '## ' heading up to the next heading) whose code displays
+    nothing but a "nothing to show" statement: an empty part is left out, heading and all."""
+    out, block = [], []
+
+    def flush():
+        codes = [c for c in block if c.cell_type == "code"]
+        if not (block and block[0].cell_type == "markdown"
+                and block[0].source.lstrip().startswith("## ") and codes
+                and all(_says_nothing(c) for c in codes)):
+            out.extend(block)
+        block.clear()
+
+    for cell in cells:
+        head = cell.source.lstrip()[:3] if cell.cell_type == "markdown" else ""
+        if head.startswith("# ") or head == "## ":
+            flush()
+            if head.startswith("# "):
+                out.append(cell)
+                continue
+        block.append(cell)
+    flush()
+    return out
+
+
 def _section_cells(nb, spec: SectionSpec) -> list:
     cells = []
     numbered = False
@@ -77,7 +119,7 @@ def _section_cells(nb, spec: SectionSpec) -> list:
         heading.metadata["tightrope"] = {"section": spec.key, "anchor": f"sec-{spec.key}",
                                          "appendix": spec.appendix}
         cells.insert(0, heading)
-    return cells
+    return _drop_empty_subsections(cells)
 
 
 def _table_cell(table, key: str, intro: str, heading: str, appendix_id: str) -> list:

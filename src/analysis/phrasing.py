@@ -54,11 +54,23 @@ def from_to(c: Change, marked: bool = False) -> str:
             f"{value(c.latest, marked)} in {c.latest.window}")
 
 
+def no_earlier(since: int) -> str:
+    """Why a share has no comparison: 'no comparable earlier window: the series is complete
+    without a gap only from 2014'."""
+    return f"no comparable earlier window: the series is complete without a gap only from {since}"
+
+
 def times(c: Change) -> str | None:
-    """'4.8 times' the earlier value, or None."""
+    """'about five times' the earlier value when the ratio is within a quarter of a whole
+    multiple (so that 4.8 does not read oddly beside amounts rounded to 6.0 and 1.2), else
+    '2.5 times'; or None."""
     if not (c.earlier.known and c.latest.known) or not c.earlier.value:
         return None
-    return f"{c.latest.value / c.earlier.value:.1f} times"
+    r = c.latest.value / c.earlier.value
+    n = round(r)
+    if n >= 2 and abs(r - n) <= 0.25:
+        return f"{'' if abs(r - n) < 0.05 else 'about '}{_WORDS.get(n, num(n))} times"
+    return f"{r:.1f} times"
 
 
 #: country names read with "the" in running text

@@ -156,7 +156,9 @@ class SectionContext:
 
     @staticmethod
     def text(markdown: str) -> Prose:
-        return Prose(markdown)
+        from .figures import Nothing, NothingText
+
+        return Nothing(markdown) if isinstance(markdown, NothingText) else Prose(markdown)
 
 
 def start_section(key: str, namespace: Mapping[str, Any]) -> SectionContext:

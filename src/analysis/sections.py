@@ -43,8 +43,12 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("01", "frustrated_ally", "A frustrated ally", "1",
                 figures=("region_map", "dependence", "road_to_september", "signals"),
                 tables=("presence",)),
-    SectionSpec("02", "roots_of_discontent", "The roots of discontent", "2"),
-    SectionSpec("03", "russian_involvement", "Russian involvement and its limits", "3"),
+    SectionSpec("02", "roots_of_discontent", "The roots of discontent", "2",
+                figures=("conflict_timeline", "military_burden", "spending_gap",
+                         "rival_suppliers"),
+                tables=("war_losses", "rival_drones")),
+    SectionSpec("03", "russian_involvement", "Russian involvement and its limits", "3",
+                figures=("peacekeepers", "corridor", "alliance"), tables=("attack_losses",)),
     SectionSpec("04", "price_of_loyalty", "The price of loyalty", "4",
                 figures=("turn", "dependence_over_time", "patron_deliveries"),
                 tables=("patron_systems",)),
@@ -66,6 +70,11 @@ def number_of(kind: str, key: str) -> str:
         if key in keys:
             return f"{spec.number}.{keys.index(key) + 1}"
     raise KeyError(f"no {kind} registered as {key!r} in analysis.sections")
+
+
+def label(kind: str, key: str) -> str:
+    """'Figure 2.3': how a section's own text points to a registered figure or table."""
+    return f"{kind.capitalize()} {number_of(kind, key)}"
 
 
 def ref(kind: str, key: str) -> str:

@@ -92,8 +92,8 @@ def dependence_dashboard(s):
                      f"{volume.earlier.window}.")
     notes.append("Each value is the share over a five-year window (the sum of the partner's "
                  "values over the sum of the totals); the latest complete window is set against "
-                 "the one ten years earlier, or the earliest complete one where a series starts "
-                 "later. Arms: SIPRI trend-indicator values (TIV) of deliveries; trade: goods "
+                 "the one ten years earlier or, where a series starts later, the earliest "
+                 "complete one that shares no year with it. Arms: SIPRI trend-indicator values (TIV) of deliveries; trade: goods "
                  "exports plus imports; gas: net weight; transfers: through banks.")
     return s.figure(
         fig, key="dependence",
@@ -180,8 +180,10 @@ def presence_text(s):
         if c["personnel_now"] > 0:
             text.append(f" Those still in place account for {num(c['personnel_now'])} people "
                         "by published counts"
-                        + (f" ({num(c['unknown'])} of the {num(c['deployments'])} deployments "
-                           "publish no headcount)." if c["unknown"] else "."))
+                        + (f" ({count_word(int(c['unknown']))} of the "
+                           f"{count_word(int(c['deployments']))} deployments "
+                           f"publish{'es' if int(c['unknown']) == 1 else ''} no headcount)."
+                           if c["unknown"] else "."))
     else:
         text.append(f"The data list no {md(s.p.patron)} deployments in this window.")
     if "partners" in counts.index:
@@ -190,10 +192,12 @@ def presence_text(s):
         first = part.sort_values("start_date").iloc[0]
         text.append(
             f" On the other side, {md(ph.names(dict.fromkeys(part['deployer'])))} account for "
-            f"{num(c['deployments'])} deployments, the first from {date(first['start_date'])}"
-            + (f"; {num(c['ongoing'])} still in place with {num(c['personnel_now'])} people by "
-               "published counts." if c["ongoing"] and c["personnel_now"] else
-               f"; {num(c['ongoing'])} still in place." ))
+            f"{count_word(int(c['deployments']))} deployments, the first from "
+            f"{date(first['start_date'])}"
+            + (f"; {count_word(int(c['ongoing']))} still in place with "
+               f"{num(c['personnel_now'])} people by the counts published when they deployed."
+               if c["ongoing"] and c["personnel_now"] else
+               f"; {count_word(int(c['ongoing']))} still in place."))
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")
     else:
@@ -303,8 +307,8 @@ def signals_text(s):
     first, last = signals.iloc[0]["date"], signals.iloc[-1]["date"]
     days = indicators.days_between(first, last) + 1
     figure = sections.number_of("figure", "signals")
-    text = [(f"The evidence base holds {num(len(signals))} signals in {last:%B %Y}, spread over "
-            f"{num(days)} days from {date(first)} to {date(last)} (Figure {figure}).")]
+    text = [(f"The evidence base holds {count_word(len(signals))} signals in {last:%B %Y}, spread over "
+            f"{count_word(days)} days from {date(first)} to {date(last)} (Figure {figure}).")]
     dep_rows = s.ev.deployments
     ex = dep_rows[(dep_rows["kind"] == "exercise") & dep_rows["deployer"].isin(s.p.partners)
                   & (dep_rows["start_date"] >= first)]
@@ -323,7 +327,7 @@ def signals_text(s):
     patron_steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron]
     if not patron_steps.empty:
         n = len(patron_steps)
-        text.append(f" {md(s.p.patron)} answered within the same days, with {num(n)} public "
+        text.append(f" {md(s.p.patron)} answered within the same days, with {count_word(n)} public "
                     f"step{'s' if n != 1 else ''} between {date(patron_steps['date'].min())} "
                     f"and {date(patron_steps['date'].max())}.")
     text.append(" The data record the sequence; whether it amounts to a break or to pressure "

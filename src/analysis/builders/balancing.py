@@ -59,12 +59,13 @@ def span(first, last, sep: str = "–") -> str:
 
 
 def plural(n: int, word: str) -> str:
-    """plural(1, 'resolution') -> 'one resolution'; plural(3, ...) -> '3 resolutions'."""
-    return f"one {word}" if n == 1 else f"{num(n)} {word}s"
+    """plural(1, 'resolution') -> 'one resolution'; plural(3, ...) -> 'three resolutions';
+    11 and up in figures."""
+    return f"{count_word(n)} {word}{'' if n == 1 else 's'}"
 
 
 def times(n: int) -> str:
-    return {0: "never", 1: "once", 2: "twice"}.get(n, f"{num(n)} times")
+    return {0: "never", 1: "once", 2: "twice"}.get(n, f"{count_word(n)} times")
 
 
 #: a separate vote on one paragraph of a resolution ("A/RES/77/284 ¶9"), not a resolution
@@ -326,7 +327,11 @@ def diversification_steps(events: pd.DataFrame, deployments: pd.DataFrame, focus
     dep = deployments[(deployments["host"] == focus) & deployments["deployer"].isin(partners)]
     dep = pd.DataFrame({
         "event_id": dep["deployment_id"], "date": dep["start_date"], "end_date": dep["end_date"],
-        "date_precision": "day", "category": "security", "title": dep["name"], "partner": dep["deployer"],
+        "date_precision": "day", "category": "security",
+        # a step, not a name: 'EU Mission in Armenia (EUMA) begins work'
+        "title": dep["name"] + (dep["kind"] if "kind" in dep else pd.Series("", dep.index)).map(
+            lambda k: " begins work" if "mission" in str(k) else " begins"),
+        "partner": dep["deployer"],
         "source_id": dep["source_id"], "confidence": dep["confidence"]})
     if not dep.empty and not steps.empty:
         starts = set(zip(dep["date"], dep["partner"], strict=True))
@@ -437,6 +442,11 @@ def votes_chart(s):
              "in the evidence base.")
 
 
+def _plain_title(title: str) -> str:
+    """A vote's short title without its bracketed note: 'UN-Council of Europe cooperation'."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", str(title)).replace("UN-", "UN\u2013")
+
+
 def votes_text(s):
     votes = s.ev.un_votes
     counts = vote_counts(votes, s.p.focus)
@@ -448,20 +458,26 @@ def votes_text(s):
     parts = [f"{VOTE_WORDS[v]} {times(c)}" for v, c in counts.items() if c]
     text = (f"On the {plural(total, 'resolution')} on Ukraine recorded here, "
             f"{md(s.p.focus)} {listing(parts)}")
-    text += (f" ({num(low)} of these votes could not be confirmed in a published record)."
+    text += (f" ({count_word(low)} of these votes could not be confirmed in a published "
+             "record)."
              if low else ".")
     yes = whole[whole["vote"] == "yes"].sort_values("date")
     if not yes.empty:
-        text += (f" Its {'only vote' if len(yes) == 1 else 'votes'} in favour "
-                 f"{'was' if len(yes) == 1 else 'were'} on "
-                 + listing(f"{r.resolution.removeprefix('A/RES/')} ({r.date:%B %Y})"
-                           for r in yes.itertuples()) + " in the grid.")
+        titles = [_plain_title(t) for t in yes["title_short"]]
+        months = listing(f"{d:%B %Y}" for d in yes["date"])
+        if len(yes) > 1 and len(set(titles)) == 1:
+            text += (f" Both of its votes in favour were on the same subject, "
+                     f"{md(titles[0])} ({months}), rather than on the war itself.")
+        else:
+            text += (f" Its {'only vote' if len(yes) == 1 else 'votes'} in favour "
+                     f"{'was' if len(yes) == 1 else 'were'} on "
+                     + listing(f"{t} ({d:%B %Y})" for t, d in zip(titles, yes["date"],
+                                                                  strict=True)) + ".")
     for r in para.sort_values("date").itertuples():
         base = PARAGRAPH_VOTE.sub("", r.resolution).strip()
         on_base = whole.loc[whole["resolution"] == base, "vote"]
         differs = not on_base.empty and on_base.iloc[0] != r.vote
-        text += (f" In a separate vote on one paragraph of {md(base.removeprefix('A/RES/'))} "
-                 f"({r.date:%B %Y}), not "
+        text += (f" In a separate vote on one paragraph of the {r.date:%B %Y} resolution, not "
                  f"counted above, it {VOTE_WORDS[r.vote]}"
                  + (f", although it {VOTE_WORDS[on_base.iloc[0]]} on the resolution as a whole."
                     if differs else "."))

@@ -66,7 +66,7 @@ def growth(series: pd.DataFrame, value: str, base_year: int) -> dict | None:
 
 # ---------------------------------------------------------------------------- finding events
 def _icc(s) -> dict:
-    """The warrant and the focus country's steps towards the court known at as_of.
+    """The warrant and the focus country's steps toward the court known at as_of.
 
     The fixed points are anchors (warrant, court clearance, ratification vote, entry into force);
     other legal steps of the focus country that name the court (signature, deposit) join them.
@@ -111,13 +111,13 @@ def intro(s):
         return s.text(
             f"What did {md(s.p.focus)}'s turn away from {md(s.p.patron)} cost, and what did it "
             "not cost? This section follows two side effects that neither side planned: a legal "
-            f"one, {md(s.p.focus)}'s path towards the International Criminal Court just after "
+            f"one, {md(s.p.focus)}'s path toward the International Criminal Court just after "
             f"the court had indicted {md(s.p.patron)}'s president, and an economic paradox, in "
             f"which trade with {md(s.p.patron)} and money from it grew in the very years when "
             "the security relationship came apart.")
     return s.text(
         f"What did {md(s.p.focus)}'s ties with {md(s.p.patron)} cost, and what did they not "
-        f"cost? This section follows {md(s.p.focus)}'s steps towards the International Criminal "
+        f"cost? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
         f"Court and, year by year, its trade with {md(s.p.patron)} and the money transferred "
         f"from {md(s.p.patron)} through its banks.")
 
@@ -169,7 +169,7 @@ def icc_summary(s):
                     "which cleared the way for parliament to ratify it.")
     elif icc["steps"].empty:
         text.append(f" By {date(s.p.as_of)} the evidence base records no step by "
-                    f"{md(s.p.focus)} towards the court.")
+                    f"{md(s.p.focus)} toward the court.")
         return s.text("".join(text))
     vote = icc["vote"]
     if vote is not None:
@@ -224,7 +224,7 @@ def icc_chart(s):
         caption=(f"From the ICC warrant to the Rome Statute in {s.p.focus}, with "
                  f"{s.p.patron}'s public reactions, {period}"),
         alt=(f"Event chart of {len(rows)} dated events from {date(first)} to {date(last)}: "
-             f"{len(rows) - len(reactions)} steps of the court and of {s.p.focus} towards the "
+             f"{len(rows) - len(reactions)} steps of the court and of {s.p.focus} toward the "
              f"Rome Statute and {len(reactions)} public reactions by {s.p.patron}, one per row."),
         data=[rows])
 
@@ -360,8 +360,8 @@ def paradox_summary(s):
                       f"{md(s.p.focus)} and {md(s.p.patron)} for this window.")
     if int(years.max()) < brk:
         return s.text(f"As of {date(s.p.as_of)} the annual series end in {int(years.max())}, "
-                      f"before the break of {brk}: the story had not reached the point "
-                      "where economic and security ties moved apart.")
+                      f"before the break of {brk}, so they cannot yet show how trade and "
+                      "transfers moved after it.")
     parts = []
     for flow, what in (("exports", f"Exports to {md(s.p.patron)}"),
                        ("imports", f"Imports from {md(s.p.patron)}")):
@@ -381,7 +381,7 @@ def paradox_summary(s):
                         growth(r[r["transfer_type"] == "total"].rename(
                             columns={"inflow_usd_m": "v"}), "v", base))
             if g and g["fold"] and g["fold"] >= 1.5]
-    close = (f" Economic ties to {md(s.p.patron)} grew in the very years in which, as the "
+    close = (f" Economic ties to {md(s.p.patron)} grew in the same years in which, as the "
              "previous sections show, the security ties frayed." if grew else
              f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
              f"after {brk}.")
@@ -445,7 +445,7 @@ def data_limits(s):
         says.append(f"{md(s.p.focus)} ratified the court's statute after the court had indicted "
                     f"{md(s.p.patron)}'s president, and Moscow protested")
     elif icc["warrant"] is not None and not icc["steps"].empty:
-        says.append(f"{md(s.p.focus)} moved towards the court after it had indicted "
+        says.append(f"{md(s.p.focus)} moved toward the court after it had indicted "
                     f"{md(s.p.patron)}'s president, and Moscow protested")
     grew = brk is not None and not years.empty and int(years.max()) >= brk
     if grew:

@@ -104,13 +104,18 @@ def rows_used(s, keys=INDICATORS) -> list[pd.DataFrame]:
 
 
 def missing_note(f) -> str | None:
-    """Which indicators a findings object leaves out, and why, as one sentence."""
-    if not f.missing:
-        return None
+    """Which indicators a findings object leaves out or shows without a comparison, and why."""
+    from ..phrasing import no_earlier
+
+    parts = []
     by_reason: dict[str, list[str]] = {}
     for key, why in f.missing.items():
         by_reason.setdefault(why, []).append(LABELS[key].lower())
-    return " ".join(f"Not shown: {listing(keys)} ({why})." for why, keys in by_reason.items())
+    parts += [f"Not shown: {listing(keys)} ({why})." for why, keys in by_reason.items()]
+    parts += [f"{LABELS[key]}: latest window only ({no_earlier(since)}; an earlier window "
+              "would share years with the latest one)." for key, since in
+              getattr(f, "gapless_from", {}).items()]
+    return " ".join(parts) or None
 
 
 def dumbbell_rows(f) -> pd.DataFrame:
@@ -145,9 +150,11 @@ def arms_period_sentence(s) -> str | None:
     text = (f"In {start}–{end} {md(s.p.patron)} supplied {pct(row['share_pct'])} of "
             f"{md(s.p.focus)}'s major arms imports by SIPRI's published count"
             f"{' (unconfirmed)' if row['confidence'] == 'low' else ''}")
-    if ours.known:
-        text += (f"; summing SIPRI's register rows in this evidence base gives "
-                 f"{pct(ours.value)}")
+    if ours.known and pct(ours.value) != pct(row["share_pct"]):
+        # only a difference is worth a reader's time: the register rows this evidence base
+        # holds may be incomplete
+        text += (f"; the register rows in this evidence base add up to {pct(ours.value)}, "
+                 "as some deliveries are missing from them")
     return text + "."
 
 

@@ -18,6 +18,7 @@ from .. import charts, indicators, theme
 from ..evidence_refs import at_precision
 from ..phrasing import names
 from ..prose import date, listing, md, num
+from ..sections import label
 from ._common import count_word, events_matching
 
 SEPT_2022_CONFLICT = "September 2022 clashes"  # the attack's label in casualties.csv
@@ -319,7 +320,8 @@ def ceasefire_summary(s):
     days, stop, ongoing = elapsed(k["start_date"], k["end_date"], s.p.as_of)
     same_day = pd.Timestamp(k["start_date"]) == truce.date
     when = "the same day" if same_day else "from " + date(k["start_date"])
-    text.append(f" Its peacekeepers deployed {when} (their numbers are in Figure 3.1)")
+    text.append(f" Its peacekeepers deployed {when} (their numbers are in "
+                f"{label('figure', 'peacekeepers')})")
     if ongoing:
         text.append(f" and were still there {years_and_months(days)} later, on "
                     f"{date(s.p.as_of)}.")
@@ -396,7 +398,7 @@ def presence_chart(s):
         alt=(f"Gantt chart of {len(rows)} deployments by {listing(dict.fromkeys(rows['deployer']))}"
              f" from {view_from:%B %Y} to {limit:%B %Y}, one bar per deployment, labelled with "
              f"personnel and time present; arrows mark deployments still running.{main}"),
-        data=[rows.drop(columns="_end")],
+        data=[rows.drop(columns="_end")], key="peacekeepers",
         note="Time present is counted to the end date or, for a deployment still running, to "
              "the as-of date. Bars that began earlier are cut at the left edge.")
 
@@ -471,7 +473,7 @@ def corridor_chart(s):
              f"{last:%B %Y}: {listing(p[:1].lower() + p[1:] for p in phases['phase'])}. The road was blocked for "
              f"{total} days{' by the as-of date, and still blocked' if ongoing else ''}; "
              "diamonds mark other dated events."),
-        data=[used, _peacekeepers(s)],
+        data=[used, _peacekeepers(s)], key="corridor",
         note="Days are elapsed days from the start of each phase to the start of the next, to "
              "the end of the blockade or, while it lasted, to the as-of date.")
 
@@ -498,10 +500,17 @@ def corridor_summary(s):
                     f"Red Cross's nor those of {md(s.p.patron)}'s peacekeepers.")
     if ongoing:
         text.append(f" On {date(s.p.as_of)} the blockade had lasted "
-                    f"{years_and_months(total)} and was still in place (Figure 3.2).")
+                    f"{years_and_months(total)} and was still in place "
+                    f"({label('figure', 'corridor')}).")
     else:
-        text.append(f" The blockade lasted {years_and_months(total)} in all and ended on "
-                    f"{date(phases['end'].max())} (Figure 3.2; what followed is in section 7).")
+        end = phases["end"].max()
+        offensive = s.ev.anchor("offensive_2023")
+        after = (f", after {md(s.p.rival)}'s offensive of {date(offensive.date)}: by then the "
+                 f"road was carrying the region's people out to {md(s.p.focus)}"
+                 if offensive and offensive.date <= end else "")
+        text.append(f" The blockade lasted {years_and_months(total)} in all; the evidence base "
+                    f"dates its end to {date(end)}{after} ({label('figure', 'corridor')}; what "
+                    "followed is in section 7).")
     if not _peacekeepers(s).empty:
         text.append(f" All of this happened in the zone of {md(s.p.patron)}'s peacekeepers. The "
                     "data record that the road stayed blocked while they were deployed; they do "
@@ -540,7 +549,8 @@ def attack_losses(s):
         note += (f" No official count by {listing(missing)} dated on or before "
                  f"{date(s.p.as_of)} is in the evidence base.")
     return s.table(table, (f"Losses in the fighting of {attack['date']:%B %Y}, as each side "
-                           "officially reported them (never merged)"), data=[rows], note=note)
+                           "officially reported them (never merged)"), data=[rows], note=note,
+                   key="attack_losses")
 
 
 def alliance_chart(s):
@@ -577,7 +587,7 @@ def alliance_chart(s):
         alt=(f"Event chart of {len(rows)} dated events from {date(attack['date'])} to "
              f"{date(last)}: {s.p.rival}'s attack, {s.p.focus}'s request for help under the "
              "alliance treaty and what followed, each labelled with days after the request."),
-        data=[rows],
+        data=[rows], key="alliance",
         note="Days (+d) are counted from the request for help.")
 
 
@@ -605,7 +615,7 @@ def alliance_summary(s):
     if not later.empty:
         text.append(f" By {date(s.p.as_of)} {md(s.p.focus)} had taken {count_word(len(later))} further "
                     f"step{'s' if len(later) != 1 else ''} away from the alliance "
-                    "(Figure 3.3).")
+                    f"({label('figure', 'alliance')}).")
     return s.text("".join(text))
 
 

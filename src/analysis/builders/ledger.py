@@ -103,8 +103,8 @@ def intro(s):
         "that this report follows. Each claim is restated in our own words; the article is not "
         "quoted. The verdict is one of *supported*, *partly supported*, *disputed* or *not "
         "verifiable*, judged only with evidence dated on or before the edition's date; a claim "
-        "whose evidence is later reads *not yet verifiable*. Three claims are interpretations "
-        "rather than facts (C03, C20, C23): for them the ledger shows what the data bear on and "
+        "whose evidence is later reads *not yet verifiable*. Some claims are interpretations "
+        "rather than facts: for them the ledger shows what the data bear on and "
         "what they cannot settle. Under each claim, *Evidence* names the rows of the evidence "
         "base it rests on, *Sources* the publications, and *Since then* what changed after the "
         "article, up to the edition's date.")

@@ -281,7 +281,7 @@ def deliveries_text(s):
             f"{listing(top['designation'])} — make up {pct(top_share)} of the volume.")
     if total and not by_year.empty:
         peak = int(by_year.idxmax())
-        text += (f" Deliveries arrived in {num(len(by_year))} of the {num(last - first + 1)} "
+        text += (f" Deliveries arrived in {count_word(len(by_year))} of the {num(last - first + 1)} "
                  f"years from {first} to {last}, and {peak} alone brought "
                  f"{pct(100 * by_year.max() / total)} of the total: a few large deliveries, not "
                  "a steady flow, decide the shares.")
@@ -305,20 +305,21 @@ def undelivered(s):
     text = []
     if known:
         c = claim.iloc[0]
-        text.append(f"On weapons paid for and not delivered the evidence is thin. The claim "
-                    f"ledger ({md(c['claim_id'])}) rates the charge *{md(c['verdict'])}*: "
-                    f"{md(c['reasoning'])}")
+        text.append(f"The claim ledger ({md(c['claim_id'])}) rates the charge "
+                    f"*{md(c['verdict'])}*: {md(c['reasoning'])}")
         if pd.notna(c.get("after_article")):
-            text.append(f" Later: {md(c['after_article'])}")
+            updates = s.ev.claim_updates
+            n = int((updates["claim_id"] == c["claim_id"]).sum()) if "claim_id" in updates else 0
+            text.append((f" Later, on {date(c['after_article_date'])}, " if n == 1 else
+                         f" Later statements, up to {date(c['after_article_date'])}: ")
+                        + md(c["after_article"]))
     if not ev.empty:
         dates = listing(month(d) + (" (unconfirmed)" if c == "low" else "")
                         for d, c in zip(ev.sort_values("date")["date"],
                                         ev.sort_values("date")["confidence"], strict=True))
-        text.append(f" The evidence base holds {count_word(len(ev))} dated public "
-                    f"statement{'s' if len(ev) != 1 else ''} on the matter ({dates}); "
-                    f"Appendix B lists {'its source' if len(ev) == 1 else 'their sources'}.")
-    text.append(" SIPRI's register counts deliveries only, so it cannot show what was ordered "
-                "and not delivered.")
+        text.append(f" The timeline of events carries the "
+                    f"statement{'s' if len(ev) != 1 else ''} of {dates}; Appendix B lists "
+                    "every source.")
     return s.text("".join(text))
 
 
@@ -342,9 +343,11 @@ def base(s):
                   & lease["actors"].str.contains(s.p.focus, na=False)
                   & (lease["date"] > b["start_date"])].sort_values("date")
     if not lease.empty:
-        text.append(f" Its terms were changed later: the evidence base dates "
-                    f"{count_word(len(lease))} step{'s' if len(lease) != 1 else ''} on the base to "
-                    f"{listing(month(d) for d in lease['date'])}.")
+        steps = listing(f"\u201c{md(t)}\u201d ({month(d) if p == 'month' else date(d)})"
+                        for t, d, p in zip(lease["title"], lease["date"],
+                                           lease["date_precision"], strict=True))
+        text.append(f" Its terms were changed later; the timeline dates "
+                    f"{'these steps' if len(lease) != 1 else 'this step'}: {steps}.")
     if pd.notna(b["end_date"]):
         text.append(f" It closed on {date(b['end_date'])}.")
     else:

@@ -73,15 +73,13 @@ def intro(s):
     once the edition has reached it."""
     article = _article(s)
     return s.text(
-        (f"The article this report follows was published on {date(article.date)}. "
-         if article else "")
-        + "This section looks forward from "
-        + ("that day" if article and article.date == pd.Timestamp(s.p.as_of)
-           else date(s.p.as_of)) + ": which indicators would show "
+        "This section looks forward from "
+        + date(s.p.as_of) + ": which indicators would show "
         f"{md(s.p.focus)} drifting toward {md(ph.names(s.p.partners))}, re-aligning with "
         f"{md(s.p.patron)} or getting caught between the two, where each stands and which way "
         f"it has moved, and how public opinion of {md(s.p.patron)} moved"
-        + ("; then what happened after the article, up to the edition's date."
+        + (f"; then what happened after {date(article.date)}, the date of the news analysis "
+           "whose claims Appendix A checks, up to the edition's date."
            if article and article.date < pd.Timestamp(s.p.as_of) else "."))
 
 
@@ -106,7 +104,7 @@ class Watch:
     stands: str  # plain text: where it stands now
     trend: str  # plain text: direction over the windows, with a reference
     signal: str  # plain text: what a further move would signal
-    toward: str  # "partners", "patron", "flat" or "" (unknown): where the trend points
+    toward: str  # "partners", "patron", "flat", "mixed" (turned back) or "" (unknown)
     source_ids: tuple[str, ...] = ()
     confidence: str = "high"
 
@@ -127,10 +125,16 @@ def _share_watch(s, key: str) -> Watch | None:
         stands = (f"{pct(last['share_pct'])} in {int(last['year'])}, {rel} its "
                   f"{c.latest.window} average")
     elif key == "arms" and f.patron_last_delivery is not None:
-        stands = f"no delivery since {f.patron_last_delivery}"
+        ends = int(s.ev.arms_imports["year"].max())
+        stands = (f"last recorded delivery in {f.patron_last_delivery}, the last year the "
+                  "register in this evidence base covers" if ends == f.patron_last_delivery else
+                  f"no delivery recorded after {f.patron_last_delivery}; the register in this "
+                  f"evidence base runs to {ends}")
     trend = f"{c.direction}, {c.earlier.window} to {c.latest.window} (Figure {figure})"
     if c.direction == "n/a":
-        trend = f"one window only (Figure {figure})"
+        since = f.gapless_from.get(key)
+        trend = (f"{ph.no_earlier(since)} (Figure {figure})" if since is not None
+                 else f"one window only (Figure {figure})")
     toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
@@ -192,13 +196,19 @@ def _threat_watch(s) -> Watch | None:
     direction = "up" if delta >= 0.5 else "down" if delta <= -0.5 else "about the same"
     trend = (f"{direction}, {first['wave']} to {last['wave']} ({survey})"
              if len(rows) > 1 else "one wave only")
+    m = movement(rows) if len(rows) > 1 else None
+    turned = m is not None and m["turn"] is not None
+    if turned:  # the latest waves went back: say so, and count the indicator as mixed
+        trend = f"{_moved(m)} ({survey})"
     west, east = SIGNALS["threat"]
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
-                 f"{s.p.patron} named a top threat",
+                 f"respondents naming {s.p.patron} a top threat",
                  f"see Figure {sections.number_of('figure', 'opinion')}", trend,
                  f"If it rises: {west}. If it falls: {east}.",
                  {"up": "partners", "down": "patron", "about the same": "flat"}[direction]
-                 if len(rows) > 1 else "", tuple(rows["source_id"]), ph_weakest(rows))
+                 if len(rows) > 1 and not turned else "mixed" if turned else "",
+                 tuple(rows["source_id"]),
+                 ph_weakest(rows))
 
 
 def watch_list(s) -> list[Watch]:
@@ -236,12 +246,17 @@ def watch_text(s):
     if not items:
         return s.text("")
     table = sections.number_of("table", "watch")
+    mixed = [w for w in items if w.toward == "mixed"]
     text = (f"Of the {count_word(len(items))} indicators in Table {table}, "
             f"{count_word(len(west))} moved away from {md(s.p.patron)} over their window and "
             f"{count_word(len(east))} toward it.")
+    if mixed:
+        text += (f" The share of {listing(w.short for w in mixed)} turned back after a peak, "
+                 f"so {'it is' if len(mixed) == 1 else 'they are'} counted on neither side.")
     if west and east:
         text += (f" That split is what being caught in the middle looks like in the data: "
-                 f"{listing(w.short for w in east)} still pull toward "
+                 f"{listing(w.short for w in east)} still "
+                 f"pull{'s' if len(east) == 1 else ''} toward "
                  f"{md(s.p.patron)} while {listing(w.short for w in west)} point away. A further move in the same "
                  "directions would widen the gap between the economic and the security tie.")
     elif west:
@@ -263,8 +278,10 @@ def _nothing_after(s) -> str:
     article = _article(s)
     if not article:
         return article.sentence()
-    return (f"This edition is dated {date(s.p.as_of)}, the day of the article: nothing dated "
-            "later is used, so this part stays empty.")
+    from ..figures import NothingText
+
+    return NothingText(f"This edition is dated {date(s.p.as_of)}, the day of the article: "
+                       "nothing dated later is used, so this part stays empty.")
 
 
 #: how many events the post-article timeline labels (the security steps first, then the rest)
@@ -408,22 +425,81 @@ def _trend(series: str, line: pd.DataFrame) -> str:
     return f"{series}: {a['share_pct']:.0f}% in {a['wave']} to {b['share_pct']:.0f}% in {b['wave']}."
 
 
+#: how a survey question reads in a sentence ({a}: the country named)
+_QUESTION_PHRASES = {
+    "main_friend": "naming {a} the country's main friend",
+    "top_political_threat": "counting {a} among the greatest threats",
+    "top_political_partner": "counting {a} among the most important political partners",
+}
+
+
+def _phrase(qid: str, answer: str, patron: str) -> str:
+    if qid.startswith("relations_"):
+        return f"rating relations with {patron} good"
+    return _QUESTION_PHRASES.get(qid, "naming {a}").format(a=answer)
+
+
+def movement(line: pd.DataFrame) -> dict:
+    """How one survey line moved: first, last, the previous wave, and an interior peak or low
+    that the last wave turned back from (at least CLOSE_POINTS away from it), if any."""
+    line = line.sort_values("fieldwork_date")
+    first, last = line.iloc[0], line.iloc[-1]
+    inner = line.iloc[1:-1]
+    turn = None
+    if not inner.empty:
+        up = last["share_pct"] >= first["share_pct"]
+        cand = inner.loc[inner["share_pct"].idxmax() if up else inner["share_pct"].idxmin()]
+        beyond = (cand["share_pct"] - last["share_pct"]) if up else \
+            (last["share_pct"] - cand["share_pct"])
+        if beyond >= CLOSE_POINTS:
+            turn = cand
+    previous = line.iloc[-2] if len(line) > 1 else None
+    return {"first": first, "last": last, "turn": turn, "previous": previous}
+
+
+def _moved(m: dict) -> str:
+    """'rose from 15% in Nov-Dec 2021 to a peak of 40% in Dec 2023, then fell back to 29% in
+    Feb 2026' (plain text)."""
+    a, b, turn = m["first"], m["last"], m["turn"]
+    def at(r):
+        return f"{pct(r['share_pct'])} in {r['wave']}"
+    if turn is not None:
+        up = turn["share_pct"] > a["share_pct"]
+        return (f"{'rose' if up else 'fell'} from {at(a)} to a {'peak' if up else 'low'} of "
+                f"{at(turn)}, then {'fell back' if up else 'recovered'} to {at(b)}")
+    delta = b["share_pct"] - a["share_pct"]
+    verb = "rose" if delta >= 0.5 else "fell" if delta <= -0.5 else "held at about"
+    if verb == "held at about":
+        return f"held at about {pct(b['share_pct'])} from {a['wave']} to {b['wave']}"
+    return f"{verb} from {at(a)} to {at(b)}"
+
+
 def opinion_text(s):
     rows = opinion_series(s.ev.opinion, s.p.patron, s.p.partners)
     if rows.empty:
         return s.text("")
     sentences = []
     for survey, part in rows.groupby("survey", sort=False):
-        moves = []
-        for series, line in part.groupby("series", sort=False):
+        moves, asked = [], set()
+        for (qid, answer), line in part.groupby(["question_id", "answer"], sort=False):
             if len(line) < 2:
                 continue
-            a, b = line.iloc[0], line.iloc[-1]
-            moves.append(f"\u201c{md(series)}\u201d went from {pct(a['share_pct'])} in "
-                         f"{md(a['wave'])} to {pct(b['share_pct'])} in {md(b['wave'])}")
+            who = s.p.patron if answer == "Good" else answer
+            # a second answer to the same question: 'and the share naming France rose ...'
+            what = f"naming {who}" if qid in asked else _phrase(qid, who, s.p.patron)
+            asked.add(qid)
+            moves.append(f"the share {md(what)} {md(_moved(movement(line)))}")
         if not moves:
             continue
-        text = f"In the {md(SURVEY_SHORT.get(survey, survey))} survey, {'; '.join(moves)}."
+        name = md(SURVEY_SHORT.get(survey, survey))
+        text = f"In the {name} survey, {moves[0]}"
+        rest = moves[1:]
+        if rest and rest[0].startswith("the share naming ") and "main friend" in moves[0]:
+            text += f", while {rest.pop(0)}"
+        text += "."
+        if rest:
+            text += " " + rest[0][:1].upper() + rest[0][1:] + "".join(f"; {m}" for m in rest[1:])
+            text += "."
         friend = part[part["question_id"] == "main_friend"]
         if not friend.empty:
             wave = friend.sort_values("fieldwork_date").iloc[-1]["wave"]

@@ -7,7 +7,8 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..prose import date, listing, md, num, ratio
-from ._common import country
+from ..sections import label
+from ._common import count_word, country
 
 DRONE_WORDS = "UAV|loitering|drone"
 
@@ -64,7 +65,7 @@ def conflict_timeline(s):
         fig,
         caption=((f"The conflict over Nagorno-Karabakh, {first:%Y}–{last:%Y}: " if covered
                   else f"Events involving {s.p.focus} and {s.p.rival}, {first:%Y}–{last:%Y}: ")
-                 + f"{len(conflict)} dated events by kind"),
+                 + f"{len(conflict)} dated events by kind"), key="conflict_timeline",
         alt=(f"Timeline chart of {len(conflict)} events from {first:%B %Y} to {last:%B %Y}, "
              "one lane per kind of event (conflict, ceasefire, diplomacy and others); "
              "selected wars and ceasefires are labelled."),
@@ -93,8 +94,8 @@ def war_summary(s):
                     f"{date(truce.date)}.")
     else:
         text.append(f"; by {date(s.p.as_of)} no ceasefire had taken effect.")
-    text.append(" Each side published its own count of its dead. Table 2.1 keeps every count on "
-                "its own row, with who made it, and never adds them up: neither side's figure "
+    text.append(" Each side published its own count of its dead. "
+                f"{label('table', 'war_losses')} keeps every count on its own row, with who made it, and never adds them up: neither side's figure "
                 "has been independently verified.")
     return s.text("".join(text))
 
@@ -116,7 +117,7 @@ def war_losses(s):
         "Official": war["is_official"].map({True: "yes", False: "no"}),
     })
     return s.table(table, "Losses in the 2020 war, by who counted them (never merged)",
-                   data=[war])
+                   data=[war], key="war_losses")
 
 
 def spending(s):
@@ -137,7 +138,7 @@ def spending(s):
              + (", with " + " and ".join(f"the {v}" if v.endswith("war") else v
                                           for v in marks.values()) + " marked."
                 if marks else ".")),
-        data=[rows])
+        data=[rows], key="military_burden")
 
 
 def spending_gap(s):
@@ -164,7 +165,7 @@ def spending_gap(s):
                       f"{first}–{last} (constant 2019 US dollars)"),
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
              f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
-        data=[used],
+        data=[used], key="spending_gap",
         note=(f"SIPRI's constant-dollar series in this evidence base ends in {last}."
               if last < _last_full_year(s.p.as_of) else None))
 
@@ -205,7 +206,7 @@ def balance_text(s):
             f"what {md(s.p.focus)} did on its armed forces in {int(first['year'])}, "
             f"{ratio(peak['ratio'])} at the peak in {int(peak['year'])} and "
             f"{ratio(last['ratio'])} in {int(last['year'])}, the last year of SIPRI's "
-            "constant-price series in this evidence base (Figure 2.2).")
+            f"constant-price series in this evidence base ({label('figure', 'spending_gap')}).")
     if share:
         run = ""
         if share["run_from"] is not None and share["last"] - share["run_from"] >= 2 \
@@ -216,30 +217,58 @@ def balance_text(s):
             f" Measured against the size of each economy the picture is mixed: {md(s.p.focus)} "
             f"spent a larger share of GDP than {md(s.p.rival)} in {share['higher']} of the "
             f"{share['years']} years from {share['first']} to {share['last']}{run} "
-            "(Figure 2.1).")
+            f"({label('figure', 'military_burden')}).")
     return s.text("".join(text).strip())
 
 
+#: a period whose recorded deliveries are below this fraction of the period before it is
+#: called thin: the register rows in the evidence base are likely incomplete for it
+THIN_PERIOD = 0.25
+
+
+def supplier_periods(arms: pd.DataFrame, recipient: str) -> pd.DataFrame:
+    """The recipient's register rows with the five-year period the chart groups them by
+    ('2015–19'; the last one ends with the data's last year)."""
+    rows = arms[arms["recipient"] == recipient]
+    if rows.empty:
+        return rows.assign(period=pd.Series(dtype=str))
+    last = int(rows["year"].max())
+    start = (rows["year"] // 5 * 5).astype(int)
+    return rows.assign(period=start.map(
+        lambda y: f"{y}–{str(min(y + 4, last))[2:]}" if min(y + 4, last) > y else f"{y}"))
+
+
+def thin_last_period(rows: pd.DataFrame) -> dict | None:
+    """The last period when its recorded volume is small beside the one before it."""
+    totals = rows.groupby("period", sort=True)["tiv_m"].agg(["sum", "count"])
+    if len(totals) < 2:
+        return None
+    last, before = totals.iloc[-1], totals.iloc[-2]
+    if before["sum"] <= 0 or last["sum"] >= THIN_PERIOD * before["sum"]:
+        return None
+    return {"period": totals.index[-1], "tiv": float(last["sum"]), "rows": int(last["count"]),
+            "before": totals.index[-2], "before_tiv": float(before["sum"])}
+
+
 def arms_suppliers(s):
-    arms = s.ev.arms_imports
-    rows = arms[arms["recipient"] == s.p.rival]
+    rows = supplier_periods(s.ev.arms_imports, s.p.rival)
     if rows.empty:
         return s.text(f"No SIPRI arms deliveries to {md(s.p.rival)} fall in this window.")
-    last = int(rows["year"].max())
-    rows = rows.assign(period=(rows["year"] // 5 * 5).astype(int))
-    # a period is labelled by the years it covers: no year after the data's last one
-    rows = rows.assign(period=rows["period"].map(
-        lambda y: f"{y}–{str(min(y + 4, last))[2:]}" if min(y + 4, last) > y else f"{y}"))
+    thin = thin_last_period(rows)
     fig = charts.stacked_shares(rows, "period", "supplier", "tiv_m",
                                 f"% of {s.p.rival}'s arms imports (TIV)")
     return s.figure(
         fig, caption=f"Who armed {s.p.rival}: supplier shares of arms deliveries by five-year period",
         alt=(f"Stacked bar chart of the shares of {s.p.rival}'s major arms imports by supplier for "
              "each five-year period, measured in SIPRI trend-indicator values."),
-        data=[rows],
+        data=[rows], key="rival_suppliers",
         note="TIV is SIPRI's trend-indicator value, a measure of military capability "
              "transferred, not of money paid. Periods are five calendar years; the last one "
-             "covers only the years up to the edition's date.")
+             "covers only the years up to the edition's date."
+             + (f" The {thin['period']} bar rests on {num(thin['tiv'])} TIV million in "
+                f"{count_word(thin['rows'])} register rows, against {num(thin['before_tiv'])} "
+                f"million in {thin['before']}: the register in this evidence base is likely "
+                "incomplete for those years." if thin else ""))
 
 
 def drones(s):
@@ -263,7 +292,8 @@ def drones(s):
         "Units": grouped["units"].map(lambda v: num(v) if pd.notna(v) else "n/a"),
     })
     return s.table(table, f"Drones and loitering munitions delivered to {s.p.rival} (SIPRI)",
-                   data=[found], note="Unit numbers are partly SIPRI estimates.")
+                   data=[found], note="Unit numbers are partly SIPRI estimates.",
+                   key="rival_drones")
 
 
 def takeaway(s):
@@ -275,16 +305,21 @@ def takeaway(s):
         more = int((gap["ratio"] > 1).sum())
         says.append(f"{md(s.p.rival)} outspent {md(s.p.focus)} in {more} of the {len(gap)} "
                     f"years from {int(gap['year'].min())} to {int(gap['year'].max())}")
-    arms = s.ev.arms_imports
-    rows = arms[arms["recipient"] == s.p.rival]
+    rows = supplier_periods(s.ev.arms_imports, s.p.rival)
+    thin = thin_last_period(rows) if not rows.empty else None
     if not rows.empty:
-        last = int(rows["year"].max())
-        window = rows[rows["year"].between(last - 4, last)]
-        top = window.groupby("supplier")["tiv_m"].sum().sort_values(ascending=False)
-        top = top[top > 0]
+        # the last period the chart shows with a full record; a thin last one is named apart
+        periods = sorted(rows["period"].unique())
+        period = thin["before"] if thin else periods[-1]
+        top = rows[rows["period"] == period].groupby("supplier")["tiv_m"].sum()
+        top = top[top > 0].sort_values(ascending=False)
         if len(top):
             lead = listing(country(n) for n in top.index[:2])
-            says.append(f"in {last - 4}–{last} its major arms came mostly from {lead}")
+            says.append(f"in {period} its major arms came mostly from {lead}")
+        if thin:
+            says.append(f"for {thin['period']} the register rows in this evidence base record "
+                        f"only {num(thin['tiv'])} TIV million, too few to say who its main "
+                        "suppliers were")
     if not says:
         return s.text("")
     return s.text(

@@ -13,7 +13,7 @@ from ..findings import Findings
 from ..measures.result import Change, Measure
 from ..prose import date, listing, md, num
 from ..report import MEDIUM_NOTE
-from ..sections import ref
+from ..sections import number_of, ref
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,17 @@ class KeyFinding:
     measures: tuple[Measure, ...]  # the values it states
     ref: str  # "Figure 5.2, section 5"
     changes: tuple[Change, ...] = ()  # the changes it states in points
+
+
+def _where(primary: tuple[str, str], *more: tuple[str, str]) -> str:
+    """'Figure 5.2 and Table 5.1, section 5': every figure or table a finding rests on, numbered
+    from the registry; the section named once when they share one."""
+    items = [(kind, number_of(kind, key)) for kind, key in (primary, *more)]
+    sections_of = {n.split(".")[0] for _, n in items}
+    if len(sections_of) == 1:
+        return (" and ".join(f"{k.capitalize()} {n}" for k, n in items)
+                + f", section {sections_of.pop()}")
+    return "; ".join(ref(kind, key) for kind, key in (primary, *more))
 
 
 def _arms(f: Findings) -> KeyFinding | None:
@@ -52,7 +63,9 @@ def _arms(f: Findings) -> KeyFinding | None:
             text += (f". No delivery from {md(f.patron)} is recorded after "
                      f"{f.patron_last_delivery}; what arrived since came from "
                      f"{listing(f.suppliers_since)}")
-    return KeyFinding(f"{text} ({where}).", used, where)
+    shown = _where(("figure", "suppliers"), ("table", "partner_systems")) \
+        if f.suppliers_since and f.patron_last_delivery is not None and leader is None else where
+    return KeyFinding(f"{text} ({shown}).", used, where)
 
 
 def _trade(f: Findings) -> KeyFinding | None:
@@ -78,9 +91,11 @@ def _paradox(f: Findings) -> KeyFinding | None:
     text = (f"The paradox is that the economic and the security tie moved apart: between the "
             f"two windows {md(f.patron)}'s share of trade went {ph.points(trade, True)} while its "
             f"share of arms imports went {ph.points(arms, True)}")
-    if f.patron_ended:
+    shown = where
+    if f.patron_ended and len(f.break_steps) < 2:  # else the break finding names them
         text += f", and its {listing(_short(n) for n in f.patron_ended)} left"
-    return KeyFinding(f"{text} ({where}).", (), where, (trade, arms))
+        shown = _where(("figure", "dependence"), ("table", "presence"))
+    return KeyFinding(f"{text} ({shown}).", (), where, (trade, arms))
 
 
 def _short(name: str) -> str:
@@ -92,10 +107,14 @@ def _short(name: str) -> str:
 def _gas_transfers(f: Findings) -> KeyFinding | None:
     gas, rem = f.share("gas"), f.share("remittances")
     parts, used = [], ()
-    if gas is not None:
+    if gas is not None and gas.earlier.known:
         parts.append(f"its share of {md(f.focus)}'s gas imports by weight went "
                      f"{ph.from_to(gas, True)}")
         used += (gas.earlier, gas.latest)
+    elif gas is not None:
+        parts.append(f"its share of {md(f.focus)}'s gas imports by weight was "
+                     f"{ph.from_to(gas, True)} ({ph.no_earlier(f.gapless_from['gas'])})")
+        used += (gas.latest,)
     if rem is not None:
         parts.append(f"its share of money transfers received through banks went "
                      f"{ph.from_to(rem, True)}")
@@ -112,15 +131,15 @@ def _presence(f: Findings) -> KeyFinding | None:
     if mine is None:
         return None
     where = ref("table", "presence")
-    people = (f", with at least {num(mine.part)} personnel by published counts"
-              if mine.part else "")
+    people = (f", with at least {num(mine.part)} personnel by the counts published when they "
+              "deployed" if mine.part else "")
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
             f"in and around {md(f.focus)}{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
         text += (f". Its partners had {ph.value(theirs, True)} in the country"
-                 + (f", with {num(theirs.part)} people by published counts"
-                    if theirs.part else ""))
+                 + (f", with {num(theirs.part)} people by the counts published when they "
+                    "deployed" if theirs.part else ""))
         used += (theirs,)
     else:
         text += (f". None of {md(ph.names(f.partners, 'or'))} had a deployment in the country "
@@ -149,7 +168,27 @@ def _concentration(f: Findings) -> KeyFinding | None:
     return KeyFinding(f"{text} ({where}).", used, where)
 
 
-FINDERS = (_arms, _trade, _paradox, _gas_transfers, _presence, _concentration)
+def _break(f: Findings) -> KeyFinding | None:
+    """The break of the latest years, from the anchored steps known at as_of."""
+    steps = f.break_steps
+    if len(steps) < 2:
+        return None
+    where = ref("table", "after_article")
+    own = [f"the {m} ({date(d)})" for d, m, with_patron in steps if with_patron]
+    other = [f"the {m} ({date(d)})" for d, m, with_patron in steps if not with_patron]
+    first, last = steps[0][0].year, steps[-1][0].year
+    span = str(first) if first == last else f"{first}–{last}"
+    parts = []
+    if own:
+        parts.append(f"on {md(f.patron)}'s side the evidence base dates {listing(own)}")
+    if other:
+        parts.append(f"{'on the other,' if own else 'the evidence base dates'} "
+                     f"{listing(other)}")
+    text = f"The break came in {span}: {'; '.join(parts)}"
+    return KeyFinding(f"{text} ({where}).", (), where)
+
+
+FINDERS = (_arms, _trade, _paradox, _break, _gas_transfers, _presence, _concentration)
 
 
 def key_findings(f: Findings) -> list[KeyFinding]:
@@ -178,6 +217,7 @@ def conventions(s):
             if marked(key_findings(s.findings)) else "")
     return s.text(note +
         f"Shares are computed over five-year windows: the latest complete one is set against the "
-        f"window ten years earlier (or the earliest complete window where a series starts "
-        f"later), so that a single large delivery or a bad year cannot swing a comparison. "
+        f"window ten years earlier (where a series starts later, the earliest complete window "
+        f"that shares no year with the latest; a series without one is shown without a "
+        f"comparison), so that a single large delivery or a bad year cannot swing a comparison. "
         f"This edition uses only what was published by {date(s.p.as_of)}.")

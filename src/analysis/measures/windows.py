@@ -43,9 +43,10 @@ def window_pair(complete_years: Iterable[int], width: int = WINDOW,
                 gap: int = GAP) -> tuple[Window | None, Window | None]:
     """(earlier, latest): the latest complete window and the one ``gap`` years before it.
 
-    Where the data start too late for that, the earliest complete window before the latest one is
-    used instead (one that does not overlap it if there is one; the window's label says which
-    years it is); None when there is none.
+    Where the data start too late for that, the earliest complete window that ends before the
+    latest one starts is used instead (the window's label says which years it is). A window that
+    shares years with the latest one is never used: the two readings would count the same years
+    twice. None when there is no such window.
     """
     years = {int(y) for y in complete_years}
     latest = latest_complete(years, width)
@@ -57,6 +58,14 @@ def window_pair(complete_years: Iterable[int], width: int = WINDOW,
     candidates = [Window(end - width + 1, end) for end in sorted(years)
                   if end < latest.end and all(y in years for y in range(end - width + 1, end + 1))]
     apart = [w for w in candidates if w.end < latest.start]
-    if apart or candidates:  # prefer a window that does not overlap the latest one
-        return (apart or candidates)[0], latest
-    return None, latest
+    return (apart[0] if apart else None), latest
+
+
+def gapless_from(complete_years: Iterable[int], latest: Window) -> int:
+    """The first year of the unbroken run of complete years that ends with ``latest``: the
+    reason a series has no earlier window to compare ("complete without a gap only from ...")."""
+    years = {int(y) for y in complete_years}
+    start = latest.start
+    while start - 1 in years:
+        start -= 1
+    return start
