@@ -240,8 +240,9 @@ def _filled_bands(page) -> tuple[list[tuple[float, float]], float, float]:
 
 def test_no_page_holds_only_a_few_lines(pdf):
     """Pages are full: a figure or table that does not fit moves to the next page while the text
-    flows on, so no page ends early, no gap opens above a figure, and a section never ends on a
-    page holding only a few lines.
+    flows on, so no page ends early and no gap opens above a figure. The last page of a section
+    may hold only its last lines: a figure never floats past a heading (see below), so the text
+    of a section's last part can run on after the figures placed before the next section.
 
     Measured on the PDF: the share of the body area that holds text, figures or tables, and the
     largest empty band between two of them (or above the first).
@@ -258,7 +259,61 @@ def test_no_page_holds_only_a_few_lines(pdf):
         section_end = (k + 1) in starts
         if gap > 0.10:
             problems.append(f"page {k + 1}: an empty band of {gap:.0%} of the page")
-        if filled < (0.25 if section_end else 0.60):
-            problems.append(f"page {k + 1}: only {filled:.0%} of the page filled"
-                            + (" (end of a section)" if section_end else ""))
+        if not section_end and filled < 0.60:
+            problems.append(f"page {k + 1}: only {filled:.0%} of the page filled")
     assert not problems, problems
+
+
+def _pdf_captions_and_headings(pdf) -> list[tuple[int, float, str, str]]:
+    """(page, -y, kind, text) of every bookmarked heading and every figure/table caption (its
+    bold number at the start of a line), in reading order."""
+    items = []
+
+    def walk(entries):
+        for item in entries:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                page = pdf.get_destination_page_number(item)
+                items.append((page, -float(item.top or 0), "heading", item.title.strip()))
+
+    walk(pdf.outline)
+    for k, page in enumerate(pdf.pages):
+        found = []
+
+        def visit(text, cm, tm, font, size, found=found):
+            name = str((font or {}).get("/BaseFont", ""))
+            m = re.match(r"\s*((?:Figure|Table) [0-9A-Z]+\.[0-9]+)\.", text or "")
+            if m and "Bold" in name:
+                found.append((k, -(tm[5] * cm[3] + cm[5]), "caption", m.group(1)))
+
+        page.extract_text(visitor_text=visit)
+        items.extend(found)
+    return sorted(items)
+
+
+def test_no_figure_or_table_floats_past_a_heading(pdf, html):
+    """A figure or table that does not fit where it is referred to moves on, but never past the
+    next heading (nor back above its own): in the PDF each one stands under the same heading as
+    in the report's own order (the HTML), so 'the table below' stays true."""
+    import html as htmllib
+
+    def last_heading_before(seq):
+        under, current = {}, None
+        for kind, text in seq:
+            if kind == "heading":
+                current = text
+            else:
+                under.setdefault(text, current)
+        return under
+
+    order = re.findall(r'<h[1-3] id="[^"]*">(.*?)</h[1-3]>|<span class="tr-num">((?:Figure|Table) '
+                       r'[0-9A-Z]+\.[0-9]+)\.</span>', html)
+    html_seq = [("heading", re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", "", h))).strip())
+                if h else ("caption", c) for h, c in order]
+    pdf_seq = [(kind, re.sub(r"\s+", " ", text)) for _, _, kind, text in
+               _pdf_captions_and_headings(pdf)]
+    expected, got = last_heading_before(html_seq), last_heading_before(pdf_seq)
+    assert len(expected) >= 16 and set(got) == set(expected), sorted(set(got) ^ set(expected))
+    wrong = {n: (got[n], expected[n]) for n in expected if got[n] != expected[n]}
+    assert not wrong, f"figure/table: (heading it stands under in the PDF, its own): {wrong}"
