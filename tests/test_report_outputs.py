@@ -281,7 +281,7 @@ def _pdf_captions_and_headings(pdf) -> list[tuple[int, float, str, str]]:
     for k, page in enumerate(pdf.pages):
         found = []
 
-        def visit(text, cm, tm, font, size, found=found):
+        def visit(text, cm, tm, font, size, found=found, k=k):
             name = str((font or {}).get("/BaseFont", ""))
             m = re.match(r"\s*((?:Figure|Table) [0-9A-Z]+\.[0-9]+)\.", text or "")
             if m and "Bold" in name:

@@ -49,12 +49,19 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
         ax.scatter([ev["date"]], [y], s=28, color="white" if low else colour,
                    edgecolor=colour, linewidth=1.2, zorder=3)
     labelled = events[events["event_id"].isin(list(label_ids))].sort_values("date")
+    first = events["date"].min()
+    span = max((events["date"].max() - first).days, 1)
     for i, (_, ev) in enumerate(labelled.iterrows()):
         y = lane_y[ev["category"]]
-        offset = 0.32 if i % 2 == 0 else -0.38
+        above = i % 2 == 0
         text = textwrap.fill(plain(ev["title"]), max_label_chars // 2 + 4)
-        ax.annotate(text, (ev["date"], y), xytext=(0, offset * 28), textcoords="offset points",
-                    ha="center", va="center", fontsize=6.5, color=theme.INK,
+        # The label starts beside the point (its bottom edge above it, its top edge below it),
+        # never over a dot; near either end of the axis it runs inward, not over the lane names.
+        share = (ev["date"] - first).days / span
+        ax.annotate(text, (ev["date"], y), xytext=(0, 7 if above else -7),
+                    textcoords="offset points", va="bottom" if above else "top",
+                    ha="left" if share < 0.12 else "right" if share > 0.88 else "center",
+                    fontsize=6.5, color=theme.INK,
                     arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
     ax.set_yticks(list(lane_y.values()), [c.capitalize() for c in lane_y])
     ax.set_ylim(-0.7, len(lanes) - 0.3)

@@ -370,16 +370,19 @@ def diversification_chart(s):
         low = ev["confidence"] == "low"
         ax.scatter([ev["date"]], [y], s=26, color="white" if low else colour, edgecolor=colour,
                    linewidth=1.2, zorder=3)
-    # numbers (keyed in the table that follows): above, or below when close to the previous one
+    # numbers (keyed in the table that follows): above the dot, else below it, else further out,
+    # whichever slot has no number within 150 days (two numbers never run together)
+    slots = (10, -10, 17, -17)
     for _, rows in steps.groupby("partner"):
-        previous, flip = None, False
+        last_at: dict[int, pd.Timestamp] = {}
         for _, ev in rows.iterrows():
-            close = previous is not None and (ev["date"] - previous).days < 120
-            flip = (not flip) if close else False
+            free = [o for o in slots
+                    if o not in last_at or (ev["date"] - last_at[o]).days >= 150]
+            at = free[0] if free else min(slots, key=lambda o: last_at[o])
             ax.annotate(str(ev["no"]), (ev["date"], lane_y[ev["partner"]]),
-                        xytext=(0, -10 if flip else 10), textcoords="offset points",
+                        xytext=(0, at), textcoords="offset points",
                         ha="center", va="center", fontsize=6.5, color=theme.INK)
-            previous = ev["date"]
+            last_at[at] = ev["date"]
     ax.set_yticks(list(lane_y.values()), list(lane_y))
     ax.set_ylim(-0.6, len(lanes) - 0.4)
     pad = pd.Timedelta(days=120)

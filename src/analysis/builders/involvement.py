@@ -194,7 +194,8 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
         seen.add(group)
         title, suffix = label_of(row) if label_of else (row["title"], "")
         when = at_precision(row["date"], row.get("date_precision", "day"))
-        text = textwrap.fill(f"{when}  {title}{suffix}", max_chars)
+        # the suffix (e.g. " (+2 d)") is never broken across lines
+        text = textwrap.fill(f"{when}  {title}{suffix.replace(' ', chr(0xA0))}", max_chars)
         right = row["date"] <= middle
         ax.annotate(text, (row["date"], y), xytext=(6 if right else -6, 0),
                     textcoords="offset points", ha="left" if right else "right", va="center",
@@ -423,10 +424,13 @@ def corridor_chart(s):
     marks = marks[marks["date"].between(first - pd.Timedelta(days=60), last)]
     marks = marks.drop_duplicates("event_id").sort_values("date")
     n = len(phases)
-    fig, ax = theme.new_figure((6.6, 1.2 + 0.62 * (n + (1 if len(marks) else 0))))
+    # the "other dated events" row gets a line of its own per label (read from top to bottom)
+    fig, ax = theme.new_figure((6.6, 1.2 + 0.62 * (n + (1 if len(marks) else 0))
+                                + 0.16 * max(0, len(marks) - 2)))
     shades = ["#56B4E9", theme.colour(s.p.rival), "#8C2D04"]
     if not phases.iloc[0]["phase"].startswith("Open"):
         shades = shades[1:]
+    outside = []
     for i, p in phases.iterrows():
         y = n - i
         colour = shades[min(i, len(shades) - 1)]
@@ -435,28 +439,41 @@ def corridor_chart(s):
         inside = (p["end"] - p["start"]).days > span * 0.2
         at = p["start"] + (p["end"] - p["start"]) / 2 if inside else \
             p["end"] + pd.Timedelta(days=span * 0.015 + (25 if p["ongoing"] else 0))
-        ax.text(at, y, text, ha="center" if inside else "left", va="center", fontsize=7,
-                color="white" if inside else theme.INK)
+        outside.append(ax.text(at, y, text, ha="center" if inside else "left", va="center",
+                               fontsize=7, color="white" if inside else theme.INK))
     ticks, names = list(range(n, 0, -1)), list(phases["phase"])
     if len(marks):
+        # one label per line, stacked in the row left of the earliest mark (where the row is
+        # empty), each joined to its mark by a thin leader: labels never run into each other
+        k = len(marks)
+        label_x = marks["date"].min() - pd.Timedelta(days=span * 0.03)
         for j, (_, m) in enumerate(marks.iterrows()):
             ax.axvline(m["date"], color="#BBBBBB", lw=0.6, ls="--", zorder=0)
             ax.scatter([m["date"]], [0], marker="D", s=18, zorder=3,
                        color="white" if m["confidence"] == "low" else theme.MUTED,
                        edgecolor=theme.MUTED)
-            share = (m["date"] - first).days / span
-            ax.annotate(textwrap.fill(f"{at_precision(m['date'], m['date_precision'])} "
-                                      f"{m['title']}", 34),
-                        (m["date"], 0), xytext=(0, 8 if j % 2 == 0 else -9),
-                        textcoords="offset points", va="center", fontsize=6,
-                        color=theme.INK, ha="left" if share < 0.3 else
-                        "right" if share > 0.7 else "center")
+            level = 0.0 if k == 1 else 0.32 - j * (0.87 + 0.26 * max(0, k - 2)) / (k - 1)
+            ax.annotate(f"{at_precision(m['date'], m['date_precision'])} {m['title']}",
+                        (m["date"], 0), xytext=(label_x, level), textcoords="data",
+                        va="center", ha="right", fontsize=6, color=theme.INK,
+                        arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5,
+                                    "shrinkA": 2, "shrinkB": 3})
         ticks.append(0)
         names.append("Other dated events")
     ax.set_yticks(ticks, names, fontsize=7.5)
-    ax.set_ylim(-0.7, n + 0.6)
+    low = -0.7 - 0.26 * max(0, len(marks) - 2)
+    ax.set_ylim(low, n + 0.6)
     ax.set_xlim(first - pd.Timedelta(days=max(30, span * 0.03)),
                 last + pd.Timedelta(days=span * (0.2 if phases["ongoing"].iloc[-1] else 0.15)))
+    # a phase label right of its bar ("145 days so far") is never cut by the frame: widen the
+    # axis to its end
+    theme.fit(fig)
+    renderer = fig.canvas.get_renderer()
+    right = max((t.get_window_extent(renderer).x1 for t in outside), default=0)
+    frame = ax.get_window_extent(renderer)
+    if right > frame.x1 - 4:
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(lo, hi + (right - frame.x1 + 8) * (hi - lo) / frame.width)
     ax.grid(axis="y", visible=False)
     date_axis(ax, first, last)
     total = blockade_days(phases)
