@@ -92,7 +92,7 @@ def turn_text(s):
         member = after.iloc[-1]
         months = round(indicators.days_between(turn['date'], member['date']) / 30.44)
         text.append(f" Membership of the bloc followed in {month(member['date'])}, "
-                    f"{num(months)} months after the announcement.")
+                    f"{count_word(months)} months after the announcement.")
     later_west = west[west["date"] > turn["date"]].sort_values("date")
     if not later_west.empty:
         signed = later_west.iloc[0]
@@ -181,9 +181,9 @@ def shares_text(s):
         above = compare.higher_in(later, level)
         label = shares.LABELS[key].lower()
         count = ("every one" if above.always else "none" if above.never
-                 else num(above.higher))
+                 else count_word(above.higher))
         parts.append(f"{md(s.p.patron)}'s share of {md(label)} was above its {year} level in "
-                     f"{count} of the {num(above.of)} years from {above.first} to "
+                     f"{count} of the {count_word(above.of)} years from {above.first} to "
                      f"{above.last}.")
     parts.append(f"Figure {figure} follows the shares year by year; the five-year comparison is "
                  f"in Figure {sections.number_of('figure', 'dependence')}. These shares measure "
