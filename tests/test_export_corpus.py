@@ -31,25 +31,26 @@ def _resources(name: str) -> dict:
     return {"metadata": {"name": name, "path": str(CORPUS)}}
 
 
+def _convert(exporter, name: str) -> tuple:
+    """One corpus notebook through ``exporter``: (output, the exporter's warnings)."""
+    nb = nbformat.read(CORPUS / f"{name}.ipynb", as_version=4)
+    body, resources = exporter.from_notebook_node(nb, _resources(name))
+    return body, resources.get("tightrope_warnings", [])
+
+
 @pytest.fixture(scope="module")
 def html():
-    out = {}
-    for name in NAMES:
-        nb = nbformat.read(CORPUS / f"{name}.ipynb", as_version=4)
-        body, resources = ReportHTMLExporter().from_notebook_node(nb, _resources(name))
-        out[name] = (body, resources.get("tightrope_warnings", []))
-    return out
+    return {name: _convert(ReportHTMLExporter(), name) for name in NAMES}
 
 
 @pytest.fixture(scope="module")
 def pdf():
     out = {}
     for name in NAMES:
-        nb = nbformat.read(CORPUS / f"{name}.ipynb", as_version=4)
-        body, resources = TypstPDFExporter().from_notebook_node(nb, _resources(name))
+        body, warnings = _convert(TypstPDFExporter(), name)
         reader = PdfReader(io.BytesIO(body))
         text = "\n".join(page.extract_text() for page in reader.pages)
-        out[name] = (reader, text, resources.get("tightrope_warnings", []))
+        out[name] = (reader, text, warnings)
     return out
 
 

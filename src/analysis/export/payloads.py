@@ -122,10 +122,15 @@ def claim_html(p: dict, ctx) -> Markup:
     return parts + Markup("</article>")
 
 
+def full_stop(text: str) -> str:
+    """The full stop ``text`` still needs: '' after '.', '?' or '!', else '.'."""
+    return "" if text.endswith((".", "?", "!")) else "."
+
+
 def sentence(text) -> str:
-    """``text`` ending with one full stop (none added after '.', '?' or '!')."""
+    """``text`` ending with one full stop."""
     text = str(text).strip()
-    return text if text.endswith((".", "?", "!")) else text + "."
+    return text + full_stop(text)
 
 
 def bibliography_parts(e: dict) -> list[tuple[str, str]]:
@@ -152,8 +157,7 @@ def bibliography_entry_html(e: dict) -> Markup:
         if kind == "publisher":
             bits.append(Markup('<span class="tr-bib-publisher">{}</span>').format(text))
         elif kind == "title":
-            bits.append(Markup("<cite>{}</cite>").format(text)
-                        + ("" if text.endswith((".", "?", "!")) else "."))
+            bits.append(Markup("<cite>{}</cite>").format(text) + full_stop(text))
         else:
             bits.append(escape(text))
     if http_url(e.get("url")):

@@ -58,6 +58,7 @@ from .payloads import (
     CLAIM_MIME,
     bibliography_notes,
     bibliography_parts,
+    full_stop,
     http_url,
 )
 
@@ -745,8 +746,7 @@ class _Builder:
                 if kind == "publisher":
                     bits.append(f"#strong[{escape_text(text)}]")
                 elif kind == "title":
-                    stop = "" if text.endswith((".", "?", "!")) else "."
-                    bits.append(f"#emph[{escape_text(text)}]{stop}")
+                    bits.append(f"#emph[{escape_text(text)}]{full_stop(text)}")
                 else:
                     bits.append(escape_text(text))
             url = http_url(e.get("url"))
