@@ -80,3 +80,18 @@ def test_papermill_command_line_knows_the_engine(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     assert "42" in (tmp_path / "o.ipynb").read_text()
     assert "KeyboardInterrupt" not in run.stderr and "WARNING" not in run.stderr
+
+
+def test_forked_kernels_start_lean_and_clean(tmp_path):
+    """A section's kernel serves no debugger and keeps no input history (neither is of use in a
+    batch run, and both cost every kernel start), starts with no figure open (the engine draws
+    one chart before forking, to load the fonts once), and can still import debugpy."""
+    nb = _notebook(
+        "import sys\nimport matplotlib.pyplot as plt\n"
+        "from ipykernel import debugger\n"
+        "print(debugger._is_debugpy_available, get_ipython().history_manager.enabled,\n"
+        "      plt.get_fignums())",
+        "import importlib.util; print(importlib.util.find_spec('debugpy') is not None)")
+    out = _run(nb, tmp_path, "lean")
+    assert _text(out.cells[0]).split() == ["False", "False", "[]"]
+    assert _text(out.cells[1]).strip() == "True"

@@ -198,3 +198,14 @@ def test_validator_and_loader_accept_exactly_the_same_cells(tmp_path, number, in
 def test_plain_numbers_read_the_same_in_both(text):
     field = FieldSpec("v", "number", "", {})
     assert cells.parse_cell(field, text) == float(text)
+
+
+@given(st.text(alphabet="aZE Uu-1.\n<>éΩ", max_size=40), st.sampled_from(["EU", "EUMA", "U", "E-1", "é"]))
+@settings(max_examples=300, deadline=None)
+def test_glossary_word_search_matches_the_regular_expression(text, word):
+    import re
+
+    from analysis.merge import _mentions
+
+    pattern = rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])"
+    assert _mentions(text, word) == bool(re.search(pattern, text))

@@ -144,10 +144,27 @@ def _text_of(nb) -> str:
     return "\n".join(parts)
 
 
+def _mentions(text: str, word: str) -> bool:
+    """``word`` occurs in ``text`` with no letter either side (as the regular expression
+    ``(?<![A-Za-z])word(?![A-Za-z])``, but found by substring search: the text holds the charts'
+    SVG, megabytes long)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not (at and _is_ascii_letter(text[at - 1])) and \
+                not (end < len(text) and _is_ascii_letter(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _is_ascii_letter(char: str) -> bool:
+    return "A" <= char <= "Z" or "a" <= char <= "z"
+
+
 def glossary_table(text: str) -> Table | None:
     """The abbreviations of :data:`GLOSSARY` that appear in ``text``, as a table."""
-    used = [(k, v) for k, v in sorted(GLOSSARY.items())
-            if re.search(rf"(?<![A-Za-z]){re.escape(k)}(?![A-Za-z])", text)]
+    used = [(k, v) for k, v in sorted(GLOSSARY.items()) if _mentions(text, k)]
     if not used:
         return None
     frame = pd.DataFrame(used, columns=["Abbreviation", "Meaning"])

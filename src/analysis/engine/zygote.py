@@ -36,6 +36,7 @@ def warm_imports() -> None:
         os.environ["MPLBACKEND"] = INLINE_BACKEND
     import analysis  # noqa: F401  (defers rfc3987-syntax before nbformat comes in)
 
+    _without_debugger()
     for name in ("numpy", "pandas", "matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline",
                  "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
                  "nbformat", "analysis.report", "analysis.merge", "analysis.bibliography",
@@ -45,6 +46,42 @@ def warm_imports() -> None:
 
     for info in pkgutil.iter_modules(builders.__path__, builders.__name__ + "."):
         importlib.import_module(info.name)
+    if not os.environ.get("TIGHTROPE_NO_WARMUP"):
+        _draw_once()
+
+
+def _draw_once() -> None:
+    """Draw and save one small themed chart, so that every kernel starts with the fonts loaded
+    and the text and SVG machinery primed (each section would otherwise pay for it again).
+    Nothing of it is kept: the figure is closed and the theme is set again by each chart."""
+    from analysis import charttext, figures, theme
+
+    fig, ax = theme.new_figure((3, 2))
+    ax.plot([2000, 2010, 2020], [1, 3, 2], label=charttext.plain("Armenia, 2000–2020"))
+    ax.bar([2005], [2], label="bar")
+    ax.set_title("Title")
+    ax.set_xlabel("Year")
+    ax.annotate("note", (2010, 3), xytext=(2012, 2.5), fontsize=7, fontweight="bold",
+                arrowprops={"arrowstyle": "-"})
+    ax.legend()
+    figures.svg_of(fig)
+
+
+def _without_debugger() -> None:
+    """Kernels that run a build's sections serve no debugger: with debugpy hidden while
+    ``ipykernel.debugger`` is imported, it records debugpy as unavailable, and no forked kernel
+    imports debugpy and pydevd (a quarter of a second each) when it starts. debugpy stays
+    importable for the notebooks' own code."""
+    if "ipykernel.debugger" in sys.modules:
+        return
+    hidden = "debugpy" not in sys.modules
+    if hidden:
+        sys.modules["debugpy"] = None  # import fails with ImportError, as if not installed
+    try:
+        importlib.import_module("ipykernel.debugger")
+    finally:
+        if hidden:
+            del sys.modules["debugpy"]
 
 
 def _preload(data_dir: str | None, digest: str | None, window: list | None = None) -> dict:
@@ -100,8 +137,10 @@ def _run_kernel(request: dict) -> int:
     from ipykernel.kernelapp import IPKernelApp
 
     # parent_handle's default was read from the environment when the zygote imported ipykernel
+    # no input history: a section's kernel lives for one run (and parallel kernels would
+    # contend for the one history database)
     sys.argv = ["ipykernel_launcher", "-f", request["connection_file"],
-                f"--IPKernelApp.parent_handle={os.getppid()}"]
+                f"--IPKernelApp.parent_handle={os.getppid()}", "--HistoryManager.enabled=False"]
     IPKernelApp.launch_instance(argv=sys.argv[1:])
     return 0
 
