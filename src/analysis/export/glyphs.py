@@ -68,11 +68,9 @@ def fallback_fonts() -> tuple[tuple[str, frozenset[int]], ...]:
 
 
 def _embedded(text: str) -> list[str]:
-    seen: dict[str, None] = {}
-    for ch in text:
-        if ch not in seen and not _covered(ch):
-            seen[ch] = None
-    return list(seen)
+    """Distinct characters of ``text`` the embedded fonts lack, in order of appearance (each
+    distinct character is looked at once: the text is the whole report)."""
+    return [ch for ch in dict.fromkeys(text) if not _covered(ch)]
 
 
 def font_paths(text: str) -> list[str]:
