@@ -115,3 +115,21 @@ def test_a_damaged_output_is_rebuilt_from_the_unchanged_sections(built, copy_of_
     assert run.stdout.count("unchanged, reused") == len(SECTIONS), run.stdout
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert html == (built[0] / "report.html").read_text(encoding="utf-8")
+
+
+def test_sections_start_longest_first(tmp_path):
+    """The previous build's seconds decide the order (the longest first, so that no kernel runs
+    alone at the end); without a record, the short key findings and the appendix come last."""
+    from analysis.build import longest_first
+    from analysis.sections import SECTIONS
+
+    fresh = [s.key for s in longest_first(list(SECTIONS), None)]
+    assert fresh[:7] == ["01", "02", "03", "04", "05", "06", "07"] and set(fresh[7:]) == {"00", "08"}
+    seconds = {"00": 1.1, "01": 3.1, "02": 2.6, "05": 3.2, "07": 3.5, "08": 1.5}
+    (tmp_path / "manifest.json").write_text(json.dumps({"sections": [
+        {"key": k, "status": "ok", "seconds": v} for k, v in seconds.items()]}))
+    order = [s.key for s in longest_first(list(SECTIONS), tmp_path)]
+    # unrecorded sections (03, 04, 06) count as the median recorded one (3.1 s), after 01 by key
+    assert order == ["07", "05", "01", "03", "04", "06", "02", "08", "00"], order
+    (tmp_path / "manifest.json").write_text("not json")
+    assert [s.key for s in longest_first(list(SECTIONS), tmp_path)] == fresh

@@ -145,7 +145,7 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
 
     total = len(specs)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, total))) as pool:
-        futures = {pool.submit(one, spec): spec for spec in specs}
+        futures = {pool.submit(one, spec): spec for spec in longest_first(specs, previous)}
         for done, future in enumerate(as_completed(futures), start=1):
             result = future.result()
             results[result.spec.key] = result
@@ -155,14 +155,33 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
     return [results[s.key] for s in specs]
 
 
-def _previous_hashes(previous: Path | None) -> dict[str, str]:
+def _previous_sections(previous: Path | None) -> list[dict]:
     if not previous or not (previous / "manifest.json").exists():
-        return {}
+        return []
     try:
         manifest = json.loads((previous / "manifest.json").read_text())
     except (OSError, json.JSONDecodeError):
-        return {}
-    return {s["key"]: s.get("input_hash") for s in manifest.get("sections", [])}
+        return []
+    sections = manifest.get("sections", []) if isinstance(manifest, dict) else []
+    return [s for s in sections if isinstance(s, dict) and "key" in s]
+
+
+def _previous_hashes(previous: Path | None) -> dict[str, str]:
+    return {s["key"]: s.get("input_hash") for s in _previous_sections(previous)}
+
+
+def longest_first(specs: list[SectionSpec], previous: Path | None) -> list[SectionSpec]:
+    """The order to start the sections in: the longest first (by their seconds in the previous
+    build; a section without a record by its place, the short key findings last), so that the
+    last kernel to finish does not run alone while the other core waits."""
+    seconds = {}
+    for s in _previous_sections(previous):
+        if s.get("status") == "ok" and isinstance(s.get("seconds"), (int, float)):
+            seconds[s["key"]] = float(s["seconds"])
+    known = [seconds[s.key] for s in specs if s.key in seconds]
+    typical = sorted(known)[len(known) // 2] if known else 0.0
+    return sorted(specs, key=lambda s: (-seconds.get(s.key, typical), s.key == "00" or s.appendix,
+                                        s.key))
 
 
 def _keep_failures(results: list[SectionResult], staging: Path, failed_dir: Path) -> None:
