@@ -85,13 +85,17 @@ def test_papermill_command_line_knows_the_engine(tmp_path):
 def test_forked_kernels_start_lean_and_clean(tmp_path):
     """A section's kernel serves no debugger and keeps no input history (neither is of use in a
     batch run, and both cost every kernel start), starts with no figure open (the engine draws
-    one chart before forking, to load the fonts once), and can still import debugpy."""
+    one chart before forking, to load the fonts once), can still import debugpy, and finds the
+    objects it inherited frozen out of its garbage collections."""
     nb = _notebook(
         "import sys\nimport matplotlib.pyplot as plt\n"
         "from ipykernel import debugger\n"
         "print(debugger._is_debugpy_available, get_ipython().history_manager.enabled,\n"
         "      plt.get_fignums())",
-        "import importlib.util; print(importlib.util.find_spec('debugpy') is not None)")
+        "import importlib.util; print(importlib.util.find_spec('debugpy') is not None)",
+        "import gc; print(gc.get_freeze_count() > 100_000)")
     out = _run(nb, tmp_path, "lean")
     assert _text(out.cells[0]).split() == ["False", "False", "[]"]
     assert _text(out.cells[1]).strip() == "True"
+    # what the kernel inherited is frozen: its collections skip (and do not copy) those pages
+    assert _text(out.cells[2]).strip() == "True"

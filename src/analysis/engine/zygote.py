@@ -11,6 +11,7 @@ closed, or the client died) it kills its children and exits; children die with i
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -160,9 +161,19 @@ def _run_call(request: dict) -> int:
     return code
 
 
+def settle() -> None:
+    """Collect the garbage, then freeze what is left: the objects the zygote holds move to the
+    collector's permanent generation. A forked child's collections then never walk them (each
+    section kernel did one full collection over a million inherited objects, about 0.1 s), and
+    never touch their pages, which stay shared with the zygote instead of being copied."""
+    gc.collect()
+    gc.freeze()
+
+
 def _fork(request: dict, protocol_fds: tuple[int, ...]) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
+    gc.freeze()  # objects made since the last settle() (the request's own are a few)
     pid = os.fork()
     if pid:
         return pid
@@ -197,6 +208,7 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
         out.flush()
 
     warm_imports()
+    settle()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
@@ -226,9 +238,11 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
             elif request["op"] == "preload":
                 reply.update(ok=True, **_preload(request.get("data_dir"), request.get("digest"),
                                                request.get("window")))
+                settle()
             elif request["op"] == "import":
                 for name in request["modules"]:
                     importlib.import_module(name)
+                settle()
                 reply.update(ok=True)
             elif request["op"] == "ping":
                 reply.update(ok=True, pid=os.getpid())
