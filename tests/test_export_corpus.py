@@ -304,3 +304,21 @@ def test_sanitize_removes_script(markup):
     out = sanitize(markup, mathml=True)
     assert _executable(f"<main>{out}</main>") == []
     assert "alert" not in out or "<" not in out
+
+
+@pytest.mark.parametrize("exporter", [ReportHTMLExporter, TypstPDFExporter])
+def test_the_notebook_is_validated_once_after_the_preprocessors(exporter, monkeypatch):
+    """nbconvert validates after every preprocessor unless ``optimistic_validation``; ours
+    validate once after the last (a report is megabytes), besides the check of the notebook as
+    given, and a user can still ask for nbconvert's way."""
+    import nbconvert.exporters.exporter as base
+
+    nb = nbformat.read(CORPUS / "streams.ipynb", as_version=4)
+    calls = []
+    real = base.nbformat.validate
+    monkeypatch.setattr(base.nbformat, "validate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    exporter().from_notebook_node(nb, _resources("streams"))
+    assert len(calls) == 2  # the notebook as given (check_notebook), then once after all
+    calls.clear()
+    exporter(optimistic_validation=False).from_notebook_node(nb, _resources("streams"))
+    assert len(calls) > 2

@@ -58,10 +58,34 @@ def table_of_contents(nb) -> list[dict]:
     return toc
 
 
+def _prime_post_pass() -> None:
+    """Run nbconvert's HTML post-pass (BeautifulSoup and its CSS selectors) once on a tiny page
+    when this module is imported: soupsieve compiles its tokenizer patterns on first use (about
+    0.2 s), and a process that forks export jobs after importing the exporter (the warm engine)
+    then does it once, not in every job. The post-pass runs in every HTML export anyway."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup('<div class="jp-Notebook"><img></div>', features="html.parser")
+    for selector in ("img:not([alt])", ".jp-Notebook div.jp-Cell-inputWrapper",
+                     ".jp-Notebook div.jp-OutputArea-output"):
+        soup.select(selector)
+
+
+_prime_post_pass()
+
+
 class ReportHTMLExporter(HTMLExporter):
-    """``jupyter nbconvert --to tightrope-html``: the report look for any notebook."""
+    """``jupyter nbconvert --to tightrope-html``: the report look for any notebook.
+
+    The notebook is validated once, after all preprocessors have run (nbconvert's
+    ``optimistic_validation``), instead of after each of the eleven: same check, one pass over
+    a report of several megabytes instead of eleven."""
 
     export_from_notebook = "Tightrope report (HTML)"
+
+    @default("optimistic_validation")
+    def _optimistic_validation_default(self):
+        return True
 
     @default("template_name")
     def _template_name_default(self):

@@ -981,6 +981,11 @@ class TypstExporter(Exporter):
     def _file_extension_default(self) -> str:
         return ".typ"
 
+    @default("optimistic_validation")
+    def _optimistic_validation_default(self) -> bool:
+        # validated once after all preprocessors, not after each (see ReportHTMLExporter)
+        return True
+
     def _assets_dir(self, resources: dict) -> str:
         if self.assets_dir:
             return self.assets_dir
