@@ -85,10 +85,24 @@ def pdf(full):
 
 
 @pytest.fixture(scope="module")
-def page_texts(pdf) -> list[str]:
-    """Each page's text, extracted once for the tests that read it (pypdf is slow on pages full
-    of figure paths)."""
-    return [page.extract_text() or "" for page in pdf.pages]
+def page_runs(pdf) -> list[tuple[str, list[tuple]]]:
+    """Each page's text and its text runs (text, cm, tm, font name, size), extracted in one pass
+    for every test that reads them (pypdf is slow on pages full of figure paths)."""
+    pages = []
+    for page in pdf.pages:
+        runs: list[tuple] = []
+
+        def visit(text, cm, tm, font, size, runs=runs):
+            runs.append((text, tuple(cm), tuple(tm), str((font or {}).get("/BaseFont", "")),
+                         size))
+
+        pages.append((page.extract_text(visitor_text=visit) or "", runs))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def page_texts(page_runs) -> list[str]:
+    return [text for text, _ in page_runs]
 
 
 def test_pdf_page_count_in_range(pdf):
@@ -204,7 +218,7 @@ def test_region_map_on_the_first_pages(page_texts, html):
 _TOP_MARGIN, _BOTTOM_MARGIN = 2.7 * 72 / 2.54, 2.5 * 72 / 2.54
 
 
-def _filled_bands(page) -> tuple[list[tuple[float, float]], float, float]:
+def _filled_bands(page, text_runs) -> tuple[list[tuple[float, float]], float, float]:
     """Vertical bands of the body area that hold something, from the PDF's text positions.
 
     Every text run is a band one font size high; a figure or table (its charts are vector
@@ -213,13 +227,10 @@ def _filled_bands(page) -> tuple[list[tuple[float, float]], float, float]:
     """
     top, bottom = float(page.mediabox.height) - _TOP_MARGIN, _BOTTOM_MARGIN
     runs = []
-
-    def visit(text, cm, tm, font, size):
+    for text, cm, tm, _font, size in text_runs:
         if text.strip():
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
             runs.append((y, (size or 10) * abs(tm[3] or 1) * abs(cm[3] or 1), text.strip()))
-
-    page.extract_text(visitor_text=visit)
     runs = sorted((r for r in runs if bottom - 2 < r[0] < top - 2), key=lambda r: -r[0])
     bands = [(y - 0.25 * size, y + size) for y, size, _ in runs]
     caption = None
@@ -238,7 +249,7 @@ def _filled_bands(page) -> tuple[list[tuple[float, float]], float, float]:
     return [(lo, hi) for lo, hi in merged], top, top - bottom
 
 
-def test_no_page_holds_only_a_few_lines(pdf):
+def test_no_page_holds_only_a_few_lines(pdf, page_runs):
     """Pages are full: a figure or table that does not fit moves to the next page while the text
     flows on, so no page ends early and no gap opens above a figure. The last page of a section
     may hold only its last lines: a figure never floats past a heading (see below), so the text
@@ -252,7 +263,7 @@ def test_no_page_holds_only_a_few_lines(pdf):
     last = len(pdf.pages) - 1
     problems = []
     for k, page in enumerate(pdf.pages[2:last], start=2):  # after title page and contents
-        bands, top, height = _filled_bands(page)
+        bands, top, height = _filled_bands(page, page_runs[k][1])
         filled = sum(hi - lo for lo, hi in bands) / height
         edges = [top] + [edge for lo, hi in reversed(bands) for edge in (hi, lo)]
         gap = max((edges[i] - edges[i + 1]) / height for i in range(0, len(edges) - 1, 2))
@@ -264,7 +275,7 @@ def test_no_page_holds_only_a_few_lines(pdf):
     assert not problems, problems
 
 
-def _pdf_captions_and_headings(pdf) -> list[tuple[int, float, str, str]]:
+def _pdf_captions_and_headings(pdf, page_runs) -> list[tuple[int, float, str, str]]:
     """(page, -y, kind, text) of every bookmarked heading and every figure/table caption (its
     bold number at the start of a line), in reading order."""
     items = []
@@ -278,21 +289,15 @@ def _pdf_captions_and_headings(pdf) -> list[tuple[int, float, str, str]]:
                 items.append((page, -float(item.top or 0), "heading", item.title.strip()))
 
     walk(pdf.outline)
-    for k, page in enumerate(pdf.pages):
-        found = []
-
-        def visit(text, cm, tm, font, size, found=found, k=k):
-            name = str((font or {}).get("/BaseFont", ""))
+    for k, (_, runs) in enumerate(page_runs):
+        for text, cm, tm, name, _size in runs:
             m = re.match(r"\s*((?:Figure|Table) [0-9A-Z]+\.[0-9]+)\.", text or "")
             if m and "Bold" in name:
-                found.append((k, -(tm[5] * cm[3] + cm[5]), "caption", m.group(1)))
-
-        page.extract_text(visitor_text=visit)
-        items.extend(found)
+                items.append((k, -(tm[5] * cm[3] + cm[5]), "caption", m.group(1)))
     return sorted(items)
 
 
-def test_no_figure_or_table_floats_past_a_heading(pdf, html):
+def test_no_figure_or_table_floats_past_a_heading(pdf, page_runs, html):
     """A figure or table that does not fit where it is referred to moves on, but never past the
     next heading (nor back above its own): in the PDF each one stands under the same heading as
     in the report's own order (the HTML), so 'the table below' stays true."""
@@ -312,7 +317,7 @@ def test_no_figure_or_table_floats_past_a_heading(pdf, html):
     html_seq = [("heading", re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", "", h))).strip())
                 if h else ("caption", c) for h, c in order]
     pdf_seq = [(kind, re.sub(r"\s+", " ", text)) for _, _, kind, text in
-               _pdf_captions_and_headings(pdf)]
+               _pdf_captions_and_headings(pdf, page_runs)]
     expected, got = last_heading_before(html_seq), last_heading_before(pdf_seq)
     assert len(expected) >= 16 and set(got) == set(expected), sorted(set(got) ^ set(expected))
     wrong = {n: (got[n], expected[n]) for n in expected if got[n] != expected[n]}
