@@ -133,3 +133,18 @@ def test_sections_start_longest_first(tmp_path):
     assert order == ["07", "05", "01", "03", "04", "06", "02", "08", "00"], order
     (tmp_path / "manifest.json").write_text("not json")
     assert [s.key for s in longest_first(list(SECTIONS), tmp_path)] == fresh
+
+
+def test_the_process_driving_a_build_loads_neither_pandas_nor_matplotlib(tmp_path):
+    """The command's own process resolves parameters, validates, drives the kernels and writes
+    the report, while the evidence base, the merge and the exports live in the warm engine: it
+    stays small (the kernels and the engine already hold those libraries once)."""
+    script = ("import sys; from analysis.cli import main; "
+              "code = main(['build', '--sections', '8', '--format', 'html', '--out', sys.argv[1]]); "
+              "print('LOADED', [m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules]); "
+              "sys.exit(code)")
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out")], cwd=ROOT,
+                         capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
+    assert "LOADED []" in run.stdout
+    assert list((tmp_path / "out").glob("armenia-*/report.html"))

@@ -20,9 +20,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .evidence import Evidence
 
 #: every anchor the report's code uses; validation requires each one in data/anchors.csv
@@ -95,10 +95,14 @@ class Anchor:
 
     @property
     def date(self) -> pd.Timestamp:
+        import pandas as pd
+
         return pd.Timestamp(self.row["date"])
 
     @property
     def end_date(self) -> pd.Timestamp | None:
+        import pandas as pd
+
         end = self.row["end_date"]
         return None if pd.isna(end) else pd.Timestamp(end)
 
@@ -121,6 +125,8 @@ def anchor(ev: Evidence, key: str) -> Anchor | NotYet:
     For the one anchor that is a date rather than an event (``article_date``) the row holds
     ``date``, ``title`` and ``description`` built from the table.
     """
+    import pandas as pd  # here, not above: validation reads KEYS in processes without pandas
+
     if key not in KEYS:
         raise UnknownAnchor(f"unknown anchor {key!r}; anchors: {', '.join(KEYS)}")
     row = _table(ev).loc[key]

@@ -164,7 +164,6 @@ def build_edition(edition: Edition, out: str, sections: list[str] | None,
     started = time.perf_counter()
     progress = progress or (lambda line: None)
     try:
-        from .params import resolve
         from .sections import select
 
         specs = select(sections)
@@ -176,9 +175,9 @@ def build_edition(edition: Edition, out: str, sections: list[str] | None,
         if current is not None:
             return EditionResult(edition, "up to date", str(current),
                                  time.perf_counter() - started)
-        from .build import build
+        from .build import build, resolve_params
 
-        p = resolve(edition.params)
+        p = resolve_params(edition.params)
         result = build(p, specs, out_root=out, formats=formats, jobs=jobs, force=force,
                        progress=progress)
         if fp is not None:

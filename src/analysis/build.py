@@ -20,12 +20,11 @@ from pathlib import Path
 
 import nbformat
 
+from .datafiles import data_digest, file_hashes
 from .errors import ExportError, OutputError, SectionFailed
-from .evidence import data_digest, file_hashes, load_cut
 from .export import FORMATS
 from .kernel import ensure_kernel
 from .manifest import colophon, git_commit, package_versions, write_manifest
-from .merge import merge
 from .outdir import out_folder, recover
 from .params import ReportParams
 from .sections import SECTIONS, SectionSpec
@@ -36,6 +35,20 @@ CELL_TIMEOUT_S = 600
 #: papermill engine: "tightrope" forks each section's kernel from a warm parent (analysis.engine);
 #: TIGHTROPE_ENGINE=nbclient uses papermill's default (a new interpreter per section)
 ENGINE = os.environ.get("TIGHTROPE_ENGINE", "tightrope")
+
+
+def resolve_params(values) -> ReportParams:
+    """:func:`analysis.params.resolve` for a build. With the warm engine, what it needs from the
+    evidence base (the latest date, the countries) is read there, where the tables stay loaded
+    for the sections: the process that drives the build never imports pandas or matplotlib."""
+    from .params import resolve
+
+    if ENGINE != "tightrope":
+        return resolve(values)
+    from .engine.pool import shared_pool
+
+    return resolve(values, facts=lambda folder: shared_pool().call_here(
+        "analysis.evidence:edition_facts", str(folder)))
 
 
 @dataclass
@@ -235,9 +248,43 @@ def export_formats(kinds: list[str], report_path: str, folder: str,
     return {kind: export_format(kind, report_path, folder, keep_typ) for kind in kinds}
 
 
-def export(report: nbformat.NotebookNode, folder: Path, formats: tuple[str, ...],
-           keep_typ: bool, progress: Callable[[str], None]) -> tuple[dict[str, Path],
-                                                                      dict[str, float]]:
+def assemble(folder: str, keys: list[str], values: dict, shown: list, colophon_: dict) -> None:
+    """Merge the executed sections in ``folder/notebooks`` (in the order of ``keys``) with the
+    title page, Appendix B and the colophon into ``folder/report.ipynb``. ``values``: the
+    edition's parameters (:meth:`ReportParams.to_notebook`), ``shown``: as the report lists them."""
+    from .bibliography import bibliography, used_source_ids
+    from .evidence import edition_date, load_cut
+    from .merge import merge
+    from .params import resolve
+    from .sections import get
+
+    p = resolve(values)
+    base = Path(folder)
+    executed = [(get(key), nbformat.read(base / "notebooks" / get(key).notebook, as_version=4))
+                for key in keys]
+    tables = load_cut(p.data_dir, p.as_of, p.start_year, p.end_year)
+    meta = {"date": edition_date(tables, p.as_of).isoformat(), "as_of": p.as_of.isoformat(),
+            "params": shown, "colophon": colophon_}
+    used = used_source_ids(nb for _, nb in executed)
+    report = merge(executed, meta, bibliography(tables, p.as_of, used))
+    nbformat.write(report, base / "report.ipynb")
+
+
+def assemble_report(folder: Path, keys: list[str], values: dict, shown: list,
+                    colophon_: dict) -> None:
+    """:func:`assemble`, in a child of the warm engine (which holds the evidence base and the
+    library): this process stays free of pandas and matplotlib."""
+    args = (str(folder), keys, values, shown, colophon_)
+    if ENGINE == "tightrope":
+        from .engine.pool import shared_pool
+
+        shared_pool().call("analysis.build:assemble", *args)
+    else:
+        assemble(*args)
+
+
+def export(folder: Path, formats: tuple[str, ...], keep_typ: bool,
+           progress: Callable[[str], None]) -> tuple[dict[str, Path], dict[str, float]]:
     """Write report.html / report.pdf into ``folder``; return paths and seconds per format.
 
     With the warm engine, one child forked from it exports the formats one after the other: at
@@ -245,8 +292,6 @@ def export(report: nbformat.NotebookNode, folder: Path, formats: tuple[str, ...]
     memory the build holds (two exports side by side, a PDF compile among them, would be its
     peak)."""
     report_path = folder / "report.ipynb"
-    if not report_path.exists():
-        nbformat.write(report, report_path)
     kinds = [k for k in FORMATS if k in formats]
     if ENGINE == "tightrope":
         from .engine.pool import shared_pool
@@ -382,23 +427,13 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
         order = {s.key: i for i, s in enumerate(SECTIONS)}
         results = sorted(results + carried, key=lambda r: order.get(r.spec.key, len(order)))
 
-        executed = [(r.spec, nbformat.read(staging / "notebooks" / r.spec.notebook, as_version=4))
-                    for r in results]
-        tables = load_cut(p.data_dir, p.as_of, p.start_year, p.end_year)
-        from .bibliography import bibliography, used_source_ids
-        from .evidence import edition_date
-
         data_hashes = file_hashes(p.data_dir)
         versions = package_versions()
         commit = git_commit()
-        meta = {"date": edition_date(tables, p.as_of).isoformat(), "as_of": p.as_of.isoformat(),
-                "params": [[k, v] for k, v in p.to_display().items()],
-                "colophon": colophon(commit, data_hashes, versions)}
-        used = used_source_ids(nb for _, nb in executed)
-        report = merge(executed, meta, bibliography(tables, p.as_of, used))
-        nbformat.write(report, staging / "report.ipynb")
-
-        outputs, export_times = export(report, staging, formats, keep_typ, progress)
+        assemble_report(staging, [r.spec.key for r in results], p.to_notebook(),
+                        [[k, v] for k, v in p.to_display().items()],
+                        colophon(commit, data_hashes, versions))
+        outputs, export_times = export(staging, formats, keep_typ, progress)
         timings.update(export_times)
         kept = _carry_formats(previous, formats, staging, progress)
         outputs.update(kept)

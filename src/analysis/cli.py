@@ -60,10 +60,9 @@ def _cmd_build(args) -> int:
             print(f"  {kind}: {current / f'report.{kind}'}")
         return 0
 
-    from .build import build
-    from .params import resolve
+    from .build import build, resolve_params
 
-    p = resolve(raw)
+    p = resolve_params(raw)
     result = build(p, specs, out_root=out_root, formats=formats,
                    keep_typ=args.keep_typ, jobs=args.jobs, force=args.force)
     if fp is not None:

@@ -5,6 +5,7 @@ so the up-to-date check can use it."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from . import paths
@@ -33,3 +34,9 @@ def file_hashes(data_dir: Path | str | None = None) -> dict[str, str]:
                 digest.update(chunk)
         hashes[path.resolve().relative_to(root).as_posix()] = "sha256:" + digest.hexdigest()
     return dict(sorted(hashes.items()))
+
+
+def data_digest(data_dir: Path | str | None = None) -> str:
+    """One hash of the whole evidence base (every file's sha256): what a build validated."""
+    hashes = file_hashes(data_dir)
+    return "sha256:" + hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()

@@ -8,8 +8,6 @@ and returns an :class:`Evidence` whose tables hold only what was known on ``p.as
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -142,8 +140,14 @@ def file_hashes(data_dir: Path | str | None = None) -> dict[str, str]:
 
 def data_digest(data_dir: Path | str | None = None) -> str:
     """One hash of the whole evidence base (every file's sha256): what a build validated."""
-    hashes = file_hashes(data_dir)
-    return "sha256:" + hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()
+    return datafiles.data_digest(data_dir)
+
+
+def edition_facts(data_dir: Path | str | None = None) -> dict:
+    """What resolving parameters needs from the evidence base (see :func:`analysis.params.resolve`):
+    the latest dated fact and the countries it knows, as JSON (computed where the tables are
+    loaded, for a process that does not load them)."""
+    return {"latest": latest_date(data_dir).isoformat(), "countries": known_countries(data_dir)}
 
 
 def trust(data_dir: Path | str | None, digest: str) -> bool:

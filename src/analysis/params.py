@@ -296,12 +296,15 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
             countries: Iterable[str] | None = None, latest: dt.date | None = None,
-            strict: bool = True) -> ReportParams:
+            strict: bool = True, facts: Callable[[Path], Mapping[str, Any]] | None = None
+            ) -> ReportParams:
     """Validate raw parameter values and return typed parameters.
 
     ``values`` may be a notebook's ``globals()`` (with ``strict=False`` other names are ignored),
     CLI strings or real values. ``None`` means "use the default". ``countries`` and ``latest``
-    default to what the evidence base in ``data_dir`` holds.
+    default to what the evidence base in ``data_dir`` holds, read when first needed by ``facts``
+    (``data_dir`` -> ``{"latest": iso date, "countries": [...]}``; by default
+    :func:`analysis.evidence.edition_facts` in this process).
     """
     if strict:
         for name in values:
@@ -322,11 +325,21 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
         raise ParameterError(f"parameter 'data_dir': folder '{data_dir}' does not exist")
     today = today or dt.date.today()
 
+    known: dict[str, Any] = {}
+
+    def fact(name: str) -> Any:
+        if not known:
+            if facts is None:
+                from .evidence import edition_facts
+
+                known.update(edition_facts(data_dir))
+            else:
+                known.update(facts(data_dir))
+        return known[name]
+
     as_of = parsed.get("as_of")
     if as_of is None:
-        from .evidence import latest_date
-
-        as_of = min(latest if latest else latest_date(data_dir), today)
+        as_of = min(latest if latest else dt.date.fromisoformat(fact("latest")), today)
     if as_of > today:
         raise ParameterError(
             f"as_of {as_of.isoformat()} is in the future (today is {today.isoformat()}); "
@@ -352,9 +365,7 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
             "choose start_year <= end_year")
 
     if countries is None:
-        from .evidence import known_countries
-
-        countries = known_countries(data_dir)
+        countries = fact("countries")
     available = sorted(set(countries))
     chosen = {n: parsed.get(n, _BY_NAME[n].default) for n in ("focus", "rival", "patron")}
     partners = parsed.get("partners", tuple(_BY_NAME["partners"].default))

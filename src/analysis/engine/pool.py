@@ -182,6 +182,16 @@ class WarmPool:
                               env=env, log=str(log))
         return ForkedProcess(self, reply["pid"], log)
 
+    def call_here(self, target: str, *args: Any, **kwargs: Any) -> Any:
+        """Run ``module:function(*args, **kwargs)`` in the zygote itself and return its (JSON)
+        result: for work whose loaded state (the evidence base) the children should inherit.
+        Its exception is raised again here, as by :meth:`call`. Nothing that starts a thread
+        may run there."""
+        payload = self._request("call", target=target, args=list(args), kwargs=kwargs)["result"]
+        if payload["ok"]:
+            return payload["value"]
+        raise _rebuild(payload)
+
     def call(self, target: str, *args: Any, cwd: str | None = None, **kwargs: Any) -> Any:
         """Run ``module:function(*args, **kwargs)`` in a forked child and return its (JSON)
         result; its exception is raised again here (a TightropeError keeps its class)."""

@@ -146,19 +146,24 @@ def _run_kernel(request: dict) -> int:
     return 0
 
 
-def _run_call(request: dict) -> int:
+def _invoke(request: dict) -> dict:
+    """``module:function(*args, **kwargs)`` of the request: its value, or its exception as data
+    (the client raises it again, see :func:`analysis.engine.pool._rebuild`)."""
     module, _, name = request["target"].partition(":")
     try:
         value = getattr(importlib.import_module(module), name)(*request.get("args", ()),
                                                                **request.get("kwargs", {}))
-        payload, code = {"ok": True, "value": value}, 0
+        return {"ok": True, "value": value}
     except BaseException as exc:  # noqa: BLE001 - handed back to the caller, who re-raises
-        payload = {"ok": False, "type": f"{type(exc).__module__}.{type(exc).__qualname__}",
-                   "message": str(exc), "traceback": traceback.format_exc()}
-        code = 1
+        return {"ok": False, "type": f"{type(exc).__module__}.{type(exc).__qualname__}",
+                "message": str(exc), "traceback": traceback.format_exc()}
+
+
+def _run_call(request: dict) -> int:
+    payload = _invoke(request)
     with open(request["result"], "w", encoding="utf-8") as fh:
         json.dump(payload, fh)
-    return code
+    return 0 if payload["ok"] else 1
 
 
 def settle() -> None:
@@ -244,6 +249,9 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
                     importlib.import_module(name)
                 settle()
                 reply.update(ok=True)
+            elif request["op"] == "call":  # in the zygote itself: what it loads, it keeps
+                reply.update(ok=True, result=_invoke(request))
+                settle()
             elif request["op"] == "ping":
                 reply.update(ok=True, pid=os.getpid())
             else:
