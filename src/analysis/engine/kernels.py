@@ -12,9 +12,12 @@ import asyncio
 import os
 import signal
 import sys
+import time
 import uuid
+from queue import Empty
 from typing import Any
 
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -55,7 +58,52 @@ class WarmProvisioner(LocalProvisioner):
         return code
 
 
+class WarmKernelClient(AsyncKernelClient):
+    """The client of a forked kernel: ready as soon as the kernel answers.
+
+    jupyter_client's ``wait_for_ready`` sends ``kernel_info`` and, once the reply is in, waits up
+    to 0.2 s for a message on IOPub to be sure that channel is connected; a subscription made an
+    instant before the kernel published (ZeroMQ's slow joiner) misses the status message, and
+    each kernel then sat out the whole 0.2 s before asking again. Here the same checks run with
+    a short IOPub wait and ask again at once, as often as needed.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.02)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
 class WarmKernelManager(AsyncKernelManager):
+    @default("client_class")
+    def _default_client_class(self) -> str:
+        return "analysis.engine.kernels.WarmKernelClient"
+
+    @default("client_factory")
+    def _default_client_factory(self) -> type:
+        return WarmKernelClient
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # a killed kernel's exit reaches us as soon as the zygote reaps it: look every 10 ms
+        # (not every 100) whether it has gone
+        await super()._async_wait(min(pollinterval, 0.01))
+
     @default("transport")
     def _default_transport(self) -> str:
         # Unix sockets beside the connection file: no TCP port picked by one process and taken
