@@ -131,22 +131,32 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
     kernel = ensure_kernel()
     library = library_hash()
     data_hashes = file_hashes(p.data_dir)
+    old = _previous_hashes(previous)
+    keys = {spec.key: _input_hash(spec, p, data_hashes, library) for spec in specs}
+    reuse = {}  # section -> its unchanged executed notebook in the previous report
+    for spec in specs:
+        cached = previous / "notebooks" / spec.notebook if previous else None
+        if (not force and cached and cached.exists() and old.get(spec.key) == keys[spec.key]
+                and _reads_back(cached)):
+            reuse[spec.key] = cached
     if ENGINE == "tightrope":
         from .engine.pool import shared_pool
+        from .engine.zygote import EXPORT_IMPORTS
 
+        pool = shared_pool()
         # one load of the evidence base for every section, trusting this build's validation
-        shared_pool().preload(p.data_dir, data_digest(p.data_dir),
-                              (p.as_of.isoformat(), p.start_year, p.end_year))
-    old = _previous_hashes(previous)
+        pool.preload(p.data_dir, data_digest(p.data_dir),
+                     (p.as_of.isoformat(), p.start_year, p.end_year))
+        # the exporters load into the engine while the last sections run, after their kernels
+        # were forked (so that no kernel carries them), not after the last section is done
+        pool.warm_after_kernels(len(specs) - len(reuse), EXPORT_IMPORTS)
     results: dict[str, SectionResult] = {}
 
     def one(spec: SectionSpec) -> SectionResult:
-        key = _input_hash(spec, p, data_hashes, library)
+        key = keys[spec.key]
         target = staging / "notebooks" / spec.notebook
-        cached = previous / "notebooks" / spec.notebook if previous else None
-        if (not force and cached and cached.exists() and old.get(spec.key) == key
-                and _reads_back(cached)):
-            shutil.copy2(cached, target)
+        if spec.key in reuse:
+            shutil.copy2(reuse[spec.key], target)
             return SectionResult(spec, "cached", 0.0, key)
         start = time.perf_counter()
         try:
@@ -270,39 +280,36 @@ def assemble(folder: str, keys: list[str], values: dict, shown: list, colophon_:
     nbformat.write(report, base / "report.ipynb")
 
 
-def assemble_report(folder: Path, keys: list[str], values: dict, shown: list,
-                    colophon_: dict) -> None:
-    """:func:`assemble`, in a child of the warm engine (which holds the evidence base and the
-    library): this process stays free of pandas and matplotlib."""
-    args = (str(folder), keys, values, shown, colophon_)
-    if ENGINE == "tightrope":
-        from .engine.pool import shared_pool
-
-        shared_pool().call("analysis.build:assemble", *args)
-    else:
-        assemble(*args)
+def publish(folder: str, keys: list[str], values: dict, shown: list, colophon_: dict,
+            kinds: list[str], keep_typ: bool = False) -> dict[str, dict]:
+    """:func:`assemble` ``folder/report.ipynb``, then :func:`export_formats` it as ``kinds``."""
+    assemble(folder, keys, values, shown, colophon_)
+    return export_formats(kinds, str(Path(folder) / "report.ipynb"), folder, keep_typ)
 
 
-def export(folder: Path, formats: tuple[str, ...], keep_typ: bool,
+def export(folder: Path, keys: list[str], p: ReportParams, colophon_: dict,
+           formats: tuple[str, ...], keep_typ: bool,
            progress: Callable[[str], None]) -> tuple[dict[str, Path], dict[str, float]]:
-    """Write report.html / report.pdf into ``folder``; return paths and seconds per format.
+    """Merge the executed sections into ``folder/report.ipynb`` and write report.html /
+    report.pdf beside it; return paths and seconds per format.
 
-    With the warm engine, one child forked from it exports the formats one after the other: at
-    that point of the build, one child more than the engine and this process is the most
-    memory the build holds (two exports side by side, a PDF compile among them, would be its
-    peak)."""
-    report_path = folder / "report.ipynb"
+    With the warm engine, one child forked from it does both (the engine holds the evidence
+    base and the library; this process stays free of pandas and matplotlib) and exports the
+    formats one after the other: one child more than the engine and this process is then the
+    most memory the build holds (two exports side by side, a PDF compile among them, would be
+    its peak)."""
     kinds = [k for k in FORMATS if k in formats]
+    args = (str(folder), keys, p.to_notebook(), [[k, v] for k, v in p.to_display().items()],
+            colophon_, kinds, keep_typ)
     if ENGINE == "tightrope":
         from .engine.pool import shared_pool
         from .engine.zygote import EXPORT_IMPORTS
 
         pool = shared_pool()
         pool.warm(EXPORT_IMPORTS)
-        done = pool.call("analysis.build:export_formats", kinds, str(report_path), str(folder),
-                         keep_typ)
+        done = pool.call("analysis.build:publish", *args)
     else:
-        done = export_formats(kinds, str(report_path), str(folder), keep_typ)
+        done = publish(*args)
     outputs, timings = {}, {}
     for kind, result in done.items():
         outputs[kind] = Path(result["file"])
@@ -430,10 +437,9 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
         data_hashes = file_hashes(p.data_dir)
         versions = package_versions()
         commit = git_commit()
-        assemble_report(staging, [r.spec.key for r in results], p.to_notebook(),
-                        [[k, v] for k, v in p.to_display().items()],
-                        colophon(commit, data_hashes, versions))
-        outputs, export_times = export(staging, formats, keep_typ, progress)
+        outputs, export_times = export(staging, [r.spec.key for r in results], p,
+                                       colophon(commit, data_hashes, versions), formats,
+                                       keep_typ, progress)
         timings.update(export_times)
         kept = _carry_formats(previous, formats, staging, progress)
         outputs.update(kept)

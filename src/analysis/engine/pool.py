@@ -91,6 +91,7 @@ class WarmPool:
         self._reader.start()
         self.preloaded: dict[str, str | None] = {}
         self.warmed: set[str] = set()
+        self._warm_after: list | None = None  # [kernels still to fork, modules]
 
     # ------------------------------------------------------------------ protocol
     def _read(self) -> None:
@@ -174,12 +175,39 @@ class WarmPool:
             self._request("import", modules=missing)
             self.warmed.update(missing)
 
+    def warm_after_kernels(self, count: int, modules) -> None:
+        """:meth:`warm` ``modules`` in the background once ``count`` more kernels have been
+        forked (at once if ``count`` is 0): what comes after those kernels (the export) finds
+        them imported, and none of the kernels carries them."""
+        with self._cond:
+            self._warm_after = [count, tuple(modules)] if count > 0 else None
+        if count <= 0:
+            self._warm_in_background(tuple(modules))
+
+    def _warm_in_background(self, modules: tuple) -> None:
+        threading.Thread(target=self._warm_quietly, args=(modules,), name="tightrope-warm",
+                         daemon=True).start()
+
+    def _warm_quietly(self, modules: tuple) -> None:
+        try:
+            self.warm(modules)
+        except EngineError:
+            pass  # the engine stopped: whoever asks it next hears so
+
     def fork_kernel(self, connection_file: str, cwd: str | None = None,
                     env: dict[str, str] | None = None) -> ForkedProcess:
         """A new ipykernel kernel for ``connection_file``, forked from the warm parent."""
         log = self.dir / (Path(connection_file).stem + ".log")
         reply = self._request("fork", kind="kernel", connection_file=connection_file, cwd=cwd,
                               env=env, log=str(log))
+        due = None
+        with self._cond:
+            if self._warm_after:
+                self._warm_after[0] -= 1
+                if self._warm_after[0] <= 0:
+                    due, self._warm_after = self._warm_after[1], None
+        if due:
+            self._warm_in_background(due)
         return ForkedProcess(self, reply["pid"], log)
 
     def call_here(self, target: str, *args: Any, **kwargs: Any) -> Any:
