@@ -68,6 +68,19 @@ def run_cli(*args: str, check: bool = True, cwd: Path = ROOT) -> subprocess.Comp
     return run
 
 
+def pdf_text(path: Path) -> str:
+    """All the text of a PDF, runs of white space (line ends included) as one space: PDFium
+    reads a report in a fraction of a second where pypdf takes seconds (tests that need text
+    positions or fonts read them with pypdf)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        return " ".join(" ".join(page.get_textpage().get_text_range() for page in doc).split())
+    finally:
+        doc.close()
+
+
 def run_cli_here(*args: str) -> subprocess.CompletedProcess:
     """``tightrope *args`` in this process, output captured: the shared builds run this way, so
     that each test worker starts one warm engine for all of them instead of a new command (and a

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run_cli_here
+from conftest import ROOT, pdf_text, run_cli_here
 
 pytestmark = pytest.mark.slow
 
@@ -98,9 +98,7 @@ def test_no_future_marker_in_the_html(edition):
 
 
 def test_no_future_marker_in_the_pdf_text(edition):
-    pypdf = pytest.importorskip("pypdf")
-    reader = pypdf.PdfReader(str(edition / "report.pdf"))
-    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    text = pdf_text(edition / "report.pdf")
     assert "Claim ledger" in text
     found = [m for m in MARKERS if m.lower() in text.lower()]
     assert not found, found
