@@ -99,3 +99,27 @@ def test_forked_kernels_start_lean_and_clean(tmp_path):
     assert _text(out.cells[1]).strip() == "True"
     # what the kernel inherited is frozen: its collections skip (and do not copy) those pages
     assert _text(out.cells[2]).strip() == "True"
+
+
+def test_modules_warm_in_the_engine_only_after_the_last_kernel_is_forked(tmp_path):
+    """The exporters load into the engine once the build's last kernel has been forked (so no
+    kernel carries them), in the background, not before."""
+    import time
+
+    from analysis.engine.pool import WarmPool
+
+    pool = WarmPool()
+    kernels = []
+    try:
+        pool.warm_after_kernels(2, ["analysis.export.html_exporter"])
+        for n in range(2):
+            assert "analysis.export.html_exporter" not in pool.warmed
+            kernels.append(pool.fork_kernel(str(tmp_path / f"kernel-{n}.json")))
+        deadline = time.monotonic() + 60
+        while "analysis.export.html_exporter" not in pool.warmed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "analysis.export.html_exporter" in pool.warmed
+    finally:
+        for kernel in kernels:
+            kernel.kill()
+        pool.close()
