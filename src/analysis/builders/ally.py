@@ -244,9 +244,13 @@ def road_to_september(s):
     ax = fig.axes[0]
     ax.axvspan(signals["date"].min() - pd.Timedelta(days=4), cluster_end + pd.Timedelta(days=4),
                color=theme.colour(s.p.patron), alpha=0.08, zorder=0)
+    # the context may run past the signals (the offensive that followed): the title says so
+    road = f"The road to {cluster_end:%B %Y}"
+    if (last.year, last.month) > (cluster_end.year, cluster_end.month):
+        road += " and what followed"
     return s.figure(
         fig, key="road_to_september",
-        caption=(f"The road to {cluster_end:%B %Y}: {len(context)} steps involving "
+        caption=(f"{road}: {len(context)} steps involving "
                  f"{s.p.focus}, {s.p.patron} and its partners, {first:%B %Y}–{last:%B %Y}"),
         alt=(f"Timeline of {len(context)} security, diplomatic, legal and humanitarian events "
              f"from {first:%B %Y} to {last:%B %Y}; the shaded band marks the "
