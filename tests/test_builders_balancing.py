@@ -101,3 +101,26 @@ def test_a_separate_paragraph_vote_is_not_a_resolution():
     assert balancing.vote_counts(votes, "A") == {"yes": 1, "abstain": 1, "no": 0, "absent": 0}
     whole, para = balancing.topic_votes(votes)
     assert list(para["resolution"]) == ["A/RES/77/284 \u00b69"] and len(whole) == 2
+
+
+def test_vote_grid_labels_drop_a_tier_only_when_neighbours_would_touch():
+    """Column labels that would run into each other (twelve votes with long symbols) alternate
+    between two tiers; a grid whose labels fit keeps one."""
+    import matplotlib.pyplot as plt
+
+    from analysis import charts
+
+    def grid(symbols):
+        votes = pd.DataFrame({"resolution": symbols, "country": "Armenia", "vote": "yes",
+                              "confidence": "high",
+                              "date": pd.date_range("2014-03-01", periods=len(symbols),
+                                                    freq="90D")})
+        fig = charts.vote_grid(votes, ["Armenia"], size=(6.6, 1.3))
+        labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+        plt.close(fig)
+        return labels
+
+    crowded = grid([f"A/79/L.{n}5 x" for n in range(12)])
+    assert crowded[1].startswith("\n\n") and not crowded[0].startswith("\n")
+    roomy = grid(["68/262", "ES-11/1", "ES-11/2"])
+    assert not any(label.startswith("\n") for label in roomy)

@@ -4,6 +4,7 @@ Low-confidence points are drawn hollow and flagged in the legend, never hidden."
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 
 import matplotlib.dates as mdates
@@ -383,6 +384,16 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     return fig
 
 
+def _labels_collide(fig, labels, gap_pt: float = 3.0) -> bool:
+    """Whether two neighbouring tick labels would touch (less than ``gap_pt`` apart) once the
+    figure is laid out."""
+    theme.fit(fig)
+    renderer = fig.canvas.get_renderer()
+    boxes = [label.get_window_extent(renderer) for label in labels if label.get_text()]
+    gap = gap_pt * fig.dpi / 72
+    return any(a.x1 + gap > b.x0 for a, b in itertools.pairwise(boxes))
+
+
 def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
     """Country x resolution grid of UN General Assembly votes, coloured by vote."""
     if votes.empty:
@@ -406,11 +417,14 @@ def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
     ax.set_xlim(0, len(cols))
     ax.set_ylim(0, len(rows))
     ax.invert_yaxis()
-    labels = [f"{plain(r)}\n{pd.Timestamp(d):%b %Y}"
+    labels = [f"{plain(r)}\n{pd.Timestamp(d):%b %Y}".replace("A/RES/", "")
               for r, d in zip(order["resolution"], order["date"], strict=True)]
-    ax.set_xticks(np.arange(len(cols)) + 0.5, [lbl.replace("A/RES/", "") for lbl in labels],
-                  fontsize=6.5)
+    ticks = np.arange(len(cols)) + 0.5
+    ax.set_xticks(ticks, labels, fontsize=6.5)
     ax.set_yticks(np.arange(len(rows)) + 0.5, plain_all(rows))
+    if _labels_collide(fig, ax.get_xticklabels()):  # every other label one tier lower
+        ax.set_xticks(ticks, [("\n\n" if j % 2 else "") + lbl for j, lbl in enumerate(labels)],
+                      fontsize=6.5)
     ax.grid(False)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
