@@ -126,11 +126,11 @@ def _execute(spec: SectionSpec, p: ReportParams, target: Path, kernel: str) -> N
 
 def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
                  previous: Path | None, jobs: int, progress: Callable[[str], None],
-                 force: bool = False) -> list[SectionResult]:
-    """Execute the sections (in parallel up to ``jobs``), reusing unchanged previous outputs."""
+                 data_hashes: dict[str, str], force: bool = False) -> list[SectionResult]:
+    """Execute the sections (in parallel up to ``jobs``), reusing unchanged previous outputs.
+    ``data_hashes``: :func:`~analysis.datafiles.file_hashes` of the edition's data folder."""
     kernel = ensure_kernel()
     library = library_hash()
-    data_hashes = file_hashes(p.data_dir)
     old = _previous_hashes(previous)
     keys = {spec.key: _input_hash(spec, p, data_hashes, library) for spec in specs}
     reuse = {}  # section -> its unchanged executed notebook in the previous report
@@ -145,7 +145,7 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
 
         pool = shared_pool()
         # one load of the evidence base for every section, trusting this build's validation
-        pool.preload(p.data_dir, data_digest(p.data_dir),
+        pool.preload(p.data_dir, data_digest(hashes=data_hashes),
                      (p.as_of.isoformat(), p.start_year, p.end_year))
         # the exporters load into the engine while the last sections run, after their kernels
         # were forked (so that no kernel carries them), not after the last section is done
@@ -344,7 +344,8 @@ def _reads_back(path: Path) -> bool:
 
 
 def _carry_sections(previous: Path | None, specs: list[SectionSpec], staging: Path,
-                    progress: Callable[[str], None], p: ReportParams) -> list[SectionResult]:
+                    progress: Callable[[str], None], p: ReportParams,
+                    data_hashes: dict[str, str]) -> list[SectionResult]:
     """Sections not rebuilt by a partial build, copied from the previous report with their
     recorded input hash (so a later full build re-runs them only if their inputs changed)."""
     if previous is None:
@@ -361,7 +362,7 @@ def _carry_sections(previous: Path | None, specs: list[SectionSpec], staging: Pa
     if carried:
         progress(f"  kept {len(carried)} section(s) from the previous report: "
                  f"{', '.join(r.spec.key for r in carried)}")
-        data_hashes, library = file_hashes(p.data_dir), library_hash()
+        library = library_hash()
         stale = [r.spec.key for r in carried
                  if r.input_hash != _input_hash(r.spec, p, data_hashes, library)]
         if stale:
@@ -418,7 +419,8 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
         jobs = jobs or min(2, os.cpu_count() or 1)
         progress(f"  executing {len(specs)} section(s) with papermill ({jobs} at a time)")
         start = time.perf_counter()
-        results = run_sections(specs, p, staging, previous, jobs, progress, force)
+        data_hashes = file_hashes(p.data_dir)  # once: inputs, colophon and manifest
+        results = run_sections(specs, p, staging, previous, jobs, progress, data_hashes, force)
         timings["execute"] = time.perf_counter() - start
         failed = [r for r in results if r.status == "failed"]
         if failed:
@@ -430,11 +432,10 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
                 f"{len(failed)} section(s) failed:\n{lines}\n"
                 f"  partial notebooks: {failed_dir}\n"
                 f"  previous report in {final}: {kept} (left untouched)")
-        carried = _carry_sections(previous, specs, staging, progress, p)
+        carried = _carry_sections(previous, specs, staging, progress, p, data_hashes)
         order = {s.key: i for i, s in enumerate(SECTIONS)}
         results = sorted(results + carried, key=lambda r: order.get(r.spec.key, len(order)))
 
-        data_hashes = file_hashes(p.data_dir)
         versions = package_versions()
         commit = git_commit()
         outputs, export_times = export(staging, [r.spec.key for r in results], p,

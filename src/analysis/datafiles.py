@@ -36,7 +36,8 @@ def file_hashes(data_dir: Path | str | None = None) -> dict[str, str]:
     return dict(sorted(hashes.items()))
 
 
-def data_digest(data_dir: Path | str | None = None) -> str:
-    """One hash of the whole evidence base (every file's sha256): what a build validated."""
-    hashes = file_hashes(data_dir)
+def data_digest(data_dir: Path | str | None = None, hashes: dict[str, str] | None = None) -> str:
+    """One hash of the whole evidence base (every file's sha256): what a build validated.
+    ``hashes``: :func:`file_hashes` of ``data_dir`` when the caller has them already."""
+    hashes = file_hashes(data_dir) if hashes is None else hashes
     return "sha256:" + hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()

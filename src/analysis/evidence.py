@@ -138,11 +138,6 @@ def file_hashes(data_dir: Path | str | None = None) -> dict[str, str]:
     return datafiles.file_hashes(data_dir)
 
 
-def data_digest(data_dir: Path | str | None = None) -> str:
-    """One hash of the whole evidence base (every file's sha256): what a build validated."""
-    return datafiles.data_digest(data_dir)
-
-
 def edition_facts(data_dir: Path | str | None = None) -> dict:
     """What resolving parameters needs from the evidence base (see :func:`analysis.params.resolve`):
     the latest dated fact and the countries it knows, as JSON (computed where the tables are
@@ -155,7 +150,7 @@ def trust(data_dir: Path | str | None, digest: str) -> bool:
     (the build validated exactly those files). Returns whether they did."""
     folder = paths.data_dir(data_dir)
     stamp = _stamp(folder)
-    if data_digest(folder) != digest:
+    if datafiles.data_digest(folder) != digest:
         return False
     _TRUSTED.add((folder, stamp))
     return True

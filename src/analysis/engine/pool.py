@@ -155,7 +155,7 @@ class WarmPool:
     def preload(self, data_dir: Path | str | None, digest: str | None = None,
                 window: tuple | None = None) -> bool:
         """Load an evidence base into the zygote (once per folder, digest and window). With
-        ``digest`` (see :func:`analysis.evidence.data_digest`) the files are not validated again
+        ``digest`` (see :func:`analysis.datafiles.data_digest`) the files are not validated again
         if they still hash to it; with ``window`` (as_of, start_year, end_year) the tables are
         also cut for that edition (see :func:`analysis.evidence.load_cut`). True if the data was
         trusted."""
