@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pandas as pd
 
+from analysis.evidence import Evidence
 from analysis.report import LOW_NOTE, MEDIUM_MARK, MEDIUM_NOTE, SectionContext, confidence_mark
 
 
@@ -16,7 +15,7 @@ def _context() -> SectionContext:
         "publisher": ["Armstat", "SIPRI", "Armstat"],
         "title": ["External trade by partner", "Milex 2025", "Trade by HS group"],
     })
-    ctx.ev = SimpleNamespace(sources=sources)
+    ctx.ev = Evidence(params=None, tables={}, sources=sources)  # by hand: nothing shared
     return ctx
 
 

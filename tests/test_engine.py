@@ -123,3 +123,24 @@ def test_modules_warm_in_the_engine_only_after_the_last_kernel_is_forked(tmp_pat
         for kernel in kernels:
             kernel.kill()
         pool.close()
+
+
+def test_kernels_inherit_what_the_engine_computed_for_the_edition(tmp_path):
+    """A build preloads the edition's parameters: the engine computes the findings and the share
+    series once, and a section's kernel finds them instead of computing them again."""
+    from analysis import params
+    from analysis.engine.pool import shared_pool
+
+    p = params.resolve({"as_of": "2022-06-30"}, strict=False)
+    shared_pool().preload(p.data_dir, None, (p.as_of.isoformat(), p.start_year, p.end_year),
+                          params=p.to_notebook())
+    nb = _notebook(
+        "from analysis import findings, params\nfrom analysis.measures import shares\n"
+        "from analysis.report import SectionContext\n"
+        "def refuse(*args):\n    raise AssertionError('computed again in the kernel')\n"
+        "findings.compute = shares.series = refuse",
+        f"s = SectionContext('04', params.resolve({p.to_notebook()!r}, strict=False))\n"
+        "print(sorted(s.findings.dependence), len(s.share_series('trade')) > 0)")
+    out = _run(nb, tmp_path, "inherit")
+    assert _text(out.cells[1]).split() == ["['arms',", "'gas',", "'remittances',", "'trade']",
+                                           "True"]

@@ -116,7 +116,9 @@ class Anchor:
 
 
 def _table(ev: Evidence) -> pd.DataFrame:
-    return ev.tables["anchors"].set_index("anchor")
+    from .evidence import memo
+
+    return memo(ev, "anchors_by_key", lambda: ev.tables["anchors"].set_index("anchor"))
 
 
 def anchor(ev: Evidence, key: str) -> Anchor | NotYet:

@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 
 from .datafiles import data_digest, file_hashes
+from .engine import ENGINE
 from .errors import ExportError, OutputError, SectionFailed
 from .export import FORMATS
 from .kernel import ensure_kernel
@@ -32,9 +33,6 @@ from .uptodate import library_hash
 from .validation import validate
 
 CELL_TIMEOUT_S = 600
-#: papermill engine: "tightrope" forks each section's kernel from a warm parent (analysis.engine);
-#: TIGHTROPE_ENGINE=nbclient uses papermill's default (a new interpreter per section)
-ENGINE = os.environ.get("TIGHTROPE_ENGINE", "tightrope")
 
 
 def resolve_params(values) -> ReportParams:
@@ -144,9 +142,11 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
         from .engine.zygote import EXPORT_IMPORTS
 
         pool = shared_pool()
-        # one load of the evidence base for every section, trusting this build's validation
+        # one load of the evidence base for every section, trusting this build's validation, and
+        # one computation of what several sections read
         pool.preload(p.data_dir, data_digest(hashes=data_hashes),
-                     (p.as_of.isoformat(), p.start_year, p.end_year))
+                     (p.as_of.isoformat(), p.start_year, p.end_year),
+                     params=p.to_notebook() if len(reuse) < len(specs) else None)
         # the exporters load into the engine while the last sections run, after their kernels
         # were forked (so that no kernel carries them), not after the last section is done
         pool.warm_after_kernels(len(specs) - len(reuse), EXPORT_IMPORTS)

@@ -60,6 +60,9 @@ def _cmd_build(args) -> int:
             print(f"  {kind}: {current / f'report.{kind}'}")
         return 0
 
+    from .engine import start_early
+
+    start_early()
     from .build import build, resolve_params
 
     p = resolve_params(raw)

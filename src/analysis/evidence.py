@@ -8,10 +8,11 @@ and returns an :class:`Evidence` whose tables hold only what was known on ``p.as
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -141,8 +142,16 @@ def file_hashes(data_dir: Path | str | None = None) -> dict[str, str]:
 def edition_facts(data_dir: Path | str | None = None) -> dict:
     """What resolving parameters needs from the evidence base (see :func:`analysis.params.resolve`):
     the latest dated fact and the countries it knows, as JSON (computed where the tables are
-    loaded, for a process that does not load them)."""
-    return {"latest": latest_date(data_dir).isoformat(), "countries": known_countries(data_dir)}
+    loaded, for a process that does not load them). Once per process while the files stay as
+    they are: every section resolves its parameters with them."""
+    folder = paths.data_dir(data_dir)
+    facts = _edition_facts(folder, _stamp(folder))
+    return {"latest": facts["latest"], "countries": list(facts["countries"])}
+
+
+@lru_cache(maxsize=8)
+def _edition_facts(folder: Path, stamp: tuple) -> dict:
+    return {"latest": latest_date(folder).isoformat(), "countries": tuple(known_countries(folder))}
 
 
 def trust(data_dir: Path | str | None, digest: str) -> bool:
@@ -371,6 +380,9 @@ class Evidence:
     params: ReportParams
     tables: dict[str, pd.DataFrame]
     sources: pd.DataFrame
+    #: which files and window the tables were cut from (:func:`load_evidence`); results computed
+    #: from them are shared under it (:func:`memo`). None: tables put together by hand, not shared
+    cut_key: tuple | None = field(default=None, compare=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = object.__getattribute__(self, "tables")
@@ -385,10 +397,14 @@ class Evidence:
 
         return anchor(self, key)
 
+    def sources_by_id(self) -> pd.DataFrame:
+        """The bibliography indexed by ``source_id`` (once per edition: :func:`memo`). Read-only."""
+        return memo(self, "sources_by_id", lambda: self.sources.set_index("source_id"))
+
     def publishers(self, source_ids) -> list[str]:
         """Distinct publishers of the given source ids, in first-seen order."""
         ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str)]
-        by_id = self.sources.set_index("source_id")["publisher"]
+        by_id = self.sources_by_id()["publisher"]
         return list(dict.fromkeys(by_id[s] for s in ids if s in by_id.index))
 
 
@@ -409,5 +425,26 @@ def load_cut(data_dir: Path | str | None, as_of: dt.date, start_year: int,
 
 def load_evidence(p: ReportParams) -> Evidence:
     """Validate, load and cut the evidence base for the parameters ``p``."""
+    folder = paths.data_dir(p.data_dir)
     return Evidence(params=p, tables=load_cut(p.data_dir, p.as_of, p.start_year, p.end_year),
-                    sources=load_tables(p.data_dir)["sources"])
+                    sources=load_tables(p.data_dir)["sources"],
+                    cut_key=(folder, _stamp(folder), p.as_of, p.start_year, p.end_year))
+
+
+_MEMO: dict[tuple, Any] = {}
+_MEMO_SIZE = 64
+
+
+def memo(ev: Evidence, name: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per process for the evidence ``ev`` was cut from (its files unchanged)
+    and ``name``; later calls, from any section, get the same object (treat it as read-only). A
+    warm engine computes what every section reads before it forks their kernels
+    (:func:`analysis.report.prepare`), so each kernel inherits the result."""
+    if ev.cut_key is None:
+        return compute()
+    key = (ev.cut_key, name)
+    if key not in _MEMO:
+        if len(_MEMO) >= _MEMO_SIZE:  # a long batch of editions: forget the oldest
+            del _MEMO[next(iter(_MEMO))]
+        _MEMO[key] = compute()
+    return _MEMO[key]

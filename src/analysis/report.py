@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import params as params_mod
 from . import sections, theme
-from .evidence import Evidence, later_releases, load_evidence
+from .evidence import Evidence, later_releases, load_evidence, memo
 from .figures import Figure, Prose, Table, svg_of
 
 MAX_PUBLISHERS_NAMED = 4
@@ -64,7 +64,7 @@ class SectionContext:
         ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str) and s]
         medium = set(medium_ids)
         confidences = list(confidences)
-        by_id = self.ev.sources.set_index("source_id")
+        by_id = self.ev.sources_by_id()
         publishers = list(dict.fromkeys(by_id.loc[ids, "publisher"])) if ids else []
         if len(publishers) > MAX_PUBLISHERS_NAMED:
             # a long list of outlets helps nobody under a chart: name the first few
@@ -126,10 +126,13 @@ class SectionContext:
 
     @cached_property
     def findings(self):
-        """This edition's findings (analysis.findings), computed once per section context."""
-        from . import findings
+        """This edition's findings (analysis.findings), computed once per edition (:func:`prepare`)."""
+        return _findings(self.ev)
 
-        return findings.compute(self.ev.tables, self.p)
+    def share_series(self, key: str) -> pd.DataFrame:
+        """The patron's share of indicator ``key`` year by year (:func:`analysis.measures.shares.
+        series`), computed once per edition (:func:`prepare`). Read-only."""
+        return _share_series(self.ev, key)
 
     def figure(self, fig, caption: str, alt: str, data: Iterable[pd.DataFrame] = (),
                source_ids: Iterable[str] = (), note: str | None = None,
@@ -159,6 +162,29 @@ class SectionContext:
         from .figures import Nothing, NothingText
 
         return Nothing(markdown) if isinstance(markdown, NothingText) else Prose(markdown)
+
+
+def _findings(ev: Evidence):
+    from . import findings
+
+    return memo(ev, ("findings", ev.params), lambda: findings.compute(ev.tables, ev.params))
+
+
+def _share_series(ev: Evidence, key: str) -> pd.DataFrame:
+    from .measures import shares
+
+    p = ev.params
+    return memo(ev, ("share_series", key, p.focus, p.patron),
+                lambda: shares.series(key, ev.tables, p.focus, p.patron))
+
+
+def prepare(values: Mapping[str, Any]) -> None:
+    """Compute what several sections of the edition with parameters ``values`` read (the
+    findings, the patron's share series): the warm engine does it before it forks the section
+    kernels, and every kernel inherits the results instead of computing them again."""
+    ev = load_evidence(params_mod.resolve(values, strict=False))
+    for key in _findings(ev).dependence:
+        _share_series(ev, key)
 
 
 def start_section(key: str, namespace: Mapping[str, Any]) -> SectionContext:

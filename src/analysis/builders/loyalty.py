@@ -131,7 +131,7 @@ def _marks(s, series: pd.DataFrame) -> dict:
 def _series(s) -> pd.DataFrame:
     """The patron's share year by year for every indicator the findings cover (measures.shares;
     arms over the five years ending in each year)."""
-    frames = [shares.series(k, s.ev.tables, s.p.focus, s.p.patron).assign(
+    frames = [s.share_series(k).assign(
         indicator=k, label=shares.LABELS[k]) for k in s.findings.dependence]
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(

@@ -115,7 +115,7 @@ def _share_watch(s, key: str) -> Watch | None:
     if c is None:
         return None
     figure = sections.number_of("figure", "dependence")
-    year = shares.series(key, s.ev.tables, s.p.focus, s.p.patron)
+    year = s.share_series(key)
     stands = ""
     if key != "arms" and not year.empty:
         last = year.iloc[-1]

@@ -11,3 +11,18 @@ from one section to another; each export format runs in a forked child too.
 - :mod:`.papermill_engine` - the papermill engine ``tightrope`` (entry point ``papermill.engine``):
   ``papermill --engine tightrope in.ipynb out.ipynb``.
 """
+
+import os
+
+#: papermill engine of a build: "tightrope" forks each section's kernel from a warm parent;
+#: TIGHTROPE_ENGINE=nbclient uses papermill's default (a new interpreter per section)
+ENGINE = os.environ.get("TIGHTROPE_ENGINE", "tightrope")
+
+
+def start_early() -> None:
+    """Start this process's warm engine now, if builds use it: its imports (about two seconds)
+    then overlap with what this process loads and checks before it first asks the engine."""
+    if ENGINE == "tightrope":
+        from .pool import shared_pool
+
+        shared_pool()

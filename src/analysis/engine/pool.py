@@ -153,18 +153,19 @@ class WarmPool:
         return self._request("ping")["pid"]
 
     def preload(self, data_dir: Path | str | None, digest: str | None = None,
-                window: tuple | None = None) -> bool:
-        """Load an evidence base into the zygote (once per folder, digest and window). With
-        ``digest`` (see :func:`analysis.datafiles.data_digest`) the files are not validated again
-        if they still hash to it; with ``window`` (as_of, start_year, end_year) the tables are
-        also cut for that edition (see :func:`analysis.evidence.load_cut`). True if the data was
-        trusted."""
+                window: tuple | None = None, params: dict | None = None) -> bool:
+        """Load an evidence base into the zygote (once per folder, digest, window and
+        parameters). With ``digest`` (see :func:`analysis.datafiles.data_digest`) the files are not
+        validated again if they still hash to it; with ``window`` (as_of, start_year, end_year)
+        the tables are also cut for that edition (see :func:`analysis.evidence.load_cut`); with
+        ``params`` (the edition's, as notebooks get them) what several sections read is computed
+        there too (:func:`analysis.report.prepare`). True if the data was trusted."""
         window = None if window is None else [str(window[0]), int(window[1]), int(window[2])]
-        key = json.dumps([str(data_dir), window])
+        key = json.dumps([str(data_dir), window, params], sort_keys=True, default=str)
         if key in self.preloaded and self.preloaded[key] == digest:
             return bool(digest)
         reply = self._request("preload", data_dir=None if data_dir is None else str(data_dir),
-                              digest=digest, window=window)
+                              digest=digest, window=window, params=params)
         self.preloaded[key] = digest
         return reply["trusted"]
 

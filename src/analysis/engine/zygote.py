@@ -85,10 +85,13 @@ def _without_debugger() -> None:
             del sys.modules["debugpy"]
 
 
-def _preload(data_dir: str | None, digest: str | None, window: list | None = None) -> dict:
+def _preload(data_dir: str | None, digest: str | None, window: list | None = None,
+             params: dict | None = None) -> dict:
     """Load the evidence base into the (inherited) cache; skip validation if the build already
     validated files with exactly this digest. With ``window`` ([as_of, start_year, end_year]),
-    also cut it for that edition, so each section kernel inherits the cut tables."""
+    also cut it for that edition, so each section kernel inherits the cut tables; with
+    ``params`` (the edition's parameters as a notebook gets them), also compute what several
+    sections read (:func:`analysis.report.prepare`)."""
     import datetime as dt
 
     from analysis import evidence, paths
@@ -99,6 +102,13 @@ def _preload(data_dir: str | None, digest: str | None, window: list | None = Non
     if window:
         as_of, start_year, end_year = window
         evidence.load_cut(folder, dt.date.fromisoformat(as_of), int(start_year), int(end_year))
+    if params is not None:
+        from analysis.report import prepare
+
+        try:
+            prepare(params)
+        except Exception:  # noqa: BLE001 - a section meets the same error and reports it, in place
+            traceback.print_exc()
     return {"trusted": trusted}
 
 
@@ -242,7 +252,7 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
                 reply.update(ok=True, pid=pid)
             elif request["op"] == "preload":
                 reply.update(ok=True, **_preload(request.get("data_dir"), request.get("digest"),
-                                               request.get("window")))
+                                               request.get("window"), request.get("params")))
                 settle()
             elif request["op"] == "import":
                 for name in request["modules"]:

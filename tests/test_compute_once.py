@@ -1,0 +1,53 @@
+"""Compute once: what several sections read (the findings, the patron's share series) is computed
+once per edition in a process, and a warm engine computes it before forking the kernels."""
+
+import dataclasses
+import datetime as dt
+import os
+
+import pytest
+
+from analysis import evidence, findings, params
+from analysis.measures import shares
+from analysis.report import SectionContext
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Calls of findings.compute and shares.series, from an empty memo."""
+    monkeypatch.setattr(evidence, "_MEMO", {})
+    calls = []
+    real_compute, real_series = findings.compute, shares.series
+    monkeypatch.setattr(findings, "compute", lambda *a: calls.append("findings") or
+                        real_compute(*a))
+    monkeypatch.setattr(shares, "series", lambda *a: calls.append(("series", a[0])) or
+                        real_series(*a))
+    return calls
+
+
+def test_sections_of_one_edition_share_one_computation(counted):
+    p = params.resolve({}, strict=False)
+    loyalty, outlook = SectionContext("04", p), SectionContext("07", p)
+    assert loyalty.findings is outlook.findings
+    assert loyalty.share_series("trade") is outlook.share_series("trade")
+    assert counted == ["findings", ("series", "trade")]
+
+
+def test_another_edition_or_changed_files_compute_again(counted, data_copy):
+    p = params.resolve({"data_dir": str(data_copy)}, strict=False)
+    first = SectionContext("04", p).findings
+    earlier = dataclasses.replace(p, as_of=dt.date(2021, 1, 1))
+    assert SectionContext("04", earlier).findings is not first
+    path = data_copy / "events.csv"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert SectionContext("04", p).findings is not first
+    assert counted == ["findings"] * 3
+
+
+def test_tables_put_together_by_hand_are_not_shared(counted):
+    p = params.resolve({}, strict=False)
+    ev = evidence.load_evidence(p)
+    by_hand = evidence.Evidence(p, ev.tables, ev.sources)
+    assert evidence.memo(by_hand, "x", lambda: [1]) is not evidence.memo(by_hand, "x",
+                                                                         lambda: [1])
+    assert evidence.memo(ev, "x", lambda: [1]) is evidence.memo(ev, "x", lambda: [2])
