@@ -144,3 +144,19 @@ def test_kernels_inherit_what_the_engine_computed_for_the_edition(tmp_path):
     out = _run(nb, tmp_path, "inherit")
     assert _text(out.cells[1]).split() == ["['arms',", "'gas',", "'remittances',", "'trade']",
                                            "True"]
+
+
+def test_the_engine_answers_calls_while_it_still_imports(tmp_path):
+    """A new engine answers calls (the command resolving its parameters) before it has loaded
+    every module; what needs them (a preload, a fork) waits and is served in order after."""
+    from analysis.engine.pool import WarmPool
+
+    pool = WarmPool()
+    try:
+        assert pool._request("ping")["warm"] is False
+        facts = pool.call_here("analysis.evidence:edition_facts", None)
+        assert facts["latest"] and "Russia" in facts["countries"]
+        pool.preload(None)
+        assert pool._request("ping")["warm"] is True
+    finally:
+        pool.close()

@@ -20,33 +20,42 @@ import selectors
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 #: what export jobs import: loaded into the zygote when the first export is asked for (op
 #: "import"), after the section kernels were forked, so that no kernel carries their pages
-EXPORT_IMPORTS = ("analysis.export.html_exporter", "analysis.export.typst_exporter")
+EXPORT_IMPORTS = ("nbformat", "analysis.merge", "analysis.bibliography",
+                  "analysis.export.html_exporter", "analysis.export.typst_exporter")
 
 
-def warm_imports() -> None:
+def warm_imports(between: Callable[[], None] = lambda: None) -> None:
     """Everything a section kernel imports, loaded once before any fork (the exporters come
-    later: :data:`EXPORT_IMPORTS`)."""
+    later: :data:`EXPORT_IMPORTS`). ``between`` runs after each module (the zygote answers
+    calls meanwhile)."""
     # the backend an ipykernel kernel selects (ipykernel.kernelapp sets the same variable)
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = INLINE_BACKEND
     import analysis  # noqa: F401  (defers rfc3987-syntax before nbformat comes in)
 
-    _without_debugger()
-    for name in ("numpy", "pandas", "matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline",
-                 "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
-                 "nbformat", "analysis.report", "analysis.merge", "analysis.bibliography",
-                 "analysis.engine.jobs"):
+    # the evidence base's modules first: what the command asks before the build (the
+    # parameters' facts) can be answered while the rest loads
+    for name in ("numpy", "pandas", "analysis.evidence"):
         importlib.import_module(name)
+    between()
+    _without_debugger()
+    for name in ("matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline", "IPython",
+                 "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+                 "analysis.report"):
+        importlib.import_module(name)
+        between()
     from analysis import builders
 
     for info in pkgutil.iter_modules(builders.__path__, builders.__name__ + "."):
         importlib.import_module(info.name)
+    between()
     if not os.environ.get("TIGHTROPE_NO_WARMUP"):
         _draw_once()
 
@@ -208,7 +217,11 @@ def _fork(request: dict, protocol_fds: tuple[int, ...]) -> int:
 
 def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
     """Answer requests until the client goes away. Without descriptors (a new interpreter), the
-    protocol is on stdin/stdout; a client that forked this zygote passes its pipe ends."""
+    protocol is on stdin/stdout; a client that forked this zygote passes its pipe ends.
+
+    While the zygote still imports, it answers calls and pings at once (the command resolves
+    its parameters and checks the data meanwhile) and keeps the other requests for when every
+    module is loaded."""
     if proto_in is None:
         proto_in, proto_out = os.dup(0), os.dup(1)
     # stray prints go to stderr (the zygote's log), never into the protocol
@@ -222,32 +235,15 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
         out.write(json.dumps(message) + "\n")
         out.flush()
 
-    warm_imports()
-    settle()
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_r, False)
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
     children: set[int] = set()
-    protocol_fds = (proto_in, proto_out, wake_r, wake_w)
-
-    def reap() -> None:
-        while children:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if not pid:
-                return
-            children.discard(pid)
-            send({"event": "exit", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
+    protocol_fds: list[int] = [proto_in, proto_out]
+    warm = False
 
     def handle(request: dict) -> None:
         reply: dict = {"id": request.get("id")}
         try:
             if request["op"] == "fork":
-                pid = _fork(request, protocol_fds)
+                pid = _fork(request, tuple(protocol_fds))
                 children.add(pid)
                 reply.update(ok=True, pid=pid)
             elif request["op"] == "preload":
@@ -261,19 +257,73 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
                 reply.update(ok=True)
             elif request["op"] == "call":  # in the zygote itself: what it loads, it keeps
                 reply.update(ok=True, result=_invoke(request))
-                settle()
+                if warm:
+                    settle()
             elif request["op"] == "ping":
-                reply.update(ok=True, pid=os.getpid())
+                reply.update(ok=True, pid=os.getpid(), warm=warm)
             else:
                 reply.update(ok=False, error=f"unknown op {request['op']!r}")
         except Exception as exc:  # noqa: BLE001 - reported to the client, the zygote goes on
             reply.update(ok=False, error=f"{type(exc).__name__}: {exc}")
         send(reply)
 
+    buffer = b""
+    closed = False
+    waiting: list[dict] = []  # requests that need every module loaded
+
+    def read_requests(block: bool) -> list[dict]:
+        """The complete requests that arrived (waiting for one if ``block``)."""
+        nonlocal buffer, closed
+        if not block and not _readable(proto_in):
+            return []
+        data = os.read(proto_in, 1 << 16)
+        if not data:
+            closed = True
+            return []
+        buffer += data
+        requests = []
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            if line.strip():
+                requests.append(json.loads(line))
+        return requests
+
+    def between() -> None:
+        while not closed and _readable(proto_in):
+            for request in read_requests(block=False):
+                if request["op"] in ("call", "ping") and not waiting:  # in the order asked
+                    handle(request)
+                else:
+                    waiting.append(request)
+
+    warm_imports(between)
+    settle()
+    warm = True
+    if closed:
+        return
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    protocol_fds += [wake_r, wake_w]
+
+    def reap() -> None:
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if not pid:
+                return
+            children.discard(pid)
+            send({"event": "exit", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
+
+    for request in waiting:
+        handle(request)
     selector = selectors.DefaultSelector()
     selector.register(proto_in, selectors.EVENT_READ)
     selector.register(wake_r, selectors.EVENT_READ)
-    buffer = b""
     try:
         while True:
             for key, _ in selector.select():
@@ -284,14 +334,10 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
                     except BlockingIOError:
                         pass
                     continue
-                data = os.read(proto_in, 1 << 16)
-                if not data:
+                for request in read_requests(block=True):
+                    handle(request)
+                if closed:
                     return
-                buffer += data
-                while b"\n" in buffer:
-                    line, buffer = buffer.split(b"\n", 1)
-                    if line.strip():
-                        handle(json.loads(line))
             reap()
     finally:
         for pid in children:
@@ -300,6 +346,12 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
             except ProcessLookupError:
                 pass
 
+
+def _readable(fd: int) -> bool:
+    """Whether ``fd`` has data (or its end) to read now."""
+    import select
+
+    return bool(select.select([fd], [], [], 0)[0])
 
 if __name__ == "__main__":
     serve()
