@@ -121,16 +121,6 @@ def _preload(data_dir: str | None, digest: str | None, window: list | None = Non
     return {"trusted": trusted}
 
 
-def _prime_validators() -> None:
-    """Compile nbformat's notebook schema once for the export jobs to inherit (fastjsonschema
-    turns it into code, about 0.1 s a variant): the merge writes the report against the strict
-    schema, nbconvert checks it against the relaxed one."""
-    from nbformat import v4, validator
-
-    for relaxed in (False, True):
-        validator.get_validator(4, v4.nbformat_minor, relax_add_props=relaxed)
-
-
 def _pdeathsig() -> None:
     """Die with the zygote (Linux); elsewhere the kernels' parent poller does the same job."""
     try:
@@ -263,8 +253,6 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
             elif request["op"] == "import":
                 for name in request["modules"]:
                     importlib.import_module(name)
-                if "nbformat" in request["modules"]:
-                    _prime_validators()
                 settle()
                 reply.update(ok=True)
             elif request["op"] == "call":  # in the zygote itself: what it loads, it keeps
