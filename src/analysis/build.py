@@ -143,10 +143,10 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
 
         pool = shared_pool()
         # one load of the evidence base for every section, trusting this build's validation, and
-        # one computation of what several sections read
+        # (for more than one section to run) one computation of what several sections read
         pool.preload(p.data_dir, data_digest(hashes=data_hashes),
                      (p.as_of.isoformat(), p.start_year, p.end_year),
-                     params=p.to_notebook() if len(reuse) < len(specs) else None)
+                     params=p.to_notebook() if len(specs) - len(reuse) > 1 else None)
         # the exporters load into the engine while the last sections run, after their kernels
         # were forked (so that no kernel carries them), not after the last section is done
         pool.warm_after_kernels(len(specs) - len(reuse), EXPORT_IMPORTS)

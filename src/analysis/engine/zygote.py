@@ -46,9 +46,12 @@ def warm_imports(between: Callable[[], None] = lambda: None) -> None:
         importlib.import_module(name)
     between()
     _without_debugger()
+    # with what a kernel imports as it starts (its shell's inspector, debugger, completer,
+    # tornado's event loop and the store magic)
     for name in ("matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline", "IPython",
                  "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
-                 "analysis.report"):
+                 "IPython.core.oinspect", "IPython.core.completerlib", "IPython.core.debugger",
+                 "tornado.platform.asyncio", "IPython.extensions.storemagic", "analysis.report"):
         importlib.import_module(name)
         between()
     from analysis import builders
