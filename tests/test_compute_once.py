@@ -51,3 +51,6 @@ def test_tables_put_together_by_hand_are_not_shared(counted):
     assert evidence.memo(by_hand, "x", lambda: [1]) is not evidence.memo(by_hand, "x",
                                                                          lambda: [1])
     assert evidence.memo(ev, "x", lambda: [1]) is evidence.memo(ev, "x", lambda: [2])
+    # other tables in a copy of the evidence: not the edition's, so not shared either
+    replaced = dataclasses.replace(ev, tables={})
+    assert replaced.cut_key is None and ev.cut_key is not None

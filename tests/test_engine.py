@@ -4,6 +4,7 @@ ordinary way: test_pipeline.py::test_plain_papermill_runs_without_the_cli.)"""
 
 import subprocess
 import sys
+import time
 
 import nbformat
 import papermill as pm
@@ -104,8 +105,6 @@ def test_forked_kernels_start_lean_and_clean(tmp_path):
 def test_modules_warm_in_the_engine_only_after_the_last_kernel_is_forked(tmp_path):
     """The exporters load into the engine once the build's last kernel has been forked (so no
     kernel carries them), in the background, not before."""
-    import time
-
     from analysis.engine.pool import WarmPool
 
     pool = WarmPool()
@@ -148,15 +147,43 @@ def test_kernels_inherit_what_the_engine_computed_for_the_edition(tmp_path):
 
 def test_the_engine_answers_calls_while_it_still_imports(tmp_path):
     """A new engine answers calls (the command resolving its parameters) before it has loaded
-    every module; what needs them (a preload, a fork) waits and is served in order after."""
+    every module; what needs them (a preload, a fork) waits, and whatever was asked after it
+    waits too: the replies come in the order asked."""
+    import threading
+
     from analysis.engine.pool import WarmPool
 
-    pool = WarmPool()
+    pool = WarmPool(python=sys.executable)  # a new interpreter: it starts with nothing imported
+    done = []
     try:
         assert pool._request("ping")["warm"] is False
         facts = pool.call_here("analysis.evidence:edition_facts", None)
         assert facts["latest"] and "Russia" in facts["countries"]
-        pool.preload(None)
+        preload = threading.Thread(target=lambda: (pool.preload(None), done.append("preload")))
+        preload.start()
+        while pool._next_id < 3:  # the preload is on its way
+            time.sleep(0.001)
+        pool.call_here("analysis.evidence:edition_facts", None)
+        done.append("call")
+        preload.join()
+        assert done == ["preload", "call"]
         assert pool._request("ping")["warm"] is True
     finally:
         pool.close()
+
+
+def test_an_engine_that_never_forked_is_stopped_at_once():
+    """A command that stops at a mistake before any section ran does not wait for its engine
+    to finish importing: an engine that never forked is killed; one that did ends its
+    children and exits by itself."""
+    import signal
+
+    from analysis.engine.pool import WarmPool
+
+    idle = WarmPool(python=sys.executable)
+    idle.close()
+    assert idle._proc.returncode == -signal.SIGKILL
+    used = WarmPool(python=sys.executable)
+    assert used.call("os:getpid") != used._proc.pid
+    used.close()
+    assert used._proc.returncode == 0

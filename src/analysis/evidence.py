@@ -100,8 +100,7 @@ def _stamp(data_dir: Path) -> tuple[tuple[str, float], ...]:
 def load_tables(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Every table, validated and typed, uncut. Cached until a file changes."""
     folder = paths.data_dir(data_dir)
-    tables = _load_all(folder, _stamp(folder))
-    return {name: frame.copy() for name, frame in tables.items()}
+    return _copies(_load_all(folder, _stamp(folder)))
 
 
 def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -380,9 +379,10 @@ class Evidence:
     params: ReportParams
     tables: dict[str, pd.DataFrame]
     sources: pd.DataFrame
-    #: which files and window the tables were cut from (:func:`load_evidence`); results computed
-    #: from them are shared under it (:func:`memo`). None: tables put together by hand, not shared
-    cut_key: tuple | None = field(default=None, compare=False)
+    #: which files and window the tables were cut from, set by :func:`load_evidence` only;
+    #: results computed from them are shared under it (:func:`memo`). None (tables put together
+    #: by hand, or replaced with ``dataclasses.replace``): nothing is shared
+    cut_key: tuple | None = field(default=None, compare=False, init=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = object.__getattribute__(self, "tables")
@@ -408,10 +408,14 @@ class Evidence:
         return list(dict.fromkeys(by_id[s] for s in ids if s in by_id.index))
 
 
+def _copies(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: frame.copy() for name, frame in tables.items()}
+
+
 @lru_cache(maxsize=4)
 def _cut_cached(folder: Path, stamp: tuple, as_of: dt.date, start_year: int,
                 end_year: int) -> dict[str, pd.DataFrame]:
-    return cut(load_tables(folder), as_of, start_year, end_year)
+    return cut(_copies(_load_all(folder, stamp)), as_of, start_year, end_year)
 
 
 def load_cut(data_dir: Path | str | None, as_of: dt.date, start_year: int,
@@ -419,16 +423,18 @@ def load_cut(data_dir: Path | str | None, as_of: dt.date, start_year: int,
     """Every table validated, typed and cut (:func:`cut`); computed once per process for the
     same files and window (a warm engine computes it before forking the section kernels)."""
     folder = paths.data_dir(data_dir)
-    tables = _cut_cached(folder, _stamp(folder), as_of, start_year, end_year)
-    return {name: frame.copy() for name, frame in tables.items()}
+    return _copies(_cut_cached(folder, _stamp(folder), as_of, start_year, end_year))
 
 
 def load_evidence(p: ReportParams) -> Evidence:
     """Validate, load and cut the evidence base for the parameters ``p``."""
     folder = paths.data_dir(p.data_dir)
-    return Evidence(params=p, tables=load_cut(p.data_dir, p.as_of, p.start_year, p.end_year),
-                    sources=load_tables(p.data_dir)["sources"],
-                    cut_key=(folder, _stamp(folder), p.as_of, p.start_year, p.end_year))
+    stamp = _stamp(folder)  # read once: the tables, the bibliography and the memo key agree
+    ev = Evidence(params=p, tables=_copies(_cut_cached(folder, stamp, p.as_of, p.start_year,
+                                                       p.end_year)),
+                  sources=_load_all(folder, stamp)["sources"].copy())
+    object.__setattr__(ev, "cut_key", (folder, stamp, p.as_of, p.start_year, p.end_year))
+    return ev
 
 
 _MEMO: dict[tuple, Any] = {}

@@ -86,6 +86,7 @@ class WarmPool:
         self._exits: dict[int, int] = {}
         self._next_id = 0
         self._jobs = 0
+        self._forked = False  # whether it was ever asked to fork (then it has children to end)
         self._closed = False
         self._reader = threading.Thread(target=self._read, name="tightrope-zygote", daemon=True)
         self._reader.start()
@@ -111,6 +112,7 @@ class WarmPool:
 
     def _request(self, op: str, **payload: Any) -> dict:
         with self._lock:
+            self._forked = self._forked or op == "fork"
             self._next_id += 1
             ident = self._next_id
             try:
@@ -149,7 +151,7 @@ class WarmPool:
 
     # ------------------------------------------------------------------ API
     def ping(self) -> int:
-        """Wait until the zygote has imported everything; its pid."""
+        """The zygote's pid (it answers while still importing)."""
         return self._request("ping")["pid"]
 
     def preload(self, data_dir: Path | str | None, digest: str | None = None,
@@ -246,11 +248,16 @@ class WarmPool:
         raise _rebuild(payload)
 
     def close(self) -> None:
+        """Stop the zygote: it ends its children and exits. One that never forked has nothing to
+        end and may still be importing (a command that stopped at a mistake): killed at once."""
         if self._proc.poll() is None:
             try:
                 self._proc.stdin.close()
-                self._proc.wait(timeout=10)
+                if self._forked:
+                    self._proc.wait(timeout=10)
             except (OSError, subprocess.TimeoutExpired):
+                pass
+            if self._proc.poll() is None:
                 self._proc.kill()
                 self._proc.wait()
         if not self._keep:

@@ -40,12 +40,12 @@ def warm_imports(between: Callable[[], None] = lambda: None) -> None:
         os.environ["MPLBACKEND"] = INLINE_BACKEND
     import analysis  # noqa: F401  (defers rfc3987-syntax before nbformat comes in)
 
-    # the evidence base's modules first: what the command asks before the build (the
+    _without_debugger()  # first: nothing, not even an early call, imports it otherwise
+    # the evidence base's modules next: what the command asks before the build (the
     # parameters' facts) can be answered while the rest loads
     for name in ("numpy", "pandas", "analysis.evidence"):
         importlib.import_module(name)
     between()
-    _without_debugger()
     # with what a kernel imports as it starts (its shell's inspector, debugger, completer,
     # tornado's event loop and the store magic)
     for name in ("matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline", "IPython",
@@ -224,7 +224,8 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
 
     While the zygote still imports, it answers calls and pings at once (the command resolves
     its parameters and checks the data meanwhile) and keeps the other requests for when every
-    module is loaded."""
+    module is loaded; if the client goes away meanwhile, it stops at once, and what it kept is
+    not answered."""
     if proto_in is None:
         proto_in, proto_out = os.dup(0), os.dup(1)
     # stray prints go to stderr (the zygote's log), never into the protocol
@@ -292,18 +293,21 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
         return requests
 
     def between() -> None:
-        while not closed and _readable(proto_in):
+        while _readable(proto_in):
             for request in read_requests(block=False):
-                if request["op"] in ("call", "ping") and not waiting:  # in the order asked
+                if request.get("op") in ("call", "ping") and not waiting:  # in the order asked
                     handle(request)
                 else:
                     waiting.append(request)
+            if closed:  # the command is gone (an error, ^C): do not finish warming up for it
+                raise _ClientGone
 
-    warm_imports(between)
+    try:
+        warm_imports(between)
+    except _ClientGone:
+        return
     settle()
     warm = True
-    if closed:
-        return
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
@@ -350,11 +354,16 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
                 pass
 
 
+class _ClientGone(Exception):
+    """The client closed the protocol while the zygote was still importing."""
+
+
 def _readable(fd: int) -> bool:
     """Whether ``fd`` has data (or its end) to read now."""
     import select
 
     return bool(select.select([fd], [], [], 0)[0])
+
 
 if __name__ == "__main__":
     serve()
