@@ -275,11 +275,9 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
     closed = False
     waiting: list[dict] = []  # requests that need every module loaded
 
-    def read_requests(block: bool) -> list[dict]:
-        """The complete requests that arrived (waiting for one if ``block``)."""
+    def read_requests() -> list[dict]:
+        """The complete requests among what arrived (called when there is something to read)."""
         nonlocal buffer, closed
-        if not block and not _readable(proto_in):
-            return []
         data = os.read(proto_in, 1 << 16)
         if not data:
             closed = True
@@ -294,7 +292,7 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
 
     def between() -> None:
         while _readable(proto_in):
-            for request in read_requests(block=False):
+            for request in read_requests():
                 if request.get("op") in ("call", "ping") and not waiting:  # in the order asked
                     handle(request)
                 else:
@@ -341,7 +339,7 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
                     except BlockingIOError:
                         pass
                     continue
-                for request in read_requests(block=True):
+                for request in read_requests():
                     handle(request)
                 if closed:
                     return
