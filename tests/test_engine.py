@@ -153,20 +153,26 @@ def test_the_engine_answers_calls_while_it_still_imports(tmp_path):
 
     from analysis.engine.pool import WarmPool
 
+    arrivals = []
+
+    class Arrivals(dict):  # the reader files each reply here as it arrives: note the order
+        def __setitem__(self, ident, message):
+            arrivals.append(ident)
+            super().__setitem__(ident, message)
+
     pool = WarmPool(python=sys.executable)  # a new interpreter: it starts with nothing imported
-    done = []
+    pool._replies = Arrivals()
     try:
         assert pool._request("ping")["warm"] is False
         facts = pool.call_here("analysis.evidence:edition_facts", None)
         assert facts["latest"] and "Russia" in facts["countries"]
-        preload = threading.Thread(target=lambda: (pool.preload(None), done.append("preload")))
+        preload = threading.Thread(target=pool.preload, args=(None,))
         preload.start()
         while pool._next_id < 3:  # the preload is on its way
             time.sleep(0.001)
-        pool.call_here("analysis.evidence:edition_facts", None)
-        done.append("call")
+        pool.call_here("analysis.evidence:edition_facts", None)  # asked after it: id 4
         preload.join()
-        assert done == ["preload", "call"]
+        assert arrivals == [1, 2, 3, 4]  # the engine replied to the preload first
         assert pool._request("ping")["warm"] is True
     finally:
         pool.close()
