@@ -2,6 +2,7 @@
 a pre-imported parent - no state passes between sections. (Same outputs as a kernel started the
 ordinary way: test_pipeline.py::test_plain_papermill_runs_without_the_cli.)"""
 
+import os
 import subprocess
 import sys
 import time
@@ -193,3 +194,21 @@ def test_an_engine_that_never_forked_is_stopped_at_once():
     assert used.call("os:getpid") != used._proc.pid
     used.close()
     assert used._proc.returncode == 0
+
+
+def test_a_caller_capturing_its_output_still_gets_kernels(tmp_path):
+    """The command run inside a process whose sys.stdout is a StringIO (a harness capturing
+    what it prints) forks its engine from that process: the kernels still start (they capture
+    the real descriptors) and the captured text is the command's."""
+    code = ("import contextlib, io\n"
+            "from analysis.cli import main\n"
+            "buffer = io.StringIO()\n"
+            "with contextlib.redirect_stdout(buffer):\n"
+            f"    code = main(['build', '--out', {str(tmp_path)!r}, '--sections', '02',\n"
+            "                 '--format', 'html'])\n"
+            "print(code, 'Report ready' in buffer.getvalue())\n")
+    # outside pytest: ipykernel captures the descriptors only when PYTEST_CURRENT_TEST is unset
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False, timeout=300, env=env)
+    assert run.stdout.split() == ["0", "True"], run.stderr[-2000:]

@@ -341,6 +341,11 @@ def _fork_zygote(log: Path) -> _ForkedZygote:
             os.close(replies_r)
             os.dup2(log_fd, 2)
             os.close(log_fd)
+            # the streams this process may have swapped (a harness capturing output in a
+            # StringIO): kernels write through the real descriptors
+            for name in ("stdin", "stdout", "stderr"):
+                if getattr(sys, f"__{name}__", None) is not None:
+                    setattr(sys, name, getattr(sys, f"__{name}__"))
             from .zygote import INLINE_BACKEND, serve
 
             if not os.environ.get("MPLBACKEND"):
