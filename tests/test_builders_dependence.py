@@ -93,3 +93,22 @@ def test_labelled_timeline_draws_without_error():
     })
     fig = charts.labelled_timeline(events)
     assert len(fig.axes[0].texts) >= 2
+
+
+def _year_by_year(years_by_key):
+    return pd.DataFrame([{"year": y, "share_pct": 50.0 + i, "confidence": "high",
+                          "window": str(y), "indicator": key, "label": key.title()}
+                         for key, years in years_by_key.items() for i, y in enumerate(years)])
+
+
+def test_a_left_out_year_breaks_the_line_and_is_named_in_the_note():
+    """A year not complete in the source is not plotted, and the line is not drawn across it
+    as if it were (Figure 4.2 once bridged 2012 to 2014 and read as a 2013 value)."""
+    series = _year_by_year({"gas": [2011, 2012, 2014, 2015], "trade": [2011, 2012, 2013]})
+    fig = charts.shares_chart(series, "P")
+    gas = next(line for line in fig.axes[0].get_lines() if line.get_label() == "Gas")
+    assert list(gas.get_xdata()) == [2011, 2012, 2013, 2014, 2015]
+    assert list(pd.isna(gas.get_ydata())) == [False, False, True, False, False]
+    assert dep.gaps_note(series) == ("Left out as not complete in the source (the line breaks "
+                                     "there): gas imports 2013.")
+    assert dep.gaps_note(series[series["indicator"] == "trade"]) is None

@@ -242,7 +242,10 @@ def shares_chart(series: pd.DataFrame, patron: str, marks: dict | None = None,
         rows = series[series["indicator"] == key].sort_values("year")
         colour, marker, style = theme.INDICATOR_STYLE[key]
         label = rows["label"].iloc[0] + (" (5-year)" if key == "arms" else "")
-        ax.plot(rows["year"], rows["share_pct"], color=colour, ls=style, marker=marker,
+        # a year left out (not complete) breaks the line instead of being bridged
+        line = rows.set_index("year")["share_pct"].reindex(
+            range(int(rows["year"].min()), int(rows["year"].max()) + 1))
+        ax.plot(line.index, line.to_numpy(), color=colour, ls=style, marker=marker,
                 markersize=3.2, label=plain(label))
         low = rows[rows["confidence"] == "low"]
         ax.scatter(low["year"], low["share_pct"], s=26, facecolor="white", edgecolor=colour,

@@ -54,6 +54,11 @@ class SectionContext:
         self._tables = 0
         theme.apply()
 
+    @property
+    def revised_series(self) -> bool:
+        """Whether the edition reads annual series in releases published after its date."""
+        return bool(self._later)
+
     # ------------------------------------------------------------------ sources
     def source_line(self, source_ids: Iterable[str], confidences: Iterable[str] = (),
                     medium_ids: Iterable[str] = ()) -> str:

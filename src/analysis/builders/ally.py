@@ -172,11 +172,18 @@ def presence_text(s):
         c = counts.loc["patron"]
         kinds = listing(dict.fromkeys(
             rows.loc[rows["side"] == "patron", "kind"].map(KIND_LABELS).str.lower()))
-        oldest = rows[rows["side"] == "patron"].sort_values("start_date").iloc[0]
+        mine = rows[rows["side"] == "patron"]
+        oldest = mine[mine["start_date"] == mine["start_date"].min()]
+        total, ongoing = int(c["deployments"]), int(c["ongoing"])
+        still = (f"all {count_word(total)} still in place" if ongoing == total and total > 1
+                 else f"{count_word(ongoing)} of them still in place")
+        first = (f"the oldest, {md(oldest['name'].iloc[0])}, dates from "
+                 if len(oldest) == 1 else
+                 f"the oldest, {md(listing(oldest['name']))}, date from ")
         text.append(
-            f"The data list {count_word(int(c['deployments']))} deployments by {md(s.p.patron)} "
-            f"({kinds}), {count_word(int(c['ongoing']))} of them still in place on {date(s.p.as_of)}; the oldest, "
-            f"{md(oldest['name'])}, dates from {oldest['start_date']:%Y}.")
+            f"The data list {count_word(total)} deployments by {md(s.p.patron)} "
+            f"({kinds}), {still} on {date(s.p.as_of)}; {first}"
+            f"{oldest['start_date'].iloc[0]:%Y}.")
         if c["personnel_now"] > 0:
             text.append(f" Those still in place account for {num(c['personnel_now'])} people "
                         "by published counts"
@@ -192,7 +199,8 @@ def presence_text(s):
         first = part.sort_values("start_date").iloc[0]
         text.append(
             f" On the other side, {md(ph.names(dict.fromkeys(part['deployer'])))} account for "
-            f"{count_word(int(c['deployments']))} deployments, the first from "
+            f"{count_word(int(c['deployments']))} deployments "
+            f"({listing(dict.fromkeys(part['kind'].map(KIND_LABELS).str.lower()))}), the first from "
             f"{date(first['start_date'])}"
             + (f"; {count_word(int(c['ongoing']))} still in place with "
                f"{num(c['personnel_now'])} people by the counts published when they deployed."

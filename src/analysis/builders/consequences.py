@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import indicators, theme
 from ..evidence_refs import at_precision
 from ..measures import shares as trade_shares
-from ..prose import date, md, num, usd_m
+from ..prose import date, listing, md, num, usd_m
 from ._common import count_word
 from .involvement import event_ladder, involves
 
@@ -112,9 +112,9 @@ def intro(s):
             f"What did {md(s.p.focus)}'s turn away from {md(s.p.patron)} cost, and what did it "
             "not cost? This section follows two side effects that neither side planned: a legal "
             f"one, {md(s.p.focus)}'s path toward the International Criminal Court just after "
-            f"the court had indicted {md(s.p.patron)}'s president, and an economic paradox, in "
-            f"which trade with {md(s.p.patron)} and money from it grew in the very years when "
-            "the security relationship came apart.")
+            f"the court had issued an arrest warrant for {md(s.p.patron)}'s president, and an "
+            f"economic paradox, in which trade with {md(s.p.patron)} and money from it grew in "
+            "the very years when the security relationship frayed.")
     return s.text(
         f"What did {md(s.p.focus)}'s ties with {md(s.p.patron)} cost, and what did they not "
         f"cost? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
@@ -128,7 +128,7 @@ def icc_intro(s):
     return s.text(
         f"The court's warrant for {md(s.p.patron)}'s president turned {md(s.p.focus)}'s path "
         "to the Rome Statute into a political test: a state party is obliged to arrest a person "
-        "the court has indicted who enters its territory.")
+        "wanted under the court's warrant who enters its territory.")
 
 
 def reactions_note(s):
@@ -348,6 +348,24 @@ def _growth_sentence(what: str, g: dict | None) -> str:
     return text + "."
 
 
+def _surged(s, t: pd.DataFrame, r: pd.DataFrame, base: int) -> tuple[list[str], list[str]]:
+    """What rose at least 1.5-fold from ``base`` (exports to the patron, all money transfers
+    from it) and what fell (those, and the non-commercial transfers closest to remittances):
+    the one judgement behind every sentence that says the economic ties grew."""
+    patron = md(s.p.patron)
+    series = {f"exports to {patron}": t[t["flow"] == "exports"].rename(
+                  columns={"value_usd_m": "v"}),
+              f"money transfers from {patron}": r[r["transfer_type"] == "total"].rename(
+                  columns={"inflow_usd_m": "v"}),
+              "non-commercial transfers": r[r["transfer_type"] == "non_commercial"].rename(
+                  columns={"inflow_usd_m": "v"})}
+    folds = {name: (growth(rows, "v", base) or {}).get("fold") for name, rows in series.items()}
+    grew = [name for name, fold in folds.items()
+            if fold and fold >= 1.5 and not name.startswith("non-")]
+    fell = [name for name, fold in folds.items() if fold is not None and fold <= 0.95]
+    return grew, fell
+
+
 def paradox_summary(s):
     brk = _break_year(s)
     if brk is None:
@@ -376,15 +394,13 @@ def paradox_summary(s):
     if not parts:
         return s.text(f"The evidence base lacks a {base} baseline for {md(s.p.focus)}'s trade "
                       f"with {md(s.p.patron)}.")
-    grew = [g for g in (growth(t[t["flow"] == "exports"].rename(columns={"value_usd_m": "v"}),
-                               "v", base),
-                        growth(r[r["transfer_type"] == "total"].rename(
-                            columns={"inflow_usd_m": "v"}), "v", base))
-            if g and g["fold"] and g["fold"] >= 1.5]
-    close = (f" Economic ties to {md(s.p.patron)} grew in the same years in which, as the "
-             "previous sections show, the security ties frayed." if grew else
+    grew, fell = _surged(s, t, r, base)
+    grown = listing(grew)
+    close = (f" {grown[:1].upper()}{grown[1:]} grew in the same years in which, as the previous "
+             "sections show, the security ties frayed" if grew else
              f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
-             f"after {brk}.")
+             f"after {brk}")
+    close += (f", while {listing(fell)} fell." if grew and fell else ".")
     return s.text(f"Measured from {base}, the last full year before {md(s.p.patron)}'s "
                   f"full-scale invasion of Ukraine, the economic ties moved the other way from "
                   "the security ties. " + " ".join(parts) + close)
@@ -442,14 +458,15 @@ def data_limits(s):
     says = []
     icc = _icc(s)
     if icc["warrant"] is not None and icc["vote"] is not None:
-        says.append(f"{md(s.p.focus)} ratified the court's statute after the court had indicted "
-                    f"{md(s.p.patron)}'s president, and Moscow protested")
+        says.append(f"{md(s.p.focus)} ratified the court's statute after the court had issued "
+                    f"an arrest warrant for {md(s.p.patron)}'s president, and Moscow protested")
     elif icc["warrant"] is not None and not icc["steps"].empty:
-        says.append(f"{md(s.p.focus)} moved toward the court after it had indicted "
-                    f"{md(s.p.patron)}'s president, and Moscow protested")
-    grew = brk is not None and not years.empty and int(years.max()) >= brk
+        says.append(f"{md(s.p.focus)} moved toward the court after it had issued an arrest "
+                    f"warrant for {md(s.p.patron)}'s president, and Moscow protested")
+    grew = (_surged(s, t, r, brk - 1)[0]
+            if brk is not None and not years.empty and int(years.max()) >= brk else [])
     if grew:
-        says.append(f"trade with {md(s.p.patron)} and money from it rose from {brk}")
+        says.append(f"{listing(grew)} rose from {brk}")
     if not says:
         return s.text("")
     text = "What the data say: " + "; ".join(says) + "."

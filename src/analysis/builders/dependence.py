@@ -103,8 +103,9 @@ def rows_used(s, keys=INDICATORS) -> list[pd.DataFrame]:
     return out
 
 
-def missing_note(f) -> str | None:
-    """Which indicators a findings object leaves out or shows without a comparison, and why."""
+def missing_note(f, windows: bool = True) -> str | None:
+    """Which indicators a findings object leaves out or (``windows``) shows without a
+    comparison, and why."""
     from ..phrasing import no_earlier
 
     parts = []
@@ -112,10 +113,26 @@ def missing_note(f) -> str | None:
     for key, why in f.missing.items():
         by_reason.setdefault(why, []).append(LABELS[key].lower())
     parts += [f"Not shown: {listing(keys)} ({why})." for why, keys in by_reason.items()]
-    parts += [f"{LABELS[key]}: latest window only ({no_earlier(since)}; an earlier window "
-              "would share years with the latest one)." for key, since in
-              getattr(f, "gapless_from", {}).items()]
+    if windows:
+        parts += [f"{LABELS[key]}: latest window only ({no_earlier(since)}; an earlier window "
+                  "would share years with the latest one)." for key, since in
+                  getattr(f, "gapless_from", {}).items()]
     return " ".join(parts) or None
+
+
+def gaps_note(series: pd.DataFrame) -> str | None:
+    """Which years a year-by-year series leaves out inside its span (not complete in the
+    source), per indicator: the chart breaks its line there."""
+    parts = []
+    for key in dict.fromkeys(series["indicator"]):
+        years = set(series.loc[series["indicator"] == key, "year"].astype(int))
+        gaps = [y for y in range(min(years), max(years) + 1) if y not in years]
+        if gaps:
+            parts.append(f"{LABELS[key].lower()} {listing([str(y) for y in gaps])}")
+    if not parts:
+        return None
+    return (f"Left out as not complete in the source (the line breaks there): "
+            f"{listing(parts)}.")
 
 
 def dumbbell_rows(f) -> pd.DataFrame:

@@ -263,7 +263,8 @@ def intro(s):
             f"amount to? This section measures {md(s.p.patron)}'s forces in and around "
             f"{md(s.p.focus)} and the road between {md(s.p.focus)} and Nagorno-Karabakh, as far "
             f"as the evidence base records them by {date(s.p.as_of)}.")
-    parts = ["how long the peacekeepers stayed"]
+    parts = ["how long the peacekeepers stayed" if s.ev.anchor("peacekeepers_withdrawn")
+             else "how long the peacekeepers have been there so far"]
     if s.ev.anchor("blockade_start"):
         parts.append("how long the road was blocked while they watched it")
     if _attack(s):

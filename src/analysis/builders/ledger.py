@@ -67,7 +67,10 @@ def _after(s, claim_id: str) -> str | None:
     mine = mine[mine["date"] > article.date]
     if mine.empty:
         return None
-    return " ".join(f"{refs.at_precision(u.date)}: {u.update}" for u in mine.itertuples())
+    # an update that changes the verdict says so: the reasoning above is the article's date's
+    return " ".join(f"{refs.at_precision(u.date)}: {u.update}"
+                    + (f" Verdict from then: {u.verdict}." if pd.notna(u.verdict) else "")
+                    for u in mine.itertuples())
 
 
 def claim_objects(s) -> list[Claim]:
@@ -98,16 +101,18 @@ def intro(s):
     article = _article(s)
     if not article:
         return s.text(article.sentence(part="this appendix"))
+    later = pd.Timestamp(s.p.as_of) > pd.Timestamp(article.date)
     return s.text(
         f"This appendix checks the factual claims of the news analysis of {date(article.date)} "
         "that this report follows. Each claim is restated in our own words; the article is not "
         "quoted. The verdict is one of *supported*, *partly supported*, *disputed* or *not "
         "verifiable*, judged only with evidence dated on or before the edition's date; a claim "
-        "whose evidence is later reads *not yet verifiable*. Some claims are interpretations "
-        "rather than facts: for them the ledger shows what the data bear on and "
-        "what they cannot settle. Under each claim, *Evidence* names the rows of the evidence "
-        "base it rests on, *Sources* the publications, and *Since then* what changed after the "
-        "article, up to the edition's date.")
+        "with no evidence dated by then reads *not yet verifiable*. Some claims are "
+        "interpretations rather than facts: for them the ledger shows what the data bear on "
+        "and what they cannot settle. Under each claim, *Evidence* names the rows of the "
+        "evidence base it rests on and *Sources* the publications"
+        + (", and *Since then* says what changed after the article, up to the edition's date."
+           if later else "."))
 
 
 def show_claims(s) -> None:

@@ -146,7 +146,8 @@ def shares_over_time(s):
     marks = _marks(s, series)
     fig = charts.shares_chart(series, s.p.patron, marks=marks)
     first, last = int(series["year"].min()), int(series["year"].max())
-    notes = [n for n in (dep.missing_note(s.findings),) if n]
+    notes = [n for n in (dep.missing_note(s.findings, windows=False), dep.gaps_note(series))
+             if n]
     notes.append(f"Arms: share of SIPRI TIV over the {WINDOW} years ending in each year; "
                  "the other indicators are single complete years.")
     return s.figure(

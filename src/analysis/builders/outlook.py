@@ -116,7 +116,7 @@ def _share_watch(s, key: str) -> Watch | None:
         return None
     figure = sections.number_of("figure", "dependence")
     year = s.share_series(key)
-    stands = ""
+    stands, rel = "", ""
     if key != "arms" and not year.empty:
         last = year.iloc[-1]
         avg = c.latest.value
@@ -136,6 +136,11 @@ def _share_watch(s, key: str) -> Watch | None:
         trend = (f"{ph.no_earlier(since)} (Figure {figure})" if since is not None
                  else f"one window only (Figure {figure})")
     toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
+    # the windows moved one way but the latest year is back on the other side of its window's
+    # average: the share turned back, and counts on neither side
+    if (c.direction, rel) in (("down", "above"), ("up", "below")):
+        toward = "mixed"
+        trend += f"; the latest year turned back ({rel} its window's average)"
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
                  stands or f"see Figure {figure}", trend, _signal("", "", key), toward,
@@ -251,8 +256,11 @@ def watch_text(s):
             f"{count_word(len(west))} moved away from {md(s.p.patron)} over their window and "
             f"{count_word(len(east))} toward it.")
     if mixed:
-        text += (f" The share of {listing(w.short for w in mixed)} turned back after a peak, "
-                 f"so {'it is' if len(mixed) == 1 else 'they are'} counted on neither side.")
+        one = len(mixed) == 1
+        text += (f" {count_word(len(mixed)).capitalize()} "
+                 f"{'turned back in its' if one else 'turned back in their'} latest readings "
+                 f"and {'is' if one else 'are'} counted on neither side: "
+                 f"{listing(w.short for w in mixed)}.")
     if west and east:
         text += (f" That split is what being caught in the middle looks like in the data: "
                  f"{listing(w.short for w in east)} still "

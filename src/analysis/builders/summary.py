@@ -131,8 +131,10 @@ def _presence(f: Findings) -> KeyFinding | None:
     if mine is None:
         return None
     where = ref("table", "presence")
-    people = (f", with at least {num(mine.part)} personnel by the counts published when they "
-              "deployed" if mine.part else "")
+    # not a floor (a ceiling such as a peacekeeping cap counts in full), not a total (some
+    # deployments publish no count): the sum of the counts published at deployment, said so
+    people = (f", with {num(mine.part)} personnel in the counts published when they deployed "
+              "(not every deployment published one)" if mine.part else "")
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
             f"in and around {md(f.focus)}{people}")
     used = (mine,)
@@ -220,4 +222,6 @@ def conventions(s):
         f"window ten years earlier (where a series starts later, the earliest complete window "
         f"that shares no year with the latest; a series without one is shown without a "
         f"comparison), so that a single large delivery or a bad year cannot swing a comparison. "
-        f"This edition uses only what was published by {date(s.p.as_of)}.")
+        f"This edition uses only what was published by {date(s.p.as_of)}"
+        + (", except annual series read in later releases, which the data note in Appendix B "
+           "names." if s.revised_series else "."))

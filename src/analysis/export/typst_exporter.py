@@ -687,10 +687,12 @@ class _Builder:
                 break
         rows = [(r + [""] * n)[:n] for r in rows]
         # Columns with long text get a flexible width so they wrap; the rest fit their content.
-        # Wrapping columns share the free width in proportion to their average text length.
+        # Wrapping columns share the free width in proportion to the mean of their average and
+        # longest text: by the average alone, a column of short cells with one long one (a
+        # remark) gets too thin and that one cell runs to ten lines.
         longest = [max([len(columns[k])] + [len(r[k]) for r in rows]) for k in range(n)]
         mean = [sum(len(r[k]) for r in rows) / max(1, len(rows)) for k in range(n)]
-        widths = [f"{max(1, round(a / 15))}fr" if m > 40 else "auto"
+        widths = [f"{max(1, round((a + m) / 30))}fr" if m > 40 else "auto"
                   for m, a in zip(longest, mean, strict=True)]
         tid = str(p.get("id") or f"table-{index}")
         row_src = ",\n    ".join("(" + ", ".join(text_content(c) for c in r) + ",)" for r in rows)

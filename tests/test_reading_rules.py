@@ -1,0 +1,49 @@
+"""Rules that keep the prose in step with the charts beside it, on the committed evidence base
+(each test also checks that its case occurs, so it cannot pass by finding nothing)."""
+
+import pytest
+
+from analysis import params
+from analysis.builders import consequences, ledger, outlook
+from analysis.report import SectionContext
+
+EDITIONS = {"default": {}, "2023-09-15": {"as_of": "2023-09-15"}}
+
+
+def _context(key, overrides):
+    return SectionContext(key, params.resolve(overrides, strict=False))
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_a_share_back_across_its_window_average_points_neither_way(edition):
+    """Table 7.1: a share whose windows moved down while its latest year stands above the
+    latest window's average (or the reverse) turned back; it is not counted as pointing away."""
+    s = _context("07", EDITIONS[edition])
+    items = outlook.watch_list(s)
+    turned = [w for w in items if (w.trend.startswith("down") and " above " in w.stands)
+              or (w.trend.startswith("up") and " below " in w.stands)]
+    assert turned, "the committed data hold such a share (money transfers)"
+    assert all(w.toward == "mixed" for w in turned)
+    text = outlook.watch_text(s).markdown
+    for w in turned:
+        away = text.split(" point away")[0].rsplit("while ", 1)[-1]
+        assert w.short not in away, text
+        assert w.short in text.split("counted on neither side")[1].split(".")[0]
+
+
+def test_the_paradox_names_what_grew_and_what_fell():
+    """Section 6 says which series grew, and adds the one that fell, instead of 'the economic
+    ties grew' beside a 44% fall in non-commercial transfers."""
+    text = consequences.paradox_summary(_context("06", {})).markdown
+    assert "Economic ties" not in text
+    assert "grew in the same years" in text
+    assert text.rstrip().endswith("while non\\-commercial transfers fell.")
+
+
+def test_an_update_that_changes_a_verdict_says_so():
+    s = _context("08", {})
+    updates = s.ev.claim_updates
+    changed = updates[updates["verdict"].notna()]
+    assert len(changed) >= 2
+    for claim_id, verdict in zip(changed["claim_id"], changed["verdict"], strict=True):
+        assert f"Verdict from then: {verdict}." in ledger._after(s, claim_id)
