@@ -161,6 +161,15 @@ def test_supplier_shares_leader_rank_and_hhi():
     assert suppliers.hhi([100]) == suppliers.HHI_ONE_SUPPLIER
 
 
+@pytest.mark.parametrize(("late_tiv", "is_thin"), [(24.0, True), (25.0, False), (90.0, False)])
+def test_a_window_recording_a_quarter_of_the_one_before_is_thin(late_tiv, is_thin):
+    arms = _arms([("A", "R", 2016, 100.0, "s", "high"), ("A", "R", 2021, late_tiv, "s", "high")])
+    late = suppliers.supplier_shares(arms, "A", Window(2019, 2023))
+    early = suppliers.supplier_shares(arms, "A", Window(2014, 2018))
+    assert suppliers.thin(late, early) is is_thin
+    assert suppliers.thin(late, None) is False
+
+
 def test_rolling_concentration_skips_windows_without_deliveries():
     arms = _arms([("A", "R", 2001, 30.0, "s", "high"), ("A", "F", 2002, 10.0, "s", "high"),
                   ("A", "R", 2006, 20.0, "s", "high"), ("B", "R", 2012, 1.0, "s", "high")])

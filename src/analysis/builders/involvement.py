@@ -587,7 +587,11 @@ def alliance_chart(s):
 
     def label(row):
         days = indicators.days_between(request, row["date"])
-        return row["title"], (f" (+{days} d)" if days > 0 else "")
+        if days <= 0:
+            return row["title"], ""
+        if row.get("date_precision", "day") != "day":  # dated to the month: no day count
+            return row["title"], f" (+~{max(1, round(days / 30.44))} mo)"
+        return row["title"], f" (+{days} d)"
 
     groups = {"attack": f"{s.p.rival}'s attack", "alliance": "The alliance thread"}
     fig = event_ladder(rows, lambda r: groups["attack"] if r["event_id"] == attack["event_id"]
@@ -606,7 +610,8 @@ def alliance_chart(s):
              f"{date(last)}: {s.p.rival}'s attack, {s.p.focus}'s request for help under the "
              "alliance treaty and what followed, each labelled with days after the request."),
         data=[rows], key="alliance",
-        note="Days (+d) are counted from the request for help.")
+        note=("Days (+d) are counted from the request for help; an event dated to the month "
+              "only shows months (+~mo)."))
 
 
 def alliance_summary(s):

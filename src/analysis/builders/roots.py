@@ -6,6 +6,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
+from ..measures import suppliers
 from ..prose import date, listing, md, num, ratio
 from ..sections import label
 from ._common import count_word, country
@@ -221,9 +222,6 @@ def balance_text(s):
     return s.text("".join(text).strip())
 
 
-#: a period whose recorded deliveries are below this fraction of the period before it is
-#: called thin: the register rows in the evidence base are likely incomplete for it
-THIN_PERIOD = 0.25
 
 
 def supplier_periods(arms: pd.DataFrame, recipient: str) -> pd.DataFrame:
@@ -244,7 +242,7 @@ def thin_last_period(rows: pd.DataFrame) -> dict | None:
     if len(totals) < 2:
         return None
     last, before = totals.iloc[-1], totals.iloc[-2]
-    if before["sum"] <= 0 or last["sum"] >= THIN_PERIOD * before["sum"]:
+    if before["sum"] <= 0 or last["sum"] >= suppliers.THIN * before["sum"]:
         return None
     return {"period": totals.index[-1], "tiv": float(last["sum"]), "rows": int(last["count"]),
             "before": totals.index[-2], "before_tiv": float(before["sum"])}

@@ -30,6 +30,17 @@ def windows(arms: pd.DataFrame) -> tuple[Window | None, Window | None]:
     return window_pair(complete_years(arms))
 
 
+#: a window whose recorded deliveries are below this fraction of the window before it is called
+#: thin: the register rows in the evidence base are likely incomplete for it
+THIN = 0.25
+
+
+def thin(latest: SupplierShares | None, before: SupplierShares | None) -> bool:
+    """Whether ``latest`` records little beside ``before`` (see :data:`THIN`)."""
+    return (latest is not None and before is not None and before.total > 0
+            and latest.total < THIN * before.total)
+
+
 @dataclass(frozen=True)
 class SupplierShares:
     """Every supplier's share of one recipient's imports over one window, largest first."""
