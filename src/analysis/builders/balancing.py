@@ -80,8 +80,9 @@ def is_paragraph_vote(resolution) -> bool:
 def topic_votes(votes: pd.DataFrame, topic: str = "ukraine") -> tuple[pd.DataFrame, pd.DataFrame]:
     """(votes on whole resolutions, separate votes on paragraphs) of ``topic``."""
     rows = votes[votes["topic"] == topic]
-    para = rows["resolution"].map(is_paragraph_vote) if "resolution" in rows else (
-        pd.Series(False, index=rows.index))
+    # boolean even when empty: an empty object mask would select columns, not rows
+    para = (rows["resolution"].map(is_paragraph_vote) if "resolution" in rows else
+            pd.Series(False, index=rows.index)).astype(bool)
     return rows[~para], rows[para]
 
 
