@@ -212,3 +212,20 @@ def test_a_caller_capturing_its_output_still_gets_kernels(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=False, timeout=300, env=env)
     assert run.stdout.split() == ["0", "True"], run.stderr[-2000:]
+
+
+def test_someone_elses_matplotlib_notebook_runs_as_on_a_plain_kernel(tmp_path):
+    """A notebook that plots with pyplot and no magic gets its figures as images, with
+    matplotlib's own defaults, as on a kernel papermill starts itself (the engine imported
+    pyplot before any kernel shell existed, and drew one chart in the report's theme)."""
+    nb = _notebook("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3]);",
+                   "fig = plt.figure()\nplt.plot([3, 2, 1])\nplt.show()",
+                   "import matplotlib\nprint(matplotlib.rcParams['figure.figsize'], "
+                   "matplotlib.rcParams['font.family'])")
+    seen = {}
+    for engine in ("tightrope", "nbclient"):
+        out = _run(nb, tmp_path, engine, engine=engine)
+        seen[engine] = ([sorted(k for o in c.outputs for k in o.get("data", {}))
+                         for c in out.cells[:2]], _text(out.cells[2]))
+    assert seen["tightrope"] == seen["nbclient"]
+    assert all("image/png" in kinds for kinds in seen["tightrope"][0])

@@ -60,7 +60,10 @@ def warm_imports(between: Callable[[], None] = lambda: None) -> None:
         importlib.import_module(info.name)
     between()
     if not os.environ.get("TIGHTROPE_NO_WARMUP"):
-        _draw_once()
+        import matplotlib
+
+        with matplotlib.rc_context():  # the theme is not left behind for other notebooks
+            _draw_once()
 
 
 def _draw_once() -> None:
@@ -164,8 +167,26 @@ def _run_kernel(request: dict) -> int:
     # contend for the one history database)
     sys.argv = ["ipykernel_launcher", "-f", request["connection_file"],
                 f"--IPKernelApp.parent_handle={os.getppid()}", "--HistoryManager.enabled=False"]
-    IPKernelApp.launch_instance(argv=sys.argv[1:])
+    app = IPKernelApp.instance()
+    app.initialize(sys.argv[1:])
+    _inline_figures(app.shell)
+    app.start()
     return 0
+
+
+def _inline_figures(shell) -> None:
+    """What matplotlib-inline does when a kernel's code first imports pyplot: the zygote
+    imported it before any shell existed, so a forked kernel hooks it up here. Figures left
+    open at the end of a cell are then shown, as in any Jupyter kernel."""
+    import matplotlib
+
+    backend = matplotlib.get_backend()
+    if backend in (INLINE_BACKEND, "inline"):
+        from IPython.core.pylabtools import activate_matplotlib
+        from matplotlib_inline.backend_inline import configure_inline_support
+
+        activate_matplotlib(backend)
+        configure_inline_support(shell, backend)
 
 
 def _invoke(request: dict) -> dict:
