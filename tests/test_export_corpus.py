@@ -322,3 +322,46 @@ def test_the_notebook_is_validated_once_after_the_preprocessors(exporter, monkey
     calls.clear()
     exporter(optimistic_validation=False).from_notebook_node(nb, _resources("streams"))
     assert len(calls) > 2
+
+
+def test_inline_html_keeps_its_text_inside_its_tags():
+    """mistune passes inline tags one at a time; closing each as it came moved link text and
+    sub/superscripts out of their tags ('<a href=...></a>the docs', 'x<sup></sup>2')."""
+    nb = new_notebook(cells=[new_markdown_cell(
+        'See <a href="https://example.com/docs">the docs</a>, H<sub>2</sub>O, x<sup>2</sup>, '
+        "<b>bold</b>, <em>em</em>, <kbd>Ctrl</kbd> and <mark>marked</mark>.")])
+    body, _ = ReportHTMLExporter().from_notebook_node(nb, {})
+    for kept in ('<a href="https://example.com/docs">the docs</a>', "H<sub>2</sub>O",
+                 "x<sup>2</sup>", "<b>bold</b>", "<em>em</em>", "<kbd>Ctrl</kbd>",
+                 "<mark>marked</mark>"):
+        assert kept in body
+
+
+@pytest.mark.parametrize("exporter", [TypstPDFExporter, ReportHTMLExporter])
+def test_what_nbconvert_converts_we_convert(exporter):
+    """A cell with a property the schema does not name (nbconvert tolerates it) and someone
+    else's use of the 'tightrope' metadata key are exported, not refused with a traceback."""
+    nb = new_notebook(cells=[new_markdown_cell("# Title\n\nKEEP-MARKER")])
+    nb.cells[0]["extra_key"] = 1
+    for meta in ("notadict", {"params": 5, "keywords": "one"}, {"title": "T", "params": [1]}):
+        nb.metadata["tightrope"] = meta
+        nb.cells[0].metadata["tightrope"] = meta
+        body, _ = exporter().from_notebook_node(nb, {})
+        text = body.decode("latin-1") if isinstance(body, bytes) else body
+        assert text
+
+
+def test_an_image_beside_a_notebook_in_the_current_folder_is_embedded(tmp_path, monkeypatch):
+    """nbconvert gives an empty path for a notebook in the current folder; that is '.', not
+    'no folder' (the image was left as a link, with a warning)."""
+    import base64
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQ"
+                           "DwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    (tmp_path / "local.png").write_bytes(png)
+    nbformat.write(new_notebook(cells=[new_markdown_cell("![dot](local.png)")]),
+                   tmp_path / "n.ipynb")
+    monkeypatch.chdir(tmp_path)
+    body, resources = ReportHTMLExporter().from_filename("n.ipynb")
+    assert 'src="data:image/png;base64,' in body
+    assert not resources.get("tightrope_warnings")

@@ -12,7 +12,7 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
 from .html_render import HTMLContext, local_path, render_cell
-from .notebook import check_notebook, notebook_title
+from .notebook import check_notebook, notebook_title, param_pairs, tightrope_meta
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -28,14 +28,12 @@ def _long_date(text: str) -> str:
 
 def report_meta(nb, resources: dict | None = None) -> dict:
     """Title-block data from the notebook's ``tightrope`` metadata, with plain-notebook fallbacks."""
-    meta = dict(nb.metadata.get("tightrope", {}))
+    meta = tightrope_meta(nb.metadata)
     meta["title"] = notebook_title(nb, resources)
     meta.setdefault("subtitle", "")
     meta.setdefault("kicker", "Tightrope · data-driven report")
     meta.setdefault("keywords", [])
-    meta.setdefault("params", [])
-    if isinstance(meta["params"], dict):
-        meta["params"] = list(meta["params"].items())
+    meta["params"] = param_pairs(meta.get("params"))
     meta.setdefault("colophon", None)
     meta["date_long"] = _long_date(meta.get("date", ""))
     return meta
@@ -50,7 +48,8 @@ def table_of_contents(nb) -> list[dict]:
         match = _H1.search(cell.source)
         if not match:
             continue
-        tr = cell.metadata.setdefault("tightrope", {})
+        tr = tightrope_meta(cell.metadata)
+        cell.metadata["tightrope"] = tr
         anchor = tr.get("anchor") or f"sec-{tr.get('section', index)}"
         tr["anchor"] = anchor
         toc.append({"text": match.group(1), "anchor": anchor,
@@ -113,10 +112,12 @@ class ReportHTMLExporter(HTMLExporter):
         nb = copy.deepcopy(nb)
         toc = table_of_contents(nb)
         ctx = HTMLContext(strict=bool(self.sanitize_html), path=local_path(resources),
-                          is_report="tightrope" in nb.metadata,
+                          is_report=isinstance(nb.metadata.get("tightrope"), dict),
                           ids={"colophon", "main"} | {t["anchor"] for t in toc})
         for index, cell in enumerate(nb.cells):
-            # Every cell's HTML is computed here (and overwrites whatever the file held there).
+            # Every cell's HTML is computed here (and overwrites whatever the file held there);
+            # the template reads a cell's tightrope metadata as a dict (this is a copy)
+            cell.metadata["tightrope"] = tightrope_meta(cell.metadata)
             cell.metadata["tightrope_html"] = str(render_cell(cell, index, ctx))
         resources.setdefault("tightrope_warnings", []).extend(ctx.warnings)
         resources["tightrope"] = {
@@ -124,7 +125,7 @@ class ReportHTMLExporter(HTMLExporter):
             "toc": toc,
             "css": (TEMPLATES / "tightrope" / "report.css").read_text(encoding="utf-8"),
             "nbconvert_version": nbconvert.__version__,
-            "is_report": "tightrope" in nb.metadata,
+            "is_report": isinstance(nb.metadata.get("tightrope"), dict),
         }
         body, resources = super().from_notebook_node(nb, resources, **kw)
         return unique_ids(body), resources

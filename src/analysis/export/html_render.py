@@ -182,6 +182,14 @@ class _Renderer(IPythonRenderer):
                          exclude_anchor_links=True, path=ctx.path, attachments=attachments or {})
         self.ctx = ctx
 
+    def inline_html(self, html: str) -> str:
+        # mistune hands over one tag at a time ('<a href=...>', then the text, then '</a>'):
+        # nbconvert's image embedding re-parses each one and closes it ('<a href=...></a>'),
+        # moving the text out of links, <sub>, <b>. Only an <img> has anything to embed.
+        if "<img" in html.lower():
+            return super().inline_html(html)
+        return html
+
     def heading(self, text: str, level: int, **attrs: Any) -> str:
         plain = re.sub(r"<[^>]+>", "", text)
         ident = self.ctx.unique_id(plain)
@@ -378,5 +386,9 @@ def load_json(value: Any) -> dict:
 
 
 def local_path(resources: dict) -> str:
-    path = (resources.get("metadata") or {}).get("path") or ""
-    return str(Path(path)) if path else ""
+    """The notebook's folder, for images it names beside it ("" when it was not read from a
+    file). nbconvert gives an empty path for a notebook in the current folder: that is "."."""
+    metadata = resources.get("metadata") or {}
+    if "path" not in metadata:
+        return ""
+    return str(Path(metadata["path"] or "."))

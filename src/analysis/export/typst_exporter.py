@@ -52,7 +52,7 @@ from .markdown_typst import (
     text_content,
     typst_string,
 )
-from .notebook import check_notebook, notebook_title
+from .notebook import check_notebook, notebook_title, param_pairs, tightrope_meta
 from .payloads import (
     BIBLIOGRAPHY_MIME,
     CLAIM_MIME,
@@ -182,25 +182,6 @@ def _joined(value: Any) -> str:
     return value or ""
 
 
-def _pairs(value: Any) -> list[tuple[str, str]]:
-    """Parameters as ordered (name, value) pairs: a dict, or a list of [name, value] pairs.
-
-    (nbformat writes metadata with sorted keys, so a dict loses its declaration order in a
-    saved notebook; a list of pairs keeps it.)
-    """
-    if not value:
-        return []
-    if isinstance(value, dict):
-        return [(str(k), "" if v is None else str(v)) for k, v in value.items()]
-    pairs = []
-    for item in value:
-        if isinstance(item, (list, tuple)) and len(item) == 2:
-            pairs.append((str(item[0]), "" if item[1] is None else str(item[1])))
-        elif isinstance(item, dict) and "name" in item:
-            pairs.append((str(item["name"]), str(item.get("value", ""))))
-    return pairs
-
-
 def _parse_date(value: Any) -> _dt.date | None:
     if not value:
         return None
@@ -275,7 +256,7 @@ class _Builder:
                                   images=self.markdown_image)
         self.attachments: dict = {}
         self.cell_index: int | None = None
-        self.is_report = "tightrope" in (self.nb.metadata or {})
+        self.is_report = isinstance((self.nb.metadata or {}).get("tightrope"), dict)
         self.base = Path(_meta(_meta(resources, "metadata", {}), "path", "") or ".")
 
     # ------------------------------------------------------------------ helpers
@@ -336,15 +317,15 @@ class _Builder:
 
     # ------------------------------------------------------------------ document
     def build(self) -> TypstDocument:
-        meta = dict(_meta(self.nb.metadata, "tightrope", {}) or {})
+        meta = tightrope_meta(self.nb.metadata)
         title = notebook_title(self.nb, self.resources)
         date = _parse_date(meta.get("date"))
-        params = _pairs(meta.get("params"))
+        params = param_pairs(meta.get("params"))
         as_of = dict(params).get("as_of")
         as_of = as_of or meta.get("as_of") or meta.get("date")
         # the title page's line under the date: the edition's note on as_of, if the report has one
         as_of_line = meta.get("as_of_note") or (f"Data as of {as_of}" if as_of else None)
-        keywords = [str(k) for k in (meta.get("keywords") or [])]
+        keywords = meta.get("keywords") or []
         author = meta.get("author")
 
         self.emit(
@@ -412,7 +393,7 @@ class _Builder:
         if tags & SKIP_TAGS:
             return
         self.cell_index = index
-        tr = md.get("tightrope", {}) or {}
+        tr = tightrope_meta(md)
         where = f"cell {index}"
         if tr.get("appendix") and not self.in_appendix:
             self.in_appendix = True
@@ -1044,7 +1025,8 @@ class TypstPDFExporter(TypstExporter):
         main_name = _SAFE_ID.sub("_", stem) + ".typ"
         if main_name == TEMPLATE_NAME:
             main_name = "report-main.typ"
-        pdf, typst_warnings = compile_degrading(doc, main_name, report="tightrope" in nb.metadata)
+        pdf, typst_warnings = compile_degrading(
+            doc, main_name, report=isinstance(nb.metadata.get("tightrope"), dict))
         for msg in typst_warnings:
             logger.warning(msg)
         resources["tightrope_warnings"].extend(typst_warnings)
