@@ -32,6 +32,7 @@ def test_recover_restores_a_report_left_between_the_two_renames(tmp_path):
     old = tmp_path / f".{SLUG}.old-{pid}"
     old.mkdir()
     (old / "report.html").write_text("good")
+    (old / "manifest.json").write_text("{}")
     done = recover(tmp_path, progress=lambda line: None)
     assert (tmp_path / SLUG / "report.html").read_text() == "good"
     assert not old.exists() and "restored the last good report" in done[0]
@@ -43,9 +44,23 @@ def test_recover_sweeps_dead_staging_but_not_live_builds(tmp_path):
     for name in (f".{SLUG}.partial-{dead}", f".{SLUG}.old-{dead}", f".{SLUG}.partial-{live}",
                  f".other.partial-{dead}", "unrelated"):
         (tmp_path / name).mkdir()
+        (tmp_path / name / "notebooks").mkdir()
+        (tmp_path / name / "manifest.json").write_text("{}")
     recover(tmp_path, progress=lambda line: None)
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted([SLUG, f".{SLUG}.partial-{live}", "unrelated"])
+
+
+def test_recover_leaves_folders_that_only_look_like_leftovers(tmp_path):
+    """Someone's '.thesis.old-<pid>' without a report's manifest, or a '.x.partial-<pid>'
+    without a staging folder's notebooks, is theirs: neither renamed nor removed."""
+    dead = _dead_pid()
+    for name in (f".thesis.old-{dead}", f".notes.partial-{dead}"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "c.txt").write_text("keep")
+    assert recover(tmp_path, progress=lambda line: None) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".notes.partial-{dead}",
+                                                         f".thesis.old-{dead}"]
 
 
 def test_out_folder_rejects_empty_and_file(tmp_path):

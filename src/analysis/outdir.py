@@ -49,6 +49,15 @@ def out_folder(out_root: str | os.PathLike | None) -> Path:
     return folder
 
 
+def _ours(entry: Path, kind: str) -> bool:
+    """Whether a folder named like a build's leftover is one: a retired report holds its
+    manifest, a staging folder its notebooks folder (made first). Anything else in the reports
+    folder that happens to match the pattern is someone else's and left alone."""
+    if kind == "old":
+        return (entry / "manifest.json").is_file()
+    return (entry / "notebooks").is_dir()
+
+
 def pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -67,7 +76,8 @@ def recover(out_root: Path, progress: Callable[[str], None] = print) -> list[str
     done = []
     for entry in sorted(out_root.iterdir()):
         m = LEFTOVER.match(entry.name)
-        if not m or not entry.is_dir() or pid_alive(int(m["pid"])):
+        if not m or not entry.is_dir() or not _ours(entry, m["kind"]) or \
+                pid_alive(int(m["pid"])):
             continue
         final = out_root / m["slug"]
         if m["kind"] == "old" and not final.exists():
