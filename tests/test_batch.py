@@ -60,11 +60,34 @@ def test_yaml_reads_like_toml(tmp_path):
     ("sections = ['99']\n[[editions]]\nas_of = '2023-09-15'", "unknown section '99'"),
     ("", "lists no edition"),
     ("[[editions]\n", "is not valid TOML"),
+    ("formats = [true]\n[[editions]]\nas_of = '2023-09-15'", "formats: expected a list of names"),
 ])
 def test_mistakes_in_the_file_are_named(tmp_path, text, message):
     with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")
                        .replace("[", r"\[").replace("]", r"\]")):
         read_plan(_write(tmp_path, "e.toml", text))
+
+
+def test_a_single_name_is_a_list_of_one_and_the_file_must_be_utf8(tmp_path):
+    plan = read_plan(_write(tmp_path, "e.toml", """
+        formats = "html"
+        sections = "02"
+        [[editions]]
+        as_of = "2023-09-15"
+        """))
+    assert plan.formats == ("html",) and plan.sections == ["02"]  # not h, t, m, l or 0, 2
+    utf16 = tmp_path / "u.toml"
+    utf16.write_bytes("[[editions]]\nas_of = '2023-09-15'\n".encode("utf-16"))
+    with pytest.raises(ParameterError, match="is not UTF-8 text"):
+        read_plan(utf16)
+
+
+def test_an_empty_section_name_is_not_the_summary():
+    from analysis.sections import select
+
+    with pytest.raises(ParameterError, match="unknown section ''"):
+        select([""])
+    assert [s.key for s in select(["0", "2"])] == ["00", "02"]
 
 
 def _outputs(path):

@@ -91,6 +91,18 @@ def _params(table: Any, where: str) -> dict[str, Any]:
     return {str(k): _plain(v, f"{where}.{k}") for k, v in table.items()}
 
 
+def _names(value, where: str) -> tuple[str, ...]:
+    """A list of names (a single name reads as a list of one, not as its letters)."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return (str(value),)
+    if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool)
+                                       for v in value):
+        return tuple(str(v) for v in value)
+    raise ParameterError(f"{where}: expected a list of names, got {value!r}")
+
+
 def read_plan(path: str | os.PathLike) -> Plan:
     """Read and expand a batch file; a mistake in it is a ParameterError naming the key."""
     path = Path(path)
@@ -98,6 +110,9 @@ def read_plan(path: str | os.PathLike) -> Plan:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(f"cannot read the batch file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{path.name} is not UTF-8 text (byte {exc.start}); save it as "
+                             "UTF-8") from None
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
@@ -134,7 +149,7 @@ def read_plan(path: str | os.PathLike) -> Plan:
             editions.append(Edition(params))
     if not editions:
         raise ParameterError(f"{path.name} lists no edition: add [[editions]] or a [grid]")
-    formats = tuple(doc.get("formats") or FORMATS)
+    formats = _names(doc.get("formats"), f"{path.name}: formats") or FORMATS
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ParameterError(f"{path.name}: unknown format(s) {', '.join(bad)}; formats: "
@@ -143,7 +158,7 @@ def read_plan(path: str | os.PathLike) -> Plan:
     if sections is not None:
         from .sections import select
 
-        sections = [s.key for s in select([str(s) for s in sections])]
+        sections = [s.key for s in select(list(_names(sections, f"{path.name}: sections")))]
     seen, unique = set(), []
     for edition in editions:  # the same edition twice is built once
         key = tuple(sorted((k, str(v)) for k, v in edition.params.items()))
@@ -368,11 +383,10 @@ def summary(results: list[EditionResult]) -> str:
 def run(path: str | os.PathLike, out: str | os.PathLike | None = None,
         scheduler: str | None = None, force: bool = False, return_files: bool = False,
         jobs: int | None = None, show_progress: bool = True) -> list[EditionResult]:
-    from . import paths
+    from .outdir import out_folder
 
     plan = read_plan(path)
-    out_root = Path(out or paths.REPORTS_DIR).expanduser().resolve()
-    out_root.mkdir(parents=True, exist_ok=True)
+    out_root = out_folder(out)  # checked as `tightrope build --out` is
     where = f"on the Dask cluster at {scheduler}" if scheduler else "on the local warm engine"
     print(f"Batch {Path(path).name}: {len(plan.editions)} edition(s) {where} -> {out_root}",
           flush=True)

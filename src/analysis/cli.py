@@ -163,7 +163,7 @@ def parser() -> argparse.ArgumentParser:
                                                  " with --scheduler, one the workers can write")
     bt.add_argument("--return-files", action="store_true",
                     help="with --scheduler: workers send the files back instead of writing --out")
-    bt.add_argument("--jobs", type=int, default=None, help="sections run at once (default: 2)")
+    bt.add_argument("--jobs", type=_positive_int, default=None, help="sections run at once (default: 2)")
     bt.add_argument("--force", action="store_true", help="rebuild editions that are up to date")
     bt.set_defaults(func=_cmd_batch)
 

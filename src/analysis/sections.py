@@ -87,7 +87,9 @@ def get(key: str | int) -> SectionSpec:
     """A section by key ("02"), number (2), slug or notebook name."""
     text = f"{key:02d}" if isinstance(key, int) else str(key).removesuffix(".ipynb")
     for spec in SECTIONS:
-        if text in (spec.key, spec.slug, f"{spec.key}_{spec.slug}", spec.key.lstrip("0")):
+        # "00".lstrip("0") is "": an empty name must not select the summary
+        if text and text in (spec.key, spec.slug, f"{spec.key}_{spec.slug}",
+                             spec.key.lstrip("0") or "0"):
             return spec
     raise KeyError(text)
 
