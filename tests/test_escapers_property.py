@@ -6,6 +6,7 @@ import io
 import json
 import math
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -153,7 +154,9 @@ CELL = st.one_of(
 DATE_CELL = st.one_of(st.dates().map(str), st.text(alphabet="0123456789-W ", max_size=12),
                       st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
 COLUMN_TYPES = {"n": ("number", {"minimum": 0, "maximum": 1e6}), "i": ("integer", {}),
-                "d": ("date", {})}
+                "d": ("date", {}), "s": ("string", {})}
+#: text cells, with the spaces a hand edit leaves ('Armenia ', ' sipri_2025')
+TEXT_CELL = st.text(alphabet="Armen ia_\t", max_size=10)
 
 
 def _package(folder, cells_by_column):
@@ -170,12 +173,13 @@ def _package(folder, cells_by_column):
 
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(number=CELL, integer=CELL, date=DATE_CELL)
-def test_validator_and_loader_accept_exactly_the_same_cells(tmp_path, number, integer, date):
+@given(number=CELL, integer=CELL, date=DATE_CELL, text=TEXT_CELL)
+def test_validator_and_loader_accept_exactly_the_same_cells(tmp_path, number, integer, date,
+                                                            text):
     folder = tmp_path
     for f in folder.iterdir():
         f.unlink()
-    _package(folder, {"n": number, "i": integer, "d": date})
+    _package(folder, {"n": number, "i": integer, "d": date, "s": text})
     try:
         validate(folder)
         valid = True
@@ -192,6 +196,8 @@ def test_validator_and_loader_accept_exactly_the_same_cells(tmp_path, number, in
         assert math.isnan(value) or (math.isfinite(value) and 0 <= value <= 1e6)  # NaN = empty
         assert str(frame["i"].dtype) == "Int64"
         assert str(frame["d"].dtype).startswith("datetime64")
+        loaded_text = frame["s"].iloc[0]
+        assert pd.isna(loaded_text) or loaded_text == loaded_text.strip()  # as validated
 
 
 @pytest.mark.parametrize("text", ["1", "1.5", "+2", "-0.25", ".5", "5."])

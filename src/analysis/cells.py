@@ -134,6 +134,10 @@ def parse_cell(field, text: str) -> Any:
             raise CellError("is empty (required)")
         return None
     parser = _PARSERS.get(field.type)
+    if parser is None and stripped != text:
+        # the loader keeps text as written: 'Armenia ' would be another country, and a padded
+        # source id one the edition cannot cite (its rows silently cut)
+        raise CellError("has spaces at its start or end; remove them")
     value = parser(stripped) if parser else text
     _check_constraints(field, stripped, value)
     return value
