@@ -6,7 +6,6 @@ import io
 import json
 import math
 
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -196,8 +195,6 @@ def test_validator_and_loader_accept_exactly_the_same_cells(tmp_path, number, in
         assert math.isnan(value) or (math.isfinite(value) and 0 <= value <= 1e6)  # NaN = empty
         assert str(frame["i"].dtype) == "Int64"
         assert str(frame["d"].dtype).startswith("datetime64")
-        loaded_text = frame["s"].iloc[0]
-        assert pd.isna(loaded_text) or loaded_text == loaded_text.strip()  # as validated
 
 
 @pytest.mark.parametrize("text", ["1", "1.5", "+2", "-0.25", ".5", "5."])

@@ -98,6 +98,16 @@ def test_validator_rejects_what_the_loader_could_not_read(data_copy, value):
     assert "trade.csv row 2: value_usd_m" in _problems(data_copy)
 
 
+@pytest.mark.parametrize(("column", "value"), [("country", "Armenia "),
+                                             ("source_id", " sipri_milex_2025")])
+def test_text_cells_with_spaces_around_them_are_refused(data_copy, column, value):
+    """Validation stripped them while the loader kept them: 'Armenia ' was another country,
+    and a padded source id one the edition could not cite, its row cut without a word."""
+    _replace_cell(data_copy, "military_expenditure", column, value)
+    assert (f"military_expenditure.csv row 2: {column} = {value.strip()!r} has spaces at its "
+            "start or end") in _problems(data_copy)
+
+
 def test_end_date_may_not_precede_date(data_copy):
     _replace_cell(data_copy, "events", "date", "2020-09-27")
     _replace_cell(data_copy, "events", "end_date", "2020-09-01")
