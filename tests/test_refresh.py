@@ -175,3 +175,21 @@ def test_milex_share_sheets_in_percent_are_not_scaled_twice(tmp_path, data_copy)
     values = {(r["measure"], r["year"]): r["value"] for r in d.merged
               if r["country"] == "Armenia"}
     assert values[("share_of_gdp_pct", "2024")] == "5.48"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda obs: obs[1].__setitem__("value", "abc"), r"has the value 'abc', not a number"),
+    (lambda obs: obs.append(dict(obs[1])), r"observations 2 and 13 both give"),
+])
+def test_worldbank_values_that_are_not_one_number_per_year_are_named(data_copy, tmp_path,
+                                                                     change, message):
+    """A non-numeric value was a traceback; a repeated observation was silently collapsed
+    (and reported as a revision)."""
+    import json
+
+    payload = json.loads((FIX / "worldbank.json").read_text(encoding="utf-8"))
+    change(payload[1])
+    bad = tmp_path / "worldbank.json"
+    bad.write_text(json.dumps(payload), encoding="utf-8")
+    with pytest.raises(LayoutError, match=message):
+        rf.refresh("worldbank", bad, data_dir=data_copy, today=TODAY, echo=lambda _: None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -245,6 +246,7 @@ def parse_worldbank(path: Path, countries: set[str], source_id: str) -> Parsed:
         raise LayoutError(f"{path.name}: expected [paging header, observations] "
                           "(the v2 API with format=json)")
     rows, measures = [], set()
+    seen: dict[tuple, int] = {}
     for k, obs in enumerate(payload[1]):
         try:
             indicator, country = obs["indicator"]["id"], clean_name(obs["country"]["value"])
@@ -258,9 +260,22 @@ def parse_worldbank(path: Path, countries: set[str], source_id: str) -> Parsed:
         if country not in countries or obs.get("value") is None:
             continue
         measure, factor, digits = WB_INDICATORS[indicator]
+        try:
+            value = float(obs["value"])
+        except (TypeError, ValueError):
+            raise LayoutError(f"{path.name}: observation {k + 1} ({country}, {year}) has the "
+                              f"value {str(obs['value'])[:40]!r}, not a number") from None
+        if not math.isfinite(value):
+            raise LayoutError(f"{path.name}: observation {k + 1} ({country}, {year}) has the "
+                              f"value {obs['value']!r}, not a finite number")
+        key = (country, year, measure)
+        if key in seen:
+            raise LayoutError(f"{path.name}: observations {seen[key]} and {k + 1} both give "
+                              f"{measure} for {country} in {year}")
+        seen[key] = k + 1
         measures.add(measure)
         rows.append({"country": country, "year": str(year), "measure": measure,
-                     "value": fmt(float(obs["value"]) * factor, digits),
+                     "value": fmt(value * factor, digits),
                      "source_id": source_id, "confidence": "high"})
     updated = payload[0].get("lastupdated", "n.d.") if isinstance(payload[0], dict) else "n.d."
     return Parsed([TableUpdate("gdp", rows,
