@@ -105,7 +105,7 @@ def composition_chart(s):
                         f"{c['year']}")
     finding = "; ".join(findings)
     finding = finding[:1].upper() + finding[1:]
-    years = pd.concat([gold["year"], cars["year"]])
+    years = pd.concat([y for y in (gold["year"], cars["year"]) if not y.empty])
     first, last = int(years.min()), int(years.max())
     used = [gold, cars, trade[trade["partner"].isin(["World", s.p.patron])
                               & (trade["flow"] == "exports")
