@@ -108,6 +108,22 @@ def test_text_cells_with_spaces_around_them_are_refused(data_copy, column, value
             "start or end") in _problems(data_copy)
 
 
+def test_blank_lines_are_not_records(data_copy):
+    """An editor's trailing newlines (or a blank line between rows) are skipped by validation
+    and loader alike, not reported as 'row 37: has 0 cells'; a row of empty cells is still a
+    row."""
+    from analysis import evidence
+
+    path = data_copy / "gdp.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + "\n" + "".join(lines[1:]) + "\n\n", encoding="utf-8")
+    validate(data_copy)
+    spec = evidence.load_descriptor(data_copy)["gdp"]
+    assert len(evidence._read_typed(spec, data_copy)) == len(lines) - 1
+    path.write_text("".join(lines) + ",,,,,\n", encoding="utf-8")
+    assert "gdp.csv row" in _problems(data_copy)
+
+
 def test_end_date_may_not_precede_date(data_copy):
     _replace_cell(data_copy, "events", "date", "2020-09-27")
     _replace_cell(data_copy, "events", "end_date", "2020-09-01")

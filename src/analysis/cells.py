@@ -212,7 +212,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         seen = False
         try:
             for row in reader:
-                if not seen and not any(cell.strip() for cell in row):
+                # blank lines (an editor's trailing newline) are not records, anywhere
+                if not row or (not seen and not any(cell.strip() for cell in row)):
                     continue
                 seen = True
                 yield reader.line_num, row
