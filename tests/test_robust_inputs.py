@@ -266,6 +266,22 @@ def test_cli_mistakes_are_one_line_with_exit_2(capsys, args, code, message):
     assert len(err.strip().splitlines()) == 1
 
 
+def test_environment_mistakes_are_named_as_such(capsys, monkeypatch, tmp_path):
+    """TIGHTROPE_DATA_DIR naming a file says so (not 'does not exist'); an unknown
+    TIGHTROPE_ENGINE stops before any work, not as nine failed sections."""
+    from analysis import engine
+
+    monkeypatch.setenv("TIGHTROPE_DATA_DIR", "/etc/passwd")
+    code, err = run_cli(["build", "--out", str(tmp_path / "a")], capsys)
+    assert code == 2 and "is a file, not a folder (from TIGHTROPE_DATA_DIR)" in err
+    monkeypatch.delenv("TIGHTROPE_DATA_DIR")
+    monkeypatch.setattr(engine, "ENGINE", "bogus")
+    for command in (["build", "--out", str(tmp_path / "b")], ["batch", "x.toml"]):
+        code, err = run_cli(command, capsys)
+        assert code == 2 and "TIGHTROPE_ENGINE='bogus' is not an engine" in err
+    assert not (tmp_path / "b").exists()
+
+
 @pytest.mark.parametrize("jobs", ["0", "-3", "x"])
 def test_jobs_must_be_positive(capsys, jobs):
     with pytest.raises(SystemExit) as info:

@@ -26,12 +26,14 @@ def _cmd_sections(args) -> int:
 
 def _cmd_build(args) -> int:
     from . import uptodate
+    from .engine import check_engine
     from .errors import ParameterError
     from .export import FORMATS
     from .outdir import out_folder, recover
     from .params import parse_assignments
     from .sections import select
 
+    check_engine()
     raw = parse_assignments(args.param or [])
     if args.as_of is not None:
         if "as_of" in raw and raw["as_of"].strip() != args.as_of.strip():
@@ -77,6 +79,9 @@ def _cmd_build(args) -> int:
 
 def _cmd_batch(args) -> int:
     from .batch import run
+    from .engine import check_engine
+
+    check_engine()
 
     results = run(args.file, out=args.out, scheduler=args.scheduler, force=args.force,
                   return_files=args.return_files, jobs=args.jobs)
@@ -100,13 +105,16 @@ def _cmd_data(args) -> int:
             print(f"  {name:<{width}}  {rows:>5} rows")
         print(f"evidence base valid: {len(counts)} tables, {sum(counts.values())} rows")
         return 0
+    from . import paths
     from .datadict import write_dictionary
 
-    changed = write_dictionary(_data_dir_option(args.data_dir), check=args.check)
+    folder = _data_dir_option(args.data_dir)
+    changed = write_dictionary(folder, check=args.check)
+    readme = paths.data_dir(folder) / "README.md"
     if args.check and changed:
-        print("data/README.md is out of date: run `tightrope data dictionary`", file=sys.stderr)
+        print(f"{readme} is out of date: run `tightrope data dictionary`", file=sys.stderr)
         return 1
-    print("data/README.md is up to date" if not changed else "data/README.md written")
+    print(f"{readme} is up to date" if not changed else f"{readme} written")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -322,7 +323,11 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
 
     data_dir = parsed.get("data_dir") or paths.data_dir()
     if not data_dir.is_dir():
-        raise ParameterError(f"parameter 'data_dir': folder '{data_dir}' does not exist")
+        what = "is a file, not a folder" if data_dir.exists() else "does not exist"
+        raise ParameterError(f"parameter 'data_dir': folder '{data_dir}' {what}"
+                             + ("" if "data_dir" in parsed else
+                                " (from TIGHTROPE_DATA_DIR)" if os.environ.get(
+                                    "TIGHTROPE_DATA_DIR") else ""))
     today = today or dt.date.today()
 
     known: dict[str, Any] = {}

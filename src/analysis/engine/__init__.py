@@ -17,6 +17,16 @@ import os
 #: papermill engine of a build: "tightrope" forks each section's kernel from a warm parent;
 #: TIGHTROPE_ENGINE=nbclient uses papermill's default (a new interpreter per section)
 ENGINE = os.environ.get("TIGHTROPE_ENGINE", "tightrope")
+ENGINES = ("tightrope", "nbclient")
+
+
+def check_engine() -> None:
+    """A user's TIGHTROPE_ENGINE names an engine (else one line, exit 2, before any work)."""
+    if ENGINE not in ENGINES:
+        from ..errors import ParameterError
+
+        raise ParameterError(f"TIGHTROPE_ENGINE={ENGINE!r} is not an engine; unset it (the "
+                             f"default is 'tightrope') or set one of {', '.join(ENGINES)}")
 
 
 def start_early() -> None:
