@@ -225,6 +225,7 @@ def test_data_hash_covers_tables_in_sub_folders(data_copy):
     ({"partners": "Azerbaijan"}, "Azerbaijan is the rival"),
     ({"data_dir": "~nonexistentuser_xyz/x"}, "names a home folder that does not exist"),
     ({"data_dir": "/etc/passwd"}, "is a file, not a folder"),
+    ({"author": "a\u202eb"}, "holds the control character"),  # right-to-left override
 ])
 def test_strict_parameters_say_why(values, message):
     with pytest.raises(ParameterError, match=None) as info:

@@ -12,6 +12,7 @@ import difflib
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,6 +237,8 @@ def _parse_path(name: str, raw: Any) -> Path:
 
 #: longest author or publisher line the title page can set on one line
 MAX_TEXT = 120
+#: bidirectional classes of the embedding, override and isolate controls
+_BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
 
 
 def _parse_text(name: str, raw: Any) -> str:
@@ -247,7 +250,10 @@ def _parse_text(name: str, raw: Any) -> str:
     if text is None:
         raise ParameterError(f"parameter '{name}' must be one line, got {_show(raw)}; "
                              "write it without line breaks")
-    bad = next((c for c in text if ord(c) < 32 or 127 <= ord(c) < 160), None)
+    # C0 and C1 controls, and the invisible direction controls (a right-to-left override
+    # would reverse the name on the title page; joiners, which Persian names use, are fine)
+    bad = next((c for c in text if ord(c) < 32 or 127 <= ord(c) < 160
+                or unicodedata.bidirectional(c) in _BIDI_CONTROLS), None)
     if bad is not None:
         raise ParameterError(f"parameter '{name}' holds the control character {bad!r} "
                              f"(in {_show(raw)}); use plain text")
