@@ -229,3 +229,17 @@ def test_someone_elses_matplotlib_notebook_runs_as_on_a_plain_kernel(tmp_path):
                          for c in out.cells[:2]], _text(out.cells[2]))
     assert seen["tightrope"] == seen["nbclient"]
     assert all("image/png" in kinds for kinds in seen["tightrope"][0])
+
+
+def test_papermill_with_only_an_early_as_of_runs_a_section(tmp_path):
+    """papermill injects only what it is given: the parameters cell's start_year is None
+    ('2000, or the year of as_of if earlier'), so as_of 1995 alone is a valid edition (a
+    hard-coded 2000 made it 'start_year 2000 is outside the range')."""
+    from conftest import ROOT
+
+    out = pm.execute_notebook(str(ROOT / "notebooks" / "02_roots_of_discontent.ipynb"),
+                              str(tmp_path / "out.ipynb"), kernel_name=ensure_kernel(),
+                              engine_name="tightrope", progress_bar=False,
+                              parameters={"as_of": "1995-06-01"}, cwd=str(ROOT / "notebooks"))
+    kinds = [o.get("output_type") for c in out.cells for o in c.get("outputs", [])]
+    assert "error" not in kinds and ("display_data" in kinds or "execute_result" in kinds)

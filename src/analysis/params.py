@@ -35,11 +35,15 @@ class Param:
     annotation: str  # the type as written in a notebook's parameters cell
 
 
+#: the first year of the time series unless the edition is dated earlier
+DEFAULT_START_YEAR = 2000
+
 PARAMS: tuple[Param, ...] = (
     Param("as_of", "date", None,
           "ISO date (YYYY-MM-DD); nothing dated after it is used. None = latest date in the data. "
           "2023-09-15 reproduces the article's vantage point", "str"),
-    Param("start_year", "year", 2000, "first year of the time series", "int"),
+    Param("start_year", "year", None, "first year of the time series. None = "
+          f"{DEFAULT_START_YEAR}, or the year of as_of if that is earlier", "int"),
     Param("end_year", "year", None, "last year of the time series. None = the year of as_of",
           "int"),
     Param("focus", "country", "Armenia", "the country the report is about", "str"),
@@ -143,7 +147,7 @@ def _default_value(name: str, p: ReportParams) -> Any:
 
 def default_start_year(as_of: dt.date) -> int:
     """2000, or the year of ``as_of`` for an edition dated before 2000."""
-    return min(_BY_NAME["start_year"].default, as_of.year)
+    return min(DEFAULT_START_YEAR, as_of.year)
 
 
 def _short_hash(text: str) -> str:
