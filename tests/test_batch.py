@@ -82,6 +82,21 @@ def test_a_single_name_is_a_list_of_one_and_the_file_must_be_utf8(tmp_path):
         read_plan(utf16)
 
 
+def test_an_edition_that_names_a_default_is_the_same_edition(tmp_path):
+    plan = read_plan(_write(tmp_path, "e.toml", """
+        [[editions]]
+        as_of = "2023-09-15"
+        [[editions]]
+        as_of = "2023-09-15"
+        rival = "Azerbaijan"
+        [[editions]]
+        as_of = "2023-09-15"
+        rival = "Georgia"
+        """))
+    assert [e.params for e in plan.editions] == [{"as_of": "2023-09-15"},
+                                                 {"as_of": "2023-09-15", "rival": "Georgia"}]
+
+
 def test_an_empty_section_name_is_not_the_summary():
     from analysis.sections import select
 

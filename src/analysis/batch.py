@@ -159,9 +159,13 @@ def read_plan(path: str | os.PathLike) -> Plan:
         from .sections import select
 
         sections = [s.key for s in select(list(_names(sections, f"{path.name}: sections")))]
+    from .params import notebook_defaults
+
+    defaults = notebook_defaults()
     seen, unique = set(), []
-    for edition in editions:  # the same edition twice is built once
-        key = tuple(sorted((k, str(v)) for k, v in edition.params.items()))
+    for edition in editions:  # the same edition twice is built once (a default named or not)
+        key = tuple(sorted((k, str(v)) for k, v in edition.params.items()
+                           if k not in defaults or v != defaults[k]))
         if key not in seen:
             seen.add(key)
             unique.append(edition)
