@@ -557,7 +557,7 @@ def attack_losses(s):
         "Side": rows["side"],
         "Measure": rows["measure"].map(lambda m: MEASURES.get(m, m.replace("_", " "))),
         "People": rows["count_persons"].map(lambda v: num(v) if pd.notna(v) else ""),
-        "Counted by": rows["reported_by"],
+        "Reported by": rows["reported_by"],
         "Note": rows["note"].fillna("") + rows["confidence"].map(
             lambda c: " (unconfirmed)" if c == "low" else ""),
     })
@@ -593,7 +593,7 @@ def alliance_chart(s):
             return row["title"], f" (+~{max(1, round(days / 30.44))} mo)"
         return row["title"], f" (+{days} d)"
 
-    groups = {"attack": f"{s.p.rival}'s attack", "alliance": "The alliance thread"}
+    groups = {"attack": f"{s.p.rival}'s attack", "alliance": "Request and response"}
     fig = event_ladder(rows, lambda r: groups["attack"] if r["event_id"] == attack["event_id"]
                        else groups["alliance"],
                        {groups["attack"]: theme.colour(s.p.rival),

@@ -278,8 +278,8 @@ def watch_text(s):
 def after_intro(s):
     if _after_article(s).empty:
         return s.text("")  # the timeline's place says there is nothing to show
-    return s.text("Everything below is cut at the as-of date: an edition dated on the "
-                  "article's day shows nothing of what followed.")
+    return s.text(f"What follows runs from the article's date to {date(s.p.as_of)}, the "
+                  "edition's date, and stops there.")
 
 
 def _nothing_after(s) -> str:

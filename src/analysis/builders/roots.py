@@ -114,7 +114,7 @@ def war_losses(s):
         "Side": war["side"],
         "Measure": war["measure"].str.replace("_", " ").str.capitalize(),
         "People": war["count_persons"].map(lambda v: num(v)),
-        "Counted by": war["reported_by"],
+        "Reported by": war["reported_by"],
         "Official": war["is_official"].map({True: "yes", False: "no"}),
     })
     return s.table(table, "Losses in the 2020 war, by who counted them (never merged)",
@@ -162,7 +162,7 @@ def spending_gap(s):
     used = milex[(milex["measure"] == "spend_const2019_usd_m")
                  & milex["country"].isin([s.p.focus, s.p.rival])]
     return s.figure(
-        fig, caption=(f"How many times {s.p.focus}'s military budget {s.p.rival} spent, "
+        fig, caption=(f"{s.p.rival}'s military spending as a multiple of {s.p.focus}'s, "
                       f"{first}–{last} (constant 2019 US dollars)"),
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
              f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
