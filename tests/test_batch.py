@@ -91,10 +91,21 @@ def test_an_edition_that_names_a_default_is_the_same_edition(tmp_path):
         rival = "Azerbaijan"
         [[editions]]
         as_of = "2023-09-15"
+        start_year = 2000
+        end_year = 2023
+        [[editions]]
+        as_of = "2023-09-15"
         rival = "Georgia"
+        [[editions]]
+        as_of = "2099-01-01"
+        [[editions]]
+        as_of = "2099-01-01"
+        rival = "Azerbaijan"
         """))
-    assert [e.params for e in plan.editions] == [{"as_of": "2023-09-15"},
-                                                 {"as_of": "2023-09-15", "rival": "Georgia"}]
+    # the same folder is one edition; editions that do not resolve are kept as written
+    assert [e.params for e in plan.editions] == [
+        {"as_of": "2023-09-15"}, {"as_of": "2023-09-15", "rival": "Georgia"},
+        {"as_of": "2099-01-01"}, {"as_of": "2099-01-01", "rival": "Azerbaijan"}]
 
 
 def test_an_empty_section_name_is_not_the_summary():

@@ -162,12 +162,17 @@ def test_supplier_shares_leader_rank_and_hhi():
 
 
 @pytest.mark.parametrize(("late_tiv", "is_thin"), [(24.0, True), (25.0, False), (90.0, False)])
-def test_a_window_recording_a_quarter_of_the_one_before_is_thin(late_tiv, is_thin):
+def test_a_period_recording_a_quarter_of_the_one_before_is_thin(late_tiv, is_thin):
+    """One rule for Figure 2.4's note and key finding 7: the last five-year period against
+    the one before it."""
     arms = _arms([("A", "R", 2016, 100.0, "s", "high"), ("A", "R", 2021, late_tiv, "s", "high")])
-    late = suppliers.supplier_shares(arms, "A", Window(2019, 2023))
-    early = suppliers.supplier_shares(arms, "A", Window(2014, 2018))
-    assert suppliers.thin(late, early) is is_thin
-    assert suppliers.thin(late, None) is False
+    periods = suppliers.supplier_periods(arms, "A")
+    assert sorted(set(periods["period"])) == ["2015–19", "2020–21"]
+    thin = suppliers.thin_last_period(periods)
+    assert (thin is not None) is is_thin
+    if thin:
+        assert thin["period"] == "2020–21" and thin["before"] == "2015–19"
+    assert suppliers.thin_last_period(suppliers.supplier_periods(arms, "nobody")) is None
 
 
 def test_rolling_concentration_skips_windows_without_deliveries():

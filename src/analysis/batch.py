@@ -91,6 +91,17 @@ def _params(table: Any, where: str) -> dict[str, Any]:
     return {str(k): _plain(v, f"{where}.{k}") for k, v in table.items()}
 
 
+def _edition_key(edition: Edition) -> tuple:
+    """What makes an edition: its resolved parameters (the folder it is built into); an
+    edition whose parameters do not resolve is kept apart (its build reports the mistake)."""
+    from .params import resolve
+
+    try:
+        return ("resolved", resolve(edition.params, strict=False).slug)
+    except TightropeError:
+        return ("as written", tuple(sorted((k, str(v)) for k, v in edition.params.items())))
+
+
 def _names(value, where: str) -> tuple[str, ...]:
     """A list of names (a single name reads as a list of one, not as its letters)."""
     if value is None:
@@ -159,13 +170,9 @@ def read_plan(path: str | os.PathLike) -> Plan:
         from .sections import select
 
         sections = [s.key for s in select(list(_names(sections, f"{path.name}: sections")))]
-    from .params import notebook_defaults
-
-    defaults = notebook_defaults()
     seen, unique = set(), []
     for edition in editions:  # the same edition twice is built once (a default named or not)
-        key = tuple(sorted((k, str(v)) for k, v in edition.params.items()
-                           if k not in defaults or v != defaults[k]))
+        key = _edition_key(edition)
         if key not in seen:
             seen.add(key)
             unique.append(edition)

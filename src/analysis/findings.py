@@ -42,8 +42,9 @@ class Findings:
     arms_earlier: SupplierShares | None = None
     #: the rival's supplier concentration in the latest window
     rival_arms_latest: SupplierShares | None = None
-    #: whether that window records little beside the one before it (likely incomplete)
-    rival_arms_thin: bool = False
+    #: the rival's last five-year period when the register records little for it beside the
+    #: period before (likely incomplete; Figure 2.4's note says so): e.g. "2020–23", else None
+    rival_arms_thin: str | None = None
     #: deployments running on as_of: the patron's (anywhere in the region) and the partners'
     #: (in the focus country)
     patron_presence: Measure | None = None
@@ -147,8 +148,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
     arms_latest = suppliers.supplier_shares(arms, focus, latest) if latest else None
     arms_earlier = suppliers.supplier_shares(arms, focus, earlier) if earlier else None
     rival_latest = suppliers.supplier_shares(arms, p.rival, latest) if latest else None
-    rival_thin = suppliers.thin(rival_latest, suppliers.supplier_shares(
-        arms, p.rival, latest.shifted(-(latest.end - latest.start + 1))) if latest else None)
+    thin = suppliers.thin_last_period(suppliers.supplier_periods(arms, p.rival))
     day = pd.Timestamp(p.as_of)
     dep = tables["deployments"]
     patron_presence = presence(dep, [patron], day, f"{patron}'s deployments")
@@ -172,7 +172,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
                     as_of=day, dependence=dependence, missing=missing,
                     gapless_from=gapless, arms_latest=arms_latest,
                     arms_earlier=arms_earlier, rival_arms_latest=rival_latest,
-                    rival_arms_thin=rival_thin,
+                    rival_arms_thin=thin["period"] if thin else None,
                     patron_presence=patron_presence, partner_presence=partner_presence,
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
                     suppliers_since=since,

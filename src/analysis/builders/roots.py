@@ -224,35 +224,11 @@ def balance_text(s):
 
 
 
-def supplier_periods(arms: pd.DataFrame, recipient: str) -> pd.DataFrame:
-    """The recipient's register rows with the five-year period the chart groups them by
-    ('2015–19'; the last one ends with the data's last year)."""
-    rows = arms[arms["recipient"] == recipient]
-    if rows.empty:
-        return rows.assign(period=pd.Series(dtype=str))
-    last = int(rows["year"].max())
-    start = (rows["year"] // 5 * 5).astype(int)
-    return rows.assign(period=start.map(
-        lambda y: f"{y}–{str(min(y + 4, last))[2:]}" if min(y + 4, last) > y else f"{y}"))
-
-
-def thin_last_period(rows: pd.DataFrame) -> dict | None:
-    """The last period when its recorded volume is small beside the one before it."""
-    totals = rows.groupby("period", sort=True)["tiv_m"].agg(["sum", "count"])
-    if len(totals) < 2:
-        return None
-    last, before = totals.iloc[-1], totals.iloc[-2]
-    if before["sum"] <= 0 or last["sum"] >= suppliers.THIN * before["sum"]:
-        return None
-    return {"period": totals.index[-1], "tiv": float(last["sum"]), "rows": int(last["count"]),
-            "before": totals.index[-2], "before_tiv": float(before["sum"])}
-
-
 def arms_suppliers(s):
-    rows = supplier_periods(s.ev.arms_imports, s.p.rival)
+    rows = suppliers.supplier_periods(s.ev.arms_imports, s.p.rival)
     if rows.empty:
         return s.text(f"No SIPRI arms deliveries to {md(s.p.rival)} fall in this window.")
-    thin = thin_last_period(rows)
+    thin = suppliers.thin_last_period(rows)
     fig = charts.stacked_shares(rows, "period", "supplier", "tiv_m",
                                 f"% of {s.p.rival}'s arms imports (TIV)")
     return s.figure(
@@ -303,8 +279,8 @@ def takeaway(s):
         more = int((gap["ratio"] > 1).sum())
         says.append(f"{md(s.p.rival)} outspent {md(s.p.focus)} in {more} of the {len(gap)} "
                     f"years from {int(gap['year'].min())} to {int(gap['year'].max())}")
-    rows = supplier_periods(s.ev.arms_imports, s.p.rival)
-    thin = thin_last_period(rows) if not rows.empty else None
+    rows = suppliers.supplier_periods(s.ev.arms_imports, s.p.rival)
+    thin = suppliers.thin_last_period(rows) if not rows.empty else None
     if not rows.empty:
         # the last period the chart shows with a full record; a thin last one is named apart
         periods = sorted(rows["period"].unique())

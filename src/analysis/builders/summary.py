@@ -167,8 +167,8 @@ def _concentration(f: Findings) -> KeyFinding | None:
     if rival is not None and rival.concentration.known:
         text += f"; {md(f.rival)}'s stood at {ph.value(rival.concentration, True)}"
         if f.rival_arms_thin:  # as Figure 2.4's note says of the same register rows
-            text += (f", on deliveries the register in this evidence base records only in part "
-                     f"for {rival.window}, as the note to Figure "
+            text += (f", though the register in this evidence base is likely incomplete for "
+                     f"its deliveries in {f.rival_arms_thin}, as the note to Figure "
                      f"{number_of('figure', 'rival_suppliers')} says")
         used += (rival.concentration,)
     return KeyFinding(f"{text} ({where}).", used, where)

@@ -35,10 +35,28 @@ def windows(arms: pd.DataFrame) -> tuple[Window | None, Window | None]:
 THIN = 0.25
 
 
-def thin(latest: SupplierShares | None, before: SupplierShares | None) -> bool:
-    """Whether ``latest`` records little beside ``before`` (see :data:`THIN`)."""
-    return (latest is not None and before is not None and before.total > 0
-            and latest.total < THIN * before.total)
+def supplier_periods(arms: pd.DataFrame, recipient: str) -> pd.DataFrame:
+    """The recipient's register rows with the five-year period the chart groups them by
+    ('2015–19'; the last one ends with the data's last year)."""
+    rows = arms[arms["recipient"] == recipient]
+    if rows.empty:
+        return rows.assign(period=pd.Series(dtype=str))
+    last = int(rows["year"].max())
+    start = (rows["year"] // 5 * 5).astype(int)
+    return rows.assign(period=start.map(
+        lambda y: f"{y}–{str(min(y + 4, last))[2:]}" if min(y + 4, last) > y else f"{y}"))
+
+
+def thin_last_period(rows: pd.DataFrame) -> dict | None:
+    """The last period when its recorded volume is small beside the one before it."""
+    totals = rows.groupby("period", sort=True)["tiv_m"].agg(["sum", "count"])
+    if len(totals) < 2:
+        return None
+    last, before = totals.iloc[-1], totals.iloc[-2]
+    if before["sum"] <= 0 or last["sum"] >= THIN * before["sum"]:
+        return None
+    return {"period": totals.index[-1], "tiv": float(last["sum"]), "rows": int(last["count"]),
+            "before": totals.index[-2], "before_tiv": float(before["sum"])}
 
 
 @dataclass(frozen=True)
