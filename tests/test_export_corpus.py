@@ -343,12 +343,15 @@ def test_what_nbconvert_converts_we_convert(exporter):
     else's use of the 'tightrope' metadata key are exported, not refused with a traceback."""
     nb = new_notebook(cells=[new_markdown_cell("# Title\n\nKEEP-MARKER")])
     nb.cells[0]["extra_key"] = 1
-    for meta in ("notadict", {"params": 5, "keywords": "one"}, {"title": "T", "params": [1]}):
+    for meta in ("notadict", {"params": 5, "keywords": "one"}, {"title": "T", "params": [1]},
+                 {"colophon": "mine"}, {"colophon": {"versions": 3, "data_hashes": [1]}},
+                 {"anchor": ["x"], "section": 2, "title": 7}):
         nb.metadata["tightrope"] = meta
         nb.cells[0].metadata["tightrope"] = meta
         body, _ = exporter().from_notebook_node(nb, {})
-        text = body.decode("latin-1") if isinstance(body, bytes) else body
-        assert text
+        text = (" ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+                if isinstance(body, bytes) else body)
+        assert "KEEP-MARKER" in text, meta
 
 
 def test_an_image_beside_a_notebook_in_the_current_folder_is_embedded(tmp_path, monkeypatch):

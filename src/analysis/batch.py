@@ -262,6 +262,8 @@ def _write_returned(out: Path, result: EditionResult, files: dict[str, bytes]) -
     final = out / result.folder
     staging = out / f".{result.folder}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    # first, as a build's staging folder: what marks it as ours if this process is killed
+    (staging / "notebooks").mkdir(parents=True)
     for name, data in files.items():
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)

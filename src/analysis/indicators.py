@@ -21,3 +21,9 @@ def spending_ratio(milex: pd.DataFrame, numerator: str, denominator: str,
 
 def days_between(start, end) -> int:
     return int((pd.Timestamp(end) - pd.Timestamp(start)).days)
+
+
+def months_between(start, end) -> int:
+    """Whole months, at least one, between two dates: for a gap whose end is dated only to the
+    month (stored on its first day), where a count of days would claim a precision it lacks."""
+    return max(1, round(days_between(start, end) / 30.44))

@@ -119,7 +119,7 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                     values[field.name] = parse_cell(field, record[field.name])
                 except CellError as exc:
                     problems.append(f"{name} row {line}: {field.name} = "
-                                    f"{show(record[field.name].strip())} {exc}")
+                                    f"{show(record[field.name])} {exc}")
             if (end_check and values.get("end_date") and values.get(end_check)
                     and values["end_date"] < values[end_check]):
                 problems.append(f"{name} row {line}: end_date {values['end_date']} is before "

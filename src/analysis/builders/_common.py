@@ -20,6 +20,12 @@ def count_word(n: int, capital: bool = False) -> str:
     return text[:1].upper() + text[1:] if capital else text
 
 
+def plural(n: int, word: str) -> str:
+    """plural(1, 'resolution') -> 'one resolution'; plural(3, ...) -> 'three resolutions';
+    11 and up in figures."""
+    return f"{count_word(n)} {word}{'' if n == 1 else 's'}"
+
+
 _THE = ("United States", "European Union", "United Kingdom", "Netherlands", "United Arab Emirates",
         "Czech Republic", "Philippines")
 

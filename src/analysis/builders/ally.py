@@ -13,7 +13,7 @@ from .. import phrasing as ph
 from ..findings import seen_from
 from ..prose import date, listing, md, month, num
 from . import dependence as dep
-from ._common import count_word
+from ._common import count_word, plural
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
@@ -175,17 +175,22 @@ def presence_text(s):
         mine = rows[rows["side"] == "patron"]
         oldest = mine[mine["start_date"] == mine["start_date"].min()]
         total, ongoing = int(c["deployments"]), int(c["ongoing"])
-        still = (f"all {count_word(total)} still in place" if ongoing == total and total > 1
-                 else f"{count_word(ongoing)} of them still in place")
-        first = (f"the oldest, {md(oldest['name'].iloc[0])}, dates from "
-                 if len(oldest) == 1 else
-                 f"the oldest, {md(listing(oldest['name']))}, date from ")
+        since = f"{oldest['start_date'].iloc[0]:%Y}"
+        if total == 1:
+            still = "still in place" if ongoing else "no longer in place"
+            first = f"it dates from {since}"
+        else:
+            still = ("both still in place" if ongoing == total == 2 else
+                     f"all {count_word(total)} still in place" if ongoing == total else
+                     f"{count_word(ongoing)} of them still in place")
+            first = (f"the oldest, {md(oldest['name'].iloc[0])}, dates from {since}"
+                     if len(oldest) == 1 else
+                     f"the oldest, {listing(oldest['name'])}, date from {since}")
         text.append(
-            f"The data list {count_word(total)} deployments by {md(s.p.patron)} "
-            f"({kinds}), {still} on {date(s.p.as_of)}; {first}"
-            f"{oldest['start_date'].iloc[0]:%Y}.")
+            f"The data list {plural(total, 'deployment')} by {md(s.p.patron)} ({kinds}), "
+            f"{still} on {date(s.p.as_of)}; {first}.")
         if c["personnel_now"] > 0:
-            text.append(f" Those still in place account for {num(c['personnel_now'])} people "
+            text.append(f" Those still in place account for {num(c['personnel_now'])} personnel "
                         "by published counts"
                         + (f" ({count_word(int(c['unknown']))} of the "
                            f"{count_word(int(c['deployments']))} deployments "
@@ -197,15 +202,18 @@ def presence_text(s):
         c = counts.loc["partners"]
         part = rows[rows["side"] == "partners"]
         first = part.sort_values("start_date").iloc[0]
+        deployers = list(dict.fromkeys(part["deployer"]))
+        n, ongoing = int(c["deployments"]), int(c["ongoing"])
+        kinds = listing(dict.fromkeys(part["kind"].map(KIND_LABELS).str.lower()))
+        still = (("it is still in place" if ongoing else "it has ended") if n == 1 else
+                 f"{count_word(ongoing)} still in place")
         text.append(
-            f" On the other side, {md(ph.names(dict.fromkeys(part['deployer'])))} account for "
-            f"{count_word(int(c['deployments']))} deployments "
-            f"({listing(dict.fromkeys(part['kind'].map(KIND_LABELS).str.lower()))}), the first from "
-            f"{date(first['start_date'])}"
-            + (f"; {count_word(int(c['ongoing']))} still in place with "
-               f"{num(c['personnel_now'])} people by the counts published when they deployed."
-               if c["ongoing"] and c["personnel_now"] else
-               f"; {count_word(int(c['ongoing']))} still in place."))
+            f" On the other side, {md(ph.names(deployers))} "
+            f"account{'' if len(deployers) > 1 else 's'} for {plural(n, 'deployment')} "
+            f"({kinds}), {'the first ' if n > 1 else ''}from {date(first['start_date'])}; "
+            f"{still}"
+            + (f", with {num(c['personnel_now'])} personnel in the counts published when they "
+               "deployed." if ongoing and c["personnel_now"] else "."))
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")
     else:

@@ -12,7 +12,7 @@ from .. import phrasing as ph
 from ..measures import suppliers
 from ..measures.windows import Window
 from ..prose import date, listing, md, num, unconfirmed
-from ._common import count_word
+from ._common import count_word, plural
 
 WINDOW = 5  # years per concentration window
 #: kinds of events that are not steps of diversification
@@ -56,12 +56,6 @@ def supplier_windows(arms: pd.DataFrame, recipient: str, patron: str, partners,
 def span(first, last, sep: str = "–") -> str:
     """'2004–2023', or just '2004' when both ends are the same."""
     return f"{first}" if first == last else f"{first}{sep}{last}"
-
-
-def plural(n: int, word: str) -> str:
-    """plural(1, 'resolution') -> 'one resolution'; plural(3, ...) -> 'three resolutions';
-    11 and up in figures."""
-    return f"{count_word(n)} {word}{'' if n == 1 else 's'}"
 
 
 def times(n: int) -> str:

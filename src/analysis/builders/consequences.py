@@ -1,5 +1,5 @@
 """Section 6, the unintended consequences: the ICC warrant for the patron's leader and the focus
-country's road to the Rome Statute, Moscow's reactions, and the paradox that trade with and money
+country's road to the Rome Statute, the patron's reactions, and the paradox that trade with and money
 transfers from the patron surged while security ties frayed.
 
 Pure computations (vote counts parsed from event text, growth, shares) sit at the top so they can
@@ -107,14 +107,15 @@ def intro(s):
     """The section's question; the court's warrant and the break of the invasion year only once
     the edition has reached them."""
     warrant, invasion = s.ev.anchor("icc_warrant"), s.ev.anchor("ukraine_invasion")
-    if warrant and invasion:
+    grew = _surged(s)[0]
+    if warrant and invasion and grew:
         return s.text(
             f"What did {md(s.p.focus)}'s turn away from {md(s.p.patron)} cost, and what did it "
             "not cost? This section follows two side effects that neither side planned: a legal "
             f"one, {md(s.p.focus)}'s path toward the International Criminal Court just after "
             f"the court had issued an arrest warrant for {md(s.p.patron)}'s president, and an "
-            f"economic paradox, in which trade with {md(s.p.patron)} and money from it grew in "
-            "the very years when the security relationship frayed.")
+            f"economic paradox, in which {listing(grew)} grew in the very years when the "
+            "security relationship frayed.")
     return s.text(
         f"What did {md(s.p.focus)}'s ties with {md(s.p.patron)} cost, and what did they not "
         f"cost? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
@@ -190,7 +191,7 @@ def icc_summary(s):
 
 
 def icc_chart(s):
-    """Warrant, court, vote, entry into force, and Moscow's reactions on one timeline."""
+    """Warrant, court, vote, entry into force, and the patron's reactions on one timeline."""
     icc = _icc(s)
     w = icc["warrant"]
     if w is None:
@@ -348,18 +349,25 @@ def _growth_sentence(what: str, g: dict | None) -> str:
     return text + "."
 
 
-def _surged(s, t: pd.DataFrame, r: pd.DataFrame, base: int) -> tuple[list[str], list[str]]:
-    """What rose at least 1.5-fold from ``base`` (exports to the patron, all money transfers
-    from it) and what fell (those, and the non-commercial transfers closest to remittances):
-    the one judgement behind every sentence that says the economic ties grew."""
-    patron = md(s.p.patron)
-    series = {f"exports to {patron}": t[t["flow"] == "exports"].rename(
+def _surged(s) -> tuple[list[str], list[str]]:
+    """What rose at least 1.5-fold from the last full year before the break (exports to the
+    patron, all money transfers from it) and what fell (those, and the non-commercial
+    transfers closest to remittances): the one judgement behind every sentence that says the
+    economic ties grew. Plain names (``listing`` escapes them); both empty before the break or
+    while the annual series end before it."""
+    brk = _break_year(s)
+    t, r = _paradox_frames(s)
+    years = pd.concat([t["year"], r["year"]])
+    if brk is None or years.empty or int(years.max()) < brk:
+        return [], []
+    series = {f"exports to {s.p.patron}": t[t["flow"] == "exports"].rename(
                   columns={"value_usd_m": "v"}),
-              f"money transfers from {patron}": r[r["transfer_type"] == "total"].rename(
+              f"money transfers from {s.p.patron}": r[r["transfer_type"] == "total"].rename(
                   columns={"inflow_usd_m": "v"}),
               "non-commercial transfers": r[r["transfer_type"] == "non_commercial"].rename(
                   columns={"inflow_usd_m": "v"})}
-    folds = {name: (growth(rows, "v", base) or {}).get("fold") for name, rows in series.items()}
+    folds = {name: (growth(rows, "v", brk - 1) or {}).get("fold")
+             for name, rows in series.items()}
     grew = [name for name, fold in folds.items()
             if fold and fold >= 1.5 and not name.startswith("non-")]
     fell = [name for name, fold in folds.items() if fold is not None and fold <= 0.95]
@@ -394,16 +402,18 @@ def paradox_summary(s):
     if not parts:
         return s.text(f"The evidence base lacks a {base} baseline for {md(s.p.focus)}'s trade "
                       f"with {md(s.p.patron)}.")
-    grew, fell = _surged(s, t, r, base)
+    grew, fell = _surged(s)
     grown = listing(grew)
     close = (f" {grown[:1].upper()}{grown[1:]} grew in the same years in which, as the previous "
              "sections show, the security ties frayed" if grew else
              f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
              f"after {brk}")
     close += (f", while {listing(fell)} fell." if grew and fell else ".")
-    return s.text(f"Measured from {base}, the last full year before {md(s.p.patron)}'s "
-                  f"full-scale invasion of Ukraine, the economic ties moved the other way from "
-                  "the security ties. " + " ".join(parts) + close)
+    opening = (f"Measured from {base}, the last full year before {md(s.p.patron)}'s "
+               "full-scale invasion of Ukraine, " + (
+                   "the economic ties moved the other way from the security ties. " if grew else
+                   "this is how the economic ties moved. "))
+    return s.text(opening + " ".join(parts) + close)
 
 
 def share_chart(s):
@@ -453,18 +463,17 @@ def share_chart(s):
 def data_limits(s):
     """What the section's data say and do not say."""
     brk = _break_year(s)
-    t, r = _paradox_frames(s)
-    years = pd.concat([t["year"], r["year"]])
     says = []
     icc = _icc(s)
     if icc["warrant"] is not None and icc["vote"] is not None:
         says.append(f"{md(s.p.focus)} ratified the court's statute after the court had issued "
-                    f"an arrest warrant for {md(s.p.patron)}'s president, and Moscow protested")
+                    f"an arrest warrant for {md(s.p.patron)}'s president, and {md(s.p.patron)}'s "
+                    "government protested")
     elif icc["warrant"] is not None and not icc["steps"].empty:
         says.append(f"{md(s.p.focus)} moved toward the court after it had issued an arrest "
-                    f"warrant for {md(s.p.patron)}'s president, and Moscow protested")
-    grew = (_surged(s, t, r, brk - 1)[0]
-            if brk is not None and not years.empty and int(years.max()) >= brk else [])
+                    f"warrant for {md(s.p.patron)}'s president, and {md(s.p.patron)}'s government "
+                    "protested")
+    grew = _surged(s)[0]
     if grew:
         says.append(f"{listing(grew)} rose from {brk}")
     if not says:
@@ -481,6 +490,7 @@ def data_limits(s):
             "citizens who relocated, rather than a deeper economic bond; if so, the boom is as "
             "exposed to sanctions policy as to politics.")
     else:
-        text += (" What they do not say: whether the court played any part in Moscow's "
-                 "reactions, which answered several Armenian steps at once.")
+        text += (f" What they do not say: whether the court played any part in "
+                 f"{md(s.p.patron)}'s reactions, which answered several of "
+                 f"{md(s.p.focus)}'s steps at once.")
     return s.text(text)

@@ -265,8 +265,12 @@ def intro(s):
             f"as the evidence base records them by {date(s.p.as_of)}.")
     parts = ["how long the peacekeepers stayed" if s.ev.anchor("peacekeepers_withdrawn")
              else "how long the peacekeepers have been there so far"]
-    if s.ev.anchor("blockade_start"):
-        parts.append("how long the road was blocked while they watched it")
+    blockade = s.ev.anchor("blockade_start")
+    if blockade:
+        end = blockade.row.get("end_date")
+        over = end is not None and pd.notna(end) and pd.Timestamp(end) <= pd.Timestamp(s.p.as_of)
+        parts.append("how long the road was blocked while they watched it" if over else
+                     "how long the road has been blocked so far while they watch it")
     if _attack(s):
         parts.append(f"what {md(s.p.focus)}'s treaty allies did when its own territory came "
                      "under attack")
@@ -584,13 +588,16 @@ def alliance_chart(s):
                       f"no exchange between {md(s.p.focus)} and the alliance by "
                       f"{date(s.p.as_of)}.")
     request = thread.iloc[0]["date"]
+    by_month = thread.iloc[0].get("date_precision", "day") != "day"
+    months = [False]
 
     def label(row):
         days = indicators.days_between(request, row["date"])
         if days <= 0:
             return row["title"], ""
-        if row.get("date_precision", "day") != "day":  # dated to the month: no day count
-            return row["title"], f" (+~{max(1, round(days / 30.44))} mo)"
+        if by_month or row.get("date_precision", "day") != "day":  # no day count
+            months[0] = True
+            return row["title"], f" (+~{indicators.months_between(request, row['date'])} mo)"
         return row["title"], f" (+{days} d)"
 
     groups = {"attack": f"{s.p.rival}'s attack", "alliance": "Request and response"}
@@ -608,10 +615,12 @@ def alliance_chart(s):
                  f"{attack['date']:%b %Y}–{last:%b %Y}"),
         alt=(f"Event chart of {len(rows)} dated events from {date(attack['date'])} to "
              f"{date(last)}: {s.p.rival}'s attack, {s.p.focus}'s request for help under the "
-             "alliance treaty and what followed, each labelled with days after the request."),
+             "alliance treaty and what followed, each labelled with the time since the "
+             "request."),
         data=[rows], key="alliance",
-        note=("Days (+d) are counted from the request for help; an event dated to the month "
-              "only shows months (+~mo)."))
+        note=("Days (+d) are counted from the request for help"
+              + ("; an event dated only to the month shows months (+~mo)." if months[0]
+                 else ".")))
 
 
 def alliance_summary(s):

@@ -83,11 +83,12 @@ def turn_text(s):
     before = west[west["date"] < turn["date"]].sort_values("date")
     if not before.empty:
         last_step = before.iloc[-1]
-        days = indicators.days_between(last_step["date"], turn["date"])
-        # a step dated to the month only (stored on its first day) cannot give a day count
-        gap = (f"{num(days)} days" if last_step.get("date_precision", "day") == "day" else
-               f"about {count_word(max(1, round(days / 30.44)))} "
-               f"month{'s' if round(days / 30.44) > 1 else ''}")
+        # a date known only to the month (stored on its first day) cannot give a day count
+        if "day" == last_step.get("date_precision", "day") == turn.get("date_precision", "day"):
+            gap = f"{num(indicators.days_between(last_step['date'], turn['date']))} days"
+        else:
+            months = indicators.months_between(last_step["date"], turn["date"])
+            gap = f"about {count_word(months)} month{'s' if months > 1 else ''}"
         text.append(f" It came {gap} after the last recorded step toward the EU, in "
                     f"{month(last_step['date'])}.")
     bloc = events_matching(rows, *BLOC_WORDS)

@@ -253,24 +253,28 @@ def watch_text(s):
     table = sections.number_of("table", "watch")
     mixed = [w for w in items if w.toward == "mixed"]
     text = (f"Of the {count_word(len(items))} indicators in Table {table}, "
-            f"{count_word(len(west))} moved away from {md(s.p.patron)} over their window and "
+            f"{count_word(len(west))} moved away from {md(s.p.patron)} over "
+            f"{'its' if len(west) == 1 else 'their'} window and "
             f"{count_word(len(east))} toward it.")
+    if west and east:
+        # agreement follows 'indicator(s)', not the listed names ('trade', 'money transfers')
+        text += (f" That split is what being caught in the middle looks like in the data: "
+                 f"the {'indicator' if len(east) == 1 else 'indicators'} for "
+                 f"{listing(w.short for w in east)} still "
+                 f"{'points' if len(east) == 1 else 'point'} toward {md(s.p.patron)}, "
+                 f"{'that' if len(west) == 1 else 'those'} for "
+                 f"{listing(w.short for w in west)} away from it. A further move in the same "
+                 "directions would widen the gap between the economic and the security tie.")
+    elif west:
+        text += " So far the data point one way: a drift away from the patron."
+    elif east:
+        text += " So far the data point one way: toward the patron."
     if mixed:
         one = len(mixed) == 1
         text += (f" {count_word(len(mixed)).capitalize()} "
                  f"{'turned back in its' if one else 'turned back in their'} latest readings "
                  f"and {'is' if one else 'are'} counted on neither side: "
                  f"{listing(w.short for w in mixed)}.")
-    if west and east:
-        text += (f" That split is what being caught in the middle looks like in the data: "
-                 f"{listing(w.short for w in east)} still "
-                 f"pull{'s' if len(east) == 1 else ''} toward "
-                 f"{md(s.p.patron)} while {listing(w.short for w in west)} point away. A further move in the same "
-                 "directions would widen the gap between the economic and the security tie.")
-    elif west:
-        text += " So far the data point one way: a drift away from the patron."
-    elif east:
-        text += " So far the data point one way: toward the patron."
     return s.text(text)
 
 

@@ -117,7 +117,7 @@ def war_losses(s):
         "Reported by": war["reported_by"],
         "Official": war["is_official"].map({True: "yes", False: "no"}),
     })
-    return s.table(table, "Losses in the 2020 war, by who counted them (never merged)",
+    return s.table(table, "Losses in the 2020 war, as each source reported them (never merged)",
                    data=[war], key="war_losses")
 
 

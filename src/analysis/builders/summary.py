@@ -133,15 +133,17 @@ def _presence(f: Findings) -> KeyFinding | None:
     where = ref("table", "presence")
     # not a floor (a ceiling such as a peacekeeping cap counts in full), not a total (some
     # deployments publish no count): the sum of the counts published at deployment, said so
-    people = (f", with {num(mine.part)} personnel in the counts published when they deployed "
-              "(not every deployment published one)" if mine.part else "")
+    people = (f", with {num(mine.part)} personnel in the counts published when they deployed"
+              + (" (not every deployment published one)" if mine.total else "")
+              if mine.part else "")
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
             f"in and around {md(f.focus)}{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
         text += (f". Its partners had {ph.value(theirs, True)} in the country"
-                 + (f", with {num(theirs.part)} people by the counts published when they "
-                    "deployed" if theirs.part else ""))
+                 + (f", with {num(theirs.part)} personnel in the counts published when they "
+                    "deployed" + (" (not every deployment published one)" if theirs.total else "")
+                    if theirs.part else ""))
         used += (theirs,)
     else:
         text += (f". None of {md(ph.names(f.partners, 'or'))} had a deployment in the country "

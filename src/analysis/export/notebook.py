@@ -33,6 +33,23 @@ def tightrope_meta(metadata) -> dict:
     if not isinstance(meta, dict):
         return {}
     meta = dict(meta)
+    for key in ("anchor", "section", "title", "subtitle", "author"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            meta[key] = str(meta[key])
+    colophon = meta.get("colophon")
+    if colophon is not None:
+        if isinstance(colophon, dict):
+            colophon = dict(colophon)
+            for key in ("versions", "data_hashes"):  # name -> text tables
+                table = colophon.get(key)
+                colophon[key] = ({str(k): str(v) for k, v in table.items()}
+                                 if isinstance(table, dict) else {})
+            for key in ("note", "commit"):
+                if colophon.get(key) is not None:
+                    colophon[key] = str(colophon[key])
+            meta["colophon"] = colophon
+        else:
+            del meta["colophon"]
     keywords = meta.get("keywords")
     if keywords is not None:
         meta["keywords"] = ([str(keywords)] if isinstance(keywords, str) else
