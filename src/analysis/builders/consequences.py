@@ -88,9 +88,17 @@ def _icc(s) -> dict:
             "in_force": in_force.row if in_force else None}
 
 
+def _of_patron(s, key: str):
+    """Anchor ``key`` when the edition knows it and it involves the patron, else None: the
+    story's warrant and invasion are Russia's, and read for another patron they would be false."""
+    found = s.ev.anchor(key)
+    return found if found and s.p.patron in str(found["actors"]).split(";") else None
+
+
 def _break_year(s) -> int | None:
-    """The year of the patron's full-scale invasion of Ukraine (anchor), None before it."""
-    invasion = s.ev.anchor("ukraine_invasion")
+    """The year of the patron's full-scale invasion of Ukraine (anchor), None before it (or
+    for a patron it does not involve)."""
+    invasion = _of_patron(s, "ukraine_invasion")
     return invasion.date.year if invasion else None
 
 
@@ -106,7 +114,7 @@ def _reactions(s, since, until) -> pd.DataFrame:
 def intro(s):
     """The section's question; the court's warrant and the break of the invasion year only once
     the edition has reached them."""
-    warrant, invasion = s.ev.anchor("icc_warrant"), s.ev.anchor("ukraine_invasion")
+    warrant, invasion = _of_patron(s, "icc_warrant"), _of_patron(s, "ukraine_invasion")
     grew = _surged(s)[0]
     if warrant and invasion and grew:
         return s.text(
@@ -124,7 +132,7 @@ def intro(s):
 
 
 def icc_intro(s):
-    if not s.ev.anchor("icc_warrant"):
+    if not _of_patron(s, "icc_warrant"):
         return s.text("")
     return s.text(
         f"The court's warrant for {md(s.p.patron)}'s president turned {md(s.p.focus)}'s path "
@@ -133,7 +141,7 @@ def icc_intro(s):
 
 
 def reactions_note(s):
-    if not s.ev.anchor("icc_warrant"):
+    if not _of_patron(s, "icc_warrant"):
         return s.text("")
     return s.text(
         f"{md(s.p.patron)}'s public reactions are placed on the same timeline. They responded "
@@ -145,7 +153,7 @@ def paradox_intro(s):
     text = (f"The figures below follow {md(s.p.focus)}'s goods trade with {md(s.p.patron)} and "
             f"the money transferred from {md(s.p.patron)} through {md(s.p.focus)}'s banks, year "
             "by year.")
-    if s.ev.anchor("ukraine_invasion"):
+    if _of_patron(s, "ukraine_invasion"):
         text += (" The shaded years mark the period from the full-scale invasion of Ukraine "
                  "onwards.")
     return s.text(text)
@@ -377,7 +385,10 @@ def _surged(s) -> tuple[list[str], list[str]]:
 def paradox_summary(s):
     brk = _break_year(s)
     if brk is None:
-        return s.text(s.ev.anchor("ukraine_invasion").sentence())
+        invasion = s.ev.anchor("ukraine_invasion")
+        return s.text(invasion.sentence() if not invasion else
+                      f"The evidence base records no war of {md(s.p.patron)}'s that this part "
+                      "could measure from, so it is left out.")
     t, r = _paradox_frames(s)
     base = brk - 1
     years = pd.concat([t["year"], r["year"]])
@@ -464,7 +475,7 @@ def data_limits(s):
     """What the section's data say and do not say."""
     brk = _break_year(s)
     says = []
-    icc = _icc(s)
+    icc = _icc(s) if _of_patron(s, "icc_warrant") else {"warrant": None}
     if icc["warrant"] is not None and icc["vote"] is not None:
         says.append(f"{md(s.p.focus)} ratified the court's statute after the court had issued "
                     f"an arrest warrant for {md(s.p.patron)}'s president, and {md(s.p.patron)}'s "

@@ -118,6 +118,14 @@ def _ceasefire(s):
     return s.ev.anchor("ceasefire_2020")
 
 
+def _keeper(s) -> str:
+    """Whose peacekeepers held the corridor, from the deployments (the patron's by default):
+    the story names them by the data, not by the edition's choice of patron."""
+    dep = s.ev.deployments
+    found = dep[(dep["kind"] == "peacekeeping") & dep["host"].isin([s.p.focus, s.p.rival])]
+    return str(found["deployer"].iloc[0]) if not found.empty else s.p.patron
+
+
 def _peacekeepers(s) -> pd.DataFrame:
     dep = s.ev.deployments
     return dep[(dep["deployer"] == s.p.patron) & (dep["kind"] == "peacekeeping")
@@ -257,7 +265,7 @@ def intro(s):
     """The section's question; each later turn of the story only once the edition has reached
     it (anchors: the 2020 ceasefire, the blockade, the 2022 attack)."""
     truce = _ceasefire(s)
-    if not truce:
+    if not truce or not _in_cast(s, truce, s.p.patron):  # the broker's story is the patron's
         return s.text(
             f"What did {md(s.p.patron)}'s role as broker and security guarantor in the conflict "
             f"amount to? This section measures {md(s.p.patron)}'s forces in and around "
@@ -302,7 +310,7 @@ def corridor_intro(s):
         return s.text("")
     return s.text(
         f"After the war a single road linked Nagorno-Karabakh to {md(s.p.focus)}, and the "
-        f"ceasefire statement placed it under {md(s.p.patron)}'s peacekeepers. The chart below "
+        f"ceasefire statement placed it under {md(_keeper(s))}'s peacekeepers. The chart below "
         "divides the road's recent history into phases and counts the days of each.")
 
 
@@ -519,7 +527,7 @@ def corridor_summary(s):
     closure = s.ev.anchor("lachin_closure_2023")
     if closure:
         text.append(f" From {date(closure.date)} no humanitarian convoy could pass, neither the "
-                    f"Red Cross's nor those of {md(s.p.patron)}'s peacekeepers.")
+                    f"Red Cross's nor those of {md(_keeper(s))}'s peacekeepers.")
     if ongoing:
         text.append(f" On {date(s.p.as_of)} the blockade had lasted "
                     f"{years_and_months(total)} and was still in place "
@@ -534,7 +542,7 @@ def corridor_summary(s):
                     f"dates its end to {date(end)}{after} ({label('figure', 'corridor')}; what "
                     "followed is in section 7).")
     if not _peacekeepers(s).empty:
-        text.append(f" All of this happened in the zone of {md(s.p.patron)}'s peacekeepers. The "
+        text.append(f" All of this happened in the zone of {md(_keeper(s))}'s peacekeepers. The "
                     "data record that the road stayed blocked while they were deployed; they do "
                     "not record what orders the peacekeepers had.")
     return s.text("".join(text))
@@ -665,6 +673,6 @@ def takeaway(s):
                     "observers, not help")
     text = ("What the data say: " + "; ".join(says) + ". What they do not say: why. The "
             "evidence base records dates, deployments and requests, not the instructions given "
-            f"to {md(s.p.patron)}'s peacekeepers or the deliberations of its allies; the motives "
+            f"to {md(_keeper(s))}'s peacekeepers or the deliberations of its allies; the motives "
             "are a matter of interpretation, which this section leaves to the reader.")
     return s.text(text)
