@@ -65,6 +65,6 @@ def test_another_patron_is_not_given_russias_events(key):
     text = json.dumps([str(x) for x in run_notebook(get(key), {"patron": "Iran"})],
                       ensure_ascii=False)
     for wrong in ("Iran's full-scale invasion", "Iran's president", "Iran's peacekeepers",
-                  "Iran ended the war"):
+                  "Iran ended the war", "Iran's older presence"):
         assert wrong not in text, wrong
     assert "Iran" in text  # the patron is there, in what is true of it

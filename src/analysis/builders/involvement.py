@@ -295,12 +295,17 @@ def presence_note(s):
         return s.text("")
     dep = s.ev.deployments
     partners = dep[dep["deployer"].isin(s.p.partners) & (dep["host"] == s.p.focus)]
+    older = dep[(dep["deployer"] == s.p.patron) & (dep["host"] == s.p.focus)
+                & (dep["start_date"] < truce.date)]
+    beside = []
+    if not older.empty:
+        beside.append(f"{md(s.p.patron)}'s older presence in {md(s.p.focus)}")
+    if not partners.empty:
+        beside.append(f"the smaller missions of "
+                      f"{md(names(dict.fromkeys(partners['deployer'])))} that arrived later")
     return s.text(
-        f"The chart sets the peacekeepers beside {md(s.p.patron)}'s older presence in "
-        f"{md(s.p.focus)}"
-        + (" and beside the smaller missions of "
-           f"{md(names(dict.fromkeys(partners['deployer'])))} that arrived later"
-           if not partners.empty else "")
+        "The chart sets the peacekeepers"
+        + (" beside " + " and beside ".join(beside) if beside else "")
         + ". Bars run to the end of each deployment or, while it lasts, to the report's as-of "
         "date.")
 
