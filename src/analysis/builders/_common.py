@@ -14,10 +14,16 @@ def events_matching(events: pd.DataFrame, *words: str) -> pd.DataFrame:
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
+def sentence_start(text: str) -> str:
+    """``text`` with its first letter capitalised and the rest as written ('exports to
+    Russia' -> 'Exports to Russia'; str.capitalize would lower 'Russia')."""
+    return text[:1].upper() + text[1:]
+
+
 def count_word(n: int, capital: bool = False) -> str:
     """Small counts in words, as house style writes them ('two', 'Seven'); 11 and up in figures."""
     text = _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
-    return text[:1].upper() + text[1:] if capital else text
+    return sentence_start(text) if capital else text
 
 
 def plural(n: int, word: str) -> str:

@@ -14,10 +14,11 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from .. import indicators, theme
+from ..evidence import memo
 from ..evidence_refs import at_precision
 from ..measures import shares as trade_shares
 from ..prose import date, listing, md, num, usd_m
-from ._common import count_word
+from ._common import count_word, sentence_start
 from .involvement import event_ladder, involves
 
 ICC_WORDS = "Rome Statute|ICC"
@@ -357,17 +358,21 @@ def _growth_sentence(what: str, g: dict | None) -> str:
     return text + "."
 
 
-def _surged(s) -> tuple[list[str], list[str]]:
+def _surged(s) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What rose at least 1.5-fold from the last full year before the break (exports to the
     patron, all money transfers from it) and what fell (those, and the non-commercial
     transfers closest to remittances): the one judgement behind every sentence that says the
     economic ties grew. Plain names (``listing`` escapes them); both empty before the break or
-    while the annual series end before it."""
+    while the annual series end before it. Computed once per edition (three paragraphs ask)."""
+    return memo(s.ev, ("surged", s.p), lambda: _surged_now(s))
+
+
+def _surged_now(s) -> tuple[tuple[str, ...], tuple[str, ...]]:
     brk = _break_year(s)
     t, r = _paradox_frames(s)
     years = pd.concat([t["year"], r["year"]])
     if brk is None or years.empty or int(years.max()) < brk:
-        return [], []
+        return (), ()
     series = {f"exports to {s.p.patron}": t[t["flow"] == "exports"].rename(
                   columns={"value_usd_m": "v"}),
               f"money transfers from {s.p.patron}": r[r["transfer_type"] == "total"].rename(
@@ -378,8 +383,8 @@ def _surged(s) -> tuple[list[str], list[str]]:
              for name, rows in series.items()}
     grew = [name for name, fold in folds.items()
             if fold and fold >= 1.5 and not name.startswith("non-")]
-    fell = [name for name, fold in folds.items() if fold is not None and fold <= 0.95]
-    return grew, fell
+    fell = tuple(name for name, fold in folds.items() if fold is not None and fold <= 0.95)
+    return tuple(grew), fell
 
 
 def paradox_summary(s):
@@ -414,8 +419,7 @@ def paradox_summary(s):
         return s.text(f"The evidence base lacks a {base} baseline for {md(s.p.focus)}'s trade "
                       f"with {md(s.p.patron)}.")
     grew, fell = _surged(s)
-    grown = listing(grew)
-    close = (f" {grown[:1].upper()}{grown[1:]} grew in the same years in which, as the previous "
+    close = (f" {sentence_start(listing(grew))} grew in the same years in which, as the previous "
              "sections show, the security ties frayed" if grew else
              f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
              f"after {brk}")

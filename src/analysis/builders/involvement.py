@@ -118,18 +118,22 @@ def _ceasefire(s):
     return s.ev.anchor("ceasefire_2020")
 
 
+def _all_peacekeepers(s) -> pd.DataFrame:
+    """Peacekeeping deployments in the focus or the rival country, whoever sent them."""
+    dep = s.ev.deployments
+    return dep[(dep["kind"] == "peacekeeping") & dep["host"].isin([s.p.focus, s.p.rival])]
+
+
 def _keeper(s) -> str:
     """Whose peacekeepers held the corridor, from the deployments (the patron's by default):
     the story names them by the data, not by the edition's choice of patron."""
-    dep = s.ev.deployments
-    found = dep[(dep["kind"] == "peacekeeping") & dep["host"].isin([s.p.focus, s.p.rival])]
+    found = _all_peacekeepers(s)
     return str(found["deployer"].iloc[0]) if not found.empty else s.p.patron
 
 
 def _peacekeepers(s) -> pd.DataFrame:
-    dep = s.ev.deployments
-    return dep[(dep["deployer"] == s.p.patron) & (dep["kind"] == "peacekeeping")
-               & dep["host"].isin([s.p.focus, s.p.rival])]
+    found = _all_peacekeepers(s)
+    return found[found["deployer"] == s.p.patron]
 
 
 def _corridor(s) -> dict:
@@ -275,8 +279,7 @@ def intro(s):
              else "how long the peacekeepers have been there so far"]
     blockade = s.ev.anchor("blockade_start")
     if blockade:
-        end = blockade.row.get("end_date")
-        over = end is not None and pd.notna(end) and pd.Timestamp(end) <= pd.Timestamp(s.p.as_of)
+        over = blockade.end_date is not None and blockade.end_date <= pd.Timestamp(s.p.as_of)
         parts.append("how long the road was blocked while they watched it" if over else
                      "how long the road has been blocked so far while they watch it")
     if _attack(s):
@@ -601,17 +604,20 @@ def alliance_chart(s):
                       f"no exchange between {md(s.p.focus)} and the alliance by "
                       f"{date(s.p.as_of)}.")
     request = thread.iloc[0]["date"]
-    by_month = thread.iloc[0].get("date_precision", "day") != "day"
-    months = [False]
+
+    def by_month(row) -> bool:  # the request or the event dated to the month: no day count
+        return "day" != row.get("date_precision", "day") or \
+            "day" != thread.iloc[0].get("date_precision", "day")
 
     def label(row):
         days = indicators.days_between(request, row["date"])
         if days <= 0:
             return row["title"], ""
-        if by_month or row.get("date_precision", "day") != "day":  # no day count
-            months[0] = True
+        if by_month(row):
             return row["title"], f" (+~{indicators.months_between(request, row['date'])} mo)"
         return row["title"], f" (+{days} d)"
+
+    months = any(by_month(row) for _, row in rows[rows["date"] > request].iterrows())
 
     groups = {"attack": f"{s.p.rival}'s attack", "alliance": "Request and response"}
     fig = event_ladder(rows, lambda r: groups["attack"] if r["event_id"] == attack["event_id"]
@@ -632,7 +638,7 @@ def alliance_chart(s):
              "request."),
         data=[rows], key="alliance",
         note=("Days (+d) are counted from the request for help"
-              + ("; an event dated only to the month shows months (+~mo)." if months[0]
+              + ("; an event dated only to the month shows months (+~mo)." if months
                  else ".")))
 
 

@@ -13,7 +13,7 @@ from .. import phrasing as ph
 from ..measures import shares
 from ..measures.presence import active_on
 from ..prose import date, listing, md, month, num, pct
-from ._common import count_word
+from ._common import count_word, sentence_start
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
 CLOSE_POINTS = 3
@@ -271,7 +271,7 @@ def watch_text(s):
         text += " So far the data point one way: toward the patron."
     if mixed:
         one = len(mixed) == 1
-        text += (f" {count_word(len(mixed)).capitalize()} "
+        text += (f" {count_word(len(mixed), True)} "
                  f"{'turned back in its' if one else 'turned back in their'} latest readings "
                  f"and {'is' if one else 'are'} counted on neither side: "
                  f"{listing(w.short for w in mixed)}.")
@@ -510,7 +510,7 @@ def opinion_text(s):
             text += f", while {rest.pop(0)}"
         text += "."
         if rest:
-            text += " " + rest[0][:1].upper() + rest[0][1:] + "".join(f"; {m}" for m in rest[1:])
+            text += " " + sentence_start(rest[0]) + "".join(f"; {m}" for m in rest[1:])
             text += "."
         friend = part[part["question_id"] == "main_friend"]
         if not friend.empty:

@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter
 
 from .. import theme
 from ..prose import md, pct, usd_m
+from ._common import sentence_start
 
 GOLD = "71"
 CARS = "8703"
@@ -104,7 +105,7 @@ def composition_chart(s):
         findings.append(f"cars made up {pct(c['share_pct'])} of exports to {s.p.patron} in "
                         f"{c['year']}")
     finding = "; ".join(findings)
-    finding = finding[:1].upper() + finding[1:]
+    finding = sentence_start(finding)
     years = pd.concat([y for y in (gold["year"], cars["year"]) if not y.empty])
     first, last = int(years.min()), int(years.max())
     used = [gold, cars, trade[trade["partner"].isin(["World", s.p.patron])

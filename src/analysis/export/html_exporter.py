@@ -12,7 +12,7 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
 from .html_render import HTMLContext, local_path, render_cell
-from .notebook import check_notebook, notebook_title, param_pairs, tightrope_meta
+from .notebook import check_notebook, is_report, notebook_title, param_pairs, tightrope_meta
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -112,7 +112,7 @@ class ReportHTMLExporter(HTMLExporter):
         nb = copy.deepcopy(nb)
         toc = table_of_contents(nb)
         ctx = HTMLContext(strict=bool(self.sanitize_html), path=local_path(resources),
-                          is_report=isinstance(nb.metadata.get("tightrope"), dict),
+                          is_report=is_report(nb),
                           ids={"colophon", "main"} | {t["anchor"] for t in toc})
         for index, cell in enumerate(nb.cells):
             # Every cell's HTML is computed here (and overwrites whatever the file held there);
@@ -125,7 +125,7 @@ class ReportHTMLExporter(HTMLExporter):
             "toc": toc,
             "css": (TEMPLATES / "tightrope" / "report.css").read_text(encoding="utf-8"),
             "nbconvert_version": nbconvert.__version__,
-            "is_report": isinstance(nb.metadata.get("tightrope"), dict),
+            "is_report": is_report(nb),
         }
         body, resources = super().from_notebook_node(nb, resources, **kw)
         return unique_ids(body), resources

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import nbformat
 
-__all__ = ["InvalidNotebookError", "check_notebook", "notebook_title", "param_pairs",
-           "tightrope_meta"]
+__all__ = ["InvalidNotebookError", "check_notebook", "is_report", "notebook_title",
+           "param_pairs", "tightrope_meta"]
 
 
 class InvalidNotebookError(ValueError):
@@ -24,6 +24,12 @@ def check_notebook(nb, name: str = "") -> None:
             f"{name or 'notebook'} is not a valid notebook: {message}"
             + (f" (at {where})" if where else "")
             + ". Fix the file or re-save it from Jupyter.") from None
+
+
+def is_report(nb) -> bool:
+    """Whether ``nb`` is a Tightrope report (its metadata holds a ``tightrope`` table), not
+    someone else's notebook that happens to use the key."""
+    return isinstance((nb.metadata or {}).get("tightrope"), dict)
 
 
 def tightrope_meta(metadata) -> dict:

@@ -52,7 +52,7 @@ from .markdown_typst import (
     text_content,
     typst_string,
 )
-from .notebook import check_notebook, notebook_title, param_pairs, tightrope_meta
+from .notebook import check_notebook, is_report, notebook_title, param_pairs, tightrope_meta
 from .payloads import (
     BIBLIOGRAPHY_MIME,
     CLAIM_MIME,
@@ -256,7 +256,7 @@ class _Builder:
                                   images=self.markdown_image)
         self.attachments: dict = {}
         self.cell_index: int | None = None
-        self.is_report = isinstance((self.nb.metadata or {}).get("tightrope"), dict)
+        self.is_report = is_report(self.nb)
         self.base = Path(_meta(_meta(resources, "metadata", {}), "path", "") or ".")
 
     # ------------------------------------------------------------------ helpers
@@ -1025,8 +1025,7 @@ class TypstPDFExporter(TypstExporter):
         main_name = _SAFE_ID.sub("_", stem) + ".typ"
         if main_name == TEMPLATE_NAME:
             main_name = "report-main.typ"
-        pdf, typst_warnings = compile_degrading(
-            doc, main_name, report=isinstance(nb.metadata.get("tightrope"), dict))
+        pdf, typst_warnings = compile_degrading(doc, main_name, report=is_report(nb))
         for msg in typst_warnings:
             logger.warning(msg)
         resources["tightrope_warnings"].extend(typst_warnings)

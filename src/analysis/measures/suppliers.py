@@ -30,8 +30,8 @@ def windows(arms: pd.DataFrame) -> tuple[Window | None, Window | None]:
     return window_pair(complete_years(arms))
 
 
-#: a window whose recorded deliveries are below this fraction of the window before it is called
-#: thin: the register rows in the evidence base are likely incomplete for it
+#: a five-year period whose recorded deliveries are below this fraction of the period before it
+#: is called thin: the register rows in the evidence base are likely incomplete for it
 THIN = 0.25
 
 
