@@ -281,6 +281,12 @@ def test_environment_mistakes_are_named_as_such(capsys, monkeypatch, tmp_path):
         code, err = run_cli(command, capsys)
         assert code == 2 and "TIGHTROPE_ENGINE='bogus' is not an engine" in err
     assert not (tmp_path / "b").exists()
+    monkeypatch.undo()
+    monkeypatch.setenv("TIGHTROPE_MAX_TABLE_MB", "abc")  # once for the run, not once per table
+    for command in (["build", "--out", str(tmp_path / "c")], ["data", "validate"]):
+        code, err = run_cli(command, capsys)
+        assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+        assert "TIGHTROPE_MAX_TABLE_MB='abc' is not a positive whole number" in err
 
 
 @pytest.mark.parametrize("jobs", ["0", "-3", "x"])

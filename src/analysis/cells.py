@@ -146,10 +146,14 @@ def parse_cell(field, text: str) -> Any:
 # ---------------------------------------------------------------- files
 
 def max_table_bytes() -> int:
+    """The size limit of one table. A bad setting is the user's mistake about the whole run, not
+    about a table: a ParameterError (one line, exit 2), not a problem listed per table."""
     raw = os.environ.get("TIGHTROPE_MAX_TABLE_MB", "").strip()
     if raw:
         if not re.fullmatch(r"[0-9]+", raw) or int(raw) == 0:
-            raise TableError(f"TIGHTROPE_MAX_TABLE_MB={show(raw)} is not a positive whole number "
+            from .errors import ParameterError
+
+            raise ParameterError(f"TIGHTROPE_MAX_TABLE_MB={show(raw)} is not a positive whole number "
                              "of megabytes")
         return int(raw) * 1024 * 1024
     return DEFAULT_MAX_TABLE_MB * 1024 * 1024
