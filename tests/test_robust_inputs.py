@@ -287,6 +287,13 @@ def test_environment_mistakes_are_named_as_such(capsys, monkeypatch, tmp_path):
         code, err = run_cli(command, capsys)
         assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
         assert "TIGHTROPE_MAX_TABLE_MB='abc' is not a positive whole number" in err
+    monkeypatch.undo()
+    # matplotlib and IPython read it as well, and stop on it deep inside a kernel
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    for command in (["build", "--out", str(tmp_path / "d")], ["batch", "x.toml"]):
+        code, err = run_cli(command, capsys)
+        assert code == 2 and "SOURCE_DATE_EPOCH='yesterday' is not a whole number" in err
+    assert not (tmp_path / "d").exists()
 
 
 @pytest.mark.parametrize("jobs", ["0", "-3", "x"])

@@ -25,15 +25,14 @@ def _cmd_sections(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from . import uptodate
-    from .engine import check_engine
+    from . import environment, uptodate
     from .errors import ParameterError
     from .export import FORMATS
     from .outdir import out_folder, recover
     from .params import parse_assignments
     from .sections import select
 
-    check_engine()
+    environment.check()
     raw = parse_assignments(args.param or [])
     if args.as_of is not None:
         if "as_of" in raw and raw["as_of"].strip() != args.as_of.strip():
@@ -78,10 +77,10 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_batch(args) -> int:
+    from . import environment
     from .batch import run
-    from .engine import check_engine
 
-    check_engine()
+    environment.check()
 
     results = run(args.file, out=args.out, scheduler=args.scheduler, force=args.force,
                   return_files=args.return_files, jobs=args.jobs)

@@ -11,6 +11,7 @@ closed, or the client died) it kills its children and exits; children die with i
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import json
@@ -62,8 +63,10 @@ def warm_imports(between: Callable[[], None] = lambda: None) -> None:
     if not os.environ.get("TIGHTROPE_NO_WARMUP"):
         import matplotlib
 
-        with matplotlib.rc_context():  # the theme is not left behind for other notebooks
-            _draw_once()
+        # only a warm-up: if it fails (say, on SOURCE_DATE_EPOCH, which matplotlib reads), a
+        # section meets the same error and reports it in its own cell; the engine goes on
+        with matplotlib.rc_context(), contextlib.suppress(Exception):
+            _draw_once()  # (the rc_context: the theme is not left behind for other notebooks)
 
 
 def _draw_once() -> None:

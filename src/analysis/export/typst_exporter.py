@@ -42,6 +42,7 @@ from nbconvert.exporters import Exporter
 from nbconvert.filters.ansi import strip_ansi
 from traitlets import Bool, Integer, Unicode, default
 
+from ..environment import source_date_epoch
 from . import glyphs
 from .html_render import safe_data_uri, strip_math_delimiters, valid_base64
 from .html_tables import html_tables, html_text
@@ -204,7 +205,7 @@ def _length_in(value: Any, fallback: float) -> str:
 def _doc_date(date: _dt.date | None) -> str:
     """The PDF date: SOURCE_DATE_EPOCH when set (the compile timestamp); else the report date;
     else none."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+    if source_date_epoch() is not None:
         return "auto"
     if date is not None:
         return f"datetime(year: {date.year}, month: {date.month}, day: {date.day})"
@@ -213,12 +214,12 @@ def _doc_date(date: _dt.date | None) -> str:
 
 def source_timestamp(date: _dt.date | None) -> int:
     """Creation timestamp: SOURCE_DATE_EPOCH if set, else the report date (00:00 UTC), else 0."""
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env:
-        try:
-            return int(env)
-        except ValueError:
-            logger.warning("SOURCE_DATE_EPOCH=%r is not an integer; ignored", env)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        logger.warning("SOURCE_DATE_EPOCH=%r is not a whole number of seconds; ignored",
+                       os.environ["SOURCE_DATE_EPOCH"])
     if date is not None:
         return calendar.timegm(date.timetuple())
     return 0
