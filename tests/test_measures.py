@@ -207,6 +207,12 @@ def test_presence_on_a_day():
     assert m.value == 2 and m.part == 100 and m.total == 1
     assert presence.presence(deps, ["Russia"], "2023-09-15", "patron").part == 3000
     assert len(presence.active_on(deps, ["EU", "US"], "2022-11-01")) == 1
+    # a year's changes count the mission that came and went within it (w), on both sides
+    ended, began = presence.changes_between(deps, ["EU", "US"], "2022-09-15", "2023-09-15", "A")
+    assert ended == ["w"] and began == ["w", "x", "y"]
+    # the last day of a deployment is a day it runs: it ends the day after
+    assert presence.changes_between(deps, ["EU"], "2022-10-01", "2022-12-19") == ([], ["w"])
+    assert presence.changes_between(deps, ["EU"], "2022-10-01", "2022-12-20") == (["w"], ["w"])
 
 
 # ---------------------------------------------------------------------- phrasing and charts
@@ -219,6 +225,24 @@ def test_phrasing_of_measures():
     assert phrasing.value(Measure("h", "H", 6728.9, "HHI", "", 1)) == "6,729"
     assert phrasing.the("United States") == "the United States"
     assert phrasing.names(["European Union", "India"], "or") == "the European Union or India"
+
+
+@pytest.mark.parametrize("first, last, text", [
+    ("2023-09-03", "2023-09-11", "3–11 September 2023"),
+    ("2023-08-30", "2023-09-11", "30 August – 11 September 2023"),
+    ("2022-12-30", "2023-01-02", "30 December 2022 – 2 January 2023"),
+    ("2023-09-03", "2023-09-03", "3 September 2023")])
+def test_date_ranges_write_a_shared_month_and_year_once(first, last, text):
+    from analysis.prose import date_range
+
+    assert date_range(first, last) == text
+
+
+def test_ratios_below_one_read_as_a_percentage():
+    from analysis.prose import ratio
+
+    assert ratio(5.83, "Armenia's") == "5.8 times Armenia's" and ratio(5.83) == "5.8 times"
+    assert ratio(0.92, "Armenia's") == "92% of Armenia's" and ratio(0.92) == "92% of it"
 
 
 def test_end_labels_get_the_precision_that_tells_them_apart():

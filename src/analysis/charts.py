@@ -160,8 +160,11 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> No
 
 
 def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylabel: str,
-                   order=None, title: str | None = None, size=theme.FIGSIZE, top: int = 5):
-    """Stacked 100% bars of ``value`` by ``part`` per ``period``; small parts pooled as Other."""
+                   order=None, title: str | None = None, size=theme.FIGSIZE, top: int = 5,
+                   weak: str | None = None):
+    """Stacked 100% bars of ``value`` by ``part`` per ``period``; small parts pooled as Other.
+    ``weak``: a period whose bar rests on too little data to read like the others (drawn
+    faded and hatched; the note says why)."""
     if frame.empty:
         return empty("No data for this selection.", size)
     totals = frame.groupby(part)[value].sum().sort_values(ascending=False)
@@ -175,9 +178,14 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
     fig, ax = theme.new_figure(size)
     bottom = np.zeros(len(shares))
     labels = [plain(i) for i in shares.index]
+    faded = [str(i) == weak for i in shares.index]
     for col in columns:
-        ax.bar(labels, shares[col].values, bottom=bottom, color=colours[col], label=plain(col),
-               width=0.7, edgecolor="white", linewidth=0.5)
+        bars = ax.bar(labels, shares[col].values, bottom=bottom, color=colours[col],
+                      label=plain(col), width=0.7, edgecolor="white", linewidth=0.5)
+        for bar, weak_bar in zip(bars, faded, strict=True):
+            if weak_bar:
+                bar.set_alpha(0.45)
+                bar.set_hatch("///")
         for i, v in enumerate(shares[col].values):
             if v >= 8:
                 ax.text(i, bottom[i] + v / 2, f"{v:.0f}", ha="center", va="center", fontsize=7,
@@ -219,7 +227,8 @@ def dumbbell(rows: pd.DataFrame, xlabel: str, colour: str, size=theme.FIGSIZE):
         ax.annotate(f"{row.latest:.0f}%", (row.latest, y), xytext=(-7 if right else 7, 0),
                     textcoords="offset points", ha="right" if right else "left", va="center",
                     fontsize=7.5, color=colour, fontweight="bold")
-    ax.set_yticks(ys, [plain(r.label) + f"\n{r.earlier_label or '–'} → {r.latest_label}"
+    ax.set_yticks(ys, [plain(r.label) + (f"\n{r.earlier_label} → {r.latest_label}"
+                                          if r.earlier_label else f"\n{r.latest_label} only")
                        for r in rows.itertuples()])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(0, 100)

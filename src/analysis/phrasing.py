@@ -78,6 +78,10 @@ _WITH_THE = ("United States", "United Kingdom", "United Arab Emirates", "Europea
              "Netherlands", "Czech Republic", "Philippines", "Holy See")
 
 
+#: actors that are groups of states: registers that count states (SIPRI's) never name them
+BLOCS = ("European Union", "NATO", "CSTO", "Eurasian Economic Union", "African Union")
+
+
 def the(name: str, capital: bool = False) -> str:
     """'the United States', 'the European Union', 'Russia' (plain text; escape afterwards)."""
     if name in _WITH_THE or name.startswith("United ") or name.endswith(" Union"):

@@ -46,14 +46,31 @@ def usd_m(value: float) -> str:
     return f"USD {value:,.0f} million"
 
 
-def ratio(value: float) -> str:
-    return f"{value:.1f} times"
+def ratio(value: float, of: str | None = None) -> str:
+    """A multiple of ``of`` in words: '5.8 times Armenia's'; below about one, a percentage:
+    '90% of Armenia's' ('0.9 times' reads as a slip). Without ``of``: '5.8 times', '90% of it'."""
+    if value >= 1.05:
+        return f"{value:.1f} times" + (f" {of}" if of else "")
+    return f"{100 * value:.0f}% of {of or 'it'}"
 
 
 def date(value) -> str:
     """'15 September 2023'."""
     value = pd.Timestamp(value).date() if not isinstance(value, dt.date) else value
     return f"{value.day} {value:%B %Y}"
+
+
+def date_range(first, last) -> str:
+    """'3–11 September 2023', '30 August – 11 September 2023', '30 December 2022 – 2 January
+    2023'; one day: '3 September 2023'. A span's shared month and year are written once."""
+    a, b = pd.Timestamp(first), pd.Timestamp(last)
+    if a.date() == b.date():
+        return date(a)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{date(b)}"
+    if a.year == b.year:
+        return f"{a.day} {a:%B} – {date(b)}"
+    return f"{date(a)} – {date(b)}"
 
 
 def month(value) -> str:

@@ -180,8 +180,8 @@ ALT = ("Map of Armenia and Azerbaijan with its exclave Nakhchivan. Marked: Yerev
        "Nagorno-Karabakh; the road south through Syunik to Meghri on the Iranian border")
 ALT_STRUCK = "; and Jermuk and Goris, border areas shelled in September 2022"
 NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country boundaries carry "
-        "no boundary for it. Town coordinates from Wikipedia articles (listed in "
-        "data/map/places.csv); the Syunik route is drawn as straight segments.")
+        "no boundary for it. Town coordinates from each town's English Wikipedia article; the "
+        "Syunik route is drawn as straight segments.")
 
 
 def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = None) -> Figure:

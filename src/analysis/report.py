@@ -139,6 +139,11 @@ class SectionContext:
         series`), computed once per edition (:func:`prepare`). Read-only."""
         return _share_series(self.ev, key)
 
+    def shown_figure(self, back: int = 0) -> str:
+        """'Figure 6.4': the latest figure this section has shown (``back``: that many before
+        it), for a section whose figures take running numbers (none registered by key)."""
+        return f"Figure {self.spec.number}.{self._figures - back}"
+
     def figure(self, fig, caption: str, alt: str, data: Iterable[pd.DataFrame] = (),
                source_ids: Iterable[str] = (), note: str | None = None,
                key: str | None = None) -> Figure:

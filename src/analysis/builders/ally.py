@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, indicators, sections, theme
 from .. import phrasing as ph
 from ..findings import seen_from
-from ..prose import date, listing, md, month, num
+from ..prose import date, date_range, listing, md, month, num
 from . import dependence as dep
 from ._common import count_word, plural
 
@@ -117,10 +117,18 @@ def dependence_text(s):
                                                             if downs else [])
     text = (f"Between the two windows {md(s.p.patron)}'s share "
             f"{' and '.join(moves) if moves else 'barely moved'} (Figure {figure}).")
-    biggest = max(f.dependence.values(), key=lambda c: abs(c.delta or 0))
-    if biggest.delta is not None:
-        text += (f" The largest move was in {md(biggest.latest.label.lower())}: "
-                 f"{ph.points(biggest)}, {ph.from_to(biggest)}.")
+    moved = [c for c in f.dependence.values() if c.delta is not None]
+    # as the text states them: moves that round to the same points are tied
+    top = max((round(abs(c.delta)) for c in moved), default=0)
+    tied = [c for c in moved if round(abs(c.delta)) == top]
+    if top:
+        if len(tied) == 1:
+            text += (f" The largest move was in {md(tied[0].latest.label.lower())}: "
+                     f"{ph.points(tied[0])}, {ph.from_to(tied[0])}.")
+        else:
+            text += (f" The largest moves, {num(top)} points each, were in " + listing(
+                [f"{c.latest.label.lower()} ({c.direction}, {ph.from_to(c)})"
+                 for c in tied]) + ".")
     if f.missing:
         text += " " + md(dep.missing_note(f))
     return s.text(text)
@@ -328,7 +336,7 @@ def signals_text(s):
     days = indicators.days_between(first, last) + 1
     figure = sections.number_of("figure", "signals")
     text = [(f"The evidence base holds {count_word(len(signals))} signals in {last:%B %Y}, spread over "
-            f"{count_word(days)} days from {date(first)} to {date(last)} (Figure {figure}).")]
+            f"{count_word(days)} days, {date_range(first, last)} (Figure {figure}).")]
     dep_rows = s.ev.deployments
     ex = dep_rows[(dep_rows["kind"] == "exercise") & dep_rows["deployer"].isin(s.p.partners)
                   & (dep_rows["start_date"] >= first)]
@@ -341,15 +349,19 @@ def signals_text(s):
                 if pd.notna(ex["personnel_persons"]) else f"soldiers from {who}")
         if not own.empty and pd.notna(own.iloc[0]["personnel_persons"]):
             size += f" and {num(own.iloc[0]['personnel_persons'])} from {md(s.p.focus)}"
-        text.append(f" The exercise at their centre, {md(ex['name'])}, starting on "
+        # where the exercise falls among the signals, from the dates (not "at their centre")
+        place = ("The last of them, the exercise " if ex["start_date"] == last else
+                 "The first of them, the exercise " if ex["start_date"] == first else
+                 "The exercise ")
+        text.append(f" {place}{md(ex['name'])}, starting on "
                     f"{date(ex['start_date'])}, brought together {size}"
                     f"{' (unconfirmed)' if ex['confidence'] == 'low' else ''}.")
     patron_steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron]
     if not patron_steps.empty:
         n = len(patron_steps)
         text.append(f" {md(s.p.patron)} answered within the same days, with {count_word(n)} public "
-                    f"step{'s' if n != 1 else ''} between {date(patron_steps['date'].min())} "
-                    f"and {date(patron_steps['date'].max())}.")
+                    f"step{'s' if n != 1 else ''} on "
+                    f"{date_range(patron_steps['date'].min(), patron_steps['date'].max())}.")
     text.append(" The data record the sequence; whether it amounts to a break or to pressure "
                 "within an alliance is a matter of interpretation.")
     return s.text("".join(text))

@@ -267,9 +267,15 @@ def suppliers_text(s):
                  "these figures.")
     absent = [p for p in s.p.partners if latest.rank(p) is None
               and (earlier is None or earlier.rank(p) is None)]
-    if absent:
-        text += (f" The register records no deliveries from {md(ph.names(absent, 'or'))} in either "
+    states = [p for p in absent if p not in ph.BLOCS]
+    blocs = [p for p in absent if p in ph.BLOCS]
+    if states:
+        text += (f" The register records no deliveries from {md(ph.names(states, 'or'))} in either "
                  "window.")
+    if blocs:  # not "no deliveries from the European Union" beside France's share
+        text += (f" It records suppliers state by state, so {md(ph.names(blocs))} "
+                 f"{'does' if len(blocs) == 1 else 'do'} not appear as "
+                 f"{'a supplier' if len(blocs) == 1 else 'suppliers'}.")
     return s.text(text)
 
 
@@ -482,9 +488,10 @@ def votes_text(s):
     compare = []
     for c in [c for c in dict.fromkeys(votes["country"]) if c != s.p.focus]:
         oc = vote_counts(votes, c)
-        if sum(oc.values()):
-            compare.append(f"{md(c)} voted yes {times(oc['yes'])} "
-                           f"out of {plural(sum(oc.values()), 'recorded vote')}")
+        if sum(oc.values()):  # every way it voted: an absence is not a vote against
+            compare.append(f"{md(c)} " + listing(f"{VOTE_WORDS[v]} {times(n)}"
+                                                 for v, n in oc.items() if n)
+                           + f" (of {plural(sum(oc.values()), 'resolution')} recorded for it)")
     if compare:
         text += " For comparison, " + "; ".join(compare) + "."
     away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]

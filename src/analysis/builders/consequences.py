@@ -123,8 +123,8 @@ def intro(s):
             "not cost? This section follows two side effects that neither side planned: a legal "
             f"one, {md(s.p.focus)}'s path toward the International Criminal Court just after "
             f"the court had issued an arrest warrant for {md(s.p.patron)}'s president, and an "
-            f"economic paradox, in which {listing(grew)} grew in the very years when the "
-            "security relationship frayed.")
+            f"economic paradox, in which {listing(grew)} rose far above their "
+            f"{_break_year(s) - 1} level in the years when the security relationship frayed.")
     return s.text(
         f"What did {md(s.p.focus)}'s ties with {md(s.p.patron)} cost, and what did they not "
         f"cost? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
@@ -431,11 +431,18 @@ def paradox_summary(s):
     return s.text(opening + " ".join(parts) + close)
 
 
+def _flow_shares(s) -> pd.DataFrame:
+    """The patron's share of the focus country's exports and imports by year (Figure 6.4 and
+    the sentence on it read the same rows)."""
+    return memo(s.ev, ("flow shares", s.p.focus, s.p.patron),
+                lambda: trade_shares.flow_series(s.ev.tables, s.p.focus, s.p.patron))
+
+
 def share_chart(s):
     """The patron's share of the focus country's exports and imports, by year."""
     brk = _break_year(s)
     trade = s.ev.trade
-    shares = trade_shares.flow_series(s.ev.tables, s.p.focus, s.p.patron)
+    shares = _flow_shares(s)
     if shares.empty:
         return s.text(f"The evidence base has no totals to set {md(s.p.focus)}'s trade with "
                       f"{md(s.p.patron)} against.")
@@ -473,6 +480,50 @@ def share_chart(s):
         note=("Totals are the trade series' World rows. Only years in which both flows are "
               "reported, for the total and for the partner, are shown, as in the shares of "
               "section 1."))
+
+
+def _share_path(rows: pd.DataFrame, base: int | None) -> str:
+    """'from 16% in 2021 to 45% in 2022, then 24% in 2024': from the year before the break (else
+    the first year) to the last, through the highest year when it lies between."""
+    rows = rows.sort_values("year")
+    if base is not None and base in set(rows["year"]):
+        rows = rows[rows["year"] >= base]
+    first, last = rows.iloc[0], rows.iloc[-1]
+    peak = rows.loc[rows["share_pct"].idxmax()]
+    text = f"from {first['share_pct']:.0f}% in {int(first['year'])} "
+    if int(peak["year"]) not in (int(first["year"]), int(last["year"])):
+        text += (f"to {peak['share_pct']:.0f}% in {int(peak['year'])}, then "
+                 f"{last['share_pct']:.0f}% in {int(last['year'])}")
+    else:
+        text += f"to {last['share_pct']:.0f}% in {int(last['year'])}"
+    return text
+
+
+def boom_text(s):
+    """What Figures 6.3 and 6.4 show, one sentence each: what the exports were made of, and
+    how the patron's shares of exports and imports moved from the year before the break."""
+    from . import trade_mix
+
+    parts = []
+    gold, cars = trade_mix.panels(s)
+    shares = _flow_shares(s)
+    # the two charts just shown, when each had data to show (else each showed a sentence)
+    share_figure = s.shown_figure() if not shares.empty else None
+    mix_figure = (s.shown_figure(1 if share_figure else 0)
+                  if not (gold.empty and cars.empty) else None)
+    clause = trade_mix.finding(gold, cars, s.p.patron)
+    if clause and mix_figure:
+        parts.append(f"By kind of goods, {md(clause)} ({mix_figure}).")
+    brk = _break_year(s)
+    base = brk - 1 if brk else None
+    flows = {flow: rows for flow, rows in shares.groupby("flow") if len(rows) >= 2}
+    if "exports" in flows and share_figure:
+        text = (f"{md(s.p.patron)}'s share of {md(s.p.focus)}'s exports went "
+                f"{_share_path(flows['exports'], base)}")
+        if "imports" in flows:
+            text += f", and its share of imports {_share_path(flows['imports'], base)}"
+        parts.append(text + f" ({share_figure}).")
+    return s.text(" ".join(parts))
 
 
 def data_limits(s):

@@ -512,8 +512,9 @@ def corridor_chart(s):
              f"{total} days{' by the as-of date, and still blocked' if ongoing else ''}; "
              "diamonds mark other dated events."),
         data=[used, _peacekeepers(s)], key="corridor",
-        note="Days are elapsed days from the start of each phase to the start of the next, to "
-             "the end of the blockade or, while it lasted, to the as-of date.")
+        note=("Days are elapsed days from the start of each phase to the start of the next, "
+              + ("and from the start of the last to the as-of date (the blockade had not ended)."
+                 if ongoing else "and for the last phase to the end of the blockade.")))
 
 
 def corridor_summary(s):

@@ -11,7 +11,7 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct
 from . import dependence as dep
-from ._common import count_word, events_matching
+from ._common import count_word, events_matching, plural
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -310,16 +310,22 @@ def undelivered(s):
                       f"for and not delivered by {md(s.p.patron)}.")
     text = []
     if known:
+        # the statement in our words and the verdict; the ledger keeps its reasoning (one place)
         c = claim.iloc[0]
-        text.append(f"The claim ledger ({md(c['claim_id'])}) rates the charge "
-                    f"*{md(c['verdict'])}*: {md(c['reasoning'])}")
+        said = ev.sort_values("date").iloc[0] if not ev.empty else None
+        when = ("" if said is None else
+                f" on {month(said['date']) if said['date_precision'] == 'month' else date(said['date'])}")
+        text.append(f"The charge rests on a statement: {md(s.p.focus)} said{when} that it had "
+                    f"paid {md(s.p.patron)} for weapons that were not delivered. The claim ledger "
+                    f"rates it *{md(c['verdict'])}* ({md(c['claim_id'])}, Appendix A, with the "
+                    "reasoning).")
         if pd.notna(c.get("after_article")):
             updates = s.ev.claim_updates
             n = int((updates["claim_id"] == c["claim_id"]).sum()) if "claim_id" in updates else 0
             text.append((f" Later, on {date(c['after_article_date'])}, " if n == 1 else
                          f" Later statements, up to {date(c['after_article_date'])}: ")
                         + md(c["after_article"]))
-    if not ev.empty:
+    if not ev.empty and not known:
         dates = listing(month(d) + (" (unconfirmed)" if c == "low" else "")
                         for d, c in zip(ev.sort_values("date")["date"],
                                         ev.sort_values("date")["confidence"], strict=True))
@@ -352,8 +358,9 @@ def base(s):
         steps = listing(f"\u201c{md(t)}\u201d ({month(d) if p == 'month' else date(d)})"
                         for t, d, p in zip(lease["title"], lease["date"],
                                            lease["date_precision"], strict=True))
-        text.append(f" Its terms were changed later; the timeline dates "
-                    f"{'these steps' if len(lease) != 1 else 'this step'}: {steps}.")
+        # no chart shows these events: they are named as the evidence base records them
+        text.append(f" Its terms were changed later, in "
+                    f"{plural(len(lease), 'step')} the evidence base records: {steps}.")
     if pd.notna(b["end_date"]):
         text.append(f" It closed on {date(b['end_date'])}.")
     else:

@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..measures import shares
-from ..measures.presence import active_on
+from ..measures.presence import active_on, changes_between
 from ..prose import date, listing, md, month, num, pct
 from ._common import count_word, sentence_start
 
@@ -159,8 +159,7 @@ def _presence_watch(s) -> list[Watch]:
              f"{s.p.focus}"))):
         now = active_on(dep, deployers, s.p.as_of, host)
         before = active_on(dep, deployers, year_ago, host)
-        ended = sorted(set(before["name"]) - set(now["name"]))
-        started = sorted(set(now["name"]) - set(before["name"]))
+        ended, started = changes_between(dep, deployers, year_ago, s.p.as_of, host)
         moves = ([f"{num(len(ended))} ended"] if ended else []) + (
             [f"{num(len(started))} began"] if started else [])
         trend = (f"{' and '.join(moves) if moves else 'no change'} in the last year "
@@ -204,7 +203,7 @@ def _threat_watch(s) -> Watch | None:
     m = movement(rows) if len(rows) > 1 else None
     turned = m is not None and m["turn"] is not None
     if turned:  # the latest waves went back: say so, and count the indicator as mixed
-        trend = f"{_moved(m)} ({survey})"
+        trend = f"{_moved(m, numbers=False)} ({survey})"  # the numbers: in the text below
     west, east = SIGNALS["threat"]
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
                  f"respondents naming {s.p.patron} a top threat",
@@ -469,14 +468,19 @@ def movement(line: pd.DataFrame) -> dict:
     return {"first": first, "last": last, "turn": turn, "previous": previous}
 
 
-def _moved(m: dict) -> str:
+def _moved(m: dict, numbers: bool = True) -> str:
     """'rose from 15% in Nov-Dec 2021 to a peak of 40% in Dec 2023, then fell back to 29% in
-    Feb 2026' (plain text)."""
+    Feb 2026' (plain text). ``numbers=False``, where the text beside states them: 'rose from
+    Nov-Dec 2021 to a peak in Dec 2023, then fell back by Feb 2026'."""
     a, b, turn = m["first"], m["last"], m["turn"]
     def at(r):
         return f"{pct(r['share_pct'])} in {r['wave']}"
     if turn is not None:
         up = turn["share_pct"] > a["share_pct"]
+        if not numbers:
+            return (f"{'rose' if up else 'fell'} from {a['wave']} to a {'peak' if up else 'low'} "
+                    f"in {turn['wave']}, then {'fell back' if up else 'recovered'} by "
+                    f"{b['wave']}")
         return (f"{'rose' if up else 'fell'} from {at(a)} to a {'peak' if up else 'low'} of "
                 f"{at(turn)}, then {'fell back' if up else 'recovered'} to {at(b)}")
     delta = b["share_pct"] - a["share_pct"]

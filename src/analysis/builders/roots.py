@@ -202,9 +202,10 @@ def balance_text(s):
     if not gap.empty:
         first, last = gap.iloc[0], gap.iloc[-1]
         peak = gap.loc[gap["ratio"].idxmax()]
+        whose = f"{md(s.p.focus)}'s"
         text.append(
-            f"In constant dollars, {md(s.p.rival)} spent {ratio(first['ratio'])} "
-            f"what {md(s.p.focus)} did on its armed forces in {int(first['year'])}, "
+            f"In constant dollars, {md(s.p.rival)}'s spending on its armed forces was "
+            f"{ratio(first['ratio'], whose)} in {int(first['year'])}, "
             f"{ratio(peak['ratio'])} at the peak in {int(peak['year'])} and "
             f"{ratio(last['ratio'])} in {int(last['year'])}, the last year of SIPRI's "
             f"constant-price series in this evidence base ({label('figure', 'spending_gap')}).")
@@ -230,7 +231,8 @@ def arms_suppliers(s):
         return s.text(f"No SIPRI arms deliveries to {md(s.p.rival)} fall in this window.")
     thin = suppliers.thin_last_period(rows)
     fig = charts.stacked_shares(rows, "period", "supplier", "tiv_m",
-                                f"% of {s.p.rival}'s arms imports (TIV)")
+                                f"% of {s.p.rival}'s arms imports (TIV)",
+                                weak=thin["period"] if thin else None)
     return s.figure(
         fig, caption=f"Who armed {s.p.rival}: supplier shares of arms deliveries by five-year period",
         alt=(f"Stacked bar chart of the shares of {s.p.rival}'s major arms imports by supplier for "
@@ -238,8 +240,8 @@ def arms_suppliers(s):
         data=[rows], key="rival_suppliers",
         note="TIV is SIPRI's trend-indicator value, a measure of military capability "
              "transferred, not of money paid. Periods are five calendar years; the last one "
-             "covers only the years up to the edition's date."
-             + (f" The {thin['period']} bar rests on {num(thin['tiv'])} TIV million in "
+             "ends with the last year of the register in this evidence base."
+             + (f" The {thin['period']} bar (faded) rests on {num(thin['tiv'])} TIV million in "
                 f"{count_word(thin['rows'])} register rows, against {num(thin['before_tiv'])} "
                 f"million in {thin['before']}: the register in this evidence base is likely "
                 "incomplete for those years." if thin else ""))

@@ -115,15 +115,17 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
         parts.append(f"its share of {md(f.focus)}'s gas imports by weight was "
                      f"{ph.from_to(gas, True)} ({ph.no_earlier(f.gapless_from['gas'])})")
         used += (gas.latest,)
-    if rem is not None:
-        parts.append(f"its share of money transfers received through banks went "
+    if rem is not None:  # all transfers, commercial ones too: not migrants' money alone
+        parts.append(f"its share of all money transfers received through banks went "
                      f"{ph.from_to(rem, True)}")
         used += (rem.earlier, rem.latest)
     if not parts:
         return None
     where = ref("figure", "dependence")
-    return KeyFinding(f"{md(f.patron)} stayed the main source of gas and of family money from "
-                      f"abroad: {'; '.join(parts)} ({where}).", used, where)
+    return KeyFinding(f"{md(f.patron)} stayed the main source of "
+                      + ("gas and of money sent from abroad" if gas is not None and rem is not None
+                         else "gas" if gas is not None else "money sent from abroad")
+                      + f": {'; '.join(parts)} ({where}).", used, where)
 
 
 def _presence(f: Findings) -> KeyFinding | None:

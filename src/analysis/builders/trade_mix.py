@@ -73,27 +73,15 @@ def _bars(ax, shares: pd.DataFrame, colour: str, part_label: str, rest_label: st
     ax.legend(loc="upper left", fontsize=6.5)
 
 
-def composition_chart(s):
-    """Exports with the gold group picked out (all partners) and with cars picked out (patron)."""
+def panels(s) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two panels' rows: the gold group in all exports, cars in exports to the patron."""
     tbc, trade = s.ev.trade_by_commodity, s.ev.trade
-    gold = commodity_share(tbc, trade, GOLD)
-    cars = commodity_share(tbc, trade, CARS, partner=s.p.patron)
-    if gold.empty and cars.empty:
-        return s.text(f"The evidence base has no commodity breakdown of {md(s.p.focus)}'s "
-                      "exports for this window.")
-    fig, (left, right) = theme.new_figure((6.6, 3.2), ncols=2)
-    panels = ((left, gold, f"{s.p.focus}'s exports, all partners", LABELS[GOLD],
-               GOLD_COLOUR),
-              (right, cars, f"{s.p.focus}'s exports to {s.p.patron}", LABELS[CARS],
-               theme.colour(s.p.patron)))
-    for ax, shares, title, label, colour in panels:
-        ax.set_title(title, fontsize=8.5)
-        if shares.empty:
-            ax.axis("off")
-            ax.text(0.5, 0.5, "no commodity data", transform=ax.transAxes, ha="center",
-                    color=theme.MUTED)
-            continue
-        _bars(ax, shares, colour, label, "All other goods")
+    return (commodity_share(tbc, trade, GOLD),
+            commodity_share(tbc, trade, CARS, partner=s.p.patron))
+
+
+def finding(gold: pd.DataFrame, cars: pd.DataFrame, patron: str) -> str:
+    """What the two panels show, as one clause each (lower case; '' when both are empty)."""
     findings = []
     if len(gold) >= 2:
         a, b = gold.iloc[0], gold.iloc[-1]
@@ -102,28 +90,60 @@ def composition_chart(s):
                         f"{usd_m(b['part_usd_m'])} ({pct(b['share_pct'])}) in {b['year']}")
     if not cars.empty:
         c = cars.iloc[-1]
-        findings.append(f"cars made up {pct(c['share_pct'])} of exports to {s.p.patron} in "
+        findings.append(f"cars made up {pct(c['share_pct'])} of exports to {patron} in "
                         f"{c['year']}")
-    finding = "; ".join(findings)
-    finding = sentence_start(finding)
+    return "; ".join(findings)
+
+
+def _years(rows: pd.DataFrame) -> str:
+    first, last = int(rows["year"].min()), int(rows["year"].max())
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def composition_chart(s):
+    """Exports with the gold group picked out (all partners) and with cars picked out (patron)."""
+    trade = s.ev.trade
+    gold, cars = panels(s)
+    if gold.empty and cars.empty:
+        return s.text(f"The evidence base has no commodity breakdown of {md(s.p.focus)}'s "
+                      "exports for this window.")
+    fig, (left, right) = theme.new_figure((6.6, 3.2), ncols=2)
+    drawn = ((left, gold, f"{s.p.focus}'s exports, all partners", LABELS[GOLD],
+               GOLD_COLOUR),
+              (right, cars, f"{s.p.focus}'s exports to {s.p.patron}", LABELS[CARS],
+               theme.colour(s.p.patron)))
+    for ax, shares, title, label, colour in drawn:
+        ax.set_title(title, fontsize=8.5)
+        if shares.empty:
+            ax.axis("off")
+            ax.text(0.5, 0.5, "no commodity data", transform=ax.transAxes, ha="center",
+                    color=theme.MUTED)
+            continue
+        _bars(ax, shares, colour, label, "All other goods")
+    shown = sentence_start(finding(gold, cars, s.p.patron))
     years = pd.concat([y for y in (gold["year"], cars["year"]) if not y.empty])
-    first, last = int(years.min()), int(years.max())
+    # each panel's own years when they differ (one title span would claim years a panel lacks)
+    spans = [f"{where} {_years(rows)}" for where, rows in
+             (("all partners", gold), (f"to {s.p.patron}", cars)) if not rows.empty]
+    span = (_years(pd.DataFrame({"year": years})) if len({_years(r) for r in (gold, cars)
+                                                          if not r.empty}) == 1
+            else "; ".join(spans))
     used = [gold, cars, trade[trade["partner"].isin(["World", s.p.patron])
                               & (trade["flow"] == "exports")
                               & trade["year"].isin(years)]]
     return s.figure(
         fig,
         caption=(f"What the export boom is made of: precious stones and metals and re-exported "
-                 f"cars in {s.p.focus}'s exports, {first}–{last} (US$ million; share of the "
+                 f"cars in {s.p.focus}'s exports, {span} (US$ million; share of the "
                  "total above each bar)"),
         alt=(f"Two stacked bar charts by year. Left: {s.p.focus}'s total exports split into "
              f"precious stones and metals (HS 71) and all other goods. Right: exports to "
              f"{s.p.patron} split into passenger cars (HS 8703) and all other goods. "
-             f"{finding}."),
+             f"{shown}."),
         data=used,
         note=("Commodity values come from other tables than the partner totals (Armstat and UN "
               "Comtrade figures, read in secondary copies), so shares are approximate."
-              + reexport_sentence(tbc)))
+              + reexport_sentence(s.ev.trade_by_commodity)))
 
 
 def reexport_sentence(by_commodity: pd.DataFrame) -> str:

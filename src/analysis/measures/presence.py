@@ -21,6 +21,21 @@ def active_on(deployments: pd.DataFrame, deployers, day, host: str | None = None
     return rows[running]
 
 
+def changes_between(deployments: pd.DataFrame, deployers, start, end,
+                    host: str | None = None) -> tuple[list[str], list[str]]:
+    """Names of the deployments by ``deployers`` that ended, and that began, after ``start`` up
+    to ``end`` (a deployment that began and ended in between counts in both), sorted."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    rows = deployments[deployments["deployer"].isin(list(deployers))]
+    if host is not None:
+        rows = rows[rows["host"] == host]
+    rows = rows[rows["start_date"] <= end]
+    # active_on counts a deployment as running on its last day: it has ended the day after
+    ended = rows[(rows["end_date"] >= start) & (rows["end_date"] < end)]
+    began = rows[rows["start_date"] > start]
+    return sorted(ended["name"]), sorted(began["name"])
+
+
 def presence(deployments: pd.DataFrame, deployers, day, label: str, host: str | None = None,
              kinds=None) -> Measure:
     """Deployments running on ``day``: value = how many; part = published personnel (sum of
