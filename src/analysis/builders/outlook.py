@@ -162,8 +162,12 @@ def _presence_watch(s) -> list[Watch]:
         ended, started = changes_between(dep, deployers, year_ago, s.p.as_of, host)
         moves = ([f"{num(len(ended))} ended"] if ended else []) + (
             [f"{num(len(started))} began"] if started else [])
-        trend = (f"{' and '.join(moves) if moves else 'no change'} in the last year "
-                 f"(Table {table})")
+        if moves:
+            trend = f"{' and '.join(moves)} in the last year (Table {table})"
+        else:  # when the last change came: a quiet year can follow a break
+            last = _last_change(dep, deployers, s.p.as_of, host)
+            trend = (f"no change since {month(last)} (Table {table})" if last is not None
+                     else f"no change in the last year (Table {table})")
         fewer = len(now) < len(before)
         more = len(now) > len(before)
         if key == "patron_presence":
@@ -179,6 +183,18 @@ def _presence_watch(s) -> list[Watch]:
         out.append(Watch(label, short, stands, trend, signal, toward,
                          tuple(dict.fromkeys(now["source_id"])), ph_weakest(now)))
     return out
+
+
+def _last_change(deployments: pd.DataFrame, deployers, as_of, host=None):
+    """The latest day up to ``as_of`` on which a deployment by ``deployers`` began or had its
+    last day (before ``as_of``: one ending on it still runs), or None."""
+    rows = deployments[deployments["deployer"].isin(list(deployers))]
+    if host is not None:
+        rows = rows[rows["host"] == host]
+    day = pd.Timestamp(as_of)
+    days = [d for d in rows["start_date"] if d <= day]
+    days += [d for d in rows["end_date"].dropna() if d < day]
+    return max(days) if days else None
 
 
 def ph_weakest(rows: pd.DataFrame) -> str:
