@@ -258,3 +258,21 @@ def test_figure_registry_numbers_and_references():
     assert sections.ref("table", "presence") == "Table 1.1, section 1"
     with pytest.raises(KeyError):
         sections.number_of("figure", "nothing")
+
+
+def test_a_date_known_only_to_its_year_or_month_is_drawn_as_that_span():
+    import matplotlib.pyplot as plt
+
+    from analysis.charts import event_mark, event_x
+
+    fig, ax = plt.subplots()
+    event_mark(ax, "2022-01-01", "year", 0, "k")
+    event_mark(ax, "2022-11-01", "month", 1, "k")
+    event_mark(ax, "2022-09-13", "day", 2, "k")
+    spans = [tuple(pd.Timestamp(x).date().isoformat() for x in line.get_xdata())
+             for line in ax.lines]
+    assert spans == [("2022-01-01", "2022-12-31"), ("2022-11-01", "2022-11-30")]
+    assert len(ax.collections) == 1  # only the day is a dot
+    plt.close(fig)
+    assert event_x("2022-01-01", "year").month == 7  # a label points mid-year, not at 1 January
+    assert event_x("2022-09-13", "day") == pd.Timestamp("2022-09-13")

@@ -28,6 +28,40 @@ def empty(message: str, size=theme.FIGSIZE):
     return fig
 
 
+#: the note a timeline carries when it draws a date known only to its month or year
+COARSE_NOTE = "|\u2013| date known only to the month or year"
+
+
+def coarse(precision) -> bool:
+    """A date known only to its month or year (``date_precision``)."""
+    return precision in ("month", "year")
+
+
+def event_x(date, precision) -> pd.Timestamp:
+    """Where a label points for an event: its day, or the middle of its month or year."""
+    date = pd.Timestamp(date)
+    if precision == "year":
+        return date + (pd.Timestamp(year=date.year, month=12, day=31) - date) / 2
+    if precision == "month":
+        return date + (date + pd.offsets.MonthEnd(0) - date) / 2
+    return date
+
+
+def event_mark(ax, date, precision, y, colour, low: bool = False, size: float = 28) -> None:
+    """One event on a timeline: a dot on its day (hollow when unconfirmed), or, for a date
+    known only to its month or year, a capped range over that month or year, so that it does
+    not read as the first of the month or of January."""
+    date = pd.Timestamp(date)
+    if coarse(precision):
+        end = (pd.Timestamp(year=date.year, month=12, day=31) if precision == "year"
+               else date + pd.offsets.MonthEnd(0))
+        ax.plot([date, end], [y, y], color=colour, lw=1.6, marker="|", markersize=7,
+                markeredgewidth=1.4, zorder=3, linestyle=":" if low else "-")
+        return
+    ax.scatter([date], [y], s=size, color="white" if low else colour, edgecolor=colour,
+               linewidth=1.2, zorder=3)
+
+
 def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=theme.TALL,
              max_label_chars: int = 38):
     """Events as points on lanes by category; events listed in ``label_ids`` get a label.
@@ -46,9 +80,8 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
         if pd.notna(ev.get("end_date")) and ev["end_date"] > ev["date"]:
             ax.plot([ev["date"], ev["end_date"]], [y, y], color=colour, lw=5, alpha=0.45,
                     solid_capstyle="butt")
-        low = ev["confidence"] == "low"
-        ax.scatter([ev["date"]], [y], s=28, color="white" if low else colour,
-                   edgecolor=colour, linewidth=1.2, zorder=3)
+        event_mark(ax, ev["date"], ev.get("date_precision", "day"), y, colour,
+                   ev["confidence"] == "low")
     labelled = events[events["event_id"].isin(list(label_ids))].sort_values("date")
     first = events["date"].min()
     span = max((events["date"].max() - first).days, 1)
@@ -59,7 +92,8 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
         # The label starts beside the point (its bottom edge above it, its top edge below it),
         # never over a dot; near either end of the axis it runs inward, not over the lane names.
         share = (ev["date"] - first).days / span
-        ax.annotate(text, (ev["date"], y), xytext=(0, 7 if above else -7),
+        ax.annotate(text, (event_x(ev["date"], ev.get("date_precision", "day")), y),
+                    xytext=(0, 7 if above else -7),
                     textcoords="offset points", va="bottom" if above else "top",
                     ha="left" if share < 0.12 else "right" if share > 0.88 else "center",
                     fontsize=6.5, color=theme.INK,
@@ -73,9 +107,13 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
     ax.grid(axis="y", visible=False)
     if title:
         ax.set_title(plain(title))
-    if (events["confidence"] == "low").any():
-        ax.text(1.0, -0.12, "Hollow points: date or event not confirmed in a source",
-                transform=ax.transAxes, ha="right", fontsize=6.5, color=theme.MUTED)
+    notes = (["Hollow points: date or event not confirmed in a source"]
+             if (events["confidence"] == "low").any() else [])
+    if "date_precision" in events and events["date_precision"].map(coarse).any():
+        notes.append(COARSE_NOTE)
+    if notes:
+        ax.text(1.0, -0.12, "; ".join(notes), transform=ax.transAxes, ha="right",
+                fontsize=6.5, color=theme.MUTED)
     return fig
 
 
@@ -324,7 +362,7 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
         body = textwrap.fill(plain(title), wrap)
         text = f"{stamp.lstrip('0')}\n{body}"
         texts.append(text)
-        xs.append(mdates.date2num(ev.date))
+        xs.append(mdates.date2num(event_x(ev.date, precision)))
         chars = max(len(line) for line in text.splitlines())
         widths.append((chars * _FONT * 0.6 / 72 + 0.08) / axis_w * span)
     levels = _label_levels(xs, widths, max_levels)
@@ -340,8 +378,8 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
         if pd.notna(ev.end_date) and ev.end_date > ev.date:
             ax.plot([ev.date, ev.end_date], [0, 0], color=colour, lw=6, alpha=0.5,
                     solid_capstyle="butt", zorder=1)
-        ax.scatter([ev.date], [0], s=30, zorder=3, linewidth=1.2, edgecolor=colour,
-                   color="white" if ev.confidence == "low" else colour)
+        event_mark(ax, ev.date, getattr(ev, "date_precision", "day"), 0, colour,
+                   ev.confidence == "low", size=30)
     labels = []
     for i, (text, x, level) in enumerate(zip(texts, xs, levels, strict=True)):
         off = np.sign(level) * (8 + (abs(level) - 1) * step)
@@ -379,8 +417,11 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
         ax.scatter([], [], color=theme.CATEGORY_COLOURS[cat], s=24, label=cat.capitalize())
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(6, len(present)),
               fontsize=7)
-    if (events["confidence"] == "low").any():
-        ax.text(1.0, 1.0, "Hollow: not confirmed in a source", transform=ax.transAxes,
+    notes = ["Hollow: not confirmed in a source"] if (events["confidence"] == "low").any() else []
+    if "date_precision" in events and events["date_precision"].map(coarse).any():
+        notes.append(COARSE_NOTE)
+    if notes:
+        ax.text(1.0, 1.0, "; ".join(notes), transform=ax.transAxes,
                 ha="right", va="top", fontsize=6.5, color=theme.MUTED)
     # make one y unit one point, so that label offsets (in points) match the limits: lay the
     # figure out without the labels (the limits below bring them inside the axes), then set the

@@ -368,9 +368,8 @@ def diversification_chart(s):
         if pd.notna(end) and end > ev["date"]:
             ax.plot([ev["date"], end], [y, y], color=colour, lw=6, alpha=0.3,
                     solid_capstyle="butt")
-        low = ev["confidence"] == "low"
-        ax.scatter([ev["date"]], [y], s=26, color="white" if low else colour, edgecolor=colour,
-                   linewidth=1.2, zorder=3)
+        charts.event_mark(ax, ev["date"], ev["date_precision"], y, colour,
+                          ev["confidence"] == "low", size=26)
     # numbers (keyed in the table that follows): above the dot, else below it, else further out,
     # whichever slot has no number within 150 days (two numbers never run together)
     slots = (10, -10, 17, -17)
@@ -380,7 +379,8 @@ def diversification_chart(s):
             free = [o for o in slots
                     if o not in last_at or (ev["date"] - last_at[o]).days >= 150]
             at = free[0] if free else min(slots, key=lambda o: last_at[o])
-            ax.annotate(str(ev["no"]), (ev["date"], lane_y[ev["partner"]]),
+            ax.annotate(str(ev["no"]), (charts.event_x(ev["date"], ev["date_precision"]),
+                                        lane_y[ev["partner"]]),
                         xytext=(0, at), textcoords="offset points",
                         ha="center", va="center", fontsize=6.5, color=theme.INK)
             last_at[at] = ev["date"]
@@ -389,6 +389,9 @@ def diversification_chart(s):
     pad = pd.Timedelta(days=120)
     ax.set_xlim(steps["date"].min() - pad, max(steps["date"].max(), limit) + pad)
     ax.grid(axis="y", visible=False)
+    if steps["date_precision"].map(charts.coarse).any():
+        ax.text(1.0, 1.02, charts.COARSE_NOTE, transform=ax.transAxes, ha="right", va="bottom",
+                fontsize=6.5, color=theme.MUTED)
     first, last = steps["date"].min(), steps["date"].max()
     return s.figure(
         fig, key="diversification",
