@@ -186,11 +186,15 @@ def shares_text(s):
         level = later.assign(value=float(base["value"].iloc[0]), confidence="high")
         above = compare.higher_in(later, level)
         label = shares.LABELS[key].lower()
-        count = ("every one" if above.always else "none" if above.never
-                 else count_word(above.higher))
-        parts.append(f"{md(s.p.patron)}'s share of {md(label)} was above its {year} level in "
-                     f"{count} of the {count_word(above.of)} years from {above.first} to "
-                     f"{above.last}.")
+        years = f"from {above.first} to {above.last}"
+        # "every year" only when no year of the span is missing from the series
+        every = ("every year" if above.of == above.last - above.first + 1
+                 else f"all {count_word(above.of)} years with data")
+        how = (f"stayed above its {year} level in {every} {years}" if above.always else
+               f"stayed at or below its {year} level in {every} {years}" if above.never else
+               f"was above its {year} level in {count_word(above.higher)} of the "
+               f"{count_word(above.of)} years {years}")
+        parts.append(f"{md(s.p.patron)}'s share of {md(label)} {how}.")
     parts.append(f"Figure {figure} follows the shares year by year; the five-year comparison is "
                  f"in Figure {sections.number_of('figure', 'dependence')}. These shares measure "
                  "exposure, not intent: they show where a cut-off would hurt, not that one is "
