@@ -110,7 +110,7 @@ def turn_text(s):
         turn["event_id"], na=False)]
     if not claim.empty and claim.iloc[0]["verdict"] != "not yet verifiable":
         c = claim.iloc[0]
-        text.append(f" Whether the turn came at the patron's demand is a different question: "
+        text.append(f" Whether the turn came at {md(s.p.patron)}'s demand is a different question: "
                     f"the claim ledger rates it *{md(c['verdict'])}* "
                     f"({md(c['claim_id'])}).")
     return s.text("".join(text))

@@ -19,28 +19,33 @@ from ._common import count_word, sentence_start
 CLOSE_POINTS = 3
 SURVEY_SHORT = {"CRRC Caucasus Barometer": "CRRC", "IRI Public Opinion Survey": "IRI"}
 #: what a further move of each indicator would signal: (if it moves toward the partners,
-#: if it moves back toward the patron)
+#: if it moves back toward the patron); {patron} is filled in by :func:`signals`
 SIGNALS = {
-    "arms": ("drift west, as new suppliers replace the patron's arms",
-             "re-alignment, with the patron back as main supplier"),
-    "trade": ("drift west, with less exposure to the patron's market",
+    "arms": ("drift west, as new suppliers replace {patron}'s arms",
+             "re-alignment, with {patron} back as main supplier"),
+    "trade": ("drift west, with less exposure to {patron}'s market",
               "caught in the middle: deeper economic ties beside fraying security ones"),
     "gas": ("drift west, through a second supplier or route",
             "dependence unchanged, with one supplier for most gas"),
-    "remittances": ("less household exposure to the patron's economy",
-                    "more household exposure to the patron's economy"),
-    "patron_presence": ("drift west, with fewer of the patron's forces on the ground",
+    "remittances": ("less household exposure to {patron}'s economy",
+                    "more household exposure to {patron}'s economy"),
+    "patron_presence": ("drift west, with fewer of {patron}'s forces on the ground",
                         "re-alignment, with new or returning deployments"),
     "partner_presence": ("drift west, with more partner missions on the ground",
-                         "caught in the middle, as partner missions end and the patron's stay"),
-    "threat": ("drift west, as the public comes to see the patron as a threat",
-               "re-alignment, as the public's view of the patron recovers"),
+                         "caught in the middle, as partner missions end and {patron}'s forces stay"),
+    "threat": ("drift west, as the public comes to see {patron} as a threat",
+               "re-alignment, as the public's view of {patron} recovers"),
 }
 
 
-def _signal(down: str, up: str, key: str, down_word: str = "falls",
-            up_word: str = "rises") -> str:
+def signals(key: str, patron: str) -> tuple[str, str]:
+    """What a further move of indicator ``key`` would signal, naming the patron (plain text)."""
     west, east = SIGNALS[key]
+    return west.format(patron=patron), east.format(patron=patron)
+
+
+def _signal(patron: str, key: str, down_word: str = "falls", up_word: str = "rises") -> str:
+    west, east = signals(key, patron)
     return f"If it {down_word}: {west}. If it {up_word}: {east}."
 
 
@@ -143,7 +148,7 @@ def _share_watch(s, key: str) -> Watch | None:
         trend += f"; the latest year turned back ({rel} its window's average)"
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
-                 stands or f"see Figure {figure}", trend, _signal("", "", key), toward,
+                 stands or f"see Figure {figure}", trend, _signal(s.p.patron, key), toward,
                  c.source_ids, c.confidence)
 
 
@@ -172,11 +177,11 @@ def _presence_watch(s) -> list[Watch]:
         more = len(now) > len(before)
         if key == "patron_presence":
             toward = "partners" if fewer else "patron" if more else "flat"
-            signal = _signal("", "", key, "shrinks", "grows")
+            signal = _signal(s.p.patron, key, "shrinks", "grows")
             short = f"{s.p.patron}'s deployments"
         else:
             toward = "partners" if more else "patron" if fewer else "flat"
-            west, east = SIGNALS[key]
+            west, east = signals(key, s.p.patron)
             signal = f"If it grows: {west}. If it shrinks: {east}."
             short = "partners' deployments"
         stands = f"see Table {table}"
@@ -220,7 +225,7 @@ def _threat_watch(s) -> Watch | None:
     turned = m is not None and m["turn"] is not None
     if turned:  # the latest waves went back: say so, and count the indicator as mixed
         trend = f"{_moved(m, numbers=False)} ({survey})"  # the numbers: in the text below
-    west, east = SIGNALS["threat"]
+    west, east = signals("threat", s.p.patron)
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
                  f"respondents naming {s.p.patron} a top threat",
                  f"see Figure {sections.number_of('figure', 'opinion')}", trend,
