@@ -14,6 +14,7 @@ from ..measures.result import Change, Measure
 from ..prose import date, listing, md, num
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
+from ._common import count_word
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,9 @@ def _break(f: Findings) -> KeyFinding | None:
     if other:
         parts.append(f"{'on the other,' if own else 'the evidence base dates'} "
                      f"{listing(other)}")
-    text = f"The break came in {span}: {'; '.join(parts)}"
+    # that these steps make "the break" is a reading, and is marked as one
+    text = (f"In our reading the break came in {span}, in {count_word(len(steps))} dated "
+            f"steps: {'; '.join(parts)}")
     return KeyFinding(f"{text} ({where}).", (), where)
 
 
