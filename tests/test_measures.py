@@ -276,3 +276,12 @@ def test_a_date_known_only_to_its_year_or_month_is_drawn_as_that_span():
     plt.close(fig)
     assert event_x("2022-01-01", "year").month == 7  # a label points mid-year, not at 1 January
     assert event_x("2022-09-13", "day") == pd.Timestamp("2022-09-13")
+
+
+@pytest.mark.parametrize("years, text", [
+    ([2013, 2016], "2013, 2016"), ([2016, 2013, 2013], "2013, 2016"),
+    ([2010, 2011, 2012, 2016], "2010–2012, 2016"), ([2019], "2019")])
+def test_delivery_years_are_spans_only_where_every_year_is_in_them(years, text):
+    from analysis.prose import year_runs
+
+    assert year_runs(years) == text

@@ -11,7 +11,7 @@ from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..measures import suppliers
 from ..measures.windows import Window
-from ..prose import date, listing, md, num, unconfirmed
+from ..prose import date, listing, md, num, unconfirmed, year_runs
 from ._common import count_word, plural
 
 WINDOW = 5  # years per concentration window
@@ -287,7 +287,8 @@ def new_partners(s):
                       f"to {md(s.p.focus)} in this window.")
     grouped = (rows.groupby(["supplier", "designation", "description"], as_index=False)
                .agg(ordered=("order_year", "min"), first=("delivery_year", "min"),
-                    last=("delivery_year", "max"), units=("units_delivered", "sum"),
+                    last=("delivery_year", "max"), years=("delivery_year", year_runs),
+                    units=("units_delivered", "sum"),
                     estimate=("units_is_estimate", "max"), tiv=("tiv_delivered_m", "sum"),
                     low=("confidence", lambda c: (c == "low").any())))
     grouped = grouped.sort_values(["first", "supplier"])
@@ -297,8 +298,7 @@ def new_partners(s):
             "low" if x else "high")),
         "Type": grouped["description"],
         "Ordered": grouped["ordered"].map(lambda v: "" if pd.isna(v) else str(int(v))),
-        "Delivered": [f"{a}" if a == b else f"{a}–{b}" for a, b in
-                      zip(grouped["first"], grouped["last"], strict=True)],
+        "Delivered": grouped["years"],
         "Units": [("" if pd.isna(u) else ("~" if bool(e) else "") + num(u))
                   for u, e in zip(grouped["units"], grouped["estimate"], strict=True)],
         "TIV (m)": grouped["tiv"].map(lambda v: num(v, 1)),

@@ -13,7 +13,7 @@ from ..measures import suppliers
 from ..measures.result import weakest
 from ..measures.shares import INDICATORS, LABELS
 from ..measures.windows import Window
-from ..prose import date, listing, md, pct
+from ..prose import date, listing, md, pct, year_runs
 
 # ---------------------------------------------------------------------------- computations
 
@@ -72,13 +72,14 @@ def deliveries_by_system(deliveries: pd.DataFrame, recipient: str,
     rows = deliveries[(deliveries["recipient"] == recipient)
                       & (deliveries["supplier"] == supplier)]
     cols = ["designation", "description", "armament_category", "order_year", "first", "last",
-            "units", "estimate", "tiv_m", "confidence"]
+            "years", "units", "estimate", "tiv_m", "confidence"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
     grouped = rows.groupby(["designation", "description", "armament_category"], as_index=False,
                            sort=False).agg(
         order_year=("order_year", "min"), first=("delivery_year", "min"),
-        last=("delivery_year", "max"), units=("units_delivered", "sum"),
+        last=("delivery_year", "max"), years=("delivery_year", year_runs),
+        units=("units_delivered", "sum"),
         estimate=("units_is_estimate", "any"), tiv_m=("tiv_delivered_m", "sum"),
         confidence=("confidence", weakest))
     return grouped.sort_values(["first", "tiv_m"], ascending=[True, False])[cols].reset_index(

@@ -261,8 +261,7 @@ def deliveries_table(s):
         "Weapon": systems["designation"] + flag,
         "Type": systems["description"],
         "Ordered": systems["order_year"].astype("Int64").astype(str),
-        "Delivered": [str(a) if a == b else f"{a}–{b}"
-                      for a, b in zip(systems["first"], systems["last"], strict=True)],
+        "Delivered": systems["years"],
         "Units": [("~" if e else "") + num(u) if pd.notna(u) else "n/a"
                   for u, e in zip(systems["units"], systems["estimate"], strict=True)],
         "TIV (m)": systems["tiv_m"].map(lambda v: num(v, 1)),

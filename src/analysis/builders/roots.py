@@ -7,7 +7,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..measures import suppliers
-from ..prose import date, listing, md, num, ratio
+from ..prose import date, listing, md, num, ratio, year_runs
 from ..sections import label
 from ._common import count_word, country
 
@@ -256,15 +256,14 @@ def drones(s):
         return s.text(f"SIPRI records no deliveries of drones or loitering munitions to "
                       f"{md(s.p.rival)} in this window.")
     grouped = (found.groupby(["supplier", "designation", "description"], as_index=False)
-               .agg(first=("delivery_year", "min"), last=("delivery_year", "max"),
+               .agg(first=("delivery_year", "min"), years=("delivery_year", year_runs),
                     units=("units_delivered", "sum")))
     grouped = grouped.sort_values(["first", "supplier"])
     table = pd.DataFrame({
         "Supplier": grouped["supplier"],
         "Weapon": grouped["designation"],
         "Type": grouped["description"],
-        "Delivered": [f"{a}" if a == b else f"{a}–{b}" for a, b in
-                      zip(grouped["first"], grouped["last"], strict=True)],
+        "Delivered": grouped["years"],
         "Units": grouped["units"].map(lambda v: num(v) if pd.notna(v) else "n/a"),
     })
     return s.table(table, f"Drones and loitering munitions delivered to {s.p.rival} (SIPRI)",
