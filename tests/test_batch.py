@@ -68,6 +68,19 @@ def test_mistakes_in_the_file_are_named(tmp_path, text, message):
         read_plan(_write(tmp_path, "e.toml", text))
 
 
+def test_an_edition_with_a_misspelt_parameter_is_not_taken_for_a_duplicate(tmp_path):
+    """It must be built (and fail, naming the typo), not dropped as a copy of another."""
+    plan = read_plan(_write(tmp_path, "e.toml", """
+        [[editions]]
+        as_of = "2023-09-15"
+        [[editions]]
+        as_of = "2023-09-15"
+        rivel = "Georgia"
+        """))
+    assert [e.params for e in plan.editions] == [{"as_of": "2023-09-15"},
+                                                 {"as_of": "2023-09-15", "rivel": "Georgia"}]
+
+
 def test_a_single_name_is_a_list_of_one_and_the_file_must_be_utf8(tmp_path):
     plan = read_plan(_write(tmp_path, "e.toml", """
         formats = "html"

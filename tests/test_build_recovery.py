@@ -175,6 +175,7 @@ def test_partial_builds_keep_other_sections_and_formats(good, tmp_path):
     run = _build(out, "--sections", "03", "--format", "html")
     assert run.returncode == 0, run.stderr[-2000:]
     assert f"kept {len(SECTIONS) - 1} section(s) from the previous report: " in run.stdout
+    assert "no earlier report here holds" not in run.stdout
     assert (folder / "report.pdf").read_bytes() == pdf  # not deleted by an html-only build
     notebooks = sorted(p.name for p in (folder / "notebooks").iterdir())
     assert notebooks == sorted(s.notebook for s in SECTIONS)  # nothing dropped

@@ -285,3 +285,20 @@ def test_delivery_years_are_spans_only_where_every_year_is_in_them(years, text):
     from analysis.prose import year_runs
 
     assert year_runs(years) == text
+
+
+def test_a_figure_shown_again_keeps_its_running_number():
+    """Running a cell again (Shift-Enter) must not renumber its figure or table."""
+    import matplotlib.pyplot as plt
+
+    from analysis.report import start_section
+
+    s = start_section("06", {"as_of": "2023-09-15"})
+    numbers = []
+    for caption in ("First chart", "Second chart", "First chart"):
+        fig, _ = plt.subplots()
+        numbers.append(s.figure(fig, caption=caption, alt="a chart").number)
+    assert numbers == ["6.1", "6.2", "6.1"]
+    assert s.shown_figure() == "Figure 6.2"
+    frame = pd.DataFrame({"a": [1]})
+    assert [s.table(frame, c).number for c in ("T", "T", "U")] == ["6.1", "6.1", "6.2"]

@@ -87,6 +87,26 @@ def test_notebook_namespace_ignores_other_names():
     assert p.as_of == dt.date(2021, 1, 1)
 
 
+def test_a_name_in_a_notebook_close_to_a_parameter_is_a_misspelt_parameter():
+    """A typo in the parameters cell would leave the default in force without a word."""
+    with pytest.raises(ParameterError, match="unknown parameter 'rivel'; did you mean 'rival'"):
+        params.resolve({"rivel": "Georgia"}, today=TODAY, countries=COUNTRIES, strict=False)
+    with pytest.raises(ParameterError, match="'startyear'; did you mean 'start_year'"):
+        params.resolve({"startyear": 2010}, today=TODAY, countries=COUNTRIES, strict=False)
+
+
+def test_an_end_year_before_the_default_start_year_names_the_default():
+    assert ("end_year (1990) is before the default start_year (2000); set start_year <= 1990"
+            in message(end_year=1990))
+
+
+def test_date_messages_say_what_is_wrong_with_the_value():
+    assert "'2023-02-30' is not a day of the calendar" in message(as_of="2023-02-30")
+    # as_of = 2023-10-15 without quotes: Python subtracts
+    assert "is the number 1998, not a date; put the date in quotes" in message(as_of=1998)
+    assert "must be a date as YYYY-MM-DD, got 'yesterday'" in message(as_of="yesterday")
+
+
 def test_cli_rejects_future_as_of_with_one_line_and_exit_2(tightrope_bin):
     run = subprocess.run([tightrope_bin, "build", "--as-of", "2099-01-01"], check=False, capture_output=True,
                          text=True)

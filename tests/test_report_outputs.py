@@ -177,7 +177,9 @@ def test_markup_in_data_is_escaped_in_html(data_copy, tmp_path):
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
     out = tmp_path / "out"
-    build(out, "--sections", "02", "--format", "html,pdf", "-p", f"data_dir={data_copy}")
+    stdout = build(out, "--sections", "02", "--format", "html,pdf", "-p", f"data_dir={data_copy}")
+    # a first build of one section says that the report holds only that one
+    assert "note: no earlier report here holds section(s) 00, 01, 03" in stdout
     folder = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html

@@ -260,6 +260,7 @@ def run_cli(args, capsys):
     (["build", "--out", ""], 2, "--out is empty"),
     (["data", "validate", "--data-dir", "/etc/passwd"], 2, "is a file, not a folder"),
     (["build", "-p", "data_dir=~nonexistentuser_xyz/x"], 2, "home folder that does not exist"),
+    (["build", "--format", "html", "--keep-typ"], 2, "--keep-typ keeps the PDF's Typst source"),
 ])
 def test_cli_mistakes_are_one_line_with_exit_2(capsys, args, code, message):
     got, err = run_cli(args, capsys)

@@ -433,6 +433,11 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
                 f"  partial notebooks: {failed_dir}\n"
                 f"  previous report in {final}: {kept} (left untouched)")
         carried = _carry_sections(previous, specs, staging, progress, p, data_hashes)
+        missing = [s.key for s in SECTIONS
+                   if s.key not in {r.spec.key for r in results + carried}]
+        if missing:  # a first --sections build: the report holds only what was asked for
+            progress(f"  note: no earlier report here holds section(s) {', '.join(missing)}; "
+                     "this report leaves them out (build without --sections to add them)")
         order = {s.key: i for i, s in enumerate(SECTIONS)}
         results = sorted(results + carried, key=lambda r: order.get(r.spec.key, len(order)))
 

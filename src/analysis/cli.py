@@ -44,6 +44,9 @@ def _cmd_build(args) -> int:
     if unknown or not formats:
         raise ParameterError(f"unknown format {', '.join(unknown) or repr(args.format)}; "
                              f"formats: {', '.join(FORMATS)}")
+    if args.keep_typ and "pdf" not in formats:
+        raise ParameterError("--keep-typ keeps the PDF's Typst source; add pdf to --format "
+                             "(e.g. --format html,pdf) or leave --keep-typ out")
     specs = select(args.sections)
     # nothing changed since the last build of this request -> leave the report as it is
     out_root = out_folder(args.out)

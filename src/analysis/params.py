@@ -172,9 +172,16 @@ def _parse_date(name: str, raw: Any) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        # as_of = 2023-10-15 without quotes is arithmetic: Python made it the number 1998
+        raise ParameterError(f"parameter '{name}' is the number {raw!r}, not a date; put the "
+                             f"date in quotes: {name} = \"YYYY-MM-DD\"")
     try:
         return parse_date(str(raw).strip())
-    except CellError:
+    except CellError as exc:
+        if "not a valid date" in str(exc):  # the right shape, but no such day
+            raise ParameterError(f"parameter '{name}': {_show(raw)} is not a day of the "
+                                 "calendar (check the month's length)") from None
         raise ParameterError(
             f"parameter '{name}' must be a date as YYYY-MM-DD, got {_show(raw)}") from None
 
@@ -323,6 +330,14 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
                 raise ParameterError(
                     f"unknown parameter '{name}'{suggest(name, PARAM_NAMES) or ';'} "
                     f"known parameters: {', '.join(PARAM_NAMES)}")
+    else:  # a notebook's globals: a value named almost like a parameter is a misspelt one
+        for name, value in values.items():
+            if (name not in _BY_NAME and not name.startswith("_")
+                    and isinstance(value, str | int | float | list | tuple)
+                    and not isinstance(value, bool)
+                    and difflib.get_close_matches(name, PARAM_NAMES, n=1, cutoff=0.8)):
+                raise ParameterError(f"unknown parameter '{name}'{suggest(name, PARAM_NAMES)} "
+                                     "(it would be ignored: rename it in the parameters cell)")
     empty = [n for n in PARAM_NAMES if n in values and isinstance(values[n], str)
              and not values[n].strip()]
     if empty:
@@ -377,7 +392,9 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
     if start_year > end_year:
         raise ParameterError(
             f"start_year ({start_year}) is after end_year ({end_year}); "
-            "choose start_year <= end_year")
+            "choose start_year <= end_year" if "start_year" in parsed else
+            f"end_year ({end_year}) is before the default start_year ({start_year}); "
+            f"set start_year <= {end_year} as well")
 
     if countries is None:
         countries = fact("countries")

@@ -52,6 +52,9 @@ class SectionContext:
         self._later = set(later_releases(self.ev.tables, p.as_of)["source_id"])
         self._figures = 0
         self._tables = 0
+        # the running number each caption got: a cell run again (Shift-Enter in JupyterLab)
+        # keeps its number instead of taking the next one
+        self._slots: dict[tuple[str, str], int] = {}
         theme.apply()
 
     @property
@@ -119,6 +122,17 @@ class SectionContext:
         return tuple(dict.fromkeys(s for s in ids if isinstance(s, str) and s))
 
     # ------------------------------------------------------------------ outputs
+    def _count(self, kind: str, caption: str) -> int:
+        """The running count for a new caption; the same count again for one shown before."""
+        slot = (kind, caption)
+        if slot not in self._slots:
+            if kind == "figure":
+                self._figures += 1
+            else:
+                self._tables += 1
+            self._slots[slot] = self._figures if kind == "figure" else self._tables
+        return self._slots[slot]
+
     def _number(self, kind: str, key: str | None, count: int) -> str:
         """A registered key's number (analysis.sections), else the running count."""
         registered = self.spec.figures if kind == "figure" else self.spec.tables
@@ -147,11 +161,11 @@ class SectionContext:
     def figure(self, fig, caption: str, alt: str, data: Iterable[pd.DataFrame] = (),
                source_ids: Iterable[str] = (), note: str | None = None,
                key: str | None = None) -> Figure:
-        self._figures += 1
+        count = self._count("figure", caption)
         data = list(data)
         ids, conf = self.sources_of(*data)
         size = tuple(round(v, 2) for v in fig.get_size_inches())
-        return Figure(number=self._number("figure", key, self._figures), caption=caption, alt=alt,
+        return Figure(number=self._number("figure", key, count), caption=caption, alt=alt,
                       source=self.source_line([*ids, *source_ids], conf,
                                               self.medium_sources(*data)), svg=svg_of(fig),
                       note=note, size_in=size, source_ids=self._cited([*ids, *source_ids]))
@@ -159,10 +173,10 @@ class SectionContext:
     def table(self, frame: pd.DataFrame, caption: str, data: Iterable[pd.DataFrame] = (),
               source_ids: Iterable[str] = (), note: str | None = None,
               key: str | None = None) -> Table:
-        self._tables += 1
+        count = self._count("table", caption)
         data = list(data)
         ids, conf = self.sources_of(*data)
-        return Table.from_frame(frame, self._number("table", key, self._tables), caption,
+        return Table.from_frame(frame, self._number("table", key, count), caption,
                                 self.source_line([*ids, *source_ids], conf,
                                                  self.medium_sources(*data)), note,
                                 self._cited([*ids, *source_ids]))
