@@ -84,7 +84,7 @@ def test_every_section_runs_for_an_edition_before_most_of_the_data(spec):
     assert shown, "the section shows something"
 
 
-@pytest.mark.parametrize("as_of", ["2010-06-01", *sorted(EDGE_DATES)])
+@pytest.mark.parametrize("as_of", ["2000-01-01", "2010-06-01", *sorted(EDGE_DATES)])
 @pytest.mark.parametrize("spec", SECTIONS, ids=lambda s: s.key)
 def test_no_section_warns_at_an_edge_date(spec, as_of):
     """A warning a cell prints reaches the report only as 'stderr output of cell N not shown'

@@ -95,6 +95,16 @@ def test_a_name_in_a_notebook_close_to_a_parameter_is_a_misspelt_parameter():
         params.resolve({"startyear": 2010}, today=TODAY, countries=COUNTRIES, strict=False)
 
 
+def test_the_same_country_in_two_roles_names_the_roles():
+    assert "rival and patron are both Russia" in message(rival="Russia")
+
+
+def test_the_command_tells_its_version(tightrope_bin):
+    run = subprocess.run([tightrope_bin, "--version"], capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 0 and run.stdout.startswith("tightrope ")
+
+
 def test_an_end_year_before_the_default_start_year_names_the_default():
     assert ("end_year (1990) is before the default start_year (2000); set start_year <= 1990"
             in message(end_year=1990))

@@ -20,7 +20,7 @@ def _cmd_sections(args) -> int:
     from .sections import SECTIONS
 
     for spec in SECTIONS:
-        print(f"  {spec.key}  {spec.heading:<45} notebooks/{spec.notebook}")
+        print(f"  {spec.key}  {spec.slug:<26} {spec.heading:<40} notebooks/{spec.notebook}")
     return 0
 
 
@@ -142,10 +142,20 @@ def _cmd_doctor(args) -> int:
     return run_doctor()
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tightrope")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="tightrope",
         description="Build and check the Tightrope report (Armenia between Russia and the West).")
+    top.add_argument("--version", action="version", version=f"tightrope {_version()}")
     sub = top.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="execute the section notebooks and export the report")
@@ -153,7 +163,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
                    help="a report parameter (see `tightrope params`); repeatable")
     b.add_argument("--sections", nargs="+", metavar="SECTION",
-                   help="only these sections (keys like 02, or slugs); default: all")
+                   help="only these sections (keys like 02, or slugs such as "
+                        "roots_of_discontent; `tightrope sections` lists both); default: all")
     b.add_argument("--out", metavar="DIR", help=f"reports folder (default: {paths.REPORTS_DIR})")
     b.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf (default both)")
     b.add_argument("--keep-typ", action="store_true", help="keep the generated Typst source")

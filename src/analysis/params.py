@@ -407,9 +407,12 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
                 f"unknown country '{country}' for {name}{suggest(country, available) or ';'} "
                 f"available: {', '.join(available)}")
     if len({chosen["focus"], chosen["rival"], chosen["patron"]}) < 3:
+        same = [n for n in ("focus", "rival", "patron")
+                if list(chosen.values()).count(chosen[n]) > 1]
         raise ParameterError(
             f"focus, rival and patron must be three different countries, got "
-            f"{chosen['focus']}, {chosen['rival']}, {chosen['patron']}")
+            f"{chosen['focus']}, {chosen['rival']}, {chosen['patron']}: "
+            f"{' and '.join(same)} are {'both' if len(same) == 2 else 'all'} {chosen[same[0]]}")
     for partner in partners:
         role = next((n for n, c in chosen.items() if c == partner), None)
         if role:

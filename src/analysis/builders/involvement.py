@@ -366,6 +366,8 @@ def presence_chart(s):
     view_from = pd.Timestamp(f"{truce.date.year if truce else limit.year - 5}-01-01")
     view_from = max(min(view_from, rows["start_date"].max() - pd.Timedelta(days=90)),
                     pd.Timestamp(f"{s.p.start_year}-01-01"))
+    # at least a year in view (an edition dated early in its start year left none)
+    view_from = min(view_from, limit - pd.Timedelta(days=365))
     rows = rows.assign(_end=rows["end_date"].fillna(limit))
     rows = rows[rows["_end"] >= view_from].sort_values(["start_date", "deployment_id"])
     fig, ax = theme.new_figure(theme.TALL)

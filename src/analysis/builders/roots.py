@@ -127,7 +127,7 @@ def spending(s):
     rows = milex[(milex["measure"] == "share_of_gdp_pct") & milex["country"].isin(pair)]
     rows = rows.rename(columns={"value": "share"})
     if rows.empty:
-        return s.text(f"The evidence base has no SIPRI spending series for {listing(pair)}.")
+        return s.text(f"No SIPRI spending figures for {listing(pair)} fall in this window.")
     marks = {2016: "2016", 2020: "2020 war"}
     marks = {k: v for k, v in marks.items() if rows["year"].min() <= k <= rows["year"].max()}
     fig = charts.lines(rows, "year", "share", "country", "% of GDP", marks=marks)
