@@ -68,19 +68,6 @@ def test_mistakes_in_the_file_are_named(tmp_path, text, message):
         read_plan(_write(tmp_path, "e.toml", text))
 
 
-def test_an_edition_with_a_misspelt_parameter_is_not_taken_for_a_duplicate(tmp_path):
-    """It must be built (and fail, naming the typo), not dropped as a copy of another."""
-    plan = read_plan(_write(tmp_path, "e.toml", """
-        [[editions]]
-        as_of = "2023-09-15"
-        [[editions]]
-        as_of = "2023-09-15"
-        rivel = "Georgia"
-        """))
-    assert [e.params for e in plan.editions] == [{"as_of": "2023-09-15"},
-                                                 {"as_of": "2023-09-15", "rivel": "Georgia"}]
-
-
 def test_a_single_name_is_a_list_of_one_and_the_file_must_be_utf8(tmp_path):
     plan = read_plan(_write(tmp_path, "e.toml", """
         formats = "html"
@@ -114,11 +101,16 @@ def test_an_edition_that_names_a_default_is_the_same_edition(tmp_path):
         [[editions]]
         as_of = "2099-01-01"
         rival = "Azerbaijan"
+        [[editions]]
+        as_of = "2023-09-15"
+        rivel = "Georgia"
         """))
-    # the same folder is one edition; editions that do not resolve are kept as written
+    # the same folder is one edition; editions that do not resolve are kept as written (one
+    # with a misspelt parameter is built, and fails naming it, not dropped as a duplicate)
     assert [e.params for e in plan.editions] == [
         {"as_of": "2023-09-15"}, {"as_of": "2023-09-15", "rival": "Georgia"},
-        {"as_of": "2099-01-01"}, {"as_of": "2099-01-01", "rival": "Azerbaijan"}]
+        {"as_of": "2099-01-01"}, {"as_of": "2099-01-01", "rival": "Azerbaijan"},
+        {"as_of": "2023-09-15", "rivel": "Georgia"}]
 
 
 def test_an_empty_section_name_is_not_the_summary():
