@@ -97,7 +97,8 @@ def _edition_key(edition: Edition) -> tuple:
     from .params import resolve
 
     try:
-        return ("resolved", resolve(edition.params, strict=False).slug)
+        # strict: a misspelt name makes an edition of its own (its build names the mistake)
+        return ("resolved", resolve(edition.params).slug)
     except TightropeError:
         return ("as written", tuple(sorted((k, str(v)) for k, v in edition.params.items())))
 

@@ -37,24 +37,31 @@ def coarse(precision) -> bool:
     return precision in ("month", "year")
 
 
-def event_x(date, precision) -> pd.Timestamp:
-    """Where a label points for an event: its day, or the middle of its month or year."""
+def _period_end(date: pd.Timestamp, precision, until=None) -> pd.Timestamp:
+    """The last day of a coarse date's month or year, not after ``until`` (the chart's end)."""
+    end = (pd.Timestamp(year=date.year, month=12, day=31) if precision == "year"
+           else date + pd.offsets.MonthEnd(0))
+    return max(date, min(end, pd.Timestamp(until))) if until is not None else end
+
+
+def event_x(date, precision, until=None) -> pd.Timestamp:
+    """Where a label points for an event: its day, or the middle of its month or year (of
+    the part of it up to ``until``)."""
     date = pd.Timestamp(date)
-    if precision == "year":
-        return date + (pd.Timestamp(year=date.year, month=12, day=31) - date) / 2
-    if precision == "month":
-        return date + (date + pd.offsets.MonthEnd(0) - date) / 2
+    if coarse(precision):
+        return date + (_period_end(date, precision, until) - date) / 2
     return date
 
 
-def event_mark(ax, date, precision, y, colour, low: bool = False, size: float = 28) -> None:
+def event_mark(ax, date, precision, y, colour, low: bool = False, size: float = 28,
+               until=None) -> None:
     """One event on a timeline: a dot on its day (hollow when unconfirmed), or, for a date
-    known only to its month or year, a capped range over that month or year, so that it does
-    not read as the first of the month or of January."""
+    known only to its month or year, a capped range over that month or year (up to
+    ``until``, the chart's last day), so that it does not read as the first of the month or
+    of January."""
     date = pd.Timestamp(date)
     if coarse(precision):
-        end = (pd.Timestamp(year=date.year, month=12, day=31) if precision == "year"
-               else date + pd.offsets.MonthEnd(0))
+        end = _period_end(date, precision, until)
         ax.plot([date, end], [y, y], color=colour, lw=1.6, marker="|", markersize=7,
                 markeredgewidth=1.4, zorder=3, linestyle=":" if low else "-")
         return
@@ -74,6 +81,7 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
     lane_y = {c: i for i, c in enumerate(reversed(lanes))}
     fig, ax = theme.new_figure(size)
     palette = theme.CATEGORY_COLOURS
+    last_day = max([events["date"].max(), *events.get("end_date", pd.Series()).dropna()])
     for _, ev in events.sort_values("date").iterrows():
         y = lane_y[ev["category"]]
         colour = palette[ev["category"]]
@@ -81,7 +89,7 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
             ax.plot([ev["date"], ev["end_date"]], [y, y], color=colour, lw=5, alpha=0.45,
                     solid_capstyle="butt")
         event_mark(ax, ev["date"], ev.get("date_precision", "day"), y, colour,
-                   ev["confidence"] == "low")
+                   ev["confidence"] == "low", until=last_day)
     labelled = events[events["event_id"].isin(list(label_ids))].sort_values("date")
     first = events["date"].min()
     span = max((events["date"].max() - first).days, 1)
@@ -92,7 +100,7 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
         # The label starts beside the point (its bottom edge above it, its top edge below it),
         # never over a dot; near either end of the axis it runs inward, not over the lane names.
         share = (ev["date"] - first).days / span
-        ax.annotate(text, (event_x(ev["date"], ev.get("date_precision", "day")), y),
+        ax.annotate(text, (event_x(ev["date"], ev.get("date_precision", "day"), last_day), y),
                     xytext=(0, 7 if above else -7),
                     textcoords="offset points", va="bottom" if above else "top",
                     ha="left" if share < 0.12 else "right" if share > 0.88 else "center",
@@ -350,6 +358,7 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     lo = pd.Timestamp(start) if start is not None else events["date"].min()
     hi = pd.Timestamp(end) if end is not None else max(
         [events["date"].max(), *events["end_date"].dropna()])
+    last_day = hi
     pad = max((hi - lo) * 0.05, pd.Timedelta(days=3))
     lo, hi = lo - pad, hi + pad
     span = mdates.date2num(hi) - mdates.date2num(lo)
@@ -362,7 +371,7 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
         body = textwrap.fill(plain(title), wrap)
         text = f"{stamp.lstrip('0')}\n{body}"
         texts.append(text)
-        xs.append(mdates.date2num(event_x(ev.date, precision)))
+        xs.append(mdates.date2num(event_x(ev.date, precision, last_day)))
         chars = max(len(line) for line in text.splitlines())
         widths.append((chars * _FONT * 0.6 / 72 + 0.08) / axis_w * span)
     levels = _label_levels(xs, widths, max_levels)
@@ -379,7 +388,7 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
             ax.plot([ev.date, ev.end_date], [0, 0], color=colour, lw=6, alpha=0.5,
                     solid_capstyle="butt", zorder=1)
         event_mark(ax, ev.date, getattr(ev, "date_precision", "day"), 0, colour,
-                   ev.confidence == "low", size=30)
+                   ev.confidence == "low", size=30, until=last_day)
     labels = []
     for i, (text, x, level) in enumerate(zip(texts, xs, levels, strict=True)):
         off = np.sign(level) * (8 + (abs(level) - 1) * step)

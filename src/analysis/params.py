@@ -13,6 +13,7 @@ import json
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,7 +182,7 @@ def _parse_date(name: str, raw: Any) -> dt.date:
     except CellError as exc:
         if "not a valid date" in str(exc):  # the right shape, but no such day
             raise ParameterError(f"parameter '{name}': {_show(raw)} is not a day of the "
-                                 "calendar (check the month's length)") from None
+                                 "calendar (check the month and the day)") from None
         raise ParameterError(
             f"parameter '{name}' must be a date as YYYY-MM-DD, got {_show(raw)}") from None
 
@@ -302,6 +303,10 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
     return values
 
 
+class ParameterWarning(UserWarning):
+    """A name in a notebook's namespace that looks like a misspelt parameter."""
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`; did you mean 'X'?` or an empty string."""
     choices = list(choices)
@@ -330,14 +335,15 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
                 raise ParameterError(
                     f"unknown parameter '{name}'{suggest(name, PARAM_NAMES) or ';'} "
                     f"known parameters: {', '.join(PARAM_NAMES)}")
-    else:  # a notebook's globals: a value named almost like a parameter is a misspelt one
-        for name, value in values.items():
+    else:  # a notebook's globals: a value named almost like a parameter may be a misspelt one
+        for name, value in values.items():  # (or a variable of the analyst's: warned, not refused)
             if (name not in _BY_NAME and not name.startswith("_")
                     and isinstance(value, str | int | float | list | tuple)
                     and not isinstance(value, bool)
                     and difflib.get_close_matches(name, PARAM_NAMES, n=1, cutoff=0.8)):
-                raise ParameterError(f"unknown parameter '{name}'{suggest(name, PARAM_NAMES)} "
-                                     "(it would be ignored: rename it in the parameters cell)")
+                warnings.warn(f"'{name}' is not a parameter{suggest(name, PARAM_NAMES)} If it "
+                              "is meant as one, rename it in the parameters cell: as it is, "
+                              "it is ignored", ParameterWarning, stacklevel=3)
     empty = [n for n in PARAM_NAMES if n in values and isinstance(values[n], str)
              and not values[n].strip()]
     if empty:
@@ -412,7 +418,8 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
         raise ParameterError(
             f"focus, rival and patron must be three different countries, got "
             f"{chosen['focus']}, {chosen['rival']}, {chosen['patron']}: "
-            f"{' and '.join(same)} are {'both' if len(same) == 2 else 'all'} {chosen[same[0]]}")
+            + (f"{same[0]} and {same[1]} are both" if len(same) == 2 else
+               "focus, rival and patron are all") + f" {chosen[same[0]]}")
     for partner in partners:
         role = next((n for n, c in chosen.items() if c == partner), None)
         if role:

@@ -76,14 +76,9 @@ def date_range(first, last) -> str:
 def year_runs(years) -> str:
     """Years as runs: [2013, 2016] -> '2013, 2016'; [2010, 2011, 2012, 2016] -> '2010–2012,
     2016' (a span is written only where every year in it is one of ``years``)."""
-    years = sorted({int(y) for y in years})
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+    from .measures.compare import runs
+
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs({int(y) for y in years}))
 
 
 def month(value) -> str:

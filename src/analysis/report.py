@@ -153,10 +153,12 @@ class SectionContext:
         series`), computed once per edition (:func:`prepare`). Read-only."""
         return _share_series(self.ev, key)
 
-    def shown_figure(self, back: int = 0) -> str:
+    def shown_figure(self, back: int = 0) -> str | None:
         """'Figure 6.4': the latest figure this section has shown (``back``: that many before
-        it), for a section whose figures take running numbers (none registered by key)."""
-        return f"Figure {self.spec.number}.{self._figures - back}"
+        it), for a section whose figures take running numbers (none registered by key); None
+        when it has not shown that many."""
+        n = self._figures - back
+        return f"Figure {self.spec.number}.{n}" if n >= 1 else None
 
     def figure(self, fig, caption: str, alt: str, data: Iterable[pd.DataFrame] = (),
                source_ids: Iterable[str] = (), note: str | None = None,

@@ -126,9 +126,10 @@ def dependence_text(s):
             text += (f" The largest move was in {md(tied[0].latest.label.lower())}: "
                      f"{ph.points(tied[0])}, {ph.from_to(tied[0])}.")
         else:
-            text += (f" The largest moves, {num(top)} points each, were in " + listing(
-                [f"{c.latest.label.lower()} ({c.direction}, {ph.from_to(c)})"
-                 for c in tied]) + ".")
+            moves = listing(f"{c.latest.label.lower()} ({c.direction}, {ph.from_to(c)})"
+                            for c in tied)
+            text += (f" The largest moves, {num(top)} point{'' if top == 1 else 's'} each, "
+                     f"were in {moves}.")
     if f.missing:
         text += " " + md(dep.missing_note(f))
     return s.text(text)

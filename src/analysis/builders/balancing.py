@@ -273,7 +273,7 @@ def suppliers_text(s):
         text += (f" The register records no deliveries from {md(ph.names(states, 'or'))} in either "
                  "window.")
     if blocs:  # not "no deliveries from the European Union" beside France's share
-        text += (f" It records suppliers state by state, so {md(ph.names(blocs))} "
+        text += (f" SIPRI's register records suppliers state by state, so {md(ph.names(blocs))} "
                  f"{'does' if len(blocs) == 1 else 'do'} not appear as "
                  f"{'a supplier' if len(blocs) == 1 else 'suppliers'}.")
     return s.text(text)
@@ -287,8 +287,7 @@ def new_partners(s):
                       f"to {md(s.p.focus)} in this window.")
     grouped = (rows.groupby(["supplier", "designation", "description"], as_index=False)
                .agg(ordered=("order_year", "min"), first=("delivery_year", "min"),
-                    last=("delivery_year", "max"), years=("delivery_year", year_runs),
-                    units=("units_delivered", "sum"),
+                    years=("delivery_year", year_runs), units=("units_delivered", "sum"),
                     estimate=("units_is_estimate", "max"), tiv=("tiv_delivered_m", "sum"),
                     low=("confidence", lambda c: (c == "low").any())))
     grouped = grouped.sort_values(["first", "supplier"])
@@ -369,7 +368,7 @@ def diversification_chart(s):
             ax.plot([ev["date"], end], [y, y], color=colour, lw=6, alpha=0.3,
                     solid_capstyle="butt")
         charts.event_mark(ax, ev["date"], ev["date_precision"], y, colour,
-                          ev["confidence"] == "low", size=26)
+                          ev["confidence"] == "low", size=26, until=limit)
     # numbers (keyed in the table that follows): above the dot, else below it, else further out,
     # whichever slot has no number within 150 days (two numbers never run together)
     slots = (10, -10, 17, -17)
@@ -379,7 +378,7 @@ def diversification_chart(s):
             free = [o for o in slots
                     if o not in last_at or (ev["date"] - last_at[o]).days >= 150]
             at = free[0] if free else min(slots, key=lambda o: last_at[o])
-            ax.annotate(str(ev["no"]), (charts.event_x(ev["date"], ev["date_precision"]),
+            ax.annotate(str(ev["no"]), (charts.event_x(ev["date"], ev["date_precision"], limit),
                                         lane_y[ev["partner"]]),
                         xytext=(0, at), textcoords="offset points",
                         ha="center", va="center", fontsize=6.5, color=theme.INK)

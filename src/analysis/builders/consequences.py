@@ -465,9 +465,7 @@ def share_chart(s):
     ex = shares[shares["flow"] == "exports"].sort_values("year")
     finding = ""
     if len(ex) >= 2:
-        finding = (f" The share of exports went from {ex.iloc[0]['share_pct']:.0f}% in "
-                   f"{int(ex.iloc[0]['year'])} to {ex.iloc[-1]['share_pct']:.0f}% in "
-                   f"{int(ex.iloc[-1]['year'])}.")
+        finding = f" The share of exports went {_share_path(ex, None)}."
     return s.figure(
         fig,
         caption=(f"{s.p.patron}'s share of {s.p.focus}'s goods exports and imports, "
@@ -486,12 +484,13 @@ def _share_path(rows: pd.DataFrame, base: int | None) -> str:
     """'from 16% in 2021 to 45% in 2022, then 24% in 2024': from the year before the break (else
     the first year) to the last, through the highest year when it lies between."""
     rows = rows.sort_values("year")
-    if base is not None and base in set(rows["year"]):
+    if base is not None and (rows["year"] >= base).sum() >= 2:  # else from the first year
         rows = rows[rows["year"] >= base]
     first, last = rows.iloc[0], rows.iloc[-1]
     peak = rows.loc[rows["share_pct"].idxmax()]
     text = f"from {first['share_pct']:.0f}% in {int(first['year'])} "
-    if int(peak["year"]) not in (int(first["year"]), int(last["year"])):
+    if int(peak["year"]) not in (int(first["year"]), int(last["year"])) and (
+            round(peak["share_pct"]) > round(last["share_pct"])):  # a peak the text can show
         text += (f"to {peak['share_pct']:.0f}% in {int(peak['year'])}, then "
                  f"{last['share_pct']:.0f}% in {int(last['year'])}")
     else:
@@ -509,7 +508,7 @@ def boom_text(s):
     shares = _flow_shares(s)
     # the two charts just shown, when each had data to show (else each showed a sentence)
     share_figure = s.shown_figure() if not shares.empty else None
-    mix_figure = (s.shown_figure(1 if share_figure else 0)
+    mix_figure = (s.shown_figure(1 if not shares.empty else 0)
                   if not (gold.empty and cars.empty) else None)
     clause = trade_mix.finding(gold, cars, s.p.patron)
     if clause and mix_figure:

@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, sections, theme
+from .. import phrasing as ph
 from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct
@@ -188,10 +189,12 @@ def shares_text(s):
         label = shares.LABELS[key].lower()
         years = f"from {above.first} to {above.last}"
         # "every year" only when no year of the span is missing from the series
-        every = ("every year" if above.of == above.last - above.first + 1
-                 else f"all {count_word(above.of)} years with data")
-        how = (f"stayed above its {year} level in {every} {years}" if above.always else
-               f"stayed at or below its {year} level in {every} {years}" if above.never else
+        every = (f"in {above.first}" if above.of == 1 else
+                 f"in every year {years}" if above.of == above.last - above.first + 1 else
+                 f"in both years with data, {above.first} and {above.last}" if above.of == 2
+                 else f"in all {count_word(above.of)} years with data {years}")
+        how = (f"stayed above its {year} level {every}" if above.always else
+               f"stayed at or below its {year} level {every}" if above.never else
                f"was above its {year} level in {count_word(above.higher)} of the "
                f"{count_word(above.of)} years {years}")
         parts.append(f"{md(s.p.patron)}'s share of {md(label)} {how}.")
@@ -317,7 +320,8 @@ def undelivered(s):
         c = claim.iloc[0]
         said = ev.sort_values("date").iloc[0] if not ev.empty else None
         when = ("" if said is None else
-                f" on {month(said['date']) if said['date_precision'] == 'month' else date(said['date'])}")
+                f" {'on' if said['date_precision'] == 'day' else 'in'} "
+                f"{ph.when(said['date'], said['date_precision'])}")
         text.append(f"The charge rests on a statement: {md(s.p.focus)} said{when} that it had "
                     f"paid {md(s.p.patron)} for weapons that were not delivered. The claim ledger "
                     f"rates it *{md(c['verdict'])}* ({md(c['claim_id'])}, Appendix A, with the "

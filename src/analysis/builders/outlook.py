@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..measures import shares
-from ..measures.presence import active_on, changes_between
+from ..measures.presence import active_on, changes_between, last_change
 from ..prose import date, listing, md, month, num, pct
 from ._common import count_word, sentence_start
 
@@ -170,7 +170,7 @@ def _presence_watch(s) -> list[Watch]:
         if moves:
             trend = f"{' and '.join(moves)} in the last year (Table {table})"
         else:  # when the last change came: a quiet year can follow a break
-            last = _last_change(dep, deployers, s.p.as_of, host)
+            last = last_change(dep, deployers, s.p.as_of, host)
             trend = (f"no change since {month(last)} (Table {table})" if last is not None
                      else f"no change in the last year (Table {table})")
         fewer = len(now) < len(before)
@@ -188,18 +188,6 @@ def _presence_watch(s) -> list[Watch]:
         out.append(Watch(label, short, stands, trend, signal, toward,
                          tuple(dict.fromkeys(now["source_id"])), ph_weakest(now)))
     return out
-
-
-def _last_change(deployments: pd.DataFrame, deployers, as_of, host=None):
-    """The latest day up to ``as_of`` on which a deployment by ``deployers`` began or had its
-    last day (before ``as_of``: one ending on it still runs), or None."""
-    rows = deployments[deployments["deployer"].isin(list(deployers))]
-    if host is not None:
-        rows = rows[rows["host"] == host]
-    day = pd.Timestamp(as_of)
-    days = [d for d in rows["start_date"] if d <= day]
-    days += [d for d in rows["end_date"].dropna() if d < day]
-    return max(days) if days else None
 
 
 def ph_weakest(rows: pd.DataFrame) -> str:

@@ -14,6 +14,7 @@ from matplotlib.ticker import FuncFormatter
 from .. import theme
 from ..prose import md, pct, usd_m
 from ._common import sentence_start
+from .balancing import span
 
 GOLD = "71"
 CARS = "8703"
@@ -90,14 +91,9 @@ def finding(gold: pd.DataFrame, cars: pd.DataFrame, patron: str) -> str:
                         f"{usd_m(b['part_usd_m'])} ({pct(b['share_pct'])}) in {b['year']}")
     if not cars.empty:
         c = cars.iloc[-1]
-        findings.append(f"cars made up {pct(c['share_pct'])} of exports to {patron} in "
-                        f"{c['year']}")
+        share = pct(c["share_pct"]) if c["share_pct"] >= 0.5 else "under 1%"
+        findings.append(f"cars made up {share} of exports to {patron} in {c['year']}")
     return "; ".join(findings)
-
-
-def _years(rows: pd.DataFrame) -> str:
-    first, last = int(rows["year"].min()), int(rows["year"].max())
-    return str(first) if first == last else f"{first}–{last}"
 
 
 def composition_chart(s):
@@ -123,18 +119,18 @@ def composition_chart(s):
     shown = sentence_start(finding(gold, cars, s.p.patron))
     years = pd.concat([y for y in (gold["year"], cars["year"]) if not y.empty])
     # each panel's own years when they differ (one title span would claim years a panel lacks)
-    spans = [f"{where} {_years(rows)}" for where, rows in
-             (("all partners", gold), (f"to {s.p.patron}", cars)) if not rows.empty]
-    span = (_years(pd.DataFrame({"year": years})) if len({_years(r) for r in (gold, cars)
-                                                          if not r.empty}) == 1
-            else "; ".join(spans))
+    panel_years = {where: span(int(rows["year"].min()), int(rows["year"].max()))
+                   for where, rows in (("all partners", gold), (f"to {s.p.patron}", cars))
+                   if not rows.empty}
+    years_shown = (next(iter(panel_years.values())) if len(set(panel_years.values())) == 1
+                   else "; ".join(f"{where} {y}" for where, y in panel_years.items()))
     used = [gold, cars, trade[trade["partner"].isin(["World", s.p.patron])
                               & (trade["flow"] == "exports")
                               & trade["year"].isin(years)]]
     return s.figure(
         fig,
         caption=(f"What the export boom is made of: precious stones and metals and re-exported "
-                 f"cars in {s.p.focus}'s exports, {span} (US$ million; share of the "
+                 f"cars in {s.p.focus}'s exports, {years_shown} (US$ million; share of the "
                  "total above each bar)"),
         alt=(f"Two stacked bar charts by year. Left: {s.p.focus}'s total exports split into "
              f"precious stones and metals (HS 71) and all other goods. Right: exports to "

@@ -8,13 +8,27 @@ import pandas as pd
 from .result import Measure
 
 
+def _of(deployments: pd.DataFrame, deployers, host: str | None = None) -> pd.DataFrame:
+    """The deployments by ``deployers`` (in ``host`` when given)."""
+    rows = deployments[deployments["deployer"].isin(list(deployers))]
+    return rows if host is None else rows[rows["host"] == host]
+
+
+def last_change(deployments: pd.DataFrame, deployers, as_of, host: str | None = None):
+    """The latest day up to ``as_of`` on which a deployment by ``deployers`` began or had its
+    last day (before ``as_of``: one ending on it still runs), or None."""
+    rows = _of(deployments, deployers, host)
+    day = pd.Timestamp(as_of)
+    days = [d for d in rows["start_date"] if d <= day]
+    days += [d for d in rows["end_date"].dropna() if d < day]
+    return max(days) if days else None
+
+
 def active_on(deployments: pd.DataFrame, deployers, day, host: str | None = None,
               kinds=None) -> pd.DataFrame:
     """Deployments by ``deployers`` running on ``day`` (started, not yet ended)."""
     day = pd.Timestamp(day)
-    rows = deployments[deployments["deployer"].isin(list(deployers))]
-    if host is not None:
-        rows = rows[rows["host"] == host]
+    rows = _of(deployments, deployers, host)
     if kinds is not None:
         rows = rows[rows["kind"].isin(list(kinds))]
     running = (rows["start_date"] <= day) & (rows["end_date"].isna() | (rows["end_date"] >= day))
@@ -26,9 +40,7 @@ def changes_between(deployments: pd.DataFrame, deployers, start, end,
     """Names of the deployments by ``deployers`` that ended, and that began, after ``start`` up
     to ``end`` (a deployment that began and ended in between counts in both), sorted."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    rows = deployments[deployments["deployer"].isin(list(deployers))]
-    if host is not None:
-        rows = rows[rows["host"] == host]
+    rows = _of(deployments, deployers, host)
     rows = rows[rows["start_date"] <= end]
     # active_on counts a deployment as running on its last day: it has ended the day after
     ended = rows[(rows["end_date"] >= start) & (rows["end_date"] < end)]
