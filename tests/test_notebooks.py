@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from analysis import params
+from analysis import params, sections
 from analysis.sections import SECTIONS
 from conftest import ROOT
 
@@ -100,3 +100,13 @@ def test_no_section_warns_at_an_edge_date(spec, as_of):
         # not the section's: objects of earlier tests collected meanwhile (unclosed sockets)
         warnings.simplefilter("ignore", ResourceWarning)
         run_notebook(spec, {"as_of": as_of, "start_year": min(2000, int(as_of[:4]))})
+
+
+@pytest.mark.parametrize("key", ["02", "04", "06"])
+def test_a_one_year_window_names_its_year_once(key):
+    """start_year = end_year: captions say '2024', not '2024–2024'."""
+    from test_golden import run_notebook
+
+    shown = run_notebook(sections.get(key), {"start_year": 2024, "end_year": 2024})
+    captions = [t["caption"] for t in shown if isinstance(t, dict) and "caption" in t]
+    assert captions and not [c for c in captions if "2024–2024" in c], captions

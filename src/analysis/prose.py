@@ -73,6 +73,11 @@ def date_range(first, last) -> str:
     return f"{date(a)} – {date(b)}"
 
 
+def span(first, last, sep: str = "–") -> str:
+    """'2004–2023', or just '2004' when both ends are the same (a one-year window)."""
+    return f"{first}" if first == last else f"{first}{sep}{last}"
+
+
 def year_runs(years) -> str:
     """Years as runs: [2013, 2016] -> '2013, 2016'; [2010, 2011, 2012, 2016] -> '2010–2012,
     2016' (a span is written only where every year in it is one of ``years``)."""

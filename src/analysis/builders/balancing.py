@@ -11,7 +11,7 @@ from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..measures import suppliers
 from ..measures.windows import Window
-from ..prose import date, listing, md, num, unconfirmed, year_runs
+from ..prose import date, listing, md, num, span, unconfirmed, year_runs
 from ._common import count_word, plural
 
 WINDOW = 5  # years per concentration window
@@ -51,11 +51,6 @@ def supplier_windows(arms: pd.DataFrame, recipient: str, patron: str, partners,
     out = pd.concat(frames[::-1], ignore_index=True)
     keep = {patron, *partners}
     return out.assign(group=out["supplier"].where(out["supplier"].isin(keep), other))
-
-
-def span(first, last, sep: str = "–") -> str:
-    """'2004–2023', or just '2004' when both ends are the same."""
-    return f"{first}" if first == last else f"{first}{sep}{last}"
 
 
 def times(n: int) -> str:

@@ -17,7 +17,7 @@ from .. import indicators, theme
 from ..evidence import memo
 from ..evidence_refs import at_precision
 from ..measures import shares as trade_shares
-from ..prose import date, listing, md, num, usd_m
+from ..prose import date, listing, md, num, span, usd_m
 from ._common import count_word, sentence_start
 from .involvement import event_ladder, involves
 
@@ -318,9 +318,9 @@ def paradox_chart(s):
         _mark(ax, years, brk)
         ax.legend(loc="upper left", fontsize=6.5, bbox_to_anchor=(0, 0.9))
         ax.set_ylim(bottom=0)
-    span = range(int(years.min()), int(years.max()) + 1)
-    step = 2 if len(span) <= 12 else 4
-    left.set_xticks([y for y in span if (int(years.max()) - y) % step == 0])
+    shown = range(int(years.min()), int(years.max()) + 1)
+    step = 2 if len(shown) <= 12 else 4
+    left.set_xticks([y for y in shown if (int(years.max()) - y) % step == 0])
     left.set_xlim(years.min() - 0.5, years.max() + 1.2)
     first, last = int(years.min()), int(years.max())
     shaded = f"; {brk} onwards shaded" if brk and first <= brk <= last else ""
@@ -331,7 +331,7 @@ def paradox_chart(s):
     return s.figure(
         fig,
         caption=(f"{s.p.focus}'s goods trade with {s.p.patron} and money transfers received "
-                 f"from it, {first}–{last} (US$ million{shaded})"),
+                 f"from it, {span(first, last)} (US$ million{shaded})"),
         alt=(f"Two line charts by year from {first} to {last}: left, {s.p.focus}'s exports to "
              f"and imports from {s.p.patron}; right, all money transfers and non-commercial "
              f"transfers from {s.p.patron}{shaded.replace(';', ',')}.{finding}"),
@@ -469,7 +469,7 @@ def share_chart(s):
     return s.figure(
         fig,
         caption=(f"{s.p.patron}'s share of {s.p.focus}'s goods exports and imports, "
-                 f"{first}–{last}"),
+                 f"{span(first, last)}"),
         alt=(f"Line chart of {s.p.patron}'s share in {s.p.focus}'s total exports and imports "
              f"by year from {first} to {last}"
              f"{f', {brk} onwards shaded' if brk and first <= brk <= last else ''}."

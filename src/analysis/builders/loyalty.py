@@ -10,7 +10,7 @@ from .. import charts, indicators, sections, theme
 from .. import phrasing as ph
 from ..measures import compare, shares
 from ..measures.windows import WINDOW
-from ..prose import date, listing, md, month, num, pct
+from ..prose import date, listing, md, month, num, pct, span
 from . import dependence as dep
 from ._common import count_word, events_matching, plural
 
@@ -35,7 +35,7 @@ def turn_timeline(s):
                       f"The evidence base records no step of {md(s.p.focus)} toward the EU or "
                       f"the {md(s.p.patron)}-led customs union by {date(s.p.as_of)}.")
     first, last = rows["date"].min(), rows["date"].max()
-    period = f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}"
+    period = span(f"{first:%Y}", f"{last:%Y}")
     fig = charts.labelled_timeline(rows, wrap=24,
                                 start=pd.Timestamp(first.year, 1, 1), end=last)
     turn = _turn(s)
@@ -159,7 +159,7 @@ def shares_over_time(s):
     return s.figure(
         fig, key="dependence_over_time",
         caption=(f"{s.p.patron}'s share of {s.p.focus}'s arms imports, trade, gas imports and "
-                 f"money transfers year by year, {first}–{last}"),
+                 f"money transfers year by year, {span(first, last)}"),
         alt=(f"Line chart, one line per indicator, of {s.p.patron}'s percentage share from "
              f"{first} to {last}" + (", with " + " and ".join(f"{k} ({v})" for k, v in
                                                               marks.items()) + " marked"
@@ -241,7 +241,7 @@ def deliveries_chart(s):
     return s.figure(
         fig, key="patron_deliveries",
         caption=(f"Major arms delivered to {s.p.focus} by year, {s.p.patron} and other "
-                 f"suppliers, {first}–{last} (SIPRI TIV)"),
+                 f"suppliers, {span(first, last)} (SIPRI TIV)"),
         alt=(f"Bar chart of yearly major-arms deliveries to {s.p.focus} from {first} to {last}; "
              f"{s.p.patron} accounts for {share:.0f}% of the total volume, with the largest "
              "systems labelled."),

@@ -12,7 +12,7 @@ from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..measures import shares
 from ..measures.presence import active_on, changes_between, last_change
-from ..prose import date, listing, md, month, num, pct
+from ..prose import date, listing, md, month, num, pct, span
 from ._common import count_word, sentence_start
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
@@ -427,7 +427,7 @@ def opinion_chart(s):
     return s.figure(
         fig, key="opinion",
         caption=(f"How views of {s.p.patron} moved, "
-                 + (f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}") + ": "
+                 + span(f"{first:%Y}", f"{last:%Y}") + ": "
                  f"{len(waves)} survey waves, one panel per survey"),
         alt=(f"Two-panel line chart of survey shares from {first:%Y} to {last:%Y}. "
              + " ".join(_trend(sr, g) for sr, g in rows.groupby("series", sort=False))),

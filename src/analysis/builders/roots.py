@@ -7,7 +7,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..measures import suppliers
-from ..prose import date, listing, md, num, ratio, year_runs
+from ..prose import date, listing, md, num, ratio, span, year_runs
 from ..sections import label
 from ._common import count_word, country
 
@@ -64,8 +64,9 @@ def conflict_timeline(s):
     first, last = conflict["date"].min(), conflict["date"].max()
     return s.figure(
         fig,
-        caption=((f"The conflict over Nagorno-Karabakh, {first:%Y}–{last:%Y}: " if covered
-                  else f"Events involving {s.p.focus} and {s.p.rival}, {first:%Y}–{last:%Y}: ")
+        caption=((f"The conflict over Nagorno-Karabakh, {span(f'{first:%Y}', f'{last:%Y}')}: "
+                  if covered else f"Events involving {s.p.focus} and {s.p.rival}, "
+                  f"{span(f'{first:%Y}', f'{last:%Y}')}: ")
                  + f"{len(conflict)} dated events by kind"), key="conflict_timeline",
         alt=(f"Timeline chart of {len(conflict)} events from {first:%B %Y} to {last:%B %Y}, "
              "one lane per kind of event (conflict, ceasefire, diplomacy and others); "
@@ -133,7 +134,7 @@ def spending(s):
     fig = charts.lines(rows, "year", "share", "country", "% of GDP", marks=marks)
     first, last = int(rows["year"].min()), int(rows["year"].max())
     return s.figure(
-        fig, caption=f"Military spending as a share of GDP, {listing(pair)}, {first}–{last}",
+        fig, caption=f"Military spending as a share of GDP, {listing(pair)}, {span(first, last)}",
         alt=(f"Line chart of military expenditure as a percentage of GDP for {' and '.join(pair)}"
              f" from {first} to {last}"
              + (", with " + " and ".join(f"the {v}" if v.endswith("war") else v
@@ -163,7 +164,7 @@ def spending_gap(s):
                  & milex["country"].isin([s.p.focus, s.p.rival])]
     return s.figure(
         fig, caption=(f"{s.p.rival}'s military spending as a multiple of {s.p.focus}'s, "
-                      f"{first}–{last} (constant 2019 US dollars)"),
+                      f"{span(first, last)} (constant 2019 US dollars)"),
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
              f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
         data=[used], key="spending_gap",

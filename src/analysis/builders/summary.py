@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .. import phrasing as ph
 from ..findings import Findings
 from ..measures.result import Change, Measure
-from ..prose import date, listing, md, num
+from ..prose import date, listing, md, num, span
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
 from ._common import count_word
@@ -188,7 +188,7 @@ def _break(f: Findings) -> KeyFinding | None:
     own = [f"the {m} ({date(d)})" for d, m, with_patron in steps if with_patron]
     other = [f"the {m} ({date(d)})" for d, m, with_patron in steps if not with_patron]
     first, last = steps[0][0].year, steps[-1][0].year
-    span = str(first) if first == last else f"{first}–{last}"
+    years = span(first, last)
     parts = []
     if own:
         parts.append(f"on {md(f.patron)}'s side the evidence base dates {listing(own)}")
@@ -196,7 +196,7 @@ def _break(f: Findings) -> KeyFinding | None:
         parts.append(f"{'on the other,' if own else 'the evidence base dates'} "
                      f"{listing(other)}")
     # that these steps make "the break" is a reading, and is marked as one
-    text = (f"In our reading the break came in {span}, in {count_word(len(steps))} dated "
+    text = (f"In our reading the break came in {years}, in {count_word(len(steps))} dated "
             f"steps: {'; '.join(parts)}")
     return KeyFinding(f"{text} ({where}).", (), where)
 

@@ -12,9 +12,8 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from .. import theme
-from ..prose import md, pct, usd_m
+from ..prose import md, pct, span, usd_m
 from ._common import sentence_start
-from .balancing import span
 
 GOLD = "71"
 CARS = "8703"
