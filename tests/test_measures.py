@@ -302,3 +302,13 @@ def test_a_figure_shown_again_keeps_its_running_number():
     assert s.shown_figure() == "Figure 6.2"
     frame = pd.DataFrame({"a": [1]})
     assert [s.table(frame, c).number for c in ("T", "T", "U")] == ["6.1", "6.1", "6.2"]
+
+
+def test_a_table_in_a_notebook_carries_its_alignment_inline():
+    """JupyterLab right-aligns every output cell and knows none of our classes."""
+    from analysis.figures import Table
+
+    html = Table.from_frame(pd.DataFrame({"Weapon": ["Igla-S"], "Units": [200]}), "4.1",
+                            "Caption", "Source").to_html()
+    assert '<td class="tr-left" style="text-align:left">Igla-S</td>' in html
+    assert '<td class="tr-right" style="text-align:right">200</td>' in html

@@ -30,9 +30,10 @@ def svg_of(fig) -> str:
 
 
 def _source_html(source: str, note: str | None) -> str:
-    out = f'<p class="tr-source">{html.escape(source)}</p>'
+    small = 'style="font-size:smaller;color:#555"'  # JupyterLab: reads as a source line
+    out = f'<p class="tr-source" {small}>{html.escape(source)}</p>'
     if note:
-        out += f'<p class="tr-note">{html.escape(note)}</p>'
+        out += f'<p class="tr-note" {small}>{html.escape(note)}</p>'
     return out
 
 
@@ -110,11 +111,13 @@ class Table:
 
     def to_html(self) -> str:
         align = self.align or ["left"] * len(self.columns)
-        head = "".join(f'<th class="tr-{a}">{html.escape(c)}</th>'
+        # the alignment inline as well as by class: JupyterLab has no CSS for our classes and
+        # right-aligns every cell of an output table (the report's HTML comes from the payload)
+        head = "".join(f'<th class="tr-{a}" style="text-align:{a}">{html.escape(c)}</th>'
                        for c, a in zip(self.columns, align, strict=True))
-        body = "".join("<tr>" + "".join(f'<td class="tr-{a}">{html.escape(v)}</td>'
-                                        for v, a in zip(row, align, strict=True)) + "</tr>"
-                       for row in self.rows)
+        body = "".join("<tr>" + "".join(
+            f'<td class="tr-{a}" style="text-align:{a}">{html.escape(v)}</td>'
+            for v, a in zip(row, align, strict=True)) + "</tr>" for row in self.rows)
         return (f'<figure class="tr-table" id="{self.id}"><figcaption><span class="tr-num">'
                 f"Table {self.number}.</span> {html.escape(self.caption)}</figcaption>"
                 f'<div class="tr-table-wrap"><table><thead><tr>{head}</tr></thead>'
