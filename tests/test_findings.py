@@ -116,7 +116,7 @@ def test_sections_name_the_cast_from_the_parameters(shown):
     assert "Georgia" in fig51 and "Azerbaijan" not in fig51
     summary_text = "\n".join(t for t in out["00"] if isinstance(t, str))
     assert "Georgia's stood at" in summary_text and "Azerbaijan" not in summary_text
-    assert "None of France or India had a deployment" in summary_text
+    assert "; none of France or India had a deployment" in summary_text
     for key in ("00", "05"):
         assert "United States" not in text[key] and "European Union" not in text[key]
     tab51 = _number_text(out["05"], "table", sections.number_of("table", "partner_systems"))

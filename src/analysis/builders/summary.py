@@ -61,9 +61,9 @@ def _arms(f: Findings) -> KeyFinding | None:
             text += f"; {md(others[0].label)} came next with {ph.value(others[0], True)}"
             used += (others[0],)
         if f.suppliers_since and f.patron_last_delivery is not None:
-            text += (f". No delivery from {md(f.patron)} is recorded after "
-                     f"{f.patron_last_delivery}; what arrived since came from "
-                     f"{listing(f.suppliers_since)}")
+            # one sentence per finding (house style): joined, not a second sentence
+            text += (f", and after {f.patron_last_delivery} the register records deliveries "
+                     f"only from {listing(f.suppliers_since)}, none from {md(f.patron)}")
     shown = _where(("figure", "suppliers"), ("table", "partner_systems")) \
         if f.suppliers_since and f.patron_last_delivery is not None and leader is None else where
     return KeyFinding(f"{text} ({shown}).", used, where)
@@ -143,13 +143,13 @@ def _presence(f: Findings) -> KeyFinding | None:
             f"in and around {md(f.focus)}{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
-        text += (f". Its partners had {ph.value(theirs, True)} in the country"
-                 + (f", with {num(theirs.part)} personnel in the counts published when they "
-                    "deployed" + (" (not every deployment published one)" if theirs.total else "")
+        text += (f"; its partners had {ph.value(theirs, True)} in the country"
+                 + (f", with {num(theirs.part)} personnel counted the same way"
+                    + (" (not every deployment published one)" if theirs.total else "")
                     if theirs.part else ""))
         used += (theirs,)
     else:
-        text += (f". None of {md(ph.names(f.partners, 'or'))} had a deployment in the country "
+        text += (f"; none of {md(ph.names(f.partners, 'or'))} had a deployment in the country "
                  "on that day")
     return KeyFinding(f"{text} ({where}).", used, where)
 
