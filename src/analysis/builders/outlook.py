@@ -315,13 +315,18 @@ def after_article_timeline(s):
     rank = later.assign(r=(later["category"] != "security").astype(int)
                         + (~later["actors"].fillna("").str.contains(s.p.patron)).astype(int))
     label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_TIMELINE_LABELS))
+    steps = int((rank["r"] == 0).sum())  # the caption says how many of them carry a label
+    labelled = (f"the steps involving {s.p.patron}'s security role labelled"
+                if steps <= MAX_TIMELINE_LABELS else
+                f"the first {MAX_TIMELINE_LABELS} of the {steps} steps involving "
+                f"{s.p.patron}'s security role labelled")
     fig = charts.labelled_timeline(later, label_ids=label, wrap=22, max_levels=4)
     first, last = later["date"].min(), later["date"].max()
     table = sections.number_of("table", "after_article")
     return s.figure(
         fig, key="after_article",
         caption=(f"After the article: {len(later)} dated events from {month(first)} to "
-                 f"{month(last)}, the steps involving {s.p.patron}'s security role labelled"),
+                 f"{month(last)}, {labelled}"),
         alt=(f"Timeline of {len(later)} events dated after {date(_article(s).date)}, from "
              f"{month(first)} to {month(last)}, coloured by kind; labelled: "
              + "; ".join(f"{when(d, p)}, {t}" for d, p, t in zip(
