@@ -50,11 +50,9 @@ class SectionContext:
         self.ev: Evidence = load_evidence(p)
         # releases of annual series published after as_of: named once in Appendix B's data note
         self._later = set(later_releases(self.ev.tables, p.as_of)["source_id"])
-        self._figures = 0
-        self._tables = 0
-        # the running number each caption got: a cell run again (Shift-Enter in JupyterLab)
-        # keeps its number instead of taking the next one
-        self._slots: dict[tuple[str, str], int] = {}
+        # the running number each caption got, per kind: a cell run again (Shift-Enter in
+        # JupyterLab) keeps its number instead of taking the next one
+        self._slots: dict[str, dict[str, int]] = {"figure": {}, "table": {}}
         theme.apply()
 
     @property
@@ -124,14 +122,8 @@ class SectionContext:
     # ------------------------------------------------------------------ outputs
     def _count(self, kind: str, caption: str) -> int:
         """The running count for a new caption; the same count again for one shown before."""
-        slot = (kind, caption)
-        if slot not in self._slots:
-            if kind == "figure":
-                self._figures += 1
-            else:
-                self._tables += 1
-            self._slots[slot] = self._figures if kind == "figure" else self._tables
-        return self._slots[slot]
+        numbers = self._slots[kind]
+        return numbers.setdefault(caption, len(numbers) + 1)
 
     def _number(self, kind: str, key: str | None, count: int) -> str:
         """A registered key's number (analysis.sections), else the running count."""
@@ -157,7 +149,7 @@ class SectionContext:
         """'Figure 6.4': the latest figure this section has shown (``back``: that many before
         it), for a section whose figures take running numbers (none registered by key); None
         when it has not shown that many."""
-        n = self._figures - back
+        n = len(self._slots["figure"]) - back
         return f"Figure {self.spec.number}.{n}" if n >= 1 else None
 
     def figure(self, fig, caption: str, alt: str, data: Iterable[pd.DataFrame] = (),
