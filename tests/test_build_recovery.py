@@ -10,8 +10,8 @@ import sys
 import nbformat
 import pytest
 
-from analysis.build import _reads_back
-from analysis.errors import ParameterError
+from analysis.build import _reads_back, finish_pdf
+from analysis.errors import ExportError, ParameterError
 from analysis.outdir import out_folder, recover
 from analysis.sections import SECTIONS
 from conftest import ROOT, run_cli_here
@@ -164,9 +164,14 @@ def test_partial_builds_keep_other_sections_and_formats(good, tmp_path):
     # a truncated cached notebook is re-run, not an error
     cached = folder / "notebooks" / "02_roots_of_discontent.ipynb"
     cached.write_text(cached.read_text(encoding="utf-8")[:500], encoding="utf-8")
-    run = _build(out, "--sections", "02", "--format", "pdf")
+    run = _build(out, "--sections", "02", "--format", "pdf", "--keep-typ")
     assert run.returncode == 0, run.stderr[-2000:]
     assert "02 The roots of discontent: done in" in run.stdout
+    # the PDF's Typst sources, kept as asked (and only those: no compile folder left behind)
+    assert "typst source kept: typst/report.typ" in run.stdout
+    assert (folder / "typst" / "report.typ").is_file()
+    assert (folder / "typst" / "assets" / "report.typ").is_file()
+    assert not list(folder.glob(".typst*"))
     assert "html: report.html kept from the previous build" in run.stdout
     assert (folder / "report.pdf").exists() and (folder / "report.html").exists()
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -185,6 +190,20 @@ def test_partial_builds_keep_other_sections_and_formats(good, tmp_path):
     status = {s["key"]: s["status"] for s in manifest["sections"]}
     assert status.pop("03") in ("ok", "cached") and set(status.values()) == {"carried"}
     assert len(status) == len(SECTIONS) - 1
+
+
+def test_a_pdf_that_does_not_compile_is_one_error_and_leaves_no_sources(tmp_path):
+    sources = tmp_path / ".typst"
+    sources.mkdir()
+    (sources / "report.typ").write_text("= Title\n#undefined-function(1)\n", encoding="utf-8")
+    doc = {"spans": [{"start_line": 2, "end_line": 2, "cell_index": 7, "section": "2. Roots"}],
+           "timestamp": 0, "title": "t", "assets_dir": "assets", "font_paths": []}
+    pending = {"file": str(tmp_path / "report.pdf"), "seconds": 0.1, "lines": [],
+               "typst": {"doc": doc, "main": str(sources / "report.typ"), "keep": False}}
+    with pytest.raises(ExportError, match=r"^PDF export failed: Typst compilation failed in "
+                                          r"section '2. Roots', notebook cell 7, generated line 2"):
+        finish_pdf(pending)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_a_failing_cell_is_quoted_by_the_line_that_raised():

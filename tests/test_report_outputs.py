@@ -163,6 +163,22 @@ def test_two_builds_give_identical_bytes(full, second_build):
     assert (again / "report.pdf").read_bytes() == (full / "report.pdf").read_bytes()
 
 
+def test_the_build_pdf_is_what_the_nbconvert_exporter_makes_of_report_ipynb(full):
+    """The build compiles the PDF in a small process of its own; the bytes are the ones the
+    ``tightrope-pdf`` exporter makes of the same merged notebook in one process, and nothing of
+    the compile (its Typst sources) is left in the report's folder."""
+    import nbformat
+
+    from analysis.export.typst_exporter import TypstPDFExporter
+
+    report = nbformat.read(full / "report.ipynb", as_version=4)
+    pdf, _ = TypstPDFExporter().from_notebook_node(
+        report, resources={"unique_key": "report", "output_files_dir": "assets"})
+    assert pdf == (full / "report.pdf").read_bytes()
+    assert sorted(p.name for p in full.iterdir()) == [
+        "manifest.json", "notebooks", "report.html", "report.ipynb", "report.pdf"]
+
+
 # ------------------------------------------------------------------------------------ escaping
 
 def test_markup_in_data_is_escaped_in_html(data_copy, tmp_path):

@@ -17,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pypdf import PdfReader
 
 from analysis.export.markdown_typst import escape_text, markdown_to_typst, typst_string
+from analysis.export.typst_compile import compile_apart, compile_typst, write_sources
 from analysis.export.typst_exporter import (
     FIGURE_MIME,
     TABLE_MIME,
@@ -342,6 +343,48 @@ def test_compile_error_names_section():
     assert "2. Trade and tables" in msg
     assert f"notebook cell {index}" in msg
     assert "#undefined-function(1)" in msg or "#let broken = (" in msg
+
+
+def test_a_compile_apart_gives_the_same_pdf_and_the_same_error(tmp_path):
+    """A build compiles in a fresh process (compile_apart): the same bytes as in this process,
+    and a failing compile still names its section and cell."""
+    doc = TypstExporter().from_notebook_node(_nb(), _resources())[1]["tightrope_typst"]
+    main = write_sources(doc, tmp_path / "ok", "report.typ")
+    assert compile_apart(doc.describe(), main, tmp_path / "ok.pdf") == compile_typst(doc)[1]
+    assert (tmp_path / "ok.pdf").read_bytes() == compile_typst(doc)[0]
+
+    nb = _nb()
+    bad = new_code_cell("")
+    bad.metadata["tightrope"] = {"raw_typst": "#undefined-function(1)"}
+    nb.cells.insert(3, bad)
+    doc = TypstExporter().from_notebook_node(nb, _resources())[1]["tightrope_typst"]
+    main = write_sources(doc, tmp_path / "bad", "report.typ")
+    with pytest.raises(TypstCompileError) as apart:
+        compile_apart(doc.describe(), main, tmp_path / "bad.pdf")
+    with pytest.raises(TypstCompileError) as here:
+        compile_typst(doc)
+    assert (apart.value.section, apart.value.cell_index) == (here.value.section, 3)
+    # the same message, but for the folder Typst's own diagnostic names
+    assert str(apart.value).split("Typst diagnostic")[0] == str(here.value).split("Typst diag")[0]
+    assert not (tmp_path / "bad.pdf").exists()
+
+
+def test_the_compile_process_loads_only_typst():
+    """What keeps the build's PDF compile small: its module imports neither the exporters nor the
+    libraries a section uses."""
+    code = ("import sys, analysis.export.typst_compile as m; m.compile_folder; "
+            "print(sorted({n.split('.')[0] for n in sys.modules} & {'nbconvert', 'nbformat', "
+            "'pandas', 'numpy', 'matplotlib', 'jinja2', 'bs4', 'IPython'}))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
+def test_a_compile_process_that_dies_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    (tmp_path / "no-python").write_text("#!/bin/sh\necho 'broken interpreter' >&2\nexit 3\n")
+    (tmp_path / "no-python").chmod(0o755)
+    with pytest.raises(TypstCompileError, match="exit code 3.*broken interpreter"):
+        compile_apart({}, tmp_path / "report.typ", tmp_path / "report.pdf")
 
 
 def test_plain_notebook(tmp_path):

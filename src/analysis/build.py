@@ -217,10 +217,15 @@ def _keep_failures(results: list[SectionResult], staging: Path, failed_dir: Path
             shutil.copy2(partial, failed_dir / r.spec.notebook)
 
 
-def export_format(kind: str, report_path: str, folder: str, keep_typ: bool = False) -> dict:
+def export_format(kind: str, report_path: str, folder: str, keep_typ: bool = False,
+                  compile_pdf: bool = True) -> dict:
     """Render the merged notebook at ``report_path`` as ``folder/report.<kind>``; return the file,
     the seconds it took and the lines to show. Runs in a child forked from the warm engine (see
-    :func:`export`), or in-process with TIGHTROPE_ENGINE=nbclient."""
+    :func:`export`), or in-process with TIGHTROPE_ENGINE=nbclient.
+
+    The PDF is compiled in a fresh small process (:func:`finish_pdf`); with ``compile_pdf``
+    false, only its Typst sources are written and the result says what :func:`finish_pdf` needs,
+    so that whoever calls it can let this process end first."""
     start = time.perf_counter()
     # our own merged notebook, validated when written: read without validating it again
     report = nbformat.v4.reads(Path(report_path).read_text(encoding="utf-8"))
@@ -234,28 +239,51 @@ def export_format(kind: str, report_path: str, folder: str, keep_typ: bool = Fal
         target.write_text(body, encoding="utf-8")
         lines += [f"  warning: {w}" for w in html_resources.get("tightrope_warnings", [])]
     else:
-        from .export.typst_exporter import TypstCompileError, TypstPDFExporter, write_sources
+        from .export.typst_exporter import TypstExporter, write_sources
 
-        try:
-            body, resources = TypstPDFExporter().from_notebook_node(
-                report, resources={"unique_key": "report", "output_files_dir": "assets"})
-        except TypstCompileError as exc:
-            raise ExportError(f"PDF export failed: {exc}") from None
-        target.write_bytes(body)
-        if keep_typ:
-            typ = write_sources(resources["tightrope_typst"], folder_path / "typst", "report.typ")
-            lines.append(f"  typst source kept: {typ.relative_to(folder_path)}")
-        lines += [f"  warning: {warning}" for warning in resources.get("tightrope_warnings", [])]
+        _, resources = TypstExporter().from_notebook_node(
+            report, resources={"unique_key": "report", "output_files_dir": "assets"})
+        doc = resources["tightrope_typst"]
+        main = write_sources(doc, folder_path / ("typst" if keep_typ else ".typst"), "report.typ")
+        lines += [f"  warning: {warning}" for warning in doc.warnings]
+        pending = {"file": str(target), "seconds": time.perf_counter() - start, "lines": lines,
+                   "typst": {"doc": doc.describe(), "main": str(main), "keep": keep_typ}}
+        return finish_pdf(pending) if compile_pdf else pending
     seconds = time.perf_counter() - start
     lines.append(f"  {kind + ':':<5} {target.name} ({target.stat().st_size // 1024} KiB, "
                  f"{seconds:.1f} s)")
     return {"file": str(target), "seconds": seconds, "lines": lines}
 
 
+def finish_pdf(pending: dict) -> dict:
+    """Compile the Typst sources :func:`export_format` wrote (``pending``) into the PDF, in a
+    fresh process that loads only typst; then the result :func:`export_format` returns."""
+    from .export.typst_compile import TypstCompileError, compile_apart
+
+    start = time.perf_counter()
+    typ, target = pending["typst"], Path(pending["file"])
+    main = Path(typ["main"])
+    try:
+        warnings = compile_apart(typ["doc"], main, target)
+    except TypstCompileError as exc:
+        raise ExportError(f"PDF export failed: {exc}") from None
+    finally:
+        if not typ["keep"]:
+            shutil.rmtree(main.parent, ignore_errors=True)
+    lines = list(pending["lines"])
+    if typ["keep"]:
+        lines.append(f"  typst source kept: {main.relative_to(target.parent)}")
+    lines += [f"  warning: {warning}" for warning in warnings]
+    seconds = pending["seconds"] + time.perf_counter() - start
+    lines.append(f"  pdf:  {target.name} ({target.stat().st_size // 1024} KiB, {seconds:.1f} s)")
+    return {"file": str(target), "seconds": seconds, "lines": lines}
+
+
 def export_formats(kinds: list[str], report_path: str, folder: str,
-                   keep_typ: bool = False) -> dict[str, dict]:
+                   keep_typ: bool = False, compile_pdf: bool = True) -> dict[str, dict]:
     """:func:`export_format` for each of ``kinds``, in order."""
-    return {kind: export_format(kind, report_path, folder, keep_typ) for kind in kinds}
+    return {kind: export_format(kind, report_path, folder, keep_typ, compile_pdf)
+            for kind in kinds}
 
 
 def assemble(folder: str, keys: list[str], values: dict, shown: list, colophon_: dict) -> None:
@@ -281,10 +309,11 @@ def assemble(folder: str, keys: list[str], values: dict, shown: list, colophon_:
 
 
 def publish(folder: str, keys: list[str], values: dict, shown: list, colophon_: dict,
-            kinds: list[str], keep_typ: bool = False) -> dict[str, dict]:
+            kinds: list[str], keep_typ: bool = False, compile_pdf: bool = True) -> dict[str, dict]:
     """:func:`assemble` ``folder/report.ipynb``, then :func:`export_formats` it as ``kinds``."""
     assemble(folder, keys, values, shown, colophon_)
-    return export_formats(kinds, str(Path(folder) / "report.ipynb"), folder, keep_typ)
+    return export_formats(kinds, str(Path(folder) / "report.ipynb"), folder, keep_typ,
+                          compile_pdf)
 
 
 def export(folder: Path, keys: list[str], p: ReportParams, colophon_: dict,
@@ -293,14 +322,15 @@ def export(folder: Path, keys: list[str], p: ReportParams, colophon_: dict,
     """Merge the executed sections into ``folder/report.ipynb`` and write report.html /
     report.pdf beside it; return paths and seconds per format.
 
-    With the warm engine, one child forked from it does both (the engine holds the evidence
-    base and the library; this process stays free of pandas and matplotlib) and exports the
-    formats one after the other: one child more than the engine and this process is then the
-    most memory the build holds (two exports side by side, a PDF compile among them, would be
-    its peak)."""
+    With the warm engine, one child forked from it does the work that needs the library (the
+    engine holds the evidence base; this process stays free of pandas and matplotlib): it merges,
+    exports the HTML and writes the PDF's Typst sources, one after the other. Once it has ended,
+    a fresh small process compiles the PDF (:func:`finish_pdf`): one child more than the engine
+    and this process is then the most memory the build holds, and the compile's layout memory is
+    never added to that child's."""
     kinds = [k for k in FORMATS if k in formats]
     args = (str(folder), keys, p.to_notebook(), [[k, v] for k, v in p.to_display().items()],
-            colophon_, kinds, keep_typ)
+            colophon_, kinds, keep_typ, False)
     if ENGINE == "tightrope":
         from .engine.pool import shared_pool
         from .engine.zygote import EXPORT_IMPORTS
@@ -310,6 +340,8 @@ def export(folder: Path, keys: list[str], p: ReportParams, colophon_: dict,
         done = pool.call("analysis.build:publish", *args)
     else:
         done = publish(*args)
+    done = {kind: finish_pdf(result) if "typst" in result else result
+            for kind, result in done.items()}
     outputs, timings = {}, {}
     for kind, result in done.items():
         outputs[kind] = Path(result["file"])

@@ -30,14 +30,11 @@ import json
 import logging
 import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from importlib import resources as _ilr
 from pathlib import Path
 from typing import Any
 
-import typst
 from nbconvert.exporters import Exporter
 from nbconvert.filters.ansi import strip_ansi
 from traitlets import Bool, Integer, Unicode, default
@@ -61,6 +58,13 @@ from .payloads import (
     bibliography_parts,
     full_stop,
     http_url,
+)
+from .typst_compile import (  # noqa: F401 - re-exported: the compile step lives apart (light)
+    Span,
+    TypstCompileError,
+    TypstDocument,
+    compile_typst,
+    write_sources,
 )
 
 logger = logging.getLogger(__name__)
@@ -88,65 +92,8 @@ RAW_TYPST_MIMES = frozenset({"text/x-typst", "text/typst"})
 TEMPLATE_NAME = "report.typ"
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 _LABEL_OK = re.compile(r"^[A-Za-z0-9_\-.:]+$")
-_DIAG_LOC = re.compile(r"([^\s:]+\.typ):(\d+):(\d+)")
 
 
-class TypstCompileError(RuntimeError):
-    """The generated Typst did not compile.
-
-    Attributes: ``section`` (nearest preceding H1, or None), ``cell_index`` (notebook cell
-    that produced the offending line, or None), ``line`` (1-based line in the generated
-    ``.typ``), ``excerpt`` (the offending generated lines), ``diagnostic`` (Typst's own text).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        section: str | None = None,
-        cell_index: int | None = None,
-        line: int | None = None,
-        excerpt: str = "",
-        diagnostic: str = "",
-    ) -> None:
-        super().__init__(message)
-        self.section = section
-        self.cell_index = cell_index
-        self.line = line
-        self.excerpt = excerpt
-        self.diagnostic = diagnostic
-
-
-@dataclass
-class Span:
-    start_line: int  # 1-based, inclusive
-    end_line: int  # inclusive
-    cell_index: int | None
-    section: str | None
-
-
-@dataclass
-class TypstDocument:
-    """The generated Typst source plus everything needed to compile it."""
-
-    text: str
-    assets: dict[str, bytes]  # path relative to the .typ -> bytes (template, figures)
-    spans: list[Span]
-    warnings: list[str]
-    timestamp: int
-    title: str
-    assets_dir: str
-    font_paths: list[str] = field(default_factory=list)  # fallback font folders (glyphs.py)
-
-    @property
-    def lines(self) -> list[str]:
-        return self.text.splitlines()
-
-    def locate(self, line: int) -> Span | None:
-        for span in self.spans:
-            if span.start_line <= line <= span.end_line:
-                return span
-        return None
 
 
 def template_source() -> str:
@@ -800,101 +747,6 @@ def build_typst(
 # ---------------------------------------------------------------------------------------------
 
 
-def _error_from(exc: Exception, doc: TypstDocument, main_name: str) -> TypstCompileError:
-    message = getattr(exc, "message", None) or str(exc)
-    diagnostic = getattr(exc, "diagnostic", "") or ""
-    trace = getattr(exc, "trace", None) or []
-    hints = getattr(exc, "hints", None) or []
-    haystack = diagnostic + "\n" + "\n".join(str(t) for t in trace)
-    line = None
-    for fname, ln, _col in _DIAG_LOC.findall(haystack):
-        if Path(fname).name == main_name:
-            line = int(ln)
-            break
-    span = doc.locate(line) if line else None
-    excerpt = ""
-    if line:
-        lines = doc.lines
-        lo, hi = max(1, line - 3), min(len(lines), line + 3)
-        if span is not None:
-            lo, hi = max(lo, span.start_line), min(hi, span.end_line)
-            lo, hi = min(lo, line), max(hi, line)
-        width = len(str(hi))
-        excerpt = "\n".join(
-            f"{'>' if k == line else ' '} {k:>{width}} | {lines[k - 1]}" for k in range(lo, hi + 1)
-        )
-    where = []
-    if span is not None and span.section:
-        where.append(f"section {span.section!r}")
-    elif span is not None:
-        where.append("front matter (before the first section)")
-    if span is not None and span.cell_index is not None:
-        where.append(f"notebook cell {span.cell_index}")
-    if line:
-        where.append(f"generated line {line}")
-    head = "Typst compilation failed"
-    if where:
-        head += " in " + ", ".join(where)
-    text = f"{head}: {message}"
-    if excerpt:
-        text += "\n\nGenerated Typst:\n" + excerpt
-    if hints:
-        text += "\n\nHints:\n" + "\n".join(f"  - {h}" for h in hints)
-    if diagnostic:
-        text += "\n\nTypst diagnostic:\n" + diagnostic.rstrip()
-    return TypstCompileError(
-        text,
-        section=span.section if span else None,
-        cell_index=span.cell_index if span else None,
-        line=line,
-        excerpt=excerpt,
-        diagnostic=diagnostic,
-    )
-
-
-def write_sources(doc: TypstDocument, directory: str | os.PathLike, main_name: str) -> Path:
-    """Write the .typ and its assets into ``directory``; returns the .typ path."""
-    directory = Path(directory)
-    for rel, blob in doc.assets.items():
-        dest = directory / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(blob)
-    main = directory / main_name
-    main.write_text(doc.text, encoding="utf-8")
-    return main
-
-
-def compile_typst(doc: TypstDocument, main_name: str = "report.typ") -> tuple[bytes, list[str]]:
-    """Compile a generated document to PDF bytes in a throw-away directory.
-
-    Returns ``(pdf_bytes, typst_warnings)``. Raises :class:`TypstCompileError`.
-    """
-    with tempfile.TemporaryDirectory(prefix="tightrope-typst-") as tmp:
-        main = write_sources(doc, tmp, main_name)
-        try:
-            pdf, warns = typst.compile_with_warnings(
-                str(main),
-                root=tmp,
-                ignore_system_fonts=True,
-                font_paths=list(doc.font_paths),
-                format="pdf",
-                timestamp=doc.timestamp,
-            )
-        except typst.TypstError as exc:
-            raise _error_from(exc, doc, main_name) from None
-        except RuntimeError as exc:  # older bindings raise plain RuntimeError
-            raise _error_from(exc, doc, main_name) from None
-    messages = []
-    for w in warns or []:
-        text = getattr(w, "message", None) or str(w)
-        diag = getattr(w, "diagnostic", "") or ""
-        loc = _DIAG_LOC.search(diag)
-        if loc and Path(loc.group(1)).name == main_name:
-            span = doc.locate(int(loc.group(2)))
-            if span is not None:
-                text += f" (section {span.section!r}, cell {span.cell_index})"
-        messages.append(f"Typst warning: {text}")
-    return pdf, messages
 
 
 def without_cell(doc: TypstDocument, cell_index: int, reason: str) -> TypstDocument:
