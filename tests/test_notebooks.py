@@ -110,3 +110,32 @@ def test_a_one_year_window_names_its_year_once(key):
     shown = run_notebook(sections.get(key), {"start_year": 2024, "end_year": 2024})
     captions = [t["caption"] for t in shown if isinstance(t, dict) and "caption" in t]
     assert captions and not [c for c in captions if "2024–2024" in c], captions
+
+
+@pytest.mark.slow
+def test_a_parameter_mistake_shows_the_cell_line_and_the_message_not_library_frames(tmp_path):
+    """What an analyst sees under the cell (papermill, a real kernel): where in the notebook the
+    mistake surfaced and the one line saying what is wrong; no frames of the library."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as info:
+        pm.execute_notebook(str(ROOT / "notebooks" / "01_frustrated_ally.ipynb"),
+                            str(tmp_path / "out.ipynb"), parameters={"rival": "Armenia"},
+                            engine_name="tightrope", progress_bar=False)
+    assert info.value.ename == "ParameterError"
+    shown = info.value.traceback
+    assert shown[0].startswith("Cell In[") and ", line " in shown[0]
+    assert shown[1].startswith("----> ") and "start_section(" in shown[1]
+    assert shown[2] == f"ParameterError: {info.value.evalue}"
+    assert "focus and rival are both Armenia" in shown[2] and len(shown) == 3
+
+
+def test_a_bug_keeps_its_whole_traceback():
+    """Only the project's own errors (a user's mistake) are shortened; anything else is a bug
+    and IPython shows every frame."""
+    from analysis.errors import ParameterError
+
+    assert hasattr(ParameterError("x"), "_render_traceback_")
+    assert not hasattr(ValueError("x"), "_render_traceback_")
+    assert ParameterError("bad as_of")._render_traceback_() == ["ParameterError: bad as_of"]

@@ -6,9 +6,16 @@ from __future__ import annotations
 
 
 class TightropeError(Exception):
-    """Base of every error the CLI reports without a traceback."""
+    """Base of every error the CLI reports without a traceback (and a notebook too, see
+    :meth:`_render_traceback_`)."""
 
     exit_code = 1
+
+    def _render_traceback_(self) -> list[str]:
+        """How IPython shows this error under a notebook cell: the cell's line that led to it
+        and the one clear message, not the library's frames beneath (a mistake in the input is
+        not a bug in the library). IPython calls this instead of formatting the frames."""
+        return [*_cell_line(self.__traceback__), f"{type(self).__name__}: {self}"]
 
 
 class ParameterError(TightropeError):
@@ -44,3 +51,23 @@ class OutputError(TightropeError):
     """The reports folder cannot be used (not writable, disk full): the environment, not input."""
 
     exit_code = 1
+
+
+def _cell_line(tb) -> list[str]:
+    """IPython's 'Cell In[3], line 4' and that line, for the innermost notebook cell among the
+    frames of ``tb`` (none outside IPython, or if no cell is among them)."""
+    import linecache
+    import sys
+
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    name = getattr(getattr(shell, "compile", None), "format_code_name", None)
+    found = None
+    while tb is not None and name is not None:
+        label = name(tb.tb_frame.f_code.co_filename)
+        if label:
+            found = (" ".join(label), tb.tb_lineno, tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    if found is None:
+        return []
+    label, line, filename = found
+    return [f"{label}, line {line}", f"----> {line} {linecache.getline(filename, line).strip()}"]
