@@ -169,3 +169,16 @@ def test_author_is_strict_like_the_other_parameters(value, expected):
 def test_empty_publisher_is_refused_with_the_fix():
     assert message(publisher=" ") == ("parameter 'publisher' is empty; give a value or leave it "
                                       "out to use the default (`tightrope params` lists them)")
+
+
+def test_params_table_gives_what_a_data_derived_default_stands_for(data_copy):
+    from analysis.evidence import edition_facts
+
+    resolved = params.resolve({"data_dir": str(data_copy)})
+    table = params.describe(resolved)
+    latest = edition_facts(data_copy)["latest"]
+    assert f"as_of       date      default: None (now: {latest})" in table
+    assert f"end_year    year      default: None (now: {latest[:4]})" in table
+    assert f"data_dir    path      default: None (now: {data_copy})" in table
+    assert "focus       country   default: Armenia\n" in table  # a fixed default as it was
+    assert "(now:" not in params.describe()  # the data unreadable: the plain table

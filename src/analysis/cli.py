@@ -10,9 +10,13 @@ from .errors import TightropeError
 
 
 def _cmd_params(args) -> int:
-    from .params import describe
+    from .params import describe, resolve
 
-    print(describe())
+    try:
+        resolved = resolve({})  # what the defaults that depend on the data stand for now
+    except TightropeError:
+        resolved = None  # the table without them; `tightrope data validate` names the problem
+    print(describe(resolved))
     return 0
 
 

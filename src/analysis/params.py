@@ -434,11 +434,15 @@ def resolve(values: Mapping[str, Any], *, today: dt.date | None = None,
                         explicit=frozenset(given), **chosen, **text)
 
 
-def describe() -> str:
-    """The parameter table printed by `tightrope params`."""
+def describe(resolved: ReportParams | None = None) -> str:
+    """The parameter table printed by `tightrope params`. With ``resolved`` (the defaults
+    resolved against the evidence base), a default that depends on the data also gives the value
+    it stands for now."""
     lines = ["Report parameters (pass with -p NAME=VALUE, or papermill -p NAME VALUE):", ""]
     for p in PARAMS:
         default = ", ".join(p.default) if isinstance(p.default, tuple) else p.default
+        if default is None and resolved is not None:
+            default = f"None (now: {getattr(resolved, p.name)})"
         lines.append(f"  {p.name:<11} {p.kind:<9} default: {default}")
         lines.append(f"  {'':<11} {p.help}")
     return "\n".join(lines)
