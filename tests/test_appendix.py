@@ -70,6 +70,8 @@ def test_bibliography_payload_and_fallbacks():
      "SIPRI arms import shares, Armenia from Russia, 2016–2020"),
     ("trade:Russia/2022/exports", "Goods exports to Russia, 2022"),
     ("events:E026", "2015 — Israel delivers Harop loitering munitions to Azerbaijan"),
+    ("casualties:2020 war/Azerbaijan/military_killed/Azerbaijani Ministry of Defence",
+     "2020 war: military dead, Azerbaijan side (count by Azerbaijani Ministry of Defence)"),
 ])
 def test_evidence_is_described_for_readers_never_as_keys(ref, expected):
     tables = evidence.load_tables(DATA)
