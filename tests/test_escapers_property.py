@@ -7,7 +7,7 @@ import json
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from analysis import cells, evidence, prose
@@ -103,11 +103,13 @@ def _typst_repr(markup: str) -> str:
 @settings(max_examples=60, deadline=None)
 @given(NASTY)
 def test_typst_escaper_keeps_data_text_one_inline_run(text):
+    kinds = ("heading", "list", "enum", "equation", "raw", "strong", "emph", "link", "ref",
+             "label", "linebreak", "parbreak", "terms")
+    assume(not any(kind + "(" in text for kind in kinds))  # the data's own words, shown as text
     shown = _typst_repr("Before " + escape_text(text) + " after.")
     # only text, spaces and smart-quote/escape pieces: no heading, list, enum, math, raw,
     # strong, emph, link, ref, label, linebreak, parbreak
-    for kind in ("heading", "list", "enum", "equation", "raw", "strong", "emph", "link", "ref",
-                 "label", "linebreak", "parbreak", "terms"):
+    for kind in kinds:
         assert kind + "(" not in shown.replace("text(", "").replace("sequence(", ""), shown
 
 
