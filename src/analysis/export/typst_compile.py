@@ -210,8 +210,12 @@ def compile_apart(described: dict, main: str | os.PathLike, target: str | os.Pat
     process that imports nothing but typst. Returns the Typst warnings; raises
     :class:`TypstCompileError` as :func:`compile_typst` does."""
     request = json.dumps({"doc": described, "main": str(main), "target": str(target)})
+    # this package importable there as it is here (also when it is on sys.path, not installed)
+    home = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (home, os.environ.get("PYTHONPATH", "")) if p)}
     done = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True,
-                          text=True, check=False)
+                          text=True, check=False, env=env)
     try:
         reply = json.loads(done.stdout)
     except json.JSONDecodeError:
