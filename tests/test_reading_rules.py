@@ -50,6 +50,17 @@ def test_an_update_that_changes_a_verdict_says_so():
     assert len(changed) >= 2
     for claim_id, verdict in zip(changed["claim_id"], changed["verdict"], strict=True):
         assert f"Verdict from then: {verdict}." in ledger._after(s, claim_id)
+    # and the reasoning above it says which verdict it argued, so the badge (the verdict now)
+    # and the reasoning never contradict each other
+    claims = {c.id: c for c in ledger.claim_objects(s)}
+    originals = s.ev.claims.set_index("claim_id")["first_verdict"]
+    for claim_id in set(changed["claim_id"]):
+        claim = claims[claim_id]
+        if originals[claim_id] != claim.verdict:
+            assert claim.reasoning.startswith(
+                f"Verdict when the article appeared (15 September 2023): {originals[claim_id]}. ")
+    unchanged = [c for c in claims.values() if originals[c.id] == c.verdict]
+    assert unchanged and not any(c.reasoning.startswith("Verdict") for c in unchanged)
 
 
 @pytest.mark.parametrize("key", ["03", "06"])

@@ -256,7 +256,8 @@ def _cut_claims(claims: pd.DataFrame, updates: pd.DataFrame,
     A verdict shows once its date is reached and at least one of its sources or evidence rows is
     known; otherwise the claim is 'not yet verifiable' and carries no reasoning, evidence or
     sources. Evidence rows and sources dated later are dropped. A known update may change the
-    verdict from its date; ``after_article`` joins the known updates' texts.
+    verdict from its date (``first_verdict`` keeps the one the reasoning argues);
+    ``after_article`` joins the known updates' texts.
     """
     records = []
     find = refs_mod.resolver(cut_tables)
@@ -270,16 +271,17 @@ def _cut_claims(claims: pd.DataFrame, updates: pd.DataFrame,
             verdict = later
         claim.update(
             verdict=verdict,
+            first_verdict=claim["verdict"] if known else "not yet verifiable",
             reasoning=claim["reasoning"] if known else pd.NA,
             evidence=";".join(refs) if known else pd.NA,
             source_ids=";".join(sources) if known else pd.NA,
             after_article=" ".join(mine["update"]) if len(mine) else pd.NA,
             after_article_date=mine["date"].max() if len(mine) else pd.NaT)
         records.append(claim)
-    out = pd.DataFrame.from_records(records, columns=[*claims.columns, "after_article",
-                                                      "after_article_date"])
+    out = pd.DataFrame.from_records(records, columns=[*claims.columns, "first_verdict",
+                                                      "after_article", "after_article_date"])
     return out.astype({"after_article": "string", "reasoning": "string", "evidence": "string",
-                       "source_ids": "string"})
+                       "source_ids": "string", "first_verdict": "string"})
 
 
 def cited_ids(tables: dict[str, pd.DataFrame]) -> set[str]:

@@ -73,6 +73,16 @@ def _after(s, claim_id: str) -> str | None:
                     for u in mine.itertuples())
 
 
+def _then(s, c) -> str:
+    """When the reasoning's verdict held: when the article appeared (or from the verdict's
+    own date, if that is later)."""
+    article = _article(s)
+    since = c.verdict_date if not article or c.verdict_date > pd.Timestamp(article.date) \
+        else pd.Timestamp(article.date)
+    return (f"when the article appeared ({date(since)})" if article and
+            since == pd.Timestamp(article.date) else f"from {date(since)}")
+
+
 def claim_objects(s) -> list[Claim]:
     """One Claim per claim, in ledger order."""
     claims = s.ev.claims.sort_values("claim_id")
@@ -84,10 +94,13 @@ def claim_objects(s) -> list[Claim]:
         pending = c.verdict == "not yet verifiable"
         later_ids = [sid for ids in updates.loc[updates["claim_id"] == c.claim_id, "source_ids"]
                      for sid in refs.split(ids)]
+        reasoning = c.reasoning
+        if not pending and c.first_verdict != c.verdict:  # a later update changed the verdict
+            reasoning = f"Verdict {_then(s, c)}: {c.first_verdict}. {reasoning}"
         out.append(Claim(
             id=c.claim_id, section=int(c.section), claim=c.claim, verdict=c.verdict,
             reasoning=(f"Nothing in the evidence base dated on or before {date(s.p.as_of)} "
-                       "settles this claim." if pending else c.reasoning),
+                       "settles this claim." if pending else reasoning),
             evidence=tuple(describe_evidence(c.evidence, tables)),
             sources=tuple(_source_refs([*refs.split(c.source_ids), *later_ids], s.ev.sources,
                                        later)),
