@@ -54,6 +54,7 @@ class Findings:
     #: the last year the patron delivered major arms, and who delivered after it
     patron_last_delivery: int | None = None
     suppliers_since: tuple[str, ...] = ()
+    register_last: int | None = None  # the last year of the focus country's register rows
     #: the patron's deployments that ended from the start of the latest window to as_of
     patron_ended: tuple[str, ...] = ()
     #: the break: the anchored steps of BREAK_ANCHORS dated on or before as_of, in date order,
@@ -176,6 +177,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
                     patron_presence=patron_presence, partner_presence=partner_presence,
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
                     suppliers_since=since,
+                    register_last=int(mine["year"].max()) if not mine.empty else None,
                     patron_ended=tuple(ended.sort_values("end_date")["name"]),
                     break_steps=break_steps(tables, patron,
                                             (focus, patron, p.rival, *p.partners)))

@@ -299,8 +299,10 @@ def new_partners(s):
     })
     return s.table(table, f"Major arms delivered to {s.p.focus} by {ph.names(s.p.partners)} "
                           "(SIPRI register)", data=[rows], key="partner_systems",
-                   note="~ = SIPRI estimate of units. Deals ordered but not yet delivered "
-                        "are not in the register's delivery rows.")
+                   note="~ = SIPRI estimate of units. Ordered: the year of the order as "
+                        "SIPRI's register dates it, which can differ from the year a deal was "
+                        "first reported in the press. Deals "
+                        "ordered but not yet delivered are not in the register's delivery rows.")
 
 
 def diversification_steps(events: pd.DataFrame, deployments: pd.DataFrame, focus: str,

@@ -226,6 +226,18 @@ def balance_text(s):
 
 
 
+def _period_note(rows) -> str:
+    """What the chart's periods span: five calendar years, and the last one as far as the
+    register goes (said so when it is shorter)."""
+    last = int(rows["year"].max())
+    first_of_last = last // 5 * 5
+    years = last - first_of_last + 1
+    if years == 5:
+        return "Periods are five calendar years."
+    return (f"Periods are five calendar years; the last, {span(first_of_last, last)}, has "
+            f"{count_word(years)} year{'s' if years != 1 else ''}, up to the register's last.")
+
+
 def arms_suppliers(s):
     rows = suppliers.supplier_periods(s.ev.arms_imports, s.p.rival)
     if rows.empty:
@@ -240,8 +252,7 @@ def arms_suppliers(s):
              "each five-year period, measured in SIPRI trend-indicator values."),
         data=[rows], key="rival_suppliers",
         note="TIV is SIPRI's trend-indicator value, a measure of military capability "
-             "transferred, not of money paid. Periods are five calendar years; the last one "
-             "ends with the last year of the register in this evidence base."
+             "transferred, not of money paid. " + _period_note(rows)
              + (f" The {thin['period']} bar (faded) rests on {num(thin['tiv'])} TIV million in "
                 f"{count_word(thin['rows'])} register rows, against {num(thin['before_tiv'])} "
                 f"million in {thin['before']}: the register in this evidence base is likely "

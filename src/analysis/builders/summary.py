@@ -62,8 +62,11 @@ def _arms(f: Findings) -> KeyFinding | None:
             used += (others[0],)
         if f.suppliers_since and f.patron_last_delivery is not None:
             # one sentence per finding (house style): joined, not a second sentence
-            text += (f", and after {f.patron_last_delivery} the register records deliveries "
-                     f"only from {listing(f.suppliers_since)}, none from {md(f.patron)}")
+            after = span(f.patron_last_delivery + 1, f.register_last)
+            last = ("the register's last year" if f.register_last == f.patron_last_delivery + 1
+                    else "the register's last years")
+            text += (f", and in {after}, {last}, it records deliveries only from "
+                     f"{listing(f.suppliers_since)}, none from {md(f.patron)}")
     shown = _where(("figure", "suppliers"), ("table", "partner_systems")) \
         if f.suppliers_since and f.patron_last_delivery is not None and leader is None else where
     return KeyFinding(f"{text} ({shown}).", used, where)
@@ -89,9 +92,15 @@ def _paradox(f: Findings) -> KeyFinding | None:
     if not f.paradox or trade is None or arms is None:
         return None
     where = ref("figure", "dependence")
-    text = (f"The paradox is that the economic and the security tie moved apart: between the "
-            f"two windows {md(f.patron)}'s share of trade went {ph.points(trade, True)} while its "
-            f"share of arms imports went {ph.points(arms, True)}")
+    same = (trade.earlier.window, trade.latest.window) == (arms.earlier.window,
+                                                           arms.latest.window)
+    text = "The paradox is that the economic and the security tie moved apart: " + (
+        f"from {trade.earlier.window} to {trade.latest.window} {md(f.patron)}'s share of trade "
+        f"went {ph.points(trade, True)} while its share of arms imports went "
+        f"{ph.points(arms, True)}" if same else
+        f"{md(f.patron)}'s share of trade went {ph.points(trade, True)} from "
+        f"{trade.earlier.window} to {trade.latest.window}, while its share of arms imports went "
+        f"{ph.points(arms, True)} from {arms.earlier.window} to {arms.latest.window}")
     shown = where
     if f.patron_ended and len(f.break_steps) < 2:  # else the break finding names them
         text += f", and its {listing(_short(n) for n in f.patron_ended)} left"
@@ -191,10 +200,10 @@ def _break(f: Findings) -> KeyFinding | None:
     years = span(first, last)
     parts = []
     if own:
-        parts.append(f"on {md(f.patron)}'s side the evidence base dates {listing(own)}")
+        parts.append(f"in the ties with {md(f.patron)} the evidence base dates {listing(own)}")
     if other:
-        parts.append(f"{'on the other,' if own else 'the evidence base dates'} "
-                     f"{listing(other)}")
+        parts.append(f"in {md(f.focus)}'s other ties, {listing(other)}" if own else
+                     f"the evidence base dates {listing(other)}")
     # that these steps make "the break" is a reading, and is marked as one
     text = (f"In our reading the break came in {years}, in {count_word(len(steps))} dated "
             f"steps: {'; '.join(parts)}")
