@@ -124,7 +124,8 @@ def intro(s):
             f"one, {md(s.p.focus)}'s path toward the International Criminal Court just after "
             f"the court had issued an arrest warrant for {md(s.p.patron)}'s president, and an "
             f"economic paradox, in which {listing(grew)} rose far above their "
-            f"{_break_year(s) - 1} level in the years when the security relationship frayed.")
+            f"{_break_year(s) - 1} level {_after_break(s)}, as the security relationship "
+            "frayed.")
     return s.text(
         f"What did {md(s.p.focus)}'s ties with {md(s.p.patron)} cost, and what did they not "
         f"cost? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
@@ -356,6 +357,14 @@ def _growth_sentence(what: str, g: dict | None) -> str:
     if g["peak_year"] != g["last_year"]:
         text += f" (peak: {usd_m(g['peak'])} in {g['peak_year']})"
     return text + "."
+
+
+def _after_break(s) -> str:
+    """'in 2022' or 'in 2022–2024': the years after the break the annual series reach."""
+    t, r = _paradox_frames(s)
+    last = int(pd.concat([t["year"], r["year"]]).max())
+    brk = _break_year(s)
+    return f"in {brk}" if last <= brk else f"in {span(brk, last)}"
 
 
 def _surged(s) -> tuple[tuple[str, ...], tuple[str, ...]]:
