@@ -246,8 +246,10 @@ def indicators_to_watch(s):
                           f"partners, as of {date(s.p.as_of)}", data=[used], key="watch",
                    note=("Shares: the latest complete five-year window against the one ten "
                          "years earlier, as in the figure named; 'where it stands' gives the "
-                         "latest single year beside that window's average. Deployments: "
-                         "compared with one year before the as-of date. Opinion: one survey, "
+                         "latest single year beside that window's average. Deployments: the "
+                         "starts and ends of the year before the as-of date, or, in a year "
+                         "without any, the month of the last one (a change in a deployment's "
+                         "strength is not counted). Opinion: one survey, "
                          "read only against its own earlier waves."))
 
 
