@@ -301,8 +301,7 @@ def new_partners(s):
                           "(SIPRI register)", data=[rows], key="partner_systems",
                    note="~ = SIPRI estimate of units. Ordered: the year of the order as "
                         "SIPRI's register dates it, which can differ from the year a deal was "
-                        "first reported in the press. Deals "
-                        "ordered but not yet delivered are not in the register's delivery rows.")
+                        "first reported in the press.")
 
 
 def diversification_steps(events: pd.DataFrame, deployments: pd.DataFrame, focus: str,

@@ -308,9 +308,7 @@ def presence_note(s):
                       f"{md(names(dict.fromkeys(partners['deployer'])))} that arrived later")
     return s.text(
         "The chart sets the peacekeepers"
-        + (" beside " + " and beside ".join(beside) if beside else "")
-        + ". Bars run to the end of each deployment or, while it lasts, to the report's as-of "
-        "date.")
+        + (" beside " + " and beside ".join(beside) if beside else "") + ".")
 
 
 def corridor_intro(s):

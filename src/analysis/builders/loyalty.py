@@ -322,7 +322,7 @@ def undelivered(s):
         when = ("" if said is None else
                 f" {'on' if said['date_precision'] == 'day' else 'in'} "
                 f"{ph.when(said['date'], said['date_precision'])}")
-        text.append(f"The charge rests on a statement: {md(s.p.focus)} said{when} that it had "
+        text.append(f"{md(s.p.focus)} said{when} that it had "
                     f"paid {md(s.p.patron)} for weapons that were not delivered. The claim ledger "
                     f"rates it *{md(c['verdict'])}* ({md(c['claim_id'])}, Appendix A, with the "
                     "reasoning).")
