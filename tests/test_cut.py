@@ -22,14 +22,14 @@ def _cut(tables, as_of=AS_OF):
     return cut(tables, as_of, 2000, as_of.year)
 
 
-def _with(tables, name, **row):
-    """The tables with one row appended to ``name`` (other columns empty)."""
-    frame = tables[name]
+def _with(tables, table, **row):
+    """The tables with one row appended to ``table`` (other columns empty)."""
+    frame = tables[table]
     new = pd.DataFrame([{c: row.get(c, pd.NA) for c in frame.columns}])
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             new[column] = pd.to_datetime(new[column])
-    return {**tables, name: pd.concat([frame, new.astype(frame.dtypes.to_dict())],
+    return {**tables, table: pd.concat([frame, new.astype(frame.dtypes.to_dict())],
                                       ignore_index=True)}
 
 
@@ -65,6 +65,24 @@ def test_end_dates_after_as_of_are_blanked(base):
     events = _cut(base)["events"].set_index("event_id")
     assert pd.isna(events.loc["E060", "end_date"])  # the blockade had not ended
     assert events.loc["E024", "end_date"] == pd.Timestamp("2016-04-05")
+
+
+def test_an_end_reported_later_is_shown_from_the_report_on(base):
+    """A deployment known from an earlier source whose end a later source reports: the end
+    (and the later source) only from that source's date; the deployment itself before it."""
+    day = dt.date(2024, 7, 31)
+    tables = _source(base, "t_presence", "2018-07-23")
+    tables = _source(tables, "t_end", "2024-08-02")
+    tables = _with(tables, "deployments", deployment_id="D990", name="Test guards",
+                   deployer="Russia", host="Armenia", kind="border_guards",
+                   start_date=pd.Timestamp("1992-09-30"), end_date=pd.Timestamp(day),
+                   source_id="t_presence", end_source_id="t_end", confidence="medium")
+    for as_of, ends in ((dt.date(2023, 9, 15), False), (dt.date(2024, 8, 1), False),
+                        (dt.date(2024, 8, 2), True)):
+        cut_ = _cut(tables, as_of)
+        row = cut_["deployments"].set_index("deployment_id").loc["D990"]
+        assert (row["end_date"] == pd.Timestamp(day)) is ends, as_of
+        assert ("t_end" in evidence.cited_ids(cut_)) is ends
 
 
 def test_undated_casualty_count_counts_from_the_anchor_ending_its_conflict(base):

@@ -290,8 +290,9 @@ def cited_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
     for name, frame in tables.items():
         if name == "sources":
             continue
-        if "source_id" in frame:
-            ids.update(frame["source_id"].dropna())
+        for column in ("source_id", "end_source_id"):
+            if column in frame:
+                ids.update(frame[column].dropna())
         if "source_ids" in frame:
             for value in frame["source_ids"].dropna():
                 ids.update(refs_mod.split(value))
@@ -330,7 +331,8 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
     The rules, each tested on its own:
 
     1. a dated row (event, deployment, casualty count, vote, survey wave, ...) counts from its
-       date and is dropped when dated after ``as_of``; an end date after ``as_of`` is blanked;
+       date and is dropped when dated after ``as_of``; an end date after ``as_of``, or one
+       reported by a source (``end_source_id``) published after it, is blanked;
     2. an annual figure counts as dated on 31 December of its year;
     3. a row whose source was published after ``as_of`` is dropped: it was not knowable in that
        form. The releases of annual series are the exception (revised figures): the edition
@@ -360,7 +362,11 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
             period_end = frame["period"].str[-4:].astype(int)
             frame = frame[period_end <= min(end_year, last_full_year)]
         if name in ("events", "deployments"):
-            frame = frame.assign(end_date=frame["end_date"].where(frame["end_date"] <= limit))
+            ends = frame["end_date"] <= limit
+            if "end_source_id" in frame:  # an end reported by a later source: known from it
+                ends &= frame["end_source_id"].isna() | frame["end_source_id"].isin(knowable)
+                frame = frame.assign(end_source_id=frame["end_source_id"].where(ends))
+            frame = frame.assign(end_date=frame["end_date"].where(ends))
         if "source_id" in frame:  # sources itself, and every table citing one
             frame = frame[frame["source_id"].isin(knowable)]
         if name == "sources":

@@ -102,6 +102,8 @@ class SectionContext:
         for frame in frames:
             if "source_id" in frame:
                 ids += list(frame["source_id"].dropna())
+            if "end_source_id" in frame:  # the source of an end date the edition shows
+                ids += list(frame.loc[frame["end_date"].notna(), "end_source_id"].dropna())
             if "confidence" in frame:
                 conf += list(frame["confidence"].dropna())
         return ids, conf

@@ -74,7 +74,8 @@ def _source_refs(table: str, record: dict[str, str]) -> list[tuple[str, str]]:
     if table in ("claims", "claim_updates"):
         return [("source_ids", s.strip()) for s in record.get("source_ids", "").split(";")
                 if s.strip()]
-    return [("source_id", record["source_id"].strip())] if record.get("source_id") else []
+    return [(column, record[column].strip()) for column in ("source_id", "end_source_id")
+            if record.get(column, "").strip()]
 
 
 def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None,
