@@ -3,9 +3,11 @@ claim evidence and an update, survey waves), each carrying a unique marker word;
 before those dates must show none of the markers, in the HTML or in the PDF text."""
 
 import csv
+import datetime as dt
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT, pdf_text, run_cli_here
@@ -108,3 +110,26 @@ def test_no_future_marker_in_the_executed_notebooks(edition):
     text = "".join(p.read_text(encoding="utf-8") for p in (edition / "notebooks").glob("*.ipynb"))
     found = [m for m in MARKERS if m.lower() in text.lower()]
     assert not found, found
+
+
+@pytest.mark.parametrize("first, ticks", [("2017-11-24", ["2017", "2018", "2019", "2020",
+                                                         "2021", "2022", "2023"]),
+                                           ("2023-09-01", None)])
+def test_no_date_axis_labels_a_time_after_the_edition(first, ticks):
+    """The white space that pads a chart's last point past the edition's date carries no tick
+    label ('2024' under a chart of an edition dated September 2023); the labels keep their
+    format."""
+    import matplotlib.pyplot as plt
+
+    from analysis import charts
+
+    fig, ax = plt.subplots()
+    ax.plot(pd.to_datetime([first, "2023-09-11"]), [1, 2], "o")
+    ax.set_xlim(pd.Timestamp(first), pd.Timestamp("2024-06-30"))
+    charts.dates_until(fig, dt.date(2023, 9, 15))
+    fig.canvas.draw()
+    shown = [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(fig)
+    if ticks is not None:
+        assert shown == ticks
+    assert shown and not any(s.startswith(("2024", "Oct", "Nov", "Dec")) for s in shown), shown

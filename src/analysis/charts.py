@@ -10,13 +10,46 @@ import textwrap
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import Locator, MaxNLocator
 
 from . import theme
 from .charttext import plain, plain_all
 
 CATEGORY_ORDER = ["conflict", "ceasefire", "security", "diplomacy", "politics", "legal",
                   "economy", "humanitarian"]
+
+
+class _Until(Locator):
+    """A date axis's own ticks, without those after a limit."""
+
+    def __init__(self, inner: Locator, limit: float):
+        self.inner, self.limit = inner, limit
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def __call__(self):
+        return [t for t in self.inner() if t <= self.limit]
+
+    def tick_values(self, vmin, vmax):
+        return [t for t in self.inner.tick_values(vmin, vmax) if t <= self.limit]
+
+    def __getattr__(self, name):  # the date formatter asks its locator for the ticks' unit
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+def dates_until(fig, as_of) -> None:
+    """No date axis of ``fig`` labels a time after ``as_of``: an edition dated September 2023
+    shows no '2024' under the white space that pads its last point."""
+    limit = mdates.date2num(pd.Timestamp(as_of) + pd.Timedelta(days=1))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            locator = axis.get_major_locator()
+            if isinstance(locator, mdates.DateLocator):
+                axis.set_major_locator(_Until(locator, limit))
 
 
 def empty(message: str, size=theme.FIGSIZE):

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from . import charts, sections, theme
 from . import params as params_mod
-from . import sections, theme
 from .evidence import Evidence, later_releases, load_evidence, memo
 from .figures import Figure, Prose, Table, svg_of
 
@@ -161,6 +161,7 @@ class SectionContext:
         data = list(data)
         ids, conf = self.sources_of(*data)
         size = tuple(round(v, 2) for v in fig.get_size_inches())
+        charts.dates_until(fig, self.p.as_of)
         return Figure(number=self._number("figure", key, count), caption=caption, alt=alt,
                       source=self.source_line([*ids, *source_ids], conf,
                                               self.medium_sources(*data)), svg=svg_of(fig),
