@@ -85,6 +85,21 @@ def test_an_end_reported_later_is_shown_from_the_report_on(base):
         assert ("t_end" in evidence.cited_ids(cut_)) is ends
 
 
+def test_a_deployment_shows_the_latest_count_published_by_the_edition(base):
+    """A later published strength replaces the count at deployment from the date it applies and
+    its source is published, and brings its source (cited) and its lower confidence."""
+    tables = _source(base, "t_strength", "2025-01-30")
+    tables = _with(tables, "strengths", deployment_id="D01", date=pd.Timestamp("2024-01-01"),
+                   personnel_persons=300, source_id="t_strength", confidence="low")
+    for as_of, count in ((dt.date(2023, 9, 15), 3083), (dt.date(2024, 6, 1), 3083),
+                         (dt.date(2025, 1, 30), 300)):
+        cut_ = _cut(tables, as_of)
+        row = cut_["deployments"].set_index("deployment_id").loc["D01"]
+        assert row["personnel_persons"] == count, as_of
+        assert ("t_strength" in evidence.cited_ids(cut_)) is (count == 300)
+        assert (row["confidence"] == "low") is (count == 300)
+
+
 def test_undated_casualty_count_counts_from_the_anchor_ending_its_conflict(base):
     during = _cut(base, dt.date(2023, 9, 19))["casualties"]
     after = _cut(base, dt.date(2023, 9, 20))["casualties"]

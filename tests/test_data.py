@@ -146,6 +146,14 @@ def test_unknown_source(data_copy):
         problems(data_copy)
 
 
+def test_unknown_deployment_and_end_source(data_copy):
+    edit_csv(data_copy / "strengths.csv", 2, "deployment_id", "D99")
+    edit_csv(data_copy / "deployments.csv", 3, "end_source_id", "nobody_2024")
+    found = problems(data_copy)
+    assert "strengths.csv row 2: deployment_id = 'D99' is not in deployments.csv" in found
+    assert "deployments.csv row 3: end_source_id = 'nobody_2024' is not in sources.csv" in found
+
+
 def test_duplicate_key(data_copy):
     path = data_copy / "events.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

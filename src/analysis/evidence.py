@@ -39,7 +39,8 @@ COUNTRY_COLUMNS = {
     "trade_by_commodity": ("partner",),
 }
 #: date column that cuts each table at as_of (annual tables use their year column)
-_DATE_COLUMNS = {"events": "date", "deployments": "start_date", "casualties": "reported_on",
+_DATE_COLUMNS = {"events": "date", "deployments": "start_date", "strengths": "date",
+                 "casualties": "reported_on",
                  "un_votes": "date", "opinion": "fieldwork_date",
                  "gas_prices": "effective_from", "defence_budgets": "reported_on",
                  "arms_import_shares": "published_on"}
@@ -284,13 +285,35 @@ def _cut_claims(claims: pd.DataFrame, updates: pd.DataFrame,
                        "source_ids": "string", "first_verdict": "string"})
 
 
+_WORSE = {"high": 0, "medium": 1, "low": 2}
+
+
+def latest_strengths(deployments: pd.DataFrame, strengths: pd.DataFrame) -> pd.DataFrame:
+    """Each deployment with its personnel as last published in ``strengths`` (already cut at
+    as_of), else as published at deployment. The later count brings its source
+    (``personnel_source_id``) and, if lower, its confidence."""
+    out = deployments.assign(personnel_source_id=pd.Series(pd.NA, index=deployments.index,
+                                                           dtype="string"))
+    latest = strengths.sort_values("date").groupby("deployment_id").tail(1)
+    latest = latest.set_index("deployment_id")
+    hit = out["deployment_id"].isin(latest.index)
+    if not hit.any():
+        return out
+    ids = out.loc[hit, "deployment_id"]
+    out.loc[hit, "personnel_persons"] = latest.loc[ids, "personnel_persons"].to_numpy()
+    out.loc[hit, "personnel_source_id"] = latest.loc[ids, "source_id"].to_numpy()
+    out.loc[hit, "confidence"] = [max(a, b, key=_WORSE.get) for a, b in zip(
+        out.loc[hit, "confidence"], latest.loc[ids, "confidence"], strict=True)]
+    return out
+
+
 def cited_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
     """Source ids cited by any table but ``sources`` (``source_id`` or ``source_ids`` columns)."""
     ids: set[str] = set()
     for name, frame in tables.items():
         if name == "sources":
             continue
-        for column in ("source_id", "end_source_id"):
+        for column in ("source_id", "end_source_id", "personnel_source_id"):
             if column in frame:
                 ids.update(frame[column].dropna())
         if "source_ids" in frame:
@@ -332,7 +355,8 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
 
     1. a dated row (event, deployment, casualty count, vote, survey wave, ...) counts from its
        date and is dropped when dated after ``as_of``; an end date after ``as_of``, or one
-       reported by a source (``end_source_id``) published after it, is blanked;
+       reported by a source (``end_source_id``) published after it, is blanked; a
+       deployment's personnel is the latest count published by then (``strengths``);
     2. an annual figure counts as dated on 31 December of its year;
     3. a row whose source was published after ``as_of`` is dropped: it was not knowable in that
        form. The releases of annual series are the exception (revised figures): the edition
@@ -372,6 +396,8 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
         if name == "sources":
             frame = frame.assign(covers_to=frame["source_id"].map(_series_years(tables)))
         out[name] = frame.reset_index(drop=True)
+    if "strengths" in out:
+        out["deployments"] = latest_strengths(out["deployments"], out["strengths"])
     if "claim_updates" in tables:
         out["claim_updates"] = _known_updates(tables["claim_updates"], out, limit, knowable)
     if "claims" in tables:

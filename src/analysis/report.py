@@ -104,6 +104,8 @@ class SectionContext:
                 ids += list(frame["source_id"].dropna())
             if "end_source_id" in frame:  # the source of an end date the edition shows
                 ids += list(frame.loc[frame["end_date"].notna(), "end_source_id"].dropna())
+            if "personnel_source_id" in frame:  # the source of a later published count
+                ids += list(frame["personnel_source_id"].dropna())
             if "confidence" in frame:
                 conf += list(frame["confidence"].dropna())
         return ids, conf

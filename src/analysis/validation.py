@@ -139,6 +139,12 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                     if ref not in context.source_ids:
                         problems.append(f"{name} row {line}: {column} = {show(ref)} is not in "
                                         "sources.csv")
+            deployments = context.evidence_ids.get("deployments")
+            if spec.name == "strengths" and deployments is not None and \
+                    record.get("deployment_id", "").strip() not in deployments:
+                problems.append(f"{name} row {line}: deployment_id = "
+                                f"{show(record.get('deployment_id', ''))} is not in "
+                                "deployments.csv")
             if spec.name == "sources":
                 context.sources_seen.add(record["source_id"].strip())
                 context.source_rows.append(record)

@@ -167,7 +167,8 @@ def security_presence(s):
         f"{s.p.patron} and its partners")
     caption = f"Foreign security presence in and around {s.p.focus}: {cast}, as of {date(s.p.as_of)}"
     return s.table(table, caption, data=[rows], key="presence",
-                   note="Personnel: the published figure at the start of the deployment; "
+                   note="Personnel: the latest figure published by the as-of date (the one "
+                        "at the start of the deployment, unless a later count was published); "
                         "'since' = still in place at the as-of date.")
 
 
@@ -221,8 +222,8 @@ def presence_text(s):
             f"account{'' if len(deployers) > 1 else 's'} for {plural(n, 'deployment')} "
             f"({kinds}), {'the first ' if n > 1 else ''}from {date(first['start_date'])}; "
             f"{still}"
-            + (f", with {num(c['personnel_now'])} personnel in the counts published when they "
-               "deployed." if ongoing and c["personnel_now"] else "."))
+            + (f", with {num(c['personnel_now'])} personnel in the latest published counts."
+               if ongoing and c["personnel_now"] else "."))
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")
     else:

@@ -144,8 +144,8 @@ def _presence(f: Findings) -> KeyFinding | None:
         return None
     where = ref("table", "presence")
     # not a floor (a ceiling such as a peacekeeping cap counts in full), not a total (some
-    # deployments publish no count): the sum of the counts published at deployment, said so
-    people = (f", with {num(mine.part)} personnel in the counts published when they deployed"
+    # deployments publish no count): the sum of the latest published counts, said so
+    people = (f", with {num(mine.part)} personnel in the latest published counts"
               + (" (not every deployment published one)" if mine.total else "")
               if mine.part else "")
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
