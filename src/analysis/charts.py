@@ -181,7 +181,7 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
         fmt = value_format or end_label_format([v for _, v, _ in ends])
         label_ends(ax, ends, fmt + ("%" if percent else ""))
     for at, text in (marks or {}).items():
-        ax.axvline(at, color="#999999", lw=0.8, ls="--", zorder=0)
+        ax.axvline(at, color="#999999", lw=0.8, ls="--", zorder=1.8)  # over the grid
         ax.text(at, 1.0, f" {text}", transform=ax.get_xaxis_transform(), fontsize=7,
                 color=theme.MUTED, va="top", ha="left")
     ax.set_ylabel(plain(ylabel))

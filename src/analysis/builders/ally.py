@@ -290,7 +290,7 @@ def signals_chart(s):
     if signals.empty:
         return s.text("")  # road_to_september has said the story had not got here
     signals = signals.sort_values(["date", "event_id"]).reset_index(drop=True)
-    fig, ax = theme.new_figure((6.6, 0.45 * len(signals) + 1.1))
+    fig, ax = theme.new_figure((6.6, 0.38 * len(signals) + 1.0))
     ys = list(range(len(signals)))[::-1]
     lo = signals["date"].min() - pd.Timedelta(days=1)
     hi_all = [signals["date"].max(), *signals["end_date"].dropna()]

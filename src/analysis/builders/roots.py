@@ -129,7 +129,7 @@ def spending(s):
     rows = rows.rename(columns={"value": "share"})
     if rows.empty:
         return s.text(f"No SIPRI spending figures for {listing(pair)} fall in this window.")
-    marks = {2016: "2016", 2020: "2020 war"}
+    marks = {2016: "four-day war", 2020: "2020 war"}
     marks = {k: v for k, v in marks.items() if rows["year"].min() <= k <= rows["year"].max()}
     fig = charts.lines(rows, "year", "share", "country", "% of GDP", marks=marks)
     first, last = int(rows["year"].min()), int(rows["year"].max())
