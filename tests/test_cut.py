@@ -100,6 +100,25 @@ def test_a_deployment_shows_the_latest_count_published_by_the_edition(base):
         assert (row["confidence"] == "low") is (count == 300)
 
 
+def test_the_latest_of_several_strengths_wins_and_only_it_is_cited(base):
+    tables = _source(base, "t_s1", "2024-02-01")
+    tables = _source(tables, "t_s2", "2025-02-01")
+    tables = _with(tables, "strengths", deployment_id="D01", date=pd.Timestamp("2024-01-01"),
+                   personnel_persons=2500, source_id="t_s1", confidence="high")
+    tables = _with(tables, "strengths", deployment_id="D01", date=pd.Timestamp("2025-01-01"),
+                   personnel_persons=2000, source_id="t_s2", confidence="high")
+    cut_ = _cut(tables, dt.date(2025, 6, 1))
+    assert cut_["deployments"].set_index("deployment_id").loc["D01", "personnel_persons"] == 2000
+    assert "t_s2" in evidence.cited_ids(cut_) and "t_s1" not in evidence.cited_ids(cut_)
+    # and the claim ledger's evidence line keeps to the count at deployment (a later count
+    # is the tables' to show, with its source)
+    from analysis import evidence_refs
+
+    row = cut_["deployments"].set_index("deployment_id").loc["D01"].copy()
+    row["deployment_id"] = "D01"
+    assert "personnel" not in evidence_refs.describe("deployments:D01", row)
+
+
 def test_undated_casualty_count_counts_from_the_anchor_ending_its_conflict(base):
     during = _cut(base, dt.date(2023, 9, 19))["casualties"]
     after = _cut(base, dt.date(2023, 9, 20))["casualties"]

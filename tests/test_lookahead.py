@@ -112,10 +112,12 @@ def test_no_future_marker_in_the_executed_notebooks(edition):
     assert not found, found
 
 
-@pytest.mark.parametrize("first, ticks", [("2017-11-24", ["2017", "2018", "2019", "2020",
-                                                         "2021", "2022", "2023"]),
-                                           ("2023-09-01", None)])
-def test_no_date_axis_labels_a_time_after_the_edition(first, ticks):
+@pytest.mark.parametrize("first, ticks, as_of", [
+    ("2017-11-24", ["2017", "2018", "2019", "2020", "2021", "2022", "2023"], dt.date(2023, 9, 15)),
+    ("2017-11-24", ["2017", "2018", "2019", "2020", "2021", "2022", "2023"],
+     dt.date(2023, 12, 31)),  # the next year's first tick is after the edition's last day
+    ("2023-09-01", None, dt.date(2023, 9, 15))])
+def test_no_date_axis_labels_a_time_after_the_edition(first, ticks, as_of):
     """The white space that pads a chart's last point past the edition's date carries no tick
     label ('2024' under a chart of an edition dated September 2023); the labels keep their
     format."""
@@ -126,7 +128,7 @@ def test_no_date_axis_labels_a_time_after_the_edition(first, ticks):
     fig, ax = plt.subplots()
     ax.plot(pd.to_datetime([first, "2023-09-11"]), [1, 2], "o")
     ax.set_xlim(pd.Timestamp(first), pd.Timestamp("2024-06-30"))
-    charts.dates_until(fig, dt.date(2023, 9, 15))
+    charts.dates_until(fig, as_of)
     fig.canvas.draw()
     shown = [t.get_text() for t in ax.get_xticklabels()]
     plt.close(fig)

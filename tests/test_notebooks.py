@@ -131,11 +131,29 @@ def test_a_parameter_mistake_shows_the_cell_line_and_the_message_not_library_fra
     assert "focus and rival are both Armenia" in shown[2] and len(shown) == 3
 
 
-def test_a_bug_keeps_its_whole_traceback():
-    """Only the project's own errors (a user's mistake) are shortened; anything else is a bug
-    and IPython shows every frame."""
+def test_a_project_error_renders_as_the_cell_line_and_its_message(monkeypatch):
+    """IPython's hook, without a kernel: the innermost notebook cell among the frames gives
+    'Cell In[5], line 2' and its line; a bug (any other exception) has no such hook."""
+    import linecache
+    import sys
+    import types
+
     from analysis.errors import ParameterError
 
-    assert hasattr(ParameterError("x"), "_render_traceback_")
-    assert not hasattr(ValueError("x"), "_render_traceback_")
-    assert ParameterError("bad as_of")._render_traceback_() == ["ParameterError: bad as_of"]
+    cell = "<ipython-input-5>"
+    source = "x = 1\nraise_it()\n"
+    linecache.cache[cell] = (len(source), None, source.splitlines(True), cell)
+    shell = types.SimpleNamespace(compile=types.SimpleNamespace(
+        format_code_name=lambda name: ("Cell", "In[5]") if name == cell else None))
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+
+    def raise_it():
+        raise ParameterError("as_of: '2023-02-30' is not a day of the calendar")
+
+    try:
+        exec(compile(source, cell, "exec"), {"raise_it": raise_it})  # noqa: S102 - a cell
+    except ParameterError as exc:
+        shown = exc._render_traceback_()
+    assert shown == ["Cell In[5], line 2", "----> 2 raise_it()",
+                     "ParameterError: as_of: '2023-02-30' is not a day of the calendar"]
+    assert not hasattr(ValueError("a bug"), "_render_traceback_")

@@ -4,7 +4,7 @@ Public API for notebooks: ``start_section`` opens a section (parameters validate
 and cut to ``as_of``); the section builders live in ``analysis.builders``.
 
 The names below are loaded on first use (PEP 562), so ``tightrope`` commands that need neither
-pandas nor matplotlib (a build with nothing to do, ``tightrope params``) start in a fraction of a
+pandas nor matplotlib (a build with nothing to do, ``tightrope sections``) start in a fraction of a
 second.
 """
 

@@ -244,7 +244,9 @@ def export_format(kind: str, report_path: str, folder: str, keep_typ: bool = Fal
         _, resources = TypstExporter().from_notebook_node(
             report, resources={"unique_key": "report", "output_files_dir": "assets"})
         doc = resources["tightrope_typst"]
-        main = write_sources(doc, folder_path / ("typst" if keep_typ else ".typst"), "report.typ")
+        sources = folder_path / ("typst" if keep_typ else ".typst")
+        shutil.rmtree(sources, ignore_errors=True)  # nothing of an interrupted export mixes in
+        main = write_sources(doc, sources, "report.typ")
         lines += [f"  warning: {warning}" for warning in doc.warnings]
         pending = {"file": str(target), "seconds": time.perf_counter() - start, "lines": lines,
                    "typst": {"doc": doc.describe(), "main": str(main), "keep": keep_typ}}

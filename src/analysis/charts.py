@@ -20,7 +20,7 @@ CATEGORY_ORDER = ["conflict", "ceasefire", "security", "diplomacy", "politics", 
 
 
 class _Until(Locator):
-    """A date axis's own ticks, without those after a limit."""
+    """A date axis's own ticks, without those at or after a limit."""
 
     def __init__(self, inner: Locator, limit: float):
         self.inner, self.limit = inner, limit
@@ -30,10 +30,10 @@ class _Until(Locator):
         self.inner.set_axis(axis)
 
     def __call__(self):
-        return [t for t in self.inner() if t <= self.limit]
+        return [t for t in self.inner() if t < self.limit]
 
     def tick_values(self, vmin, vmax):
-        return [t for t in self.inner.tick_values(vmin, vmax) if t <= self.limit]
+        return [t for t in self.inner.tick_values(vmin, vmax) if t < self.limit]
 
     def __getattr__(self, name):  # the date formatter asks its locator for the ticks' unit
         if name == "inner":

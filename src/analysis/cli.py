@@ -14,7 +14,7 @@ def _cmd_params(args) -> int:
 
     try:
         resolved = resolve({})  # what the defaults that depend on the data stand for now
-    except TightropeError:
+    except (TightropeError, OSError):
         resolved = None  # the table without them; `tightrope data validate` names the problem
     print(describe(resolved))
     return 0

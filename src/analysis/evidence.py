@@ -308,10 +308,11 @@ def latest_strengths(deployments: pd.DataFrame, strengths: pd.DataFrame) -> pd.D
 
 
 def cited_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
-    """Source ids cited by any table but ``sources`` (``source_id`` or ``source_ids`` columns)."""
+    """Source ids cited by any table but ``sources`` (``source_id`` or ``source_ids`` columns);
+    a later strength counts through the deployment it updates (``personnel_source_id``)."""
     ids: set[str] = set()
     for name, frame in tables.items():
-        if name == "sources":
+        if name in ("sources", "strengths"):
             continue
         for column in ("source_id", "end_source_id", "personnel_source_id"):
             if column in frame:

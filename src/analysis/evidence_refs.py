@@ -102,8 +102,11 @@ def describe(ref: str, row: pd.Series) -> str:
     if table == "events":
         return f"{at_precision(row['date'], row['date_precision'])} — {row['title']}"
     if table == "deployments":
+        # the count published at deployment; a later one (strengths.csv) is the tables' to show,
+        # with its own source, not a claim's evidence
+        later = pd.notna(row.get("personnel_source_id", pd.NA))
         size = (f", {int(row['personnel_persons']):,} personnel"
-                if pd.notna(row["personnel_persons"]) else "")
+                if pd.notna(row["personnel_persons"]) and not later else "")
         return f"{row['name']} ({row['deployer']}, from {row['start_date']:%b %Y}{size})"
     if table == "casualties":
         measure = _MEASURES.get(row["measure"], str(row["measure"]).replace("_", " "))

@@ -102,10 +102,11 @@ class SectionContext:
         for frame in frames:
             if "source_id" in frame:
                 ids += list(frame["source_id"].dropna())
-            if "end_source_id" in frame:  # the source of an end date the edition shows
-                ids += list(frame.loc[frame["end_date"].notna(), "end_source_id"].dropna())
-            if "personnel_source_id" in frame:  # the source of a later published count
-                ids += list(frame["personnel_source_id"].dropna())
+            # the sources of an end date and of a later count the edition shows (the cut
+            # blanks them where the edition may not know them)
+            for column in ("end_source_id", "personnel_source_id"):
+                if column in frame:
+                    ids += list(frame[column].dropna())
             if "confidence" in frame:
                 conf += list(frame["confidence"].dropna())
         return ids, conf

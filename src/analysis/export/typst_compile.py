@@ -4,7 +4,7 @@ standard library only).
 - :func:`compile_typst` compiles a generated :class:`TypstDocument` in this process (the
   ``tightrope-pdf`` exporter does this for any notebook).
 - :func:`compile_apart` compiles sources already written to a folder in a fresh, small Python
-  process (this module run with ``python -m``). A build does this for the report: the process
+  process (this file run by its path). A build does this for the report: the process
   that generated the source (a child of the warm engine, holding pandas, matplotlib and
   nbconvert) has exited by then, so the compile's own memory (about 135 MiB for the report's
   layout) is not added to theirs.
@@ -202,6 +202,8 @@ def compile_folder(doc: TypstDocument, main: Path) -> tuple[bytes, list[str]]:
 
 
 _ERROR_FIELDS = ("section", "cell_index", "line", "excerpt", "diagnostic")
+#: a compile that takes longer has hung (the report's takes about a second)
+COMPILE_TIMEOUT_S = 600
 
 
 def compile_apart(described: dict, main: str | os.PathLike, target: str | os.PathLike) -> list[str]:
@@ -210,12 +212,15 @@ def compile_apart(described: dict, main: str | os.PathLike, target: str | os.Pat
     process that imports nothing but typst. Returns the Typst warnings; raises
     :class:`TypstCompileError` as :func:`compile_typst` does."""
     request = json.dumps({"doc": described, "main": str(main), "target": str(target)})
-    # this package importable there as it is here (also when it is on sys.path, not installed)
-    home = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (home, os.environ.get("PYTHONPATH", "")) if p)}
-    done = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True,
-                          text=True, check=False, env=env)
+    # this file run by its path (it needs only the standard library and typst); -P: neither its
+    # folder nor the working directory is put before them on the import path
+    try:
+        done = subprocess.run([sys.executable, "-P", str(Path(__file__).resolve())],
+                              input=request, capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", check=False, timeout=COMPILE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise TypstCompileError(f"Typst compilation did not finish within "
+                                f"{COMPILE_TIMEOUT_S // 60} minutes") from None
     try:
         reply = json.loads(done.stdout)
     except json.JSONDecodeError:

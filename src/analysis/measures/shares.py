@@ -116,7 +116,7 @@ def compare(key: str, tables: dict[str, pd.DataFrame], focus: str, patron: str):
 def series(key: str, tables: dict[str, pd.DataFrame], focus: str, patron: str) -> pd.DataFrame:
     """The share year by year: year, share_pct, confidence, window (arms: trailing five years).
 
-    Partial years are left out, except the latest gas year, kept with ``months_reported``.
+    Partial years (gas: fewer than 12 ``months_reported``) are left out.
     """
     b = basis(key, tables, focus, patron)
     width = WINDOW if key == "arms" else 1
