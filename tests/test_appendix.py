@@ -114,10 +114,18 @@ def test_title_page_has_no_parameter_block_and_says_what_as_of_means():
 
 def test_title_page_points_to_the_data_note_when_series_come_from_later_releases():
     from analysis.appendix import Bibliography
-    revised = Bibliography(entries=(), notes=("Data note. Some annual series ...",))
-    note = merge.merge([], _meta(), bibliography=revised).metadata["tightrope"]["as_of_note"]
+    revised = Bibliography(entries=(), notes=("Data note. Some statistical series ...",))
+    nb = merge.merge([], _meta(), bibliography=revised)
+    note = nb.metadata["tightrope"]["as_of_note"]
     assert "nothing later is shown" not in note
     assert note.endswith("named in the data note of Appendix B.")
+    # and Appendix B's lead says so too, instead of 'each published on or before its date'
+    lead = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "each published on or before its date, except the later releases the data note " \
+        "names." in lead
+    plain = merge.merge([], _meta(), bibliography=Bibliography(entries=(), notes=()))
+    assert "except the later releases" not in " ".join(
+        c.source for c in plain.cells if c.cell_type == "markdown")
 
 
 def test_back_matter_glossary_lists_only_abbreviations_used_and_a_citation():

@@ -109,10 +109,11 @@ def release_note(later: pd.DataFrame, as_of: dt.date) -> str | None:
 
     named = "; ".join(f"{r.publisher}, {r.title} ({when(r)})"
                       for r in later.sort_values(["publisher", "title"]).itertuples())
-    return (f"Data note. Some annual series in this edition come from releases made after its "
-            f"date, {as_of.day} {as_of:%B %Y}: "
-            f"{named}. They show the figures for years up to the edition's date as revised in "
-            "those releases, which may differ from the figures published at the time; the source "
+    return (f"Data note. Some statistical series in this edition come from releases made after "
+            f"its date, {as_of.day} {as_of:%B %Y}: "
+            f"{named}. They show the figures for years up to the edition's date as those releases "
+            "give them, revised or completed since (a register may add deliveries it had not yet "
+            "recorded), which may differ from the figures published at the time; the source "
             "lines under the charts refer to this note. Nothing dated after the edition is shown.")
 
 

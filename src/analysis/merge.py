@@ -215,8 +215,8 @@ def _back_matter(text: str, meta: dict, author: str = AUTHOR,
     cite = nbformat.v4.new_markdown_cell(
         "## How to cite this report\n\n" + citation(meta, author=author, publisher=publisher)
         + "\n\nThe edition's date is the "
-        "latest date of anything it uses; each edition is rebuilt from the evidence base and "
-        "records its parameters in the colophon.", id="backmatter-c")
+        "latest date among the events and figures it shows; each edition is rebuilt from the "
+        "evidence base and records its parameters in the colophon.", id="backmatter-c")
     cite.metadata["tightrope"] = {"section": "C", "appendix": True}
     return [*cells, cite]
 
@@ -232,8 +232,9 @@ def _front_meta(meta: dict, revised_series: bool = False) -> dict:
         when = f"{as_of.day} {as_of:%B %Y}"
         meta["as_of_note"] = (
             f"This edition uses only what was published on or before {when}; "
-            + ("annual series revised in later releases are the one exception, named in the "
-               "data note of Appendix B." if revised_series else "nothing later is shown."))
+            + ("statistical series read in later releases of the publishers' files are the "
+               "one exception, named in the data note of Appendix B." if revised_series
+               else "nothing later is shown."))
     colophon = dict(meta.get("colophon") or {})
     if params:
         colophon["params"] = [list(p) for p in params]
@@ -255,8 +256,11 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
     if bibliography is not None:
         report.cells.extend(_table_cell(
             bibliography, "bibliography",
-            "The sources this edition cites, each published on or before its date. An entry names "
-            "the primary publisher, the item and, where the figures were read in a copy, that copy.",
+            "The sources this edition cites, each published on or before its date"
+            + (", except the later releases the data note names"
+               if getattr(bibliography, "notes", ()) else "")
+            + ". An entry names the primary publisher, the item and, where the figures were read "
+            "in a copy, that copy.",
             "Appendix B. Sources", "B"))
     author, publisher = creators(meta)
     meta = _front_meta(meta, revised_series=bool(getattr(bibliography, "notes", ())))
