@@ -243,5 +243,5 @@ def conventions(s):
         f"that shares no year with the latest; a series without one is shown without a "
         f"comparison), so that a single large delivery or a bad year cannot swing a comparison. "
         f"This edition uses only what was published by {date(s.p.as_of)}"
-        + (", except annual series read in later releases, which the data note in Appendix B "
+        + (", except statistical series read in later releases, which the data note in Appendix B "
            "names." if s.revised_series else "."))
