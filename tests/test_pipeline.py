@@ -148,3 +148,20 @@ def test_the_process_driving_a_build_loads_neither_pandas_nor_matplotlib(tmp_pat
     assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
     assert "LOADED []" in run.stdout
     assert list((tmp_path / "out").glob("armenia-*/report.html"))
+
+
+def test_the_process_driving_a_batch_resolves_editions_in_the_engine(tmp_path):
+    """A local batch finds its duplicate editions with the warm engine's facts, as a build
+    resolves its parameters: reading the plan loads no pandas into the command's process."""
+    plan = tmp_path / "e.toml"
+    plan.write_text('[[editions]]\nas_of = "2023-09-15"\n\n[[editions]]\n'
+                    'as_of = "2023-09-15"\nrival = "Azerbaijan"\n', encoding="utf-8")
+    script = ("import sys; from analysis import batch; seen = []; "
+              "batch.run_local = lambda plan, *a, **k: seen.append(len(plan.editions)) or []; "
+              "batch.run(sys.argv[1], sys.argv[2], show_progress=False); "
+              "print('EDITIONS', seen[0], 'pandas' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", script, str(plan), str(tmp_path / "out")],
+                         cwd=ROOT,
+                         capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "EDITIONS 1 False" in run.stdout  # the two name the same edition

@@ -31,6 +31,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,12 @@ def _params(table: Any, where: str) -> dict[str, Any]:
     return {str(k): _plain(v, f"{where}.{k}") for k, v in table.items()}
 
 
-def _edition_key(edition: Edition) -> tuple:
+def _edition_key(edition: Edition, resolve: Callable[[dict], Any] | None = None) -> tuple:
     """What makes an edition: its resolved parameters (the folder it is built into); an
-    edition whose parameters do not resolve is kept apart (its build reports the mistake)."""
-    from .params import resolve
-
+    edition whose parameters do not resolve is kept apart (its build reports the mistake).
+    ``resolve``: how to resolve them (default: in this process, reading the evidence base)."""
+    if resolve is None:
+        from .params import resolve
     try:
         # strict: a misspelt name makes an edition of its own (its build names the mistake)
         return ("resolved", resolve(edition.params).slug)
@@ -115,8 +117,9 @@ def _names(value, where: str) -> tuple[str, ...]:
     raise ParameterError(f"{where}: expected a list of names, got {value!r}")
 
 
-def read_plan(path: str | os.PathLike) -> Plan:
-    """Read and expand a batch file; a mistake in it is a ParameterError naming the key."""
+def read_plan(path: str | os.PathLike, resolve: Callable[[dict], Any] | None = None) -> Plan:
+    """Read and expand a batch file; a mistake in it is a ParameterError naming the key.
+    ``resolve`` resolves an edition's parameters to find duplicates (see :func:`_edition_key`)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -173,7 +176,7 @@ def read_plan(path: str | os.PathLike) -> Plan:
         sections = [s.key for s in select(list(_names(sections, f"{path.name}: sections")))]
     seen, unique = set(), []
     for edition in editions:  # the same edition twice is built once (a default named or not)
-        key = _edition_key(edition)
+        key = _edition_key(edition, resolve)
         if key not in seen:
             seen.add(key)
             unique.append(edition)
@@ -399,7 +402,12 @@ def run(path: str | os.PathLike, out: str | os.PathLike | None = None,
         jobs: int | None = None, show_progress: bool = True) -> list[EditionResult]:
     from .outdir import out_folder
 
-    plan = read_plan(path)
+    if scheduler:
+        plan = read_plan(path)
+    else:  # the local engine reads the evidence base for this process, as for `build`
+        from .build import resolve_params
+
+        plan = read_plan(path, resolve_params)
     out_root = out_folder(out)  # checked as `tightrope build --out` is
     where = f"on the Dask cluster at {scheduler}" if scheduler else "on the local warm engine"
     print(f"Batch {Path(path).name}: {len(plan.editions)} edition(s) {where} -> {out_root}",
