@@ -139,17 +139,18 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                     if ref not in context.source_ids:
                         problems.append(f"{name} row {line}: {column} = {show(ref)} is not in "
                                         "sources.csv")
-            deployments = context.evidence_ids.get("deployments")
-            if spec.name == "strengths" and deployments is not None and \
-                    record.get("deployment_id", "").strip() not in deployments:
-                problems.append(f"{name} row {line}: deployment_id = "
-                                f"{show(record.get('deployment_id', ''))} is not in "
-                                "deployments.csv")
+            for fk in spec.foreign_keys:  # a row of another table than sources (read before)
+                target = context.evidence_ids.get(fk["reference"]["resource"])
+                value = record.get(fk["fields"], "").strip()
+                if target is not None and value and value not in target:
+                    problems.append(f"{name} row {line}: {fk['fields']} = {show(value)} is not "
+                                    f"in {fk['reference']['resource']}.csv")
             if spec.name == "sources":
                 context.sources_seen.add(record["source_id"].strip())
                 context.source_rows.append(record)
             if evidence_column:
-                context.evidence_ids.setdefault(spec.name, set()).add(record[evidence_column])
+                context.evidence_ids.setdefault(spec.name, set()).add(
+                    record[evidence_column].strip())
             if spec.name == "claims":
                 context.claims.append((line, record))
             if spec.name == "anchors":
