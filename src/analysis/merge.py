@@ -45,7 +45,8 @@ GLOSSARY = {
     "SAM": "surface-to-air missile",
     "SIPRI": "Stockholm International Peace Research Institute",
     "TIV": "trend-indicator value, SIPRI's measure of military capability transferred (not money)",
-    "TRIPP": "the US-run transit route through Armenia's Syunik province agreed in 2025",
+    "TRIPP": "Trump Route for International Peace and Prosperity: the transit route across "
+             "Armenia's Syunik province agreed in 2025, with a US development role",
     "UAV": "unmanned aerial vehicle (drone)",
     "UN": "United Nations",
     "UNGA": "United Nations General Assembly",

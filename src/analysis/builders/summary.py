@@ -200,13 +200,13 @@ def _break(f: Findings) -> KeyFinding | None:
     years = span(first, last)
     parts = []
     if own:
-        parts.append(f"in the ties with {md(f.patron)} the evidence base dates {listing(own)}")
+        parts.append(f"with {md(f.patron)}, {listing(own)}")
     if other:
         parts.append(f"in {md(f.focus)}'s other ties, {listing(other)}" if own else
-                     f"the evidence base dates {listing(other)}")
+                     listing(other))
     # that these steps make "the break" is a reading, and is marked as one
-    text = (f"In our reading the break came in {years}, in {count_word(len(steps))} dated "
-            f"steps: {'; '.join(parts)}")
+    text = (f"In our reading the break came in {years}, in {count_word(len(steps))} steps: "
+            f"{'; '.join(parts)}")
     return KeyFinding(f"{text} ({where}).", (), where)
 
 
