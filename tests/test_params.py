@@ -143,6 +143,23 @@ def test_cli_params_lists_every_parameter(tightrope_bin):
         assert p.name in run.stdout
 
 
+def test_cli_params_gives_the_data_defaults_and_still_lists_with_broken_data(tightrope_bin,
+                                                                               data_copy):
+    import os
+
+    from analysis.evidence import edition_facts
+
+    latest = edition_facts(data_copy)["latest"]
+    env = {**os.environ, "TIGHTROPE_DATA_DIR": str(data_copy)}
+    run = subprocess.run([tightrope_bin, "params"], capture_output=True, text=True, check=True,
+                         env=env)
+    assert f"default: None (now: {latest})" in run.stdout
+    (data_copy / "events.csv").write_text("not,a\nvalid,table\n", encoding="utf-8")
+    run = subprocess.run([tightrope_bin, "params"], capture_output=True, text=True, check=True,
+                         env=env)
+    assert "(now:" not in run.stdout and "as_of       date      default: None" in run.stdout
+
+
 def test_author_and_publisher_default_and_make_the_byline():
     p = resolve()
     assert (p.author, p.publisher) == ("Tightrope project", "Tightrope project")

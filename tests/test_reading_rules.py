@@ -63,6 +63,20 @@ def test_an_update_that_changes_a_verdict_says_so():
     assert unchanged and not any(c.reasoning.startswith("Verdict") for c in unchanged)
 
 
+def test_the_reasoning_dates_the_verdict_it_argued():
+    """'when the article appeared (…)' for a verdict from before the article, else the
+    verdict's own later date."""
+    import types
+
+    import pandas as pd
+
+    s = _context("08", {})
+    before = types.SimpleNamespace(verdict_date=pd.Timestamp("2023-03-24"))
+    later = types.SimpleNamespace(verdict_date=pd.Timestamp("2024-02-01"))
+    assert ledger._then(s, before) == "when the article appeared (15 September 2023)"
+    assert ledger._then(s, later) == "from 1 February 2024"
+
+
 @pytest.mark.parametrize("key", ["03", "06"])
 def test_another_patron_is_not_given_russias_events(key):
     """With patron = Iran, the warrant, the invasion of Ukraine and the corridor's
