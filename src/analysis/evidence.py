@@ -20,6 +20,7 @@ from . import datafiles, paths
 from . import evidence_refs as refs_mod
 from .cells import parse_cell, read_rows, table_path
 from .datafiles import described_files
+from .measures.result import weakest
 from .schema import TableSpec, load_descriptor
 from .validation import validate
 
@@ -285,9 +286,6 @@ def _cut_claims(claims: pd.DataFrame, updates: pd.DataFrame,
                        "source_ids": "string", "first_verdict": "string"})
 
 
-_WORSE = {"high": 0, "medium": 1, "low": 2}
-
-
 def latest_strengths(deployments: pd.DataFrame, strengths: pd.DataFrame) -> pd.DataFrame:
     """Each deployment with its personnel as last published in ``strengths`` (already cut at
     as_of), else as published at deployment. The later count brings its source
@@ -302,7 +300,7 @@ def latest_strengths(deployments: pd.DataFrame, strengths: pd.DataFrame) -> pd.D
     ids = out.loc[hit, "deployment_id"]
     out.loc[hit, "personnel_persons"] = latest.loc[ids, "personnel_persons"].to_numpy()
     out.loc[hit, "personnel_source_id"] = latest.loc[ids, "source_id"].to_numpy()
-    out.loc[hit, "confidence"] = [max(a, b, key=_WORSE.get) for a, b in zip(
+    out.loc[hit, "confidence"] = [weakest((a, b)) for a, b in zip(
         out.loc[hit, "confidence"], latest.loc[ids, "confidence"], strict=True)]
     return out
 

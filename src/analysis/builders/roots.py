@@ -229,10 +229,9 @@ def balance_text(s):
 def _period_note(rows) -> str:
     """What the chart's periods span: five calendar years, and the last one as far as the
     register goes (said so when it is shorter)."""
-    last = int(rows["year"].max())
-    first_of_last = last // 5 * 5
+    first_of_last, last = suppliers.last_period(rows)
     years = last - first_of_last + 1
-    if years == 5:
+    if years == suppliers.PERIOD:
         return "Periods are five calendar years."
     return (f"Periods are five calendar years; the last, {span(first_of_last, last)}, has "
             f"{count_word(years)} year{'s' if years != 1 else ''}, up to the register's last.")

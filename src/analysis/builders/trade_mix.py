@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from .. import theme
+from ..measures.result import weakest
 from ..prose import md, pct, span, usd_m
 from ._common import sentence_start
 
@@ -21,12 +22,11 @@ MACHINERY = "84-89"
 LABELS = {GOLD: "Precious stones and metals (HS 71)", CARS: "Passenger cars (HS 8703)",
           MACHINERY: "Machinery, electrical equipment and vehicles (HS 84-89)"}
 GOLD_COLOUR = "#B8860B"
-_WORST = {"high": 0, "medium": 1, "low": 2}
 
 
 def _worst(values) -> str:
-    ranked = [v for v in values if v in _WORST]
-    return max(ranked, key=_WORST.__getitem__) if ranked else "medium"
+    ranked = [v for v in values if isinstance(v, str)]
+    return weakest(ranked) if ranked else "medium"
 
 
 def commodity_share(by_commodity: pd.DataFrame, trade: pd.DataFrame, hs_code: str,

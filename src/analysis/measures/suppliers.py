@@ -35,6 +35,10 @@ def windows(arms: pd.DataFrame) -> tuple[Window | None, Window | None]:
 THIN = 0.25
 
 
+#: the length, in calendar years, of the periods of the supplier chart
+PERIOD = 5
+
+
 def supplier_periods(arms: pd.DataFrame, recipient: str) -> pd.DataFrame:
     """The recipient's register rows with the five-year period the chart groups them by
     ('2015–19'; the last one ends with the data's last year)."""
@@ -42,9 +46,17 @@ def supplier_periods(arms: pd.DataFrame, recipient: str) -> pd.DataFrame:
     if rows.empty:
         return rows.assign(period=pd.Series(dtype=str))
     last = int(rows["year"].max())
-    start = (rows["year"] // 5 * 5).astype(int)
+    start = (rows["year"] // PERIOD * PERIOD).astype(int)
     return rows.assign(period=start.map(
-        lambda y: f"{y}–{str(min(y + 4, last))[2:]}" if min(y + 4, last) > y else f"{y}"))
+        lambda y: f"{y}–{str(min(y + PERIOD - 1, last))[2:]}" if min(y + PERIOD - 1, last) > y
+        else f"{y}"))
+
+
+def last_period(rows: pd.DataFrame) -> tuple[int, int]:
+    """First and last year of the last period :func:`supplier_periods` makes of ``rows`` (it
+    ends with the data's last year, so it may be shorter than the others)."""
+    last = int(rows["year"].max())
+    return last // PERIOD * PERIOD, last
 
 
 def thin_last_period(rows: pd.DataFrame) -> dict | None:
