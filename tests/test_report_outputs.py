@@ -131,6 +131,12 @@ def test_pdf_outline_has_every_section(pdf):
         assert any(spec.title in t for t in outline), spec.heading
 
 
+def test_the_report_layout_settles_and_the_build_warns_of_nothing(shared_build):
+    """The report's PDF is laid out by the template's fitted layout: Typst settled within its
+    five passes (no fallback to the plain layout) and no export warned."""
+    assert "warning" not in shared_build().stdout.lower()
+
+
 def test_pdf_metadata_and_fonts(pdf):
     assert pdf.metadata.title and "Tightrope" in pdf.metadata.title
     for page in pdf.pages[:6]:

@@ -17,7 +17,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pypdf import PdfReader
 
 from analysis.export.markdown_typst import escape_text, markdown_to_typst, typst_string
-from analysis.export.typst_compile import compile_apart, compile_typst, write_sources
+from analysis.export.typst_compile import (
+    PLAIN_LAYOUT_USED,
+    compile_apart,
+    compile_typst,
+    write_sources,
+)
 from analysis.export.typst_exporter import (
     FIGURE_MIME,
     TABLE_MIME,
@@ -367,6 +372,53 @@ def test_a_compile_apart_gives_the_same_pdf_and_the_same_error(tmp_path):
     # the same message, but for the folder Typst's own diagnostic names
     assert str(apart.value).split("Typst diagnostic")[0] == str(here.value).split("Typst diag")[0]
     assert not (tmp_path / "bad.pdf").exists()
+
+
+def _restless_notebook() -> nbformat.NotebookNode:
+    """A figure, then Typst that can never settle (a counter set from its own final value) in
+    the template's usual layout, and settles at once in its plain layout."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">'
+           '<rect width="400" height="300" fill="#ccc"/></svg>')
+    nb = _md_notebook("Text before the figure.")
+    fig = {"number": "1.1", "caption": "A figure placed by the plain layout", "svg": svg,
+           "id": "fig-1-1"}
+    nb.cells.append(new_code_cell("", outputs=[
+        new_output("display_data", data={FIGURE_MIME: fig, "text/plain": "Figure 1.1"})]))
+    restless = new_code_cell("")
+    restless.metadata["tightrope"] = {"raw_typst": (
+        '#let c = counter("restless")\n'
+        '#if sys.inputs.at("tr-layout", default: "fitted") != "plain" '
+        '{ context { c.update(c.final().first() + 1) } }')}
+    nb.cells.append(restless)
+    return nb
+
+
+def test_a_layout_that_does_not_settle_is_compiled_again_in_the_plain_layout(tmp_path):
+    """Typst gives up after five passes and would print what it had (wrong page numbers,
+    misplaced figures): the compile runs again in the template's plain layout and says so once;
+    the build's compile in a fresh process does the same."""
+    doc = TypstExporter().from_notebook_node(_restless_notebook(), _resources())[1][
+        "tightrope_typst"]
+    pdf, warnings = compile_typst(doc)
+    assert warnings == [PLAIN_LAYOUT_USED]
+    assert "A figure placed by the plain layout" in _text(pdf)
+    main = write_sources(doc, tmp_path, "report.typ")
+    assert compile_apart(doc.describe(), main, tmp_path / "out.pdf") == [PLAIN_LAYOUT_USED]
+
+
+def test_an_error_in_the_template_is_not_blamed_on_the_generated_line_of_that_number():
+    """The template beside the document has the same file name (assets/report.typ); an error
+    in it points at the document's import of the template, not at a cell."""
+    doc = TypstExporter().from_notebook_node(_nb(), _resources())[1]["tightrope_typst"]
+    template = next(k for k in doc.assets if k.endswith(".typ"))
+    lines = doc.assets[template].decode().splitlines()
+    line = min(len(lines), len(doc.lines)) - 1  # a line number the document has as well
+    lines[line - 1] += " #undefined-in-template(1)"
+    doc.assets[template] = "\n".join(lines).encode()
+    with pytest.raises(TypstCompileError) as err:
+        compile_typst(doc)
+    assert err.value.cell_index is None
+    assert doc.lines[err.value.line - 1].startswith("#import"), err.value.line
 
 
 def test_the_compile_process_loads_only_typst():

@@ -98,7 +98,14 @@ class TypstDocument:
                    assets_dir=data["assets_dir"], font_paths=list(data["font_paths"]))
 
 
-def _error_from(exc: Exception, doc: TypstDocument, main_name: str) -> TypstCompileError:
+def _is_main(fname: str, main: Path) -> bool:
+    """Is a diagnostic's file the generated document (not the template beside it, which may
+    carry the same name in its assets folder)? Paths in diagnostics are relative to the working
+    directory."""
+    return Path(os.path.abspath(fname)) == Path(os.path.abspath(main))
+
+
+def _error_from(exc: Exception, doc: TypstDocument, main: Path) -> TypstCompileError:
     message = getattr(exc, "message", None) or str(exc)
     diagnostic = getattr(exc, "diagnostic", "") or ""
     trace = getattr(exc, "trace", None) or []
@@ -106,7 +113,7 @@ def _error_from(exc: Exception, doc: TypstDocument, main_name: str) -> TypstComp
     haystack = diagnostic + "\n" + "\n".join(str(t) for t in trace)
     line = None
     for fname, ln, _col in _DIAG_LOC.findall(haystack):
-        if Path(fname).name == main_name:
+        if _is_main(fname, main):
             line = int(ln)
             break
     span = doc.locate(line) if line else None
@@ -171,8 +178,30 @@ def compile_typst(doc: TypstDocument, main_name: str = "report.typ") -> tuple[by
         return compile_folder(doc, main)
 
 
+#: Typst's warning when introspection (figures placed by where they land) has not settled
+NOT_CONVERGED = "did not converge"
+#: the template's layout without decisions taken from positions (see report.typ)
+PLAIN_LAYOUT = {"tr-layout": "plain"}
+PLAIN_LAYOUT_USED = ("Typst warning: the layout did not settle in five passes; the PDF uses the "
+                     "plain layout (every figure and table where it is cited, at full size)")
+
+
 def compile_folder(doc: TypstDocument, main: Path) -> tuple[bytes, list[str]]:
-    """Compile ``main`` (``doc``'s source, written with its assets by :func:`write_sources`)."""
+    """Compile ``main`` (``doc``'s source, written with its assets by :func:`write_sources`).
+
+    A layout that has not settled in Typst's five passes can print wrong page numbers and
+    misplace figures; it is compiled again in the template's plain layout (every figure and
+    table where it is cited, at full size), and one warning says so."""
+    pdf, warns = _compile(doc, main, {})
+    if any(NOT_CONVERGED in w for w in warns):
+        pdf, plain = _compile(doc, main, PLAIN_LAYOUT)
+        warns = [w for w in plain if NOT_CONVERGED not in w] + [PLAIN_LAYOUT_USED]
+        if any(NOT_CONVERGED in w for w in plain):
+            warns.append("Typst warning: the plain layout did not settle either")
+    return pdf, warns
+
+
+def _compile(doc: TypstDocument, main: Path, inputs: dict[str, str]) -> tuple[bytes, list[str]]:
     import typst
 
     try:
@@ -183,17 +212,18 @@ def compile_folder(doc: TypstDocument, main: Path) -> tuple[bytes, list[str]]:
             font_paths=list(doc.font_paths),
             format="pdf",
             timestamp=doc.timestamp,
+            sys_inputs=inputs,
         )
     except typst.TypstError as exc:
-        raise _error_from(exc, doc, main.name) from None
+        raise _error_from(exc, doc, main) from None
     except RuntimeError as exc:  # older bindings raise plain RuntimeError
-        raise _error_from(exc, doc, main.name) from None
+        raise _error_from(exc, doc, main) from None
     messages = []
     for w in warns or []:
         text = getattr(w, "message", None) or str(w)
         diag = getattr(w, "diagnostic", "") or ""
         loc = _DIAG_LOC.search(diag)
-        if loc and Path(loc.group(1)).name == main.name:
+        if loc and _is_main(loc.group(1), main):
             span = doc.locate(int(loc.group(2)))
             if span is not None:
                 text += f" (section {span.section!r}, cell {span.cell_index})"
