@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.builders.trade_mix import commodity_share, reexport_sentence
+from analysis.builders.trade_mix import commodity_share, reexport_sentence, years_by_publisher
 
 
 def _tbc(rows):
@@ -53,3 +53,22 @@ def test_reexport_sentence_uses_the_latest_year_with_both_flows():
     assert text.startswith(" In 2023 imports of precious stones and metals were USD 2.3 billion "
                            "against USD 3.2 billion exported")
     assert reexport_sentence(tbc[tbc["flow"] == "exports"]) == ""
+
+
+class _Ev:
+    """Just the bibliography lookup years_by_publisher needs."""
+
+    def sources_by_id(self):
+        return pd.DataFrame({"source_id": ["a", "b", "c"],
+                             "publisher": ["UN Comtrade", "Armstat", "UN Comtrade"]}
+                            ).set_index("source_id")
+
+
+def test_a_panel_drawn_from_two_publishers_says_which_years_are_whose():
+    rows = pd.DataFrame({"year": [2021, 2022, 2023], "source_id": ["a", "c", "b"]})
+    assert years_by_publisher(_Ev(), rows, "Cars") == (
+        " Cars: 2021–2022 from UN Comtrade, 2023 from Armstat; each figure covers a full "
+        "calendar year.")
+    one = pd.DataFrame({"year": [2021, 2022], "source_id": ["a", "c"]})  # one publisher
+    assert years_by_publisher(_Ev(), one, "Cars") == ""
+    assert years_by_publisher(_Ev(), one.iloc[:0], "Cars") == ""

@@ -213,3 +213,15 @@ def test_a_release_published_by_the_edition_date_counts_a_later_one_does_not(bas
     assert edition_date(_cut(base, on_the_day), on_the_day) == on_the_day
     day_before = on_the_day - dt.timedelta(days=1)
     assert edition_date(_cut(base, day_before), day_before) < on_the_day
+
+
+@pytest.mark.parametrize("refs, annual", [
+    ("trade:Russia/2024/exports;trade:Russia/2024/imports", True),
+    ("remittances:2022/Russia/total;arms_import_shares:Armenia/2016-2020/Russia", True),
+    ("trade:Russia/2024/exports;events:E093", False),
+    ("deployments:D01", False),
+    ("", False)])
+def test_an_update_resting_on_annual_figures_only_is_dated_by_its_year(refs, annual):
+    """Rule 2 dates an annual figure 31 December of its year: the ledger prints such an update's
+    date as the year, not as '31 Dec 2024'."""
+    assert evidence.annual_only(refs) is annual

@@ -182,6 +182,14 @@ def _conflict_ends(tables: dict[str, pd.DataFrame]) -> dict[str, pd.Timestamp]:
 _SERIES_TABLES = (*_YEAR_COLUMNS, "arms_import_shares")
 
 
+def annual_only(evidence: str) -> bool:
+    """Does an evidence list ('trade:Russia/2024/exports;...') cite annual figures only (each
+    known, by rule 2 of :func:`cut`, from 31 December of its year: a date to print as the year,
+    not as a day)?"""
+    tables = [ref.split(":", 1)[0] for ref in str(evidence).split(";") if ref.strip()]
+    return bool(tables) and all(t in _SERIES_TABLES for t in tables)
+
+
 def series_releases(tables: dict[str, pd.DataFrame]) -> set[str]:
     """Source ids of the annual series (database releases), whatever their publication date."""
     ids: set[str] = set()

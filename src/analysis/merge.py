@@ -199,7 +199,7 @@ def citation(meta: dict, title: str = TITLE, subtitle: str = SUBTITLE,
 
 
 def _back_matter(text: str, meta: dict, author: str = AUTHOR,
-                 publisher: str | None = None) -> list:
+                 publisher: str | None = None, revised_series: bool = False) -> list:
     """Appendix C: the abbreviations the edition uses, then the suggested citation."""
     table = glossary_table(text)
     head = nbformat.v4.new_markdown_cell(
@@ -215,9 +215,12 @@ def _back_matter(text: str, meta: dict, author: str = AUTHOR,
         cells.append(body)
     cite = nbformat.v4.new_markdown_cell(
         "## How to cite this report\n\n" + citation(meta, author=author, publisher=publisher)
-        + "\n\nThe edition's date is the "
-        "latest date among the events and figures it shows; each edition is rebuilt from the "
-        "evidence base and records its parameters in the colophon.", id="backmatter-c")
+        + "\n\nThe edition's date is the latest date in the evidence base as cut for it: "
+        "nothing published after that date is used"
+        + (", except the statistical series named in the data note of Appendix B"
+           if revised_series else "")
+        + ". Each edition is rebuilt from the evidence base and records its parameters in the "
+        "colophon.", id="backmatter-c")
     cite.metadata["tightrope"] = {"section": "C", "appendix": True}
     return [*cells, cite]
 
@@ -264,8 +267,9 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
             "in a copy, that copy.",
             "Appendix B. Sources", "B"))
     author, publisher = creators(meta)
-    meta = _front_meta(meta, revised_series=bool(getattr(bibliography, "notes", ())))
-    report.cells.extend(_back_matter(_text_of(report), meta, author, publisher))
+    revised = bool(getattr(bibliography, "notes", ()))
+    meta = _front_meta(meta, revised_series=revised)
+    report.cells.extend(_back_matter(_text_of(report), meta, author, publisher, revised))
     line = _params.byline(author, publisher)
     # the title page's author/publisher line: "author" in the PDF, the kicker in the HTML
     report.metadata["tightrope"] = {"title": TITLE, "subtitle": SUBTITLE, "kicker": line,

@@ -8,7 +8,7 @@ import textwrap
 import matplotlib.dates as mdates
 import pandas as pd
 
-from .. import charts, indicators, sections, theme
+from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..findings import seen_from
 from ..prose import date, date_range, listing, md, month, num
@@ -36,7 +36,7 @@ def intro(s):
     if exercise and partner:
         text += (f" In {month(exercise.date)} a small joint exercise with "
                  f"{md(ph.the(partner))}, and {md(s.p.patron)}'s sharp public reaction to it, "
-                 "showed how far that relationship had frayed.")
+                 "put the strain in that relationship on public view.")
     text += (" This section measures the dependence at a glance, lists who keeps forces in and "
              "around the country, and follows "
              + ("the signals of that month day by day." if exercise and partner else
@@ -318,11 +318,12 @@ def signals_chart(s):
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.grid(axis="y", visible=False)
     first, last = signals["date"].min(), signals["date"].max()
-    days = indicators.days_between(first, last)
+    # the dates, not a count of days: elsewhere a span counts elapsed days (a deployment of
+    # 11-20 September lasts 9), which would make 3-11 September 8 days
     return s.figure(
         fig, key="signals",
-        caption=(f"The signals of {last:%B %Y}, day by day: {len(signals)} events in "
-                 f"{days + 1} days"),
+        caption=(f"The signals of {last:%B %Y}, day by day: {len(signals)} events, "
+                 f"{date_range(first, last)}"),
         alt=(f"Chart with one row per event from {date(first)} to {date(last)}: "
              + "; ".join(f"{d:%d %B}: {t}" for d, t in zip(signals["date"], signals["title"],
                                                             strict=True)) + "."),
@@ -335,10 +336,11 @@ def signals_text(s):
         return s.text("")  # road_to_september has said the story had not got here
     signals = signals.sort_values("date")
     first, last = signals.iloc[0]["date"], signals.iloc[-1]["date"]
-    days = indicators.days_between(first, last) + 1
     figure = sections.number_of("figure", "signals")
-    text = [(f"The evidence base holds {count_word(len(signals))} signals in {last:%B %Y}, spread over "
-            f"{count_word(days)} days, {date_range(first, last)} (Figure {figure}).")]
+    same_month = (first.year, first.month) == (last.year, last.month)
+    text = [(f"The evidence base holds {count_word(len(signals))} signals between "
+             f"{first.day if same_month else date(first)} and {date(last)} "
+             f"(Figure {figure}).")]
     dep_rows = s.ev.deployments
     ex = dep_rows[(dep_rows["kind"] == "exercise") & dep_rows["deployer"].isin(s.p.partners)
                   & (dep_rows["start_date"] >= first)]

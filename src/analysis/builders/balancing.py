@@ -458,7 +458,7 @@ def votes_text(s):
     whole, para = topic_votes(votes[votes["country"] == s.p.focus])
     low = int((whole["confidence"] == "low").sum())
     parts = [f"{VOTE_WORDS[v]} {times(c)}" for v, c in counts.items() if c]
-    text = (f"On the {plural(total, 'resolution')} on Ukraine recorded here, "
+    text = (f"On the {plural(total, 'resolution')} bearing on Ukraine recorded here, "
             f"{md(s.p.focus)} {listing(parts)}")
     text += (f" ({count_word(low)} of these votes could not be confirmed in a published "
              "record)."
@@ -487,9 +487,12 @@ def votes_text(s):
     for c in [c for c in dict.fromkeys(votes["country"]) if c != s.p.focus]:
         oc = vote_counts(votes, c)
         if sum(oc.values()):  # every way it voted: an absence is not a vote against
+            low = int((topic_votes(votes[votes["country"] == c])[0]["confidence"]
+                       == "low").sum())
             compare.append(f"{md(c)} " + listing(f"{VOTE_WORDS[v]} {times(n)}"
                                                  for v, n in oc.items() if n)
-                           + f" (of {plural(sum(oc.values()), 'resolution')} recorded for it)")
+                           + f" (of {plural(sum(oc.values()), 'resolution')} recorded for it"
+                           + (f", {count_word(low)} not confirmed" if low else "") + ")")
     if compare:
         text += " For comparison, " + "; ".join(compare) + "."
     away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]

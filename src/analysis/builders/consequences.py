@@ -120,8 +120,8 @@ def intro(s):
     if warrant and invasion and grew:
         return s.text(
             f"What did {md(s.p.focus)}'s turn away from {md(s.p.patron)} cost, and what did it "
-            "not cost? This section follows two side effects that neither side planned: a legal "
-            f"one, {md(s.p.focus)}'s path toward the International Criminal Court just after "
+            "not cost? This section follows two side effects of that turn: a legal one, "
+            f"{md(s.p.focus)}'s path into the International Criminal Court, completed after "
             f"the court had issued an arrest warrant for {md(s.p.patron)}'s president, and an "
             f"economic paradox, in which {listing(grew)} rose far above their "
             f"{_break_year(s) - 1} level {_after_break(s)}, as the security relationship "
@@ -146,9 +146,10 @@ def reactions_note(s):
     if not _of_patron(s, "icc_warrant"):
         return s.text("")
     return s.text(
-        f"{md(s.p.patron)}'s public reactions are placed on the same timeline. They responded "
-        f"to several of {md(s.p.focus)}'s steps at once, the court among them, so the chart "
-        "shows timing, not cause.")
+        f"{md(s.p.patron)}'s public reactions to {md(s.p.focus)} in the same months are placed "
+        f"on the same timeline, whatever their subject. Several answered more than one of "
+        f"{md(s.p.focus)}'s steps at once, the court among them, so the chart shows timing, "
+        "not cause.")
 
 
 def paradox_intro(s):
@@ -233,7 +234,8 @@ def icc_chart(s):
     return s.figure(
         fig,
         caption=(f"From the ICC warrant to the Rome Statute in {s.p.focus}, with "
-                 f"{s.p.patron}'s public reactions, {period}"),
+                 f"{s.p.patron}'s public reactions to {s.p.focus} in those months, on any "
+                 f"subject, {period}"),
         alt=(f"Event chart of {len(rows)} dated events from {date(first)} to {date(last)}: "
              f"{len(rows) - len(reactions)} steps of the court and of {s.p.focus} toward the "
              f"Rome Statute and {len(reactions)} public reactions by {s.p.patron}, one per row."),
@@ -561,7 +563,7 @@ def data_limits(s):
             f"nothing in the evidence base counts the people who moved from {md(s.p.patron)} "
             f"after {brk}. *Interpretation, which these data cannot test:* much of the surge "
             f"may reflect goods re-exported to {md(s.p.patron)} and the money and firms of "
-            "citizens who relocated, rather than a deeper economic bond; if so, the boom is as "
+            f"its citizens who relocated to {md(s.p.focus)}, rather than a deeper economic bond; if so, the boom is as "
             "exposed to sanctions policy as to politics.")
     else:
         text += (f" What they do not say: whether the court played any part in "

@@ -12,7 +12,7 @@ from IPython.display import display
 from .. import evidence_refs as refs
 from .. import theme
 from ..appendix import VERDICTS, Claim, SourceRef
-from ..evidence import later_releases
+from ..evidence import annual_only, later_releases
 from ..prose import date, num
 
 VERDICT_COLOURS = {"supported": "#0072B2", "partly supported": "#56B4E9", "disputed": "#D55E00",
@@ -68,7 +68,8 @@ def _after(s, claim_id: str) -> str | None:
     if mine.empty:
         return None
     # an update that changes the verdict says so: the reasoning above is the article's date's
-    return " ".join(f"{refs.at_precision(u.date)}: {u.update}"
+    return " ".join(f"{refs.at_precision(u.date, 'year' if annual_only(u.evidence) else 'day')}: "
+                    f"{u.update}"
                     + (f" Verdict from then: {u.verdict}." if pd.notna(u.verdict) else "")
                     for u in mine.itertuples())
 

@@ -351,11 +351,10 @@ def base(s):
         return s.text(f"The evidence base records no {md(s.p.patron)} military base in "
                       f"{md(s.p.focus)} by {date(s.p.as_of)}.")
     b = rows.sort_values("start_date").iloc[0]
-    indicators.days_between(b["start_date"], s.p.as_of) / 365.25
     flag = " (unconfirmed)" if b["confidence"] == "low" else ""
     text = [f"The {md(b['name'])} has been in place since {b['start_date']:%Y}."]
     if pd.notna(b["personnel_persons"]):
-        text.append(f" Its published staff is in Table "
+        text.append(f" Its staff, by the latest published count, is given in Table "
                     f"{sections.number_of('table', 'presence')}{flag}.")
     lease = events_matching(s.ev.events, "base")
     lease = lease[lease["actors"].str.contains(s.p.patron, na=False)
@@ -366,13 +365,12 @@ def base(s):
                         for t, d, p in zip(lease["title"], lease["date"],
                                            lease["date_precision"], strict=True))
         # no chart shows these events: they are named as the evidence base records them
-        text.append(f" Its terms were changed later, in "
-                    f"{plural(len(lease), 'step')} the evidence base records: {steps}.")
+        text.append(f" Its terms were changed later, in {plural(len(lease), 'step')}, which "
+                    f"the evidence base records as {steps}.")
     if pd.notna(b["end_date"]):
         text.append(f" It closed on {date(b['end_date'])}.")
     else:
-        text.append(" It remained in place at the as-of date, whatever else changed in the "
-                    "relationship.")
+        text.append(f" It was still in place on {date(s.p.as_of)}.")
     return s.text("".join(text))
 
 

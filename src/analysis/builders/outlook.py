@@ -78,13 +78,13 @@ def intro(s):
     once the edition has reached it."""
     article = _article(s)
     return s.text(
-        "This section looks forward from "
-        + date(s.p.as_of) + ": which indicators would show "
-        f"{md(s.p.focus)} drifting toward {md(ph.names(s.p.partners))}, re-aligning with "
-        f"{md(s.p.patron)} or getting caught between the two, where each stands and which way "
-        f"it has moved, and how public opinion of {md(s.p.patron)} moved"
-        + (f"; then what happened after {date(article.date)}, the date of the news analysis "
-           "whose claims Appendix A checks, up to the edition's date."
+        "This section looks forward from " + date(s.p.as_of) + ". It asks which indicators "
+        f"would show {md(s.p.focus)} drifting toward its partners "
+        f"({md(ph.names(s.p.partners))}), re-aligning with {md(s.p.patron)}, or caught between "
+        f"{md(s.p.patron)} and those partners; where each indicator stands and which way it has "
+        f"moved; and how public opinion of {md(s.p.patron)} moved"
+        + (f". Then it follows what happened after {date(article.date)}, the date of the news "
+           "analysis whose claims Appendix A checks, up to the edition's date."
            if article and article.date < pd.Timestamp(s.p.as_of) else "."))
 
 
@@ -114,6 +114,15 @@ class Watch:
     confidence: str = "high"
 
 
+def turned_back(direction: str, latest_year: float, earlier_average: float) -> bool:
+    """A share whose windows moved ``direction`` ("down"/"up") has turned back when its latest
+    single year stands past the earlier window's average (by more than half a point): the move
+    between the windows is undone. Standing above or below its own, latest window's average is
+    not enough: that average may hold a dip the latest year merely left behind."""
+    return ((direction == "down" and latest_year > earlier_average + 0.5)
+            or (direction == "up" and latest_year < earlier_average - 0.5))
+
+
 def _share_watch(s, key: str) -> Watch | None:
     f = s.findings
     c = f.share(key)
@@ -141,11 +150,12 @@ def _share_watch(s, key: str) -> Watch | None:
         trend = (f"{ph.no_earlier(since)} (Figure {figure})" if since is not None
                  else f"one window only (Figure {figure})")
     toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
-    # the windows moved one way but the latest year is back on the other side of its window's
-    # average: the share turned back, and counts on neither side
-    if (c.direction, rel) in (("down", "above"), ("up", "below")):
+    # a share that turned back counts on neither side
+    if key != "arms" and not year.empty and turned_back(
+            c.direction, year.iloc[-1]["share_pct"], c.earlier.value):
         toward = "mixed"
-        trend += f"; the latest year turned back ({rel} its window's average)"
+        trend += (f"; the latest year turned back past the {c.earlier.window} average "
+                  f"({pct(c.earlier.value)})")
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
                  stands or f"see Figure {figure}", trend, _signal(s.p.patron, key), toward,
@@ -264,7 +274,7 @@ def watch_text(s):
     mixed = [w for w in items if w.toward == "mixed"]
     text = (f"Of the {count_word(len(items))} indicators in Table {table}, "
             f"{count_word(len(west))} moved away from {md(s.p.patron)} over "
-            f"{'its' if len(west) == 1 else 'their'} window and "
+            f"{'its window' if len(west) == 1 else 'their windows'} and "
             f"{count_word(len(east))} toward it.")
     if west and east:
         # agreement follows 'indicator(s)', not the listed names ('trade', 'money transfers')
@@ -274,7 +284,7 @@ def watch_text(s):
                  f"{'points' if len(east) == 1 else 'point'} toward {md(s.p.patron)}, "
                  f"{'that' if len(west) == 1 else 'those'} for "
                  f"{listing(w.short for w in west)} away from it. A further move in the same "
-                 "directions would widen the gap between the economic and the security tie.")
+                 "directions would widen that split.")
     elif west:
         text += " So far the data point one way: a drift away from the patron."
     elif east:

@@ -22,7 +22,7 @@ def intro(s):
             f"How did a conflict older than independent {md(s.p.focus)} turn into the war of "
             f"{war.date.year}, and did the military balance foretell its outcome? This section "
             "follows the Nagorno-Karabakh conflict from the Karabakh movement of 1988 and "
-            "measures the balance that decided the fighting: what each side spent on its armed "
+            "measures the balance before the fighting: what each side spent on its armed "
             "forces, and who sold it its weapons.")
     return s.text(
         f"How did a conflict older than independent {md(s.p.focus)} shape the military balance "
@@ -36,9 +36,9 @@ def suppliers_intro(s):
     text = ("Money is only part of the balance: what a budget buys, and from whom, matters as "
             f"much. The chart and table below show who supplied {md(s.p.rival)}'s arsenal")
     if war:
-        text += (", including the armed drones and loitering munitions that many military "
-                 f"analysts credit with a large part of its advantage in {war.date.year} (an "
-                 "interpretation, not something the delivery data can prove).")
+        text += (", including the armed drones and loitering munitions that drew most "
+                 f"attention in {war.date.year}; what part they played in the outcome is a "
+                 "judgement the delivery data cannot settle.")
     else:
         text += ", including armed drones and loitering munitions where it bought any."
     return s.text(text)
@@ -312,5 +312,4 @@ def takeaway(s):
         "What the data say: " + "; ".join(says) + ". What they do not say: how well either army "
         "used what it bought. SIPRI's trend-indicator values measure military capability "
         "transferred, not money paid; the casualty figures are each side's own counts; and "
-        "whether drones decided the war is a judgement of military analysts that delivery "
-        "records cannot prove.")
+        "whether drones decided the war is a judgement that delivery records cannot settle.")

@@ -86,7 +86,7 @@ def finding(gold: pd.DataFrame, cars: pd.DataFrame, patron: str) -> str:
     if len(gold) >= 2:
         a, b = gold.iloc[0], gold.iloc[-1]
         findings.append(f"precious stones and metals went from {usd_m(a['part_usd_m'])} "
-                        f"({pct(a['share_pct'])} of exports) in {a['year']} to "
+                        f"({pct(a['share_pct'])} of exports to all partners) in {a['year']} to "
                         f"{usd_m(b['part_usd_m'])} ({pct(b['share_pct'])}) in {b['year']}")
     if not cars.empty:
         c = cars.iloc[-1]
@@ -138,7 +138,26 @@ def composition_chart(s):
         data=used,
         note=("Commodity values come from other tables than the partner totals (Armstat and UN "
               "Comtrade figures, read in secondary copies), so shares are approximate."
+              + years_by_publisher(s.ev, cars, "Cars")
               + reexport_sentence(s.ev.trade_by_commodity)))
+
+
+def years_by_publisher(ev, rows: pd.DataFrame, what: str) -> str:
+    """' Cars: 2021–2022 from UN Comtrade's monthly series, 2023 from Armstat.' when a panel's
+    years come from more than one publisher (a reader of the source line cannot tell which year
+    is whose), else ''."""
+    if rows.empty:
+        return ""
+    by_id = ev.sources_by_id()["publisher"]
+    spans = {}
+    for source_id, group in rows.groupby("source_id", sort=False):
+        publisher = by_id.get(source_id, source_id)
+        spans.setdefault(publisher, []).extend(int(y) for y in group["year"])
+    if len(spans) < 2:
+        return ""
+    parts = [f"{span(min(years), max(years))} from {publisher}"
+             for publisher, years in sorted(spans.items(), key=lambda kv: min(kv[1]))]
+    return f" {what}: " + ", ".join(parts) + "; each figure covers a full calendar year."
 
 
 def reexport_sentence(by_commodity: pd.DataFrame) -> str:
