@@ -219,6 +219,8 @@ def test_a_release_published_by_the_edition_date_counts_a_later_one_does_not(bas
     ("trade:Russia/2024/exports;trade:Russia/2024/imports", True),
     ("remittances:2022/Russia/total;arms_import_shares:Armenia/2016-2020/Russia", True),
     ("trade:Russia/2024/exports;events:E093", False),
+    (" trade:Russia/2024/exports ; energy:2022/Russia/natural_gas", True),  # spaces as in data
+    ("events:E093; trade:Russia/2024/exports", False),
     ("deployments:D01", False),
     ("", False)])
 def test_an_update_resting_on_annual_figures_only_is_dated_by_its_year(refs, annual):

@@ -382,8 +382,11 @@ def _restless_notebook() -> nbformat.NotebookNode:
     nb = _md_notebook("Text before the figure.")
     fig = {"number": "1.1", "caption": "A figure placed by the plain layout", "svg": svg,
            "id": "fig-1-1"}
+    table = {"number": "1.1", "caption": "A table placed by the plain layout",
+             "columns": ["Row", "Value"], "rows": [[f"Row {k}", str(k)] for k in range(5)]}
     nb.cells.append(new_code_cell("", outputs=[
-        new_output("display_data", data={FIGURE_MIME: fig, "text/plain": "Figure 1.1"})]))
+        new_output("display_data", data={FIGURE_MIME: fig, "text/plain": "Figure 1.1"}),
+        new_output("display_data", data={TABLE_MIME: table, "text/plain": "Table 1.1"})]))
     restless = new_code_cell("")
     restless.metadata["tightrope"] = {"raw_typst": (
         '#let c = counter("restless")\n'
@@ -401,7 +404,9 @@ def test_a_layout_that_does_not_settle_is_compiled_again_in_the_plain_layout(tmp
         "tightrope_typst"]
     pdf, warnings = compile_typst(doc)
     assert warnings == [PLAIN_LAYOUT_USED]
-    assert "A figure placed by the plain layout" in _text(pdf)
+    text = _text(pdf)
+    assert "A figure placed by the plain layout" in text
+    assert "A table placed by the plain layout" in text and "Row 4" in text
     main = write_sources(doc, tmp_path, "report.typ")
     assert compile_apart(doc.describe(), main, tmp_path / "out.pdf") == [PLAIN_LAYOUT_USED]
 
@@ -413,7 +418,7 @@ def test_an_error_in_the_template_is_not_blamed_on_the_generated_line_of_that_nu
     template = next(k for k in doc.assets if k.endswith(".typ"))
     lines = doc.assets[template].decode().splitlines()
     line = min(len(lines), len(doc.lines)) - 1  # a line number the document has as well
-    lines[line - 1] += " #undefined-in-template(1)"
+    lines.insert(line - 1, "#let tr-test-bad = undefined-in-template")  # becomes line `line`
     doc.assets[template] = "\n".join(lines).encode()
     with pytest.raises(TypstCompileError) as err:
         compile_typst(doc)

@@ -186,7 +186,7 @@ def annual_only(evidence: str) -> bool:
     """Does an evidence list ('trade:Russia/2024/exports;...') cite annual figures only (each
     known, by rule 2 of :func:`cut`, from 31 December of its year: a date to print as the year,
     not as a day)?"""
-    tables = [ref.split(":", 1)[0] for ref in str(evidence).split(";") if ref.strip()]
+    tables = [refs_mod.parse(ref)[0] for ref in refs_mod.split(evidence)]
     return bool(tables) and all(t in _SERIES_TABLES for t in tables)
 
 

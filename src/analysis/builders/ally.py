@@ -337,10 +337,8 @@ def signals_text(s):
     signals = signals.sort_values("date")
     first, last = signals.iloc[0]["date"], signals.iloc[-1]["date"]
     figure = sections.number_of("figure", "signals")
-    same_month = (first.year, first.month) == (last.year, last.month)
-    text = [(f"The evidence base holds {count_word(len(signals))} signals between "
-             f"{first.day if same_month else date(first)} and {date(last)} "
-             f"(Figure {figure}).")]
+    text = [(f"The evidence base holds {plural(len(signals), 'signal')} dated "
+             f"{date_range(first, last)} (Figure {figure}).")]
     dep_rows = s.ev.deployments
     ex = dep_rows[(dep_rows["kind"] == "exercise") & dep_rows["deployer"].isin(s.p.partners)
                   & (dep_rows["start_date"] >= first)]

@@ -75,6 +75,13 @@ def topic_votes(votes: pd.DataFrame, topic: str = "ukraine") -> tuple[pd.DataFra
     return rows[~para], rows[para]
 
 
+def unconfirmed_votes(votes: pd.DataFrame, country: str, topic: str = "ukraine") -> int:
+    """How many of ``country``'s votes on resolutions of ``topic`` (as :func:`vote_counts`
+    counts them) could not be confirmed in a published record (low confidence)."""
+    whole, _ = topic_votes(votes, topic)
+    return int((whole.loc[whole["country"] == country, "confidence"] == "low").sum())
+
+
 def vote_counts(votes: pd.DataFrame, country: str, topic: str = "ukraine") -> dict[str, int]:
     """How often ``country`` voted yes / abstain / no / absent on resolutions of ``topic``
     (separate votes on a paragraph are not resolutions and are not counted)."""
@@ -456,7 +463,7 @@ def votes_text(s):
     if total == 0:  # the chart's place already says so
         return s.text("")
     whole, para = topic_votes(votes[votes["country"] == s.p.focus])
-    low = int((whole["confidence"] == "low").sum())
+    low = unconfirmed_votes(votes, s.p.focus)
     parts = [f"{VOTE_WORDS[v]} {times(c)}" for v, c in counts.items() if c]
     text = (f"On the {plural(total, 'resolution')} bearing on Ukraine recorded here, "
             f"{md(s.p.focus)} {listing(parts)}")
@@ -487,12 +494,13 @@ def votes_text(s):
     for c in [c for c in dict.fromkeys(votes["country"]) if c != s.p.focus]:
         oc = vote_counts(votes, c)
         if sum(oc.values()):  # every way it voted: an absence is not a vote against
-            low = int((topic_votes(votes[votes["country"] == c])[0]["confidence"]
-                       == "low").sum())
+            theirs = unconfirmed_votes(votes, c)
             compare.append(f"{md(c)} " + listing(f"{VOTE_WORDS[v]} {times(n)}"
                                                  for v, n in oc.items() if n)
                            + f" (of {plural(sum(oc.values()), 'resolution')} recorded for it"
-                           + (f", {count_word(low)} not confirmed" if low else "") + ")")
+                           + (f"; {'its vote' if theirs == 1 else 'its votes'} on "
+                              f"{count_word(theirs)} could not be confirmed" if theirs else "")
+                           + ")")
     if compare:
         text += " For comparison, " + "; ".join(compare) + "."
     away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]

@@ -118,10 +118,14 @@ def intro(s):
     warrant, invasion = _of_patron(s, "icc_warrant"), _of_patron(s, "ukraine_invasion")
     grew = _surged(s)[0]
     if warrant and invasion and grew:
+        # 'into' and 'completed' only once the statute is in force for the focus country
+        path = ("path into the International Criminal Court, completed"
+                if s.ev.anchor("rome_statute_in_force") else
+                "path toward the International Criminal Court, pursued")
         return s.text(
             f"What did {md(s.p.focus)}'s turn away from {md(s.p.patron)} cost, and what did it "
-            "not cost? This section follows two side effects of that turn: a legal one, "
-            f"{md(s.p.focus)}'s path into the International Criminal Court, completed after "
+            f"not cost? This section follows two side effects of that turn: a legal one, "
+            f"{md(s.p.focus)}'s {path} after "
             f"the court had issued an arrest warrant for {md(s.p.patron)}'s president, and an "
             f"economic paradox, in which {listing(grew)} rose far above their "
             f"{_break_year(s) - 1} level {_after_break(s)}, as the security relationship "
@@ -563,8 +567,9 @@ def data_limits(s):
             f"nothing in the evidence base counts the people who moved from {md(s.p.patron)} "
             f"after {brk}. *Interpretation, which these data cannot test:* much of the surge "
             f"may reflect goods re-exported to {md(s.p.patron)} and the money and firms of "
-            f"its citizens who relocated to {md(s.p.focus)}, rather than a deeper economic bond; if so, the boom is as "
-            "exposed to sanctions policy as to politics.")
+            f"{md(s.p.patron)}'s citizens who relocated to {md(s.p.focus)}, rather than a "
+            "deeper economic bond; if so, the boom is as exposed to sanctions policy as to "
+            "politics.")
     else:
         text += (f" What they do not say: whether the court played any part in "
                  f"{md(s.p.patron)}'s reactions, which answered several of "

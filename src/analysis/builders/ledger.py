@@ -68,10 +68,14 @@ def _after(s, claim_id: str) -> str | None:
     if mine.empty:
         return None
     # an update that changes the verdict says so: the reasoning above is the article's date's
-    return " ".join(f"{refs.at_precision(u.date, 'year' if annual_only(u.evidence) else 'day')}: "
-                    f"{u.update}"
+    # an update that rests on annual figures alone (and cites no dated item) is dated by its year
+    return " ".join(f"{refs.at_precision(u.date, 'year' if _annual(u) else 'day')}: {u.update}"
                     + (f" Verdict from then: {u.verdict}." if pd.notna(u.verdict) else "")
                     for u in mine.itertuples())
+
+
+def _annual(update) -> bool:
+    return annual_only(update.evidence) and not refs.split(update.source_ids)
 
 
 def _then(s, c) -> str:

@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter
 
 from .. import theme
 from ..measures.result import weakest
-from ..prose import md, pct, span, usd_m
+from ..prose import md, pct, span, usd_m, year_runs
 from ._common import sentence_start
 
 GOLD = "71"
@@ -143,7 +143,7 @@ def composition_chart(s):
 
 
 def years_by_publisher(ev, rows: pd.DataFrame, what: str) -> str:
-    """' Cars: 2021–2022 from UN Comtrade's monthly series, 2023 from Armstat.' when a panel's
+    """' Cars: 2021–2022 from <publisher>, 2023 from <publisher>; ...' when a panel's
     years come from more than one publisher (a reader of the source line cannot tell which year
     is whose), else ''."""
     if rows.empty:
@@ -155,7 +155,7 @@ def years_by_publisher(ev, rows: pd.DataFrame, what: str) -> str:
         spans.setdefault(publisher, []).extend(int(y) for y in group["year"])
     if len(spans) < 2:
         return ""
-    parts = [f"{span(min(years), max(years))} from {publisher}"
+    parts = [f"{year_runs(years)} from {publisher}"
              for publisher, years in sorted(spans.items(), key=lambda kv: min(kv[1]))]
     return f" {what}: " + ", ".join(parts) + "; each figure covers a full calendar year."
 

@@ -102,7 +102,7 @@ def _is_main(fname: str, main: Path) -> bool:
     """Is a diagnostic's file the generated document (not the template beside it, which may
     carry the same name in its assets folder)? Paths in diagnostics are relative to the working
     directory."""
-    return Path(os.path.abspath(fname)) == Path(os.path.abspath(main))
+    return Path(fname).resolve() == Path(main).resolve()
 
 
 def _error_from(exc: Exception, doc: TypstDocument, main: Path) -> TypstCompileError:
@@ -194,8 +194,11 @@ def compile_folder(doc: TypstDocument, main: Path) -> tuple[bytes, list[str]]:
     table where it is cited, at full size), and one warning says so."""
     pdf, warns = _compile(doc, main, {})
     if any(NOT_CONVERGED in w for w in warns):
-        pdf, plain = _compile(doc, main, PLAIN_LAYOUT)
-        warns = [w for w in plain if NOT_CONVERGED not in w] + [PLAIN_LAYOUT_USED]
+        try:
+            plain_pdf, plain = _compile(doc, main, PLAIN_LAYOUT)
+        except TypstCompileError as exc:  # keep the unsettled PDF rather than none
+            return pdf, [*warns, f"Typst warning: the plain layout failed: {exc}"]
+        pdf, warns = plain_pdf, [w for w in plain if NOT_CONVERGED not in w] + [PLAIN_LAYOUT_USED]
         if any(NOT_CONVERGED in w for w in plain):
             warns.append("Typst warning: the plain layout did not settle either")
     return pdf, warns
