@@ -181,8 +181,11 @@ def _presence_watch(s) -> list[Watch]:
             trend = f"{' and '.join(moves)} in the last year (Table {table})"
         else:  # when the last change came: a quiet year can follow a break
             last = last_change(dep, deployers, s.p.as_of, host)
-            trend = (f"no change since {month(last)} (Table {table})" if last is not None
-                     else f"no change in the last year (Table {table})")
+            # 'none began or ended', not 'no change': a deployment may change in scope or
+            # strength meanwhile (the timeline lists such steps)
+            trend = (f"none began or ended since {month(last)} (Table {table})"
+                     if last is not None else
+                     f"none began or ended in the last year (Table {table})")
         fewer = len(now) < len(before)
         more = len(now) > len(before)
         if key == "patron_presence":
@@ -259,7 +262,7 @@ def indicators_to_watch(s):
                          "latest single year beside that window's average. Deployments: the "
                          "starts and ends of the year before the as-of date, or, in a year "
                          "without any, the month of the last one (a change in a deployment's "
-                         "strength is not counted). Opinion: one survey, "
+                         "scope or strength is not counted). Opinion: one survey, "
                          "read only against its own earlier waves."))
 
 
