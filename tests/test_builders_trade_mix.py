@@ -67,8 +67,7 @@ class _Ev:
 def test_a_panel_drawn_from_two_publishers_says_which_years_are_whose():
     rows = pd.DataFrame({"year": [2021, 2022, 2023], "source_id": ["a", "c", "b"]})
     assert years_by_publisher(_Ev(), rows, "Cars") == (
-        " Cars: 2021–2022 from UN Comtrade, 2023 from Armstat; each figure covers a full "
-        "calendar year.")
+        " Cars: 2021–2022 from UN Comtrade, 2023 from Armstat.")
     one = pd.DataFrame({"year": [2021, 2022], "source_id": ["a", "c"]})  # one publisher
     assert years_by_publisher(_Ev(), one, "Cars") == ""
     assert years_by_publisher(_Ev(), one.iloc[:0], "Cars") == ""

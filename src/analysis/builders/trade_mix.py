@@ -143,7 +143,7 @@ def composition_chart(s):
 
 
 def years_by_publisher(ev, rows: pd.DataFrame, what: str) -> str:
-    """' Cars: 2021–2022 from <publisher>, 2023 from <publisher>; ...' when a panel's
+    """' Cars: 2021–2022 from <publisher>, 2023 from <publisher>.' when a panel's
     years come from more than one publisher (a reader of the source line cannot tell which year
     is whose), else ''."""
     if rows.empty:
@@ -157,7 +157,7 @@ def years_by_publisher(ev, rows: pd.DataFrame, what: str) -> str:
         return ""
     parts = [f"{year_runs(years)} from {publisher}"
              for publisher, years in sorted(spans.items(), key=lambda kv: min(kv[1]))]
-    return f" {what}: " + ", ".join(parts) + "; each figure covers a full calendar year."
+    return f" {what}: " + ", ".join(parts) + "."
 
 
 def reexport_sentence(by_commodity: pd.DataFrame) -> str:
