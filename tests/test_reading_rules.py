@@ -115,3 +115,13 @@ def test_another_patron_is_not_given_russias_events(key):
                   "Iran ended the war", "Iran's older presence"):
         assert wrong not in text, wrong
     assert "Iran" in text  # the patron is there, in what is true of it
+
+
+def test_steps_before_the_exercise_are_not_called_an_answer_to_it():
+    """Section 1: Russia's three steps of 4-8 September 2023 came before the exercise began on
+    the 11th; the text says so instead of 'answered'."""
+    from analysis.builders import ally
+
+    text = ally.signals_text(_context("01", {})).markdown
+    assert "on 4–8 September 2023, before the exercise began." in text, text
+    assert "answered" not in text

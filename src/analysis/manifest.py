@@ -41,7 +41,8 @@ def colophon(commit: str, data_hashes: dict[str, str], versions: dict[str, str])
     return {"commit": commit, "data_hashes": data_hashes, "versions": versions,
             "note": "Built from the Tightrope evidence base with papermill and nbconvert; the PDF "
                     "is typeset with Typst. Every figure is computed from the tables listed "
-                    "below, identified by their SHA-256."}
+                    "below, identified by their SHA-256. The software versions are those of the "
+                    "build, which may be later than the edition's date."}
 
 
 def _sha256(path: Path) -> str:

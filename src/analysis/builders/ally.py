@@ -361,9 +361,12 @@ def signals_text(s):
     patron_steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron]
     if not patron_steps.empty:
         n = len(patron_steps)
-        text.append(f" {md(s.p.patron)} answered within the same days, with {count_word(n)} public "
-                    f"step{'s' if n != 1 else ''} on "
-                    f"{date_range(patron_steps['date'].min(), patron_steps['date'].max())}.")
+        # 'answered' only if the steps came after the exercise began
+        before = isinstance(ex, pd.Series) and patron_steps["date"].max() < ex["start_date"]
+        text.append(f" {md(s.p.patron)} took {count_word(n)} public "
+                    f"step{'s' if n != 1 else ''} in the same days, on "
+                    f"{date_range(patron_steps['date'].min(), patron_steps['date'].max())}"
+                    + (", before the exercise began." if before else "."))
     text.append(" The data record the sequence; whether it amounts to a break or to pressure "
                 "within an alliance is a matter of interpretation.")
     return s.text("".join(text))

@@ -124,7 +124,7 @@ def intro(s):
                 "path toward the International Criminal Court, pursued")
         return s.text(
             f"What did {md(s.p.focus)}'s turn away from {md(s.p.patron)} cost, and what did it "
-            f"not cost? This section follows two side effects of that turn: a legal one, "
+            f"not cost? This section follows two developments alongside that turn: a legal one, "
             f"{md(s.p.focus)}'s {path} after "
             f"the court had issued an arrest warrant for {md(s.p.patron)}'s president, and an "
             f"economic paradox, in which {listing(grew)} rose far above their "
@@ -151,7 +151,7 @@ def reactions_note(s):
         return s.text("")
     return s.text(
         f"{md(s.p.patron)}'s public reactions to {md(s.p.focus)} in the same months are placed "
-        f"on the same timeline, whatever their subject. Several answered more than one of "
+        f"on the same timeline, whatever their subject. A reaction may answer several of "
         f"{md(s.p.focus)}'s steps at once, the court among them, so the chart shows timing, "
         "not cause.")
 
@@ -565,7 +565,7 @@ def data_limits(s):
             f"were made in {md(s.p.focus)} or passed through it on the way to {md(s.p.patron)}; "
             "the transfer series records money sent through banks, not who sent it or why; and "
             f"nothing in the evidence base counts the people who moved from {md(s.p.patron)} "
-            f"after {brk}. *Interpretation, which these data cannot test:* much of the surge "
+            f"since {brk}. *Interpretation, which these data cannot test:* much of the surge "
             f"may reflect goods re-exported to {md(s.p.patron)} and the money and firms of "
             f"{md(s.p.patron)}'s citizens who relocated to {md(s.p.focus)}, rather than a "
             "deeper economic bond; if so, the boom is as exposed to sanctions policy as to "

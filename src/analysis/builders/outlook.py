@@ -22,10 +22,10 @@ SURVEY_SHORT = {"CRRC Caucasus Barometer": "CRRC", "IRI Public Opinion Survey": 
 #: if it moves back toward the patron); {patron} is filled in by :func:`signals`
 SIGNALS = {
     "arms": ("drift west, as new suppliers replace {patron}'s arms",
-             "re-alignment, with {patron} back as main supplier"),
+             "re-alignment, with more of the arms coming from {patron} again"),
     "trade": ("drift west, with less exposure to {patron}'s market",
               "caught in the middle: deeper economic ties beside fraying security ones"),
-    "gas": ("drift west, through a second supplier or route",
+    "gas": ("less dependence on {patron}, through a second supplier or route",
             "dependence unchanged, with one supplier for most gas"),
     "remittances": ("less household exposure to {patron}'s economy",
                     "more household exposure to {patron}'s economy"),

@@ -241,7 +241,8 @@ def conventions(s):
         f"Shares are computed over five-year windows: the latest complete one is set against the "
         f"window ten years earlier (where a series starts later, the earliest complete window "
         f"that shares no year with the latest; a series without one is shown without a "
-        f"comparison), so that a single large delivery or a bad year cannot swing a comparison. "
+        f"comparison), so that one year weighs less than it would alone; a few large "
+        f"deliveries can still decide an arms share, as section 4 shows. "
         f"This edition uses only what was published by {date(s.p.as_of)}"
         + (", except statistical series read in later releases, which the data note in Appendix B "
            "names." if s.revised_series else "."))

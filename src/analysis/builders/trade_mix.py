@@ -117,20 +117,19 @@ def composition_chart(s):
         _bars(ax, shares, colour, label, "All other goods")
     shown = sentence_start(finding(gold, cars, s.p.patron))
     years = pd.concat([y for y in (gold["year"], cars["year"]) if not y.empty])
-    # each panel's own years when they differ (one title span would claim years a panel lacks)
-    panel_years = {where: span(int(rows["year"].min()), int(rows["year"].max()))
-                   for where, rows in (("all partners", gold), (f"to {s.p.patron}", cars))
-                   if not rows.empty}
-    years_shown = (next(iter(panel_years.values())) if len(set(panel_years.values())) == 1
-                   else "; ".join(f"{where} {y}" for where, y in panel_years.items()))
+    # each panel's own years (one title span would claim years a panel lacks)
+    parts = [f"{what} ({span(int(rows['year'].min()), int(rows['year'].max()))})"
+             for what, rows in ((f"precious stones and metals in all of {s.p.focus}'s exports",
+                                 gold),
+                                (f"cars in its exports to {s.p.patron}", cars))
+             if not rows.empty]
     used = [gold, cars, trade[trade["partner"].isin(["World", s.p.patron])
                               & (trade["flow"] == "exports")
                               & trade["year"].isin(years)]]
     return s.figure(
         fig,
-        caption=(f"What the export boom is made of: precious stones and metals and re-exported "
-                 f"cars in {s.p.focus}'s exports, {years_shown} (US$ million; share of the "
-                 "total above each bar)"),
+        caption=(f"Two parts of the export boom: {' and '.join(parts)}; US$ million, share of "
+                 "the total above each bar"),
         alt=(f"Two stacked bar charts by year. Left: {s.p.focus}'s total exports split into "
              f"precious stones and metals (HS 71) and all other goods. Right: exports to "
              f"{s.p.patron} split into passenger cars (HS 8703) and all other goods. "
