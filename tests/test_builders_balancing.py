@@ -3,6 +3,7 @@
 import pandas as pd
 
 from analysis.builders import balancing, outlook
+from analysis.builders._common import short_publisher
 
 
 def arms(rows):
@@ -86,10 +87,10 @@ def test_outlook_helpers():
     assert outlook.when("2024-01-01", "month") == "January 2024"
     assert outlook.when("2024-01-01", "year") == "2024"
     assert outlook.when("2024-01-03", "day") == "3 January 2024"
-    assert outlook.short_publisher("SIPRI (Stockholm International Peace Research "
+    assert short_publisher("SIPRI (Stockholm International Peace Research "
                                    "Institute)") == "SIPRI"
-    assert outlook.short_publisher("Statistical Committee of Armenia (Armstat)") == "Armstat"
-    assert outlook.short_publisher("Council of the EU") == "Council of the EU"
+    assert short_publisher("Statistical Committee of Armenia (Armstat)") == "Armstat"
+    assert short_publisher("Council of the EU") == "Council of the EU"
 
 
 def test_a_separate_paragraph_vote_is_not_a_resolution():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 
@@ -39,3 +41,14 @@ _THE = ("United States", "European Union", "United Kingdom", "Netherlands", "Uni
 def country(name: str) -> str:
     """A country name as a sentence needs it: 'the United States', 'India'."""
     return f"the {name}" if name in _THE else name
+
+
+def short_publisher(text: str) -> str:
+    """The shorter of a publisher's name and its bracketed form:
+    'SIPRI (Stockholm International Peace Research Institute)' -> 'SIPRI';
+    'Statistical Committee of the Republic of Armenia (Armstat)' -> 'Armstat'."""
+    found = re.search(r"\(([^)]*)\)", text)
+    outside = re.sub(r"\s*\([^)]*\)", "", text).strip()
+    if found and len(found.group(1)) < len(outside):
+        return found.group(1)
+    return outside

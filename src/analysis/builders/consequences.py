@@ -150,9 +150,8 @@ def reactions_note(s):
     if not _of_patron(s, "icc_warrant"):
         return s.text("")
     return s.text(
-        f"{md(s.p.patron)}'s public reactions to {md(s.p.focus)} in the same months are placed "
-        f"on the same timeline, whatever their subject. A reaction may answer several of "
-        f"{md(s.p.focus)}'s steps at once, the court among them, so the chart shows timing, "
+        f"{md(s.p.patron)}'s public reactions share the timeline. A reaction may answer several "
+        f"of {md(s.p.focus)}'s steps at once, the court among them, so the chart shows timing, "
         "not cause.")
 
 

@@ -566,16 +566,3 @@ def opinion_text(s):
         return s.text("Too few survey waves fall in this window to show a trend.")
     return s.text(" ".join(sentences) + " Each survey is read only against its own earlier "
                   "waves, since wording, answer rules and samples differ.")
-
-
-def short_publisher(text: str) -> str:
-    """The shorter of a publisher's name and its bracketed form:
-    'SIPRI (Stockholm International Peace Research Institute)' -> 'SIPRI';
-    'Statistical Committee of the Republic of Armenia (Armstat)' -> 'Armstat'."""
-    found = re.search(r"\(([^)]*)\)", text)
-    outside = re.sub(r"\s*\([^)]*\)", "", text).strip()
-    if found and len(found.group(1)) < len(outside):
-        return found.group(1)
-    return outside
-
-

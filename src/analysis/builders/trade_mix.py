@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter
 from .. import theme
 from ..measures.result import weakest
 from ..prose import md, pct, span, usd_m, year_runs
-from ._common import sentence_start
+from ._common import sentence_start, short_publisher
 
 GOLD = "71"
 CARS = "8703"
@@ -150,7 +150,7 @@ def years_by_publisher(ev, rows: pd.DataFrame, what: str) -> str:
     by_id = ev.sources_by_id()["publisher"]
     spans = {}
     for source_id, group in rows.groupby("source_id", sort=False):
-        publisher = by_id.get(source_id, source_id)
+        publisher = short_publisher(by_id.get(source_id, source_id))
         spans.setdefault(publisher, []).extend(int(y) for y in group["year"])
     if len(spans) < 2:
         return ""
