@@ -679,7 +679,8 @@ def takeaway(s):
     says = [(f"{md(s.p.patron)} brokered the {truce.date.year} ceasefire and put troops on the "
             "ground")]
     if blockade:
-        says.append("the one road it was to keep open was nonetheless blocked")
+        says.append("the one road left under its peacekeepers' control was nonetheless "
+                    "blocked")
     if attack and s.ev.anchor("csto_response_2022"):
         says.append(f"when {md(s.p.focus)}'s own territory was attacked, its alliance sent "
                     "observers, not help")
