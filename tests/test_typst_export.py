@@ -548,3 +548,14 @@ def test_figures_and_tables_with_repeated_numbers_compile():
     text = _text(pdf)
     for k in range(2):
         assert f"Same number {k}" in text and f"Same table {k}" in text
+
+
+def test_an_apostrophe_after_a_digit_is_an_apostrophe_not_a_prime():
+    """Typst's smart quotes set a prime after a digit ("section 2′s"); text from data and
+    Markdown means the possessive."""
+    assert escape_text("section 2's chart") == "section 2\u2019s chart"
+    pdf, _ = _pdf(_md_notebook("The 2023's figures and section 2's chart, Armenia's own."),
+                  "apostrophes")
+    text = _text(pdf)
+    assert "2023\u2019s" in text and "2\u2019s chart" in text, text
+    assert "\u2032" not in text

@@ -51,6 +51,8 @@ def escape_text(text: str) -> str:
       digit) and before ``-`` or ``?`` (en/em dash, soft hyphen shorthands);
     - ``+`` is escaped at the start of the text or a line (numbered list);
     - ``12.`` at the start of the text or a line becomes ``12\\.`` (numbered list);
+    - an apostrophe after a digit becomes ``’`` (Typst's smart quotes would set a prime there:
+      "2023's" as 2023′s);
     - line breaks (including U+0085, U+2028, U+2029) become spaces (callers emit structure
       themselves); control characters
       become spaces.
@@ -84,6 +86,8 @@ def escape_text(text: str) -> str:
                 out.append("-")
         elif ch == "+" and line_start:
             out.append("\\+")
+        elif ch == "'" and i > 0 and text[i - 1].isdigit():
+            out.append("\u2019")  # Typst would set a prime (2′s) after a digit; prose means 2’s
         else:
             out.append(ch)
         if ch not in (" ", "\t"):
