@@ -242,7 +242,7 @@ def conventions(s):
         f"window ten years earlier (where a series starts later, the earliest complete window "
         f"that shares no year with the latest; a series without one is shown without a "
         f"comparison), so that one year weighs less than it would alone; a few large "
-        f"deliveries can still decide an arms share, as section 4 shows. "
+        f"deliveries can still decide an arms share. "
         f"This edition uses only what was published by {date(s.p.as_of)}"
         + (", except statistical series read in later releases, which the data note in Appendix B "
            "names." if s.revised_series else "."))
