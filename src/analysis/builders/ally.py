@@ -340,10 +340,10 @@ def signals_text(s):
     text = [(f"The evidence base holds {plural(len(signals), 'signal')} dated "
              f"{date_range(first, last)} (Figure {figure}).")]
     dep_rows = s.ev.deployments
-    ex = dep_rows[(dep_rows["kind"] == "exercise") & dep_rows["deployer"].isin(s.p.partners)
-                  & (dep_rows["start_date"] >= first)]
-    if not ex.empty:
-        ex = ex.iloc[0]
+    found = dep_rows[(dep_rows["kind"] == "exercise") & dep_rows["deployer"].isin(s.p.partners)
+                     & (dep_rows["start_date"] >= first)]
+    ex = found.iloc[0] if not found.empty else None
+    if ex is not None:
         own = dep_rows[(dep_rows["kind"] == "exercise") & (dep_rows["deployer"] == s.p.focus)
                        & (dep_rows["start_date"] == ex["start_date"])]
         who = md(ph.the(ex["deployer"]))
@@ -360,11 +360,10 @@ def signals_text(s):
                     f"{' (unconfirmed)' if ex['confidence'] == 'low' else ''}.")
     patron_steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron]
     if not patron_steps.empty:
-        n = len(patron_steps)
-        # 'answered' only if the steps came after the exercise began
-        before = isinstance(ex, pd.Series) and patron_steps["date"].max() < ex["start_date"]
-        text.append(f" {md(s.p.patron)} took {count_word(n)} public "
-                    f"step{'s' if n != 1 else ''} in the same days, on "
+        # steps that all came before the exercise are said to, not read as a reply to it
+        before = ex is not None and patron_steps["date"].max() < ex["start_date"]
+        text.append(f" {md(s.p.patron)} took {plural(len(patron_steps), 'public step')} in "
+                    f"the same days, on "
                     f"{date_range(patron_steps['date'].min(), patron_steps['date'].max())}"
                     + (", before the exercise began." if before else "."))
     text.append(" The data record the sequence; whether it amounts to a break or to pressure "
