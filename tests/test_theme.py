@@ -72,3 +72,10 @@ def test_a_fitted_chart_is_laid_out_again_when_saved_and_a_final_one_is_not():
     before = final.subplotpars.left
     _save(final)
     assert final.subplotpars.left == before
+
+
+def test_a_chart_with_its_own_layout_engine_is_saved_as_savefig_would():
+    ours, reference = _chart("lines"), _chart("lines")
+    for fig in (ours, reference):
+        fig.set_layout_engine("compressed")  # theme.save then lays it out with tight layout
+    assert _save(ours, strict=False) == _savefig(reference, "tight")

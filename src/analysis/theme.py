@@ -139,7 +139,8 @@ def save(fig, target, **kwargs) -> None:
     if getattr(fig, "_tightrope_fit", None) in (None, "final"):
         fig.savefig(target, **kwargs)
         return
-    if set(kwargs) <= {"format", "metadata"} and kwargs.get("format") == "svg":
+    if (set(kwargs) <= {"format", "metadata"} and kwargs.get("format") == "svg"
+            and _no_layout_engine(fig)):
         svg = _svg_in_one_pass(fig, kwargs.get("metadata"))
         if svg is not None:
             target.write(svg)
@@ -158,6 +159,14 @@ def save(fig, target, **kwargs) -> None:
     fig.savefig(target, **kwargs)
 
 
+def _no_layout_engine(fig) -> bool:
+    """No layout engine of its own (one a chart set would run again at the draw)."""
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    engine = fig.get_layout_engine()
+    return engine is None or isinstance(engine, PlaceHolderLayoutEngine)
+
+
 def _svg_in_one_pass(fig, metadata: dict | None) -> str | None:
     """``fig`` laid out by tight layout and drawn as SVG with ONE renderer, or None if tight
     layout cannot lay it out (or this matplotlib lacks the parts used here).
@@ -165,8 +174,9 @@ def _svg_in_one_pass(fig, metadata: dict | None) -> str | None:
     ``savefig`` with a layout engine draws a figure twice: once with drawing switched off, to
     lay it out, and again for real, each time with a new renderer, so every label is measured
     again. Here the layout measures with the renderer that then draws (as ``print_svg`` builds
-    it: 72 dpi, images at the figure's dpi), so the draw finds each text's size cached: the same
-    SVG in about two thirds of the time."""
+    it: 72 dpi, images at savefig's dpi), so the draw finds each text's size cached: the same
+    SVG in about two thirds of the time. Anything unexpected sends the chart back to ``savefig``
+    (which meets the same error, if it is the chart's own)."""
     try:
         from matplotlib._tight_layout import get_subplotspec_list, get_tight_layout_figure
         from matplotlib.backends.backend_mixed import MixedModeRenderer
@@ -189,7 +199,7 @@ def _svg_in_one_pass(fig, metadata: dict | None) -> str | None:
             fig.subplots_adjust(**adjust)
         fig.draw(renderer)
         renderer.finalize()
-    except (UserWarning, ValueError):
+    except (UserWarning, ValueError, AttributeError):
         return None
     finally:
         fig.dpi = shown_dpi
