@@ -193,3 +193,16 @@ def test_an_edition_names_no_copy_made_after_its_date():
     for entry in bib.entries:
         assert all(d <= as_of for d in copy_dates(entry.via or "")), entry
     assert any(LATER_COPY in (entry.locator or "") for entry in bib.entries)
+
+
+def test_sources_are_listed_as_a_reader_looks_them_up_whatever_the_case():
+    import pandas as pd
+
+    from analysis.bibliography import cited_sources
+
+    publishers = ["news.am", "CRRC", "Caucasian Knot", "Reuters", "RFE/RL", "commonspace.eu"]
+    sources = pd.DataFrame({"source_id": [f"s{i}" for i in range(len(publishers))],
+                            "publisher": publishers, "title": ["t"] * len(publishers)})
+    events = pd.DataFrame({"source_id": sources["source_id"]})
+    listed = cited_sources({"sources": sources, "events": events})["publisher"].tolist()
+    assert listed == ["Caucasian Knot", "commonspace.eu", "CRRC", "news.am", "Reuters", "RFE/RL"]

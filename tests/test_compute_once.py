@@ -54,3 +54,13 @@ def test_tables_put_together_by_hand_are_not_shared(counted):
     # other tables in a copy of the evidence: not the edition's, so not shared either
     replaced = dataclasses.replace(ev, tables={})
     assert replaced.cut_key is None and ev.cut_key is not None
+
+
+def test_a_change_to_the_locator_map_files_runs_the_sections_again(tmp_path, monkeypatch):
+    from analysis import paths, uptodate
+
+    (tmp_path / "places.csv").write_text("name,lon,lat\nGyumri,43.85,40.79\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "MAP_DIR", tmp_path)
+    before = uptodate.library_hash()
+    (tmp_path / "places.csv").write_text("name,lon,lat\nGyumri,43.85,40.80\n", encoding="utf-8")
+    assert uptodate.library_hash() != before

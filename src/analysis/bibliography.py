@@ -17,10 +17,11 @@ from .evidence import cited_ids, later_releases
 
 
 def cited_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Rows of ``sources`` cited by the (cut) tables, by publisher and title."""
+    """Rows of ``sources`` cited by the (cut) tables, by publisher and title, as a reader looks
+    them up: without regard to case ("CRRC" after "Caucasian", "news.am" among the N's)."""
     sources = tables["sources"]
     return sources[sources["source_id"].isin(cited_ids(tables))].sort_values(
-        ["publisher", "title"])
+        ["publisher", "title"], key=lambda column: column.str.casefold())
 
 
 _PAYLOADS = ("application/vnd.tightrope.figure+json", "application/vnd.tightrope.table+json",

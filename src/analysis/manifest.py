@@ -41,7 +41,9 @@ def colophon(commit: str, data_hashes: dict[str, str], versions: dict[str, str])
     return {"commit": commit, "data_hashes": data_hashes, "versions": versions,
             "note": "Built from the Tightrope evidence base with papermill and nbconvert; the PDF "
                     "is typeset with Typst. Every figure is computed from the tables listed "
-                    "below, identified by their SHA-256. The software versions are those of the "
+                    "below, identified by their SHA-256, except the locator map, drawn from the "
+                    "boundary and place files in the repository's data/map folder. The software "
+                    "versions are those of the "
                     "build, which may be later than the edition's date."}
 
 

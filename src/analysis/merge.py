@@ -26,13 +26,17 @@ AUTHOR = PUBLISHER = _params.PARAMS[_params.PARAM_NAMES.index("author")].default
 
 #: abbreviations a reader may meet; the glossary lists those the edition actually uses
 GLOSSARY = {
+    "APC": "armoured personnel carrier",
+    "APV": "armoured patrol vehicle",
     "CEPA": "Comprehensive and Enhanced Partnership Agreement (EU–Armenia, signed 2017)",
+    "CIS": "Commonwealth of Independent States",
     "CRRC": "Caucasus Research Resource Centers, which run the Caucasus Barometer survey",
     "CSTO": "Collective Security Treaty Organization, the Russian-led military alliance",
     "EAEU": "Eurasian Economic Union, the Russian-led customs and economic union",
     "EU": "European Union",
     "EUMA": "European Union Mission in Armenia, the EU's civilian monitoring mission",
     "EUMCAP": "EU Monitoring Capacity, the short mission that preceded EUMA",
+    "FGA": "fighter/ground-attack aircraft",
     "FSB": "Federal Security Service of Russia, which commands Russia's border guards",
     "GDP": "gross domestic product",
     "HHI": "Herfindahl–Hirschman index, a measure of concentration (here: of arms suppliers)",
@@ -41,9 +45,13 @@ GLOSSARY = {
     "ICJ": "International Court of Justice",
     "ICRC": "International Committee of the Red Cross",
     "IRI": "International Republican Institute, which runs opinion surveys in Armenia",
+    "MRL": "multiple rocket launcher",
     "NATO": "North Atlantic Treaty Organization",
     "SAM": "surface-to-air missile",
+    "RFE/RL": "Radio Free Europe/Radio Liberty",
     "SIPRI": "Stockholm International Peace Research Institute",
+    "SSM": "surface-to-surface missile",
+    "TEL": "transporter erector launcher (of a missile system)",
     "TIV": "trend-indicator value, SIPRI's measure of military capability transferred (not money)",
     "TRIPP": "Trump Route for International Peace and Prosperity: the transit route across "
              "Armenia's Syunik province agreed in 2025, with a US development role",

@@ -8,6 +8,8 @@ from pathlib import Path
 #: The repository root: src/analysis/paths.py -> ../../
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
+#: the locator map's boundaries and places (the map is the same for every evidence base)
+MAP_DIR = DATA_DIR / "map"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"

@@ -17,13 +17,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Polygon as PolygonPatch
 
-from . import theme
+from . import paths, theme
 from .figures import Figure
 
 FRAME = (43.3, 47.2, 38.6, 41.4)  # lon min, lon max, lat min, lat max
 COUNTRIES = {"051": "Armenia", "031": "Azerbaijan", "268": "Georgia", "364": "Iran",
              "792": "Turkey", "643": "Russia"}
-DATA = Path(__file__).resolve().parents[2] / "data" / "map"
+DATA = paths.MAP_DIR
 
 
 # ------------------------------------------------------------------------- deriving the subset

@@ -22,11 +22,15 @@ _LIBRARY_SUFFIXES = (".py", ".j2", ".css", ".typ", ".json")
 
 
 def library_hash() -> str:
-    """sha256 over the library's sources and templates (any change re-runs every section)."""
+    """sha256 over the library's sources and templates and the locator map's files (any
+    change re-runs every section)."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.rglob("*")):
         if path.is_file() and path.suffix in _LIBRARY_SUFFIXES:
             digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted(paths.MAP_DIR.glob("*")):
+        if path.is_file():
+            digest.update(b"map/" + path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -51,7 +51,8 @@ def dependence_intro(s):
         f"{md(s.p.patron)}: the weapons it imports, its goods trade, the gas it burns and the "
         "money its people receive from abroad. Each is shown as "
         f"{md(s.p.patron)}'s share over the latest complete five-year window, against the "
-        "window ten years earlier.")
+        "window ten years earlier or, where a series starts later, its earliest complete "
+        "window.")
 
 
 def signals_intro(s):
@@ -98,8 +99,8 @@ def dependence_dashboard(s):
     return s.figure(
         fig, key="dependence",
         caption=(f"{s.p.patron}'s share of {s.p.focus}'s arms imports, trade, gas imports and "
-                 f"money transfers: the latest complete five-year window against the one ten "
-                 f"years earlier"),
+                 f"money transfers: the latest complete five-year window against an earlier "
+                 f"one"),
         alt=(f"Dumbbell chart, one row per indicator, from the earlier to the latest five-year "
              f"share; the share {' and '.join(moves) if moves else 'barely moved'}. "
              f"{values}."),

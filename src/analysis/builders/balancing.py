@@ -182,7 +182,10 @@ def concentration_chart(s):
         note=("Computed from SIPRI trend-indicator values of deliveries. A window with no "
               "deliveries has no value." + (f" No complete {WINDOW}-year window of deliveries "
                                             f"to {', '.join(missing)} in this period."
-                                            if missing else "")))
+                                            if missing else "")
+              + (f" The register in this evidence base is likely incomplete for {s.p.rival}'s "
+                 f"deliveries in {s.findings.rival_arms_thin}."
+                 if s.findings.rival_arms_thin and s.p.rival in shown else "")))
 
 
 def concentration_text(s):
@@ -205,6 +208,9 @@ def concentration_text(s):
     if rival is not None and rival.concentration.known:
         text += (f"; {md(s.p.rival)}'s index was {ph.value(rival.concentration)} over the same "
                  "years")
+        if f.rival_arms_thin:  # the caveat the key findings and Figure 2.4's note give
+            text += (f", though the register in this evidence base is likely incomplete for its "
+                     f"deliveries in {f.rival_arms_thin}")
     return s.text(text + f" (Figure {fig}).")
 
 
@@ -501,10 +507,10 @@ def votes_text(s):
                            + (f"; {'its vote' if theirs == 1 else 'its votes'} on "
                               f"{count_word(theirs)} could not be confirmed" if theirs else "")
                            + ")")
-    if compare:
-        text += " For comparison, " + "; ".join(compare) + "."
     away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]
-    if away > sided:
+    if away > sided:  # before the comparison, so that "its" is still the focus country's
         text += (f" Abstentions and absences outnumbered its yes and no votes, {num(away)} to "
                  f"{num(sided)}: on most of these resolutions {md(s.p.focus)} took neither side.")
+    if compare:
+        text += " For comparison, " + "; ".join(compare) + "."
     return s.text(text)

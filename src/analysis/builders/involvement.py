@@ -280,8 +280,8 @@ def intro(s):
     blockade = s.ev.anchor("blockade_start")
     if blockade:
         over = blockade.end_date is not None and blockade.end_date <= pd.Timestamp(s.p.as_of)
-        parts.append("how long the road was blocked while they watched it" if over else
-                     "how long the road has been blocked so far while they watch it")
+        parts.append("how long the road was blocked while it was under their control" if over
+                     else "how long the road has been blocked so far under their control")
     if _attack(s):
         parts.append(f"what {md(s.p.focus)}'s treaty allies did when its own territory came "
                      "under attack")
@@ -532,7 +532,7 @@ def corridor_summary(s):
         before = phases[phases["phase"] == "Blocked"]
         text.append(f" On {date(cp['date'])}, {years_and_months(int(before['days'].iloc[0]))} "
                     f"into the blockade, {md(s.p.rival)} set up a checkpoint at the corridor's "
-                    "entry, turning a protest into formal control of the only road.")
+                    "entry, replacing the protest with an official checkpoint on the only road.")
     closure = s.ev.anchor("lachin_closure_2023")
     if closure:
         text.append(f" From {date(closure.date)} no humanitarian convoy could pass, neither the "
@@ -650,8 +650,8 @@ def alliance_summary(s):
     if not _in_cast(s, attack, s.p.focus, s.p.rival):
         return s.text("")
     request, response = s.ev.anchor("csto_request_2022"), s.ev.anchor("csto_response_2022")
-    text = [(f"On {date(attack.date)} the fighting moved onto {md(s.p.focus)}'s internationally "
-            "recognised territory.")]
+    text = [(f"On {date(attack.date)} {md(s.p.rival)} attacked {md(s.p.focus)}'s internationally "
+            "recognised territory on a large scale.")]
     if request:
         gap = indicators.days_between(attack.date, request.date)
         when = "The same day" if gap == 0 else f"{count_word(gap, True)} days later"
@@ -682,8 +682,8 @@ def takeaway(s):
         says.append("the one road left under its peacekeepers' control was nonetheless "
                     "blocked")
     if attack and s.ev.anchor("csto_response_2022"):
-        says.append(f"when {md(s.p.focus)}'s own territory was attacked, its alliance sent "
-                    "observers, not help")
+        says.append(f"when {md(s.p.focus)}'s own territory was attacked, its alliance sent a "
+                    "fact-finding mission, not troops")
     text = ("What the data say: " + "; ".join(says) + ". What they do not say: why. The "
             "evidence base records dates, deployments and requests, not the instructions given "
             f"to {md(_keeper(s))}'s peacekeepers or the deliberations of its allies; the motives "

@@ -189,7 +189,7 @@ def _concentration(f: Findings) -> KeyFinding | None:
 
 
 def _break(f: Findings) -> KeyFinding | None:
-    """The break of the latest years, from the anchored steps known at as_of."""
+    """The shift of the latest years, from the anchored changes known at as_of."""
     steps = f.break_steps
     if len(steps) < 2:
         return None
@@ -200,13 +200,13 @@ def _break(f: Findings) -> KeyFinding | None:
     years = span(first, last)
     parts = []
     if own:
-        parts.append(f"with {md(f.patron)}, {listing(own)}")
+        parts.append(f"in {md(f.focus)}'s ties with {md(f.patron)}, {listing(own)}")
     if other:
-        parts.append(f"in {md(f.focus)}'s other ties, {listing(other)}" if own else
-                     listing(other))
-    # that these steps make "the break" is a reading, and is marked as one
-    text = (f"In our reading the break came in {years}, in {count_word(len(steps))} steps: "
-            f"{'; '.join(parts)}")
+        parts.append(f"in its other ties, {listing(other)}" if own else listing(other))
+    # that these changes make the shift is a reading, and is marked as one; "changes", not
+    # "steps": not all are the focus country's own acts (a withdrawal is the patron's)
+    text = (f"In our reading the security relationship shifted in {years}, through "
+            f"{count_word(len(steps))} changes: {'; '.join(parts)}")
     return KeyFinding(f"{text} ({where}).", (), where)
 
 
