@@ -70,6 +70,7 @@ def test_sipri_milex_workbook(data_copy):
     upgraded = [(o, n) for o, n in d.revised if (o, n) not in values]
     assert upgraded and {(o["measure"], o["confidence"], n["confidence"]) for o, n in upgraded} \
         == {("share_of_gdp_pct", "medium", "high")}
+    assert not _source(data_copy, "sipri_milex_2025")["retrieved_via"]  # no copy named now
     rows = _rows(data_copy / "military_expenditure.csv")
     assert not [r for r in rows if r["country"] == "Russia"], "only the committed countries"
     assert any(r["country"] == "Georgia" and r["year"] == "2024" and

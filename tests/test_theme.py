@@ -13,6 +13,14 @@ from analysis import theme
 META = {"Date": None, "Creator": "Tightrope"}
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
 def _chart(kind: str):
     fig, ax = theme.new_figure(size=(5, 3))
     ax.plot([2019, 2020, 2021, 2022], [1, 3, 2, 4], label="Armenia & Russia <exports>")
@@ -58,7 +66,7 @@ def test_one_pass_svg_is_what_savefig_writes_with_tight_layout(kind, monkeypatch
 
 
 def test_a_chart_tight_layout_cannot_lay_out_gets_constrained_layout():
-    assert theme._svg_in_one_pass(_chart("no room"), META) is None
+    assert theme._svg_in_one_pass(_chart("no room"), META) is theme._NO_TIGHT_LAYOUT
     # (constrained layout may warn of a chart this crowded, as it does in savefig)
     assert _save(_chart("no room"), strict=False) == _savefig(_chart("no room"), "constrained")
 
@@ -79,3 +87,19 @@ def test_a_chart_with_its_own_layout_engine_is_saved_as_savefig_would():
     for fig in (ours, reference):
         fig.set_layout_engine("compressed")  # theme.save then lays it out with tight layout
     assert _save(ours, strict=False) == _savefig(reference, "tight")
+
+
+def test_other_targets_and_settings_are_saved_by_savefig_itself(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    binary = io.BytesIO()
+    theme.save(_chart("lines"), binary, format="svg", metadata=META)
+    assert binary.getvalue().decode() == _savefig(_chart("lines"), "tight")
+    theme.save(_chart("lines"), tmp_path / "chart.svg", format="svg", metadata=META)
+    assert (tmp_path / "chart.svg").read_text() == _savefig(_chart("lines"), "tight")
+    # a setting the one pass does not handle (transparency): savefig's output, not ours
+    ours, opaque = _chart("lines"), _savefig(_chart("lines"), "tight")
+    monkeypatch.setitem(plt.rcParams, "savefig.transparent", True)
+    reference = _savefig(_chart("lines"), "tight")
+    assert reference != opaque
+    assert _save(ours, strict=False) == reference

@@ -109,7 +109,8 @@ def release_note(later: pd.DataFrame, as_of: dt.date) -> str | None:
         return f"holding figures to {int(r.covers_to)}"
 
     named = "; ".join(f"{r.publisher}, {r.title} ({when(r)})"
-                      for r in later.sort_values(["publisher", "title"]).itertuples())
+                      for r in later.sort_values(["publisher", "title"],
+                                                     key=lambda c: c.str.casefold()).itertuples())
     return (f"Data note. Some statistical series in this edition come from releases made after "
             f"its date, {as_of.day} {as_of:%B %Y}: "
             f"{named}. They show the figures for years up to the edition's date as those releases "

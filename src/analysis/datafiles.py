@@ -22,17 +22,33 @@ def described_files(data_dir: Path | str | None = None) -> list[Path]:
     return files
 
 
+def map_files() -> list[Path]:
+    """The locator map's boundaries and places (the same for every evidence base)."""
+    return sorted(p for p in paths.MAP_DIR.glob("*")
+                  if p.is_file() and p.suffix in (".csv", ".geojson"))
+
+
+def map_hashes() -> dict[str, str]:
+    """sha256 of each of :func:`map_files`, keyed ``map/<name>`` (for the colophon)."""
+    return {f"map/{p.name}": sha256_of(p) for p in map_files()}
+
+
+def sha256_of(path: Path) -> str:
+    """'sha256:<hex>' of a file (read in chunks)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return "sha256:" + digest.hexdigest()
+
+
 def file_hashes(data_dir: Path | str | None = None) -> dict[str, str]:
     """sha256 of each of :func:`described_files`, keyed by its path inside the data folder."""
     folder = paths.data_dir(data_dir)
     root = folder.resolve()
     hashes = {}
     for path in described_files(folder):
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        hashes[path.resolve().relative_to(root).as_posix()] = "sha256:" + digest.hexdigest()
+        hashes[path.resolve().relative_to(root).as_posix()] = sha256_of(path)
     return dict(sorted(hashes.items()))
 
 

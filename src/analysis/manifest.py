@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -10,6 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import paths
+from .datafiles import sha256_of
 
 PACKAGES = ("tightrope", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
             "nbformat", "ipykernel", "typst")
@@ -38,17 +38,16 @@ def git_commit() -> str:
 
 
 def colophon(commit: str, data_hashes: dict[str, str], versions: dict[str, str]) -> dict:
-    return {"commit": commit, "data_hashes": data_hashes, "versions": versions,
+    """The colophon's facts; the locator map's files are listed with the data tables."""
+    from .datafiles import map_hashes
+
+    return {"commit": commit, "data_hashes": {**data_hashes, **map_hashes()},
+            "versions": versions,
             "note": "Built from the Tightrope evidence base with papermill and nbconvert; the PDF "
-                    "is typeset with Typst. Every figure is computed from the tables listed "
-                    "below, identified by their SHA-256, except the locator map, drawn from the "
-                    "boundary and place files in the repository's data/map folder. The software "
-                    "versions are those of the "
-                    "build, which may be later than the edition's date."}
-
-
-def _sha256(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+                    "is typeset with Typst. Every figure is computed from the files listed "
+                    "below, identified by their SHA-256 (the locator map from the two map/ "
+                    "files). The software versions are those of the build, which may be later "
+                    "than the edition's date."}
 
 
 def write_manifest(path: Path, p, results, data_hashes, versions, commit, timings, outputs,
@@ -60,14 +59,14 @@ def write_manifest(path: Path, p, results, data_hashes, versions, commit, timing
         "commit": commit,
         "inputs": {
             "data": data_hashes,
-            "notebooks": {s.notebook: _sha256(s.path) for s in specs},
+            "notebooks": {s.notebook: sha256_of(s.path) for s in specs},
         },
         "versions": versions,
         "sections": [{"key": r.spec.key, "notebook": r.spec.notebook, "title": r.spec.title,
                       "status": r.status, "seconds": round(r.seconds, 2),
                       "input_hash": r.input_hash} for r in results],
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
-        "outputs": {k: {"file": v.name, "bytes": v.stat().st_size, "sha256": _sha256(v),
+        "outputs": {k: {"file": v.name, "bytes": v.stat().st_size, "sha256": sha256_of(v),
                         **({"kept_from_previous_build": True} if k in kept else {})}
                     for k, v in outputs.items()},
     }

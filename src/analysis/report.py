@@ -26,8 +26,8 @@ MEDIUM_NOTE = (f"{MEDIUM_MARK} Medium confidence: these figures were read in a s
                "the publisher's data or in a report citing it, not in the publisher's own file "
                "or an exact copy of it.")
 MEDIUM_NOTE_UNMARKED = ("Some figures are of medium confidence: read in a secondary copy of the "
-                        "publisher's data or in a report citing it. Appendix B names every copy "
-                        "read; an exact copy of the publisher's file counts as the file.")
+                        "publisher's data or in a report citing it (an exact copy of the "
+                        "publisher's file counts as the file).")
 LATER_RELEASE = "a later release of the series (see the data note in Appendix B)"
 LOW_NOTE = "Marked figures could not be confirmed in a published source."
 

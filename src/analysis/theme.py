@@ -139,22 +139,26 @@ def save(fig, target, **kwargs) -> None:
     if getattr(fig, "_tightrope_fit", None) in (None, "final"):
         fig.savefig(target, **kwargs)
         return
+    tight = True
     if (set(kwargs) <= {"format", "metadata"} and kwargs.get("format") == "svg"
-            and _no_layout_engine(fig)):
+            and isinstance(target, io.TextIOBase) and _no_layout_engine(fig)
+            and _savefig_defaults()):
         svg = _svg_in_one_pass(fig, kwargs.get("metadata"))
-        if svg is not None:
+        if isinstance(svg, str):
             target.write(svg)
             return
-    fig.set_layout_engine("tight", **_pad())
-    with _layout_failures_raise():
-        try:
-            fig.savefig(target, **kwargs)
-            return
-        except (UserWarning, ValueError):
-            pass
-    if hasattr(target, "seek"):
-        target.seek(0)
-        target.truncate()
+        tight = svg is not _NO_TIGHT_LAYOUT  # tight layout failed: straight to constrained
+    if tight:
+        fig.set_layout_engine("tight", **_pad())
+        with _layout_failures_raise():
+            try:
+                fig.savefig(target, **kwargs)
+                return
+            except (UserWarning, ValueError):
+                pass
+        if hasattr(target, "seek"):
+            target.seek(0)
+            target.truncate()
     fig.set_layout_engine("constrained")
     fig.savefig(target, **kwargs)
 
@@ -167,9 +171,22 @@ def _no_layout_engine(fig) -> bool:
     return engine is None or isinstance(engine, PlaceHolderLayoutEngine)
 
 
-def _svg_in_one_pass(fig, metadata: dict | None) -> str | None:
-    """``fig`` laid out by tight layout and drawn as SVG with ONE renderer, or None if tight
-    layout cannot lay it out (or this matplotlib lacks the parts used here).
+def _savefig_defaults() -> bool:
+    """The savefig settings :func:`_svg_in_one_pass` takes as given (no transparency, the
+    figure's own colours, no bbox cropping); anything else is left to ``savefig``."""
+    rc = plt.rcParams
+    return (not rc["savefig.transparent"] and rc["savefig.facecolor"] == "auto"
+            and rc["savefig.edgecolor"] == "auto" and rc["savefig.bbox"] in (None, "standard"))
+
+
+#: what :func:`_svg_in_one_pass` returns when tight layout cannot lay the chart out
+_NO_TIGHT_LAYOUT = object()
+
+
+def _svg_in_one_pass(fig, metadata: dict | None):
+    """``fig`` laid out by tight layout and drawn as SVG with ONE renderer (the SVG text);
+    :data:`_NO_TIGHT_LAYOUT` if tight layout cannot lay it out; None if anything else went
+    wrong (or this matplotlib lacks the parts used here), the chart then as it was.
 
     ``savefig`` with a layout engine draws a figure twice: once with drawing switched off, to
     lay it out, and again for real, each time with a new renderer, so every label is measured
@@ -185,22 +202,33 @@ def _svg_in_one_pass(fig, metadata: dict | None) -> str | None:
         return None
     buffer = io.StringIO()
     dpi = plt.rcParams["savefig.dpi"]
-    dpi = fig.dpi if dpi == "figure" else dpi  # what savefig draws images at
+    if dpi == "figure":  # as savefig resolves it
+        dpi = getattr(fig, "_original_dpi", fig.dpi)
     shown_dpi, fig.dpi = fig.dpi, 72
+    params = fig.subplotpars
+    before = {k: getattr(params, k) for k in ("left", "right", "bottom", "top", "wspace",
+                                               "hspace")}
+    saving = fig.canvas._is_saving  # as in savefig: animated artists are drawn too
     try:
+        fig.canvas._is_saving = True
         width, height = fig.get_size_inches()
         renderer = MixedModeRenderer(fig, width, height, dpi,
                                      RendererSVG(width * 72, height * 72, buffer, image_dpi=dpi,
                                                  metadata=metadata))
-        with _layout_failures_raise(), renderer._draw_disabled():
-            adjust = get_tight_layout_figure(fig, fig.axes, get_subplotspec_list(fig.axes),
-                                             renderer, **_pad())
+        try:
+            with _layout_failures_raise(), renderer._draw_disabled():
+                adjust = get_tight_layout_figure(fig, fig.axes, get_subplotspec_list(fig.axes),
+                                                 renderer, **_pad())
+        except (UserWarning, ValueError):
+            return _NO_TIGHT_LAYOUT
         if adjust:
             fig.subplots_adjust(**adjust)
         fig.draw(renderer)
         renderer.finalize()
     except (UserWarning, ValueError, AttributeError):
+        fig.subplots_adjust(**before)  # savefig starts from where the chart was
         return None
     finally:
         fig.dpi = shown_dpi
+        fig.canvas._is_saving = saving
     return buffer.getvalue()

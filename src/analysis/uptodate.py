@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from . import paths
+from .datafiles import map_files, sha256_of
 
 _LIBRARY_SUFFIXES = (".py", ".j2", ".css", ".typ", ".json")
 
@@ -28,14 +29,9 @@ def library_hash() -> str:
     for path in sorted(Path(__file__).parent.rglob("*")):
         if path.is_file() and path.suffix in _LIBRARY_SUFFIXES:
             digest.update(path.name.encode() + path.read_bytes())
-    for path in sorted(paths.MAP_DIR.glob("*")):
-        if path.is_file():
-            digest.update(b"map/" + path.name.encode() + path.read_bytes())
+    for path in map_files():
+        digest.update(b"map/" + path.name.encode() + path.read_bytes())
     return digest.hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def fingerprint(raw_params: dict[str, str], sections: list[str] | None,
@@ -50,7 +46,7 @@ def fingerprint(raw_params: dict[str, str], sections: list[str] | None,
                     "sections": sorted(sections) if sections else None,
                     "formats": sorted(formats), "keep_typ": keep_typ},
         "data": file_hashes(data),  # the descriptor and exactly the files it names
-        "notebooks": {p.name: _sha256(p) for p in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))},
+        "notebooks": {p.name: sha256_of(p) for p in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))},
         "library": library_hash(),
         "env_data_dir": os.environ.get("TIGHTROPE_DATA_DIR"),
     }
@@ -63,7 +59,7 @@ def _outputs_intact(folder: Path, manifest: dict, formats: tuple[str, ...]) -> b
         if not entry:
             return False
         path = folder / entry["file"]
-        if not path.is_file() or _sha256(path) != entry.get("sha256"):
+        if not path.is_file() or sha256_of(path) != entry.get("sha256"):
             return False
     return True
 

@@ -51,8 +51,9 @@ def dependence_intro(s):
         f"{md(s.p.patron)}: the weapons it imports, its goods trade, the gas it burns and the "
         "money its people receive from abroad. Each is shown as "
         f"{md(s.p.patron)}'s share over the latest complete five-year window, against the "
-        "window ten years earlier or, where a series starts later, its earliest complete "
-        "window.")
+        "window ten years earlier (where a series starts later, the earliest complete window "
+        "that shares no year with the latest; a series without one is shown without a "
+        "comparison).")
 
 
 def signals_intro(s):

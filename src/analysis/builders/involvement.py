@@ -280,8 +280,8 @@ def intro(s):
     blockade = s.ev.anchor("blockade_start")
     if blockade:
         over = blockade.end_date is not None and blockade.end_date <= pd.Timestamp(s.p.as_of)
-        parts.append("how long the road was blocked while it was under their control" if over
-                     else "how long the road has been blocked so far under their control")
+        parts.append("how long the road was blocked while it was in their care" if over
+                     else "how long the road has been blocked so far while in their care")
     if _attack(s):
         parts.append(f"what {md(s.p.focus)}'s treaty allies did when its own territory came "
                      "under attack")
@@ -532,7 +532,7 @@ def corridor_summary(s):
         before = phases[phases["phase"] == "Blocked"]
         text.append(f" On {date(cp['date'])}, {years_and_months(int(before['days'].iloc[0]))} "
                     f"into the blockade, {md(s.p.rival)} set up a checkpoint at the corridor's "
-                    "entry, replacing the protest with an official checkpoint on the only road.")
+                    f"entry, near a post of {md(_keeper(s))}'s peacekeepers.")
     closure = s.ev.anchor("lachin_closure_2023")
     if closure:
         text.append(f" From {date(closure.date)} no humanitarian convoy could pass, neither the "
@@ -649,9 +649,12 @@ def alliance_summary(s):
         return s.text("")  # attack_losses has said the story had not got there
     if not _in_cast(s, attack, s.p.focus, s.p.rival):
         return s.text("")
+    attacker, *attacked = str(attack["actors"]).split(";")
+    if (attacker, attacked[:1]) != (s.p.rival, [s.p.focus]):
+        return s.text("")  # the data record this attack the other way round
     request, response = s.ev.anchor("csto_request_2022"), s.ev.anchor("csto_response_2022")
-    text = [(f"On {date(attack.date)} {md(s.p.rival)} attacked {md(s.p.focus)}'s internationally "
-            "recognised territory on a large scale.")]
+    text = [(f"On {date(attack.date)}, by {md(s.p.focus)}'s account, {md(s.p.rival)} attacked "
+             f"{md(s.p.focus)}'s internationally recognised territory on a large scale.")]
     if request:
         gap = indicators.days_between(attack.date, request.date)
         when = "The same day" if gap == 0 else f"{count_word(gap, True)} days later"

@@ -33,7 +33,7 @@ def turn_timeline(s):
         turn = s.ev.anchor("customs_union_turn")
         return s.text(turn.sentence() if not turn else
                       f"The evidence base records no step of {md(s.p.focus)} toward the EU or "
-                      f"the {md(s.p.patron)}-led customs union by {date(s.p.as_of)}.")
+                      f"the customs union led by {md(s.p.patron)} by {date(s.p.as_of)}.")
     first, last = rows["date"].min(), rows["date"].max()
     period = span(f"{first:%Y}", f"{last:%Y}")
     fig = charts.labelled_timeline(rows, wrap=24,
@@ -47,7 +47,7 @@ def turn_timeline(s):
     return s.figure(
         fig, key="turn",
         caption=(f"Between two blocs: {s.p.focus}'s steps toward the EU and toward the "
-                 f"{s.p.patron}-led customs union, {period}"),
+                 f"customs union led by {s.p.patron}, {period}"),
         alt=(f"Timeline of {len(rows)} event{'s' if len(rows) != 1 else ''} from {first:%B %Y} to {last:%B %Y}: "
              f"{n_west} on the agreements with the EU and {n_bloc} on the customs union and "
              "Eurasian Economic Union, with the turn of September 2013 marked by a dashed line."

@@ -200,12 +200,13 @@ def _break(f: Findings) -> KeyFinding | None:
     years = span(first, last)
     parts = []
     if own:
-        parts.append(f"in {md(f.focus)}'s ties with {md(f.patron)}, {listing(own)}")
+        parts.append(f"in its ties with {md(f.patron)}, {listing(own)}")
     if other:
-        parts.append(f"in its other ties, {listing(other)}" if own else listing(other))
+        parts.append(f"in {md(f.focus)}'s other ties, {listing(other)}" if own else
+                     listing(other))
     # that these changes make the shift is a reading, and is marked as one; "changes", not
     # "steps": not all are the focus country's own acts (a withdrawal is the patron's)
-    text = (f"In our reading the security relationship shifted in {years}, through "
+    text = (f"In our reading {md(f.focus)}'s alignment shifted in {years}, through "
             f"{count_word(len(steps))} changes: {'; '.join(parts)}")
     return KeyFinding(f"{text} ({where}).", (), where)
 

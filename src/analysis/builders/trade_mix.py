@@ -135,7 +135,7 @@ def composition_chart(s):
              f"{s.p.patron} split into passenger cars (HS 8703) and all other goods. "
              f"{shown}."),
         data=used,
-        note=("Commodity values come from other tables than the partner totals (Armstat and UN "
+        note=("Commodity values and partner totals come from different tables (Armstat and UN "
               "Comtrade figures, read in secondary copies), so shares are approximate."
               + years_by_publisher(s.ev, cars, "Cars")
               + reexport_sentence(s.ev.trade_by_commodity)))
