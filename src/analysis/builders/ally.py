@@ -279,11 +279,16 @@ def road_to_september(s):
     return s.figure(
         fig, key="road_to_september",
         caption=(f"{road}: {len(context)} steps involving "
-                 f"{s.p.focus}, {s.p.patron} and its partners, {first:%B %Y}–{last:%B %Y}"),
+                 f"{s.p.focus}, {s.p.patron} and {s.p.focus}'s partners, "
+                 f"{first:%B %Y}–{last:%B %Y}"),
         alt=(f"Timeline of {len(context)} security, diplomatic, legal and humanitarian events "
              f"from {first:%B %Y} to {last:%B %Y}; the shaded band marks the "
              f"{len(signals)} signals of {cluster_end:%B %Y}, shown in detail in the next "
              "figure."),
+        note=(f"The shaded band marks the {plural(len(signals), 'signal')} of "
+              f"{cluster_end:%B %Y}, shown day by day in the next figure"
+              + ("; a bar runs from an event's start to its end" if
+                 context["end_date"].notna().any() else "") + "."),
         data=[context])
 
 

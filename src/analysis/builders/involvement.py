@@ -461,7 +461,9 @@ def corridor_chart(s):
         at = p["start"] + (p["end"] - p["start"]) / 2 if inside else \
             p["end"] + pd.Timedelta(days=span * 0.015 + (25 if p["ongoing"] else 0))
         outside.append(ax.text(at, y, text, ha="center" if inside else "left", va="center",
-                               fontsize=7, color="white" if inside else theme.INK))
+                               fontsize=7, color="white" if inside else theme.INK, zorder=4,
+                               bbox=None if inside else {"facecolor": "white",
+                                                         "edgecolor": "none", "pad": 1}))
     ticks, names = list(range(n, 0, -1)), list(phases["phase"])
     if len(marks):
         # one label per line, stacked in the row left of the earliest mark (where the row is
@@ -477,8 +479,10 @@ def corridor_chart(s):
             ax.annotate(f"{at_precision(m['date'], m['date_precision'])} {m['title']}",
                         (m["date"], 0), xytext=(label_x, level), textcoords="data",
                         va="center", ha="right", fontsize=6, color=theme.INK,
+                        # the leader leaves from the label's end, not its middle: leaders
+                        # of long labels then never cross each other or other labels
                         arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5,
-                                    "shrinkA": 2, "shrinkB": 3})
+                                    "shrinkA": 2, "shrinkB": 3, "relpos": (1, 0.5)})
         ticks.append(0)
         names.append("Other dated events")
     ax.set_yticks(ticks, names, fontsize=7.5)
@@ -501,7 +505,8 @@ def corridor_chart(s):
     ongoing = bool(phases["ongoing"].iloc[-1])
     ax.text(0.99, 0.97, f"Road blocked: {num(total)} days{' so far' if ongoing else ' in all'}",
             transform=ax.transAxes, ha="right", va="top", fontsize=8, fontweight="bold",
-            color=theme.colour(s.p.rival))
+            color=theme.colour(s.p.rival), zorder=4,  # over the marks' rules, on white
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
     used = pd.concat([c["events"], marks]).drop_duplicates("event_id")
     return s.figure(
         fig,

@@ -331,9 +331,9 @@ def after_article_timeline(s):
                         + (~later["actors"].fillna("").str.contains(s.p.patron)).astype(int))
     label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_TIMELINE_LABELS))
     steps = int((rank["r"] == 0).sum())  # the caption says how many of them carry a label
-    labelled = (f"the security steps that name {s.p.patron} labelled"
+    labelled = (f"the security steps involving {s.p.patron} labelled"
                 if steps <= MAX_TIMELINE_LABELS else
-                f"the first {MAX_TIMELINE_LABELS} of the {steps} security steps that name "
+                f"the first {MAX_TIMELINE_LABELS} of the {steps} security steps involving "
                 f"{s.p.patron} labelled")
     fig = charts.labelled_timeline(later, label_ids=label, wrap=22, max_levels=4)
     first, last = later["date"].min(), later["date"].max()

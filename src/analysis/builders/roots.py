@@ -122,6 +122,10 @@ def war_losses(s):
                    data=[war], key="war_losses")
 
 
+#: the wars marked on the yearly spending chart: anchor -> short label
+WAR_MARKS = {"four_day_war": "four-day war", "war_2020_start": "2020 war"}
+
+
 def spending(s):
     milex = s.ev.military_expenditure
     pair = [s.p.focus, s.p.rival]
@@ -129,8 +133,11 @@ def spending(s):
     rows = rows.rename(columns={"value": "share"})
     if rows.empty:
         return s.text(f"No SIPRI spending figures for {listing(pair)} fall in this window.")
-    marks = {2016: "four-day war", 2020: "2020 war"}
-    marks = {k: v for k, v in marks.items() if rows["year"].min() <= k <= rows["year"].max()}
+    marks = {}
+    for key, short in WAR_MARKS.items():  # each where it began within its year, from the data
+        war = s.ev.anchor(key)
+        if war and rows["year"].min() <= war.date.year <= rows["year"].max():
+            marks[war.date.year + (war.date.dayofyear - 1) / 365.25] = short
     fig = charts.lines(rows, "year", "share", "country", "% of GDP", marks=marks)
     first, last = int(rows["year"].min()), int(rows["year"].max())
     return s.figure(
@@ -245,8 +252,10 @@ def arms_suppliers(s):
     fig = charts.stacked_shares(rows, "period", "supplier", "tiv_m",
                                 f"% of {s.p.rival}'s arms imports (TIV)",
                                 weak=thin["period"] if thin else None)
+    first = int(rows["year"].min()) // suppliers.PERIOD * suppliers.PERIOD  # the first bar's
     return s.figure(
-        fig, caption=f"Who armed {s.p.rival}: supplier shares of arms deliveries by five-year period",
+        fig, caption=(f"Who armed {s.p.rival}: supplier shares of arms deliveries by five-year "
+                      f"period, {span(first, suppliers.last_period(rows)[1])}"),
         alt=(f"Stacked bar chart of the shares of {s.p.rival}'s major arms imports by supplier for "
              "each five-year period, measured in SIPRI trend-indicator values."),
         data=[rows], key="rival_suppliers",
