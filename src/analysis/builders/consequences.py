@@ -334,6 +334,7 @@ def paradox_chart(s):
                brk - 1) if not t.empty and brk else None
     finding = (f" Exports to {s.p.patron} were {fold_text(g)} in {g['last_year']} what they had "
                f"been in {g['base_year']}." if g and g["fold"] else "")
+    growth_rows = _real_growth(s, brk - 1 if brk else None).sort_values("year")
     return s.figure(
         fig,
         caption=(f"{s.p.focus}'s goods trade with {s.p.patron} and money transfers received "
@@ -341,9 +342,27 @@ def paradox_chart(s):
         alt=(f"Two line charts by year from {first} to {last}: left, {s.p.focus}'s exports to "
              f"and imports from {s.p.patron}; right, all money transfers and non-commercial "
              f"transfers from {s.p.patron}{shaded.replace(';', ',')}.{finding}"),
-        data=[t, r],
+        data=[t, r, growth_rows],
         note=("Imports by country of origin. 'All transfers' include commercial transfers; "
-              "non-commercial transfers are the closest measure of migrants' remittances."))
+              "non-commercial transfers are the closest measure of migrants' remittances."
+              + _growth_note(s, growth_rows)))
+
+
+def _real_growth(s, since: int | None) -> pd.DataFrame:
+    """The focus country's real GDP growth by year, from the year before the break on."""
+    gdp = s.ev.gdp
+    rows = gdp[(gdp["country"] == s.p.focus) & (gdp["measure"] == "real_growth_pct")]
+    return rows[rows["year"] >= since] if since else rows.iloc[0:0]
+
+
+def _growth_note(s, rows: pd.DataFrame) -> str:
+    """'Armenia's real GDP growth: 5.8% in 2021, 12.6% in 2022 …' (the economy the flows fed)."""
+    if rows.empty:
+        return ""
+    parts = [f"{num(v, 1).replace('-', '−')}% in {int(y)}"
+             for y, v in zip(rows["year"], rows["value"], strict=True)]
+    years = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f" For scale, {s.p.focus}'s economy grew in real terms by {years}."
 
 
 def fold_text(g: dict) -> str:
