@@ -120,3 +120,26 @@ def test_trade_flow_shares_use_the_trade_indicator_years():
     assert rows.loc["exports", "share_pct"] == 50.0 and rows.loc["imports", "share_pct"] == 25.0
     assert rows.loc["imports", "confidence"] == "medium"  # the weakest of part and total
     assert len(rows) == 2  # 2023 has no World total: no share
+
+
+def test_event_ladder_labels_stay_inside_the_frame():
+    import pandas as pd
+
+    from analysis.builders.involvement import event_ladder
+
+    LONG = "Russia summons Armenia's ambassador over 'unfriendly' steps, and more words"
+    dates = pd.to_datetime(["2023-03-17", "2023-03-24", "2023-09-04", "2023-09-08",
+                            "2023-10-03", "2024-02-01"])
+    rows = pd.DataFrame({"event_id": [f"E{i}" for i in range(len(dates))], "date": dates,
+                         "title": ["A step"] * 3 + [LONG] + ["Another step"] * 2,
+                         "confidence": "high", "date_precision": "day"})
+    fig = event_ladder(rows, lambda r: "events", {"events": "#333333"}, size=(6.6, 3.2),
+                       max_chars=66)
+    from analysis import theme
+
+    theme.fit(fig, final=True)
+    renderer = fig.canvas.get_renderer()
+    frame = fig.axes[0].get_window_extent(renderer)
+    for text in fig.axes[0].texts:
+        box = text.get_window_extent(renderer)
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, text.get_text()

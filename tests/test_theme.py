@@ -103,3 +103,4 @@ def test_other_targets_and_settings_are_saved_by_savefig_itself(tmp_path, monkey
     reference = _savefig(_chart("lines"), "tight")
     assert reference != opaque
     assert _save(ours, strict=False) == reference
+

@@ -316,7 +316,7 @@ def paradox_chart(s):
     for ax, title, rows in ((left, f"Goods trade with {s.p.patron}", t),
                             (right, f"Money transfers from {s.p.patron}", r)):
         ax.set_title(title, fontsize=8.5)
-        ax.set_ylabel("US$ million")
+        ax.set_ylabel("USD million")
         if rows.empty:
             ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center",
                     color=theme.MUTED)
@@ -338,7 +338,7 @@ def paradox_chart(s):
     return s.figure(
         fig,
         caption=(f"{s.p.focus}'s goods trade with {s.p.patron} and money transfers received "
-                 f"from it, {span(first, last)} (US$ million{shaded})"),
+                 f"from it, {span(first, last)} (USD million{shaded})"),
         alt=(f"Two line charts by year from {first} to {last}: left, {s.p.focus}'s exports to "
              f"and imports from {s.p.patron}; right, all money transfers and non-commercial "
              f"transfers from {s.p.patron}{shaded.replace(';', ',')}.{finding}"),

@@ -206,9 +206,17 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
         seen.add(group)
         title, suffix = label_of(row) if label_of else (row["title"], "")
         when = at_precision(row["date"], row.get("date_precision", "day"))
-        # the suffix (e.g. " (+2 d)") is never broken across lines
-        text = textwrap.fill(f"{when}  {title}{suffix.replace(' ', chr(0xA0))}", max_chars)
         right = row["date"] <= middle
+        # wrapped to the room on its side (7-point text is about 3.9 points a character; the
+        # axes span the figure's width but for about half an inch of margins), so that a long
+        # label near the middle stays inside the frame; the suffix (e.g. " (+2 d)") is never
+        # broken across lines
+        xmin, xmax = ax.get_xlim()
+        at = mdates.date2num(row["date"])
+        room = (xmax - at if right else at - xmin) / (xmax - xmin)
+        fits = int(room * (fig.get_figwidth() - 0.5) * 72 / 3.9) - 4
+        text = textwrap.fill(f"{when}  {title}{suffix.replace(' ', chr(0xA0))}",
+                             max(24, min(max_chars, fits)))
         ax.annotate(text, (row["date"], y), xytext=(6 if right else -6, 0),
                     textcoords="offset points", ha="left" if right else "right", va="center",
                     fontsize=7, color=theme.INK)

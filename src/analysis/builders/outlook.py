@@ -257,13 +257,13 @@ def indicators_to_watch(s):
                         columns=["source_id", "confidence"])
     return s.table(table, f"Indicators to watch: {s.p.focus} between {s.p.patron} and its "
                           f"partners, as of {date(s.p.as_of)}", data=[used], key="watch",
-                   note=("Shares: the latest complete five-year window against the one ten "
-                         "years earlier, as in the figure named; 'where it stands' gives the "
-                         "latest single year beside that window's average. Deployments: the "
-                         "starts and ends of the year before the as-of date, or, in a year "
-                         "without any, the month of the last one (a change in a deployment's "
-                         "scope or strength is not counted). Opinion: one survey, "
-                         "read only against its own earlier waves."))
+                   note=("Shares: the latest complete five-year window against an earlier "
+                         "one, as in the figure named; 'where it stands' gives the latest single "
+                         "year beside that window's average. Deployments: the deployments that "
+                         "began or ended in the year before the as-of date or, if none did, the "
+                         "month of the last start or end (a change in a deployment's scope or "
+                         "strength is not counted). Opinion: one survey, read only against its "
+                         "own earlier waves."))
 
 
 def watch_text(s):

@@ -68,7 +68,7 @@ def _bars(ax, shares: pd.DataFrame, colour: str, part_label: str, rest_label: st
                     textcoords="offset points", ha="center", fontsize=6.5, color=theme.INK)
     ax.set_xticks(list(years))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_ylabel("US$ million")
+    ax.set_ylabel("USD million")
     ax.set_ylim(0, shares["total_usd_m"].max() * 1.15)
     ax.legend(loc="upper left", fontsize=6.5)
 
@@ -128,7 +128,7 @@ def composition_chart(s):
                               & trade["year"].isin(years)]]
     return s.figure(
         fig,
-        caption=(f"Two parts of the export boom: {' and '.join(parts)}; US$ million, share of "
+        caption=(f"Two parts of the export boom: {' and '.join(parts)}; USD million, share of "
                  "the total above each bar"),
         alt=(f"Two stacked bar charts by year. Left: {s.p.focus}'s total exports split into "
              f"precious stones and metals (HS 71) and all other goods. Right: exports to "
