@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import os
 import shutil
@@ -79,6 +80,27 @@ def pdf_text(path: Path) -> str:
         return " ".join(" ".join(page.get_textpage().get_text_range() for page in doc).split())
     finally:
         doc.close()
+
+
+def captions_out_of_order(pdf: Path) -> list[tuple]:
+    """Figures and tables whose captions come, page by page, before a lower number of the same
+    kind: a reader meets Figure 6.4 before Figure 6.3 (none in a well-placed report)."""
+    import re
+
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        text = "\n".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+    seen = [(m[1], int(m[2]), int(m[3])) for m in
+            re.finditer(r"^\s*(Figure|Table) (\d+)\.(\d+)\. ", text, re.MULTILINE)]
+    bad = []
+    for kind in ("Figure", "Table"):
+        numbers = [(a, b) for k, a, b in seen if k == kind]
+        bad += [(kind, x, y) for x, y in itertools.pairwise(numbers) if y < x]
+    return bad
 
 
 def run_cli_here(*args: str) -> subprocess.CompletedProcess:

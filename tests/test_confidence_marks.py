@@ -41,3 +41,16 @@ def test_high_only_lines_carry_no_note_and_low_adds_the_unconfirmed_note():
     assert high == "Source: SIPRI, Milex 2025."
     both = ctx.source_line(["armstat", "copy"], ["medium", "low"], ["copy"])
     assert f"Trade by HS group {MEDIUM_MARK}" in both and both.endswith(LOW_NOTE)
+
+
+def test_a_publishers_later_releases_are_named_once_marked_if_any_is_medium():
+    from analysis.report import LATER_RELEASE, LATER_RELEASES
+
+    ctx = _context()
+    ctx._later = {"armstat", "copy"}
+    line = ctx.source_line(["armstat", "copy", "sipri"], ["medium", "high"], ["armstat"])
+    assert line.startswith(f"Sources: Armstat, {LATER_RELEASES} {MEDIUM_MARK}. SIPRI, Milex")
+    assert line.count("later release") == 1
+    ctx._later = {"copy"}
+    one = ctx.source_line(["armstat", "copy"], ["high"])
+    assert one == f"Source: Armstat, External trade by partner; {LATER_RELEASE}."

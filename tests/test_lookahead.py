@@ -10,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import ROOT, pdf_text, run_cli_here
+from conftest import ROOT, captions_out_of_order, pdf_text, run_cli_here
 
 pytestmark = pytest.mark.slow
 
@@ -104,6 +104,12 @@ def test_no_future_marker_in_the_pdf_text(edition):
     assert "Claim ledger" in text
     found = [m for m in MARKERS if m.lower() in text.lower()]
     assert not found, found
+
+
+def test_figures_and_tables_come_in_the_order_of_their_numbers(edition):
+    """The article's edition once showed Figure 6.4 above Figure 6.3: a block that comes after
+    a float anchored on its page floats too, so that it lands after it."""
+    assert captions_out_of_order(edition / "report.pdf") == []
 
 
 def test_no_future_marker_in_the_executed_notebooks(edition):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from analysis.sections import SECTIONS
-from conftest import run_cli_here
+from conftest import captions_out_of_order, run_cli_here
 
 pytestmark = pytest.mark.slow
 
@@ -116,6 +116,10 @@ def test_pdf_text_has_sections_and_captions(page_texts, html):
         assert spec.title in flat, spec.title
     for number in re.findall(r'<span class="tr-num">(Figure [0-9A-Z]+\.[0-9]+)\.</span>', html):
         assert number in flat, number
+
+
+def test_figures_and_tables_come_in_the_order_of_their_numbers(full):
+    assert captions_out_of_order(full / "report.pdf") == []
 
 
 def test_pdf_outline_has_every_section(pdf):

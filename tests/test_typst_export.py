@@ -559,3 +559,27 @@ def test_an_apostrophe_after_a_digit_is_an_apostrophe_not_a_prime():
     text = _text(pdf)
     assert "2023\u2019s" in text and "2\u2019s chart" in text, text
     assert "\u2032" not in text
+
+
+def _float_then_small_figure(words: int) -> nbformat.NotebookNode:
+    """Text, a figure too tall for what is left of the page, a line, then a short figure that
+    would fit there."""
+    def svg(height):
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="{height}">'
+                f'<rect width="400" height="{height}" fill="#ccc"/></svg>')
+
+    nb = _md_notebook(" ".join(["filler"] * words))
+    for number, height in (("1.1", 420), ("1.2", 80)):
+        fig = {"number": number, "caption": f"Figure number {number}", "svg": svg(height),
+               "id": f"fig-{number.replace('.', '-')}"}
+        nb.cells.append(new_code_cell("", outputs=[new_output(
+            "display_data", data={FIGURE_MIME: fig, "text/plain": f"Figure {number}"})]))
+        nb.cells.append(new_markdown_cell("A line of text between the figures."))
+    return nb
+
+
+@pytest.mark.parametrize("words", [250, 350, 450])
+def test_a_figure_after_one_that_floats_to_the_next_page_still_comes_after_it(words):
+    pdf, _ = _pdf(_float_then_small_figure(words))
+    text = _text(pdf)
+    assert text.index("Figure 1.1.") < text.index("Figure 1.2."), words

@@ -29,6 +29,7 @@ MEDIUM_NOTE_UNMARKED = ("Some figures are of medium confidence: read in a second
                         "publisher's data or in a report citing it (an exact copy of the "
                         "publisher's file counts as the file).")
 LATER_RELEASE = "a later release of the series (see the data note in Appendix B)"
+LATER_RELEASES = "later releases of the series (see the data note in Appendix B)"
 LOW_NOTE = "Marked figures could not be confirmed in a published source."
 
 
@@ -85,10 +86,18 @@ class SectionContext:
         parts = []
         for publisher in publishers:
             mine = by_id.loc[ids][by_id.loc[ids, "publisher"] == publisher]
-            titles = list(dict.fromkeys(
-                (LATER_RELEASE if sid in getattr(self, "_later", ()) else title)
-                + (f" {MEDIUM_MARK}" if sid in medium else "")
-                for sid, title in zip(mine.index, mine["title"], strict=True)))
+            later = [sid for sid in mine.index if sid in getattr(self, "_later", ())]
+            titles = []
+            for sid, title in zip(mine.index, mine["title"], strict=True):
+                if sid in later:  # one mention for all of a publisher's later releases
+                    if sid != later[0]:
+                        continue
+                    title = LATER_RELEASE if len(later) == 1 else LATER_RELEASES
+                    marked = any(i in medium for i in later)
+                else:
+                    marked = sid in medium
+                titles.append(title + (f" {MEDIUM_MARK}" if marked else ""))
+            titles = list(dict.fromkeys(titles))
             shown = "; ".join(titles[:MAX_TITLES_NAMED])
             if len(titles) > MAX_TITLES_NAMED:
                 shown += f"; and {len(titles) - MAX_TITLES_NAMED} more (Appendix B)"

@@ -118,14 +118,15 @@ def intro(s):
     warrant, invasion = _of_patron(s, "icc_warrant"), _of_patron(s, "ukraine_invasion")
     grew = _surged(s)[0]
     if warrant and invasion and grew:
-        # 'into' and 'completed' only once the statute is in force for the focus country
-        path = ("path into the International Criminal Court, completed"
+        # 'into' only once the statute is in force for the focus country; the steps are those
+        # taken after the warrant (the section does not say the path began with it)
+        path = (f"the steps that brought {md(s.p.focus)} into the International Criminal Court"
                 if s.ev.anchor("rome_statute_in_force") else
-                "path toward the International Criminal Court, pursued")
+                f"the steps {md(s.p.focus)} took toward the International Criminal Court")
         return s.text(
             f"What did {md(s.p.focus)}'s turn away from {md(s.p.patron)} cost, and what did it "
             f"not cost? This section follows two developments alongside that turn: a legal one, "
-            f"{md(s.p.focus)}'s {path} after "
+            f"{path} after "
             f"the court had issued an arrest warrant for {md(s.p.patron)}'s president, and an "
             f"economic paradox, in which {listing(grew)} rose far above their "
             f"{_break_year(s) - 1} level {_after_break(s)}, as the security relationship "
@@ -568,7 +569,7 @@ def data_limits(s):
                     f"an arrest warrant for {md(s.p.patron)}'s president, and {md(s.p.patron)}'s "
                     "government protested")
     elif icc["warrant"] is not None and not icc["steps"].empty:
-        says.append(f"{md(s.p.focus)} moved toward the court after it had issued an arrest "
+        says.append(f"{md(s.p.focus)} took steps toward the court after it had issued an arrest "
                     f"warrant for {md(s.p.patron)}'s president, and {md(s.p.patron)}'s government "
                     "protested")
     grew = _surged(s)[0]

@@ -12,7 +12,7 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span
 from . import dependence as dep
-from ._common import count_word, events_matching, plural
+from ._common import count_word, events_matching
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -365,8 +365,8 @@ def base(s):
                         for t, d, p in zip(lease["title"], lease["date"],
                                            lease["date_precision"], strict=True))
         # no chart shows these events: they are named as the evidence base records them
-        text.append(f" Its terms were changed later, in {plural(len(lease), 'step')}, which "
-                    f"the evidence base records as {steps}.")
+        text.append(f" The evidence base records {count_word(len(lease))} later "
+                    f"{'change' if len(lease) == 1 else 'changes'} to its terms: {steps}.")
     if pd.notna(b["end_date"]):
         text.append(f" It closed on {date(b['end_date'])}.")
     else:

@@ -136,8 +136,9 @@ def _share_watch(s, key: str) -> Watch | None:
         avg = c.latest.value
         rel = ("above" if last["share_pct"] > avg + 0.5 else "below"
                if last["share_pct"] < avg - 0.5 else "at")
-        stands = (f"{pct(last['share_pct'])} in {int(last['year'])}, {rel} its "
-                  f"{c.latest.window} average")
+        yearly = sections.number_of("figure", "dependence_over_time")  # the yearly shares
+        stands = (f"{pct(last['share_pct'])} in {int(last['year'])} (Figure {yearly}), {rel} "
+                  f"its {c.latest.window} average")
     elif key == "arms" and f.patron_last_delivery is not None:
         ends = int(s.ev.arms_imports["year"].max())
         stands = (f"last recorded delivery in {f.patron_last_delivery}, the last year the "

@@ -36,7 +36,7 @@ def suppliers_intro(s):
     text = ("Money is only part of the balance: what a budget buys, and from whom, matters as "
             f"much. The chart and table below show who supplied {md(s.p.rival)}'s arsenal")
     if war:
-        text += (", including the armed drones and loitering munitions that drew most "
+        text += (", including the armed drones and loitering munitions that drew wide "
                  f"attention in {war.date.year}; what part they played in the outcome is a "
                  "judgement the delivery data cannot settle.")
     else:
@@ -175,8 +175,17 @@ def spending_gap(s):
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
              f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
         data=[used], key="spending_gap",
-        note=(f"SIPRI's constant-dollar series in this evidence base ends in {last}."
+        note=(f"The constant-dollar series in this evidence base comes from "
+              f"{_release_titles(s, used)} and ends in {last}."
               if last < _last_full_year(s.p.as_of) else None))
+
+
+def _release_titles(s, rows) -> str:
+    """The titles of the releases ``rows`` were read from ('SIPRI Military Expenditure
+    Database, 2021 release (data 1949-2020)'): which release a series ends with."""
+    titles = s.ev.sources_by_id()["title"]
+    named = [titles[i] for i in dict.fromkeys(rows["source_id"]) if i in titles.index]
+    return "; ".join(named)  # a note is plain text: not escaped for Markdown here
 
 
 def _last_full_year(as_of) -> int:
@@ -241,7 +250,8 @@ def _period_note(rows) -> str:
     if years == suppliers.PERIOD:
         return "Periods are five calendar years."
     return (f"Periods are five calendar years; the last, {span(first_of_last, last)}, has "
-            f"{count_word(years)} year{'s' if years != 1 else ''}, up to the register's last.")
+            f"{count_word(years)} year{'s' if years != 1 else ''}, up to the register's last "
+            f"year ({last}).")
 
 
 def arms_suppliers(s):
