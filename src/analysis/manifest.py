@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import paths
-from .datafiles import sha256_of
+from .datafiles import map_hashes, sha256_of
 
 PACKAGES = ("tightrope", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
             "nbformat", "ipykernel", "typst")
@@ -39,8 +39,6 @@ def git_commit() -> str:
 
 def colophon(commit: str, data_hashes: dict[str, str], versions: dict[str, str]) -> dict:
     """The colophon's facts; the locator map's files are listed with the data tables."""
-    from .datafiles import map_hashes
-
     return {"commit": commit, "data_hashes": {**data_hashes, **map_hashes()},
             "versions": versions,
             "note": "Built from the Tightrope evidence base with papermill and nbconvert; the PDF "
