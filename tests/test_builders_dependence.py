@@ -109,6 +109,13 @@ def test_a_left_out_year_breaks_the_line_and_is_named_in_the_note():
     gas = next(line for line in fig.axes[0].get_lines() if line.get_label() == "Gas")
     assert list(gas.get_xdata()) == [2011, 2012, 2013, 2014, 2015]
     assert list(pd.isna(gas.get_ydata())) == [False, False, True, False, False]
-    assert dep.gaps_note(series) == ("Left out as not complete in the source (the line breaks "
-                                     "there): gas imports 2013.")
+    assert dep.gaps_note(series) == ("Left out as not complete in the source: gas imports "
+                                     "2013 (the line breaks where such a year falls inside a "
+                                     "series).")
     assert dep.gaps_note(series[series["indicator"] == "trade"]) is None
+    # partial years at either end of a series are named too (no line to break there)
+    assert dep.gaps_note(series, {"gas": (2010, 2016), "trade": (2014,)}) == (
+        "Left out as not complete in the source: gas imports 2010, 2013 and 2016; trade "
+        "2014 (the line breaks where such a year falls inside a series).")
+    assert dep.gaps_note(series[series["indicator"] == "trade"], {"trade": (2014,)}) == (
+        "Left out as not complete in the source: trade 2014.")

@@ -121,19 +121,23 @@ def missing_note(f, windows: bool = True) -> str | None:
     return " ".join(parts) or None
 
 
-def gaps_note(series: pd.DataFrame) -> str | None:
-    """Which years a year-by-year series leaves out inside its span (not complete in the
-    source), per indicator: the chart breaks its line there."""
-    parts = []
+def gaps_note(series: pd.DataFrame, partial: dict[str, tuple[int, ...]] | None = None
+              ) -> str | None:
+    """Which years each year-by-year series leaves out as not complete in the source: the years
+    ``partial`` names (:attr:`analysis.measures.shares.Basis.partial`, at either end of a series
+    too) and any gap inside its span; the chart breaks its line at a gap inside."""
+    parts, inside = [], False
     for key in dict.fromkeys(series["indicator"]):
         years = set(series.loc[series["indicator"] == key, "year"].astype(int))
-        gaps = [y for y in range(min(years), max(years) + 1) if y not in years]
-        if gaps:
-            parts.append(f"{LABELS[key].lower()} {listing([str(y) for y in gaps])}")
+        gaps = {y for y in range(min(years), max(years) + 1) if y not in years}
+        inside = inside or bool(gaps)
+        left = sorted(gaps | set((partial or {}).get(key, ())))
+        if left:
+            parts.append(f"{LABELS[key].lower()} {listing([str(y) for y in left])}")
     if not parts:
         return None
-    return (f"Left out as not complete in the source (the line breaks there): "
-            f"{listing(parts)}.")
+    return (f"Left out as not complete in the source: {'; '.join(parts)}"
+            + (" (the line breaks where such a year falls inside a series)." if inside else "."))
 
 
 def dumbbell_rows(f) -> pd.DataFrame:

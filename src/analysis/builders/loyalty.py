@@ -152,8 +152,11 @@ def shares_over_time(s):
     marks = _marks(s, series)
     fig = charts.shares_chart(series, s.p.patron, marks=marks)
     first, last = int(series["year"].min()), int(series["year"].max())
-    notes = [n for n in (dep.missing_note(s.findings, windows=False), dep.gaps_note(series))
-             if n]
+    partial = {k: tuple(y for y in shares.basis(k, s.ev.tables, s.p.focus, s.p.patron).partial
+                        if s.p.start_year <= y <= last)
+               for k in dict.fromkeys(series["indicator"])}
+    notes = [n for n in (dep.missing_note(s.findings, windows=False),
+                         dep.gaps_note(series, partial)) if n]
     notes.append(f"Arms: share of SIPRI TIV over the {WINDOW} years ending in each year; "
                  "the other indicators are single complete years.")
     return s.figure(

@@ -43,6 +43,8 @@ class Basis:
     total: pd.DataFrame
     value: str
     complete: tuple[int, ...]
+    #: years the source has rows for but not complete ones (left out of every share)
+    partial: tuple[int, ...] = ()
 
 
 def basis(key: str, tables: dict[str, pd.DataFrame], focus: str, patron: str) -> Basis:
@@ -57,8 +59,10 @@ def basis(key: str, tables: dict[str, pd.DataFrame], focus: str, patron: str) ->
         world, part = trade[trade["partner"] == "World"], trade[trade["partner"] == patron]
         both = set(world.groupby("year")["flow"].nunique().loc[lambda n: n == 2].index)
         both &= set(part.groupby("year")["flow"].nunique().loc[lambda n: n == 2].index)
+        seen = set(world["year"]) | set(part["year"])
         return Basis(part[part["year"].isin(both)], world[world["year"].isin(both)],
-                     "value_usd_m", tuple(sorted(int(y) for y in both)))
+                     "value_usd_m", tuple(sorted(int(y) for y in both)),
+                     tuple(sorted(int(y) for y in seen - both)))
     if key == "gas":
         energy = tables["energy"]
         rows = energy[(energy["commodity"] == "natural_gas") & energy["netweight_kt"].notna()]
@@ -67,7 +71,8 @@ def basis(key: str, tables: dict[str, pd.DataFrame], focus: str, patron: str) ->
         total = pd.concat([rows[has_world], rows[~has_world & ~rows["year"].isin(world_years)]])
         full = rows.groupby("year")["months_reported"].min()
         complete = sorted(int(y) for y in full[full >= 12].index)
-        return Basis(rows[rows["partner"] == patron], total, "netweight_kt", tuple(complete))
+        return Basis(rows[rows["partner"] == patron], total, "netweight_kt", tuple(complete),
+                     tuple(sorted(int(y) for y in full[full < 12].index)))
     if key == "remittances":
         rem = tables["remittances"]
         rows = rem[rem["transfer_type"] == "total"]
