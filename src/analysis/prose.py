@@ -99,9 +99,10 @@ def change(old: float, new: float, unit: str = "points", digits: int = 0) -> str
     return f"{'up' if delta > 0 else 'down'} {abs(delta):,.{digits}f} {unit}"
 
 
-def listing(items) -> str:
-    """['a', 'b', 'c'] -> 'a, b and c' (items are escaped)."""
-    items = [md(i) for i in items]
+def listing(items, escape: bool = True) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c' (items escaped for Markdown, unless ``escape`` is false:
+    for plain text such as a figure's note)."""
+    items = [md(i) if escape else str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]

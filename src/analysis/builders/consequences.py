@@ -362,8 +362,8 @@ def _growth_note(s, rows: pd.DataFrame) -> str:
         return ""
     parts = [f"{num(v, 1).replace('-', '−')}% in {int(y)}"
              for y, v in zip(rows["year"], rows["value"], strict=True)]
-    years = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f" For scale, {s.p.focus}'s economy grew in real terms by {years}."
+    return (f" For scale, {s.p.focus}'s economy grew in real terms by "
+            f"{listing(parts, escape=False)}.")
 
 
 def fold_text(g: dict) -> str:
