@@ -214,3 +214,33 @@ def test_a_failing_cell_is_quoted_by_the_line_that_raised():
     assert _failing_line("a = 1\nb = 2\nraise ValueError()", traceback) == \
         "line 3: raise ValueError()"
     assert _failing_line("first()\nsecond()", []) == "first()"
+
+
+@pytest.mark.slow
+def test_a_section_whose_text_alone_changed_gets_it_without_a_kernel(good, tmp_path, monkeypatch):
+    from analysis import paths
+
+    out = tmp_path / "out"
+    shutil.copytree(good, out)
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS_DIR, notebooks)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)
+    path = notebooks / "02_roots_of_discontent.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    heading = next(c for c in nb.cells[1:] if c.cell_type == "markdown")
+    heading.source += " (edited)"
+    nb.cells.insert(nb.cells.index(heading) + 1, nbformat.v4.new_markdown_cell(
+        "A paragraph added by the test.", id="added-by-test"))
+    nbformat.write(nb, path)
+    run = _build(out, "--sections", "02", "--format", "html")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "02 The roots of discontent: only its text changed: new text, outputs reused" \
+        in run.stdout
+    html = (out / SLUG / "report.html").read_bytes()
+    assert b"(edited)" in html and b"A paragraph added by the test." in html
+    manifest = json.loads((out / SLUG / "manifest.json").read_text())
+    assert {s["key"]: s["status"] for s in manifest["sections"]}["02"] == "text"
+    # what the kernel makes of the edited notebook is the same report
+    run = _build(out, "--sections", "02", "--format", "html", "--force")
+    assert "02 The roots of discontent: done in" in run.stdout
+    assert (out / SLUG / "report.html").read_bytes() == html

@@ -7,7 +7,6 @@ A failing section's partial executed notebook is kept in ``<out>/<slug>-failed/`
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -28,6 +27,7 @@ from .kernel import ensure_kernel
 from .manifest import colophon, git_commit, package_versions, write_manifest
 from .outdir import out_folder, recover
 from .params import ReportParams
+from .rerun import code_hash, input_hash, with_new_text
 from .sections import SECTIONS, SectionSpec
 from .uptodate import library_hash
 from .validation import validate
@@ -52,10 +52,13 @@ def resolve_params(values) -> ReportParams:
 @dataclass
 class SectionResult:
     spec: SectionSpec
-    status: str  # ok | cached | failed | carried (kept from the previous report, not run)
+    #: ok | cached | text (only its Markdown changed: outputs reused, see analysis.rerun) |
+    #: failed | carried (kept from the previous report, not run)
+    status: str
     seconds: float
     input_hash: str
     error: str | None = None
+    code_hash: str | None = None
 
 
 @dataclass
@@ -68,12 +71,7 @@ class BuildResult:
 
 def _input_hash(spec: SectionSpec, p: ReportParams, data_hashes: dict[str, str],
                 library: str) -> str:
-    digest = hashlib.sha256()
-    digest.update(spec.path.read_bytes())
-    digest.update(json.dumps(p.to_notebook(), sort_keys=True).encode())
-    digest.update(json.dumps(data_hashes, sort_keys=True).encode())
-    digest.update(library.encode())
-    return "sha256:" + digest.hexdigest()
+    return input_hash(spec.path, p.to_notebook(), data_hashes, library)
 
 
 def _describe_failure(spec: SectionSpec, exc: Exception, executed: Path) -> str:
@@ -130,11 +128,16 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
     kernel = ensure_kernel()
     library = library_hash()
     old = _previous_hashes(previous)
+    old_code = _previous_hashes(previous, "code_hash")
+    values = p.to_notebook()
     keys = {spec.key: _input_hash(spec, p, data_hashes, library) for spec in specs}
-    reuse = {}  # section -> its unchanged executed notebook in the previous report
+    codes = {spec.key: code_hash(spec.path, values, data_hashes, library) for spec in specs}
+    reuse = {}  # section -> its executed notebook in the previous report, code unchanged
     for spec in specs:
         cached = previous / "notebooks" / spec.notebook if previous else None
-        if (not force and cached and cached.exists() and old.get(spec.key) == keys[spec.key]
+        if (not force and cached and cached.exists()
+                and (old.get(spec.key) == keys[spec.key]
+                     or old_code.get(spec.key) == codes[spec.key])
                 and _reads_back(cached)):
             reuse[spec.key] = cached
     if ENGINE == "tightrope":
@@ -153,18 +156,20 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
     results: dict[str, SectionResult] = {}
 
     def one(spec: SectionSpec) -> SectionResult:
-        key = keys[spec.key]
+        key, code = keys[spec.key], codes[spec.key]
         target = staging / "notebooks" / spec.notebook
-        if spec.key in reuse:
+        if spec.key in reuse and old.get(spec.key) == key:
             shutil.copy2(reuse[spec.key], target)
-            return SectionResult(spec, "cached", 0.0, key)
+            return SectionResult(spec, "cached", 0.0, key, code_hash=code)
+        if spec.key in reuse and with_new_text(spec.path, reuse[spec.key], target):
+            return SectionResult(spec, "text", 0.0, key, code_hash=code)
         start = time.perf_counter()
         try:
             _execute(spec, p, target, kernel)
         except Exception as exc:  # noqa: BLE001 - reported with notebook, cell and error
             return SectionResult(spec, "failed", time.perf_counter() - start, key,
                                  _describe_failure(spec, exc, target))
-        return SectionResult(spec, "ok", time.perf_counter() - start, key)
+        return SectionResult(spec, "ok", time.perf_counter() - start, key, code_hash=code)
 
     total = len(specs)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, total))) as pool:
@@ -173,6 +178,7 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
             result = future.result()
             results[result.spec.key] = result
             label = {"ok": f"done in {result.seconds:.1f} s", "cached": "unchanged, reused",
+                     "text": "only its text changed: new text, outputs reused",
                      "failed": "FAILED"}[result.status]
             progress(f"  [{done}/{total}] {result.spec.key} {result.spec.title}: {label}")
     return [results[s.key] for s in specs]
@@ -189,8 +195,8 @@ def _previous_sections(previous: Path | None) -> list[dict]:
     return [s for s in sections if isinstance(s, dict) and "key" in s]
 
 
-def _previous_hashes(previous: Path | None) -> dict[str, str]:
-    return {s["key"]: s.get("input_hash") for s in _previous_sections(previous)}
+def _previous_hashes(previous: Path | None, kind: str = "input_hash") -> dict[str, str]:
+    return {s["key"]: s.get(kind) for s in _previous_sections(previous)}
 
 
 def longest_first(specs: list[SectionSpec], previous: Path | None) -> list[SectionSpec]:
@@ -386,13 +392,15 @@ def _carry_sections(previous: Path | None, specs: list[SectionSpec], staging: Pa
         return []
     chosen = {s.key for s in specs}
     old = _previous_hashes(previous)
+    old_code = _previous_hashes(previous, "code_hash")
     carried = []
     for spec in SECTIONS:
         source = previous / "notebooks" / spec.notebook
         if spec.key in chosen or not source.exists() or not _reads_back(source):
             continue
         shutil.copy2(source, staging / "notebooks" / spec.notebook)
-        carried.append(SectionResult(spec, "carried", 0.0, old.get(spec.key) or ""))
+        carried.append(SectionResult(spec, "carried", 0.0, old.get(spec.key) or "",
+                                     code_hash=old_code.get(spec.key)))
     if carried:
         progress(f"  kept {len(carried)} section(s) from the previous report: "
                  f"{', '.join(r.spec.key for r in carried)}")

@@ -62,7 +62,8 @@ def write_manifest(path: Path, p, results, data_hashes, versions, commit, timing
         "versions": versions,
         "sections": [{"key": r.spec.key, "notebook": r.spec.notebook, "title": r.spec.title,
                       "status": r.status, "seconds": round(r.seconds, 2),
-                      "input_hash": r.input_hash} for r in results],
+                      "input_hash": r.input_hash,
+                      **({"code_hash": r.code_hash} if r.code_hash else {})} for r in results],
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
         "outputs": {k: {"file": v.name, "bytes": v.stat().st_size, "sha256": sha256_of(v),
                         **({"kept_from_previous_build": True} if k in kept else {})}
