@@ -206,3 +206,38 @@ def test_sources_are_listed_as_a_reader_looks_them_up_whatever_the_case():
     events = pd.DataFrame({"source_id": sources["source_id"]})
     listed = cited_sources({"sources": sources, "events": events})["publisher"].tolist()
     assert listed == ["Caucasian Knot", "commonspace.eu", "CRRC", "news.am", "Reuters", "RFE/RL"]
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(hex_colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_verdict_colours_are_the_charts_in_the_pdf_and_the_html_and_their_badges_read():
+    """A verdict has one colour: the ledger's chart, the PDF's badges and the HTML's badges;
+    each badge's ink has WCAG AA contrast (4.5:1) on it."""
+    import re
+    from pathlib import Path
+
+    import analysis
+    from analysis.builders.ledger import VERDICT_COLOURS
+
+    src = Path(analysis.__file__).parent
+    typ = (src / "export" / "typst_templates" / "report.typ").read_text(encoding="utf-8")
+    css = (src / "templates" / "tightrope" / "report.css").read_text(encoding="utf-8")
+    for verdict in ("supported", "partly supported", "disputed"):
+        colour = VERDICT_COLOURS[verdict]
+        assert f'v == "{verdict}" {{ rgb("{colour}") }}' in typ, verdict
+        cls = ".tr-verdict-" + verdict.replace(" ", "-")
+        assert f"{cls} {{ border-left-color: {colour}; }}" in css, verdict
+        badge = re.search(re.escape(cls) + r" \.tr-badge \{([^}]*)\}", css)[1]
+        assert f"background: {colour};" in badge, verdict
+        css_ink = re.search(r"color: (#[0-9a-fA-F]{6})", badge)
+        typ_ink = re.search(rf'if v == "{verdict}" {{ rgb\("(#[0-9a-fA-F]{{6}})"\) }}',
+                            typ[typ.index("#let tr-verdict-ink"):])
+        ink = css_ink[1] if css_ink else "#ffffff"
+        assert (typ_ink[1] if typ_ink else "#ffffff") == ink, verdict  # PDF and HTML alike
+        light, dark = sorted((_luminance(colour), _luminance(ink)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (verdict, colour, ink)

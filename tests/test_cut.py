@@ -177,14 +177,17 @@ def test_claim_evidence_and_sources_dated_later_are_dropped(base):
 
 
 def test_claim_update_counts_from_its_date_and_may_change_the_verdict(base):
-    def c06(day):
-        return _cut(base, day)["claims"].set_index("claim_id").loc["C06"]
+    def claim(key, day):
+        return _cut(base, day)["claims"].set_index("claim_id").loc[key]
 
-    assert c06(AS_OF)["verdict"] == "partly supported" and pd.isna(c06(AS_OF)["after_article"])
-    assert c06(dt.date(2023, 10, 3))["verdict"] == "supported"
-    assert "60 votes" in c06(dt.date(2023, 10, 3))["after_article"]
-    assert "February 2024" not in c06(dt.date(2023, 10, 3))["after_article"]
-    assert "February 2024" in c06(dt.date(2024, 2, 1))["after_article"]
+    assert claim("C06", AS_OF)["verdict"] == "supported"
+    assert pd.isna(claim("C06", AS_OF)["after_article"])
+    assert "60 votes" in claim("C06", dt.date(2023, 10, 3))["after_article"]
+    assert "February 2024" not in claim("C06", dt.date(2023, 10, 3))["after_article"]
+    assert "February 2024" in claim("C06", dt.date(2024, 2, 1))["after_article"]
+    # C20's update of 12 June 2024 changes its verdict from that day on
+    assert claim("C20", dt.date(2024, 6, 11))["verdict"] == "supported"
+    assert claim("C20", dt.date(2024, 6, 12))["verdict"] == "partly supported"
 
 
 def test_update_resting_on_a_row_not_yet_known_waits(base):

@@ -69,7 +69,7 @@ def test_an_update_that_changes_a_verdict_says_so():
     s = _context("08", {})
     updates = s.ev.claim_updates
     changed = updates[updates["verdict"].notna()]
-    assert len(changed) >= 2
+    assert len(changed) >= 1  # C20, from 12 June 2024
     for claim_id, verdict in zip(changed["claim_id"], changed["verdict"], strict=True):
         assert f"Verdict from then: {verdict}." in ledger._after(s, claim_id)
     # and the reasoning above it says which verdict it argued, so the badge (the verdict now)

@@ -31,8 +31,8 @@ KEYS: tuple[str, ...] = (
     "four_day_war", "war_2020_start", "ceasefire_2020", "peacekeepers_deploy", "ukraine_invasion",
     "attack_sept_2022", "csto_request_2022", "csto_response_2022", "blockade_start",
     "euma_launch", "icj_lachin_order", "icc_warrant", "rome_statute_cleared", "lachin_checkpoint",
-    "lachin_closure_2023", "eagle_partner_2023", "article_date", "offensive_2023",
-    "rome_statute_ratification",
+    "lachin_closure_2023", "rome_statute_submitted", "eagle_partner_2023", "article_date",
+    "offensive_2023", "rome_statute_ratification",
     "undelivered_arms", "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
     "border_guards_leave", "eu_accession_law", "washington_declaration",
 )

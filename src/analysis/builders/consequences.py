@@ -74,7 +74,7 @@ def _icc(s) -> dict:
     """
     w = s.ev.anchor("icc_warrant")
     fixed = [s.ev.anchor(k) for k in ("rome_statute_cleared", "rome_statute_ratification",
-                                      "rome_statute_in_force")]
+                                      "rome_statute_in_force", "rome_statute_submitted")]
     legal = involves(s.ev.events[s.ev.events["category"] == "legal"], s.p.focus)
     named = legal[legal["title"].str.contains(ICC_WORDS, case=False, na=False)
                   | legal["description"].str.contains(ICC_WORDS, case=False, na=False)]
@@ -187,6 +187,9 @@ def icc_summary(s):
         text.append(f" By {date(s.p.as_of)} the evidence base records no step by "
                     f"{md(s.p.focus)} toward the court.")
         return s.text("".join(text))
+    submitted = s.ev.anchor("rome_statute_submitted")
+    if submitted and s.p.focus in str(submitted["actors"]).split(";"):
+        text.append(f" On {date(submitted.date)} the government submitted it to parliament.")
     vote = icc["vote"]
     if vote is not None:
         yes, no = vote_count(vote["description"])
