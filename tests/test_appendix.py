@@ -216,8 +216,9 @@ def _luminance(hex_colour: str) -> float:
 
 
 def test_verdict_colours_are_the_charts_in_the_pdf_and_the_html_and_their_badges_read():
-    """A verdict has one colour: the ledger's chart, the PDF's badges and the HTML's badges;
-    each badge's ink has WCAG AA contrast (4.5:1) on it."""
+    """Supported, partly supported and disputed each have one colour: in the ledger's chart,
+    the PDF's badges and the HTML's badges; each badge's ink has WCAG AA contrast (4.5:1) on it.
+    (The rarer not-verifiable verdicts keep a grey badge.)"""
     import re
     from pathlib import Path
 

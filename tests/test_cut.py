@@ -183,8 +183,8 @@ def test_claim_update_counts_from_its_date_and_may_change_the_verdict(base):
     assert claim("C06", AS_OF)["verdict"] == "supported"
     assert pd.isna(claim("C06", AS_OF)["after_article"])
     assert "60 votes" in claim("C06", dt.date(2023, 10, 3))["after_article"]
-    assert "February 2024" not in claim("C06", dt.date(2023, 10, 3))["after_article"]
-    assert "February 2024" in claim("C06", dt.date(2024, 2, 1))["after_article"]
+    assert "entered into force" not in claim("C06", dt.date(2023, 10, 3))["after_article"]
+    assert "entered into force" in claim("C06", dt.date(2024, 2, 1))["after_article"]
     # C20's update of 12 June 2024 changes its verdict from that day on
     assert claim("C20", dt.date(2024, 6, 11))["verdict"] == "supported"
     assert claim("C20", dt.date(2024, 6, 12))["verdict"] == "partly supported"

@@ -122,3 +122,36 @@ def test_the_code_hash_ignores_text_and_nothing_else(tmp_path):
                                   (VALUES, {"data/a.csv": "sha256:2"}, LIBRARY),
                                   (VALUES, DATA, "lib2")):
         assert code_hash(path, values, data, library) != first[1]
+
+
+def test_a_file_that_is_not_a_notebook_has_no_code_hash(tmp_path):
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [<<<<<<< HEAD', encoding="utf-8")
+    assert code_hash(broken, VALUES, DATA, LIBRARY) is None
+    broken.write_text("[1, 2]", encoding="utf-8")
+    assert code_hash(broken, VALUES, DATA, LIBRARY) is None
+
+
+def test_a_section_whose_text_cannot_be_spliced_runs(tmp_path):
+    """The build's planning: text-only sections are settled before any kernel starts; one whose
+    splice fails (or whose notebook is unreadable) is left to run, with nothing written."""
+    from analysis.build import _without_kernel
+    from analysis.sections import SECTIONS
+
+    spec = SECTIONS[2]
+    previous, staging = tmp_path / "previous", tmp_path / "staging"
+    (previous / "notebooks").mkdir(parents=True)
+    (staging / "notebooks").mkdir(parents=True)
+    nbformat.write(_executed(_base()), previous / "notebooks" / spec.notebook)
+    target = staging / "notebooks" / spec.notebook
+    # the real notebook's code is not the previous one's: refused, so it runs
+    assert _without_kernel(spec, previous, ("old", "same"), "new", "same", staging,
+                           False) is None
+    assert not target.exists()
+    # unchanged inputs: copied
+    done = _without_kernel(spec, previous, ("same", "x"), "same", "x", staging, False)
+    assert done.status == "cached" and target.exists()
+    target.unlink()
+    # forced, or no code hash (a notebook that is not JSON): runs
+    assert _without_kernel(spec, previous, ("same", "x"), "same", "x", staging, True) is None
+    assert _without_kernel(spec, previous, ("a", None), "b", None, staging, False) is None

@@ -69,11 +69,6 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _input_hash(spec: SectionSpec, p: ReportParams, data_hashes: dict[str, str],
-                library: str) -> str:
-    return input_hash(spec.path, p.to_notebook(), data_hashes, library)
-
-
 def _describe_failure(spec: SectionSpec, exc: Exception, executed: Path) -> str:
     """'02_roots_of_discontent.ipynb, cell 7 (execution count 5): ValueError: ...'
 
@@ -120,6 +115,27 @@ def _execute(spec: SectionSpec, p: ReportParams, target: Path, kernel: str) -> N
     )
 
 
+def _without_kernel(spec: SectionSpec, previous: Path | None, before: tuple, key: str,
+                    code: str | None, staging: Path, force: bool) -> SectionResult | None:
+    """The section's result if it needs no kernel: its previous executed notebook copied (every
+    input unchanged) or given the notebook's new text (only Markdown or raw cells changed, see
+    :mod:`analysis.rerun`); None if it must run. ``before``: its previous (input, code) hashes."""
+    cached = previous / "notebooks" / spec.notebook if previous else None
+    if force or cached is None or not cached.exists() or not _reads_back(cached):
+        return None
+    target = staging / "notebooks" / spec.notebook
+    if before[0] == key:
+        shutil.copy2(cached, target)
+        return SectionResult(spec, "cached", 0.0, key, code_hash=code)
+    if code and before[1] == code:
+        try:
+            if with_new_text(spec.path, cached, target):
+                return SectionResult(spec, "text", 0.0, key, code_hash=code)
+        except Exception:  # noqa: BLE001 - a notebook it cannot read is run (and named) instead
+            target.unlink(missing_ok=True)
+    return None
+
+
 def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
                  previous: Path | None, jobs: int, progress: Callable[[str], None],
                  data_hashes: dict[str, str], force: bool = False) -> list[SectionResult]:
@@ -128,18 +144,14 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
     kernel = ensure_kernel()
     library = library_hash()
     old = _previous_hashes(previous)
-    old_code = _previous_hashes(previous, "code_hash")
     values = p.to_notebook()
-    keys = {spec.key: _input_hash(spec, p, data_hashes, library) for spec in specs}
+    keys = {spec.key: input_hash(spec.path, values, data_hashes, library) for spec in specs}
     codes = {spec.key: code_hash(spec.path, values, data_hashes, library) for spec in specs}
-    reuse = {}  # section -> its executed notebook in the previous report, code unchanged
-    for spec in specs:
-        cached = previous / "notebooks" / spec.notebook if previous else None
-        if (not force and cached and cached.exists()
-                and (old.get(spec.key) == keys[spec.key]
-                     or old_code.get(spec.key) == codes[spec.key])
-                and _reads_back(cached)):
-            reuse[spec.key] = cached
+    # the sections that need no kernel, settled before any kernel starts
+    settled = {spec.key: result for spec in specs
+               if (result := _without_kernel(spec, previous, old.get(spec.key, (None, None)),
+                                             keys[spec.key], codes[spec.key], staging, force))}
+    to_run = len(specs) - len(settled)
     if ENGINE == "tightrope":
         from .engine.pool import shared_pool
         from .engine.zygote import EXPORT_IMPORTS
@@ -149,20 +161,17 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
         # (for more than one section to run) one computation of what several sections read
         pool.preload(p.data_dir, data_digest(hashes=data_hashes),
                      (p.as_of.isoformat(), p.start_year, p.end_year),
-                     params=p.to_notebook() if len(specs) - len(reuse) > 1 else None)
+                     params=values if to_run > 1 else None)
         # the exporters load into the engine while the last sections run, after their kernels
         # were forked (so that no kernel carries them), not after the last section is done
-        pool.warm_after_kernels(len(specs) - len(reuse), EXPORT_IMPORTS)
+        pool.warm_after_kernels(to_run, EXPORT_IMPORTS)
     results: dict[str, SectionResult] = {}
 
     def one(spec: SectionSpec) -> SectionResult:
+        if spec.key in settled:
+            return settled[spec.key]
         key, code = keys[spec.key], codes[spec.key]
         target = staging / "notebooks" / spec.notebook
-        if spec.key in reuse and old.get(spec.key) == key:
-            shutil.copy2(reuse[spec.key], target)
-            return SectionResult(spec, "cached", 0.0, key, code_hash=code)
-        if spec.key in reuse and with_new_text(spec.path, reuse[spec.key], target):
-            return SectionResult(spec, "text", 0.0, key, code_hash=code)
         start = time.perf_counter()
         try:
             _execute(spec, p, target, kernel)
@@ -195,8 +204,10 @@ def _previous_sections(previous: Path | None) -> list[dict]:
     return [s for s in sections if isinstance(s, dict) and "key" in s]
 
 
-def _previous_hashes(previous: Path | None, kind: str = "input_hash") -> dict[str, str]:
-    return {s["key"]: s.get(kind) for s in _previous_sections(previous)}
+def _previous_hashes(previous: Path | None) -> dict[str, tuple[str | None, str | None]]:
+    """Each section's (input hash, code hash) in the previous report's manifest."""
+    return {s["key"]: (s.get("input_hash"), s.get("code_hash"))
+            for s in _previous_sections(previous)}
 
 
 def longest_first(specs: list[SectionSpec], previous: Path | None) -> list[SectionSpec]:
@@ -392,21 +403,20 @@ def _carry_sections(previous: Path | None, specs: list[SectionSpec], staging: Pa
         return []
     chosen = {s.key for s in specs}
     old = _previous_hashes(previous)
-    old_code = _previous_hashes(previous, "code_hash")
     carried = []
     for spec in SECTIONS:
         source = previous / "notebooks" / spec.notebook
         if spec.key in chosen or not source.exists() or not _reads_back(source):
             continue
         shutil.copy2(source, staging / "notebooks" / spec.notebook)
-        carried.append(SectionResult(spec, "carried", 0.0, old.get(spec.key) or "",
-                                     code_hash=old_code.get(spec.key)))
+        before = old.get(spec.key, (None, None))
+        carried.append(SectionResult(spec, "carried", 0.0, before[0] or "", code_hash=before[1]))
     if carried:
         progress(f"  kept {len(carried)} section(s) from the previous report: "
                  f"{', '.join(r.spec.key for r in carried)}")
-        library = library_hash()
+        library, values = library_hash(), p.to_notebook()
         stale = [r.spec.key for r in carried
-                 if r.input_hash != _input_hash(r.spec, p, data_hashes, library)]
+                 if r.input_hash != input_hash(r.spec.path, values, data_hashes, library)]
         if stale:
             progress(f"  note: section(s) {', '.join(stale)} were built from older inputs (data, "
                      "notebook or library changed since); a full build will refresh them")

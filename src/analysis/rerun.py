@@ -43,12 +43,17 @@ def _joined(source) -> str:
     return "".join(source) if isinstance(source, list) else str(source or "")
 
 
-def code_hash(notebook: Path, values: dict, data_hashes: dict[str, str], library: str) -> str:
+def code_hash(notebook: Path, values: dict, data_hashes: dict[str, str],
+              library: str) -> str | None:
     """As :func:`input_hash`, but of the notebook's code cells (source and metadata, in order)
-    and its metadata only: a change to Markdown or raw cells leaves it as it was."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    code = [[_joined(c.get("source")), c.get("metadata", {})]
-            for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    and its metadata only: a change to Markdown or raw cells leaves it as it was. None for a
+    file that is not a notebook's JSON (the section then runs, and papermill names the problem)."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        code = [[_joined(c.get("source")), c.get("metadata", {})]
+                for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
     digest = hashlib.sha256()
     digest.update(json.dumps({"code": code, "metadata": nb.get("metadata", {}),
                               "nbformat": [nb.get("nbformat"), nb.get("nbformat_minor")]},

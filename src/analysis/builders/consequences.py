@@ -69,7 +69,8 @@ def growth(series: pd.DataFrame, value: str, base_year: int) -> dict | None:
 def _icc(s) -> dict:
     """The warrant and the focus country's steps toward the court known at as_of.
 
-    The fixed points are anchors (warrant, court clearance, ratification vote, entry into force);
+    The fixed points are anchors (warrant, court clearance, submission to parliament,
+    ratification vote, entry into force);
     other legal steps of the focus country that name the court (signature, deposit) join them.
     """
     w = s.ev.anchor("icc_warrant")
@@ -189,7 +190,8 @@ def icc_summary(s):
         return s.text("".join(text))
     submitted = s.ev.anchor("rome_statute_submitted")
     if submitted and s.p.focus in str(submitted["actors"]).split(";"):
-        text.append(f" On {date(submitted.date)} the government submitted it to parliament.")
+        text.append(f" On {date(submitted.date)} {md(s.p.focus)}'s government sent the statute "
+                    "to parliament.")
     vote = icc["vote"]
     if vote is not None:
         yes, no = vote_count(vote["description"])
