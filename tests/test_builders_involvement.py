@@ -143,3 +143,35 @@ def test_event_ladder_labels_stay_inside_the_frame():
     for text in fig.axes[0].texts:
         box = text.get_window_extent(renderer)
         assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, text.get_text()
+
+
+def test_time_present_counts_both_end_days():
+    # an exercise of 11-20 September 2023 was there on 10 days; one still running on the as-of
+    # date of 15 September on 5 (11, 12, 13, 14, 15)
+    days, _, _ = inv.elapsed("2023-09-11", T("2023-09-20"), "2026-04-17")
+    assert inv.presence_text(days) == "10 days"
+    days, _, ongoing = inv.elapsed("2023-09-11", T("2023-09-20"), "2023-09-15")
+    assert ongoing and inv.presence_text(days) == "5 days"
+
+
+def test_corridor_event_labels_do_not_run_past_the_axis(monkeypatch):
+    """Figure 3.2's labels of other dated events sit left of their marks; a long one is wrapped
+    to the room there instead of running over the axis and its row names."""
+    from matplotlib.text import Annotation
+
+    from analysis import params, theme
+    from analysis.report import SectionContext
+
+    s = SectionContext("03", params.resolve({}, strict=False))
+    drawn = {}
+    monkeypatch.setattr(s, "figure", lambda fig, **kwargs: drawn.setdefault("fig", fig))
+    inv.corridor_chart(s)
+    fig = drawn["fig"]
+    theme.fit(fig, final=True)
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    frame = ax.get_window_extent(renderer)
+    leaders = [t for t in ax.texts if isinstance(t, Annotation) and t.arrow_patch is not None]
+    assert leaders, "the chart has labelled events"
+    for text in leaders:
+        assert text.get_window_extent(renderer).x0 >= frame.x0 - 1, text.get_text()

@@ -161,9 +161,12 @@ def test_bibliography_cites_nothing_published_after_as_of(base):
 
 # rule 5: claims judged with the evidence available at as_of ------------------------------------
 def test_claim_whose_verdict_is_later_is_not_yet_verifiable(base):
-    c18 = _cut(base)["claims"].set_index("claim_id").loc["C18"]
+    # C18 rests on a statement of 14 May 2023: the day before, it cannot be judged
+    c18 = _cut(base, dt.date(2023, 5, 13))["claims"].set_index("claim_id").loc["C18"]
     assert c18["verdict"] == "not yet verifiable"
     assert pd.isna(c18["reasoning"]) and pd.isna(c18["evidence"]) and pd.isna(c18["source_ids"])
+    assert _cut(base, dt.date(2023, 5, 14))["claims"].set_index("claim_id").loc[
+        "C18", "verdict"] == "partly supported"
 
 
 def test_claim_evidence_and_sources_dated_later_are_dropped(base):

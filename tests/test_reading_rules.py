@@ -62,7 +62,9 @@ def test_the_paradox_names_what_grew_and_what_fell():
     text = consequences.paradox_summary(_context("06", {})).markdown
     assert "Economic ties" not in text
     assert "grew in the same years" in text
-    assert text.rstrip().endswith("while non\\-commercial transfers fell.")
+    # and how it fell: from a peak above the base year, which the chart shows
+    assert text.rstrip().endswith(
+        "while non\\-commercial transfers, after a peak in 2022, ended below their 2021 level.")
 
 
 def test_an_update_that_changes_a_verdict_says_so():
@@ -125,3 +127,11 @@ def test_steps_before_the_exercise_are_not_called_an_answer_to_it():
     text = ally.signals_text(_context("01", {})).markdown
     assert "on 4–8 September 2023, before the exercise began." in text, text
     assert "answered" not in text
+
+
+def test_an_update_resting_on_annual_figures_is_dated_by_its_year():
+    """C23's update rests on the 2024 trade rows (their release is the only source the cut
+    adds): '2024: …', not the made-up day '31 Dec 2024'; a dated statement keeps its day."""
+    s = _context("08", {})
+    assert ledger._after(s, "C23").startswith("2024: Russia's share")
+    assert ledger._after(s, "C06").startswith("3 Oct 2023: ")

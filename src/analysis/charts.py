@@ -10,6 +10,7 @@ import textwrap
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 from matplotlib.ticker import Locator, MaxNLocator
 
 from . import theme
@@ -266,16 +267,22 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
                 bar.set_alpha(0.45)
                 bar.set_hatch("///")
         for i, v in enumerate(shares[col].values):
-            if v >= 8:
+            if v >= 8:  # on a faded bar, dark figures on a white ground (white would vanish)
                 ax.text(i, bottom[i] + v / 2, f"{v:.0f}", ha="center", va="center", fontsize=7,
-                        color="white")
+                        color=theme.INK if faded[i] else "white",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0,
+                              "alpha": 0.85} if faded[i] else None)
         bottom += shares[col].values
     ax.set_ylim(0, 100)
     ax.set_ylabel(plain(ylabel))
     ax.grid(axis="x", visible=False)
     if title:
         ax.set_title(plain(title))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    handles, names = ax.get_legend_handles_labels()
+    if any(faded):  # the legend says what the hatching means
+        handles.append(Patch(facecolor="#DDDDDD", edgecolor="#999999", hatch="///", alpha=0.8))
+        names.append("Incomplete data")
+    ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
@@ -379,10 +386,13 @@ _LINE_PT = _FONT * 1.25
 
 
 def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme.FIGSIZE[0],
-                      wrap: int = 26, start=None, end=None, max_levels: int = 3):
+                      wrap: int = 26, start=None, end=None, max_levels: int = 3,
+                      group_of=None, colours: dict[str, str] | None = None):
     """A single-axis timeline: every event a dot in its category colour (bars for events with
     an end date, hollow for low confidence); labelled events are staggered above and below the
-    axis so that labels do not overlap. The figure is as tall as its labels need."""
+    axis so that labels do not overlap. The figure is as tall as its labels need. With
+    ``group_of`` (an event's row -> a name in ``colours``, name -> colour) the dots and the
+    legend show those groups instead of the categories."""
     if events.empty:
         return empty("No events in the evidence base fall in this window.")
     events = events.sort_values("date")
@@ -415,8 +425,13 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     bottom = max([r for r, lv in zip(reach, levels, strict=True) if lv < 0], default=10)
     fig, ax = theme.new_figure((width, max(1.8, (top + bottom) / 72 + 0.75)))
     ax.axhline(0, color="#BBBBBB", lw=1.2, zorder=0)
+    def colour_of(ev) -> str:
+        if group_of is not None:
+            return colours[group_of(ev)]
+        return theme.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
+
     for ev in events.itertuples():
-        colour = theme.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
+        colour = colour_of(ev)
         if pd.notna(ev.end_date) and ev.end_date > ev.date:
             ax.plot([ev.date, ev.end_date], [0, 0], color=colour, lw=6, alpha=0.5,
                     solid_capstyle="butt", zorder=1)
@@ -454,9 +469,14 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
         ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, days // 8)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter(
         "%Y" if days > 3 * 365 else "%b %Y" if days > 60 else "%d %b"))
-    present = [c for c in CATEGORY_ORDER if c in set(events["category"])]
-    for cat in present:
-        ax.scatter([], [], color=theme.CATEGORY_COLOURS[cat], s=24, label=cat.capitalize())
+    if group_of is not None:
+        used = {group_of(ev) for ev in events.itertuples()}
+        present = [(name, colour) for name, colour in colours.items() if name in used]
+    else:
+        present = [(cat.capitalize(), theme.CATEGORY_COLOURS[cat]) for cat in CATEGORY_ORDER
+                   if cat in set(events["category"])]
+    for name, colour in present:
+        ax.scatter([], [], color=colour, s=24, label=name)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(6, len(present)),
               fontsize=7)
     notes = ["Hollow: not confirmed in a source"] if (events["confidence"] == "low").any() else []

@@ -35,7 +35,7 @@ INDICATOR_STYLE = {"arms": ("#D55E00", "o", "-"), "trade": ("#0072B2", "s", "-")
                    "gas": ("#009E73", "^", "--"), "remittances": ("#CC79A7", "D", ":")}
 #: one colour per kind of event, in charts.CATEGORY_ORDER
 CATEGORY_COLOURS = {"conflict": "#D55E00", "ceasefire": "#009E73", "security": "#0072B2",
-                    "diplomacy": "#56B4E9", "politics": "#CC79A7", "legal": "#332288",
+                    "diplomacy": "#56B4E9", "politics": "#CC79A7", "legal": "#882255",
                     "economy": "#E69F00", "humanitarian": "#999933"}
 INK = "#222222"
 MUTED = "#6B6B6B"

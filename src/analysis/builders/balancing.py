@@ -124,7 +124,8 @@ def steps_intro(s):
     return s.text(
         f"Diversification is more than arms. The timeline gathers the dated steps that tied "
         f"{md(s.p.focus)} to {md(ph.names(s.p.partners))}: agreements, arms deals, missions and "
-        f"exercises. Steps that also involved {md(s.p.patron)} or {md(s.p.rival)} are left out.")
+        f"exercises. Steps in which {md(s.p.patron)} or {md(s.p.rival)} also took part are left "
+        "out.")
 
 
 def _vote_countries(s) -> tuple[pd.DataFrame, list[str]]:

@@ -406,24 +406,39 @@ def _surged(s) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return memo(s.ev, ("surged", s.p), lambda: _surged_now(s))
 
 
+def _judged(s) -> dict[str, pd.DataFrame]:
+    """The three series :func:`_surged` judges, by name (value column ``v``)."""
+    t, r = _paradox_frames(s)
+    return {f"exports to {s.p.patron}": t[t["flow"] == "exports"].rename(
+                columns={"value_usd_m": "v"}),
+            f"money transfers from {s.p.patron}": r[r["transfer_type"] == "total"].rename(
+                columns={"inflow_usd_m": "v"}),
+            "non-commercial transfers": r[r["transfer_type"] == "non_commercial"].rename(
+                columns={"inflow_usd_m": "v"})}
+
+
 def _surged_now(s) -> tuple[tuple[str, ...], tuple[str, ...]]:
     brk = _break_year(s)
     t, r = _paradox_frames(s)
     years = pd.concat([t["year"], r["year"]])
     if brk is None or years.empty or int(years.max()) < brk:
         return (), ()
-    series = {f"exports to {s.p.patron}": t[t["flow"] == "exports"].rename(
-                  columns={"value_usd_m": "v"}),
-              f"money transfers from {s.p.patron}": r[r["transfer_type"] == "total"].rename(
-                  columns={"inflow_usd_m": "v"}),
-              "non-commercial transfers": r[r["transfer_type"] == "non_commercial"].rename(
-                  columns={"inflow_usd_m": "v"})}
     folds = {name: (growth(rows, "v", brk - 1) or {}).get("fold")
-             for name, rows in series.items()}
+             for name, rows in _judged(s).items()}
     grew = [name for name, fold in folds.items()
             if fold and fold >= 1.5 and not name.startswith("non-")]
     fell = tuple(name for name, fold in folds.items() if fold is not None and fold <= 0.95)
     return tuple(grew), fell
+
+
+def _fell_phrase(s, fell: tuple[str, ...], base: int) -> str:
+    """'non-commercial transfers, after a peak in 2022, ended below their 2021 level': what
+    fell, and (for one series) the peak it fell from, so the clause agrees with the chart."""
+    text = listing(fell)
+    g = growth(_judged(s)[fell[0]], "v", base) if len(fell) == 1 else None
+    if g and g["peak_year"] not in (base, g["last_year"]) and g["peak"] > g["base"]:
+        return f"{text}, after a peak in {g['peak_year']}, ended below their {base} level"
+    return f"{text} ended below their {base} level"
 
 
 def paradox_summary(s):
@@ -462,7 +477,7 @@ def paradox_summary(s):
              "sections show, the security ties frayed" if grew else
              f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
              f"after {brk}")
-    close += (f", while {listing(fell)} fell." if grew and fell else ".")
+    close += (f", while {_fell_phrase(s, fell, base)}." if grew and fell else ".")
     opening = (f"Measured from {base}, the last full year before {md(s.p.patron)}'s "
                "full-scale invasion of Ukraine, " + (
                    "the economic ties moved the other way from the security ties. " if grew else

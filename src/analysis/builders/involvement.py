@@ -100,6 +100,12 @@ def span_text(days: int) -> str:
     return f"{years:.1f} years" if years < 10 else f"{years:.0f} years"
 
 
+def presence_text(days: int) -> str:
+    """How long a force or mission was present, from :func:`elapsed`'s ``days``: the calendar
+    days on which it was there, both ends counted (an exercise of 11-20 September: '10 days')."""
+    return span_text(days + 1)
+
+
 def years_and_months(days: int) -> str:
     """1,310 days -> 'about 3 years and 7 months' (30.44-day months)."""
     months = round(days / 30.44)
@@ -389,7 +395,7 @@ def presence_chart(s):
                     color=theme.MUTED, va="bottom")
         people = (f"{num(r.personnel_persons)} personnel" if pd.notna(r.personnel_persons)
                   else "headcount not published")
-        label = f"{people}, {span_text(days)}" + (" so far" if ongoing else "")
+        label = f"{people}, {presence_text(days)}" + (" so far" if ongoing else "")
         whole = (limit - view_from).days
         if (stop - start).days > whole * 0.45:  # inside a long bar
             at, ha, ink = start + (stop - start) / 2, "center", "white"
@@ -418,7 +424,7 @@ def presence_chart(s):
         d, _, on = elapsed(k["start_date"], k["end_date"], limit)
         main = (f" {s.p.patron}'s peacekeeping contingent of "
                 f"{num(k['personnel_persons']) if pd.notna(k['personnel_persons']) else 'unknown'}"
-                f" personnel {'has been present for' if on else 'was present for'} {span_text(d)}"
+                f" personnel {'has been present for' if on else 'was present for'} {presence_text(d)}"
                 f"{' so far' if on else ''}.")
     return s.figure(
         fig,
@@ -429,8 +435,9 @@ def presence_chart(s):
              f" from {view_from:%B %Y} to {limit:%B %Y}, one bar per deployment, labelled with "
              f"personnel and time present; arrows mark deployments still running.{main}"),
         data=[rows.drop(columns="_end")], key="peacekeepers",
-        note="Time present is counted to the end date or, for a deployment still running, to "
-             "the as-of date. Bars that began earlier are cut at the left edge.")
+        note="Time present counts the calendar days from the start date to the end date or, "
+             "for a deployment still running, to the as-of date, both included. Bars that "
+             "began earlier are cut at the left edge.")
 
 
 def corridor_chart(s):
@@ -473,6 +480,7 @@ def corridor_chart(s):
                                bbox=None if inside else {"facecolor": "white",
                                                          "edgecolor": "none", "pad": 1}))
     ticks, names = list(range(n, 0, -1)), list(phases["phase"])
+    leaders = []
     if len(marks):
         # one label per line, stacked in the row left of the earliest mark (where the row is
         # empty), each joined to its mark by a thin leader: labels never run into each other
@@ -484,13 +492,13 @@ def corridor_chart(s):
                        color="white" if m["confidence"] == "low" else theme.MUTED,
                        edgecolor=theme.MUTED)
             level = 0.0 if k == 1 else 0.32 - j * (0.87 + 0.26 * max(0, k - 2)) / (k - 1)
-            ax.annotate(f"{at_precision(m['date'], m['date_precision'])} {m['title']}",
+            leaders.append(ax.annotate(f"{at_precision(m['date'], m['date_precision'])} {m['title']}",
                         (m["date"], 0), xytext=(label_x, level), textcoords="data",
                         va="center", ha="right", fontsize=6, color=theme.INK,
                         # the leader leaves from the label's end, not its middle: leaders
                         # of long labels then never cross each other or other labels
                         arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5,
-                                    "shrinkA": 2, "shrinkB": 3, "relpos": (1, 0.5)})
+                                    "shrinkA": 2, "shrinkB": 3, "relpos": (1, 0.5)}))
         ticks.append(0)
         names.append("Other dated events")
     ax.set_yticks(ticks, names, fontsize=7.5)
@@ -504,6 +512,13 @@ def corridor_chart(s):
     renderer = fig.canvas.get_renderer()
     right = max((t.get_window_extent(renderer).x1 for t in outside), default=0)
     frame = ax.get_window_extent(renderer)
+    for leader in leaders:
+        # a label longer than the room left of the marks is wrapped, not run past the axis
+        box = leader.get_window_extent(renderer)
+        if box.x0 < frame.x0 + 2:
+            text = leader.get_text()
+            leader.set_text(textwrap.fill(text, max(20, int(len(text) * (box.x1 - frame.x0 - 6)
+                                                           / box.width))))
     if right > frame.x1 - 4:
         lo, hi = ax.get_xlim()
         ax.set_xlim(lo, hi + (right - frame.x1 + 8) * (hi - lo) / frame.width)
@@ -671,8 +686,9 @@ def alliance_summary(s):
     if request:
         gap = indicators.days_between(attack.date, request.date)
         when = "The same day" if gap == 0 else f"{count_word(gap, True)} days later"
-        text.append(f" {when} {md(s.p.focus)} invoked the collective-defence clause of its "
-                    "treaty with the CSTO and asked its allies for help, military aid included.")
+        text.append(f" {when} {md(s.p.focus)} invoked Article 4 of the Collective Security "
+                    "Treaty, the CSTO's mutual-defence clause, and asked its allies for help, "
+                    "military aid included.")
     if request and response:
         wait = indicators.days_between(request.date, response.date)
         text.append(f" {count_word(wait, True)} days later the alliance answered with a fact-finding mission, not "

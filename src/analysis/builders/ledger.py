@@ -12,7 +12,7 @@ from IPython.display import display
 from .. import evidence_refs as refs
 from .. import theme
 from ..appendix import VERDICTS, Claim, SourceRef
-from ..evidence import annual_only, later_releases
+from ..evidence import annual_only, later_releases, series_releases
 from ..prose import date, num
 
 VERDICT_COLOURS = {"supported": "#0072B2", "partly supported": "#56B4E9", "disputed": "#D55E00",
@@ -69,13 +69,17 @@ def _after(s, claim_id: str) -> str | None:
         return None
     # an update that changes the verdict says so: the reasoning above is the article's date's
     # an update that rests on annual figures alone (and cites no dated item) is dated by its year
-    return " ".join(f"{refs.at_precision(u.date, 'year' if _annual(u) else 'day')}: {u.update}"
+    releases = series_releases(s.ev.tables)
+    return " ".join(f"{refs.at_precision(u.date, 'year' if _annual(u, releases) else 'day')}: "
+                    f"{u.update}"
                     + (f" Verdict from then: {u.verdict}." if pd.notna(u.verdict) else "")
                     for u in mine.itertuples())
 
 
-def _annual(update) -> bool:
-    return annual_only(update.evidence) and not refs.split(update.source_ids)
+def _annual(update, releases: set[str]) -> bool:
+    """Rests on annual figures alone: its evidence is annual series rows, and its sources (the
+    cut adds those of its evidence) are the series' releases, no dated item."""
+    return annual_only(update.evidence) and set(refs.split(update.source_ids)) <= releases
 
 
 def _then(s, c) -> str:

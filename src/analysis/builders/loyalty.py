@@ -36,8 +36,14 @@ def turn_timeline(s):
                       f"the customs union led by {md(s.p.patron)} by {date(s.p.as_of)}.")
     first, last = rows["date"].min(), rows["date"].max()
     period = span(f"{first:%Y}", f"{last:%Y}")
+    west = set(events_matching(rows, *WEST_WORDS)["event_id"])
+    tracks = {"Toward the EU": theme.colour("European Union"),
+              f"Toward the customs union led by {s.p.patron}": theme.colour(s.p.patron)}
+    names = list(tracks)
     fig = charts.labelled_timeline(rows, wrap=24,
-                                start=pd.Timestamp(first.year, 1, 1), end=last)
+                                   start=pd.Timestamp(first.year, 1, 1), end=last,
+                                   group_of=lambda ev: names[0] if ev.event_id in west
+                                   else names[1], colours=tracks)
     turn = _turn(s)
     if turn is not None:
         fig.axes[0].axvline(turn["date"], color=theme.colour(s.p.patron), lw=0.8, ls="--",
@@ -90,7 +96,7 @@ def turn_text(s):
         else:
             months = indicators.months_between(last_step["date"], turn["date"])
             gap = f"about {count_word(months)} month{'s' if months > 1 else ''}"
-        text.append(f" It came {gap} after the last recorded step toward the EU, in "
+        text.append(f" That was {gap} after the last recorded step toward the EU, in "
                     f"{month(last_step['date'])}.")
     bloc = events_matching(rows, *BLOC_WORDS)
     after = bloc[bloc["date"] > turn["date"]].sort_values("date")
@@ -330,11 +336,12 @@ def undelivered(s):
                     f"rates it *{md(c['verdict'])}* ({md(c['claim_id'])}, Appendix A, with the "
                     "reasoning).")
         if pd.notna(c.get("after_article")):
+            # each later statement with its own date: 'Later, on 24 November 2023, …; on …'
             updates = s.ev.claim_updates
-            n = int((updates["claim_id"] == c["claim_id"]).sum()) if "claim_id" in updates else 0
-            text.append((f" Later, on {date(c['after_article_date'])}, " if n == 1 else
-                         f" Later statements, up to {date(c['after_article_date'])}: ")
-                        + md(c["after_article"]))
+            mine = updates[updates["claim_id"] == c["claim_id"]].sort_values("date")
+            said_later = [f"on {date(u['date'])}, {md(str(u['update']).rstrip('.'))}"
+                          for _, u in mine.iterrows()]
+            text.append(" Later, " + "; ".join(said_later) + ".")
     if not ev.empty and not known:
         dates = listing(month(d) + (" (unconfirmed)" if c == "low" else "")
                         for d, c in zip(ev.sort_values("date")["date"],

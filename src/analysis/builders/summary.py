@@ -94,7 +94,7 @@ def _paradox(f: Findings) -> KeyFinding | None:
     where = ref("figure", "dependence")
     same = (trade.earlier.window, trade.latest.window) == (arms.earlier.window,
                                                            arms.latest.window)
-    text = "The paradox is that the economic and the security tie moved apart: " + (
+    text = "The paradox is that the economic and the security ties moved apart: " + (
         f"from {trade.earlier.window} to {trade.latest.window} {md(f.patron)}'s share of trade "
         f"went {ph.points(trade, True)} while its share of arms imports went "
         f"{ph.points(arms, True)}" if same else

@@ -128,7 +128,7 @@ def composition_chart(s):
                               & trade["year"].isin(years)]]
     return s.figure(
         fig,
-        caption=(f"Two parts of the export boom: {' and '.join(parts)}; USD million, share of "
+        caption=(f"What the exports were made of: {' and '.join(parts)}; USD million, share of "
                  "the total above each bar"),
         alt=(f"Two stacked bar charts by year. Left: {s.p.focus}'s total exports split into "
              f"precious stones and metals (HS 71) and all other goods. Right: exports to "
