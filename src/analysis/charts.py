@@ -222,18 +222,28 @@ def spread(values, gap: float) -> list[float]:
     return out
 
 
-def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> None:
+def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
+               early_below: bool = False) -> None:
     """Label the last point of each line (x, y, colour) to its right, moving labels apart
-    vertically (in points) so that none overlaps another. The one end-label routine."""
+    vertically (in points) so that none overlaps another. With ``early_below``, a line that
+    ends before the others is labelled under its last point instead (to its right, the other
+    lines still run: a panel whose lines cross there). The one end-label routine."""
     from matplotlib import transforms
 
     fig = ax.figure
     theme.fit(fig)  # the axes' size in points, as laid out (fitted again when saved)
     ax.get_ylim()  # autoscaled limits
+    latest = max((x for x, _, _ in ends), default=None)
+    early = [(x, y, colour) for x, y, colour in ends if early_below and x < latest]
+    for x, y, colour in early:
+        shift = transforms.offset_copy(ax.transData, fig=fig, y=-5, units="points")
+        ax.text(x, y, fmt.format(y), transform=shift, fontsize=fontsize, color=colour,
+                va="top", ha="center")
+    last = [end for end in ends if end not in early]
     to_pt = ax.transData
-    ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _ in ends]
+    ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _ in last]
     placed = spread(ys_pt, gap_pt)
-    for (x, y, colour), y0, y1 in zip(ends, ys_pt, placed, strict=True):
+    for (x, y, colour), y0, y1 in zip(last, ys_pt, placed, strict=True):
         shift = transforms.offset_copy(ax.transData, fig=fig, x=4, y=y1 - y0, units="points")
         ax.text(x, y, fmt.format(y), transform=shift, fontsize=fontsize, color=colour,
                 va="center", ha="left")

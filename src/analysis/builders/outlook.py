@@ -435,7 +435,7 @@ def opinion_chart(s):
             end = line.iloc[-1]
             ends.append((end["fieldwork_date"], end["share_pct"], colour))
         ax.set_ylim(0, 100)
-        charts.label_ends(ax, ends, "{:.0f}%", fontsize=6.5)
+        charts.label_ends(ax, ends, "{:.0f}%", fontsize=6.5, early_below=True)
         ax.set_title(SURVEY_SHORT.get(survey, survey), fontsize=9)
         ax.set_ylim(0, 100)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=1, fontsize=6.5)
