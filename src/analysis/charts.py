@@ -274,7 +274,7 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
                       label=plain(col), width=0.7, edgecolor="white", linewidth=0.5)
         for bar, weak_bar in zip(bars, faded, strict=True):
             if weak_bar:
-                bar.set_alpha(0.45)
+                bar.set_alpha(0.65)  # faded, but each supplier's colour still told apart
                 bar.set_hatch("///")
         for i, v in enumerate(shares[col].values):
             if v >= 8:  # on a faded bar, dark figures on a white ground (white would vanish)

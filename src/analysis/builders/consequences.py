@@ -90,6 +90,17 @@ def _icc(s) -> dict:
             "in_force": in_force.row if in_force else None}
 
 
+def _bill_before_warrant(s):
+    """The focus country's government's approval of the ratification bill (anchor
+    ``rome_statute_bill``) when the edition knows it and it came before the court's warrant:
+    then the section says the steps began before the warrant. Else None."""
+    bill, warrant = s.ev.anchor("rome_statute_bill"), s.ev.anchor("icc_warrant")
+    if bill and warrant and s.p.focus in str(bill["actors"]).split(";") \
+            and bill.date < warrant.date:
+        return bill
+    return None
+
+
 def _of_patron(s, key: str):
     """Anchor ``key`` when the edition knows it and it involves the patron, else None: the
     story's warrant and invasion are Russia's, and read for another patron they would be false."""
@@ -119,16 +130,18 @@ def intro(s):
     warrant, invasion = _of_patron(s, "icc_warrant"), _of_patron(s, "ukraine_invasion")
     grew = _surged(s)[0]
     if warrant and invasion and grew:
-        # 'into' only once the statute is in force for the focus country; the steps are those
-        # taken after the warrant (the section does not say the path began with it)
+        # 'into' only once the statute is in force for the focus country; whether the steps
+        # began before the warrant, from the evidence (the bill's date), not assumed
         path = (f"the steps that brought {md(s.p.focus)} into the International Criminal Court"
                 if s.ev.anchor("rome_statute_in_force") else
                 f"the steps {md(s.p.focus)} took toward the International Criminal Court")
+        warrant_text = f"an arrest warrant for {md(s.p.patron)}'s president"
+        when = (f", begun before the court issued {warrant_text} and continued after it"
+                if _bill_before_warrant(s) else f" after the court had issued {warrant_text}")
         return s.text(
-            f"What did {md(s.p.focus)}'s turn away from {md(s.p.patron)} cost, and what did it "
-            f"not cost? This section follows two developments alongside that turn: a legal one, "
-            f"{path} after "
-            f"the court had issued an arrest warrant for {md(s.p.patron)}'s president, and an "
+            f"What did {md(s.p.focus)}'s steps away from {md(s.p.patron)} cost, and what did "
+            f"they not cost? This section follows two developments alongside them: a legal one, "
+            f"{path}{when}, and an "
             f"economic paradox, in which {listing(grew)} rose far above their "
             f"{_break_year(s) - 1} level {_after_break(s)}, as the security relationship "
             "frayed.")
@@ -175,15 +188,20 @@ def icc_summary(s):
     if s.p.patron not in str(w["actors"]).split(";"):
         return s.text(f"The evidence base records no international arrest warrant for "
                       f"{md(s.p.patron)}'s leader, so this part of the section is left out.")
-    text = [(f"On {date(w['date'])} the International Criminal Court issued an arrest warrant "
-             f"for the president of {md(s.p.patron)}, over the deportation of children from "
-             "occupied Ukraine.")]
+    bill = _bill_before_warrant(s)
+    text = [(f"{md(s.p.focus)}'s government approved a bill to ratify the Rome Statute, the "
+             f"founding treaty of the International Criminal Court, on {date(bill.date)}. ")] \
+        if bill else []
+    text.append(f"On {date(w['date'])} {'the court' if bill else 'the International Criminal Court'}"
+                f" issued an arrest warrant for the president of {md(s.p.patron)}, over the "
+                "deportation of children from occupied Ukraine.")
     cleared = s.ev.anchor("rome_statute_cleared")
     if cleared and s.p.focus in str(cleared["actors"]).split(";"):
         gap = indicators.days_between(w["date"], cleared.date)
-        text.append(f" {count_word(gap, True)} days later {md(s.p.focus)}'s Constitutional Court found the "
-                    "court's founding treaty, the Rome Statute, compatible with the constitution, "
-                    "which cleared the way for parliament to ratify it.")
+        treaty = "the statute" if bill else "the court's founding treaty, the Rome Statute,"
+        text.append(f" {count_word(gap, True)} days later {md(s.p.focus)}'s Constitutional Court found "
+                    f"{treaty} compatible with the constitution, which cleared the way for "
+                    "parliament to ratify it.")
     elif icc["steps"].empty:
         text.append(f" By {date(s.p.as_of)} the evidence base records no step by "
                     f"{md(s.p.focus)} toward the court.")
@@ -589,7 +607,8 @@ def data_limits(s):
                     f"an arrest warrant for {md(s.p.patron)}'s president, and {md(s.p.patron)}'s "
                     "government protested")
     elif icc["warrant"] is not None and not icc["steps"].empty:
-        says.append(f"{md(s.p.focus)} took steps toward the court after it had issued an arrest "
+        says.append(f"{md(s.p.focus)} {'went on taking' if _bill_before_warrant(s) else 'took'} "
+                    f"steps toward the court after it had issued an arrest "
                     f"warrant for {md(s.p.patron)}'s president, and {md(s.p.patron)}'s government "
                     "protested")
     grew = _surged(s)[0]

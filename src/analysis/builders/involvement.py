@@ -225,7 +225,8 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
                              max(24, min(max_chars, fits)))
         ax.annotate(text, (row["date"], y), xytext=(6 if right else -6, 0),
                     textcoords="offset points", ha="left" if right else "right", va="center",
-                    fontsize=7, color=theme.INK)
+                    fontsize=7, color=theme.INK,  # on white: the row rules and the date grid
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8, "alpha": 0.9})
     ax.set_yticks([])
     ax.set_ylim(-0.8, len(rows) - 0.2)
     ax.grid(axis="y", visible=False)
@@ -295,7 +296,7 @@ def intro(s):
     if blockade:
         over = blockade.end_date is not None and blockade.end_date <= pd.Timestamp(s.p.as_of)
         parts.append("how long the road was blocked while it was in their care" if over
-                     else "how long the road has been blocked so far while in their care")
+                     else "how long the road has been blocked while in their care")
     if _attack(s):
         parts.append(f"what {md(s.p.focus)}'s treaty allies did when its own territory came "
                      "under attack")

@@ -24,7 +24,7 @@ SIGNALS = {
     "arms": ("drift west, as new suppliers replace {patron}'s arms",
              "re-alignment, with more of the arms coming from {patron} again"),
     "trade": ("drift west, with less exposure to {patron}'s market",
-              "caught in the middle: deeper economic ties beside fraying security ones"),
+              "caught in the middle, with deeper economic ties beside fraying security ones"),
     "gas": ("less dependence on {patron}, through a second supplier or route",
             "dependence unchanged, with one supplier for most gas"),
     "remittances": ("less household exposure to {patron}'s economy",
