@@ -135,3 +135,17 @@ def test_an_update_resting_on_annual_figures_is_dated_by_its_year():
     s = _context("08", {})
     assert ledger._after(s, "C23").startswith("2024: Russia's share")
     assert ledger._after(s, "C06").startswith("3 Oct 2023: ")
+
+
+@pytest.mark.parametrize("as_of, later", [("2023-03-20", False), ("2023-03-25", True)])
+def test_the_icc_steps_began_before_the_warrant_and_went_on_only_once_known(as_of, later):
+    """The government's bill (29 December 2022) came before the court's warrant: the section
+    says the steps began before it, and that they continued only once a later step is known."""
+    s = _context("06", {"as_of": as_of})
+    intro = consequences.intro(s).markdown
+    summary = consequences.icc_summary(s).markdown
+    assert "begun before the court issued an arrest warrant" in intro
+    assert ("and continued after it" in intro) is later
+    assert summary.startswith("Armenia's government approved a bill to ratify the Rome Statute")
+    assert ("no further step by Armenia toward the court since the warrant" in summary) \
+        is not later

@@ -583,3 +583,34 @@ def test_a_figure_after_one_that_floats_to_the_next_page_still_comes_after_it(wo
     pdf, _ = _pdf(_float_then_small_figure(words))
     text = _text(pdf)
     assert text.index("Figure 1.1.") < text.index("Figure 1.2."), words
+
+
+def _claim_notebook(evidence: int) -> nbformat.NotebookNode:
+    from nbformat.v4 import new_code_cell, new_output
+
+    from analysis.export.payloads import CLAIM_MIME
+
+    nb = _md_notebook("Text before the claims.")
+    for k in range(2):
+        claim = {"id": f"C{k}", "claim": f"Claim {k}.", "verdict": "supported",
+                 "reasoning": "Why. " * 40,
+                 "evidence": [f"Evidence line {k}-{i}" for i in range(evidence)],
+                 "sources": [{"id": "s", "label": "A source"}]}
+        cell = new_code_cell("")
+        cell.outputs = [new_output("display_data", data={CLAIM_MIME: claim})]
+        nb.cells.append(cell)
+    return nb
+
+
+@pytest.mark.parametrize("evidence", [12, 160])
+def test_a_claim_is_split_across_pages_only_when_taller_than_a_page(evidence):
+    """A claim of the ledger moves to the next page whole; one taller than a page is split
+    (it would otherwise run off the page and lose lines)."""
+    pdf = _pdf(_claim_notebook(evidence), "claims")[0]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    on = [[i for i, text in enumerate(pages) if f"Evidence line {k}-" in text] for k in range(2)]
+    if evidence < 20:
+        assert all(len(p) == 1 for p in on), on  # each claim on one page
+    else:
+        assert len(on[0]) > 1, on  # a very long claim runs on over pages
+        assert f"Evidence line 0-{evidence - 1}" in "".join(pages)  # and nothing is lost

@@ -136,7 +136,9 @@ def intro(s):
                 if s.ev.anchor("rome_statute_in_force") else
                 f"the steps {md(s.p.focus)} took toward the International Criminal Court")
         warrant_text = f"an arrest warrant for {md(s.p.patron)}'s president"
-        when = (f", begun before the court issued {warrant_text} and continued after it"
+        later = not _icc(s)["steps"].empty  # a step after the warrant is known
+        when = (f", begun before the court issued {warrant_text}"
+                + (" and continued after it" if later else "")
                 if _bill_before_warrant(s) else f" after the court had issued {warrant_text}")
         return s.text(
             f"What did {md(s.p.focus)}'s steps away from {md(s.p.patron)} cost, and what did "
@@ -203,8 +205,9 @@ def icc_summary(s):
                     f"{treaty} compatible with the constitution, which cleared the way for "
                     "parliament to ratify it.")
     elif icc["steps"].empty:
-        text.append(f" By {date(s.p.as_of)} the evidence base records no step by "
-                    f"{md(s.p.focus)} toward the court.")
+        text.append(f" By {date(s.p.as_of)} the evidence base records no "
+                    f"{'further ' if bill else ''}step by {md(s.p.focus)} toward the court"
+                    f"{' since the warrant' if bill else ''}.")
         return s.text("".join(text))
     submitted = s.ev.anchor("rome_statute_submitted")
     if submitted and s.p.focus in str(submitted["actors"]).split(";"):

@@ -513,16 +513,17 @@ def corridor_chart(s):
     renderer = fig.canvas.get_renderer()
     right = max((t.get_window_extent(renderer).x1 for t in outside), default=0)
     frame = ax.get_window_extent(renderer)
+    if right > frame.x1 - 4:
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(lo, hi + (right - frame.x1 + 8) * (hi - lo) / frame.width)
     for leader in leaders:
-        # a label longer than the room left of the marks is wrapped, not run past the axis
+        # a label longer than the room left of the marks (at the final limits) is wrapped, not
+        # run past the axis
         box = leader.get_window_extent(renderer)
         if box.x0 < frame.x0 + 2:
             text = leader.get_text()
             leader.set_text(textwrap.fill(text, max(20, int(len(text) * (box.x1 - frame.x0 - 6)
                                                            / box.width))))
-    if right > frame.x1 - 4:
-        lo, hi = ax.get_xlim()
-        ax.set_xlim(lo, hi + (right - frame.x1 + 8) * (hi - lo) / frame.width)
     ax.grid(axis="y", visible=False)
     date_axis(ax, first, last)
     total = blockade_days(phases)

@@ -338,10 +338,12 @@ def undelivered(s):
         if pd.notna(c.get("after_article")):
             # each later statement with its own date: 'Later, on 24 November 2023, …; on …'
             updates = s.ev.claim_updates
-            mine = updates[updates["claim_id"] == c["claim_id"]].sort_values("date")
+            mine = updates[(updates["claim_id"] == c["claim_id"])
+                           & (updates["date"] > statement.date)].sort_values("date")
             said_later = [f"on {date(u['date'])}, {md(str(u['update']).rstrip('.'))}"
                           for _, u in mine.iterrows()]
-            text.append(" Later, " + "; ".join(said_later) + ".")
+            if said_later:
+                text.append(" Later, " + "; ".join(said_later) + ".")
     if not ev.empty and not known:
         dates = listing(month(d) + (" (unconfirmed)" if c == "low" else "")
                         for d, c in zip(ev.sort_values("date")["date"],
