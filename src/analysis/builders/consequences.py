@@ -494,11 +494,12 @@ def paradox_summary(s):
         return s.text(f"The evidence base lacks a {base} baseline for {md(s.p.focus)}'s trade "
                       f"with {md(s.p.patron)}.")
     grew, fell = _surged(s)
-    close = (f" {sentence_start(listing(grew))} grew in the same years in which, as the previous "
-             "sections show, the security ties frayed" if grew else
+    close = (f" {sentence_start(listing(grew))} were far above their {base} level "
+             f"{_after_break(s)}, while, as the previous sections show, the security ties "
+             "frayed" if grew else
              f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
              f"after {brk}")
-    close += (f", while {_fell_phrase(s, fell, base)}." if grew and fell else ".")
+    close += (f"; {_fell_phrase(s, fell, base)}." if grew and fell else ".")
     opening = (f"Measured from {base}, the last full year before {md(s.p.patron)}'s "
                "full-scale invasion of Ukraine, " + (
                    "the economic ties moved the other way from the security ties. " if grew else

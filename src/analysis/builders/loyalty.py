@@ -96,7 +96,7 @@ def turn_text(s):
         else:
             months = indicators.months_between(last_step["date"], turn["date"])
             gap = f"about {count_word(months)} month{'s' if months > 1 else ''}"
-        text.append(f" That was {gap} after the last recorded step toward the EU, in "
+        text.append(f" That was {gap} after the last recorded step toward the EU before it, in "
                     f"{month(last_step['date'])}.")
     bloc = events_matching(rows, *BLOC_WORDS)
     after = bloc[bloc["date"] > turn["date"]].sort_values("date")
@@ -333,7 +333,8 @@ def undelivered(s):
                 f"{ph.when(said['date'], said['date_precision'])}")
         text.append(f"{md(s.p.focus)} said{when} that it had "
                     f"paid {md(s.p.patron)} for weapons that were not delivered. The claim ledger "
-                    f"rates it *{md(c['verdict'])}* ({md(c['claim_id'])}, Appendix A, with the "
+                    f"rates the article's claim that {md(s.p.patron)} failed to deliver "
+                    f"*{md(c['verdict'])}* ({md(c['claim_id'])}, Appendix A, with the "
                     "reasoning).")
         if pd.notna(c.get("after_article")):
             # each later statement with its own date: 'Later, on 24 November 2023, …; on …'
