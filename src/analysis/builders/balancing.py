@@ -244,7 +244,17 @@ def partner_shares(s):
         data=[groups],
         note=("TIV measures military capability transferred, not money paid. Windows end with "
               f"{latest.window.end}, the last year of SIPRI data in this edition; a window "
-              "without deliveries has no bar."))
+              "without deliveries has no bar." + _others_note(s, latest)))
+
+
+def _others_note(s, latest) -> str:
+    """' Other suppliers in 2018–2022: Jordan 7%.': who the latest bar's grey part is (the text
+    names them; the chart pools them)."""
+    others = [m for m in latest.shares if m.label not in (s.p.patron, *s.p.partners)]
+    if not others:
+        return ""
+    return (f" Other suppliers in {latest.window}: "
+            + ", ".join(f"{m.label} {ph.value(m)}" for m in others) + ".")
 
 
 def suppliers_text(s):
