@@ -67,12 +67,17 @@ def growth(series: pd.DataFrame, value: str, base_year: int) -> dict | None:
 
 # ---------------------------------------------------------------------------- finding events
 def _icc(s) -> dict:
-    """The warrant and the focus country's steps toward the court known at as_of.
+    """The warrant and the focus country's steps toward the court known at as_of (computed once
+    per edition: five paragraphs and charts of the section ask).
 
     The fixed points are anchors (warrant, court clearance, submission to parliament,
     ratification vote, entry into force);
     other legal steps of the focus country that name the court (signature, deposit) join them.
     """
+    return memo(s.ev, ("icc", s.p.focus), lambda: _icc_now(s))
+
+
+def _icc_now(s) -> dict:
     w = s.ev.anchor("icc_warrant")
     fixed = [s.ev.anchor(k) for k in ("rome_statute_cleared", "rome_statute_ratification",
                                       "rome_statute_in_force", "rome_statute_submitted")]

@@ -12,7 +12,7 @@ from IPython.display import display
 from .. import evidence_refs as refs
 from .. import theme
 from ..appendix import VERDICTS, Claim, SourceRef
-from ..evidence import annual_only, later_releases, series_releases
+from ..evidence import annual_only, later_releases, memo, series_releases
 from ..prose import date, num
 
 VERDICT_COLOURS = {"supported": "#0072B2", "partly supported": "#56B4E9", "disputed": "#D55E00",
@@ -69,7 +69,7 @@ def _after(s, claim_id: str) -> str | None:
         return None
     # an update that changes the verdict says so: the reasoning above is the article's date's
     # an update that rests on annual figures alone (and cites no dated item) is dated by its year
-    releases = series_releases(s.ev.tables)
+    releases = memo(s.ev, "series releases", lambda: series_releases(s.ev.tables))
     return " ".join(f"{refs.at_precision(u.date, 'year' if _annual(u, releases) else 'day')}: "
                     f"{u.update}"
                     + (f" Verdict from then: {u.verdict}." if pd.notna(u.verdict) else "")
