@@ -120,10 +120,18 @@ def test_the_latest_of_several_strengths_wins_and_only_it_is_cited(base):
 
 
 def test_undated_casualty_count_counts_from_the_anchor_ending_its_conflict(base):
-    during = _cut(base, dt.date(2023, 9, 19))["casualties"]
-    after = _cut(base, dt.date(2023, 9, 20))["casualties"]
-    assert "September 2023 offensive" not in set(during["conflict"])
-    assert "September 2023 offensive" in set(after["conflict"])
+    # an undated count of the September 2023 offensive (whose anchor ends on 20 September 2023),
+    # from an undated source
+    tables = _with(base, "sources", source_id="undated_count", publisher="Test publisher",
+                   title="Undated count", url="https://example.org/undated",
+                   undated_reason="test", date_accessed=pd.Timestamp("2026-01-01"))
+    tables = _with(tables, "casualties", conflict="September 2023 offensive", side="Test side",
+                   measure="military_killed", count_persons=1, reported_by="Test",
+                   is_official=True, source_id="undated_count", confidence="high")
+    during = _cut(tables, dt.date(2023, 9, 19))["casualties"]
+    after = _cut(tables, dt.date(2023, 9, 20))["casualties"]
+    assert "Test side" not in set(during["side"])
+    assert "Test side" in set(after["side"])
 
 
 # rule 2: annual figures count from 31 December --------------------------------------------------
