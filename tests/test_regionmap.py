@@ -50,6 +50,7 @@ def test_one_point_route_is_not_drawn(route):
                             "label_dy": 0, "source": "x", "url": None, "note": None}])
     fig = regionmap.draw({"features": []}, places)
     assert len(fig.axes[0].lines) == 0
+    assert fig.axes[0].get_legend() is None  # no empty legend box where nothing is named
 
 
 def test_strikes_are_marked_only_once_the_edition_has_reached_them():

@@ -168,7 +168,8 @@ def draw(boundaries: dict, places: pd.DataFrame):
     for spine in ax.spines.values():
         spine.set_linewidth(0.5)
         spine.set_color(theme.MUTED)
-    ax.legend(loc="lower left", fontsize=7, frameon=True, framealpha=0.9)
+    if ax.get_legend_handles_labels()[0]:  # nothing drawn that a legend would name: no box
+        ax.legend(loc="lower left", fontsize=7, frameon=True, framealpha=0.9)
     fig.tight_layout()
     return fig
 
