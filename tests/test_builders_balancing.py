@@ -125,3 +125,27 @@ def test_vote_grid_labels_drop_a_tier_only_when_neighbours_would_touch():
     assert crowded[1].startswith("\n\n") and not crowded[0].startswith("\n")
     roomy = grid(["68/262", "ES-11/1", "ES-11/2"])
     assert not any(label.startswith("\n") for label in roomy)
+
+
+# ---------------------------------------------------------------------- UN votes
+def _votes(rows):
+    return pd.DataFrame(rows, columns=["resolution", "date", "title_short"]).assign(
+        date=lambda f: pd.to_datetime(f["date"]))
+
+
+def test_vote_selection_names_only_the_kinds_the_edition_holds():
+    early = _votes([("A/RES/68/262", "2014-03-27", "Territorial integrity of Ukraine")])
+    text = balancing._vote_selection(early)
+    assert "the one of March 2014 on Ukraine's territorial integrity" in text
+    assert "emergency special session" not in text and "Council of Europe" not in text  # later
+    assert "human rights in Crimea are not in the evidence base" in text
+    later = _votes([*early.itertuples(index=False),
+                    ("A/RES/ES-11/1", "2022-03-02", "Aggression against Ukraine"),
+                    ("A/RES/ES-11/4", "2022-10-12", "Territorial integrity of Ukraine (annexations)"),
+                    ("A/RES/77/284", "2023-04-26", "UN-Council of Europe cooperation"),
+                    ("A/RES/77/284 ¶9", "2023-04-26", "Separate vote (Council of Europe text)")])
+    text = balancing._vote_selection(later)
+    assert "the one of March 2014" in text  # the annexations resolution is the session's
+    assert "emergency special session on Ukraine since 2022" in text
+    assert "the one on cooperation with the Council of Europe that names" in text  # ¶ not counted
+    assert balancing._vote_selection(later.iloc[0:0]) == ""

@@ -73,7 +73,7 @@ def test_an_update_that_changes_a_verdict_says_so():
     changed = updates[updates["verdict"].notna()]
     assert len(changed) >= 1  # C20, from 12 June 2024
     for claim_id, verdict in zip(changed["claim_id"], changed["verdict"], strict=True):
-        assert f"Verdict from then: {verdict}." in ledger._after(s, claim_id)
+        assert f"Verdict from that date: {verdict}." in ledger._after(s, claim_id)
     # and the reasoning above it says which verdict it argued, so the badge (the verdict now)
     # and the reasoning never contradict each other
     claims = {c.id: c for c in ledger.claim_objects(s)}

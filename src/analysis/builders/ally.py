@@ -35,8 +35,8 @@ def intro(s):
                    None) if exercise else None
     if exercise and partner:
         text += (f" In {month(exercise.date)} a small joint exercise with "
-                 f"{md(ph.the(partner))}, and {md(s.p.patron)}'s sharp public reaction to it, "
-                 "put the strain in that relationship on public view.")
+                 f"{md(ph.the(partner))} drew a sharp public reaction from {md(s.p.patron)}, "
+                 "when the strain in that relationship was already in the open.")
     text += (" This section measures the dependence at a glance, lists who keeps forces in and "
              "around the country, and follows "
              + ("the signals of that month day by day." if exercise and partner else
@@ -170,8 +170,10 @@ def security_presence(s):
     caption = f"Foreign security presence in and around {s.p.focus}: {cast}, as of {date(s.p.as_of)}"
     return s.table(table, caption, data=[rows], key="presence",
                    note="Personnel: the latest figure published by the as-of date (the one "
-                        "at the start of the deployment, unless a later count was published); "
-                        "'since' = still in place at the as-of date.")
+                        "at the start of the deployment, unless a later one was published), as "
+                        "its source gives it: a mandate's ceiling, an authorised strength or a "
+                        "reported count (each row's source is in Appendix B); 'since' = still in "
+                        "place at the as-of date.")
 
 
 def presence_text(s):
@@ -203,7 +205,7 @@ def presence_text(s):
             f"{still} on {date(s.p.as_of)}; {first}.")
         if c["personnel_now"] > 0:
             text.append(f" Those still in place account for {num(c['personnel_now'])} personnel "
-                        "by published counts"
+                        "by published figures"
                         + (f" ({count_word(int(c['unknown']))} of the "
                            f"{count_word(int(c['deployments']))} deployments "
                            f"publish{'es' if int(c['unknown']) == 1 else ''} no headcount)."
@@ -220,11 +222,11 @@ def presence_text(s):
         still = (("it is still in place" if ongoing else "it has ended") if n == 1 else
                  f"{count_word(ongoing)} still in place")
         text.append(
-            f" On the other side, {md(ph.names(deployers))} "
+            f" Its partners, {md(ph.names(deployers))}, "
             f"account{'' if len(deployers) > 1 else 's'} for {plural(n, 'deployment')} "
             f"({kinds}), {'the first ' if n > 1 else ''}from {date(first['start_date'])}; "
             f"{still}"
-            + (f", with {num(c['personnel_now'])} personnel in the latest published counts."
+            + (f", with {num(c['personnel_now'])} personnel by the latest published figures."
                if ongoing and c["personnel_now"] else "."))
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")

@@ -137,15 +137,44 @@ def _vote_countries(s) -> tuple[pd.DataFrame, list[str]]:
     return votes, [c for c in countries if c in set(votes["country"])]
 
 
+def _vote_selection(votes: pd.DataFrame) -> str:
+    """Which resolutions the grid covers, said from the edition's own rows (a kind shows only
+    once the edition holds a vote of that kind), and which it leaves out."""
+    symbols = votes["resolution"].astype(str)
+    titles = votes["title_short"].astype(str)
+    kinds = []
+    early = votes[titles.str.contains("Territorial integrity", regex=False)
+                  & ~symbols.str.contains("ES-11", regex=False)]
+    if not early.empty:
+        kinds.append(f"the one of {pd.Timestamp(early['date'].min()):%B %Y} on Ukraine's "
+                     "territorial integrity")
+    special = votes[symbols.str.contains("ES-11", regex=False)]
+    if not special.empty:
+        kinds.append("those of the emergency special session on Ukraine since "
+                     f"{pd.Timestamp(special['date'].min()).year}")
+    europe = symbols[titles.str.contains("Council of Europe", regex=False)
+                     & ~symbols.str.contains("¶", regex=False)].nunique()
+    if europe:
+        kinds.append(("the one" if europe == 1 else "those") + " on cooperation with the "
+                     f"Council of Europe that name{'s' if europe == 1 else ''} Russia's "
+                     "aggression")
+    if not kinds:
+        return ""
+    return (f" It covers the resolutions in the evidence base that bear on the war: "
+            f"{listing(kinds)}. The yearly resolutions on human rights in Crimea are not in the "
+            "evidence base, so votes on them are not counted.")
+
+
 def votes_intro(s):
-    _votes, shown = _vote_countries(s)
+    votes, shown = _vote_countries(s)
     if s.p.focus not in shown:
         return s.text("")  # the chart's place says there are none
     others = [c for c in shown if c != s.p.focus]
     return s.text(
-        "Votes at the UN General Assembly on Ukraine are a public test of alignment. The grid "
-        f"compares {md(s.p.focus)}'s votes with those of {md(ph.names(others))}." if others else
-        "Votes at the UN General Assembly on Ukraine are a public test of alignment.")
+        ("Votes at the UN General Assembly on Ukraine are a public test of alignment. The grid "
+         f"compares {md(s.p.focus)}'s votes with those of {md(ph.names(others))}." if others else
+         "Votes at the UN General Assembly on Ukraine are a public test of alignment.")
+        + _vote_selection(votes))
 
 
 # ---------------------------------------------------------------------- builders

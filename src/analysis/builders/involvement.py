@@ -565,8 +565,8 @@ def corridor_summary(s):
                     f"entry, near a post of {md(_keeper(s))}'s peacekeepers.")
     closure = s.ev.anchor("lachin_closure_2023")
     if closure:
-        text.append(f" From {date(closure.date)} no humanitarian convoy could pass, neither the "
-                    f"Red Cross's nor those of {md(_keeper(s))}'s peacekeepers.")
+        text.append(f" On {date(closure.date)} humanitarian traffic was stopped too, the Red "
+                    f"Cross's and that of {md(_keeper(s))}'s peacekeepers included.")
     if ongoing:
         text.append(f" On {date(s.p.as_of)} the blockade had lasted "
                     f"{years_and_months(total)} and was still in place "
@@ -575,7 +575,7 @@ def corridor_summary(s):
         end = phases["end"].max()
         offensive = s.ev.anchor("offensive_2023")
         after = (f", after {md(s.p.rival)}'s offensive of {date(offensive.date)}: by then the "
-                 f"road was carrying the region's people out to {md(s.p.focus)}"
+                 f"road had become the route by which the region's people fled to {md(s.p.focus)}"
                  if offensive and offensive.date <= end else "")
         text.append(f" The blockade lasted {years_and_months(total)} in all; the evidence base "
                     f"dates its end to {date(end)}{after} ({label('figure', 'corridor')}; what "

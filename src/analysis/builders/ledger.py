@@ -72,7 +72,7 @@ def _after(s, claim_id: str) -> str | None:
     releases = memo(s.ev, "series releases", lambda: series_releases(s.ev.tables))
     return " ".join(f"{refs.at_precision(u.date, 'year' if _annual(u, releases) else 'day')}: "
                     f"{u.update}"
-                    + (f" Verdict from then: {u.verdict}." if pd.notna(u.verdict) else "")
+                    + (f" Verdict from that date: {u.verdict}." if pd.notna(u.verdict) else "")
                     for u in mine.itertuples())
 
 

@@ -331,9 +331,13 @@ def undelivered(s):
         when = ("" if said is None else
                 f" {'on' if said['date_precision'] == 'day' else 'in'} "
                 f"{ph.when(said['date'], said['date_precision'])}")
-        text.append(f"{md(s.p.focus)} said{when} that it had "
-                    f"paid {md(s.p.patron)} for weapons that were not delivered. The claim ledger "
-                    f"rates the article's claim that {md(s.p.patron)} failed to deliver "
+        # who said it, in the event's own words (its description names the speaker)
+        text.append(f"{md(s.p.focus)} said that it had paid {md(s.p.patron)} for weapons that "
+                    "were not delivered." if said is None else
+                    f"The first such statement in the evidence base came{when}. "
+                    f"{md(str(said['description']).rstrip('.'))}.")
+        text.append(f" The claim ledger rates the claim that {md(s.p.patron)} failed to deliver, "
+                    "made in the news analysis it checks, "
                     f"*{md(c['verdict'])}* ({md(c['claim_id'])}, Appendix A, with the "
                     "reasoning).")
         if pd.notna(c.get("after_article")):

@@ -63,9 +63,10 @@ def _arms(f: Findings) -> KeyFinding | None:
         if f.suppliers_since and f.patron_last_delivery is not None:
             # one sentence per finding (house style): joined, not a second sentence
             after = span(f.patron_last_delivery + 1, f.register_last)
-            last = ("the register's last year" if f.register_last == f.patron_last_delivery + 1
-                    else "the register's last years")
-            text += (f", and in {after}, {last}, it records deliveries only from "
+            last = ("the last year in this evidence base's copy of the register"
+                    if f.register_last == f.patron_last_delivery + 1
+                    else "the last years in this evidence base's copy of the register")
+            text += (f", and in {after}, {last}, deliveries came only from "
                      f"{listing(f.suppliers_since)}, none from {md(f.patron)}")
     shown = _where(("figure", "suppliers"), ("table", "partner_systems")) \
         if f.suppliers_since and f.patron_last_delivery is not None and leader is None else where
@@ -94,7 +95,7 @@ def _paradox(f: Findings) -> KeyFinding | None:
     where = ref("figure", "dependence")
     same = (trade.earlier.window, trade.latest.window) == (arms.earlier.window,
                                                            arms.latest.window)
-    text = "The paradox is that the economic and the security ties moved apart: " + (
+    text = "By these measures the economic and the security ties moved in opposite directions: " + (
         f"from {trade.earlier.window} to {trade.latest.window} {md(f.patron)}'s share of trade "
         f"went {ph.points(trade, True)} while its share of arms imports went "
         f"{ph.points(arms, True)}" if same else
@@ -145,7 +146,7 @@ def _presence(f: Findings) -> KeyFinding | None:
     where = ref("table", "presence")
     # not a floor (a ceiling such as a peacekeeping cap counts in full), not a total (some
     # deployments publish no count): the sum of the latest published counts, said so
-    people = (f", with {num(mine.part)} personnel in the latest published counts"
+    people = (f", with {num(mine.part)} personnel by the latest published figures"
               + (" (not every deployment published one)" if mine.total else "")
               if mine.part else "")
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
