@@ -175,6 +175,18 @@ def test_a_period_recording_a_quarter_of_the_one_before_is_thin(late_tiv, is_thi
     assert suppliers.thin_last_period(suppliers.supplier_periods(arms, "nobody")) is None
 
 
+def test_period_shares_are_the_stacked_chart_in_numbers():
+    arms = _arms([("A", "R", 2011, 60.0, "s", "high"), ("A", "I", 2012, 20.0, "s", "high"),
+                  ("A", "I", 2016, 30.0, "s", "high"), ("A", "R", 2017, 10.0, "s", "high"),
+                  ("B", "R", 2016, 5.0, "s", "high")])
+    shares = suppliers.period_shares(suppliers.supplier_periods(arms, "A"))
+    assert list(shares.index) == ["2010–14", "2015–17"]
+    assert shares.loc["2010–14", "R"] == pytest.approx(75.0)
+    assert shares.loc["2015–17", "I"] == pytest.approx(75.0)
+    assert shares.loc["2015–17", "total"] == pytest.approx(40.0)  # B's rows are not A's
+    assert shares.drop(columns="total").sum(axis=1).tolist() == pytest.approx([100.0, 100.0])
+
+
 def test_rolling_concentration_skips_windows_without_deliveries():
     arms = _arms([("A", "R", 2001, 30.0, "s", "high"), ("A", "F", 2002, 10.0, "s", "high"),
                   ("A", "R", 2006, 20.0, "s", "high"), ("B", "R", 2012, 1.0, "s", "high")])

@@ -7,7 +7,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..measures import suppliers
-from ..prose import date, listing, md, num, ratio, span, year_runs
+from ..prose import date, listing, md, num, pct, ratio, span, year_runs
 from ..sections import label
 from ._common import count_word, country
 
@@ -275,6 +275,48 @@ def arms_suppliers(s):
                 f"{count_word(thin['rows'])} register rows, against {num(thin['before_tiv'])} "
                 f"million in {thin['before']}: the register in this evidence base is likely "
                 "incomplete for those years." if thin else ""))
+
+
+def suppliers_text(s):
+    """What Figure 2.4 shows, in words: whether the patron armed the rival too, in which period
+    its share peaked, and who led in the last period the register covers fully."""
+    rows = suppliers.supplier_periods(s.ev.arms_imports, s.p.rival)
+    if rows.empty:
+        return s.text("")
+    thin = suppliers.thin_last_period(rows)
+    shares = suppliers.period_shares(rows)
+    if thin:  # too few rows to say who supplied it (the figure's note says so)
+        shares = shares.drop(index=thin["period"])
+    if shares.empty:
+        return s.text("")
+    by_supplier = shares.drop(columns="total")
+    last = shares.index[-1]
+    leader = by_supplier.loc[last].idxmax()
+    patron = s.p.patron
+    mine = by_supplier.get(patron)
+    text = []
+    if mine is None or not (mine > 0).any():
+        text.append(f"{md(patron)} does not appear among {md(s.p.rival)}'s suppliers in the "
+                    "register.")
+    else:
+        peak = mine.idxmax()
+        led = by_supplier.loc[peak].idxmax() == patron
+        biggest = (f", the period of {md(s.p.rival)}'s largest recorded imports "
+                   f"({num(shares.loc[peak, 'total'])} TIV million),"
+                   if shares["total"].idxmax() == peak else "")
+        text.append(
+            f"{md(patron)} armed {md(s.p.rival)} too: "
+            + (f"it was its largest supplier in {peak}{biggest or ','} with {pct(mine[peak])} of "
+               "deliveries by SIPRI trend-indicator value." if led else
+               f"its share of deliveries by SIPRI trend-indicator value peaked in "
+               f"{peak}{biggest} at {pct(mine[peak])}."))
+        if last != peak:
+            text.append(f" In {last} {md(country(leader))} led with "
+                        f"{pct(by_supplier.loc[last, leader])}"
+                        + (f", and {md(patron)}'s share was {pct(mine[last])}."
+                           if leader != patron and mine[last] > 0 else
+                           f"; {md(patron)} delivered nothing." if leader != patron else "."))
+    return s.text("".join(text))
 
 
 def drones(s):

@@ -71,6 +71,17 @@ def thin_last_period(rows: pd.DataFrame) -> dict | None:
             "before": totals.index[-2], "before_tiv": float(before["sum"])}
 
 
+def period_shares(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each supplier's share (%) of the recipient's deliveries in each period of
+    :func:`supplier_periods` (periods as rows, in order; suppliers as columns), and each
+    period's total TIV in the column ``total``: what the stacked chart shows, as numbers."""
+    volume = rows.groupby(["period", "supplier"])["tiv_m"].sum().unstack(fill_value=0.0)
+    volume = volume.sort_index()
+    total = volume.sum(axis=1)
+    shares = volume.div(total.where(total > 0), axis=0) * 100
+    return shares.assign(total=total)
+
+
 @dataclass(frozen=True)
 class SupplierShares:
     """Every supplier's share of one recipient's imports over one window, largest first."""
