@@ -71,3 +71,32 @@ def test_a_panel_drawn_from_two_publishers_says_which_years_are_whose():
     one = pd.DataFrame({"year": [2021, 2022], "source_id": ["a", "c"]})  # one publisher
     assert years_by_publisher(_Ev(), one, "Cars") == ""
     assert years_by_publisher(_Ev(), one.iloc[:0], "Cars") == ""
+
+
+# ---------------------------------------------------------------------- the falling export share
+def _exports(rows):
+    return pd.DataFrame(rows, columns=["year", "share_pct", "part", "total"])
+
+
+def _gold(rows):
+    return pd.DataFrame(rows, columns=["year", "part_usd_m"])
+
+
+def test_a_falling_share_with_growing_exports_to_the_patron_is_explained():
+    from analysis.builders.consequences import _why_the_share_fell
+
+    exports = _exports([(2021, 28.0, 841.0, 3016.0), (2022, 45.0, 2463.0, 5419.0),
+                        (2024, 24.0, 3162.0, 13092.0)])
+    text = _why_the_share_fell(exports, _gold([(2022, 989.0), (2024, 8043.0)]), "Russia")
+    assert text.startswith("The share fell after 2022 although exports to Russia were higher in "
+                           "2024 than in 2022")
+    assert "from USD 5.4 billion to USD 13.1 billion" in text
+    assert text.endswith("most of the rise in precious stones and metals")
+    # the rise was elsewhere: no word on the precious metals
+    assert "precious" not in _why_the_share_fell(exports, _gold([(2022, 989.0), (2024, 1200.0)]),
+                                                 "Russia")
+    # exports to the patron shrank, or the share did not really fall: nothing to explain
+    shrank = exports.assign(part=[841.0, 2463.0, 2000.0])
+    assert _why_the_share_fell(shrank, _gold([]), "Russia") == ""
+    flat = exports.assign(share_pct=[28.0, 45.0, 42.0])
+    assert _why_the_share_fell(flat, _gold([]), "Russia") == ""

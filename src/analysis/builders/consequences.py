@@ -201,7 +201,7 @@ def icc_summary(s):
         if bill else []
     text.append(f"On {date(w['date'])} {'the court' if bill else 'the International Criminal Court'}"
                 f" issued an arrest warrant for the president of {md(s.p.patron)}, over the "
-                "deportation of children from occupied Ukraine.")
+                "alleged unlawful deportation of children from occupied Ukraine.")
     cleared = s.ev.anchor("rome_statute_cleared")
     if cleared and s.p.focus in str(cleared["actors"]).split(";"):
         gap = indicators.days_between(w["date"], cleared.date)
@@ -603,7 +603,31 @@ def boom_text(s):
         if "imports" in flows:
             text += f", and its share of imports {_share_path(flows['imports'], base)}"
         parts.append(text + f" ({share_figure}).")
+        why = _why_the_share_fell(flows["exports"], gold, s.p.patron)
+        if why:
+            parts.append(why + (f" ({mix_figure})." if mix_figure and "precious" in why else "."))
     return s.text(" ".join(parts))
+
+
+def _why_the_share_fell(exports: pd.DataFrame, gold: pd.DataFrame, patron: str) -> str:
+    """When the patron's share of exports fell from its peak while exports to the patron grew:
+    the total grew faster, and (when it did) mostly in precious stones and metals. A falling
+    share is then not a turn away from the patron's market."""
+    rows = exports.sort_values("year")
+    peak, last = rows.loc[rows["share_pct"].idxmax()], rows.iloc[-1]
+    if (int(peak["year"]) == int(last["year"]) or peak["share_pct"] - last["share_pct"] < 5
+            or last["part"] < peak["part"]):
+        return ""
+    y0, y1 = int(peak["year"]), int(last["year"])
+    text = (f"The share fell after {y0} although exports to {md(patron)} were higher in {y1} "
+            f"than in {y0}: total exports grew faster, from {usd_m(peak['total'])} to "
+            f"{usd_m(last['total'])}")
+    by_year = gold.set_index("year")["part_usd_m"] if not gold.empty else pd.Series(dtype=float)
+    if y0 in by_year.index and y1 in by_year.index:
+        share_of_rise = (by_year[y1] - by_year[y0]) / (last["total"] - peak["total"])
+        if share_of_rise > 0.5:
+            text += ", most of the rise in precious stones and metals"
+    return text
 
 
 def data_limits(s):
