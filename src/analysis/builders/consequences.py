@@ -367,6 +367,7 @@ def paradox_chart(s):
     finding = (f" Exports to {s.p.patron} were {fold_text(g)} in {g['last_year']} what they had "
                f"been in {g['base_year']}." if g and g["fold"] else "")
     growth_rows = _real_growth(s, brk - 1 if brk else None).sort_values("year")
+    size_rows = _gdp_usd(s, brk - 1 if brk else None).sort_values("year")
     return s.figure(
         fig,
         caption=(f"{s.p.focus}'s goods trade with {s.p.patron} and money transfers received "
@@ -374,27 +375,46 @@ def paradox_chart(s):
         alt=(f"Two line charts by year from {first} to {last}: left, {s.p.focus}'s exports to "
              f"and imports from {s.p.patron}; right, all money transfers and non-commercial "
              f"transfers from {s.p.patron}{shaded.replace(';', ',')}.{finding}"),
-        data=[t, r, growth_rows],
+        data=[t, r, growth_rows, size_rows],
         note=("Imports by country of origin. 'All transfers' include commercial transfers; "
               "non-commercial transfers are the closest measure of migrants' remittances."
-              + _growth_note(s, growth_rows)))
+              + _growth_note(s, growth_rows, size_rows)))
+
+
+def _gdp_rows(s, measure: str, since: int | None) -> pd.DataFrame:
+    gdp = s.ev.gdp
+    rows = gdp[(gdp["country"] == s.p.focus) & (gdp["measure"] == measure)]
+    return rows[rows["year"] >= since] if since else rows.iloc[0:0]
 
 
 def _real_growth(s, since: int | None) -> pd.DataFrame:
     """The focus country's real GDP growth by year, from the year before the break on."""
-    gdp = s.ev.gdp
-    rows = gdp[(gdp["country"] == s.p.focus) & (gdp["measure"] == "real_growth_pct")]
-    return rows[rows["year"] >= since] if since else rows.iloc[0:0]
+    return _gdp_rows(s, "real_growth_pct", since)
 
 
-def _growth_note(s, rows: pd.DataFrame) -> str:
-    """'Armenia's real GDP growth: 5.8% in 2021, 12.6% in 2022 …' (the economy the flows fed)."""
-    if rows.empty:
-        return ""
-    parts = [f"{num(v, 1).replace('-', '−')}% in {int(y)}"
-             for y, v in zip(rows["year"], rows["value"], strict=True)]
-    return (f" For scale, {s.p.focus}'s economy grew in real terms by "
-            f"{listing(parts, escape=False)}.")
+def _gdp_usd(s, since: int | None) -> pd.DataFrame:
+    """The focus country's GDP in current US dollars (billions), from the year before the break
+    on: the size the flows in dollars can be set against."""
+    return _gdp_rows(s, "gdp_current_usd_bn", since)
+
+
+def _growth_note(s, rows: pd.DataFrame, size: pd.DataFrame) -> str:
+    """For scale: the economy's size in current dollars at the first and last year known
+    ('USD 13.9 billion in 2021 and USD 24.2 billion in 2023'), then its real growth by year."""
+    text = ""
+    if not size.empty:
+        ends = size.iloc[[0, -1]] if len(size) > 1 else size
+        text = (f" For scale, {s.p.focus}'s GDP in current US dollars was "
+                + " and ".join(f"{usd_m(1000 * v)} in {int(y)}"
+                               for y, v in zip(ends["year"], ends["value"], strict=True))
+                + ".")
+    if not rows.empty:
+        parts = [f"{num(v, 1).replace('-', '−')}% in {int(y)}"
+                 for y, v in zip(rows["year"], rows["value"], strict=True)]
+        grew = listing(parts, escape=False)
+        text += (f" In real terms the economy grew by {grew}." if text else
+                 f" For scale, {s.p.focus}'s economy grew in real terms by {grew}.")
+    return text
 
 
 def fold_text(g: dict) -> str:
