@@ -318,8 +318,10 @@ def suppliers_text(s):
     states = [p for p in absent if p not in ph.BLOCS]
     blocs = [p for p in absent if p in ph.BLOCS]
     if states:
-        text += (f" The register records no deliveries from {md(ph.names(states, 'or'))} in either "
-                 "window.")
+        windows = (f"{earlier.window} or {latest.window}" if earlier is not None
+                   else latest.window)
+        text += (f" The register records no deliveries from {md(ph.names(states, 'or'))} in "
+                 f"{windows}.")
     if blocs:  # not "no deliveries from the European Union" beside France's share
         text += (f" SIPRI's register records suppliers state by state, so {md(ph.names(blocs))} "
                  f"{'does' if len(blocs) == 1 else 'do'} not appear as "

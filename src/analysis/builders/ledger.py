@@ -10,7 +10,7 @@ import pandas as pd
 from IPython.display import display
 
 from .. import evidence_refs as refs
-from .. import theme
+from .. import sections, theme
 from ..appendix import VERDICTS, Claim, SourceRef
 from ..evidence import annual_only, later_releases, memo, series_releases
 from ..prose import date, num
@@ -127,9 +127,13 @@ def intro(s):
     return s.text(
         f"This appendix checks the factual claims of the news analysis of {date(article.date)} "
         "that this report follows. Each claim is restated in our own words; the article is not "
-        "quoted. The verdict is one of *supported*, *partly supported*, *disputed* or *not "
-        "verifiable*, judged only with evidence dated on or before the edition's date; a claim "
-        "with no evidence dated by then reads *not yet verifiable*. Some claims are "
+        "quoted. Each gets one of four verdicts: *supported*, when the evidence bears out the "
+        "claim as worded; *partly supported*, when part of it holds, or it holds only with a "
+        "qualification the ledger states; *disputed*, when the evidence on each side is public "
+        "and points in different directions and no independent source settles it; *not "
+        "verifiable*, when no public evidence bears on it. Verdicts are judged only with "
+        "evidence dated on or before the edition's date; a claim with no evidence dated by "
+        "then reads *not yet verifiable*. Some claims are "
         "interpretations rather than facts: for them the ledger shows what the data bear on "
         "and what they cannot settle. Under each claim, *Evidence* names the rows of the "
         "evidence base it rests on and *Sources* the publications"
@@ -171,7 +175,7 @@ def verdicts_by_section(s):
             .reindex(columns=[v for v in VERDICTS if v in set(claims["verdict"])], fill_value=0))
     fig, ax = theme.new_figure((6.6, 2.6))
     left = np.zeros(len(wide))
-    labels = [f"Section {int(i)}" for i in wide.index]
+    labels = [sections.get(f"{int(i):02d}").heading for i in wide.index]
     for verdict in wide.columns:
         ax.barh(labels, wide[verdict], left=left, color=VERDICT_COLOURS[verdict],
                 label=verdict, edgecolor="white")
