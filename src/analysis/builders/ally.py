@@ -197,9 +197,15 @@ def presence_text(s):
             still = ("both still in place" if ongoing == total == 2 else
                      f"all {count_word(total)} still in place" if ongoing == total else
                      f"{count_word(ongoing)} of them still in place")
+            same_kind = oldest["kind"].nunique() == 1
             first = (f"the oldest, {md(oldest['name'].iloc[0])}, dates from {since}"
                      if len(oldest) == 1 else
-                     f"the oldest, {listing(oldest['name'])}, date from {since}")
+                     f"the oldest, {listing(oldest['name'])}, date from {since}"
+                     if len(oldest) == 2 or not same_kind else
+                     # three names in a row read as a list of their own: said by their kind
+                     f"the oldest, the {count_word(len(oldest))} deployments of "
+                     f"{KIND_LABELS.get(oldest['kind'].iloc[0], 'other kinds').lower()}, date "
+                     f"from {since}")
         text.append(
             f"The data list {plural(total, 'deployment')} by {md(s.p.patron)} ({kinds}), "
             f"{still} on {date(s.p.as_of)}; {first}.")
