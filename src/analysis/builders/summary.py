@@ -81,7 +81,7 @@ def _trade(f: Findings) -> KeyFinding | None:
     text = f"{md(f.patron)}'s share of {md(f.focus)}'s goods trade went {ph.from_to(share, True)}"
     used = (share.earlier, share.latest)
     if volume is not None and ph.times(volume):
-        text = (f"Trade with {md(f.patron)} boomed: turnover averaged "
+        text = (f"Trade with {md(f.patron)} boomed: turnover, in current dollars, averaged "
                 f"{ph.value(volume.latest, True)} in {volume.latest.window}, {ph.times(volume)} the "
                 f"{ph.value(volume.earlier, True)} of {volume.earlier.window}, and {text}")
         used += (volume.earlier, volume.latest)
@@ -180,12 +180,14 @@ def _concentration(f: Findings) -> KeyFinding | None:
         used += (earlier.concentration,)
     rival = f.rival_arms_latest
     if rival is not None and rival.concentration.known:
-        text += f"; {md(f.rival)}'s stood at {ph.value(rival.concentration, True)}"
-        if f.rival_arms_thin:  # as Figure 2.4's note says of the same register rows
-            text += (f", though the register in this evidence base is likely incomplete for "
-                     f"its deliveries in {f.rival_arms_thin}, as the note to Figure "
+        if f.rival_arms_thin:  # as Figure 2.4's note says of the same register rows: no value
+            text += (f"; {md(f.rival)}'s cannot be set beside it, as the register in this "
+                     f"evidence base is likely incomplete for its deliveries in "
+                     f"{f.rival_arms_thin}, as the note to Figure "
                      f"{number_of('figure', 'rival_suppliers')} says")
-        used += (rival.concentration,)
+        else:
+            text += f"; {md(f.rival)}'s stood at {ph.value(rival.concentration, True)}"
+            used += (rival.concentration,)
     return KeyFinding(f"{text} ({where}).", used, where)
 
 
