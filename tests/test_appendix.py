@@ -242,3 +242,16 @@ def test_verdict_colours_are_the_charts_in_the_pdf_and_the_html_and_their_badges
         assert (typ_ink[1] if typ_ink else "#ffffff") == ink, verdict  # PDF and HTML alike
         light, dark = sorted((_luminance(colour), _luminance(ink)), reverse=True)
         assert (light + 0.05) / (dark + 0.05) >= 4.5, (verdict, colour, ink)
+
+
+def test_a_claims_events_are_listed_in_date_order_and_other_items_keep_their_place():
+    import pandas as pd
+
+    from analysis.builders.ledger import _events_in_date_order
+
+    events = pd.DataFrame({"event_id": ["E1", "E2", "E3"],
+                           "date": pd.to_datetime(["2020-11-10", "2023-02-22", "2022-12-12"])})
+    assert (_events_in_date_order("events:E1;events:E2;trade:X/2022/exports;events:E3", events)
+            == "events:E1;events:E3;trade:X/2022/exports;events:E2")
+    assert _events_in_date_order("events:E9;events:E2", events) == "events:E9;events:E2"
+    assert _events_in_date_order(None, events) is None

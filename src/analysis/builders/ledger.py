@@ -110,11 +110,27 @@ def claim_objects(s) -> list[Claim]:
             id=c.claim_id, section=int(c.section), claim=c.claim, verdict=c.verdict,
             reasoning=(f"Nothing in the evidence base dated on or before {date(s.p.as_of)} "
                        "settles this claim." if pending else reasoning),
-            evidence=tuple(describe_evidence(c.evidence, tables)),
+            evidence=tuple(describe_evidence(_events_in_date_order(c.evidence, s.ev.events),
+                                             tables)),
             sources=tuple(_source_refs([*refs.split(c.source_ids), *later_ids], s.ev.sources,
                                        later)),
             after=None if pending else _after(s, c.claim_id)))
     return out
+
+
+def _events_in_date_order(evidence, events: pd.DataFrame):
+    """The evidence list with its events in date order (each other item keeps its place): a
+    reader meets 12 December 2022 before 22 February 2023, whatever order the data row has."""
+    if not isinstance(evidence, str):
+        return evidence
+    items = refs.split(evidence)
+    dates = events.set_index("event_id")["date"]
+    slots = [i for i, item in enumerate(items) if item.startswith("events:")
+             and item.split(":", 1)[1] in dates.index]
+    ordered = sorted((items[i] for i in slots), key=lambda item: dates[item.split(":", 1)[1]])
+    for i, item in zip(slots, ordered, strict=True):
+        items[i] = item
+    return ";".join(items)
 
 
 def intro(s):
