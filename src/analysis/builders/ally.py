@@ -268,9 +268,10 @@ def road_to_september(s):
     # label the context, not the crowded cluster: the next figure zooms in on it
     before = context[context["date"] < signals["date"].min()]
     label = list(before["event_id"])
-    if len(label) > MAX_LABELS:  # keep labels readable: prefer security steps, section 1 first
+    if len(label) > MAX_LABELS:  # keep labels readable: a bar first (unlabelled, it cannot be
+        # told from the others), then security steps, section 1 first
         rank = before.assign(r=before["category"].map({"security": 0, "legal": 1}).fillna(2)
-                             - (before["section"] == 1))
+                             - (before["section"] == 1) - 3 * before["end_date"].notna())
         label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_LABELS))
     label.append(signals.iloc[0]["event_id"])
     first, last = context["date"].min(), context["date"].max()
