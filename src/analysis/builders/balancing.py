@@ -453,7 +453,9 @@ def diversification_chart(s):
              "drawn as bars for as long as they ran."),
         data=[steps],
         note="Bars: missions and exercises for as long as they ran (to the as-of date if "
-             "still running). Hollow points: not confirmed in a source."
+             "still running)."
+             + (" Hollow points: not confirmed in a source."
+                if (steps["confidence"] == "low").any() else "")
              + (f" No step with {ph.names([p for p in s.p.partners if p not in lanes], 'or')} "
                 "is recorded in this window." if len(lanes) < len(s.p.partners) else ""))
 

@@ -455,8 +455,9 @@ def opinion_chart(s):
         data=[rows],
         note=("The panels are different surveys with different questions: CRRC asks for one "
               "'main friend', IRI allows several answers, so levels are not comparable across "
-              "panels and the lines are never joined. Hollow points: not confirmed in a "
-              "source."))
+              "panels and the lines are never joined."
+              + (" Hollow points: not confirmed in a source."
+                 if (rows["confidence"] == "low").any() else "")))
 
 
 def _trend(series: str, line: pd.DataFrame) -> str:
