@@ -128,8 +128,8 @@ def composition_chart(s):
                               & trade["year"].isin(years)]]
     return s.figure(
         fig,
-        caption=(f"What the exports were made of: {' and '.join(parts)}; USD million, share of "
-                 "the total above each bar"),
+        caption=(f"What the exports were made of: {' and '.join(parts)}; USD million (above "
+                 "each bar, the group's share of that year's total)"),
         alt=(f"Two stacked bar charts by year. Left: {s.p.focus}'s total exports split into "
              f"precious stones and metals (HS 71) and all other goods. Right: exports to "
              f"{s.p.patron} split into passenger cars (HS 8703) and all other goods. "
