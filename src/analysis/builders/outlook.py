@@ -282,7 +282,7 @@ def watch_text(s):
             f"{count_word(len(east))} toward it.")
     if west and east:
         # agreement follows 'indicator(s)', not the listed names ('trade', 'money transfers')
-        text += (f" That split is what being caught in the middle looks like in the data: "
+        text += (f" That split is consistent with being caught in the middle: "
                  f"the {'indicator' if len(east) == 1 else 'indicators'} for "
                  f"{listing(w.short for w in east)} still "
                  f"{'points' if len(east) == 1 else 'point'} toward {md(s.p.patron)}, "
@@ -299,6 +299,12 @@ def watch_text(s):
                  f"{'turned back in its' if one else 'turned back in their'} latest readings "
                  f"and {'is' if one else 'are'} counted on neither side: "
                  f"{listing(w.short for w in mixed)}.")
+    unplaced = [w for w in items if w.toward not in ("partners", "patron", "mixed")]
+    if unplaced:  # every indicator accounted for: those the count leaves out, named
+        one = len(unplaced) == 1
+        text += (f" {count_word(len(unplaced), True)} {'is' if one else 'are'} not placed on "
+                 f"either side, for want of a comparable earlier window or a change to read: "
+                 f"{listing(w.short for w in unplaced)}.")
     return s.text(text)
 
 
