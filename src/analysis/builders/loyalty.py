@@ -369,25 +369,23 @@ def base(s):
                       f"{md(s.p.focus)} by {date(s.p.as_of)}.")
     b = rows.sort_values("start_date").iloc[0]
     flag = " (unconfirmed)" if b["confidence"] == "low" else ""
-    text = [f"The {md(b['name'])} has been in place since {b['start_date']:%Y}."]
+    text = [f"The {md(b['name'])} has been in place since {b['start_date']:%Y}"
+            + (f" and was still there on {date(s.p.as_of)}." if pd.isna(b["end_date"]) else
+               f"; it closed on {date(b['end_date'])}.")]
     if pd.notna(b["personnel_persons"]):
-        text.append(f" Its staff, by the latest published count, is given in Table "
+        text.append(f" Its personnel, by the latest published figure, are given in Table "
                     f"{sections.number_of('table', 'presence')}{flag}.")
     lease = events_matching(s.ev.events, "base")
     lease = lease[lease["actors"].str.contains(s.p.patron, na=False)
                   & lease["actors"].str.contains(s.p.focus, na=False)
                   & (lease["date"] > b["start_date"])].sort_values("date")
     if not lease.empty:
-        steps = listing(f"\u201c{md(t)}\u201d ({month(d) if p == 'month' else date(d)})"
-                        for t, d, p in zip(lease["title"], lease["date"],
-                                           lease["date_precision"], strict=True))
-        # no chart shows these events: they are named as the evidence base records them
-        text.append(f" The evidence base records {count_word(len(lease))} later "
-                    f"{'change' if len(lease) == 1 else 'changes'} to its terms: {steps}.")
-    if pd.notna(b["end_date"]):
-        text.append(f" It closed on {date(b['end_date'])}.")
-    else:
-        text.append(f" It was still in place on {date(s.p.as_of)}.")
+        # no chart shows these events: their dates, then what happened, in the data's words
+        when = listing(month(d) if p == "month" else date(d)
+                       for d, p in zip(lease["date"], lease["date_precision"], strict=True))
+        told = " ".join(f"{md(str(t).rstrip('.'))}." for t in lease["description"])
+        times = {1: "once", 2: "twice"}.get(len(lease), f"{count_word(len(lease))} times")
+        text.append(f" Its terms changed {times} later ({when}). {told}")
     return s.text("".join(text))
 
 
