@@ -149,3 +149,16 @@ def test_the_icc_steps_began_before_the_warrant_and_went_on_only_once_known(as_o
     assert summary.startswith("Armenia's government approved a bill to ratify the Rome Statute")
     assert ("no further step by Armenia toward the court since the warrant" in summary) \
         is not later
+
+
+def test_text_points_to_a_table_only_once_the_section_has_shown_it():
+    from analysis import start_section
+    from analysis.builders import involvement
+
+    s = start_section("03", {})
+    assert not s.has_shown("table", "attack_losses")
+    assert "Table 3.1" not in involvement.alliance_summary(s).markdown
+    involvement.attack_losses(s)
+    assert s.has_shown("table", "attack_losses")
+    assert "each side's count of its own losses is in Table 3.1" in (
+        involvement.alliance_summary(s).markdown)

@@ -684,7 +684,9 @@ def alliance_summary(s):
         return s.text("")  # the data record this attack the other way round
     request, response = s.ev.anchor("csto_request_2022"), s.ev.anchor("csto_response_2022")
     text = [(f"On {date(attack.date)}, by {md(s.p.focus)}'s account, {md(s.p.rival)} attacked "
-             f"{md(s.p.focus)}'s internationally recognised territory on a large scale.")]
+             f"{md(s.p.focus)}'s internationally recognised territory on a large scale"
+             + (f"; each side's count of its own losses is in {label('table', 'attack_losses')}."
+                if s.has_shown("table", "attack_losses") else "."))]
     if request:
         gap = indicators.days_between(attack.date, request.date)
         when = "The same day" if gap == 0 else f"{count_word(gap, True)} days later"
