@@ -650,18 +650,31 @@ def alliance_chart(s):
 
     months = any(by_month(row) for _, row in rows[rows["date"] > request].iterrows())
 
-    groups = {"attack": f"{s.p.rival}'s attack", "alliance": "Request and response"}
-    fig = event_ladder(rows, lambda r: groups["attack"] if r["event_id"] == attack["event_id"]
-                       else groups["alliance"],
+    # the focus's own later steps away from the alliance are not part of the exchange: a colour
+    # of their own (the first actor of an event is the one who took the step)
+    exchange = {a.event_id for a in (s.ev.anchor("csto_request_2022"),
+                                     s.ev.anchor("csto_response_2022")) if a}
+    groups = {"attack": f"{s.p.rival}'s attack", "alliance": "Request and response",
+              "own": f"{s.p.focus}'s later steps"}
+
+    def group(r) -> str:
+        if r["event_id"] == attack["event_id"]:
+            return groups["attack"]
+        first = str(r["actors"]).split(";")[0]
+        return groups["own"] if (r["event_id"] not in exchange
+                                 and first == s.p.focus) else groups["alliance"]
+
+    fig = event_ladder(rows, group,
                        {groups["attack"]: theme.colour(s.p.rival),
-                        groups["alliance"]: theme.colour(s.p.patron)},
+                        groups["alliance"]: theme.colour(s.p.patron),
+                        groups["own"]: theme.colour(s.p.focus)},
                        size=(6.6, max(2.6, 0.36 * len(rows) + 1.2)), label_of=label,
                        max_chars=64)
     last = rows["date"].max()
     return s.figure(
         fig,
         caption=(f"{s.p.focus} and its treaty allies ({ALLIANCE_WORDS}) after the attack of "
-                 f"{attack['date']:%B %Y}: request and response, "
+                 f"{attack['date']:%B %Y}: request, response and later steps, "
                  f"{attack['date']:%b %Y}–{last:%b %Y}"),
         alt=(f"Event chart of {len(rows)} dated events from {date(attack['date'])} to "
              f"{date(last)}: {s.p.rival}'s attack, {s.p.focus}'s request for help under the "
