@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import charts, sections, theme
 from .. import phrasing as ph
+from ..findings import BREAK_ANCHORS
 from ..measures import shares
 from ..measures.presence import active_on, changes_between, last_change
 from ..prose import date, listing, md, month, num, pct, span
@@ -334,14 +335,26 @@ def after_article_timeline(s):
     later = _after_article(s)
     if later.empty:
         return s.text(_nothing_after(s))
-    rank = later.assign(r=(later["category"] != "security").astype(int)
-                        + (~later["actors"].fillna("").str.contains(s.p.patron)).astype(int))
+    # the changes of the shift the key findings name come first (the reader looks for them),
+    # then the security steps involving the patron, by date
+    shift = [a.event_id for key in BREAK_ANCHORS if (a := s.ev.anchor(key))
+             and a.event_id in set(later["event_id"])]
+    security = (later["category"] == "security") & later["actors"].fillna("").str.contains(
+        s.p.patron)
+    rank = later.assign(r=(~security).astype(int) + 1 - later["event_id"].isin(shift) * 3)
     label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_TIMELINE_LABELS))
-    steps = int((rank["r"] == 0).sum())  # the caption says how many of them carry a label
-    labelled = (f"the security steps involving {s.p.patron} labelled"
-                if steps <= MAX_TIMELINE_LABELS else
-                f"the first {MAX_TIMELINE_LABELS} of the {steps} security steps involving "
-                f"{s.p.patron} labelled")
+    steps = int((security & ~later["event_id"].isin(shift)).sum())
+    others = len(label) - len(shift)
+    if not shift:
+        labelled = (f"the security steps involving {s.p.patron} labelled"
+                    if steps <= MAX_TIMELINE_LABELS else
+                    f"the first {MAX_TIMELINE_LABELS} of the {steps} security steps involving "
+                    f"{s.p.patron} labelled")
+    else:
+        which = "the" if others >= steps else f"the first {count_word(others)} of the"
+        labelled = (f"labelled: the {count_word(len(shift))} changes of the shift named in the "
+                    f"key findings, then {which} {count_word(steps)} other security steps "
+                    f"involving {s.p.patron}")
     fig = charts.labelled_timeline(later, label_ids=label, wrap=22, max_levels=4)
     first, last = later["date"].min(), later["date"].max()
     table = sections.number_of("table", "after_article")
