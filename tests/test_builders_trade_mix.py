@@ -100,3 +100,13 @@ def test_a_falling_share_with_growing_exports_to_the_patron_is_explained():
     assert _why_the_share_fell(shrank, _gold([]), "Russia") == ""
     flat = exports.assign(share_pct=[28.0, 45.0, 42.0])
     assert _why_the_share_fell(flat, _gold([]), "Russia") == ""
+
+
+def test_the_falling_share_is_read_over_the_years_the_text_reads():
+    from analysis.builders.consequences import _why_the_share_fell
+
+    # an older, higher peak (2015) lies before the base year: the 2022 peak is the one read
+    exports = _exports([(2015, 60.0, 900.0, 1500.0), (2021, 28.0, 841.0, 3016.0),
+                        (2022, 45.0, 2463.0, 5419.0), (2024, 24.0, 3162.0, 13092.0)])
+    assert "fell after 2022" in _why_the_share_fell(exports, _gold([]), "Russia", base=2021)
+    assert _why_the_share_fell(exports.iloc[0:0], _gold([]), "Russia", base=2021) == ""

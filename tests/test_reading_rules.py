@@ -162,3 +162,20 @@ def test_text_points_to_a_table_only_once_the_section_has_shown_it():
     assert s.has_shown("table", "attack_losses")
     assert "each side's count of its own losses is in Table 3.1" in (
         involvement.alliance_summary(s).markdown)
+
+
+@pytest.mark.parametrize("as_of, changes", [("2024-03-01", None), ("2024-07-01", "two changes"),
+                                            ("2026-04-17", "five changes")])
+def test_figure_7_2_labels_the_changes_the_key_findings_name(as_of, changes):
+    """The timeline's caption counts the changes of the shift as the key finding does: none
+    before the key finding names the shift (it needs two steps)."""
+    from analysis import start_section
+
+    s = start_section("07", {"as_of": as_of})
+    caption = outlook.after_article_timeline(s).caption
+    steps = s.findings.break_steps
+    if changes is None:
+        assert len(steps) < 2 and "shift" not in caption
+    else:
+        assert f"the {changes} of the shift named in the key findings" in caption
+        assert changes.startswith({2: "two", 5: "five"}[len(steps)])

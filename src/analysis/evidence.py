@@ -212,9 +212,12 @@ def _series_years(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
 
 def knowable_sources(tables: dict[str, pd.DataFrame], as_of: dt.date) -> set[str]:
     """Sources an edition dated ``as_of`` may cite: published on or before it (undated ones are
-    kept and shown as n.d.), plus the releases of the annual series (see :func:`later_releases`)."""
+    kept and shown as n.d., from their ``not_before`` day when their content gives one), plus the
+    releases of the annual series (see :func:`later_releases`)."""
     sources = tables["sources"]
     published = sources["date_published"]
+    if "not_before" in sources:  # an undated source counts from the earliest day it can be of
+        published = published.fillna(sources["not_before"])
     ok = published.isna() | (published <= pd.Timestamp(as_of))
     ok |= sources["source_id"].isin(series_releases(tables))
     return set(sources.loc[ok, "source_id"])

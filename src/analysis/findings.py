@@ -60,6 +60,8 @@ class Findings:
     #: the break: the anchored steps of BREAK_ANCHORS dated on or before as_of, in date order,
     #: as (date, meaning from anchors.csv, whether the patron is an actor)
     break_steps: tuple[tuple[pd.Timestamp, str, bool], ...] = ()
+    #: their event ids, in the same order
+    break_events: tuple[str, ...] = ()
 
     # -------------------------------------------------------------- derived readings
     @property
@@ -85,10 +87,15 @@ BREAK_ANCHORS = ("csto_freeze", "peacekeepers_withdrawn", "border_guards_leave",
                  "eu_accession_law", "washington_declaration")
 
 
-def break_steps(tables, patron: str, cast=()) -> tuple:
-    """The anchored steps of the break known in ``tables`` (events already cut at as_of); with
-    ``cast``, only steps whose actors are all in it (so that another rival or other partners
-    never bring in a step about countries the report is not about)."""
+#: a key finding names the break only when at least this many of its steps are known
+MIN_BREAK_STEPS = 2
+
+
+def _break_rows(tables, cast=()) -> list[tuple[str, pd.Series, str]]:
+    """(event id, event row, meaning) of each anchored step of the break known in ``tables``
+    (events already cut at as_of), in date order; with ``cast``, only steps whose actors are
+    all in it (so that another rival or other partners never bring in a step about countries
+    the report is not about)."""
     anchors = tables["anchors"].set_index("anchor")
     events = tables["events"].set_index("event_id")
     out = []
@@ -100,9 +107,19 @@ def break_steps(tables, patron: str, cast=()) -> tuple:
             row = events.loc[event]
             if cast and not set(str(row["actors"]).split(";")) <= set(cast):
                 continue
-            out.append((pd.Timestamp(row["date"]), str(anchors.loc[key, "meaning"]),
-                        patron in str(row["actors"]).split(";")))
-    return tuple(sorted(out, key=lambda step: step[0]))
+            out.append((event, row, str(anchors.loc[key, "meaning"])))
+    return sorted(out, key=lambda step: pd.Timestamp(step[1]["date"]))
+
+
+def break_steps(tables, patron: str, cast=()) -> tuple:
+    """The anchored steps of the break, as (date, meaning, whether the patron is an actor)."""
+    return tuple((pd.Timestamp(row["date"]), meaning, patron in str(row["actors"]).split(";"))
+                 for _, row, meaning in _break_rows(tables, cast))
+
+
+def break_events(tables, cast=()) -> tuple[str, ...]:
+    """The event ids of :func:`break_steps`, in the same order."""
+    return tuple(event for event, _, _ in _break_rows(tables, cast))
 
 
 def seen_from(data_dir, table: str, focus: str) -> bool:
@@ -180,4 +197,5 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
                     register_last=int(mine["year"].max()) if not mine.empty else None,
                     patron_ended=tuple(ended.sort_values("end_date")["name"]),
                     break_steps=break_steps(tables, patron,
-                                            (focus, patron, p.rival, *p.partners)))
+                                            (focus, patron, p.rival, *p.partners)),
+                    break_events=break_events(tables, (focus, patron, p.rival, *p.partners)))

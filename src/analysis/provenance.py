@@ -67,4 +67,7 @@ def check_sources(rows: list[dict[str, str]], name: str = "sources.csv") -> list
                                 if dated else
                                 "date_published is empty and undated_reason gives no reason "
                                 "(write the date, or why there is none: n.d.)"))
+        if dated and row.get("not_before", "").strip():
+            problems.append(f"{where}: not_before is for undated sources; this one has "
+                            "date_published: remove not_before")
     return problems

@@ -18,6 +18,10 @@ from ._common import count_word, plural
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
                "exercise": "Exercise"}
+#: several deployments of one kind, named together
+KIND_PLURALS = {"base": "military bases", "peacekeeping": "peacekeeping contingents",
+                "border_guards": "deployments of border guards",
+                "monitoring_mission": "monitoring missions", "exercise": "exercises"}
 #: how far back the context timeline reaches before the year of the signals
 CONTEXT_YEARS = 1
 MAX_LABELS = 7
@@ -203,8 +207,8 @@ def presence_text(s):
                      f"the oldest, {listing(oldest['name'])}, date from {since}"
                      if len(oldest) == 2 or not same_kind else
                      # three names in a row read as a list of their own: said by their kind
-                     f"the oldest, the {count_word(len(oldest))} deployments of "
-                     f"{KIND_LABELS.get(oldest['kind'].iloc[0], 'other kinds').lower()}, date "
+                     f"the oldest, the {count_word(len(oldest))} "
+                     f"{KIND_PLURALS.get(oldest['kind'].iloc[0], 'deployments')}, date "
                      f"from {since}")
         text.append(
             f"The data list {plural(total, 'deployment')} by {md(s.p.patron)} ({kinds}), "
@@ -228,7 +232,7 @@ def presence_text(s):
         still = (("it is still in place" if ongoing else "it has ended") if n == 1 else
                  f"{count_word(ongoing)} still in place")
         text.append(
-            f" Its partners, {md(ph.names(deployers))}, "
+            f" {md(s.p.focus)}'s partners, {md(ph.names(deployers))}, "
             f"account{'' if len(deployers) > 1 else 's'} for {plural(n, 'deployment')} "
             f"({kinds}), {'the first ' if n > 1 else ''}from {date(first['start_date'])}; "
             f"{still}"
@@ -271,7 +275,8 @@ def road_to_september(s):
     if len(label) > MAX_LABELS:  # keep labels readable: a bar first (unlabelled, it cannot be
         # told from the others), then security steps, section 1 first
         rank = before.assign(r=before["category"].map({"security": 0, "legal": 1}).fillna(2)
-                             - (before["section"] == 1) - 3 * before["end_date"].notna())
+                             - (before["section"] == 1)
+                             - 3 * (before["end_date"] > before["date"]))
         label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_LABELS))
     label.append(signals.iloc[0]["event_id"])
     first, last = context["date"].min(), context["date"].max()

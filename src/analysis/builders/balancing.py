@@ -150,7 +150,9 @@ def _vote_selection(votes: pd.DataFrame) -> str:
                      "territorial integrity")
     special = votes[symbols.str.contains("ES-11", regex=False)]
     if not special.empty:
-        kinds.append("those of the emergency special session on Ukraine since "
+        one = special["resolution"].nunique() == 1
+        kinds.append(f"{'the one' if one else 'those'} adopted at the emergency special "
+                     f"session on Ukraine {'in' if one else 'since'} "
                      f"{pd.Timestamp(special['date'].min()).year}")
     europe = symbols[titles.str.contains("Council of Europe", regex=False)
                      & ~symbols.str.contains("¶", regex=False)].nunique()
@@ -161,8 +163,8 @@ def _vote_selection(votes: pd.DataFrame) -> str:
     if not kinds:
         return ""
     return (f" It covers the resolutions in the evidence base that bear on the war: "
-            f"{listing(kinds)}. The yearly resolutions on human rights in Crimea are not in the "
-            "evidence base, so votes on them are not counted.")
+            f"{listing(kinds)}. Other General Assembly texts that name Russia or Ukraine are "
+            "not in the evidence base, so votes on them are not counted.")
 
 
 def votes_intro(s):

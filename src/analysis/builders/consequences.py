@@ -623,17 +623,23 @@ def boom_text(s):
         if "imports" in flows:
             text += f", and its share of imports {_share_path(flows['imports'], base)}"
         parts.append(text + f" ({share_figure}).")
-        why = _why_the_share_fell(flows["exports"], gold, s.p.patron)
+        why = _why_the_share_fell(flows["exports"], gold, s.p.patron, base)
         if why:
             parts.append(why + (f" ({mix_figure})." if mix_figure and "precious" in why else "."))
     return s.text(" ".join(parts))
 
 
-def _why_the_share_fell(exports: pd.DataFrame, gold: pd.DataFrame, patron: str) -> str:
-    """When the patron's share of exports fell from its peak while exports to the patron grew:
-    the total grew faster, and (when it did) mostly in precious stones and metals. A falling
-    share is then not a turn away from the patron's market."""
-    rows = exports.sort_values("year")
+def _why_the_share_fell(exports: pd.DataFrame, gold: pd.DataFrame, patron: str,
+                        base: int | None = None) -> str:
+    """When the patron's share of exports fell from its peak (over the years the sentence before
+    it reads: from ``base`` on, as :func:`_share_path`) while exports to the patron grew: the
+    total grew faster, and (when it did) mostly in precious stones and metals. A falling share
+    is then not a turn away from the patron's market."""
+    rows = exports.dropna(subset=["share_pct", "part", "total"]).sort_values("year")
+    if base is not None and (rows["year"] >= base).sum() >= 2:
+        rows = rows[rows["year"] >= base]
+    if len(rows) < 2:
+        return ""
     peak, last = rows.loc[rows["share_pct"].idxmax()], rows.iloc[-1]
     if (int(peak["year"]) == int(last["year"]) or peak["share_pct"] - last["share_pct"] < 5
             or last["part"] < peak["part"]):

@@ -12,7 +12,7 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span
 from . import dependence as dep
-from ._common import count_word, events_matching
+from ._common import count_word, events_matching, plural
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -384,8 +384,8 @@ def base(s):
         when = listing(month(d) if p == "month" else date(d)
                        for d, p in zip(lease["date"], lease["date_precision"], strict=True))
         told = " ".join(f"{md(str(t).rstrip('.'))}." for t in lease["description"])
-        times = {1: "once", 2: "twice"}.get(len(lease), f"{count_word(len(lease))} times")
-        text.append(f" Its terms changed {times} later ({when}). {told}")
+        text.append(f" The evidence base records {plural(len(lease), 'later step')} on its "
+                    f"terms ({when}). {told}")
     return s.text("".join(text))
 
 

@@ -10,11 +10,11 @@ import pandas as pd
 
 from .. import charts, sections, theme
 from .. import phrasing as ph
-from ..findings import BREAK_ANCHORS
+from ..findings import MIN_BREAK_STEPS
 from ..measures import shares
 from ..measures.presence import active_on, changes_between, last_change
 from ..prose import date, listing, md, month, num, pct, span
-from ._common import count_word, sentence_start
+from ._common import count_word, plural, sentence_start
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
 CLOSE_POINTS = 3
@@ -336,25 +336,34 @@ def after_article_timeline(s):
     if later.empty:
         return s.text(_nothing_after(s))
     # the changes of the shift the key findings name come first (the reader looks for them),
-    # then the security steps involving the patron, by date
-    shift = [a.event_id for key in BREAK_ANCHORS if (a := s.ev.anchor(key))
-             and a.event_id in set(later["event_id"])]
+    # then the security steps involving the patron, by date, then the rest
+    f = s.findings
+    named = f.break_events if len(f.break_steps) >= MIN_BREAK_STEPS else ()
+    shift = [e for e in named if e in set(later["event_id"])]
     security = (later["category"] == "security") & later["actors"].fillna("").str.contains(
         s.p.patron)
     rank = later.assign(r=(~security).astype(int) + 1 - later["event_id"].isin(shift) * 3)
     label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_TIMELINE_LABELS))
+    chosen = later.set_index("event_id").loc[label]
     steps = int((security & ~later["event_id"].isin(shift)).sum())
-    others = len(label) - len(shift)
+    sec_labelled = int((chosen.index.isin(later.loc[security, "event_id"])
+                        & ~chosen.index.isin(shift)).sum())
+    rest = len(label) - len(shift) - sec_labelled
     if not shift:
         labelled = (f"the security steps involving {s.p.patron} labelled"
                     if steps <= MAX_TIMELINE_LABELS else
                     f"the first {MAX_TIMELINE_LABELS} of the {steps} security steps involving "
                     f"{s.p.patron} labelled")
     else:
-        which = "the" if others >= steps else f"the first {count_word(others)} of the"
-        labelled = (f"labelled: the {count_word(len(shift))} changes of the shift named in the "
-                    f"key findings, then {which} {count_word(steps)} other security steps "
-                    f"involving {s.p.patron}")
+        parts = [f"the {plural(len(shift), 'change')} of the shift named in the key findings"]
+        if sec_labelled:
+            which = ("the" if sec_labelled >= steps else
+                     f"the first {count_word(sec_labelled)} of the")
+            parts.append(f"{which} {plural(steps, 'other security step')} involving "
+                         f"{s.p.patron}")
+        if rest:
+            parts.append(f"{plural(rest, 'other event')}")
+        labelled = "labelled: " + ", then ".join(parts)
     fig = charts.labelled_timeline(later, label_ids=label, wrap=22, max_levels=4)
     first, last = later["date"].min(), later["date"].max()
     table = sections.number_of("table", "after_article")

@@ -277,7 +277,7 @@ def arms_suppliers(s):
                 "incomplete for those years." if thin else ""))
 
 
-def suppliers_text(s):
+def rival_suppliers_text(s):
     """What Figure 2.4 shows, in words: whether the patron armed the rival too, in which period
     its share peaked, and who led in the last period the register covers fully."""
     rows = suppliers.supplier_periods(s.ev.arms_imports, s.p.rival)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import phrasing as ph
-from ..findings import Findings
+from ..findings import MIN_BREAK_STEPS, Findings
 from ..measures.result import Change, Measure
 from ..prose import date, listing, md, num, span
 from ..report import MEDIUM_NOTE
@@ -63,10 +63,8 @@ def _arms(f: Findings) -> KeyFinding | None:
         if f.suppliers_since and f.patron_last_delivery is not None:
             # one sentence per finding (house style): joined, not a second sentence
             after = span(f.patron_last_delivery + 1, f.register_last)
-            last = ("the last year in this evidence base's copy of the register"
-                    if f.register_last == f.patron_last_delivery + 1
-                    else "the last years in this evidence base's copy of the register")
-            text += (f", and in {after}, {last}, deliveries came only from "
+            text += (f", and this evidence base's copy of the register, which ends in "
+                     f"{f.register_last}, records deliveries in {after} only from "
                      f"{listing(f.suppliers_since)}, none from {md(f.patron)}")
     shown = _where(("figure", "suppliers"), ("table", "partner_systems")) \
         if f.suppliers_since and f.patron_last_delivery is not None and leader is None else where
@@ -194,7 +192,7 @@ def _concentration(f: Findings) -> KeyFinding | None:
 def _break(f: Findings) -> KeyFinding | None:
     """The shift of the latest years, from the anchored changes known at as_of."""
     steps = f.break_steps
-    if len(steps) < 2:
+    if len(steps) < MIN_BREAK_STEPS:
         return None
     where = ref("table", "after_article")
     own = [f"the {m} ({date(d)})" for d, m, with_patron in steps if with_patron]
