@@ -241,3 +241,13 @@ def test_an_update_resting_on_annual_figures_only_is_dated_by_its_year(refs, ann
     """Rule 2 dates an annual figure 31 December of its year: the ledger prints such an update's
     date as the year, not as '31 Dec 2024'."""
     assert evidence.annual_only(refs) is annual
+
+
+def test_an_undated_source_counts_from_its_not_before_day(base):
+    tables = _with(base, "sources", source_id="late_undated", publisher="Test publisher",
+                   title="Undated, but of October 2022 or later", url="https://example.org/late",
+                   undated_reason="test", not_before=pd.Timestamp("2022-10-13"),
+                   date_accessed=pd.Timestamp("2026-01-01"))
+    tables = _event(tables, "E992", "2022-09-13", "late_undated")
+    assert "E992" not in set(_cut(tables, dt.date(2022, 10, 12))["events"]["event_id"])
+    assert "E992" in set(_cut(tables, dt.date(2022, 10, 13))["events"]["event_id"])
