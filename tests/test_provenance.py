@@ -54,6 +54,11 @@ def test_a_source_needs_a_date_or_a_reason_but_not_both():
     assert "sources.csv row 2 (s): date_published is empty" in missing
     (both,) = check_sources([_row(undated_reason="x")])
     assert "both filled" in both
+    # not_before bounds an undated source only
+    assert check_sources([_row(date_published="", undated_reason="x",
+                               not_before="2020-12-03")]) == []
+    (dated,) = check_sources([_row(not_before="2020-12-03")])
+    assert "not_before is for undated sources" in dated
 
 
 def test_two_sources_cannot_share_one_url():
