@@ -306,7 +306,7 @@ def rival_suppliers_text(s):
                    if shares["total"].idxmax() == peak else "")
         text.append(
             f"{md(patron)} armed {md(s.p.rival)} too: "
-            + (f"it was its largest supplier in {peak}{biggest or ','} with {pct(mine[peak])} of "
+            + (f"it was the largest supplier in {peak}{biggest or ','} with {pct(mine[peak])} of "
                "deliveries by SIPRI trend-indicator value." if led else
                f"its share of deliveries by SIPRI trend-indicator value peaked in "
                f"{peak}{biggest} at {pct(mine[peak])}."))
