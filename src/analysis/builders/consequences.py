@@ -623,27 +623,28 @@ def boom_text(s):
         if "imports" in flows:
             text += f", and its share of imports {_share_path(flows['imports'], base)}"
         parts.append(text + f" ({share_figure}).")
-        why = _why_the_share_fell(flows["exports"], gold, s.p.patron, base)
+        why, from_mix = _why_the_share_fell(flows["exports"], gold, s.p.patron, base)
         if why:
-            parts.append(why + (f" ({mix_figure})." if mix_figure and "precious" in why else "."))
+            parts.append(why + (f" ({mix_figure})." if mix_figure and from_mix else "."))
     return s.text(" ".join(parts))
 
 
 def _why_the_share_fell(exports: pd.DataFrame, gold: pd.DataFrame, patron: str,
-                        base: int | None = None) -> str:
+                        base: int | None = None) -> tuple[str, bool]:
     """When the patron's share of exports fell from its peak (over the years the sentence before
     it reads: from ``base`` on, as :func:`_share_path`) while exports to the patron grew: the
     total grew faster, and (when it did) mostly in precious stones and metals. A falling share
-    is then not a turn away from the patron's market."""
+    is then not a turn away from the patron's market. Returns the sentence (without its full
+    stop; empty when there is nothing to explain) and whether it draws on the commodity mix."""
     rows = exports.dropna(subset=["share_pct", "part", "total"]).sort_values("year")
     if base is not None and (rows["year"] >= base).sum() >= 2:
         rows = rows[rows["year"] >= base]
     if len(rows) < 2:
-        return ""
+        return "", False
     peak, last = rows.loc[rows["share_pct"].idxmax()], rows.iloc[-1]
     if (int(peak["year"]) == int(last["year"]) or peak["share_pct"] - last["share_pct"] < 5
             or last["part"] < peak["part"]):
-        return ""
+        return "", False
     y0, y1 = int(peak["year"]), int(last["year"])
     text = (f"The share fell after {y0} although exports to {md(patron)} were higher in {y1} "
             f"than in {y0}: total exports grew faster, from {usd_m(peak['total'])} to "
@@ -652,8 +653,8 @@ def _why_the_share_fell(exports: pd.DataFrame, gold: pd.DataFrame, patron: str,
     if y0 in by_year.index and y1 in by_year.index:
         share_of_rise = (by_year[y1] - by_year[y0]) / (last["total"] - peak["total"])
         if share_of_rise > 0.5:
-            text += ", most of the rise in precious stones and metals"
-    return text
+            return text + ", most of the rise in precious stones and metals", True
+    return text, False
 
 
 def data_limits(s):
