@@ -22,19 +22,19 @@ SURVEY_SHORT = {"CRRC Caucasus Barometer": "CRRC", "IRI Public Opinion Survey": 
 #: what a further move of each indicator would signal: (if it moves toward the partners,
 #: if it moves back toward the patron); {patron} is filled in by :func:`signals`
 SIGNALS = {
-    "arms": ("drift west, as new suppliers replace {patron}'s arms",
+    "arms": ("drift toward the partners, as new suppliers replace {patron}'s arms",
              "re-alignment, with more of the arms coming from {patron} again"),
-    "trade": ("drift west, with less exposure to {patron}'s market",
+    "trade": ("drift toward the partners, with less exposure to {patron}'s market",
               "caught in the middle, with deeper economic ties beside fraying security ones"),
     "gas": ("less dependence on {patron}, through a second supplier or route",
             "dependence unchanged, with one supplier for most gas"),
     "remittances": ("less household exposure to {patron}'s economy",
                     "more household exposure to {patron}'s economy"),
-    "patron_presence": ("drift west, with fewer of {patron}'s forces on the ground",
+    "patron_presence": ("drift toward the partners, with fewer of {patron}'s forces on the ground",
                         "re-alignment, with new or returning deployments"),
-    "partner_presence": ("drift west, with more partner missions on the ground",
+    "partner_presence": ("drift toward the partners, with more partner missions on the ground",
                          "caught in the middle, as partner missions end and {patron}'s forces stay"),
-    "threat": ("drift west, as the public comes to see {patron} as a threat",
+    "threat": ("drift toward the partners, as the public comes to see {patron} as a threat",
                "re-alignment, as the public's view of {patron} recovers"),
 }
 
@@ -291,9 +291,9 @@ def watch_text(s):
                  f"{listing(w.short for w in west)} away from it. A further move in the same "
                  "directions would widen that split.")
     elif west:
-        text += " So far the data point one way: a drift away from the patron."
+        text += f" So far the data point one way: a drift away from {md(s.p.patron)}."
     elif east:
-        text += " So far the data point one way: toward the patron."
+        text += f" So far the data point one way: toward {md(s.p.patron)}."
     if mixed:
         one = len(mixed) == 1
         text += (f" {count_word(len(mixed), True)} "
