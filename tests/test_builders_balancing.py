@@ -147,7 +147,7 @@ def test_vote_selection_names_only_the_kinds_the_edition_holds():
                     ("A/RES/77/284 ¶9", "2023-04-26", "Separate vote (Council of Europe text)")])
     text = balancing._vote_selection(later)
     assert "the one of March 2014" in text  # the annexations resolution is the session's
-    assert "those adopted at the emergency special session on Ukraine since 2022" in text
+    assert "two adopted at the emergency special session on Ukraine since 2022" in text
     one = balancing._vote_selection(later.iloc[:2])
     assert "the one adopted at the emergency special session on Ukraine in 2022" in one
     assert "the one on cooperation with the Council of Europe that names" in text  # ¶ not counted

@@ -92,7 +92,7 @@ def test_a_falling_share_with_growing_exports_to_the_patron_is_explained():
     assert text.startswith("The share fell after 2022 although exports to Russia were higher in "
                            "2024 than in 2022")
     assert "from USD 5.4 billion to USD 13.1 billion" in text
-    assert text.endswith("most of the rise in precious stones and metals")
+    assert text.endswith("most of the rise coming from precious stones and metals")
     # the rise was elsewhere: no word on the precious metals
     assert _why_the_share_fell(exports, _gold([(2022, 989.0), (2024, 1200.0)]), "Russia")[1] \
         is False

@@ -116,7 +116,7 @@ def test_sections_name_the_cast_from_the_parameters(shown):
     assert "Georgia" in fig51 and "Azerbaijan" not in fig51
     summary_text = "\n".join(t for t in out["00"] if isinstance(t, str))
     thin = findings_of(cast).rival_arms_thin  # the register rows decide which the text says
-    assert f"Georgia's {'cannot be set beside' if thin else 'stood at'}" in summary_text
+    assert f"Georgia's {'index is not comparable' if thin else 'stood at'}" in summary_text
     assert "Azerbaijan" not in summary_text
     assert "; none of France or India had a deployment" in summary_text
     for key in ("00", "05"):

@@ -72,8 +72,9 @@ def test_an_update_that_changes_a_verdict_says_so():
     updates = s.ev.claim_updates
     changed = updates[updates["verdict"].notna()]
     assert len(changed) >= 1  # C20, from 12 June 2024
-    for claim_id, verdict in zip(changed["claim_id"], changed["verdict"], strict=True):
-        assert f"Verdict from that date: {verdict}." in ledger._after(s, claim_id)
+    for claim_id, verdict, day in zip(changed["claim_id"], changed["verdict"], changed["date"],
+                                      strict=True):
+        assert f"Verdict from {day.day} {day:%b %Y}: {verdict}." in ledger._after(s, claim_id)
     # and the reasoning above it says which verdict it argued, so the badge (the verdict now)
     # and the reasoning never contradict each other
     claims = {c.id: c for c in ledger.claim_objects(s)}

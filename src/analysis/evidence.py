@@ -231,7 +231,10 @@ def later_releases(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFr
         if name in tables:
             used.update(tables[name]["source_id"].dropna())
     sources = tables["sources"]
-    later = sources["date_published"] > pd.Timestamp(as_of)
+    published = sources["date_published"]
+    if "not_before" in sources:  # an undated item whose content dates it after as_of is later
+        published = published.fillna(sources["not_before"])
+    later = published > pd.Timestamp(as_of)
     if "covers_to" in sources:
         # an undated release (a continuously revised series) is later when our copy holds years
         # after the edition's last full year

@@ -40,7 +40,7 @@ def intro(s):
     if exercise and partner:
         text += (f" In {month(exercise.date)} a small joint exercise with "
                  f"{md(ph.the(partner))} drew a sharp public reaction from {md(s.p.patron)}, "
-                 "when the strain in that relationship was already in the open.")
+                 "at a time when the strain in that relationship was already in the open.")
     text += (" This section measures the dependence at a glance, lists who keeps forces in and "
              "around the country, and follows "
              + ("the signals of that month day by day." if exercise and partner else

@@ -150,9 +150,9 @@ def _vote_selection(votes: pd.DataFrame) -> str:
                      "territorial integrity")
     special = votes[symbols.str.contains("ES-11", regex=False)]
     if not special.empty:
-        one = special["resolution"].nunique() == 1
-        kinds.append(f"{'the one' if one else 'those'} adopted at the emergency special "
-                     f"session on Ukraine {'in' if one else 'since'} "
+        n = special["resolution"].nunique()
+        kinds.append(f"{'the one' if n == 1 else count_word(n)} adopted at the emergency "
+                     f"special session on Ukraine {'in' if n == 1 else 'since'} "
                      f"{pd.Timestamp(special['date'].min()).year}")
     europe = symbols[titles.str.contains("Council of Europe", regex=False)
                      & ~symbols.str.contains("¶", regex=False)].nunique()

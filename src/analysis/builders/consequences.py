@@ -653,7 +653,7 @@ def _why_the_share_fell(exports: pd.DataFrame, gold: pd.DataFrame, patron: str,
     if y0 in by_year.index and y1 in by_year.index:
         share_of_rise = (by_year[y1] - by_year[y0]) / (last["total"] - peak["total"])
         if share_of_rise > 0.5:
-            return text + ", most of the rise in precious stones and metals", True
+            return text + ", most of the rise coming from precious stones and metals", True
     return text, False
 
 

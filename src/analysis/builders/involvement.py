@@ -565,8 +565,8 @@ def corridor_summary(s):
                     f"entry, near a post of {md(_keeper(s))}'s peacekeepers.")
     closure = s.ev.anchor("lachin_closure_2023")
     if closure:
-        text.append(f" On {date(closure.date)} humanitarian traffic was stopped too, the Red "
-                    f"Cross's and that of {md(_keeper(s))}'s peacekeepers included.")
+        text.append(f" On {date(closure.date)} humanitarian traffic was stopped too, including "
+                    f"convoys of the Red Cross and of {md(_keeper(s))}'s peacekeepers.")
     if ongoing:
         text.append(f" On {date(s.p.as_of)} the blockade had lasted "
                     f"{years_and_months(total)} and was still in place "
@@ -582,7 +582,8 @@ def corridor_summary(s):
                     "followed is in section 7).")
     if not _peacekeepers(s).empty:
         text.append(f" All of this happened in the zone of {md(_keeper(s))}'s peacekeepers. The "
-                    "data record that the road stayed blocked while they were deployed; they do "
+                    "data record that the road was blocked in the zone they were deployed to "
+                    "control; they do "
                     "not record what orders the peacekeepers had.")
     return s.text("".join(text))
 
@@ -714,9 +715,10 @@ def alliance_summary(s):
     known = {a.event_id for a in (request, response) if a}
     later = thread[~thread["event_id"].isin(known)]
     if not later.empty:
+        last = pd.Timestamp(later["date"].max())
         text.append(f" By {date(s.p.as_of)} {md(s.p.focus)} had taken {count_word(len(later))} further "
-                    f"step{'s' if len(later) != 1 else ''} away from the alliance "
-                    f"({label('figure', 'alliance')}).")
+                    f"step{'s' if len(later) != 1 else ''} away from the alliance, the last in "
+                    f"{last:%B %Y} ({label('figure', 'alliance')}).")
     return s.text("".join(text))
 
 

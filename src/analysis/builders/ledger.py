@@ -72,7 +72,8 @@ def _after(s, claim_id: str) -> str | None:
     releases = memo(s.ev, "series releases", lambda: series_releases(s.ev.tables))
     return " ".join(f"{refs.at_precision(u.date, 'year' if _annual(u, releases) else 'day')}: "
                     f"{u.update}"
-                    + (f" Verdict from that date: {u.verdict}." if pd.notna(u.verdict) else "")
+                    + (f" Verdict from {refs.at_precision(u.date, 'day')}: {u.verdict}."
+                       if pd.notna(u.verdict) else "")
                     for u in mine.itertuples())
 
 
@@ -148,12 +149,12 @@ def intro(s):
         "qualification the ledger states; *disputed*, when the evidence on each side is public "
         "and points in different directions and no independent source settles it; *not "
         "verifiable*, when no public evidence bears on it. Verdicts are judged only with "
-        "evidence dated on or before the edition's date; a claim with no evidence dated by "
+        "evidence dated on or before the edition's date, so a claim with no evidence dated by "
         "then reads *not yet verifiable*. Some claims are "
         "interpretations rather than facts: for them the ledger shows what the data bear on "
         "and what they cannot settle. Under each claim, *Evidence* names the rows of the "
-        "evidence base it rests on and *Sources* the publications"
-        + (", and *Since then* says what changed after the article, up to the edition's date."
+        "evidence base it rests on and *Sources* lists the publications"
+        + ("; *Since then* says what changed after the article, up to the edition's date."
            if later else "."))
 
 

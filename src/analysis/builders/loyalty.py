@@ -336,10 +336,9 @@ def undelivered(s):
                     "were not delivered." if said is None else
                     f"The first such statement in the evidence base came{when}. "
                     f"{md(str(said['description']).rstrip('.'))}.")
-        text.append(f" The claim ledger rates the claim that {md(s.p.patron)} failed to deliver, "
-                    "made in the news analysis it checks, "
-                    f"*{md(c['verdict'])}* ({md(c['claim_id'])}, Appendix A, with the "
-                    "reasoning).")
+        text.append(f" In the claim ledger, the news analysis's claim that {md(s.p.patron)} "
+                    f"failed to deliver is rated *{md(c['verdict'])}* ({md(c['claim_id'])}, "
+                    "Appendix A, with the reasoning).")
         if pd.notna(c.get("after_article")):
             # each later statement with its own date: 'Later, on 24 November 2023, …; on …'
             updates = s.ev.claim_updates

@@ -144,7 +144,8 @@ def _share_watch(s, key: str) -> Watch | None:
         ends = int(s.ev.arms_imports["year"].max())
         stands = (f"last recorded delivery in {f.patron_last_delivery}, the last year the "
                   "register in this evidence base covers" if ends == f.patron_last_delivery else
-                  f"no delivery recorded after {f.patron_last_delivery}; the register in this "
+                  f"no delivery from {md(f.patron)} recorded after {f.patron_last_delivery}; the "
+                  "register in this "
                   f"evidence base runs to {ends}")
     trend = f"{c.direction}, {c.earlier.window} to {c.latest.window} (Figure {figure})"
     if c.direction == "n/a":

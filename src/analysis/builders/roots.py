@@ -301,15 +301,15 @@ def rival_suppliers_text(s):
     else:
         peak = mine.idxmax()
         led = by_supplier.loc[peak].idxmax() == patron
-        biggest = (f", the period of {md(s.p.rival)}'s largest recorded imports "
-                   f"({num(shares.loc[peak, 'total'])} TIV million),"
+        biggest = (f", in the period of {md(s.p.rival)}'s largest recorded imports "
+                   f"({num(shares.loc[peak, 'total'])} TIV million)"
                    if shares["total"].idxmax() == peak else "")
         text.append(
             f"{md(patron)} armed {md(s.p.rival)} too: "
-            + (f"it was the largest supplier in {peak}{biggest or ','} with {pct(mine[peak])} of "
-               "deliveries by SIPRI trend-indicator value." if led else
-               f"its share of deliveries by SIPRI trend-indicator value peaked in "
-               f"{peak}{biggest} at {pct(mine[peak])}."))
+            + (f"it was the largest supplier in {peak}, with {pct(mine[peak])} of deliveries by "
+               f"SIPRI trend-indicator value{biggest}." if led else
+               f"its share of deliveries by SIPRI trend-indicator value peaked at "
+               f"{pct(mine[peak])} in {peak}{biggest}."))
         if last != peak:
             text.append(f" In {last} {md(country(leader))} led with "
                         f"{pct(by_supplier.loc[last, leader])}"

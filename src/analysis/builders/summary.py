@@ -179,10 +179,10 @@ def _concentration(f: Findings) -> KeyFinding | None:
     rival = f.rival_arms_latest
     if rival is not None and rival.concentration.known:
         if f.rival_arms_thin:  # as Figure 2.4's note says of the same register rows: no value
-            text += (f"; {md(f.rival)}'s cannot be set beside it: the note to Figure "
-                     f"{number_of('figure', 'rival_suppliers')} explains that the register in "
-                     f"this evidence base is likely incomplete for its deliveries in "
-                     f"{f.rival_arms_thin}")
+            text += (f"; {md(f.rival)}'s index is not comparable, because the register in this "
+                     f"evidence base is likely incomplete for its deliveries in "
+                     f"{f.rival_arms_thin} (see the note to Figure "
+                     f"{number_of('figure', 'rival_suppliers')})")
         else:
             text += f"; {md(f.rival)}'s stood at {ph.value(rival.concentration, True)}"
             used += (rival.concentration,)

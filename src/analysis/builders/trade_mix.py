@@ -125,7 +125,8 @@ def composition_chart(s):
              if not rows.empty]
     used = [gold, cars, trade[trade["partner"].isin(["World", s.p.patron])
                               & (trade["flow"] == "exports")
-                              & trade["year"].isin(years)]]
+                              & trade["year"].isin(years)],
+            reexport_rows(s.ev.trade_by_commodity)]
     return s.figure(
         fig,
         caption=(f"What the exports were made of: {' and '.join(parts)}; USD million (above "
@@ -159,18 +160,25 @@ def years_by_publisher(ev, rows: pd.DataFrame, what: str) -> str:
     return f" {what}: " + ", ".join(parts) + "."
 
 
+def reexport_rows(by_commodity: pd.DataFrame) -> pd.DataFrame:
+    """The gold group's exports and imports (partner World) in the latest year with both
+    flows: the rows :func:`reexport_sentence` reads (so that the figure cites their sources)."""
+    gold = by_commodity[(by_commodity["hs_code"] == GOLD) & (by_commodity["partner"] == "World")
+                        & by_commodity["flow"].isin(["exports", "imports"])]
+    gold = gold.dropna(subset=["value_usd_m"])
+    years = gold.groupby("year")["flow"].nunique()
+    both = years[years == 2]
+    return gold[gold["year"] == both.index.max()] if len(both) else gold.iloc[0:0]
+
+
 def reexport_sentence(by_commodity: pd.DataFrame) -> str:
     """' In 2023 imports of HS 71 were $2.3 billion against $3.2 billion exported ...' for the
     latest year with both flows of the gold group, else ''."""
-    gold = by_commodity[(by_commodity["hs_code"] == GOLD) & (by_commodity["partner"] == "World")]
-    wide = gold.pivot_table(index="year", columns="flow", values="value_usd_m")
-    if not {"exports", "imports"} <= set(wide.columns):
+    rows = reexport_rows(by_commodity)
+    if rows.empty:
         return ""
-    both = wide.dropna(subset=["exports", "imports"])
-    if both.empty:
-        return ""
-    year = int(both.index.max())
-    row = both.loc[year]
-    return (f" In {year} imports of precious stones and metals were {usd_m(row['imports'])} "
-            f"against {usd_m(row['exports'])} exported, which suggests that much of the group "
+    year = int(rows["year"].iloc[0])
+    value = rows.groupby("flow")["value_usd_m"].sum()
+    return (f" In {year} imports of precious stones and metals were {usd_m(value['imports'])} "
+            f"against {usd_m(value['exports'])} exported, which suggests that much of the group "
             "passes through the country rather than being produced in it.")
