@@ -27,7 +27,7 @@ SIGNALS = {
     "trade": ("drift toward the partners, with less exposure to {patron}'s market",
               "caught in the middle, with deeper economic ties beside fraying security ones"),
     "gas": ("less dependence on {patron}, through a second supplier or route",
-            "dependence unchanged, with one supplier for most gas"),
+            "deeper dependence on one supplier for most gas"),
     "remittances": ("less household exposure to {patron}'s economy",
                     "more household exposure to {patron}'s economy"),
     "patron_presence": ("drift toward the partners, with fewer of {patron}'s forces on the ground",
@@ -178,10 +178,16 @@ def _presence_watch(s) -> list[Watch]:
         now = active_on(dep, deployers, s.p.as_of, host)
         before = active_on(dep, deployers, year_ago, host)
         ended, started = changes_between(dep, deployers, year_ago, s.p.as_of, host)
+        # a deployment that began and ended within the year (a short exercise) is said once
+        both = sorted(set(ended) & set(started))
+        ended = [n for n in ended if n not in both]
+        started = [n for n in started if n not in both]
         moves = ([f"{num(len(ended))} ended"] if ended else []) + (
             [f"{num(len(started))} began"] if started else [])
-        if moves:
-            trend = f"{' and '.join(moves)} in the last year (Table {table})"
+        moves = ([f"{listing(both, escape=False)} began and ended"] if both else []) + (
+            [" and ".join(moves)] if moves else [])
+        if moves:  # a table cell: plain text
+            trend = f"{'; '.join(moves)} in the last year (Table {table})"
         else:  # when the last change came: a quiet year can follow a break
             last = last_change(dep, deployers, s.p.as_of, host)
             # 'none began or ended', not 'no change': a deployment may change in scope or
