@@ -119,3 +119,20 @@ def test_a_left_out_year_breaks_the_line_and_is_named_in_the_note():
         "2014 (the line breaks where such a year falls inside a series).")
     assert dep.gaps_note(series[series["indicator"] == "trade"], {"trade": (2014,)}) == (
         "Left out as not complete in the source: trade 2014.")
+
+
+def test_a_headcount_from_an_undated_source_says_so():
+    import pandas as pd
+
+    from analysis.builders._common import personnel_cells
+
+    class Ev:  # the one method personnel_cells asks of the evidence
+        @staticmethod
+        def sources_by_id():
+            return pd.DataFrame({"date_published": [pd.Timestamp("2020-01-01"), pd.NaT]},
+                                index=["dated", "undated"])
+
+    rows = pd.DataFrame({"personnel_persons": [100.0, 3083.0, None, 209.0],
+                         "source_id": ["dated", "undated", "dated", "undated"],
+                         "personnel_source_id": [None, None, None, "dated"]})
+    assert personnel_cells(Ev, rows) == ["100", "3,083 (undated count)", "not published", "209"]

@@ -13,7 +13,7 @@ from .. import phrasing as ph
 from ..findings import seen_from
 from ..prose import date, date_range, listing, md, month, num
 from . import dependence as dep
-from ._common import count_word, plural
+from ._common import count_word, personnel_cells, plural
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
@@ -165,8 +165,7 @@ def security_presence(s):
         "In": rows["host"],
         "When": [_period(a, b) for a, b in zip(rows["start_date"], rows["end_date"],
                                                strict=True)],
-        "Personnel": rows["personnel_persons"].map(lambda v: num(v) if pd.notna(v) else
-                                                   "not published"),
+        "Personnel": personnel_cells(s.ev, rows),
     })
     partners_present = sorted(set(rows.loc[rows["side"] == "partners", "deployer"]))
     cast = ph.names([s.p.patron, *partners_present]) if partners_present else (
@@ -176,8 +175,8 @@ def security_presence(s):
                    note="Personnel: the latest figure published by the as-of date (the one "
                         "at the start of the deployment, unless a later one was published), as "
                         "its source gives it: a mandate's ceiling, an authorised strength or a "
-                        "reported count (each row's source is in Appendix B); 'since' = still in "
-                        "place at the as-of date.")
+                        "reported count (each row's source is in Appendix B; 'undated count': "
+                        "its source gives no date); 'since' = still in place at the as-of date.")
 
 
 def presence_text(s):

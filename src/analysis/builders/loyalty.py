@@ -12,7 +12,7 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span
 from . import dependence as dep
-from ._common import count_word, events_matching, plural
+from ._common import count_word, events_matching, personnel_cells, plural
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -398,7 +398,6 @@ def base_table(s):
             lambda c: " (unconfirmed)" if c == "low" else ""),
         "Since": rows["start_date"].map(date),
         "Until": rows["end_date"].map(lambda v: date(v) if pd.notna(v) else "in place"),
-        "Personnel": rows["personnel_persons"].map(lambda v: num(v) if pd.notna(v)
-                                                   else "not published"),
+        "Personnel": personnel_cells(s.ev, rows),
     })
     return s.table(table, f"{s.p.patron}'s forces stationed in {s.p.focus}", data=[rows])
