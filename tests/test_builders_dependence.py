@@ -135,4 +135,4 @@ def test_a_headcount_from_an_undated_source_says_so():
     rows = pd.DataFrame({"personnel_persons": [100.0, 3083.0, None, 209.0],
                          "source_id": ["dated", "undated", "dated", "undated"],
                          "personnel_source_id": [None, None, None, "dated"]})
-    assert personnel_cells(Ev, rows) == ["100", "3,083 (undated count)", "not published", "209"]
+    assert personnel_cells(Ev, rows) == ["100", "3,083 (n.d.)", "not published", "209"]

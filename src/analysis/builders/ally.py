@@ -172,11 +172,10 @@ def security_presence(s):
         f"{s.p.patron} and its partners")
     caption = f"Foreign security presence in and around {s.p.focus}: {cast}, as of {date(s.p.as_of)}"
     return s.table(table, caption, data=[rows], key="presence",
-                   note="Personnel: the latest figure published by the as-of date (the one "
-                        "at the start of the deployment, unless a later one was published), as "
-                        "its source gives it: a mandate's ceiling, an authorised strength or a "
-                        "reported count (each row's source is in Appendix B; 'undated count': "
-                        "its source gives no date); 'since' = still in place at the as-of date.")
+                   note="Personnel: the latest figure published by the as-of date, as its "
+                        "source gives it (a mandate's ceiling, an authorised strength or a count; "
+                        "n.d. = the source gives no date); 'since' = still in place at the as-of "
+                        "date.")
 
 
 def presence_text(s):
