@@ -249,8 +249,8 @@ def test_a_claims_events_are_listed_in_date_order_and_other_items_keep_their_pla
 
     from analysis.builders.ledger import _events_in_date_order
 
-    events = pd.DataFrame({"event_id": ["E1", "E2", "E3"],
-                           "date": pd.to_datetime(["2020-11-10", "2023-02-22", "2022-12-12"])})
+    events = pd.Series(pd.to_datetime(["2020-11-10", "2023-02-22", "2022-12-12"]),
+                       index=["E1", "E2", "E3"])
     assert (_events_in_date_order("events:E1;events:E2;trade:X/2022/exports;events:E3", events)
             == "events:E1;events:E3;trade:X/2022/exports;events:E2")
     assert _events_in_date_order("events:E9;events:E2", events) == "events:E9;events:E2"

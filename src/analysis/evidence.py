@@ -210,14 +210,19 @@ def _series_years(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     return years
 
 
+def _published(sources: pd.DataFrame) -> pd.Series:
+    """Each source's publication day for the cut: ``date_published``, else, for an undated
+    source whose content dates it, its ``not_before`` day (else NaT)."""
+    published = sources["date_published"]
+    return published.fillna(sources["not_before"]) if "not_before" in sources else published
+
+
 def knowable_sources(tables: dict[str, pd.DataFrame], as_of: dt.date) -> set[str]:
     """Sources an edition dated ``as_of`` may cite: published on or before it (undated ones are
     kept and shown as n.d., from their ``not_before`` day when their content gives one), plus the
     releases of the annual series (see :func:`later_releases`)."""
     sources = tables["sources"]
-    published = sources["date_published"]
-    if "not_before" in sources:  # an undated source counts from the earliest day it can be of
-        published = published.fillna(sources["not_before"])
+    published = _published(sources)
     ok = published.isna() | (published <= pd.Timestamp(as_of))
     ok |= sources["source_id"].isin(series_releases(tables))
     return set(sources.loc[ok, "source_id"])
@@ -231,10 +236,7 @@ def later_releases(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFr
         if name in tables:
             used.update(tables[name]["source_id"].dropna())
     sources = tables["sources"]
-    published = sources["date_published"]
-    if "not_before" in sources:  # an undated item whose content dates it after as_of is later
-        published = published.fillna(sources["not_before"])
-    later = published > pd.Timestamp(as_of)
+    later = _published(sources) > pd.Timestamp(as_of)
     if "covers_to" in sources:
         # an undated release (a continuously revised series) is later when our copy holds years
         # after the edition's last full year

@@ -99,6 +99,7 @@ def claim_objects(s) -> list[Claim]:
     tables = _tables(s)
     updates = s.ev.claim_updates
     later = frozenset(later_releases(tables, s.p.as_of)["source_id"])
+    event_dates = s.ev.events.set_index("event_id")["date"]  # once, for every claim's order
     out = []
     for c in claims.itertuples():
         pending = c.verdict == "not yet verifiable"
@@ -111,7 +112,7 @@ def claim_objects(s) -> list[Claim]:
             id=c.claim_id, section=int(c.section), claim=c.claim, verdict=c.verdict,
             reasoning=(f"Nothing in the evidence base dated on or before {date(s.p.as_of)} "
                        "settles this claim." if pending else reasoning),
-            evidence=tuple(describe_evidence(_events_in_date_order(c.evidence, s.ev.events),
+            evidence=tuple(describe_evidence(_events_in_date_order(c.evidence, event_dates),
                                              tables)),
             sources=tuple(_source_refs([*refs.split(c.source_ids), *later_ids], s.ev.sources,
                                        later)),
@@ -119,13 +120,13 @@ def claim_objects(s) -> list[Claim]:
     return out
 
 
-def _events_in_date_order(evidence, events: pd.DataFrame):
-    """The evidence list with its events in date order (each other item keeps its place): a
-    reader meets 12 December 2022 before 22 February 2023, whatever order the data row has."""
+def _events_in_date_order(evidence, dates: pd.Series):
+    """The evidence list with its events (``dates``: event id -> date) in date order, each other
+    item keeping its place: a reader meets 12 December 2022 before 22 February 2023, whatever
+    order the data row has."""
     if not isinstance(evidence, str):
         return evidence
     items = refs.split(evidence)
-    dates = events.set_index("event_id")["date"]
     slots = [i for i, item in enumerate(items) if item.startswith("events:")
              and item.split(":", 1)[1] in dates.index]
     ordered = sorted((items[i] for i in slots), key=lambda item: dates[item.split(":", 1)[1]])
