@@ -7,7 +7,7 @@ import re
 import pytest
 
 from analysis.sections import SECTIONS
-from conftest import captions_out_of_order, run_cli_here
+from conftest import Run, captions_out_of_order, pdf_runs, run_cli_here
 
 pytestmark = pytest.mark.slow
 
@@ -85,19 +85,9 @@ def pdf(full):
 
 
 @pytest.fixture(scope="module")
-def page_runs(pdf) -> list[tuple[str, list[tuple]]]:
-    """Each page's text and its text runs (text, cm, tm, font name, size), extracted in one pass
-    for every test that reads them (pypdf is slow on pages full of figure paths)."""
-    pages = []
-    for page in pdf.pages:
-        runs: list[tuple] = []
-
-        def visit(text, cm, tm, font, size, runs=runs):
-            runs.append((text, tuple(cm), tuple(tm), str((font or {}).get("/BaseFont", "")),
-                         size))
-
-        pages.append((page.extract_text(visitor_text=visit) or "", runs))
-    return pages
+def page_runs(full) -> list[tuple[str, list[Run]]]:
+    """Each page's text and its text runs, read once for every test that needs them."""
+    return pdf_runs(full / "report.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +236,7 @@ def test_region_map_on_the_first_pages(page_texts, html):
 _TOP_MARGIN, _BOTTOM_MARGIN = 2.7 * 72 / 2.54, 2.5 * 72 / 2.54
 
 
-def _filled_bands(page, text_runs) -> tuple[list[tuple[float, float]], float, float]:
+def _filled_bands(page, text_runs: list[Run]) -> tuple[list[tuple[float, float]], float, float]:
     """Vertical bands of the body area that hold something, from the PDF's text positions.
 
     Every text run is a band one font size high; a figure or table (its charts are vector
@@ -254,11 +244,7 @@ def _filled_bands(page, text_runs) -> tuple[list[tuple[float, float]], float, fl
     bands (PDF points, y upwards), the top of the body area and its height.
     """
     top, bottom = float(page.mediabox.height) - _TOP_MARGIN, _BOTTOM_MARGIN
-    runs = []
-    for text, cm, tm, _font, size in text_runs:
-        if text.strip():
-            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-            runs.append((y, (size or 10) * abs(tm[3] or 1) * abs(cm[3] or 1), text.strip()))
+    runs = [(run.y, run.size or 10, run.text.strip()) for run in text_runs if run.text.strip()]
     runs = sorted((r for r in runs if bottom - 2 < r[0] < top - 2), key=lambda r: -r[0])
     bands = [(y - 0.25 * size, y + size) for y, size, _ in runs]
     caption = None
@@ -318,10 +304,10 @@ def _pdf_captions_and_headings(pdf, page_runs) -> list[tuple[int, float, str, st
 
     walk(pdf.outline)
     for k, (_, runs) in enumerate(page_runs):
-        for text, cm, tm, name, _size in runs:
-            m = re.match(r"\s*((?:Figure|Table) [0-9A-Z]+\.[0-9]+)\.", text or "")
-            if m and "Bold" in name:
-                items.append((k, -(tm[5] * cm[3] + cm[5]), "caption", m.group(1)))
+        for run in runs:
+            m = re.match(r"\s*((?:Figure|Table) [0-9A-Z]+\.[0-9]+)\.", run.text)
+            if m and "Bold" in run.font:
+                items.append((k, -run.y, "caption", m.group(1)))
     return sorted(items)
 
 
