@@ -199,3 +199,15 @@ def test_params_table_gives_what_a_data_derived_default_stands_for(data_copy):
     assert f"data_dir    path      default: None (now: {data_copy})" in table
     assert "focus       country   default: Armenia\n" in table  # a fixed default as it was
     assert "(now:" not in params.describe()  # the data unreadable: the plain table
+
+
+@pytest.mark.parametrize("argv", [["--sections", "05", "07"], ["--sections", "05", "--sections", "07"],
+                                  ["--sections", "05,07"], ["--sections", "balancing_act, 7"]])
+def test_sections_may_be_listed_repeated_or_comma_separated(argv):
+    """`--sections 05 --sections 07` builds both (it once kept only the last) and `05,07` reads
+    like `--format html,pdf`."""
+    from analysis.cli import parser
+    from analysis.sections import select
+
+    names = parser().parse_args(["build", *argv]).sections
+    assert [s.key for s in select(names)] == ["05", "07"]

@@ -166,9 +166,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--as-of", metavar="DATE", help="shorthand for -p as_of=DATE")
     b.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
                    help="a report parameter (see `tightrope params`); repeatable")
-    b.add_argument("--sections", nargs="+", metavar="SECTION",
+    b.add_argument("--sections", nargs="+", action="extend", metavar="SECTION",
                    help="only these sections (keys like 02, or slugs such as "
-                        "roots_of_discontent; `tightrope sections` lists both); default: all")
+                        "roots_of_discontent; `tightrope sections` lists both; space- or "
+                        "comma-separated, repeatable); default: all")
     b.add_argument("--out", metavar="DIR", help=f"reports folder (default: {paths.REPORTS_DIR})")
     b.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf (default both)")
     b.add_argument("--keep-typ", action="store_true", help="keep the generated Typst source")

@@ -95,14 +95,15 @@ def get(key: str | int) -> SectionSpec:
 
 
 def select(names: list[str] | None) -> list[SectionSpec]:
-    """Sections named on the command line (keys, numbers or slugs), in report order."""
+    """Sections named on the command line (keys, numbers or slugs; a name may hold several,
+    comma-separated), in report order."""
     from .errors import ParameterError
     from .params import suggest
 
     if not names:
         return list(SECTIONS)
     chosen = set()
-    for name in names:
+    for name in (part.strip() for given in names for part in given.split(",")):
         try:
             chosen.add(get(name).key)
         except KeyError:
