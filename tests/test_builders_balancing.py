@@ -152,3 +152,22 @@ def test_vote_selection_names_only_the_kinds_the_edition_holds():
     assert "the one adopted at the emergency special session on Ukraine in 2022" in one
     assert "the one on cooperation with the Council of Europe that names" in text  # ¶ not counted
     assert balancing._vote_selection(later.iloc[0:0]) == ""
+
+
+def test_votes_in_favour_name_each_subject_once_with_its_months():
+    def yes(*rows):
+        return pd.DataFrame(rows, columns=["title_short", "date"]).assign(
+            date=lambda f: pd.to_datetime(f["date"]))
+
+    coe = "UN-Council of Europe cooperation (names Russian aggression)"
+    peace = "“The path to peace” (United States draft, as amended)"
+    assert balancing._votes_in_favour(yes()) == ""
+    assert balancing._votes_in_favour(yes((coe, "2025-04-16"), (coe, "2023-04-26"))) == (
+        " Both of its votes in favour were on the same subject, UN–Council of Europe cooperation "
+        r"\(April 2023 and April 2025\), rather than on the war itself.")
+    three = balancing._votes_in_favour(yes((coe, "2025-04-16"), (peace, "2025-02-24"),
+                                           (coe, "2023-04-26")))
+    assert three == (" Its votes in favour were on UN–Council of Europe cooperation "
+                     r"\(April 2023 and April 2025\) and “The path to peace” \(February 2025\).")
+    assert balancing._votes_in_favour(yes((peace, "2025-02-24"))).startswith(
+        " Its only vote in favour was on “The path to peace”")

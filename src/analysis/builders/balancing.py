@@ -510,6 +510,24 @@ def _plain_title(title: str) -> str:
     return re.sub(r"\s*\([^)]*\)\s*$", "", str(title)).replace("UN-", "UN\u2013")
 
 
+def _votes_in_favour(yes: pd.DataFrame) -> str:
+    """The sentence naming what the focus country voted for, each subject once with its months
+    ('UN–Council of Europe cooperation (April 2023 and April 2025)'); '' if it never did."""
+    if yes.empty:
+        return ""
+    yes = yes.sort_values("date")
+    by_title: dict[str, list[str]] = {}
+    for title, day in zip(yes["title_short"], yes["date"], strict=True):
+        by_title.setdefault(_plain_title(title), []).append(f"{pd.Timestamp(day):%B %Y}")
+    subjects = [f"{t} ({listing(months, escape=False)})" for t, months in by_title.items()]
+    if len(yes) > 1 and len(by_title) == 1:
+        return (f" {'Both' if len(yes) == 2 else 'All ' + count_word(len(yes))} of its votes in "
+                f"favour were on the same subject, {md(subjects[0])}, rather than on the war "
+                "itself.")
+    return (f" Its {'only vote' if len(yes) == 1 else 'votes'} in favour "
+            f"{'was' if len(yes) == 1 else 'were'} on {listing(subjects)}.")
+
+
 def votes_text(s):
     votes = s.ev.un_votes
     counts = vote_counts(votes, s.p.focus)
@@ -524,18 +542,7 @@ def votes_text(s):
     text += (f" ({count_word(low)} of these votes could not be confirmed in a published "
              "record)."
              if low else ".")
-    yes = whole[whole["vote"] == "yes"].sort_values("date")
-    if not yes.empty:
-        titles = [_plain_title(t) for t in yes["title_short"]]
-        months = listing(f"{d:%B %Y}" for d in yes["date"])
-        if len(yes) > 1 and len(set(titles)) == 1:
-            text += (f" Both of its votes in favour were on the same subject, "
-                     f"{md(titles[0])} ({months}), rather than on the war itself.")
-        else:
-            text += (f" Its {'only vote' if len(yes) == 1 else 'votes'} in favour "
-                     f"{'was' if len(yes) == 1 else 'were'} on "
-                     + listing(f"{t} ({d:%B %Y})" for t, d in zip(titles, yes["date"],
-                                                                  strict=True)) + ".")
+    text += _votes_in_favour(whole[whole["vote"] == "yes"])
     for r in para.sort_values("date").itertuples():
         base = PARAGRAPH_VOTE.sub("", r.resolution).strip()
         on_base = whole.loc[whole["resolution"] == base, "vote"]
