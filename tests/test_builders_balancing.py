@@ -171,3 +171,21 @@ def test_votes_in_favour_name_each_subject_once_with_its_months():
                      r"\(April 2023 and April 2025\) and “The path to peace” \(February 2025\).")
     assert balancing._votes_in_favour(yes((peace, "2025-02-24"))).startswith(
         " Its only vote in favour was on “The path to peace”")
+
+
+def test_a_line_not_to_compare_is_dashed_from_its_first_weak_point():
+    """Figure 5.1 dashes the rival's windows that hold years the register is likely incomplete
+    for: one solid and one dashed piece, joined at the last solid point, one legend entry."""
+    import matplotlib.pyplot as plt
+
+    from analysis import charts
+
+    frame = pd.DataFrame({"country": ["A"] * 5 + ["B"] * 5, "year": list(range(2018, 2023)) * 2,
+                          "hhi": [9000, 8000, 7000, 6000, 5000, 4000, 4100, 4200, 4300, 4400]})
+    fig = charts.lines(frame, "year", "hhi", "country", "HHI", dashed_from={"B": 2020})
+    ax = fig.axes[0]
+    pieces = {(tuple(line.get_xdata()), line.get_linestyle()) for line in ax.get_lines()}
+    plt.close(fig)
+    assert ((2018, 2019, 2020, 2021, 2022), "-") in pieces  # A: solid throughout
+    assert ((2018, 2019), "-") in pieces and ((2019, 2020, 2021, 2022), "--") in pieces
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]

@@ -161,10 +161,13 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
 
 def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str | None = None,
           size=theme.FIGSIZE, marks: dict | None = None, percent: bool = False, ylim=None,
-          annotate_last: bool = True, value_format: str | None = None):
+          annotate_last: bool = True, value_format: str | None = None,
+          dashed_from: dict | None = None):
     """One line per ``hue`` value in its actor colour; low-confidence points hollow.
 
     ``marks``: {x value: label} drawn as thin vertical rules (e.g. the 2020 war).
+    ``dashed_from``: {hue value: x} - that line is dashed from the first point at or after x
+    (values the note says not to compare), joined to the solid part before it.
     """
     if frame.empty:
         return empty("No data for this selection.", size)
@@ -173,7 +176,14 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
     ends = []
     for key, rows in frame.sort_values(x).groupby(hue, sort=False):
         colour = colours[key]
-        ax.plot(rows[x], rows[y], color=colour, label=plain(key))
+        cut = (dashed_from or {}).get(key)
+        weak = rows[x] >= cut if cut is not None else pd.Series(False, index=rows.index)
+        solid = rows[~weak]
+        ax.plot(solid[x], solid[y], color=colour, label=plain(key))
+        if weak.any():  # from the last solid point, so that the line does not break
+            tail = pd.concat([solid.tail(1), rows[weak]])
+            ax.plot(tail[x], tail[y], color=colour, ls=(0, (3, 2)),
+                    label=None if len(solid) else plain(key))
         if "confidence" in rows:
             low = rows[rows["confidence"] == "low"]
             ax.scatter(low[x], low[y], s=22, facecolor="white", edgecolor=colour, zorder=3)

@@ -30,6 +30,11 @@ def count_word(n: int, capital: bool = False) -> str:
     return sentence_start(text) if capital else text
 
 
+def times(n: int) -> str:
+    """How often, in words: 'never', 'once', 'twice', 'three times'."""
+    return {0: "never", 1: "once", 2: "twice"}.get(n, f"{count_word(n)} times")
+
+
 def plural(n: int, word: str) -> str:
     """plural(1, 'resolution') -> 'one resolution'; plural(3, ...) -> 'three resolutions';
     11 and up in figures."""

@@ -12,7 +12,7 @@ from .. import phrasing as ph
 from ..measures import suppliers
 from ..measures.windows import Window
 from ..prose import date, listing, md, num, span, unconfirmed, year_runs
-from ._common import count_word, plural
+from ._common import count_word, plural, times
 
 WINDOW = 5  # years per concentration window
 #: kinds of events that are not steps of diversification
@@ -51,10 +51,6 @@ def supplier_windows(arms: pd.DataFrame, recipient: str, patron: str, partners,
     out = pd.concat(frames[::-1], ignore_index=True)
     keep = {patron, *partners}
     return out.assign(group=out["supplier"].where(out["supplier"].isin(keep), other))
-
-
-def times(n: int) -> str:
-    return {0: "never", 1: "once", 2: "twice"}.get(n, f"{count_word(n)} times")
 
 
 #: a separate vote on one paragraph of a resolution ("A/RES/77/284 ¶9"), not a resolution
@@ -188,9 +184,11 @@ def concentration_chart(s):
                       "so there is no supplier concentration to measure.")
     shown = [c for c in pair if c in set(series["country"])]
     one = suppliers.HHI_ONE_SUPPLIER
+    thin = s.findings.rival_arms_thin  # windows holding those years are not compared
     fig = charts.lines(series, "year", "hhi", "country",
                        f"HHI, {WINDOW}-year windows ({num(one)} = one supplier)",
-                       ylim=(0, one * 1.05), value_format="{:,.0f}")
+                       ylim=(0, one * 1.05), value_format="{:,.0f}",
+                       dashed_from={s.p.rival: suppliers.period_start(thin)} if thin else None)
     first, last = int(series["year"].min()), int(series["year"].max())
     latest = series.sort_values("year").groupby("country").tail(1).set_index("country")
     finding = "; ".join(f"{c} at {num(latest.loc[c, 'hhi'])} in "
@@ -216,8 +214,9 @@ def concentration_chart(s):
                                             f"to {', '.join(missing)} in this period."
                                             if missing else "")
               + (f" The register in this evidence base is likely incomplete for {s.p.rival}'s "
-                 f"deliveries in {s.findings.rival_arms_thin}."
-                 if s.findings.rival_arms_thin and s.p.rival in shown else "")))
+                 f"deliveries in {thin}: its line is dashed from the first window that holds "
+                 "those years."
+                 if thin and s.p.rival in shown else "")))
 
 
 def concentration_text(s):
@@ -235,14 +234,16 @@ def concentration_text(s):
            f"{latest.window}"
     if earlier is not None and earlier.concentration.known:
         text += f", against {ph.value(earlier.concentration)} in {earlier.window}"
-    text += f", with {num(len(latest.shares))} suppliers delivering in the latest window"
+    text += f", with {plural(len(latest.shares), 'supplier')} delivering in the latest window"
     rival = f.rival_arms_latest
     if rival is not None and rival.concentration.known:
+        if f.rival_arms_thin:  # as the key findings say it (and Figure 2.4's note)
+            text += (f". {md(s.p.rival)}'s index for the same years is not comparable: the "
+                     f"register in this evidence base is likely incomplete for its deliveries "
+                     f"in {f.rival_arms_thin} (dashed in Figure {fig})")
+            return s.text(text + ".")
         text += (f"; {md(s.p.rival)}'s index was {ph.value(rival.concentration)} over the same "
                  "years")
-        if f.rival_arms_thin:  # the caveat the key findings and Figure 2.4's note give
-            text += (f", though the register in this evidence base is likely incomplete for its "
-                     f"deliveries in {f.rival_arms_thin}")
     return s.text(text + f" (Figure {fig}).")
 
 

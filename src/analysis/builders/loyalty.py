@@ -12,7 +12,7 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span
 from . import dependence as dep
-from ._common import count_word, events_matching, personnel_cells, plural
+from ._common import count_word, events_matching, personnel_cells, times
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -379,12 +379,12 @@ def base(s):
                   & lease["actors"].str.contains(s.p.focus, na=False)
                   & (lease["date"] > b["start_date"])].sort_values("date")
     if not lease.empty:
-        # no chart shows these events: their dates, then what happened, in the data's words
-        when = listing(month(d) if p == "month" else date(d)
-                       for d, p in zip(lease["date"], lease["date_precision"], strict=True))
-        told = " ".join(f"{md(str(t).rstrip('.'))}." for t in lease["description"])
-        text.append(f" The evidence base records {plural(len(lease), 'later step')} on its "
-                    f"terms ({when}). {told}")
+        # no chart shows these events: what happened, in the data's words, each with its date
+        told = " ".join(
+            f"{md(str(t).rstrip('.'))} ({month(d) if p == 'month' else date(d)})."
+            for t, d, p in zip(lease["description"], lease["date"], lease["date_precision"],
+                               strict=True))
+        text.append(f" Its terms changed {times(len(lease))} after that. {told}")
     return s.text("".join(text))
 
 

@@ -7,9 +7,9 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..measures import suppliers
-from ..prose import date, listing, md, num, pct, ratio, span, year_runs
+from ..prose import date, listing, md, month, num, pct, ratio, span, year_runs
 from ..sections import label
-from ._common import count_word, country
+from ._common import count_word, country, plural
 
 DRONE_WORDS = "UAV|loitering|drone"
 
@@ -44,20 +44,46 @@ def suppliers_intro(s):
     return s.text(text)
 
 
-def conflict_timeline(s):
+def _conflict_events(s) -> tuple[pd.DataFrame, bool]:
+    """The events Figure 2.1 places, and whether they are the conflict over Nagorno-Karabakh
+    (the anchor involves the cast's rival) or only the events involving both countries."""
     ev = s.ev.events
     conflict = ev[ev["section"].isin([2, 3]) | ev["category"].isin(["conflict", "ceasefire"])]
     start = s.ev.anchor("conflict_start")
     covered = bool(start) and _covers_rival(s, start)
     names = conflict["actors"].fillna("").str.split(";")
     if covered:
-        conflict = conflict[names.map(lambda a: s.p.rival in a)
-                            | conflict["category"].isin(["conflict", "ceasefire"])]
-    else:  # another rival: only the events that involve both countries of the cast
-        conflict = conflict[names.map(lambda a: s.p.rival in a and s.p.focus in a)]
-        if conflict.empty:
-            return s.text(f"The evidence base records no dated conflict events involving both "
-                          f"{md(s.p.focus)} and {md(s.p.rival)}.")
+        return conflict[names.map(lambda a: s.p.rival in a)
+                        | conflict["category"].isin(["conflict", "ceasefire"])], True
+    # another rival: only the events that involve both countries of the cast
+    return conflict[names.map(lambda a: s.p.rival in a and s.p.focus in a)], False
+
+
+def conflict_intro(s):
+    """What the timeline places and where it ends; what followed is section 7's."""
+    conflict, _ = _conflict_events(s)
+    text = ("The timeline below places the dated events of the conflict itself: the fighting, "
+            "the ceasefires and the steps around them")
+    if conflict.empty:
+        return s.text(text + ".")
+    end = conflict["date"].max()
+    text += f". It ends on {date(end)}"
+    ev = s.ev.events
+    both = ev["actors"].fillna("").str.split(";").map(
+        lambda a: s.p.focus in a and s.p.rival in a)
+    later = ev[both & (ev["date"] > end) & (ev["section"] == 7)]
+    if not later.empty:
+        text += (f"; what followed between {md(s.p.focus)} and {md(s.p.rival)} "
+                 f"({plural(len(later), 'dated event')}, {month(later['date'].min())} to "
+                 f"{month(later['date'].max())}) is in section 7")
+    return s.text(text + ".")
+
+
+def conflict_timeline(s):
+    conflict, covered = _conflict_events(s)
+    if conflict.empty and not covered:
+        return s.text(f"The evidence base records no dated conflict events involving both "
+                      f"{md(s.p.focus)} and {md(s.p.rival)}.")
     labels = conflict[conflict["category"].isin(["conflict", "ceasefire"])]
     labels = labels.sort_values("date").groupby(labels["date"].dt.year // 4).head(1)
     fig = charts.timeline(conflict, label_ids=labels["event_id"].head(9))

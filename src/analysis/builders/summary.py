@@ -207,8 +207,9 @@ def _break(f: Findings) -> KeyFinding | None:
                      listing(other))
     # that these changes make the shift is a reading, and is marked as one; "changes", not
     # "steps": not all are the focus country's own acts (a withdrawal is the patron's)
-    text = (f"In our reading {md(f.focus)}'s alignment shifted in {years}, through "
-            f"{count_word(len(steps))} changes: {'; '.join(parts)}")
+    text = (f"In our reading {md(f.focus)}'s alignment shifted in {years}. "
+            f"{count_word(len(steps), capital=True)} changes mark the shift, not all of them "
+            f"{md(f.focus)}'s own acts: {'; '.join(parts)}")
     return KeyFinding(f"{text} ({where}).", (), where)
 
 

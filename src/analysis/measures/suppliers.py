@@ -52,6 +52,11 @@ def supplier_periods(arms: pd.DataFrame, recipient: str) -> pd.DataFrame:
         else f"{y}"))
 
 
+def period_start(period: str) -> int:
+    """The first year of a period :func:`supplier_periods` names: '2020–23' -> 2020."""
+    return int(str(period)[:4])
+
+
 def last_period(rows: pd.DataFrame) -> tuple[int, int]:
     """First and last year of the last period :func:`supplier_periods` makes of ``rows`` (it
     ends with the data's last year, so it may be shorter than the others)."""
