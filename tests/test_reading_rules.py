@@ -168,15 +168,20 @@ def test_text_points_to_a_table_only_once_the_section_has_shown_it():
 @pytest.mark.parametrize("as_of, changes", [("2024-03-01", None), ("2024-07-01", "two changes"),
                                             ("2026-04-17", "five changes")])
 def test_figure_7_2_labels_the_changes_the_key_findings_name(as_of, changes):
-    """The timeline's caption counts the changes of the shift as the key finding does: none
-    before the key finding names the shift (it needs two steps)."""
+    """The timeline's note counts the changes of the shift as the key finding does: none
+    before the key finding names the shift (it needs two steps). The fighting is labelled next
+    (the offensive of September 2023 was left unlabelled); the caption only says what the chart
+    holds."""
     from analysis import start_section
 
     s = start_section("07", {"as_of": as_of})
-    caption = outlook.after_article_timeline(s).caption
+    figure = outlook.after_article_timeline(s)
+    note, caption = figure.note, figure.caption
     steps = s.findings.break_steps
+    assert "labelled" not in caption.lower() and "the fighting" in note
     if changes is None:
-        assert len(steps) < 2 and "shift" not in caption
+        assert len(steps) < 2 and "shift" not in note
     else:
-        assert f"the {changes} of the shift named in the key findings" in caption
+        assert note.startswith(f"Labelled: the {changes} of the shift named in the key findings"
+                               ", the fighting")
         assert changes.startswith({2: "two", 5: "five"}[len(steps)])

@@ -338,53 +338,61 @@ def _nothing_after(s) -> str:
 MAX_TIMELINE_LABELS = 8
 
 
+def _months(first, last) -> str:
+    """'from September 2023 to February 2026', or 'in September 2023' for one month."""
+    return (f"in {month(first)}" if month(first) == month(last) else
+            f"from {month(first)} to {month(last)}")
+
+
 def after_article_timeline(s):
     later = _after_article(s)
     if later.empty:
         return s.text(_nothing_after(s))
     # the changes of the shift the key findings name come first (the reader looks for them),
-    # then the security steps involving the patron, by date, then the rest
+    # then the fighting, then the security steps involving the patron, by date, then the rest
     f = s.findings
     named = f.break_events if len(f.break_steps) >= MIN_BREAK_STEPS else ()
-    shift = [e for e in named if e in set(later["event_id"])]
+    shift = later["event_id"].isin(named)
+    fighting = later["category"] == "conflict"
     security = (later["category"] == "security") & later["actors"].fillna("").str.contains(
         s.p.patron)
-    rank = later.assign(r=(~security).astype(int) + 1 - later["event_id"].isin(shift) * 3)
+    rank = later.assign(r=3 - 3 * shift - 2 * (fighting & ~shift) - (security & ~shift))
     label = list(rank.sort_values(["r", "date"])["event_id"].head(MAX_TIMELINE_LABELS))
-    chosen = later.set_index("event_id").loc[label]
-    steps = int((security & ~later["event_id"].isin(shift)).sum())
-    sec_labelled = int((chosen.index.isin(later.loc[security, "event_id"])
-                        & ~chosen.index.isin(shift)).sum())
-    rest = len(label) - len(shift) - sec_labelled
-    if not shift:
-        labelled = (f"the security steps involving {s.p.patron} labelled"
-                    if steps <= MAX_TIMELINE_LABELS else
-                    f"the first {MAX_TIMELINE_LABELS} of the {steps} security steps involving "
-                    f"{s.p.patron} labelled")
-    else:
-        parts = [f"the {plural(len(shift), 'change')} of the shift named in the key findings"]
-        if sec_labelled:
-            which = ("the" if sec_labelled >= steps else
-                     f"the first {count_word(sec_labelled)} of the")
-            parts.append(f"{which} {plural(steps, 'other security step')} involving "
-                         f"{s.p.patron}")
-        if rest:
-            parts.append(f"{plural(rest, 'other event')}")
-        labelled = "labelled: " + ", then ".join(parts)
+    chosen = later["event_id"].isin(label)
+
+    def some(rows: pd.Series, one: str, many: str) -> list[str]:
+        """'the three security steps involving Russia', or 'the first two of the ten ...'."""
+        total, shown = int(rows.sum()), int((rows & chosen).sum())
+        if not shown:
+            return []
+        if total == 1:
+            return [f"the {one}"]
+        which = "the" if shown == total else f"the first {count_word(shown)} of the"
+        return [f"{which} {count_word(total)} {many}"]
+
+    parts = some(shift, "change of the shift named in the key findings",
+                 "changes of the shift named in the key findings")
+    other = "other " if parts else ""  # than the changes of the shift
+    parts += some(fighting & ~shift, "fighting", "events of the fighting")
+    parts += some(security & ~shift, f"{other}security step involving {s.p.patron}",
+                  f"{other}security steps involving {s.p.patron}")
+    rest = len(label) - int((chosen & (shift | fighting | security)).sum())
+    if rest:
+        parts.append(plural(rest, "other event"))
     fig = charts.labelled_timeline(later, label_ids=label, wrap=22, max_levels=4)
     first, last = later["date"].min(), later["date"].max()
     table = sections.number_of("table", "after_article")
     return s.figure(
         fig, key="after_article",
-        caption=(f"After the article: {len(later)} dated events from {month(first)} to "
-                 f"{month(last)}, {labelled}"),
-        alt=(f"Timeline of {len(later)} events dated after {date(_article(s).date)}, from "
-             f"{month(first)} to {month(last)}, coloured by kind; labelled: "
+        caption=f"After the article: {len(later)} dated events {_months(first, last)}, by kind",
+        alt=(f"Timeline of {len(later)} events dated after {date(_article(s).date)}, "
+             f"{_months(first, last)}, coloured by kind; labelled: "
              + "; ".join(f"{when(d, p)}, {t}" for d, p, t in zip(
                  later.set_index("event_id").loc[label, "date"],
                  later.set_index("event_id").loc[label, "date_precision"],
                  later.set_index("event_id").loc[label, "title"], strict=True))
              + f". Table {table} lists every event."),
+        note=(f"Labelled: {listing(parts, escape=False)}. Table {table} lists every event."),
         data=[later])
 
 
@@ -400,8 +408,8 @@ def after_article(s):
         "Kind": later["category"].str.capitalize(),
     })
     first, last = later["date"].min(), later["date"].max()
-    return s.table(table, f"After the article: {len(later)} dated events from "
-                          f"{month(first)} to {month(last)}", data=[later], key="after_article",
+    return s.table(table, f"After the article: {len(later)} dated events "
+                          f"{_months(first, last)}", data=[later], key="after_article",
                    note="Events as recorded in the evidence base, cut at the as-of date; each "
                         "row's source is in Appendix B.")
 
