@@ -63,7 +63,7 @@ def empty(message: str, size=theme.FIGSIZE):
 
 
 #: the note a timeline carries when it draws a date known only to its month or year
-COARSE_NOTE = "|\u2013| date known only to the month or year"
+COARSE_NOTE = "|\u2013| a date known only to its month or year, not a duration"
 
 
 def coarse(precision) -> bool:
