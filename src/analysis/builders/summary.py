@@ -241,11 +241,9 @@ def conventions(s):
     note = (MEDIUM_NOTE + " Low-confidence figures read \u201cunconfirmed\u201d. "
             if marked(key_findings(s.findings)) else "")
     return s.text(note +
-        f"Shares are computed over five-year windows: the latest complete one is set against the "
-        f"window ten years earlier (where a series starts later, the earliest complete window "
-        f"that shares no year with the latest; a series without one is shown without a "
-        f"comparison), so that one year weighs less than it would alone; a few large "
-        f"deliveries can still decide an arms share. "
+        f"Shares are computed over five-year windows, so that one year weighs less than it "
+        f"would alone (the note to Figure {number_of('figure', 'dependence')} says how the "
+        f"windows are chosen); a few large deliveries can still decide an arms share. "
         f"This edition uses only what was published by {date(s.p.as_of)}"
         + (", except statistical series read in later releases, which the data note in Appendix B "
            "names." if s.revised_series else "."))
