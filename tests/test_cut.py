@@ -251,3 +251,31 @@ def test_an_undated_source_counts_from_its_not_before_day(base):
     tables = _event(tables, "E992", "2022-09-13", "late_undated")
     assert "E992" not in set(_cut(tables, dt.date(2022, 10, 12))["events"]["event_id"])
     assert "E992" in set(_cut(tables, dt.date(2022, 10, 13))["events"]["event_id"])
+
+
+def test_a_newer_release_not_yet_used_is_named_from_its_date_on(base):
+    """SIPRI's export of 13 March 2025 (deliveries to 2024) replaces the register the arms
+    tables use but is not in them: an edition from that day says newer data exist (one data
+    note, and the arms charts' source lines point to it); an edition of the day before does not
+    know of it."""
+    newer = base["sources"].set_index("source_id").loc["sipri_arms_register_2025_03_q"]
+    day = newer["date_published"].date()
+    assert newer["supersedes"] == "sipri_arms_register_2025"
+    for as_of, known in ((day - dt.timedelta(days=1), False), (day, True)):
+        tables = cut(base, as_of, 2000, as_of.year)
+        notes = [n for n in bibliography(tables, as_of).notes if n.startswith("Data note. Newer")]
+        assert bool(notes) is known, as_of
+        if known:
+            assert "deliveries to 2024" in notes[0] and "3 January 2025" in notes[0]
+        ids = {e.id for e in bibliography(tables, as_of).entries}
+        assert "sipri_arms_register_2025_03_q" not in ids  # it gives no figure
+
+
+def test_a_source_line_of_superseded_data_points_to_the_note():
+    from analysis import start_section
+
+    early, late = (start_section("05", {"as_of": d}) for d in ("2025-03-12", "2025-03-13"))
+    line = "A newer release of SIPRI data exists (see the data note in Appendix B)."
+    assert line not in early.source_line(["sipri_arms_register_2025"])
+    assert line in late.source_line(["sipri_arms_register_2025"])
+    assert line not in late.source_line(["sipri_milex_2025"])

@@ -83,3 +83,16 @@ def test_the_committed_bibliography_names_exact_items():
     numeric = {"sipri_milex_2025", "sipri_milex_2021", "sipri_arms_register_2025",
                "armstat_trade_2025", "cba_transfers_2025", "comtrade_gas_2023"}
     assert all(r["release"] for r in rows if r["source_id"] in numeric)
+
+
+def test_a_release_supersedes_an_earlier_source_only():
+    old = _row(source_id="old", url="https://example.org/old", date_published="2025-01-03")
+    new = _row(source_id="new", url="https://example.org/new", date_published="2025-03-13",
+               supersedes="old")
+    assert check_sources([old, new]) == []
+    (unknown,) = check_sources([old, {**new, "supersedes": "gone"}])
+    assert "supersedes = 'gone' is not another source" in unknown
+    (itself,) = check_sources([old, {**new, "supersedes": "new"}])
+    assert "is not another source" in itself
+    (earlier,) = check_sources([old, {**new, "date_published": "2024-12-01"}])
+    assert "is not dated after it" in earlier

@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from .appendix import BibEntry, Bibliography
-from .evidence import cited_ids, later_releases
+from .evidence import cited_ids, later_releases, newer_releases
 
 
 def cited_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -119,6 +119,20 @@ def release_note(later: pd.DataFrame, as_of: dt.date) -> str | None:
             "lines under the charts refer to this note. Nothing dated after the edition is shown.")
 
 
+def newer_release_note(newer: pd.DataFrame) -> str | None:
+    """The data note on releases published by the edition's date that the evidence base has
+    not been refreshed from: the figures stop where the release in use stops."""
+    if newer.empty:
+        return None
+    named = " ".join(
+        f"{r.publisher} released {r.title}"
+        + (f" ({r.release})" if _text(r.release) else "")
+        + f" in {r.date_published:%B %Y}; this edition still uses {r.older_title}, and its "
+        "figures from that source stop where that release stops."
+        for r in newer.sort_values(["publisher", "title"]).itertuples())
+    return f"Data note. Newer data exist than this evidence base holds. {named}"
+
+
 def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
                  used: set[str] | None = None) -> Bibliography:
     """Appendix B for the tables cut at ``as_of``: the sources they cite or, given ``used``
@@ -140,6 +154,7 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
             date=r.date_published.strftime("%Y-%m-%d") if pd.notna(r.date_published) else "n.d.",
             url=_text(r.url), locator=locator, via=via))
     entries = tuple(entries)
-    note = release_note(later, as_of)
+    notes = (release_note(later, as_of),
+             newer_release_note(newer_releases(tables, as_of, set(cited["source_id"]))))
     return Bibliography(entries=entries, title=f"Sources cited ({len(entries)})",
-                        notes=(note,) if note else ())
+                        notes=tuple(n for n in notes if n))

@@ -228,6 +228,21 @@ def knowable_sources(tables: dict[str, pd.DataFrame], as_of: dt.date) -> set[str
     return set(sources.loc[ok, "source_id"])
 
 
+def newer_releases(tables: dict[str, pd.DataFrame], as_of: dt.date,
+                   cited: set[str]) -> pd.DataFrame:
+    """Releases published by ``as_of`` that replace a source the edition cites but that the
+    evidence base has not been refreshed from (``supersedes``): the edition says newer data
+    exist. Columns: those of ``sources``, plus ``older_title`` (the release in use)."""
+    sources = tables["sources"]
+    if "supersedes" not in sources:
+        return sources.iloc[0:0].assign(older_title=pd.Series(dtype="string"))
+    published = _published(sources)
+    newer = sources[sources["supersedes"].isin(cited) & ~sources["source_id"].isin(cited)
+                    & published.notna() & (published <= pd.Timestamp(as_of))]
+    titles = sources.set_index("source_id")["title"]
+    return newer.assign(older_title=newer["supersedes"].map(titles))
+
+
 def later_releases(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     """Releases of annual series published after ``as_of`` that the cut tables still use: their
     figures for years up to ``as_of`` are shown as revised in that later release (one data note)."""

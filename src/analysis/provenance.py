@@ -70,4 +70,24 @@ def check_sources(rows: list[dict[str, str]], name: str = "sources.csv") -> list
         if dated and row.get("not_before", "").strip():
             problems.append(f"{where}: not_before is for undated sources; this one has "
                             "date_published: remove not_before")
+    problems += _check_supersedes(rows, name)
+    return problems
+
+
+def _check_supersedes(rows: list[dict[str, str]], name: str) -> list[str]:
+    """``supersedes`` names another source, published earlier: a later release of it."""
+    day = {r.get("source_id", "").strip(): r.get("date_published", "").strip()
+           or r.get("not_before", "").strip() for r in rows}
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        sid, old = row.get("source_id", "").strip(), row.get("supersedes", "").strip()
+        if not old:
+            continue
+        where = f"{name} row {line} ({sid})"
+        if old == sid or old not in day:
+            problems.append(f"{where}: supersedes = {old!r} is not another source in {name}; "
+                            "name the source_id of the earlier release")
+        elif not day[sid] or (day[old] and day[old] >= day[sid]):
+            problems.append(f"{where}: supersedes {old}, but is not dated after it; a later "
+                            "release needs its date_published (or not_before)")
     return problems

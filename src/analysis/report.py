@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import charts, sections, theme
 from . import params as params_mod
-from .evidence import Evidence, later_releases, load_evidence, memo
+from .evidence import Evidence, cited_ids, later_releases, load_evidence, memo, newer_releases
 from .figures import Figure, Prose, Table, svg_of
 
 MAX_PUBLISHERS_NAMED = 4
@@ -53,6 +53,9 @@ class SectionContext:
         self.ev: Evidence = load_evidence(p)
         # releases of annual series published after as_of: named once in Appendix B's data note
         self._later = set(later_releases(self.ev.tables, p.as_of)["source_id"])
+        # sources a release published by as_of replaces, not yet brought into the evidence base
+        self._superseded = set(newer_releases(self.ev.tables, p.as_of,
+                                              cited_ids(self.ev.tables))["supersedes"])
         # the running number each caption got, per kind: a cell run again (Shift-Enter in
         # JupyterLab) keeps its number instead of taking the next one
         self._slots: dict[str, dict[str, int]] = {"figure": {}, "table": {}}
@@ -75,6 +78,11 @@ class SectionContext:
         medium = set(medium_ids)
         confidences = list(confidences)
         by_id = self.ev.sources_by_id()
+        # a publisher's newer release not yet in the evidence base: said where its data are named
+        stale = [i for i in ids if i in getattr(self, "_superseded", ())]
+        newer = "".join(dict.fromkeys(
+            f" A newer release of {str(by_id.loc[i, 'publisher']).split(' (')[0]} data exists "
+            "(see the data note in Appendix B)." for i in stale))
         publishers = list(dict.fromkeys(by_id.loc[ids, "publisher"])) if ids else []
         if len(publishers) > MAX_PUBLISHERS_NAMED:
             # a long list of outlets helps nobody under a chart: name the first few
@@ -103,7 +111,7 @@ class SectionContext:
             if len(titles) > MAX_TITLES_NAMED:
                 shown += f"; and {len(titles) - MAX_TITLES_NAMED} more (Appendix B)"
             parts.append(f"{publisher}, {shown}")
-        line = ("Sources: " if len(parts) > 1 else "Source: ") + ". ".join(parts) + "."
+        line = ("Sources: " if len(parts) > 1 else "Source: ") + ". ".join(parts) + "." + newer
         notes = confidence_notes(confidences, marked=bool(medium))
         if notes:
             line += " " + notes
