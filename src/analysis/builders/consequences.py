@@ -328,6 +328,16 @@ def _series(ax, rows, key, styles, value, suffix=""):
                     va="center")
 
 
+def _panel_years(trade: pd.DataFrame, transfers: pd.DataFrame) -> str:
+    """'2007–2022', or each panel's own years when they differ ('trade 2007–2022, transfers
+    2013–2022'): a caption never claims years a panel does not show."""
+    spans = [(what, span(int(f["year"].min()), int(f["year"].max())))
+             for what, f in (("trade", trade), ("transfers", transfers)) if not f.empty]
+    if len({years for _, years in spans}) == 1:
+        return spans[0][1]
+    return ", ".join(f"{what} {years}" for what, years in spans)
+
+
 def paradox_chart(s):
     """Trade with the patron and transfers from it, by year, the break year shaded."""
     brk = _break_year(s)
@@ -371,7 +381,7 @@ def paradox_chart(s):
     return s.figure(
         fig,
         caption=(f"{s.p.focus}'s goods trade with {s.p.patron} and money transfers received "
-                 f"from it, {span(first, last)} (USD million{shaded})"),
+                 f"from it, {_panel_years(t, r)} (USD million{shaded})"),
         alt=(f"Two line charts by year from {first} to {last}: left, {s.p.focus}'s exports to "
              f"and imports from {s.p.patron}; right, all money transfers and non-commercial "
              f"transfers from {s.p.patron}{shaded.replace(';', ',')}.{finding}"),

@@ -12,7 +12,7 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span
 from . import dependence as dep
-from ._common import count_word, events_matching, personnel_cells, times
+from ._common import count_word, events_matching, personnel_cells
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -384,7 +384,9 @@ def base(s):
             f"{md(str(t).rstrip('.'))} ({month(d) if p == 'month' else date(d)})."
             for t, d, p in zip(lease["description"], lease["date"], lease["date_precision"],
                                strict=True))
-        text.append(f" Its terms changed {times(len(lease))} after that. {told}")
+        followed = ("One later step followed" if len(lease) == 1 else
+                    f"{count_word(len(lease), capital=True)} later steps followed")
+        text.append(f" {followed}. {told}")
     return s.text("".join(text))
 
 

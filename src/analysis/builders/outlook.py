@@ -142,11 +142,12 @@ def _share_watch(s, key: str) -> Watch | None:
                   f"its {c.latest.window} average")
     elif key == "arms" and f.patron_last_delivery is not None:
         ends = int(s.ev.arms_imports["year"].max())
-        stands = (f"last recorded delivery in {f.patron_last_delivery}, the last year the "
-                  "register in this evidence base covers" if ends == f.patron_last_delivery else
-                  f"no delivery from {md(f.patron)} recorded after {f.patron_last_delivery}; the "
-                  "register in this "
-                  f"evidence base runs to {ends}")
+        stands = (f"{pct(c.latest.value)} in {c.latest.window} (Figure {figure}); "
+                  + (f"last recorded delivery in {f.patron_last_delivery}, the last year the "
+                     "register in this evidence base covers" if ends == f.patron_last_delivery
+                     else f"no delivery from {f.patron} recorded after "
+                     f"{f.patron_last_delivery}; the register in this evidence base runs to "
+                     f"{ends}"))
     trend = f"{c.direction}, {c.earlier.window} to {c.latest.window} (Figure {figure})"
     if c.direction == "n/a":
         since = f.gapless_from.get(key)
