@@ -189,3 +189,20 @@ def test_a_line_not_to_compare_is_dashed_from_its_first_weak_point():
     assert ((2018, 2019, 2020, 2021, 2022), "-") in pieces  # A: solid throughout
     assert ((2018, 2019), "-") in pieces and ((2019, 2020, 2021, 2022), "--") in pieces
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
+
+
+def test_lines_ending_at_one_point_and_value_share_one_end_label():
+    """Figure 7.1's IRI panel ended in two stacked '50%' labels of one colour: which was which?
+    Now one label says both lines end there; distinct ends keep their own labels."""
+    import matplotlib.pyplot as plt
+
+    from analysis import charts, theme
+
+    fig, ax = theme.new_figure((4, 3))
+    ax.plot([1, 2], [40, 50], color="C0")
+    ax.plot([1, 2], [60, 50.2], color="C0")
+    ax.plot([1, 2], [10, 20], color="C0")
+    charts.label_ends(ax, [(2, 50, "C0"), (2, 50.2, "C0"), (2, 20, "C0")], "{:.0f}%")
+    labels = sorted(t.get_text() for t in ax.texts)
+    plt.close(fig)
+    assert labels == ["20%", "50% (both)"]

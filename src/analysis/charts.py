@@ -249,13 +249,25 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
         shift = transforms.offset_copy(ax.transData, fig=fig, y=-5, units="points")
         ax.text(x, y, fmt.format(y), transform=shift, fontsize=fontsize, color=colour,
                 va="top", ha="center")
-    last = [end for end in ends if end not in early]
+    # lines of one colour that end at the same point and value share one label ("50% (both)"):
+    # two stacked "50%" would not say which line is which
+    same: dict[tuple, int] = {}
+    for x, y, colour in ends:
+        if (x, y, colour) not in early:
+            same[(x, fmt.format(y), colour)] = same.get((x, fmt.format(y), colour), 0) + 1
+    last, seen = [], set()
+    for x, y, colour in ends:
+        key = (x, fmt.format(y), colour)
+        if (x, y, colour) in early or key in seen:
+            continue
+        seen.add(key)
+        last.append((x, y, colour, {1: "", 2: " (both)"}.get(same[key], f" (all {same[key]})")))
     to_pt = ax.transData
-    ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _ in last]
+    ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _, _ in last]
     placed = spread(ys_pt, gap_pt)
-    for (x, y, colour), y0, y1 in zip(last, ys_pt, placed, strict=True):
+    for (x, y, colour, both), y0, y1 in zip(last, ys_pt, placed, strict=True):
         shift = transforms.offset_copy(ax.transData, fig=fig, x=4, y=y1 - y0, units="points")
-        ax.text(x, y, fmt.format(y), transform=shift, fontsize=fontsize, color=colour,
+        ax.text(x, y, fmt.format(y) + both, transform=shift, fontsize=fontsize, color=colour,
                 va="center", ha="left")
 
 
