@@ -183,8 +183,11 @@ def _presence_watch(s) -> list[Watch]:
         both = sorted(set(ended) & set(started))
         ended = [n for n in ended if n not in both]
         started = [n for n in started if n not in both]
-        moves = ([f"{num(len(ended))} ended"] if ended else []) + (
-            [f"{num(len(started))} began"] if started else [])
+        def named(names: list[str]) -> str:  # a few are named, more are counted
+            return listing(names, escape=False) if len(names) <= 3 else count_word(len(names))
+
+        moves = ([f"{named(ended)} ended"] if ended else []) + (
+            [f"{named(started)} began"] if started else [])
         moves = ([f"{listing(both, escape=False)} began and ended"] if both else []) + (
             [" and ".join(moves)] if moves else [])
         if moves:  # a table cell: plain text
