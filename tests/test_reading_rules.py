@@ -2,6 +2,7 @@
 (each test also checks that its case occurs, so it cannot pass by finding nothing)."""
 
 
+import pandas as pd
 import pytest
 
 from analysis import params
@@ -185,3 +186,25 @@ def test_figure_7_2_labels_the_changes_the_key_findings_name(as_of, changes):
         assert note.startswith(f"Labelled: the {changes} of the shift named in the key findings"
                                ", the fighting")
         assert changes.startswith({2: "two", 5: "five"}[len(steps)])
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"as_of": "2020-11-12"}, None),
+    ({"as_of": "2023-09-15"}, ("set up from November 2020 on Armenia's border with Azerbaijan: "
+                               "the evidence base holds no count of their personnel.")),
+    ({"as_of": "2024-05-14"}, "which they were to leave under a decision announced in May 2024"),
+    ({"rival": "Georgia"}, None)])
+def test_table_1_1_says_which_russian_posts_it_leaves_out(params, expected):
+    """Russia's border posts on the line with Azerbaijan (from November 2020) have no published
+    strength: Table 1.1 names them in its note instead of a row, from the day they are known,
+    with their source on the table's source line; another rival's edition says nothing."""
+    from analysis import start_section
+    from analysis.builders import ally
+
+    s = start_section("01", params)
+    text, cited = ally._posts_not_counted(s)
+    if expected is None:
+        assert text == "" and cited == []
+    else:
+        assert expected in text
+        assert "tass_fsb_posts_2020" in set(pd.concat(cited)["source_id"])

@@ -171,11 +171,29 @@ def security_presence(s):
     cast = ph.names([s.p.patron, *partners_present]) if partners_present else (
         f"{s.p.patron} and its partners")
     caption = f"Foreign security presence in and around {s.p.focus}: {cast}, as of {date(s.p.as_of)}"
-    return s.table(table, caption, data=[rows], key="presence",
+    left_out, cited = _posts_not_counted(s)
+    return s.table(table, caption, data=[rows, *cited], key="presence",
                    note="Personnel: the latest figure published by the as-of date, as its "
                         "source gives it (a mandate's ceiling, an authorised strength or a count; "
                         "n.d. = the source gives no date); 'since' = still in place at the as-of "
-                        "date.")
+                        "date." + left_out)
+
+
+def _posts_not_counted(s) -> tuple[str, list[pd.DataFrame]]:
+    """What the table leaves out and why, with the rows that say so (for its source line): the
+    patron's temporary border posts on the line with the rival, from the anchor that dates them
+    (none before it; their end once decided)."""
+    start, end = s.ev.anchor("border_posts_start"), s.ev.anchor("border_posts_end")
+    if not start or s.p.patron not in str(start["actors"]) or s.p.rival not in str(
+            start["title"]):  # another cast: the posts are not on its rival's border
+        return "", []
+    return (f" Not listed: the temporary posts {s.p.patron}'s border guards set up from "
+            f"{month(start.date)} on {s.p.focus}'s border with {s.p.rival}"
+            + (f", which they were to leave under a decision announced in {month(end.date)}"
+               if end else "")
+            + ": the evidence base holds no count of their personnel"
+            + (" and no date of their departure." if end else "."),
+            [a.frame() for a in (start, end) if a])
 
 
 def presence_text(s):
