@@ -96,8 +96,8 @@ def turn_text(s):
         else:
             months = indicators.months_between(last_step["date"], turn["date"])
             gap = f"about {count_word(months)} month{'s' if months > 1 else ''}"
-        text.append(f" That was {gap} after the last recorded step toward the EU before it, in "
-                    f"{month(last_step['date'])}.")
+        text.append(f" The last step toward the EU recorded before it had come {gap} earlier, "
+                    f"in {month(last_step['date'])}.")
     bloc = events_matching(rows, *BLOC_WORDS)
     after = bloc[bloc["date"] > turn["date"]].sort_values("date")
     if not after.empty:
