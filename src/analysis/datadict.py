@@ -23,6 +23,9 @@ fails when the two disagree. Check the tables with `tightrope data validate`.
 Editing rules: change a CSV and its source row together, keep the descriptor in step, never type a
 number without a source, and mark what you could not confirm as `confidence = low`. Refresh SIPRI,
 World Bank, Comtrade and CBA series from the publishers' own files with `tightrope data refresh`.
+A newer release that the tables have not yet been refreshed from gets its own row in
+`sources.csv` with `supersedes` naming the release in use: editions dated after it then say that
+newer data exist (a data note in Appendix B, and the source lines of that publisher's charts).
 """
 
 
