@@ -282,7 +282,8 @@ def deliveries_table(s):
     return s.table(table, f"Major arms delivered by {s.p.patron} to {s.p.focus} (SIPRI)",
                    data=[used], key="patron_systems",
                    note=(f"~ = SIPRI estimate. Total {num(total, 1)} TIV million over "
-                         f"{len(systems)} systems."))
+                         f"{len(systems)} systems. Designations are SIPRI's, which may name a "
+                         "type by its family rather than by the version delivered."))
 
 
 def deliveries_text(s):
