@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import textwrap
+from collections import Counter
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -251,17 +252,15 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
                 va="top", ha="center")
     # lines of one colour that end at the same point and value share one label ("50% (both)"):
     # two stacked "50%" would not say which line is which
-    same: dict[tuple, int] = {}
-    for x, y, colour in ends:
-        if (x, y, colour) not in early:
-            same[(x, fmt.format(y), colour)] = same.get((x, fmt.format(y), colour), 0) + 1
+    pending = [end for end in ends if end not in early]
+    shown = Counter((x, fmt.format(y), colour) for x, y, colour in pending)
     last, seen = [], set()
-    for x, y, colour in ends:
+    for x, y, colour in pending:
         key = (x, fmt.format(y), colour)
-        if (x, y, colour) in early or key in seen:
-            continue
-        seen.add(key)
-        last.append((x, y, colour, {1: "", 2: " (both)"}.get(same[key], f" (all {same[key]})")))
+        if key not in seen:
+            seen.add(key)
+            n = shown[key]
+            last.append((x, y, colour, "" if n == 1 else " (both)" if n == 2 else f" (all {n})"))
     to_pt = ax.transData
     ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _, _ in last]
     placed = spread(ys_pt, gap_pt)
