@@ -189,11 +189,18 @@ def test_a_line_not_to_compare_is_dashed_from_its_first_weak_point():
     assert ((2018, 2019, 2020, 2021, 2022), "-") in pieces  # A: solid throughout
     assert ((2018, 2019), "-") in pieces and ((2019, 2020, 2021, 2022), "--") in pieces
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
+    # every point weak (a late start year): one dashed line, one legend entry
+    fig = charts.lines(frame, "year", "hhi", "country", "HHI", dashed_from={"B": 2000})
+    ax = fig.axes[0]
+    styles = sorted(line.get_linestyle() for line in ax.get_lines())
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+    assert styles == ["-", "--"] and labels == ["A", "B"]
 
 
 def test_lines_ending_at_one_point_and_value_share_one_end_label():
     """Figure 7.1's IRI panel ended in two stacked '50%' labels of one colour: which was which?
-    Now one label says both lines end there; distinct ends keep their own labels."""
+    Now one label says two lines end there; distinct ends keep their own labels."""
     import matplotlib.pyplot as plt
 
     from analysis import charts, theme
@@ -205,4 +212,4 @@ def test_lines_ending_at_one_point_and_value_share_one_end_label():
     charts.label_ends(ax, [(2, 50, "C0"), (2, 50.2, "C0"), (2, 20, "C0")], "{:.0f}%")
     labels = sorted(t.get_text() for t in ax.texts)
     plt.close(fig)
-    assert labels == ["20%", "50% (both)"]
+    assert labels == ["20%", "50% (two lines)"]

@@ -279,3 +279,29 @@ def test_a_source_line_of_superseded_data_points_to_the_note():
     assert line not in early.source_line(["sipri_arms_register_2025"])
     assert line in late.source_line(["sipri_arms_register_2025"])
     assert line not in late.source_line(["sipri_milex_2025"])
+
+
+def test_a_newer_release_dated_only_by_not_before_is_named_by_that_day(base):
+    """A newer release may be undated and bounded by not_before (the validator allows it): the
+    note dates it by that day instead of failing on an empty date."""
+    as_of = dt.date(2025, 6, 1)
+    tables = _with(base, "sources", source_id="sipri_register_undated_q",
+                   publisher="SIPRI (Stockholm International Peace Research Institute)",
+                   title="Test export", retrieved_via="a copy", undated_reason="not shown",
+                   not_before=pd.Timestamp("2025-04-02"), supersedes="sipri_arms_register_2025",
+                   date_accessed=pd.Timestamp("2026-01-01"))
+    notes = bibliography(cut(tables, as_of, 2000, as_of.year), as_of).notes
+    assert any("Test export" in n and "in April 2025" in n for n in notes), notes
+
+
+def test_a_long_source_line_still_points_to_the_newer_release():
+    """A source line naming more than four publishers is shortened, but still says that a
+    newer release of one of its publishers' data exists (Table 7.1 cites SIPRI's register)."""
+    from analysis import start_section
+
+    s = start_section("07", {})
+    ids = ["sipri_arms_register_2025", "cba_transfers_2025", "comtrade_gas_2023", "tass_unga_2026",
+           "azatutyun_coe_2025", "civilge_es111_2022"]
+    assert len({s.ev.sources_by_id().loc[i, "publisher"] for i in ids}) > 4
+    line = s.source_line(ids)
+    assert "other publishers" in line and "A newer release of SIPRI data exists" in line

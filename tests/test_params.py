@@ -202,7 +202,8 @@ def test_params_table_gives_what_a_data_derived_default_stands_for(data_copy):
 
 
 @pytest.mark.parametrize("argv", [["--sections", "05", "07"], ["--sections", "05", "--sections", "07"],
-                                  ["--sections", "05,07"], ["--sections", "balancing_act, 7"]])
+                                  ["--sections", "05,07"], ["--sections", "balancing_act, 7"],
+                                  ["--sections", "05,", "07"]])
 def test_sections_may_be_listed_repeated_or_comma_separated(argv):
     """`--sections 05 --sections 07` builds both (it once kept only the last) and `05,07` reads
     like `--format html,pdf`."""

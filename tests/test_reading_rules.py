@@ -193,7 +193,7 @@ def test_figure_7_2_labels_the_changes_the_key_findings_name(as_of, changes):
     ({"as_of": "2023-09-15"}, ("set up from November 2020 on Armenia's border with Azerbaijan: "
                                "the evidence base holds no count of their personnel.")),
     ({"as_of": "2024-05-14"}, "which they were to leave under a decision announced in May 2024"),
-    ({"rival": "Georgia"}, None)])
+    ({"rival": "Georgia"}, None), ({"focus": "Georgia"}, None)])
 def test_table_1_1_says_which_russian_posts_it_leaves_out(params, expected):
     """Russia's border posts on the line with Azerbaijan (from November 2020) have no published
     strength: Table 1.1 names them in its note instead of a row, from the day they are known,
@@ -208,3 +208,33 @@ def test_table_1_1_says_which_russian_posts_it_leaves_out(params, expected):
     else:
         assert expected in text
         assert "tass_fsb_posts_2020" in set(pd.concat(cited)["source_id"])
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({}, ("the conflict itself: the fighting, the ceasefires and the steps around them. It ends "
+          "on 20 September 2023; what followed between Armenia and Azerbaijan")),
+    ({"as_of": "2010-06-01"}, "the dated events involving both Armenia and Azerbaijan. It ends"),
+    ({"rival": "Georgia"}, None)])
+def test_figure_2_1_is_introduced_as_what_it_shows(params, expected):
+    """The sentence before Figure 2.1 says what the timeline places and where it ends, as its
+    caption does (the conflict, or only the events involving both countries); nothing when the
+    cast has no such events and no timeline follows."""
+    from analysis import start_section
+    from analysis.builders import roots
+
+    text = roots.conflict_intro(start_section("02", params)).markdown
+    assert (text == "") if expected is None else (expected in text)
+
+
+def test_the_key_findings_point_to_figure_1_2_only_when_it_is_a_figure():
+    """The windows are explained in Figure 1.2's note; an edition whose dependence shares have
+    no window (start_year 2021) has no such figure, so the key findings explain them in full."""
+    from analysis import start_section
+    from analysis.builders import summary
+
+    for given, has_figure in (({}, True), ({"start_year": 2021, "as_of": "2024-06-01"}, False)):
+        s = start_section("00", given)
+        assert bool(s.findings.dependence) is has_figure
+        text = summary.conventions(s).markdown
+        assert ("the note to Figure 1.2 says how the windows are chosen" in text) is has_figure
+        assert ("set against the window ten years earlier" in text) is not has_figure

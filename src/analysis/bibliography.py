@@ -127,7 +127,7 @@ def newer_release_note(newer: pd.DataFrame) -> str | None:
     named = " ".join(
         f"{r.publisher} released {r.title}"
         + (f" ({r.release})" if _text(r.release) else "")
-        + f" in {r.date_published:%B %Y}; this edition still uses {r.older_title}, and its "
+        + f" in {r.published:%B %Y}; this edition still uses {r.older_title}, and its "
         "figures from that source stop where that release stops."
         for r in newer.sort_values(["publisher", "title"]).itertuples())
     return f"Data note. Newer data exist than this evidence base holds. {named}"

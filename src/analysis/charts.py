@@ -180,7 +180,8 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
         cut = (dashed_from or {}).get(key)
         weak = rows[x] >= cut if cut is not None else pd.Series(False, index=rows.index)
         solid = rows[~weak]
-        ax.plot(solid[x], solid[y], color=colour, label=plain(key))
+        if len(solid):
+            ax.plot(solid[x], solid[y], color=colour, label=plain(key))
         if weak.any():  # from the last solid point, so that the line does not break
             tail = pd.concat([solid.tail(1), rows[weak]])
             ax.plot(tail[x], tail[y], color=colour, ls=(0, (3, 2)),
@@ -241,6 +242,8 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
     lines still run: a panel whose lines cross there). The one end-label routine."""
     from matplotlib import transforms
 
+    from .builders._common import count_word  # house style: small counts in words
+
     fig = ax.figure
     theme.fit(fig)  # the axes' size in points, as laid out (fitted again when saved)
     ax.get_ylim()  # autoscaled limits
@@ -250,7 +253,8 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
         shift = transforms.offset_copy(ax.transData, fig=fig, y=-5, units="points")
         ax.text(x, y, fmt.format(y), transform=shift, fontsize=fontsize, color=colour,
                 va="top", ha="center")
-    # lines of one colour that end at the same point and value share one label ("50% (both)"):
+    # lines of one colour that end at the same point and value share one label ("50% (two
+    # lines)"):
     # two stacked "50%" would not say which line is which
     pending = [end for end in ends if end not in early]
     shown = Counter((x, fmt.format(y), colour) for x, y, colour in pending)
@@ -260,7 +264,7 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
         if key not in seen:
             seen.add(key)
             n = shown[key]
-            last.append((x, y, colour, "" if n == 1 else " (both)" if n == 2 else f" (all {n})"))
+            last.append((x, y, colour, "" if n == 1 else f" ({count_word(n)} lines)"))
     to_pt = ax.transData
     ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _, _ in last]
     placed = spread(ys_pt, gap_pt)

@@ -232,15 +232,18 @@ def newer_releases(tables: dict[str, pd.DataFrame], as_of: dt.date,
                    cited: set[str]) -> pd.DataFrame:
     """Releases published by ``as_of`` that replace a source the edition cites but that the
     evidence base has not been refreshed from (``supersedes``): the edition says newer data
-    exist. Columns: those of ``sources``, plus ``older_title`` (the release in use)."""
+    exist. Columns: those of ``sources``, plus ``older_title`` (the release in use) and
+    ``published`` (its day: ``date_published``, else ``not_before``)."""
     sources = tables["sources"]
     if "supersedes" not in sources:
-        return sources.iloc[0:0].assign(older_title=pd.Series(dtype="string"))
+        return sources.iloc[0:0].assign(older_title=pd.Series(dtype="string"),
+                                        published=pd.Series(dtype="datetime64[ns]"))
     published = _published(sources)
     newer = sources[sources["supersedes"].isin(cited) & ~sources["source_id"].isin(cited)
                     & published.notna() & (published <= pd.Timestamp(as_of))]
     titles = sources.set_index("source_id")["title"]
-    return newer.assign(older_title=newer["supersedes"].map(titles))
+    return newer.assign(older_title=newer["supersedes"].map(titles),
+                        published=published[newer.index])
 
 
 def later_releases(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:

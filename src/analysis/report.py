@@ -89,7 +89,7 @@ class SectionContext:
             named = ", ".join(publishers[:MAX_PUBLISHERS_NAMED])
             others = len(publishers) - MAX_PUBLISHERS_NAMED
             line = (f"Sources: {named} and {others} other publisher{'s' if others > 1 else ''}; "
-                    "every source is listed in Appendix B.")
+                    "every source is listed in Appendix B." + newer)
             notes = confidence_notes(confidences, marked=False)
             return f"{line} {notes}" if notes else line
         parts = []

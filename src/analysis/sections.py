@@ -103,7 +103,9 @@ def select(names: list[str] | None) -> list[SectionSpec]:
     if not names:
         return list(SECTIONS)
     chosen = set()
-    for name in (part.strip() for given in names for part in given.split(",")):
+    parts = [part.strip() for given in names
+             for part in (given.split(",") if "," in given else [given])]
+    for name in (part for part in parts if part or len(parts) == 1):
         try:
             chosen.add(get(name).key)
         except KeyError:

@@ -184,8 +184,9 @@ def _posts_not_counted(s) -> tuple[str, list[pd.DataFrame]]:
     patron's temporary border posts on the line with the rival, from the anchor that dates them
     (none before it; their end once decided)."""
     start, end = s.ev.anchor("border_posts_start"), s.ev.anchor("border_posts_end")
-    if not start or s.p.patron not in str(start["actors"]) or s.p.rival not in str(
-            start["title"]):  # another cast: the posts are not on its rival's border
+    actors = str(start["actors"]).split(";") if start else []
+    if not start or s.p.focus not in actors or s.p.patron not in actors or s.p.rival not in str(
+            start["title"]):  # another cast: not its posts, or not on its rival's border
         return "", []
     return (f" Not listed: the temporary posts {s.p.patron}'s border guards set up from "
             f"{month(start.date)} on {s.p.focus}'s border with {s.p.rival}"

@@ -333,9 +333,9 @@ def _panel_years(trade: pd.DataFrame, transfers: pd.DataFrame) -> str:
     2013–2022'): a caption never claims years a panel does not show."""
     spans = [(what, span(int(f["year"].min()), int(f["year"].max())))
              for what, f in (("trade", trade), ("transfers", transfers)) if not f.empty]
-    if len({years for _, years in spans}) == 1:
+    if len(spans) == 2 and spans[0][1] == spans[1][1]:
         return spans[0][1]
-    return ", ".join(f"{what} {years}" for what, years in spans)
+    return ", ".join(f"{what} {years}" for what, years in spans)  # a lone panel is named too
 
 
 def paradox_chart(s):

@@ -378,8 +378,8 @@ def after_article_timeline(s):
                  "changes of the shift named in the key findings")
     other = "other " if parts else ""  # than the changes of the shift
     parts += some(fighting & ~shift, "fighting", "events of the fighting")
-    parts += some(security & ~shift, f"{other}security step involving {s.p.patron}",
-                  f"{other}security steps involving {s.p.patron}")
+    parts += some(security & ~shift, f"{other}security step involving {ph.the(s.p.patron)}",
+                  f"{other}security steps involving {ph.the(s.p.patron)}")
     rest = len(label) - int((chosen & (shift | fighting | security)).sum())
     if rest:
         parts.append(plural(rest, "other event"))

@@ -61,11 +61,13 @@ def _conflict_events(s) -> tuple[pd.DataFrame, bool]:
 
 def conflict_intro(s):
     """What the timeline places and where it ends; what followed is section 7's."""
-    conflict, _ = _conflict_events(s)
-    text = ("The timeline below places the dated events of the conflict itself: the fighting, "
-            "the ceasefires and the steps around them")
+    conflict, covered = _conflict_events(s)
     if conflict.empty:
-        return s.text(text + ".")
+        return s.text("")  # the timeline's place says what there is
+    text = ("The timeline below places the dated events of the conflict itself: the fighting, "
+            "the ceasefires and the steps around them" if covered else
+            f"The timeline below places the dated events involving both {md(s.p.focus)} and "
+            f"{md(s.p.rival)}")
     end = conflict["date"].max()
     text += f". It ends on {date(end)}"
     ev = s.ev.events

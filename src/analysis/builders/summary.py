@@ -241,9 +241,13 @@ def conventions(s):
     note = (MEDIUM_NOTE + " Low-confidence figures read \u201cunconfirmed\u201d. "
             if marked(key_findings(s.findings)) else "")
     return s.text(note +
-        f"Shares are computed over five-year windows, so that one year weighs less than it "
-        f"would alone (the note to Figure {number_of('figure', 'dependence')} says how the "
-        f"windows are chosen); a few large deliveries can still decide an arms share. "
+        "Shares are computed over five-year windows, so that one year weighs less than it "
+        + (f"would alone (the note to Figure {number_of('figure', 'dependence')} says how the "
+           "windows are chosen)" if s.findings.dependence else
+           "would alone: the latest complete one is set against the window ten years earlier (or, "
+           "where a series starts later, the earliest complete window that shares no year with "
+           "the latest)")
+        + "; a few large deliveries can still decide an arms share. "
         f"This edition uses only what was published by {date(s.p.as_of)}"
         + (", except statistical series read in later releases, which the data note in Appendix B "
            "names." if s.revised_series else "."))
