@@ -190,8 +190,8 @@ def test_figure_7_2_labels_the_changes_the_key_findings_name(as_of, changes):
 
 @pytest.mark.parametrize("params, expected", [
     ({"as_of": "2020-11-12"}, None),
-    ({"as_of": "2023-09-15"}, ("set up from November 2020 on Armenia's border with Azerbaijan: "
-                               "the evidence base holds no count of their personnel.")),
+    ({"as_of": "2023-09-15"}, ("set up on Armenia's border with Azerbaijan from November 2020. "
+                               "The evidence base holds no count of their personnel.")),
     ({"as_of": "2024-05-14"}, "which they were to leave under a decision announced in May 2024"),
     ({"rival": "Georgia"}, None), ({"focus": "Georgia"}, None)])
 def test_table_1_1_says_which_russian_posts_it_leaves_out(params, expected):

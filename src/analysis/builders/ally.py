@@ -188,11 +188,11 @@ def _posts_not_counted(s) -> tuple[str, list[pd.DataFrame]]:
     if not start or s.p.focus not in actors or s.p.patron not in actors or s.p.rival not in str(
             start["title"]):  # another cast: not its posts, or not on its rival's border
         return "", []
-    return (f" Not listed: the temporary posts {s.p.patron}'s border guards set up from "
-            f"{month(start.date)} on {s.p.focus}'s border with {s.p.rival}"
+    return (f" Not listed: the temporary posts that {s.p.patron}'s border guards set up on "
+            f"{s.p.focus}'s border with {s.p.rival} from {month(start.date)}"
             + (f", which they were to leave under a decision announced in {month(end.date)}"
                if end else "")
-            + ": the evidence base holds no count of their personnel"
+            + ". The evidence base holds no count of their personnel"
             + (" and no date of their departure." if end else "."),
             [a.frame() for a in (start, end) if a])
 
