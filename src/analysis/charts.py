@@ -67,6 +67,17 @@ def empty(message: str, size=theme.FIGSIZE):
 COARSE_NOTE = "|\u2013| a date known only to its month or year, not a duration"
 
 
+#: what a hollow point means, for a figure's note (and, in a chart, its key)
+HOLLOW_NOTE = "Hollow points: not confirmed in a source"
+
+
+def hollow_note(rows: pd.DataFrame) -> str:
+    """" Hollow points: ..." for a figure's note when ``rows`` hold an unconfirmed value, else
+    "" (a key for marks the chart does not draw only puzzles the reader)."""
+    low = "confidence" in rows and (rows["confidence"] == "low").any()
+    return f" {HOLLOW_NOTE}." if low else ""
+
+
 def coarse(precision) -> bool:
     """A date known only to its month or year (``date_precision``)."""
     return precision in ("month", "year")

@@ -111,15 +111,13 @@ def _break_rows(tables, cast=()) -> list[tuple[str, pd.Series, str]]:
     return sorted(out, key=lambda step: pd.Timestamp(step[1]["date"]))
 
 
-def break_steps(tables, patron: str, cast=()) -> tuple:
-    """The anchored steps of the break, as (date, meaning, whether the patron is an actor)."""
-    return tuple((pd.Timestamp(row["date"]), meaning, patron in str(row["actors"]).split(";"))
-                 for _, row, meaning in _break_rows(tables, cast))
-
-
-def break_events(tables, cast=()) -> tuple[str, ...]:
-    """The event ids of :func:`break_steps`, in the same order."""
-    return tuple(event for event, _, _ in _break_rows(tables, cast))
+def break_steps(tables, patron: str, cast=()) -> tuple[tuple, tuple[str, ...]]:
+    """The anchored steps of the break, as (date, meaning, whether the patron is an actor), and
+    their event ids in the same order (read once for both)."""
+    rows = _break_rows(tables, cast)
+    return (tuple((pd.Timestamp(row["date"]), meaning, patron in str(row["actors"]).split(";"))
+                  for _, row, meaning in rows),
+            tuple(event for event, _, _ in rows))
 
 
 def seen_from(data_dir, table: str, focus: str) -> bool:
@@ -186,6 +184,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
     if latest is not None:
         ended = ended[(ended["end_date"] >= pd.Timestamp(latest.start, 1, 1))
                       & (ended["end_date"] <= day)]
+    steps, step_events = break_steps(tables, patron, (focus, patron, p.rival, *p.partners))
     return Findings(focus=focus, patron=patron, rival=p.rival, partners=tuple(p.partners),
                     as_of=day, dependence=dependence, missing=missing,
                     gapless_from=gapless, arms_latest=arms_latest,
@@ -196,6 +195,4 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
                     suppliers_since=since,
                     register_last=int(mine["year"].max()) if not mine.empty else None,
                     patron_ended=tuple(ended.sort_values("end_date")["name"]),
-                    break_steps=break_steps(tables, patron,
-                                            (focus, patron, p.rival, *p.partners)),
-                    break_events=break_events(tables, (focus, patron, p.rival, *p.partners)))
+                    break_steps=steps, break_events=step_events)

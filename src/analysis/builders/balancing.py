@@ -151,7 +151,7 @@ def _vote_selection(votes: pd.DataFrame) -> str:
                      f"special session on Ukraine {'in' if n == 1 else 'since'} "
                      f"{pd.Timestamp(special['date'].min()).year}")
     europe = symbols[titles.str.contains("Council of Europe", regex=False)
-                     & ~symbols.str.contains("¶", regex=False)].nunique()
+                     & ~symbols.map(is_paragraph_vote).astype(bool)].nunique()
     if europe:
         kinds.append(("the one" if europe == 1 else "those") + " on cooperation with the "
                      f"Council of Europe that name{'s' if europe == 1 else ''} Russia's "
@@ -457,8 +457,7 @@ def diversification_chart(s):
         data=[steps],
         note="Bars: missions and exercises for as long as they ran (to the as-of date if "
              "still running)."
-             + (" Hollow points: not confirmed in a source."
-                if (steps["confidence"] == "low").any() else "")
+             + charts.hollow_note(steps)
              + (f" No step with {ph.names([p for p in s.p.partners if p not in lanes], 'or')} "
                 "is recorded in this window." if len(lanes) < len(s.p.partners) else ""))
 

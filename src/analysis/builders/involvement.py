@@ -235,7 +235,7 @@ def event_ladder(rows: pd.DataFrame, group_of, colours: dict, size=theme.TALL,
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(3, len(seen)),
               handletextpad=0.3)
     if (rows["confidence"] == "low").any():
-        ax.text(1.0, -0.1, "Hollow points: not confirmed in a source", ha="right",
+        ax.text(1.0, -0.1, charts.HOLLOW_NOTE, ha="right",
                 transform=ax.transAxes, fontsize=6.5, color=theme.MUTED)
     return fig
 

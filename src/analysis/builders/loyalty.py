@@ -382,7 +382,7 @@ def base(s):
     if not lease.empty:
         # no chart shows these events: what happened, in the data's words, each with its date
         told = " ".join(
-            f"{md(str(t).rstrip('.'))} ({month(d) if p == 'month' else date(d)})."
+            f"{md(str(t).rstrip('.'))} ({ph.when(d, p)})."
             for t, d, p in zip(lease["description"], lease["date"], lease["date_precision"],
                                strict=True))
         followed = ("One later step followed" if len(lease) == 1 else

@@ -166,6 +166,11 @@ def _share_watch(s, key: str) -> Watch | None:
                  c.source_ids, c.confidence)
 
 
+def _named(names: list[str]) -> str:
+    """Deployments in a table cell: a few are named, more are counted (plain text)."""
+    return listing(names, escape=False) if len(names) <= 3 else count_word(len(names))
+
+
 def _presence_watch(s) -> list[Watch]:
     table = sections.number_of("table", "presence")
     dep = s.ev.deployments
@@ -183,11 +188,8 @@ def _presence_watch(s) -> list[Watch]:
         both = sorted(set(ended) & set(started))
         ended = [n for n in ended if n not in both]
         started = [n for n in started if n not in both]
-        def named(names: list[str]) -> str:  # a few are named, more are counted
-            return listing(names, escape=False) if len(names) <= 3 else count_word(len(names))
-
-        moves = ([f"{named(ended)} ended"] if ended else []) + (
-            [f"{named(started)} began"] if started else [])
+        moves = ([f"{_named(ended)} ended"] if ended else []) + (
+            [f"{_named(started)} began"] if started else [])
         moves = ([f"{listing(both, escape=False)} began and ended"] if both else []) + (
             [" and ".join(moves)] if moves else [])
         if moves:  # a table cell: plain text
@@ -503,8 +505,7 @@ def opinion_chart(s):
         note=("The panels are different surveys with different questions: CRRC asks for one "
               "'main friend', IRI allows several answers, so levels are not comparable across "
               "panels and the lines are never joined."
-              + (" Hollow points: not confirmed in a source."
-                 if (rows["confidence"] == "low").any() else "")))
+              + charts.hollow_note(rows)))
 
 
 def _trend(series: str, line: pd.DataFrame) -> str:

@@ -56,7 +56,13 @@ def _conflict_events(s) -> tuple[pd.DataFrame, bool]:
         return conflict[names.map(lambda a: s.p.rival in a)
                         | conflict["category"].isin(["conflict", "ceasefire"])], True
     # another rival: only the events that involve both countries of the cast
-    return conflict[names.map(lambda a: s.p.rival in a and s.p.focus in a)], False
+    return conflict[_involve_both(conflict, s)], False
+
+
+def _involve_both(events: pd.DataFrame, s) -> pd.Series:
+    """Which ``events`` name both the focus and the rival among their actors."""
+    return events["actors"].fillna("").str.split(";").map(
+        lambda a: s.p.focus in a and s.p.rival in a).astype(bool)
 
 
 def conflict_intro(s):
@@ -71,9 +77,7 @@ def conflict_intro(s):
     end = conflict["date"].max()
     text += f". It ends on {date(end)}"
     ev = s.ev.events
-    both = ev["actors"].fillna("").str.split(";").map(
-        lambda a: s.p.focus in a and s.p.rival in a)
-    later = ev[both & (ev["date"] > end) & (ev["section"] == 7)]
+    later = ev[_involve_both(ev, s) & (ev["date"] > end) & (ev["section"] == 7)]
     if not later.empty:
         text += (f"; what followed between {md(s.p.focus)} and {md(s.p.rival)} "
                  f"({plural(len(later), 'dated event')}, {month(later['date'].min())} to "
