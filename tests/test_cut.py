@@ -271,6 +271,27 @@ def test_a_newer_release_not_yet_used_is_named_from_its_date_on(base):
         assert "sipri_arms_register_2025_03_q" not in ids  # it gives no figure
 
 
+def test_a_release_of_a_release_is_named_once_as_the_newest(base):
+    """Releases replace one another (a second export supersedes the first, which supersedes the
+    register in use): an edition knowing both names only the newer one, as replacing the
+    register the figures come from; one knowing the first alone names that."""
+    first = base["sources"].set_index("source_id").loc["sipri_arms_register_2025_03_q"]
+    tables = _with(base, "sources", source_id="sipri_register_2026_q",
+                   publisher=first["publisher"], title="Second test export",
+                   retrieved_via="a copy", date_published=pd.Timestamp("2026-03-09"),
+                   supersedes="sipri_arms_register_2025_03_q",
+                   date_accessed=pd.Timestamp("2026-04-01"))
+    for as_of, named in ((dt.date(2025, 6, 1), first["title"]),
+                         (dt.date(2026, 4, 1), "Second test export")):
+        cut_tables = cut(tables, as_of, 2000, as_of.year)
+        newer = evidence.newer_releases(cut_tables, as_of, {"sipri_arms_register_2025"})
+        assert list(newer["title"]) == [named], as_of
+        assert list(newer["supersedes"]) == ["sipri_arms_register_2025"]
+        notes = [n for n in bibliography(cut_tables, as_of).notes
+                 if n.startswith("Data note. Newer")]
+        assert len(notes) == 1 and named in notes[0] and notes[0].count(" released ") == 1
+
+
 def test_a_source_line_of_superseded_data_points_to_the_note():
     from analysis import start_section
 

@@ -232,18 +232,36 @@ def newer_releases(tables: dict[str, pd.DataFrame], as_of: dt.date,
                    cited: set[str]) -> pd.DataFrame:
     """Releases published by ``as_of`` that replace a source the edition cites but that the
     evidence base has not been refreshed from (``supersedes``): the edition says newer data
-    exist. Columns: those of ``sources``, plus ``older_title`` (the release in use) and
-    ``published`` (its day: ``date_published``, else ``not_before``)."""
+    exist. Columns: those of ``sources``, with ``supersedes`` the cited source replaced (a
+    release replacing a release of it counts too: the newest known per cited source), plus
+    ``older_title`` (the release in use) and ``published`` (its day: ``date_published``, else
+    ``not_before``)."""
     sources = tables["sources"]
     if "supersedes" not in sources:
         return sources.iloc[0:0].assign(older_title=pd.Series(dtype="string"),
                                         published=pd.Series(dtype="datetime64[ns]"))
     published = _published(sources)
-    newer = sources[sources["supersedes"].isin(cited) & ~sources["source_id"].isin(cited)
-                    & published.notna() & (published <= pd.Timestamp(as_of))]
+    replaces = sources.set_index("source_id")["supersedes"].dropna().to_dict()
+
+    def cited_root(source_id: str) -> str | None:
+        """The cited source a chain of releases (c replaces b replaces a) goes back to."""
+        seen = set()
+        while source_id in replaces and source_id not in seen:
+            seen.add(source_id)
+            source_id = replaces[source_id]
+            if source_id in cited:
+                return source_id
+        return None
+
+    root = sources["source_id"].map(cited_root)
+    known = root.notna() & ~sources["source_id"].isin(cited) & published.notna() \
+        & (published <= pd.Timestamp(as_of))
+    newer = sources[known].assign(supersedes=root[known], published=published[known])
+    # of several releases replacing one source, the newest the edition knows of
+    newer = newer.sort_values(["published", "source_id"]).drop_duplicates("supersedes",
+                                                                          keep="last")
     titles = sources.set_index("source_id")["title"]
-    return newer.assign(older_title=newer["supersedes"].map(titles),
-                        published=published[newer.index])
+    return newer.assign(older_title=newer["supersedes"].map(titles)).sort_index()
 
 
 def later_releases(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
