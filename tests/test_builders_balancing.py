@@ -213,3 +213,19 @@ def test_lines_ending_at_one_point_and_value_share_one_end_label():
     labels = sorted(t.get_text() for t in ax.texts)
     plt.close(fig)
     assert labels == ["20%", "50% (two lines)"]
+
+
+def test_lines_ending_early_at_one_point_and_value_share_one_label_too():
+    """With ``early_below``, ends before the last point are labelled under the point: two such
+    ends of one colour and value also share one label, placed under that point."""
+    import matplotlib.pyplot as plt
+
+    from analysis import charts, theme
+
+    fig, ax = theme.new_figure((4, 3))
+    ends = [(2, 30, "C0"), (2, 30.1, "C0"), (3, 70, "C0")]
+    charts.label_ends(ax, ends, "{:.0f}%", early_below=True)
+    texts = {t.get_text(): t for t in ax.texts}
+    plt.close(fig)
+    assert sorted(texts) == ["30% (two lines)", "70%"]
+    assert texts["30% (two lines)"].get_va() == "top" and texts["70%"].get_va() == "center"

@@ -258,24 +258,25 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
     fig = ax.figure
     theme.fit(fig)  # the axes' size in points, as laid out (fitted again when saved)
     ax.get_ylim()  # autoscaled limits
-    latest = max((x for x, _, _ in ends), default=None)
-    early = [(x, y, colour) for x, y, colour in ends if early_below and x < latest]
-    for x, y, colour in early:
-        shift = transforms.offset_copy(ax.transData, fig=fig, y=-5, units="points")
-        ax.text(x, y, fmt.format(y), transform=shift, fontsize=fontsize, color=colour,
-                va="top", ha="center")
     # lines of one colour that end at the same point and value share one label ("50% (two
-    # lines)"):
-    # two stacked "50%" would not say which line is which
-    pending = [end for end in ends if end not in early]
-    shown = Counter((x, fmt.format(y), colour) for x, y, colour in pending)
-    last, seen = [], set()
-    for x, y, colour in pending:
+    # lines)"): two stacked "50%" would not say which line is which
+    shown = Counter((x, fmt.format(y), colour) for x, y, colour in ends)
+    merged, seen = [], set()
+    for x, y, colour in ends:
         key = (x, fmt.format(y), colour)
         if key not in seen:
             seen.add(key)
             n = shown[key]
-            last.append((x, y, colour, "" if n == 1 else f" ({count_word(n)} lines)"))
+            merged.append((x, y, colour, "" if n == 1 else f" ({count_word(n)} lines)"))
+    latest = max((x for x, _, _ in ends), default=None)
+    last = []
+    for x, y, colour, lines in merged:
+        if not (early_below and x < latest):
+            last.append((x, y, colour, lines))
+            continue
+        shift = transforms.offset_copy(ax.transData, fig=fig, y=-5, units="points")
+        ax.text(x, y, fmt.format(y) + lines, transform=shift, fontsize=fontsize, color=colour,
+                va="top", ha="center")
     to_pt = ax.transData
     ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _, _ in last]
     placed = spread(ys_pt, gap_pt)
