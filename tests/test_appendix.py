@@ -114,7 +114,8 @@ def test_title_page_has_no_parameter_block_and_says_what_as_of_means():
 
 def test_title_page_points_to_the_data_note_when_series_come_from_later_releases():
     from analysis.appendix import Bibliography
-    revised = Bibliography(entries=(), notes=("Data note. Some statistical series ...",))
+    revised = Bibliography(entries=(), notes=("Data note. Some statistical series ...",),
+                           later_releases=True)
     nb = merge.merge([], _meta(), bibliography=revised)
     note = nb.metadata["tightrope"]["as_of_note"]
     assert "nothing later is shown" not in note
@@ -123,9 +124,13 @@ def test_title_page_points_to_the_data_note_when_series_come_from_later_releases
     lead = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "each published on or before its date, except the later releases the data note " \
         "names." in lead
-    plain = merge.merge([], _meta(), bibliography=Bibliography(entries=(), notes=()))
-    assert "except the later releases" not in " ".join(
-        c.source for c in plain.cells if c.cell_type == "markdown")
+    # a note that newer data exist (which the edition does not use) is no such exception
+    for notes in ((), ("Data note. Newer data exist than this evidence base holds. ...",)):
+        plain = merge.merge([], _meta(), bibliography=Bibliography(entries=(), notes=notes))
+        assert "except the later releases" not in " ".join(
+            c.source for c in plain.cells if c.cell_type == "markdown")
+        assert plain.metadata["tightrope"]["as_of_note"].endswith("nothing later is shown.")
+        assert "except the statistical series" not in plain.cells[-1].source
 
 
 def test_back_matter_glossary_lists_only_abbreviations_used_and_a_citation():

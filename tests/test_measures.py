@@ -324,3 +324,16 @@ def test_a_table_in_a_notebook_carries_its_alignment_inline():
                             "Caption", "Source").to_html()
     assert '<td class="tr-left" style="text-align:left">Igla-S</td>' in html
     assert '<td class="tr-right" style="text-align:right">200</td>' in html
+
+
+@pytest.mark.parametrize(("value", "figures", "shown"), [
+    (5043, 2, "about 5,000"),  # a count and a mandate's ceiling added up: no false precision
+    (185, 2, "about 190"),  # rounded half up, not to even
+    (3083, 1, "3,083"),  # one published figure, as published
+    (95, 2, "about 95"),
+    (14_999, 3, "about 15,000"),
+])
+def test_a_sum_of_published_figures_is_given_as_about(value, figures, shown):
+    from analysis.prose import added_up
+
+    assert added_up(value, figures) == shown

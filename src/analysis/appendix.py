@@ -125,6 +125,9 @@ class Bibliography:
     entries: tuple[BibEntry, ...]
     title: str = "Sources cited"
     notes: tuple[str, ...] = field(default=())
+    #: some figures come from releases published after the edition's date (one of the notes
+    #: names them): the only thing the edition shows from after its date
+    later_releases: bool = False
 
     def payload(self) -> dict:
         return {"title": self.title, "entries": [asdict(e) for e in self.entries],

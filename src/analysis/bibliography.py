@@ -157,4 +157,4 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
     notes = (release_note(later, as_of),
              newer_release_note(newer_releases(tables, as_of, set(cited["source_id"]))))
     return Bibliography(entries=entries, title=f"Sources cited ({len(entries)})",
-                        notes=tuple(n for n in notes if n))
+                        notes=tuple(n for n in notes if n), later_releases=notes[0] is not None)

@@ -265,17 +265,18 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
     report = nbformat.v4.new_notebook()
     for spec, nb in executed:
         report.cells.extend(_section_cells(nb, spec))
+    # figures from releases after the edition's date, named in a data note (not a note that
+    # newer data exist, which the edition does not use)
+    revised = bool(getattr(bibliography, "later_releases", False))
     if bibliography is not None:
         report.cells.extend(_table_cell(
             bibliography, "bibliography",
             "The sources this edition cites, each published on or before its date"
-            + (", except the later releases the data note names"
-               if getattr(bibliography, "notes", ()) else "")
+            + (", except the later releases the data note names" if revised else "")
             + ". An entry names the primary publisher, the item and, where the figures were read "
             "in a copy, that copy.",
             "Appendix B. Sources", "B"))
     author, publisher = creators(meta)
-    revised = bool(getattr(bibliography, "notes", ()))
     meta = _front_meta(meta, revised_series=revised)
     report.cells.extend(_back_matter(_text_of(report), meta, author, publisher, revised))
     line = _params.byline(author, publisher)

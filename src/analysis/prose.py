@@ -32,6 +32,19 @@ def num(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def added_up(value: float, figures: int) -> str:
+    """A sum of ``figures`` published figures of different kinds and dates (a count, a mandate's
+    ceiling, an undated figure): 'about 5,000', to two significant figures, not a count it is
+    not; a single figure as published ('3,083')."""
+    if figures <= 1 or not value:
+        return num(value)
+    from decimal import ROUND_HALF_UP, Decimal
+
+    step = Decimal(10) ** max(len(str(int(abs(value)))) - 2, 0)
+    return "about " + num(float((Decimal(str(value)) / step).quantize(Decimal(1), ROUND_HALF_UP)
+                                * step))
+
+
 def pct(value: float, digits: int = 0) -> str:
     return f"{value:.{digits}f}%"
 

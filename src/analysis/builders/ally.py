@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..findings import seen_from
-from ..prose import date, date_range, listing, md, month, num
+from ..prose import added_up, date, date_range, listing, md, month, num
 from . import dependence as dep
 from ._common import count_word, personnel_cells, plural
 
@@ -231,7 +231,8 @@ def presence_text(s):
             f"The data list {plural(total, 'deployment')} by {md(s.p.patron)} ({kinds}), "
             f"{still} on {date(s.p.as_of)}; {first}.")
         if c["personnel_now"] > 0:
-            text.append(f" Those still in place account for {num(c['personnel_now'])} personnel "
+            text.append(" Those still in place account for "
+                        f"{added_up(c['personnel_now'], c['figures_now'])} personnel "
                         "by published figures"
                         + (f" ({count_word(int(c['unknown']))} of the "
                            f"{count_word(int(c['deployments']))} deployments "
@@ -253,7 +254,8 @@ def presence_text(s):
             f"account{'' if len(deployers) > 1 else 's'} for {plural(n, 'deployment')} "
             f"({kinds}), {'the first ' if n > 1 else ''}from {date(first['start_date'])}; "
             f"{still}"
-            + (f", with {num(c['personnel_now'])} personnel by the latest published figures."
+            + (f", with {added_up(c['personnel_now'], c['figures_now'])} personnel by the "
+               "latest published figures."
                if ongoing and c["personnel_now"] else "."))
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")

@@ -35,8 +35,9 @@ def presence(deployments: pd.DataFrame, patron: str, partners, focus: str) -> pd
 def presence_counts(rows: pd.DataFrame) -> pd.DataFrame:
     """Per side: number of deployments, how many were ongoing, and the personnel published for
     them (sum of known headcounts; ``unknown`` counts those without one; ``personnel_now`` sums
-    the known headcounts of those still in place)."""
-    cols = ["side", "deployments", "ongoing", "personnel", "unknown", "personnel_now"]
+    the known headcounts of those still in place, ``figures_now`` counts them)."""
+    cols = ["side", "deployments", "ongoing", "personnel", "unknown", "personnel_now",
+            "figures_now"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
     grouped = rows.groupby("side")
@@ -47,8 +48,11 @@ def presence_counts(rows: pd.DataFrame) -> pd.DataFrame:
         "unknown": grouped["personnel_persons"].apply(lambda s: int(s.isna().sum())),
         "personnel_now": rows[rows["end_date"].isna()].groupby("side")["personnel_persons"]
         .sum(min_count=1),
+        "figures_now": rows[rows["end_date"].isna()].groupby("side")["personnel_persons"]
+        .count(),
     })
     out["personnel_now"] = out["personnel_now"].fillna(0.0).astype(float)
+    out["figures_now"] = out["figures_now"].fillna(0).astype(int)
     return out.reset_index()[cols]
 
 

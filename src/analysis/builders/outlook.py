@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..findings import MIN_BREAK_STEPS
-from ..measures import shares
+from ..measures import result, shares
 from ..measures.presence import active_on, changes_between, last_change
 from ..prose import date, listing, md, month, num, pct, span
 from ._common import count_word, plural, sentence_start
@@ -115,13 +115,23 @@ class Watch:
     confidence: str = "high"
 
 
-def turned_back(direction: str, latest_year: float, earlier_average: float) -> bool:
+def turned_back(direction: str, latest_year: float, earlier_average: float,
+                latest_average: float) -> bool:
     """A share whose windows moved ``direction`` ("down"/"up") has turned back when its latest
-    single year stands past the earlier window's average (by more than half a point): the move
-    between the windows is undone. Standing above or below its own, latest window's average is
-    not enough: that average may hold a dip the latest year merely left behind."""
-    return ((direction == "down" and latest_year > earlier_average + 0.5)
-            or (direction == "up" and latest_year < earlier_average - 0.5))
+    single year has undone at least half of that move: it stands at least as close to the
+    earlier window's average as to the latest window's (or past the earlier one). A latest
+    window's average can hide a turn: money transfers from Russia fell to 41% of the total in
+    2021 and were back at 65% in 2024, while 2020-2024 still averaged less than 2013-2017."""
+    if direction not in ("down", "up"):
+        return False
+    return abs(latest_year - earlier_average) <= abs(latest_year - latest_average)
+
+
+def _turn(direction: str, latest_year: float, earlier_average: float) -> str:
+    """How far the latest year turned back: 'past', 'to' (within half a point: the one rule for a
+    direction) or 'toward' the earlier window's average."""
+    moved = result.direction(latest_year - earlier_average)
+    return "to" if moved == "about the same" else "toward" if moved == direction else "past"
 
 
 def _share_watch(s, key: str) -> Watch | None:
@@ -156,9 +166,10 @@ def _share_watch(s, key: str) -> Watch | None:
     toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
     # a share that turned back counts on neither side
     if key != "arms" and not year.empty and turned_back(
-            c.direction, year.iloc[-1]["share_pct"], c.earlier.value):
+            c.direction, year.iloc[-1]["share_pct"], c.earlier.value, c.latest.value):
         toward = "mixed"
-        trend += (f"; the latest year turned back past the {c.earlier.window} average "
+        turn = _turn(c.direction, year.iloc[-1]["share_pct"], c.earlier.value)
+        trend += (f"; the latest year turned back {turn} the {c.earlier.window} average "
                   f"({pct(c.earlier.value)})")
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .. import phrasing as ph
 from ..findings import MIN_BREAK_STEPS, Findings
 from ..measures.result import Change, Measure
-from ..prose import date, listing, md, num, span
+from ..prose import added_up, date, listing, md, span
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
 from ._common import count_word
@@ -137,6 +137,11 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
                       + f": {'; '.join(parts)} ({where}).", used, where)
 
 
+def _people(m) -> str:
+    """The personnel a presence measure adds up (its headcounts: rows less those without one)."""
+    return added_up(m.part, m.rows - int(m.total or 0))
+
+
 def _presence(f: Findings) -> KeyFinding | None:
     mine, theirs = f.patron_presence, f.partner_presence
     if mine is None:
@@ -144,7 +149,7 @@ def _presence(f: Findings) -> KeyFinding | None:
     where = ref("table", "presence")
     # not a floor (a ceiling such as a peacekeeping cap counts in full), not a total (some
     # deployments publish no count): the sum of the latest published counts, said so
-    people = (f", with {num(mine.part)} personnel by the latest published figures"
+    people = (f", with {_people(mine)} personnel by the latest published figures"
               + (" (not every deployment published one)" if mine.total else "")
               if mine.part else "")
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
@@ -152,7 +157,7 @@ def _presence(f: Findings) -> KeyFinding | None:
     used = (mine,)
     if theirs is not None and theirs.value:
         text += (f"; its partners had {ph.value(theirs, True)} in the country"
-                 + (f", with {num(theirs.part)} personnel counted the same way"
+                 + (f", with {_people(theirs)} personnel by their latest published figures"
                     + (" (not every deployment published one)" if theirs.total else "")
                     if theirs.part else ""))
         used += (theirs,)
