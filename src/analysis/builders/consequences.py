@@ -177,6 +177,12 @@ def reactions_note(s):
         "not cause.")
 
 
+def _shaded(brk: int | None, first: int, last: int) -> str:
+    """'2022-2024 shaded' (the years from the break on that a chart of ``first``-``last``
+    shows; '2022 shaded' when it is the last); '' when the break is outside them."""
+    return f"{span(brk, last)} shaded" if brk and first <= brk <= last else ""
+
+
 def paradox_intro(s):
     text = (f"The figures below follow {md(s.p.focus)}'s goods trade with {md(s.p.patron)} and "
             f"the money transferred from {md(s.p.patron)} through {md(s.p.focus)}'s banks, year "
@@ -308,7 +314,10 @@ def _mark(ax, years, brk: int | None):
     if brk is not None and years.min() <= brk <= years.max():
         ax.axvspan(brk - 0.5, years.max() + 0.5, color="#F2F2F2", zorder=0)
         ax.axvline(brk - 0.5, color=theme.MUTED, lw=0.8, ls="--", zorder=1)
-        ax.text(brk - 0.4, 0.02, f"{brk}→", transform=ax.get_xaxis_transform(),
+        # an arrow only where later years follow (an edition whose data end in the break's year
+        # shows no time after it)
+        ax.text(brk - 0.4, 0.02, f"{brk}→" if years.max() > brk else f"{brk}",
+                transform=ax.get_xaxis_transform(),
                 fontsize=7, color=theme.MUTED, va="bottom")
 
 
@@ -371,7 +380,7 @@ def paradox_chart(s):
     left.set_xticks([y for y in shown if (int(years.max()) - y) % step == 0])
     left.set_xlim(years.min() - 0.5, years.max() + 1.2)
     first, last = int(years.min()), int(years.max())
-    shaded = f"; {brk} onwards shaded" if brk and first <= brk <= last else ""
+    shaded = f"; {_shaded(brk, first, last)}" if _shaded(brk, first, last) else ""
     g = growth(t[t["flow"] == "exports"].rename(columns={"value_usd_m": "v"}), "v",
                brk - 1) if not t.empty and brk else None
     finding = (f" Exports to {s.p.patron} were {fold_text(g)} in {g['last_year']} what they had "
@@ -583,7 +592,7 @@ def share_chart(s):
                  f"{span(first, last)}"),
         alt=(f"Line chart of {s.p.patron}'s share in {s.p.focus}'s total exports and imports "
              f"by year from {first} to {last}"
-             f"{f', {brk} onwards shaded' if brk and first <= brk <= last else ''}."
+             f"{f', {_shaded(brk, first, last)}' if _shaded(brk, first, last) else ''}."
              f"{finding}"),
         data=[used],
         note=("Totals are the trade series' World rows. Only years in which both flows are "
