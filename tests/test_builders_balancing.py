@@ -189,6 +189,8 @@ def test_a_line_not_to_compare_is_dashed_from_its_first_weak_point():
     assert ((2018, 2019, 2020, 2021, 2022), "-") in pieces  # A: solid throughout
     assert ((2018, 2019), "-") in pieces and ((2019, 2020, 2021, 2022), "--") in pieces
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
+    # the end of the dashed line, a value the note says not to compare, carries no label
+    assert sorted(t.get_text() for t in ax.texts) == ["5,000"]
     # every point weak (a late start year): one dashed line, one legend entry
     fig = charts.lines(frame, "year", "hhi", "country", "HHI", dashed_from={"B": 2000})
     ax = fig.axes[0]

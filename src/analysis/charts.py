@@ -179,7 +179,8 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
 
     ``marks``: {x value: label} drawn as thin vertical rules (e.g. the 2020 war).
     ``dashed_from``: {hue value: x} - that line is dashed from the first point at or after x
-    (values the note says not to compare), joined to the solid part before it.
+    (values the note says not to compare), joined to the solid part before it, and its last
+    value is not labelled.
     """
     if frame.empty:
         return empty("No data for this selection.", size)
@@ -200,7 +201,8 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
         if "confidence" in rows:
             low = rows[rows["confidence"] == "low"]
             ax.scatter(low[x], low[y], s=22, facecolor="white", edgecolor=colour, zorder=3)
-        ends.append((rows.iloc[-1][x], float(rows.iloc[-1][y]), colour))
+        if not weak.iloc[-1]:  # a value the note says not to compare gets no end label
+            ends.append((rows.iloc[-1][x], float(rows.iloc[-1][y]), colour))
     if annotate_last and ends:
         fmt = value_format or end_label_format([v for _, v, _ in ends])
         label_ends(ax, ends, fmt + ("%" if percent else ""))

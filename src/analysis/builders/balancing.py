@@ -185,14 +185,17 @@ def concentration_chart(s):
     shown = [c for c in pair if c in set(series["country"])]
     one = suppliers.HHI_ONE_SUPPLIER
     thin = s.findings.rival_arms_thin  # windows holding those years are not compared
+    weak_from = suppliers.period_start(thin) if thin else None
     fig = charts.lines(series, "year", "hhi", "country",
                        f"HHI, {WINDOW}-year windows ({num(one)} = one supplier)",
                        ylim=(0, one * 1.05), value_format="{:,.0f}",
-                       dashed_from={s.p.rival: suppliers.period_start(thin)} if thin else None)
+                       dashed_from={s.p.rival: weak_from} if thin else None)
     first, last = int(series["year"].min()), int(series["year"].max())
     latest = series.sort_values("year").groupby("country").tail(1).set_index("country")
     finding = "; ".join(f"{c} at {num(latest.loc[c, 'hhi'])} in "
                         f"{int(latest.loc[c, 'year']) - WINDOW + 1}–{int(latest.loc[c, 'year'])}"
+                        + (" (not comparable)" if c == s.p.rival and weak_from is not None
+                           and latest.loc[c, "year"] >= weak_from else "")
                         for c in shown)
     used = s.ev.arms_imports[s.ev.arms_imports["recipient"].isin(shown)]
     missing = [c for c in pair if c not in shown]
