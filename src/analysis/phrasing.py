@@ -55,11 +55,11 @@ def from_to(c: Change, marked: bool = False) -> str:
 
 
 def no_earlier(since: int) -> str:
-    """Why a share has no comparison: 'no comparable earlier window: the unbroken run of
-    complete years behind the latest window starts only in 2014' (it says where the run starts,
-    not that it reaches the present)."""
-    return ("no comparable earlier window: the unbroken run of complete years behind the latest "
-            f"window starts only in {since}")
+    """Why a share has no comparison: 'no comparable earlier window: complete, unbroken data
+    only from 2014' (where the run of complete years behind the latest window starts; an
+    outside reader found 'the unbroken run of complete years behind the latest window' hard
+    going)."""
+    return f"no comparable earlier window: complete, unbroken data only from {since}"
 
 
 def times(c: Change) -> str | None:

@@ -385,9 +385,8 @@ def base(s):
             f"{md(str(t).rstrip('.'))} ({ph.when(d, p)})."
             for t, d, p in zip(lease["description"], lease["date"], lease["date_precision"],
                                strict=True))
-        followed = ("One later step followed" if len(lease) == 1 else
-                    f"{count_word(len(lease), capital=True)} later steps followed")
-        text.append(f" {followed}. {told}")
+        steps = "one later step" if len(lease) == 1 else f"{count_word(len(lease))} later steps"
+        text.append(f" Since it opened, the record holds {steps} on the base. {told}")
     return s.text("".join(text))
 
 
