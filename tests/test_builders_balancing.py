@@ -1,7 +1,9 @@
 """Computations behind sections 5 (balancing act) and 7 (outlook), on small hand-made frames."""
 
 import pandas as pd
+import pytest
 
+from analysis import charts
 from analysis.builders import balancing, outlook
 from analysis.builders._common import short_publisher
 
@@ -231,3 +233,28 @@ def test_lines_ending_early_at_one_point_and_value_share_one_label_too():
     plt.close(fig)
     assert sorted(texts) == ["30% (two lines)", "70%"]
     assert texts["30% (two lines)"].get_va() == "top" and texts["70%"].get_va() == "center"
+
+
+@pytest.mark.parametrize(("as_of", "shown"), [("2023-09-15", True), ("2023-04-30", False)])
+def test_a_vote_the_records_disagree_on_keeps_both_readings(as_of, shown):
+    """Azerbaijan on A/RES/77/284 (26 April 2023): not voting by a scoreboard of the vote,
+    abstaining by Trend's report of 1 May 2023. From that day on, the chart's cell and the text
+    give both readings, the counted one first; before it, the edition knows one record only."""
+    import matplotlib.pyplot as plt
+
+    from analysis import params
+    from analysis.builders import balancing
+    from analysis.report import SectionContext
+
+    s = SectionContext("05", params.resolve({"as_of": as_of}, strict=False))
+    clause = ("one published record has it not voting on UN–Council of Europe cooperation "
+              "\\(April 2023\\), another abstaining; it is counted as not voting")
+    assert (clause in balancing.votes_text(s).markdown) is shown
+    votes, countries = balancing._vote_countries(s)
+    fig = charts.vote_grid(votes, countries)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    plt.close(fig)
+    assert ("absent or\nabstain" in labels) is shown
+    assert ("absent?" in labels) is not shown
+    cited = s.sources_of(votes)[0]
+    assert ("trend_77284_2023" in cited) is shown

@@ -154,6 +154,23 @@ def test_unknown_deployment_and_end_source(data_copy):
     assert "deployments.csv row 3: end_source_id = 'nobody_2024' is not in sources.csv" in found
 
 
+def test_a_contested_reading_needs_its_source_and_must_differ(data_copy):
+    """un_votes row 32 (Azerbaijan on A/RES/77/284): absent by one record, abstain by another."""
+    path = data_copy / "un_votes.csv"
+    edit_csv(path, 32, "contested_source_id", "")
+    edit_csv(path, 33, "vote_contested", "abstain")  # Armenia's vote on the paragraph: abstain
+    edit_csv(path, 33, "contested_source_id", "trend_77284_2023")
+    edit_csv(path, 2, "contested_source_id", "nobody_2023")
+    found = problems(data_copy)
+    assert ("un_votes.csv row 32: contested_source_id is empty: name the source of the other "
+            "reading") in found
+    assert ("un_votes.csv row 33: vote_contested = 'abstain' is the row's own vote: a contested "
+            "reading must differ") in found
+    assert "un_votes.csv row 2: contested_source_id = 'nobody_2023' is not in sources.csv" in found
+    assert ("un_votes.csv row 2: contested_source_id is set but no *_contested column holds a "
+            "reading") in found
+
+
 def test_duplicate_key(data_copy):
     path = data_copy / "events.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -559,7 +559,8 @@ def _labels_collide(fig, labels, gap_pt: float = 3.0) -> bool:
 
 
 def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
-    """Country x resolution grid of UN General Assembly votes, coloured by vote."""
+    """Country x resolution grid of UN General Assembly votes, coloured by vote; a vote the
+    published records disagree on (``vote_contested``) shows both readings."""
     if votes.empty:
         return empty("No recorded votes in this window.", size)
     colours = {"yes": "#0072B2", "no": "#D55E00", "abstain": "#E6E6E6", "absent": "#FFFFFF"}
@@ -575,9 +576,14 @@ def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
                 continue
             vote = cell.iloc[0]["vote"]
             low = cell.iloc[0]["confidence"] == "low"
+            other = cell.iloc[0].get("vote_contested")
             ax.add_patch(_rect(j, i, colours[vote]))
-            ax.text(j + 0.5, i + 0.5, vote + ("?" if low else ""), ha="center", va="center",
-                    fontsize=7, color="white" if vote in ("yes", "no") else theme.INK)
+            # records that disagree: both readings, the counted one first (the note says so)
+            label = f"{vote} or\n{other}" if isinstance(other, str) and other else \
+                vote + ("?" if low else "")
+            ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", linespacing=1.0,
+                    fontsize=6.5 if "\n" in label else 7,
+                    color="white" if vote in ("yes", "no") else theme.INK)
     ax.set_xlim(0, len(cols))
     ax.set_ylim(0, len(rows))
     ax.invert_yaxis()

@@ -357,14 +357,19 @@ def latest_strengths(deployments: pd.DataFrame, strengths: pd.DataFrame) -> pd.D
     return out
 
 
+#: columns naming the source of one part of a row, beside its ``source_id``: an end date, a later
+#: count (through the deployment it updates), another record's reading of a contested value
+PART_SOURCE_COLUMNS = ("end_source_id", "personnel_source_id", "contested_source_id")
+
+
 def cited_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
-    """Source ids cited by any table but ``sources`` (``source_id`` or ``source_ids`` columns);
-    a later strength counts through the deployment it updates (``personnel_source_id``)."""
+    """Source ids cited by any table but ``sources`` (``source_id``, ``source_ids`` and
+    :data:`PART_SOURCE_COLUMNS`)."""
     ids: set[str] = set()
     for name, frame in tables.items():
         if name in ("sources", "strengths"):
             continue
-        for column in ("source_id", "end_source_id", "personnel_source_id"):
+        for column in ("source_id", *PART_SOURCE_COLUMNS):
             if column in frame:
                 ids.update(frame[column].dropna())
         if "source_ids" in frame:
@@ -442,6 +447,11 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
                 ends &= frame["end_source_id"].isna() | frame["end_source_id"].isin(knowable)
                 frame = frame.assign(end_source_id=frame["end_source_id"].where(ends))
             frame = frame.assign(end_date=frame["end_date"].where(ends))
+        if "contested_source_id" in frame:  # another record's reading, from its date on
+            known = frame["contested_source_id"].isna() | frame["contested_source_id"].isin(
+                knowable)
+            frame = frame.assign(**{c: frame[c].where(known) for c in frame.columns
+                                    if c == "contested_source_id" or c.endswith("_contested")})
         if "source_id" in frame:  # sources itself, and every table citing one
             frame = frame[frame["source_id"].isin(knowable)]
         if name == "sources":

@@ -14,7 +14,15 @@ import pandas as pd
 
 from . import charts, sections, theme
 from . import params as params_mod
-from .evidence import Evidence, cited_ids, later_releases, load_evidence, memo, newer_releases
+from .evidence import (
+    PART_SOURCE_COLUMNS,
+    Evidence,
+    cited_ids,
+    later_releases,
+    load_evidence,
+    memo,
+    newer_releases,
+)
 from .figures import Figure, Prose, Table, svg_of
 
 MAX_PUBLISHERS_NAMED = 4
@@ -122,9 +130,9 @@ class SectionContext:
         for frame in frames:
             if "source_id" in frame:
                 ids += list(frame["source_id"].dropna())
-            # the sources of an end date and of a later count the edition shows (the cut
-            # blanks them where the edition may not know them)
-            for column in ("end_source_id", "personnel_source_id"):
+            # the sources of an end date, a later count and another record's reading the
+            # edition shows (the cut blanks them where the edition may not know them)
+            for column in PART_SOURCE_COLUMNS:
                 if column in frame:
                     ids += list(frame[column].dropna())
             if "confidence" in frame:

@@ -74,8 +74,25 @@ def _source_refs(table: str, record: dict[str, str]) -> list[tuple[str, str]]:
     if table in ("claims", "claim_updates"):
         return [("source_ids", s.strip()) for s in record.get("source_ids", "").split(";")
                 if s.strip()]
-    return [(column, record[column].strip()) for column in ("source_id", "end_source_id")
+    return [(column, record[column].strip())
+            for column in ("source_id", "end_source_id", "contested_source_id")
             if record.get(column, "").strip()]
+
+
+def _contested_problem(record: dict[str, str]) -> str | None:
+    """A contested reading (``<column>_contested``) comes with its source
+    (``contested_source_id``) and differs from the row's own value."""
+    source = record.get("contested_source_id", "").strip()
+    readings = {c.removesuffix("_contested"): v.strip() for c, v in record.items()
+                if c.endswith("_contested") and v.strip()}
+    if bool(source) != bool(readings):
+        return ("contested_source_id is empty: name the source of the other reading" if readings
+                else "contested_source_id is set but no *_contested column holds a reading")
+    same = [c for c, v in readings.items() if record.get(c, "").strip() == v]
+    if same:
+        return (f"{same[0]}_contested = {show(readings[same[0]])} is the row's own {same[0]}: a "
+                "contested reading must differ")
+    return None
 
 
 def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None,
@@ -134,6 +151,10 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                         f"{show(' / '.join(key))} (first at row {seen_keys[digest]})")
                 else:
                     seen_keys[digest] = line
+            if "contested_source_id" in record:
+                problem = _contested_problem(record)
+                if problem:
+                    problems.append(f"{name} row {line}: {problem}")
             if context.source_ids is not None:
                 for column, ref in _source_refs(spec.name, record):
                     if ref not in context.source_ids:

@@ -19,6 +19,9 @@ WINDOW = 5  # years per concentration window
 NOT_DIVERSIFICATION = ("conflict", "ceasefire", "humanitarian")
 VOTE_WORDS = {"yes": "voted yes", "abstain": "abstained", "no": "voted no",
               "absent": "did not vote"}
+#: a vote as one record gives it: "one published record has it abstaining"
+VOTE_READINGS = {"yes": "voting yes", "abstain": "abstaining", "no": "voting no",
+                 "absent": "not voting"}
 
 
 # ---------------------------------------------------------------------- pure computations
@@ -71,11 +74,34 @@ def topic_votes(votes: pd.DataFrame, topic: str = "ukraine") -> tuple[pd.DataFra
     return rows[~para], rows[para]
 
 
+def contested_votes(votes: pd.DataFrame, country: str, topic: str = "ukraine") -> pd.DataFrame:
+    """``country``'s votes on resolutions of ``topic`` on which published records disagree
+    (``vote_contested``: another record's reading; the row's own vote is the one counted)."""
+    whole, _ = topic_votes(votes, topic)
+    rows = whole[whole["country"] == country]
+    if "vote_contested" not in rows:
+        return rows.iloc[0:0]
+    return rows[rows["vote_contested"].notna()]
+
+
 def unconfirmed_votes(votes: pd.DataFrame, country: str, topic: str = "ukraine") -> int:
     """How many of ``country``'s votes on resolutions of ``topic`` (as :func:`vote_counts`
-    counts them) could not be confirmed in a published record (low confidence)."""
+    counts them) could not be confirmed in a published record (low confidence; a vote the
+    records disagree on is said as such, :func:`contested_votes`, not counted here)."""
     whole, _ = topic_votes(votes, topic)
-    return int((whole.loc[whole["country"] == country, "confidence"] == "low").sum())
+    rows = whole[whole["country"] == country]
+    contested = contested_votes(votes, country, topic).index
+    return int((rows.drop(index=contested)["confidence"] == "low").sum())
+
+
+def contested_clause(votes: pd.DataFrame, country: str) -> str:
+    """'one published record has it not voting on ..., another abstaining; it is counted as not
+    voting' for each vote of ``country`` the records disagree on ('' if none)."""
+    return "; ".join(
+        f"one published record has it {VOTE_READINGS[r.vote]} on "
+        f"{_plain_title(r.title_short)} ({r.date:%B %Y}), another "
+        f"{VOTE_READINGS[r.vote_contested]}; it is counted as {VOTE_READINGS[r.vote]}"
+        for r in contested_votes(votes, country).sort_values("date").itertuples())
 
 
 def vote_counts(votes: pd.DataFrame, country: str, topic: str = "ukraine") -> dict[str, int]:
@@ -505,7 +531,10 @@ def votes_chart(s):
              + "."),
         data=[votes],
         note="'?' = vote not confirmed in a published record; hatched = no vote recorded "
-             "in the evidence base.")
+             "in the evidence base."
+             + (" Two votes in one cell ('absent or abstain'): the published records disagree; "
+                "the first is the one counted in the text."
+                if "vote_contested" in votes and votes["vote_contested"].notna().any() else ""))
 
 
 def _plain_title(title: str) -> str:
@@ -542,9 +571,14 @@ def votes_text(s):
     parts = [f"{VOTE_WORDS[v]} {times(c)}" for v, c in counts.items() if c]
     text = (f"On the {plural(total, 'resolution')} bearing on Ukraine recorded here, "
             f"{md(s.p.focus)} {listing(parts)}")
+    disputed = contested_clause(votes, s.p.focus)
     text += (f" ({count_word(low)} of these votes could not be confirmed in a published "
              "record)."
              if low else ".")
+    if disputed:
+        n = len(contested_votes(votes, s.p.focus))
+        text += (f" On {'one of these votes' if n == 1 else count_word(n) + ' of them'} the "
+                 f"published records disagree: {md(disputed)}.")
     text += _votes_in_favour(whole[whole["vote"] == "yes"])
     for r in para.sort_values("date").itertuples():
         base = PARAGRAPH_VOTE.sub("", r.resolution).strip()
@@ -558,13 +592,13 @@ def votes_text(s):
     for c in [c for c in dict.fromkeys(votes["country"]) if c != s.p.focus]:
         oc = vote_counts(votes, c)
         if sum(oc.values()):  # every way it voted: an absence is not a vote against
-            theirs = unconfirmed_votes(votes, c)
+            theirs, disputed = unconfirmed_votes(votes, c), contested_clause(votes, c)
             compare.append(f"{md(c)} " + listing(f"{VOTE_WORDS[v]} {times(n)}"
                                                  for v, n in oc.items() if n)
                            + f" (of {plural(sum(oc.values()), 'resolution')} recorded for it"
                            + (f"; {'its vote' if theirs == 1 else 'its votes'} on "
                               f"{count_word(theirs)} could not be confirmed" if theirs else "")
-                           + ")")
+                           + (f"; {md(disputed)}" if disputed else "") + ")")
     away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]
     if away > sided:  # before the comparison, so that "its" is still the focus country's
         text += (f" Abstentions and absences outnumbered its yes and no votes, {num(away)} to "
