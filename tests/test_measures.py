@@ -337,3 +337,21 @@ def test_a_sum_of_published_figures_is_given_as_about(value, figures, shown):
     from analysis.prose import added_up
 
     assert added_up(value, figures) == shown
+
+
+def test_undated_headcounts_follow_the_source_of_the_latest_count():
+    """A headcount is undated when its source (a later count's, else the deployment's own) gives
+    no date; a deployment without a headcount is not counted as undated."""
+    from analysis.measures.presence import undated_counts, undated_in_presence
+
+    sources = pd.DataFrame({"source_id": ["dated", "nd"],
+                            "date_published": pd.to_datetime(["2020-01-01", None])})
+    rows = pd.DataFrame({
+        "deployer": ["R", "R", "R", "P"], "host": ["A"] * 4,
+        "start_date": pd.to_datetime(["2000-01-01"] * 4), "end_date": pd.NaT,
+        "personnel_persons": [3000.0, 100.0, None, 50.0],
+        "source_id": ["nd", "nd", "nd", "dated"],
+        "personnel_source_id": [None, "dated", None, "nd"]})
+    assert list(undated_counts(rows, sources)) == [True, False, False, True]
+    assert undated_in_presence(rows, sources, ["R"], "2024-01-01") == 1
+    assert undated_in_presence(rows, sources, ["P"], "2024-01-01", host="A") == 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .measures import shares, suppliers
-from .measures.presence import presence
+from .measures.presence import presence, undated_in_presence
 from .measures.result import Change, Measure
 from .measures.suppliers import SupplierShares
 from .measures.windows import Window, gapless_from
@@ -49,6 +49,9 @@ class Findings:
     #: (in the focus country)
     patron_presence: Measure | None = None
     partner_presence: Measure | None = None
+    #: how many of the headcounts each presence adds up are undated (n.d. in Table 1.1)
+    patron_presence_undated: int = 0
+    partner_presence_undated: int = 0
     #: average yearly trade turnover with the patron, earlier and latest window (US$ million)
     trade_with_patron: Change | None = None
     #: the last year the patron delivered major arms, and who delivered after it
@@ -169,6 +172,8 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
     dep = tables["deployments"]
     patron_presence = presence(dep, [patron], day, f"{patron}'s deployments")
     partner_presence = presence(dep, list(p.partners), day, "partners' deployments", host=focus)
+    undated = (undated_in_presence(dep, tables["sources"], [patron], day),
+               undated_in_presence(dep, tables["sources"], list(p.partners), day, host=focus))
     trade_volume = None
     if bilateral and "trade" in dependence:
         t_early, t_late = shares.windows("trade", tables, focus, patron)
@@ -191,6 +196,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
                     arms_earlier=arms_earlier, rival_arms_latest=rival_latest,
                     rival_arms_thin=thin["period"] if thin else None,
                     patron_presence=patron_presence, partner_presence=partner_presence,
+                    patron_presence_undated=undated[0], partner_presence_undated=undated[1],
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
                     suppliers_since=since,
                     register_last=int(mine["year"].max()) if not mine.empty else None,

@@ -65,10 +65,8 @@ def personnel_cells(ev, rows: pd.DataFrame) -> list[str]:
     """Each deployment's headcount for a table cell: the number, 'not published', or the number
     marked '(n.d.)' when its source (a later count's, else the deployment's own) gives no date,
     so the reader knows it may be years old."""
-    published = ev.sources_by_id()["date_published"]
-    ids = (rows["personnel_source_id"].fillna(rows["source_id"])
-           if "personnel_source_id" in rows else rows["source_id"])
-    return [("not published" if pd.isna(v) else
-             num(v) + (" (n.d.)" if sid in published.index and pd.isna(published[sid])
-                       else ""))
-            for v, sid in zip(rows["personnel_persons"], ids, strict=True)]
+    from ..measures.presence import undated_counts
+
+    undated = undated_counts(rows, ev.sources)
+    return [("not published" if pd.isna(v) else num(v) + (" (n.d.)" if old else ""))
+            for v, old in zip(rows["personnel_persons"], undated, strict=True)]

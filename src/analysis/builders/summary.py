@@ -137,9 +137,22 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
                       + f": {'; '.join(parts)} ({where}).", used, where)
 
 
-def _people(m) -> str:
-    """The personnel a presence measure adds up (its headcounts: rows less those without one)."""
-    return added_up(m.part, m.rows - int(m.total or 0))
+def _people(m, undated: int, whose: str) -> str:
+    """', with 3,083 personnel by the latest published figure (undated; not every deployment
+    published one)': the headcounts a presence measure adds up (rows less those without one),
+    how many of them are undated (Table 1.1's n.d.), and whether some deployments published
+    none. '' when none published a figure."""
+    if not m.part:
+        return ""
+    figures = m.rows - int(m.total or 0)
+    said = []
+    if undated:
+        said.append("undated" if figures == 1 else
+                    f"{'all' if undated == figures else count_word(undated)} of them undated")
+    if m.total:
+        said.append("not every deployment published one")
+    return (f", with {added_up(m.part, figures)} personnel by {whose} latest published "
+            f"figure{'' if figures == 1 else 's'}" + (f" ({'; '.join(said)})" if said else ""))
 
 
 def _presence(f: Findings) -> KeyFinding | None:
@@ -148,18 +161,13 @@ def _presence(f: Findings) -> KeyFinding | None:
         return None
     where = ref("table", "presence")
     # not a floor (a ceiling such as a peacekeeping cap counts in full), not a total (some
-    # deployments publish no count): the sum of the latest published counts, said so
-    people = (f", with {_people(mine)} personnel by the latest published figures"
-              + (" (not every deployment published one)" if mine.total else "")
-              if mine.part else "")
+    # deployments publish no count): the published counts added up, said so
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
-            f"in and around {md(f.focus)}{people}")
+            f"in and around {md(f.focus)}{_people(mine, f.patron_presence_undated, 'the')}")
     used = (mine,)
     if theirs is not None and theirs.value:
         text += (f"; its partners had {ph.value(theirs, True)} in the country"
-                 + (f", with {_people(theirs)} personnel by their latest published figures"
-                    + (" (not every deployment published one)" if theirs.total else "")
-                    if theirs.part else ""))
+                 + _people(theirs, f.partner_presence_undated, "their"))
         used += (theirs,)
     else:
         text += (f"; none of {md(ph.names(f.partners, 'or'))} had a deployment in the country "

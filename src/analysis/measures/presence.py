@@ -57,3 +57,21 @@ def presence(deployments: pd.DataFrame, deployers, day, label: str, host: str | 
     return Measure.of_rows(f"presence.{label}", label, len(rows), "deployments",
                            f"{pd.Timestamp(day).day} {pd.Timestamp(day):%B %Y}", rows,
                            part=float(people.dropna().sum()), total=float(people.isna().sum()))
+
+
+def undated_counts(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
+    """Per deployment row: its headcount's source (a later count's, else the deployment's own)
+    gives no date, so the figure may be years old (the one rule; Table 1.1 marks them n.d.)."""
+    ids = (rows["personnel_source_id"].fillna(rows["source_id"])
+           if "personnel_source_id" in rows else rows["source_id"])
+    published = sources.set_index("source_id")["date_published"]
+    known = ids.isin(published.index)
+    undated = pd.Series(False, index=rows.index)
+    undated[known] = published.reindex(ids[known]).isna().to_numpy()
+    return undated & rows["personnel_persons"].notna()
+
+
+def undated_in_presence(deployments: pd.DataFrame, sources: pd.DataFrame, deployers, day,
+                        host: str | None = None) -> int:
+    """How many of the headcounts :func:`presence` adds up for ``day`` are undated."""
+    return int(undated_counts(active_on(deployments, deployers, day, host), sources).sum())
