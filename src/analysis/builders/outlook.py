@@ -285,10 +285,10 @@ def indicators_to_watch(s):
                           f"partners, as of {date(s.p.as_of)}", data=[used], key="watch",
                    note=("Shares: the latest complete five-year window against an earlier "
                          "one, as in the figure named; 'where it stands' gives the latest single "
-                         "year beside that window's average. Deployments: the deployments that "
-                         "began or ended in the year before the as-of date or, if none did, the "
-                         "month of the last start or end (a change in a deployment's scope or "
-                         "strength is not counted). Opinion: one survey, read only against its "
+                         "year beside that window's average. Deployments: those that began or "
+                         "ended in the year before the edition's date (if none did, the last "
+                         "month in which one did); a change in a deployment's size or scope is "
+                         "not counted. Opinion: one survey, read only against its "
                          "own earlier waves."))
 
 
