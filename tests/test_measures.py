@@ -344,8 +344,7 @@ def test_undated_headcounts_follow_the_source_of_the_latest_count():
     no date; a deployment without a headcount is not counted as undated."""
     from analysis.measures.presence import undated_counts, undated_in_presence
 
-    sources = pd.DataFrame({"source_id": ["dated", "nd"],
-                            "date_published": pd.to_datetime(["2020-01-01", None])})
+    sources = pd.Series(pd.to_datetime(["2020-01-01", None]), index=["dated", "nd"])
     rows = pd.DataFrame({
         "deployer": ["R", "R", "R", "P"], "host": ["A"] * 4,
         "start_date": pd.to_datetime(["2000-01-01"] * 4), "end_date": pd.NaT,

@@ -172,8 +172,9 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
     dep = tables["deployments"]
     patron_presence = presence(dep, [patron], day, f"{patron}'s deployments")
     partner_presence = presence(dep, list(p.partners), day, "partners' deployments", host=focus)
-    undated = (undated_in_presence(dep, tables["sources"], [patron], day),
-               undated_in_presence(dep, tables["sources"], list(p.partners), day, host=focus))
+    published = tables["sources"].set_index("source_id")["date_published"]
+    undated = (undated_in_presence(dep, published, [patron], day),
+               undated_in_presence(dep, published, list(p.partners), day, host=focus))
     trade_volume = None
     if bilateral and "trade" in dependence:
         t_early, t_late = shares.windows("trade", tables, focus, patron)

@@ -126,10 +126,12 @@ def draw(boundaries: dict, places: pd.DataFrame):
                                       facecolor=fill.get(name, "#eeeeea"),
                                       alpha=0.28 if name in fill else 1.0,
                                       edgecolor=theme.MUTED, linewidth=0.6))
-    labels = {"Armenia": (44.55, 40.55), "Azerbaijan": (47.0, 40.55), "Georgia": (44.4, 41.3),
-              "Iran": (46.7, 38.7), "Turkey": (43.45, 39.95)}
-    for name, (x, y) in labels.items():
-        ax.text(x, y, name.upper(), fontsize=8, color=theme.MUTED, ha="center", va="center",
+    # (lon, lat, alignment): a name at the frame's edge starts inside it
+    labels = {"Armenia": (44.55, 40.55, "center"), "Azerbaijan": (47.0, 40.55, "center"),
+              "Georgia": (44.4, 41.3, "center"), "Iran": (46.7, 38.7, "center"),
+              "Turkey": (FRAME[0] + 0.05, 39.95, "left")}
+    for name, (x, y, ha) in labels.items():
+        ax.text(x, y, name.upper(), fontsize=8, color=theme.MUTED, ha=ha, va="center",
                 fontweight="bold")
     ax.text(45.05, 39.45, "NAKHCHIVAN\n(Azerbaijan)", fontsize=7, ha="center", color=theme.MUTED,
             fontweight="bold")
@@ -149,7 +151,8 @@ def draw(boundaries: dict, places: pd.DataFrame):
                    edgecolors="white", linewidths=0.6, zorder=6,
                    label="Border area shelled, Sept. 2022")
     towns = places[places["kind"].isin(["city", "town"])]
-    ax.scatter(towns["lon"], towns["lat"], s=14, color=theme.INK, zorder=5)
+    # over the strike markers: a town struck keeps its dot, in the marker's middle
+    ax.scatter(towns["lon"], towns["lat"], s=14, color=theme.INK, zorder=7)
     for row in places.itertuples():
         if row.label_dx == row.label_dx:  # not NaN: this place is labelled
             ax.annotate(row.label, (row.lon, row.lat), xytext=(row.label_dx, row.label_dy),

@@ -67,6 +67,6 @@ def personnel_cells(ev, rows: pd.DataFrame) -> list[str]:
     so the reader knows it may be years old."""
     from ..measures.presence import undated_counts
 
-    undated = undated_counts(rows, ev.sources)
+    undated = undated_counts(rows, ev.sources_by_id()["date_published"])
     return [("not published" if pd.isna(v) else num(v) + (" (n.d.)" if old else ""))
             for v, old in zip(rows["personnel_persons"], undated, strict=True)]

@@ -59,19 +59,19 @@ def presence(deployments: pd.DataFrame, deployers, day, label: str, host: str | 
                            part=float(people.dropna().sum()), total=float(people.isna().sum()))
 
 
-def undated_counts(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
+def undated_counts(rows: pd.DataFrame, published: pd.Series) -> pd.Series:
     """Per deployment row: its headcount's source (a later count's, else the deployment's own)
-    gives no date, so the figure may be years old (the one rule; Table 1.1 marks them n.d.)."""
+    gives no date, so the figure may be years old (the one rule; Table 1.1 marks them n.d.).
+    ``published``: each source's ``date_published``, indexed by ``source_id``."""
     ids = (rows["personnel_source_id"].fillna(rows["source_id"])
            if "personnel_source_id" in rows else rows["source_id"])
-    published = sources.set_index("source_id")["date_published"]
     known = ids.isin(published.index)
     undated = pd.Series(False, index=rows.index)
     undated[known] = published.reindex(ids[known]).isna().to_numpy()
     return undated & rows["personnel_persons"].notna()
 
 
-def undated_in_presence(deployments: pd.DataFrame, sources: pd.DataFrame, deployers, day,
+def undated_in_presence(deployments: pd.DataFrame, published: pd.Series, deployers, day,
                         host: str | None = None) -> int:
     """How many of the headcounts :func:`presence` adds up for ``day`` are undated."""
-    return int(undated_counts(active_on(deployments, deployers, day, host), sources).sum())
+    return int(undated_counts(active_on(deployments, deployers, day, host), published).sum())
