@@ -61,6 +61,17 @@ def short_publisher(text: str) -> str:
     return outside
 
 
+#: the note every table of SIPRI units carries: what its "~" means
+UNITS_NOTE = "~ = SIPRI estimate of units."
+
+
+def units_cells(units, estimates, missing: str = "n/a") -> list[str]:
+    """SIPRI's delivered units for a table cell: the number, '~' before it where SIPRI
+    estimates it (:data:`UNITS_NOTE`), ``missing`` where the register gives none."""
+    return [missing if pd.isna(u) else ("~" if bool(e) else "") + num(u)
+            for u, e in zip(units, estimates, strict=True)]
+
+
 def personnel_cells(ev, rows: pd.DataFrame) -> list[str]:
     """Each deployment's headcount for a table cell: the number, 'not published', or the number
     marked '(n.d.)' when its source (a later count's, else the deployment's own) gives no date,

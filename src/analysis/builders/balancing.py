@@ -12,7 +12,7 @@ from .. import phrasing as ph
 from ..measures import suppliers
 from ..measures.windows import Window
 from ..prose import date, listing, md, num, span, unconfirmed, year_runs
-from ._common import count_word, plural, times
+from ._common import UNITS_NOTE, count_word, plural, times, units_cells
 
 WINDOW = 5  # years per concentration window
 #: kinds of events that are not steps of diversification
@@ -380,13 +380,12 @@ def new_partners(s):
         "Type": grouped["description"],
         "Ordered": grouped["ordered"].map(lambda v: "" if pd.isna(v) else str(int(v))),
         "Delivered": grouped["years"],
-        "Units": [("" if pd.isna(u) else ("~" if bool(e) else "") + num(u))
-                  for u, e in zip(grouped["units"], grouped["estimate"], strict=True)],
+        "Units": units_cells(grouped["units"], grouped["estimate"], missing=""),
         "TIV (m)": grouped["tiv"].map(lambda v: num(v, 1)),
     })
     return s.table(table, f"Major arms delivered to {s.p.focus} by {ph.names(s.p.partners)} "
                           "(SIPRI register)", data=[rows], key="partner_systems",
-                   note="~ = SIPRI estimate of units. Ordered: the year of the order as "
+                   note=f"{UNITS_NOTE} Ordered: the year of the order as "
                         "SIPRI's register dates it, which can differ from the year a deal was "
                         "first reported in the press.")
 

@@ -12,7 +12,7 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span
 from . import dependence as dep
-from ._common import count_word, events_matching, personnel_cells
+from ._common import UNITS_NOTE, count_word, events_matching, personnel_cells, units_cells
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -274,14 +274,13 @@ def deliveries_table(s):
         "Type": systems["description"],
         "Ordered": systems["order_year"].astype("Int64").astype(str),
         "Delivered": systems["years"],
-        "Units": [("~" if e else "") + num(u) if pd.notna(u) else "n/a"
-                  for u, e in zip(systems["units"], systems["estimate"], strict=True)],
+        "Units": units_cells(systems["units"], systems["estimate"]),
         "TIV (m)": systems["tiv_m"].map(lambda v: num(v, 1)),
     })
     total = used["tiv_delivered_m"].sum()
     return s.table(table, f"Major arms delivered by {s.p.patron} to {s.p.focus} (SIPRI)",
                    data=[used], key="patron_systems",
-                   note=(f"~ = SIPRI estimate. Total {num(total, 1)} TIV million over "
+                   note=(f"{UNITS_NOTE} Total {num(total, 1)} TIV million over "
                          f"{len(systems)} systems. Designations are SIPRI's, which may name a "
                          "type by its family rather than by the version delivered."))
 

@@ -9,7 +9,7 @@ from .. import charts, indicators, theme
 from ..measures import suppliers
 from ..prose import date, listing, md, month, num, pct, ratio, span, year_runs
 from ..sections import label
-from ._common import count_word, country, plural
+from ._common import UNITS_NOTE, count_word, country, plural, units_cells
 
 DRONE_WORDS = "UAV|loitering|drone"
 
@@ -361,17 +361,17 @@ def drones(s):
                       f"{md(s.p.rival)} in this window.")
     grouped = (found.groupby(["supplier", "designation", "description"], as_index=False)
                .agg(first=("delivery_year", "min"), years=("delivery_year", year_runs),
-                    units=("units_delivered", "sum")))
+                    units=("units_delivered", "sum"), estimate=("units_is_estimate", "any")))
     grouped = grouped.sort_values(["first", "supplier"])
     table = pd.DataFrame({
         "Supplier": grouped["supplier"],
         "Weapon": grouped["designation"],
         "Type": grouped["description"],
         "Delivered": grouped["years"],
-        "Units": grouped["units"].map(lambda v: num(v) if pd.notna(v) else "n/a"),
+        "Units": units_cells(grouped["units"], grouped["estimate"]),
     })
     return s.table(table, f"Drones and loitering munitions delivered to {s.p.rival} (SIPRI)",
-                   data=[found], note="Unit numbers are partly SIPRI estimates.",
+                   data=[found], note=UNITS_NOTE,
                    key="rival_drones")
 
 
