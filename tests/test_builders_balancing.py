@@ -258,3 +258,21 @@ def test_a_vote_the_records_disagree_on_keeps_both_readings(as_of, shown):
     assert ("absent?" in labels) is not shown
     cited = s.sources_of(votes)[0]
     assert ("trend_77284_2023" in cited) is shown
+
+
+def test_a_bar_resting_on_too_little_data_shows_no_shares():
+    """Figure 2.4's last period rests on a few register rows: its bar is faded and hatched and
+    carries no figures (the text says the data are too few to name the main suppliers); the
+    other bars keep theirs; the legend says what the hatching means."""
+    import matplotlib.pyplot as plt
+
+    frame = pd.DataFrame({"period": ["2010–14", "2010–14", "2015–19", "2015–19"],
+                          "supplier": ["A", "B", "A", "B"], "tiv": [80.0, 20.0, 30.0, 70.0]})
+    fig = charts.stacked_shares(frame, "period", "supplier", "tiv", "%", weak="2015–19")
+    ax = fig.axes[0]
+    figures = sorted(t.get_text() for t in ax.texts)
+    hatched = [p.get_x() for p in ax.patches if p.get_hatch()]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+    assert figures == ["20", "80"]
+    assert len(hatched) == 2 and "Incomplete data" in legend

@@ -293,7 +293,7 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
                    weak: str | None = None):
     """Stacked 100% bars of ``value`` by ``part`` per ``period``; small parts pooled as Other.
     ``weak``: a period whose bar rests on too little data to read like the others (drawn
-    faded and hatched; the note says why)."""
+    faded and hatched, without figures; the note says why)."""
     if frame.empty:
         return empty("No data for this selection.", size)
     totals = frame.groupby(part)[value].sum().sort_values(ascending=False)
@@ -316,11 +316,10 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
                 bar.set_alpha(0.65)  # faded, but each supplier's colour still told apart
                 bar.set_hatch("///")
         for i, v in enumerate(shares[col].values):
-            if v >= 8:  # on a faded bar, dark figures on a white ground (white would vanish)
+            # no figures on a faded bar: its shares rest on too little to be read as shares
+            if v >= 8 and not faded[i]:
                 ax.text(i, bottom[i] + v / 2, f"{v:.0f}", ha="center", va="center", fontsize=7,
-                        color=theme.INK if faded[i] else "white",
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0,
-                              "alpha": 0.85} if faded[i] else None)
+                        color="white")
         bottom += shares[col].values
     ax.set_ylim(0, 100)
     ax.set_ylabel(plain(ylabel))
