@@ -148,10 +148,13 @@ def war_losses(s):
         "Measure": war["measure"].str.replace("_", " ").str.capitalize(),
         "People": war["count_persons"].map(lambda v: num(v)),
         "Reported by": war["reported_by"],
+        # the day of the count: a later count may differ (the reader sees which one this is)
+        "Date": war["reported_on"].map(lambda d: f"{d.day} {d:%b %Y}" if pd.notna(d) else "n.d."),
         "Official": war["is_official"].map({True: "yes", False: "no"}),
     })
     return s.table(table, "Losses in the 2020 war, as each source reported them (never merged)",
-                   data=[war], key="war_losses")
+                   data=[war], key="war_losses",
+                   note="Date: the day the count was published; later counts may differ.")
 
 
 #: the wars marked on the yearly spending chart: anchor -> short label
