@@ -530,10 +530,17 @@ def votes_chart(s):
              + "."),
         data=[votes],
         note="'?' = vote not confirmed in a published record; hatched = no vote recorded "
-             "in the evidence base."
-             + (" Two votes in one cell ('absent or abstain'): the published records disagree; "
-                "the first is the one counted in the text."
-                if "vote_contested" in votes and votes["vote_contested"].notna().any() else ""))
+             "in the evidence base." + _contested_note(votes))
+
+
+def _contested_note(votes: pd.DataFrame) -> str:
+    """What a cell with two votes means, by the first such cell ('' if there is none)."""
+    both = votes[votes["vote_contested"].notna()] if "vote_contested" in votes else votes[:0]
+    if both.empty:
+        return ""
+    first = both.sort_values("date").iloc[0]
+    return (f" Two votes in one cell ('{first['vote']} or {first['vote_contested']}'): the "
+            "published records disagree; the first is the one counted in the text.")
 
 
 def _plain_title(title: str) -> str:

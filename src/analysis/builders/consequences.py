@@ -380,7 +380,8 @@ def paradox_chart(s):
     left.set_xticks([y for y in shown if (int(years.max()) - y) % step == 0])
     left.set_xlim(years.min() - 0.5, years.max() + 1.2)
     first, last = int(years.min()), int(years.max())
-    shaded = f"; {_shaded(brk, first, last)}" if _shaded(brk, first, last) else ""
+    shaded = _shaded(brk, first, last)
+    shaded = f"; {shaded}" if shaded else ""
     g = growth(t[t["flow"] == "exports"].rename(columns={"value_usd_m": "v"}), "v",
                brk - 1) if not t.empty and brk else None
     finding = (f" Exports to {s.p.patron} were {fold_text(g)} in {g['last_year']} what they had "
@@ -582,6 +583,7 @@ def share_chart(s):
     ax.set_ylabel(f"% of {s.p.focus}'s total")
     ax.legend(loc="upper left")
     first, last = int(years.min()), int(years.max())
+    shaded = _shaded(brk, first, last)
     ex = shares[shares["flow"] == "exports"].sort_values("year")
     finding = ""
     if len(ex) >= 2:
@@ -592,7 +594,7 @@ def share_chart(s):
                  f"{span(first, last)}"),
         alt=(f"Line chart of {s.p.patron}'s share in {s.p.focus}'s total exports and imports "
              f"by year from {first} to {last}"
-             f"{f', {_shaded(brk, first, last)}' if _shaded(brk, first, last) else ''}."
+             f"{', ' + shaded if shaded else ''}."
              f"{finding}"),
         data=[used],
         note=("Totals are the trade series' World rows. Only years in which both flows are "
