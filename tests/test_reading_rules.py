@@ -240,3 +240,19 @@ def test_the_key_findings_point_to_figure_1_2_only_when_it_is_a_figure():
         text = summary.conventions(s).markdown
         assert ("the note to Figure 1.2 says how the windows are chosen" in text) is has_figure
         assert ("set against the window ten years earlier" in text) is not has_figure
+
+
+def test_deployments_in_table_7_1_move_from_the_article_and_exercises_do_not_count():
+    """An outside reader found the 2024 withdrawals (peacekeepers, Zvartnots, Agarak) missing
+    from Table 7.1: the year before 17 April 2026 held none of them. Past the article, the
+    deployments are compared with its day; an exercise running on either day (Eagle Partner
+    2023 was) is named but does not move the count. The 2023 edition, of the article's date,
+    keeps the year before it."""
+    late = {w.short: w for w in outlook.watch_list(_context("07", {}))}
+    assert late["Russia's deployments"].toward == "partners"
+    assert "after the article of 15 September 2023" in late["Russia's deployments"].trend
+    assert late["partners' deployments"].toward == "flat"
+    assert "Eagle Partner 2023 ended" in late["partners' deployments"].trend
+    early = {w.short: w for w in outlook.watch_list(_context("07", {"as_of": "2023-09-15"}))}
+    assert "in the last year" in early["partners' deployments"].trend
+    assert early["partners' deployments"].toward == "partners"

@@ -185,7 +185,16 @@ def _named(names: list[str]) -> str:
 def _presence_watch(s) -> list[Watch]:
     table = sections.number_of("table", "presence")
     dep = s.ev.deployments
-    year_ago = pd.Timestamp(s.p.as_of) - pd.DateOffset(years=1)
+    # the changes since the article, once the edition is past it (the report follows it); else
+    # those of the year before the edition's date
+    article = _article(s)
+    if article and article.date < pd.Timestamp(s.p.as_of):
+        since, period = article.date, f"after the article of {date(article.date)}"
+    else:
+        since, period = pd.Timestamp(s.p.as_of) - pd.DateOffset(years=1), "in the last year"
+    # counted: what stays on the ground; an exercise is named, not counted (one running on
+    # either day would move the count for a few days)
+    lasting = [k for k in dep["kind"].dropna().unique() if k != "exercise"]
     out = []
     for key, deployers, host, label in (
             ("patron_presence", [s.p.patron], None, (f"{s.p.patron}'s deployments in and around "
@@ -193,8 +202,7 @@ def _presence_watch(s) -> list[Watch]:
             ("partner_presence", list(s.p.partners), s.p.focus, (f"Partners' deployments in "
              f"{s.p.focus}"))):
         now = active_on(dep, deployers, s.p.as_of, host)
-        before = active_on(dep, deployers, year_ago, host)
-        ended, started = changes_between(dep, deployers, year_ago, s.p.as_of, host)
+        ended, started = changes_between(dep, deployers, since, s.p.as_of, host)
         # a deployment that began and ended within the year (a short exercise) is said once
         both = sorted(set(ended) & set(started))
         ended = [n for n in ended if n not in both]
@@ -204,16 +212,17 @@ def _presence_watch(s) -> list[Watch]:
         moves = ([f"{listing(both, escape=False)} began and ended"] if both else []) + (
             [" and ".join(moves)] if moves else [])
         if moves:  # a table cell: plain text
-            trend = f"{'; '.join(moves)} in the last year (Table {table})"
+            trend = f"{'; '.join(moves)} {period} (Table {table})"
         else:  # when the last change came: a quiet year can follow a break
             last = last_change(dep, deployers, s.p.as_of, host)
             # 'none began or ended', not 'no change': a deployment may change in scope or
             # strength meanwhile (the timeline lists such steps)
             trend = (f"none began or ended since {month(last)} (Table {table})"
                      if last is not None else
-                     f"none began or ended in the last year (Table {table})")
-        fewer = len(now) < len(before)
-        more = len(now) > len(before)
+                     f"none began or ended {period} (Table {table})")
+        counted = [len(active_on(dep, deployers, day, host, kinds=lasting))
+                   for day in (since, s.p.as_of)]
+        fewer, more = counted[1] < counted[0], counted[1] > counted[0]
         if key == "patron_presence":
             toward = "partners" if fewer else "patron" if more else "flat"
             signal = _signal(s.p.patron, key, "shrinks", "grows")
@@ -286,8 +295,10 @@ def indicators_to_watch(s):
                    note=("Shares: the latest complete five-year window against an earlier "
                          "one, as in the figure named; 'where it stands' gives the latest single "
                          "year beside that window's average. Deployments: those that began or "
-                         "ended in the year before the edition's date (if none did, the last "
-                         "month in which one did); a change in a deployment's size or scope is "
+                         "ended since the article's date (in an edition of that date or "
+                         "earlier, in the year before it; if none did, the last month in which "
+                         "one did); the count compares that day with the edition's, exercises "
+                         "named but not counted; a change in a deployment's size or scope is "
                          "not counted. Opinion: one survey, read only against its "
                          "own earlier waves."))
 
