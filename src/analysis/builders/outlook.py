@@ -128,10 +128,13 @@ def turned_back(direction: str, latest_year: float, earlier_average: float,
 
 
 def _turn(direction: str, latest_year: float, earlier_average: float) -> str:
-    """How far the latest year turned back: 'past', 'to' (within half a point: the one rule for a
-    direction) or 'toward' the earlier window's average."""
+    """Where the latest year stands against the earlier window's average, for a share that
+    turned back: 'back at' it (within half a point: the one rule for a direction), 'past' it,
+    or 'nearer' it than the latest window's (a position, not a move: the year before may
+    stand further back still)."""
     moved = result.direction(latest_year - earlier_average)
-    return "to" if moved == "about the same" else "toward" if moved == direction else "past"
+    return ("back at" if moved == "about the same" else "nearer" if moved == direction
+            else "past")
 
 
 def _share_watch(s, key: str) -> Watch | None:
@@ -169,8 +172,9 @@ def _share_watch(s, key: str) -> Watch | None:
             c.direction, year.iloc[-1]["share_pct"], c.earlier.value, c.latest.value):
         toward = "mixed"
         turn = _turn(c.direction, year.iloc[-1]["share_pct"], c.earlier.value)
-        trend += (f"; the latest year turned back {turn} the {c.earlier.window} average "
-                  f"({pct(c.earlier.value)})")
+        trend += (f"; the latest year stands {turn} the {c.earlier.window} average "
+                  f"({pct(c.earlier.value)})"
+                  + (f" than the {c.latest.window} one" if turn == "nearer" else ""))
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
                  stands or f"see Figure {figure}", trend, _signal(s.p.patron, key), toward,
