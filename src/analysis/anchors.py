@@ -36,7 +36,7 @@ KEYS: tuple[str, ...] = (
     "offensive_2023", "rome_statute_ratification",
     "undelivered_arms", "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
     "border_guards_leave", "eu_accession_law", "washington_declaration",
-    "border_posts_start", "border_posts_end",
+    "border_posts_start", "border_posts_end", "arms_contracts_share",
 )
 
 

@@ -137,9 +137,9 @@ def concentration_intro(s):
 def suppliers_intro(s):
     return s.text(
         f"The bars show the share of {md(s.p.focus)}'s arms deliveries that came from "
-        f"{md(s.p.patron)}, from each of {md(ph.names(s.p.partners))} and from all others, in "
-        "each five-year window up to the latest year of SIPRI data; the table lists what the "
-        "partners delivered.")
+        f"{md(s.p.patron)}, from each partner the register records as a supplier and from all "
+        "others, in each five-year window up to the latest year of SIPRI data; the table lists "
+        "what the partners delivered.")
 
 
 def steps_intro(s):
@@ -345,6 +345,11 @@ def suppliers_text(s):
                  f"{f.patron_last_delivery}; later deliveries came from "
                  f"{listing(f.suppliers_since)}. Deals announced but not yet delivered are not in "
                  "these figures.")
+    contracts = s.ev.anchor("arms_contracts_share")
+    if contracts:  # deliveries lag contracts: an official count of the contracts, said apart
+        text += (f" Contracts tell of the deliveries to come: "
+                 f"{md(str(contracts['description']).rstrip('.'))} "
+                 f"({ph.when(contracts.date, contracts['date_precision'])}).")
     absent = [p for p in s.p.partners if latest.rank(p) is None
               and (earlier is None or earlier.rank(p) is None)]
     states = [p for p in absent if p not in ph.BLOCS]

@@ -180,15 +180,19 @@ def _concentration(f: Findings) -> KeyFinding | None:
     if latest is None or not latest.concentration.known:
         return None
     where = ref("figure", "concentration")
-    text = (f"{md(f.focus)}'s arms purchases are less concentrated than they were: the "
-            f"Herfindahl–Hirschman index of its suppliers (10,000 = a single supplier) was "
-            f"{ph.value(latest.concentration, True)} in {latest.window}")
+    index = (f"the Herfindahl–Hirschman index of its suppliers (10,000 = a single supplier) was "
+             f"{ph.value(latest.concentration, True)} in {latest.window}")
     used = (latest.concentration,)
     if earlier is not None and earlier.concentration.known:
-        if earlier.concentration.value <= latest.concentration.value:
-            text = text.replace("are less concentrated than they were", "are not spreading")
-        text += f", against {ph.value(earlier.concentration, True)} in {earlier.window}"
+        # against the window the findings compare, not "than they were": earlier windows of
+        # Figure 5.1 may stand lower still
+        spread = earlier.concentration.value > latest.concentration.value
+        text = (f"{md(f.focus)}'s arms purchases are {'less' if spread else 'no less'} "
+                f"concentrated than in {earlier.window}: {index}, against "
+                f"{ph.value(earlier.concentration, True)} then")
         used += (earlier.concentration,)
+    else:
+        text = f"{md(f.focus)}'s arms purchases by supplier: {index}"
     rival = f.rival_arms_latest
     if rival is not None and rival.concentration.known:
         if f.rival_arms_thin:  # as Figure 2.4's note says of the same register rows: no value
