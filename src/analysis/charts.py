@@ -5,6 +5,7 @@ Low-confidence points are drawn hollow and flagged in the legend, never hidden."
 from __future__ import annotations
 
 import itertools
+import math
 import textwrap
 from collections import Counter
 
@@ -567,6 +568,10 @@ def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
     cols = list(order["resolution"])
     rows = [c for c in countries if c in set(votes["country"])]
     fig, ax = theme.new_figure(size)
+    # a cell's words fit its width: 'abstain?' is about 4.3 em wide (with a margin, 4.6), the
+    # cells share about 0.85 of the figure's width (the country names take the rest)
+    cell_pt = size[0] * 72 * 0.85 / max(len(cols), 1)
+    small = min(7.0, math.floor(cell_pt / 4.6 * 2) / 2)
     for i, country in enumerate(rows):
         for j, res in enumerate(cols):
             cell = votes[(votes["country"] == country) & (votes["resolution"] == res)]
@@ -581,8 +586,7 @@ def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
             label = f"{vote} or\n{other}" if isinstance(other, str) and other else \
                 vote + ("?" if low else "")
             ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", linespacing=1.0,
-                    fontsize=6.5 if "\n" in label else 7,
-                    color="white" if vote in ("yes", "no") else theme.INK)
+                    fontsize=small, color="white" if vote in ("yes", "no") else theme.INK)
     ax.set_xlim(0, len(cols))
     ax.set_ylim(0, len(rows))
     ax.invert_yaxis()

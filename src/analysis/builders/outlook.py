@@ -393,13 +393,15 @@ def after_article_timeline(s):
     chosen = later["event_id"].isin(label)
 
     def some(rows: pd.Series, one: str, many: str) -> list[str]:
-        """'the three security steps involving Russia', or 'the first two of the ten ...'."""
+        """'the three security steps involving Russia', or 'the two earliest of the ten ...'
+        (the labels go to the earliest of a kind)."""
         total, shown = int(rows.sum()), int((rows & chosen).sum())
         if not shown:
             return []
         if total == 1:
             return [f"the {one}"]
-        which = "the" if shown == total else f"the first {count_word(shown)} of the"
+        which = ("the" if shown == total else
+                 f"the {'earliest' if shown == 1 else count_word(shown) + ' earliest'} of the")
         return [f"{which} {count_word(total)} {many}"]
 
     parts = some(shift, "change of the shift named in the key findings",
