@@ -154,7 +154,8 @@ def war_losses(s):
     })
     return s.table(table, "Losses in the 2020 war, as each source reported them (never merged)",
                    data=[war], key="war_losses",
-                   note="Date: the day the count was published; later counts may differ.")
+                   note="Date: the day of the count, as published (for a source without a "
+                        "date, the day its content gives); later counts may differ.")
 
 
 #: the wars marked on the yearly spending chart: anchor -> short label

@@ -166,7 +166,7 @@ def _presence(f: Findings) -> KeyFinding | None:
             f"in and around {md(f.focus)}{_people(mine, f.patron_presence_undated, 'the')}")
     used = (mine,)
     if theirs is not None and theirs.value:
-        text += (f"; its partners had {ph.value(theirs, True)} in the country"
+        text += (f"; {md(f.focus)}'s partners had {ph.value(theirs, True)} in the country"
                  + _people(theirs, f.partner_presence_undated, "their"))
         used += (theirs,)
     else:
