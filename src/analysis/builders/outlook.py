@@ -496,6 +496,7 @@ def opinion_chart(s):
     surveys = list(dict.fromkeys(rows.sort_values("survey")["survey"]))
     fig, axes = theme.new_figure((6.6, 3.4), ncols=len(surveys), sharey=True, squeeze=False)
     styles = ["-", "--", ":", "-."]
+    stops_early = False  # a question without the panel's last wave (the note says so)
     for ax, survey in zip(axes[0], surveys, strict=True):
         part = rows[rows["survey"] == survey]
         ends = []
@@ -511,6 +512,7 @@ def opinion_chart(s):
                        facecolor="white", edgecolor=colour, zorder=3)
             end = line.iloc[-1]
             ends.append((end["fieldwork_date"], end["share_pct"], colour))
+            stops_early |= end["fieldwork_date"] < part["fieldwork_date"].max()
         ax.set_ylim(0, 100)
         charts.label_ends(ax, ends, "{:.0f}%", fontsize=6.5, early_below=True)
         ax.set_title(SURVEY_SHORT.get(survey, survey), fontsize=9)
@@ -533,6 +535,8 @@ def opinion_chart(s):
         note=("The panels are different surveys with different questions: CRRC asks for one "
               "'main friend', IRI allows several answers, so levels are not comparable across "
               "panels and the lines are never joined."
+              + (" A line that stops before its panel's last wave: the evidence base holds no "
+                 "later wave of that question." if stops_early else "")
               + charts.hollow_note(rows)))
 
 
