@@ -256,3 +256,19 @@ def test_deployments_in_table_7_1_move_from_the_article_and_exercises_do_not_cou
     early = {w.short: w for w in outlook.watch_list(_context("07", {"as_of": "2023-09-15"}))}
     assert "in the last year" in early["partners' deployments"].trend
     assert early["partners' deployments"].toward == "partners"
+
+
+def test_the_turn_names_eaeu_membership_only_once_it_happened():
+    """The turn's paragraph said 'Membership of the bloc followed in October 2014' for an
+    edition between the accession treaty and membership: the latest bloc step was the treaty.
+    Membership is named by its anchor (January 2015), under its own name."""
+    from analysis.builders import loyalty
+
+    early = loyalty.turn_text(_context("04", {"as_of": "2014-11-01"})).markdown
+    late = loyalty.turn_text(_context("04", {})).markdown
+    assert "Membership" not in early
+    assert "The latest step toward the bloc by 1 November 2014: Armenia signs EAEU accession " \
+        "treaty (October 2014)." in early
+    assert "Membership of the Eurasian Economic Union (EAEU), which grew out of the customs " \
+        "union, followed in January 2015" in late
+    assert "left EAEU membership intact" in late

@@ -98,19 +98,27 @@ def turn_text(s):
             gap = f"about {count_word(months)} month{'s' if months > 1 else ''}"
         text.append(f" The last step toward the EU recorded before it had come {gap} earlier, "
                     f"in {month(last_step['date'])}.")
-    bloc = events_matching(rows, *BLOC_WORDS)
-    after = bloc[bloc["date"] > turn["date"]].sort_values("date")
-    if not after.empty:
-        member = after.iloc[-1]
-        months = round(indicators.days_between(turn['date'], member['date']) / 30.44)
-        text.append(f" Membership of the bloc followed in {month(member['date'])}, "
-                    f"{count_word(months)} months after the announcement.")
+    member = s.ev.anchor("eaeu_membership")
+    if member and member.date > turn["date"]:
+        months = round(indicators.days_between(turn['date'], member.date) / 30.44)
+        text.append(f" Membership of the Eurasian Economic Union (EAEU), which grew out of the "
+                    f"customs union, followed in {month(member.date)}, {count_word(months)} "
+                    "months after the announcement.")
+    else:  # not yet a member: the latest step toward the bloc, as the data name it
+        bloc = events_matching(rows, *BLOC_WORDS)
+        after = bloc[bloc["date"] > turn["date"]].sort_values("date")
+        if not after.empty:
+            step = after.iloc[-1]
+            text.append(f" The latest step toward the bloc by {date(s.p.as_of)}: "
+                        f"{md(str(step['title']))} ({month(step['date'])}).")
     later_west = west[west["date"] > turn["date"]].sort_values("date")
     if not later_west.empty:
         signed = later_west.iloc[0]
         years = indicators.days_between(turn["date"], signed["date"]) / 365.25
-        text.append(f" The link to the EU was not cut: a narrower agreement that left the "
-                    f"customs union intact was signed in {month(signed['date'])}, "
+        kept = "EAEU membership" if member and member.date < signed["date"] else \
+            "the customs union"
+        text.append(f" The link to the EU was not cut: a narrower agreement that left {kept} "
+                    f"intact was signed in {month(signed['date'])}, "
                     f"{num(years)} years after the turn.")
     claims = s.ev.claims
     claim = claims[(claims["section"] == 4) & claims["evidence"].str.contains(
