@@ -142,7 +142,7 @@ def draw(boundaries: dict, places: pd.DataFrame):
             ax.plot(rows["lon"], rows["lat"], **style)
 
     route("lachin", color=theme.INK, linewidth=2.2, solid_capstyle="round",
-          label="Lachin road, Goris to Stepanakert")
+          label="Lachin road, Goris to Stepanakert (schematic)")
     route("syunik", color=theme.INK, linewidth=1.3, linestyle=(0, (4, 2)),
           label="Route south through Syunik (schematic)")
     struck = places[places["kind"] == "struck_2022"]
@@ -185,7 +185,7 @@ ALT = ("Map of Armenia and Azerbaijan with its exclave Nakhchivan. Marked: Yerev
 ALT_STRUCK = "; and Jermuk and Goris, border areas shelled in September 2022"
 NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country boundaries carry "
         "no boundary for it. Town coordinates from each town's English Wikipedia article; the "
-        "Syunik route is drawn as straight segments.")
+        "Syunik route and the Lachin road are drawn as straight segments between places.")
 
 
 def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = None) -> Figure:
