@@ -272,3 +272,26 @@ def test_the_turn_names_eaeu_membership_only_once_it_happened():
     assert "Membership of the Eurasian Economic Union (EAEU), which grew out of the customs " \
         "union, followed in January 2015" in late
     assert "left EAEU membership intact" in late
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_every_event_of_a_timeline_is_in_its_table(edition):
+    """Figures 1.3 and 2.1 label a few of their events; Tables 1.2 and 2.1 list them all, in
+    date order, and each figure's note points to its table (outside readers could not tell
+    what the unlabelled dots were)."""
+    import re
+
+    from analysis.builders import ally, roots
+
+    for key, chart, table, name in (("01", ally.road_to_september, ally.road_steps, "Table 1.2"),
+                                    ("02", roots.conflict_timeline, roots.conflict_events,
+                                     "Table 2.1")):
+        s = _context(key, EDITIONS[edition])
+        figure, listed = chart(s), table(s)
+        shown = int(re.search(r"(\d+) (?:steps|dated events)", figure.caption)[1])
+        assert len(listed.rows) == shown, (key, figure.caption)
+        assert listed.number == name[6:] and name in figure.note
+        dates = [pd.Timestamp(r[0]) if r[0][:1].isdigit() and len(r[0]) > 4 else None
+                 for r in listed.rows]
+        known = [d for d in dates if d is not None]
+        assert known == sorted(known)

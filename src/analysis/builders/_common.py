@@ -81,3 +81,25 @@ def personnel_cells(ev, rows: pd.DataFrame) -> list[str]:
     undated = undated_counts(rows, ev.sources_by_id()["date_published"])
     return [("not published" if pd.isna(v) else num(v) + (" (n.d.)" if old else ""))
             for v, old in zip(rows["personnel_persons"], undated, strict=True)]
+
+
+#: the note of every event table
+EVENTS_NOTE = ("Events as recorded in the evidence base, cut at the as-of date; each row's source "
+               "is in Appendix B.")
+
+
+def event_table(s, rows: pd.DataFrame, caption: str, key: str, note: str):
+    """A figure's events one per row, in date order (Date / What happened / Kind): the table a
+    timeline points to for the events it cannot label. One for every such timeline."""
+    from .. import phrasing as ph
+
+    rows = rows.sort_values(["date", "event_id"])
+    precision = rows["date_precision"] if "date_precision" in rows else ["day"] * len(rows)
+    table = pd.DataFrame({
+        "Date": [ph.when(d, p) for d, p in zip(rows["date"], precision, strict=True)],
+        "What happened": rows["title"] + rows["confidence"].map(
+            lambda c: " (unconfirmed)" if c == "low" else ""),
+        "Kind": rows["category"].str.capitalize(),
+    })
+    return s.table(table, caption, data=[rows], key=key, note=note)
+

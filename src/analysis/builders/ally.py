@@ -13,7 +13,7 @@ from .. import phrasing as ph
 from ..findings import seen_from
 from ..prose import added_up, date, date_range, listing, md, month, num
 from . import dependence as dep
-from ._common import count_word, personnel_cells, plural
+from ._common import EVENTS_NOTE, count_word, event_table, personnel_cells, plural
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
@@ -279,15 +279,23 @@ def _context_events(s, signals: pd.DataFrame) -> pd.DataFrame:
     return ev[mask]
 
 
-def road_to_september(s):
+def _road(s) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The signals of the last month of strain and the steps Figure 1.3 places around them
+    (both empty before there are any)."""
     signals = dep.signal_window(s.ev.events, actor=s.p.focus)
+    if signals.empty:
+        return signals, signals
+    context = _context_events(s, signals)
+    return signals, pd.concat([context, signals]).drop_duplicates("event_id").sort_values("date")
+
+
+def road_to_september(s):
+    signals, context = _road(s)
     if signals.empty:
         exercise = s.ev.anchor("eagle_partner_2023")
         return s.text(exercise.sentence() if not exercise else
                       f"The evidence base records no public signal of strain between "
                       f"{md(s.p.focus)} and {md(s.p.patron)} by {date(s.p.as_of)}.")
-    context = _context_events(s, signals)
-    context = pd.concat([context, signals]).drop_duplicates("event_id").sort_values("date")
     # label the context, not the crowded cluster: the next figure zooms in on it
     before = context[context["date"] < signals["date"].min()]
     label = list(before["event_id"])
@@ -321,8 +329,18 @@ def road_to_september(s):
         note=(f"The shaded band marks the {plural(len(signals), 'signal')} of "
               f"{cluster_end:%B %Y}, shown day by day in the next figure"
               + ("; a bar runs from an event's start to its end" if
-                 context["end_date"].notna().any() else "") + "."),
+                 context["end_date"].notna().any() else "")
+              + f". {sections.label('table', 'road_steps')} lists every step."),
         data=[context])
+
+
+def road_steps(s):
+    """Every step of Figure 1.3, one per row (the figure labels a few)."""
+    _, context = _road(s)
+    if context.empty:
+        return s.text("")  # the figure's place has said so
+    return event_table(s, context, f"The steps of {sections.label('figure', 'road_to_september')}, in "
+                                   "date order", "road_steps", EVENTS_NOTE)
 
 
 def signals_chart(s):

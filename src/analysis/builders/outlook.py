@@ -14,7 +14,7 @@ from ..findings import MIN_BREAK_STEPS
 from ..measures import result, shares
 from ..measures.presence import active_on, changes_between, last_change
 from ..prose import date, listing, md, month, num, pct, span
-from ._common import count_word, plural, sentence_start
+from ._common import EVENTS_NOTE, count_word, event_table, plural, sentence_start
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
 CLOSE_POINTS = 3
@@ -434,18 +434,9 @@ def after_article(s):
     later = _after_article(s)
     if later.empty:
         return s.text("")  # the timeline's place has said so
-    precision = later.get("date_precision", "day")
-    table = pd.DataFrame({
-        "Date": [when(d, p) for d, p in zip(later["date"], precision, strict=True)],
-        "What happened": later["title"] + later["confidence"].map(
-            lambda c: " (unconfirmed)" if c == "low" else ""),
-        "Kind": later["category"].str.capitalize(),
-    })
     first, last = later["date"].min(), later["date"].max()
-    return s.table(table, f"After the article: {len(later)} dated events "
-                          f"{_months(first, last)}", data=[later], key="after_article",
-                   note="Events as recorded in the evidence base, cut at the as-of date; each "
-                        "row's source is in Appendix B.")
+    return event_table(s, later, f"After the article: {len(later)} dated events "
+                                 f"{_months(first, last)}", "after_article", EVENTS_NOTE)
 
 
 def after_article_text(s):
