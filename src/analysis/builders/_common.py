@@ -88,11 +88,14 @@ EVENTS_NOTE = ("Events as recorded in the evidence base, cut at the as-of date; 
                "is in Appendix B.")
 
 
-def event_table(s, rows: pd.DataFrame, caption: str, key: str, note: str):
-    """A figure's events one per row, in date order (Date / What happened / Kind): the table a
-    timeline points to for the events it cannot label. One for every such timeline."""
+def event_table(s, rows: pd.DataFrame, key: str, caption: str):
+    """Events one per row, in date order (Date / What happened / Kind), with the note every
+    event table carries; nothing (an empty text) when there are none, as the figure or text
+    before it says. One for every table of events."""
     from .. import phrasing as ph
 
+    if rows.empty:
+        return s.text("")
     rows = rows.sort_values(["date", "event_id"])
     precision = rows["date_precision"] if "date_precision" in rows else ["day"] * len(rows)
     table = pd.DataFrame({
@@ -101,5 +104,12 @@ def event_table(s, rows: pd.DataFrame, caption: str, key: str, note: str):
             lambda c: " (unconfirmed)" if c == "low" else ""),
         "Kind": rows["category"].str.capitalize(),
     })
-    return s.table(table, caption, data=[rows], key=key, note=note)
+    return s.table(table, caption, data=[rows], key=key, note=EVENTS_NOTE)
 
+
+def figure_events(s, rows: pd.DataFrame, what: str, figure: str, key: str):
+    """The table after a timeline that labels only some of its events: all of them ('The
+    steps of Figure 1.3, in date order')."""
+    from ..sections import label
+
+    return event_table(s, rows, key, f"The {what} of {label('figure', figure)}, in date order")

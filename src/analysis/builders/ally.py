@@ -13,7 +13,7 @@ from .. import phrasing as ph
 from ..findings import seen_from
 from ..prose import added_up, date, date_range, listing, md, month, num
 from . import dependence as dep
-from ._common import EVENTS_NOTE, count_word, event_table, personnel_cells, plural
+from ._common import count_word, figure_events, personnel_cells, plural
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
@@ -336,11 +336,7 @@ def road_to_september(s):
 
 def road_steps(s):
     """Every step of Figure 1.3, one per row (the figure labels a few)."""
-    _, context = _road(s)
-    if context.empty:
-        return s.text("")  # the figure's place has said so
-    return event_table(s, context, f"The steps of {sections.label('figure', 'road_to_september')}, in "
-                                   "date order", "road_steps", EVENTS_NOTE)
+    return figure_events(s, _road(s)[1], "steps", "road_to_september", "road_steps")
 
 
 def signals_chart(s):

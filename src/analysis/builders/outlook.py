@@ -14,7 +14,7 @@ from ..findings import MIN_BREAK_STEPS
 from ..measures import result, shares
 from ..measures.presence import active_on, changes_between, last_change
 from ..prose import date, listing, md, month, num, pct, span
-from ._common import EVENTS_NOTE, count_word, event_table, plural, sentence_start
+from ._common import count_word, event_table, plural, sentence_start
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
 CLOSE_POINTS = 3
@@ -435,8 +435,8 @@ def after_article(s):
     if later.empty:
         return s.text("")  # the timeline's place has said so
     first, last = later["date"].min(), later["date"].max()
-    return event_table(s, later, f"After the article: {len(later)} dated events "
-                                 f"{_months(first, last)}", "after_article", EVENTS_NOTE)
+    return event_table(s, later, "after_article", f"After the article: {len(later)} dated "
+                                                  f"events {_months(first, last)}")
 
 
 def after_article_text(s):

@@ -9,7 +9,7 @@ from .. import charts, indicators, theme
 from ..measures import suppliers
 from ..prose import date, listing, md, month, num, pct, ratio, span, year_runs
 from ..sections import label
-from ._common import EVENTS_NOTE, UNITS_NOTE, count_word, country, event_table, plural, units_cells
+from ._common import UNITS_NOTE, count_word, country, figure_events, plural, units_cells
 
 DRONE_WORDS = "UAV|loitering|drone"
 
@@ -109,11 +109,8 @@ def conflict_timeline(s):
 
 def conflict_events(s):
     """Every event of Figure 2.1, one per row (the figure labels a few)."""
-    conflict, _ = _conflict_events(s)
-    if conflict.empty:
-        return s.text("")  # the figure's place has said so
-    return event_table(s, conflict, f"The events of {label('figure', 'conflict_timeline')}, "
-                                    "in date order", "conflict_events", EVENTS_NOTE)
+    return figure_events(s, _conflict_events(s)[0], "events", "conflict_timeline",
+                         "conflict_events")
 
 
 def _covers_rival(s, found) -> bool:
