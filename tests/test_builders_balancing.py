@@ -247,7 +247,7 @@ def test_a_vote_the_records_disagree_on_keeps_both_readings(as_of, shown):
     from analysis.report import SectionContext
 
     s = SectionContext("05", params.resolve({"as_of": as_of}, strict=False))
-    clause = ("one published record has it not voting on UN–Council of Europe cooperation "
+    clause = ("one record has it not voting on UN–Council of Europe cooperation "
               "\\(April 2023\\), another abstaining; it is counted as not voting")
     assert (clause in balancing.votes_text(s).markdown) is shown
     votes, countries = balancing._vote_countries(s)

@@ -250,11 +250,11 @@ def test_deployments_in_table_7_1_move_from_the_article_and_exercises_do_not_cou
     keeps the year before it."""
     late = {w.short: w for w in outlook.watch_list(_context("07", {}))}
     assert late["Russia's deployments"].toward == "partners"
-    assert "after the article of 15 September 2023" in late["Russia's deployments"].trend
+    assert late["Russia's deployments"].trend.startswith("After the article of 15 September 2023:")
     assert late["partners' deployments"].toward == "flat"
     assert "Eagle Partner 2023 ended" in late["partners' deployments"].trend
     early = {w.short: w for w in outlook.watch_list(_context("07", {"as_of": "2023-09-15"}))}
-    assert "in the last year" in early["partners' deployments"].trend
+    assert early["partners' deployments"].trend.startswith("In the last year:")
     assert early["partners' deployments"].toward == "partners"
 
 
@@ -266,11 +266,10 @@ def test_the_turn_names_eaeu_membership_only_once_it_happened():
 
     early = loyalty.turn_text(_context("04", {"as_of": "2014-11-01"})).markdown
     late = loyalty.turn_text(_context("04", {})).markdown
-    assert "Membership" not in early
+    assert "membership followed" not in early
     assert "The latest step toward the bloc by 1 November 2014: Armenia signs EAEU accession " \
         "treaty (October 2014)." in early
-    assert "Membership of the Eurasian Economic Union (EAEU), which grew out of the customs " \
-        "union, followed in January 2015" in late
+    assert "EAEU membership followed in January 2015" in late
     assert "left EAEU membership intact" in late
 
 

@@ -61,13 +61,14 @@ def dependence_intro(s):
 
 
 def signals_intro(s):
-    signals = dep.signal_window(s.ev.events, actor=s.p.focus)
+    signals, context = _road(s)
     if signals.empty:
         return s.text("")  # road_to_september says so
+    after = (context["date"] > signals["date"].max()).any()
     return s.text(
         f"The signals of {month(signals['date'].max())} did not come out of nowhere. The first "
-        "chart places them among the security and diplomatic steps before them; the second "
-        "zooms in on the days themselves.")
+        "chart places them among the security and diplomatic steps before "
+        f"{'and after ' if after else ''}them; the second zooms in on the days themselves.")
 
 
 # ---------------------------------------------------------------------------- dependence

@@ -95,10 +95,10 @@ def unconfirmed_votes(votes: pd.DataFrame, country: str, topic: str = "ukraine")
 
 
 def contested_clause(votes: pd.DataFrame, country: str) -> str:
-    """'one published record has it not voting on ..., another abstaining; it is counted as not
-    voting' for each vote of ``country`` the records disagree on ('' if none)."""
+    """'one record has it not voting on ..., another abstaining; it is counted as not voting' for
+    each vote of ``country`` the published records disagree on ('' if none)."""
     return "; ".join(
-        f"one published record has it {VOTE_READINGS[r.vote]} on "
+        f"one record has it {VOTE_READINGS[r.vote]} on "
         f"{_plain_title(r.title_short)} ({r.date:%B %Y}), another "
         f"{VOTE_READINGS[r.vote_contested]}; it is counted as {VOTE_READINGS[r.vote]}"
         for r in contested_votes(votes, country).sort_values("date").itertuples())
@@ -347,7 +347,7 @@ def suppliers_text(s):
                  "these figures.")
     contracts = s.ev.anchor("arms_contracts_share")
     if contracts:  # deliveries lag contracts: an official count of the contracts, said apart
-        text += (f" Contracts tell of the deliveries to come: "
+        text += (f" Contracts point to future deliveries: "
                  f"{md(str(contracts['description']).rstrip('.'))} "
                  f"({ph.when(contracts.date, contracts['date_precision'])}).")
     absent = [p for p in s.p.partners if latest.rank(p) is None
@@ -599,21 +599,24 @@ def votes_text(s):
                  f"counted above, it {VOTE_WORDS[r.vote]}"
                  + (f", although it {VOTE_WORDS[on_base.iloc[0]]} on the resolution as a whole."
                     if differs else "."))
-    compare = []
+    compare, disputes = [], []
     for c in [c for c in dict.fromkeys(votes["country"]) if c != s.p.focus]:
         oc = vote_counts(votes, c)
         if sum(oc.values()):  # every way it voted: an absence is not a vote against
-            theirs, disputed = unconfirmed_votes(votes, c), contested_clause(votes, c)
+            theirs, clause = unconfirmed_votes(votes, c), contested_clause(votes, c)
             compare.append(f"{md(c)} " + listing(f"{VOTE_WORDS[v]} {times(n)}"
                                                  for v, n in oc.items() if n)
                            + f" (of {plural(sum(oc.values()), 'resolution')} recorded for it"
                            + (f"; {'its vote' if theirs == 1 else 'its votes'} on "
                               f"{count_word(theirs)} could not be confirmed" if theirs else "")
-                           + (f"; {md(disputed)}" if disputed else "") + ")")
+                           + ")")
+            if clause:  # a sentence of its own after the comparison, not a third clause in it
+                disputes.append(f" On one of {md(c)}'s votes the published records "
+                                f"disagree: {md(clause)}.")
     away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]
     if away > sided:  # before the comparison, so that "its" is still the focus country's
         text += (f" Abstentions and absences outnumbered its yes and no votes, {num(away)} to "
                  f"{num(sided)}: on most of these resolutions {md(s.p.focus)} took neither side.")
     if compare:
-        text += " For comparison, " + "; ".join(compare) + "."
+        text += " For comparison, " + "; ".join(compare) + "." + "".join(disputes)
     return s.text(text)

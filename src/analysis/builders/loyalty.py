@@ -101,9 +101,8 @@ def turn_text(s):
     member = s.ev.anchor("eaeu_membership")
     if member and member.date > turn["date"]:
         months = round(indicators.days_between(turn['date'], member.date) / 30.44)
-        text.append(f" Membership of the Eurasian Economic Union (EAEU), which grew out of the "
-                    f"customs union, followed in {month(member.date)}, {count_word(months)} "
-                    "months after the announcement.")
+        text.append(f" EAEU membership followed in {month(member.date)}, "
+                    f"{count_word(months)} months after the announcement.")
     else:  # not yet a member: the latest step toward the bloc, as the data name it
         bloc = events_matching(rows, *BLOC_WORDS)
         after = bloc[bloc["date"] > turn["date"]].sort_values("date")

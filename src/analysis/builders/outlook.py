@@ -171,10 +171,13 @@ def _share_watch(s, key: str) -> Watch | None:
     if key != "arms" and not year.empty and turned_back(
             c.direction, year.iloc[-1]["share_pct"], c.earlier.value, c.latest.value):
         toward = "mixed"
-        turn = _turn(c.direction, year.iloc[-1]["share_pct"], c.earlier.value)
-        trend += (f"; the latest year stands {turn} the {c.earlier.window} average "
-                  f"({pct(c.earlier.value)})"
-                  + (f" than the {c.latest.window} one" if turn == "nearer" else ""))
+        last = year.iloc[-1]["share_pct"]
+        turn = _turn(c.direction, last, c.earlier.value)
+        trend += (f"; the latest year ({pct(last)}) "
+                  + (f"has undone more than half of that {'fall' if c.direction == 'down' else 'rise'}, "
+                     f"between the {c.earlier.window} average ({pct(c.earlier.value)}) and the "
+                     f"{c.latest.window} one ({pct(c.latest.value)})" if turn == "nearer" else
+                     f"stands {turn} the {c.earlier.window} average ({pct(c.earlier.value)})"))
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
                  stands or f"see Figure {figure}", trend, _signal(s.p.patron, key), toward,
@@ -213,10 +216,10 @@ def _presence_watch(s) -> list[Watch]:
         started = [n for n in started if n not in both]
         moves = ([f"{_named(ended)} ended"] if ended else []) + (
             [f"{_named(started)} began"] if started else [])
-        moves = ([f"{listing(both, escape=False)} began and ended"] if both else []) + (
-            [" and ".join(moves)] if moves else [])
+        moves = ([" and ".join(moves)] if moves else []) + (
+            [f"{listing(both, escape=False)} began and ended"] if both else [])
         if moves:  # a table cell: plain text
-            trend = f"{'; '.join(moves)} {period} (Table {table})"
+            trend = f"{period[0].upper()}{period[1:]}: {'; '.join(moves)} (Table {table})"
         else:  # when the last change came: a quiet year can follow a break
             last = last_change(dep, deployers, s.p.as_of, host)
             # 'none began or ended', not 'no change': a deployment may change in scope or
