@@ -60,3 +60,22 @@ def test_strikes_are_marked_only_once_the_edition_has_reached_them():
     late = regionmap.region_map(start_section("01", {"as_of": "2023-09-15"}))
     assert "2022" not in early.alt and "shelled" not in early.svg
     assert "shelled in September 2022" in late.alt and "shelled" in late.svg
+
+
+@pytest.mark.parametrize(("as_of", "marked"), [("2022-09-13", False), ("2022-09-20", True)])
+def test_strike_markers_come_with_their_sources_from_their_date(as_of, marked):
+    """The map marks the towns shelled on 13-14 September 2022 and cites the Ministry of
+    Defence statements that name them, once the edition knows of the attack and of them; an
+    edition dated on the attack's first day shows neither."""
+    import matplotlib.pyplot as plt
+
+    from analysis import params
+    from analysis.regionmap import STRUCK_SOURCES, region_map
+    from analysis.report import SectionContext
+
+    s = SectionContext("01", params.resolve({"as_of": as_of}, strict=False))
+    fig = region_map(s)
+    plt.close("all")
+    assert ("Ministry of Defence of the Republic of Armenia" in fig.source) is marked
+    assert (set(STRUCK_SOURCES) <= set(fig.source_ids)) is marked
+    assert ("Shelled border areas" in (fig.note or "")) is marked

@@ -149,7 +149,7 @@ def draw(boundaries: dict, places: pd.DataFrame):
     if not struck.empty:
         ax.scatter(struck["lon"], struck["lat"], marker="X", s=60, color=theme.colour("Russia"),
                    edgecolors="white", linewidths=0.6, zorder=6,
-                   label="Border area shelled, Sept. 2022")
+                   label="Border area shelled, Sep 2022")
     towns = places[places["kind"].isin(["city", "town"])]
     # over the strike markers: a town struck keeps its dot, in the marker's middle
     ax.scatter(towns["lon"], towns["lat"], s=14, color=theme.INK, zorder=7)
@@ -183,6 +183,9 @@ ALT = ("Map of Armenia and Azerbaijan with its exclave Nakhchivan. Marked: Yerev
        "seat of the Russian 102nd base; the Lachin road from Goris via Lachin to Stepanakert in "
        "Nagorno-Karabakh; the road south through Syunik to Meghri on the Iranian border")
 ALT_STRUCK = "; and Jermuk and Goris, border areas shelled in September 2022"
+#: the sources of the strike markers (Armenia's Ministry of Defence, 14 September 2022)
+STRUCK_SOURCES = ("armmod_2022_09_14_jermuk", "armmod_2022_09_14_goris")
+NOTE_STRUCK = " Shelled border areas as Armenia's Ministry of Defence named them."
 NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country boundaries carry "
         "no boundary for it. Town coordinates from each town's English Wikipedia article; the "
         "Syunik route and the Lachin road are drawn as straight segments between places.")
@@ -192,9 +195,13 @@ def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = 
     """The numbered map figure for a section (``s`` is the section context)."""
     places = load_places() if places is None else places
     # the strikes of September 2022 are marked only once the edition has reached them
-    struck_known = bool(s.ev.anchor("attack_sept_2022")) if hasattr(s, "ev") else True
+    # (and their sources published by then: the ministry's statements came a day after)
+    struck_known = (bool(s.ev.anchor("attack_sept_2022"))
+                    and set(STRUCK_SOURCES) <= set(s.ev.tables["sources"]["source_id"])
+                    if hasattr(s, "ev") else True)
     if not struck_known:
         places = places[places["kind"] != "struck_2022"]
     fig = draw(boundaries or load_boundaries(), places)
     return s.figure(fig, CAPTION, ALT + (ALT_STRUCK if struck_known else "") + ".",
-                    source_ids=["natural_earth_admin0"], note=NOTE, key="region_map")
+                    source_ids=["natural_earth_admin0", *(STRUCK_SOURCES if struck_known else ())],
+                    note=NOTE + (NOTE_STRUCK if struck_known else ""), key="region_map")
