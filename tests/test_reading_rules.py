@@ -294,3 +294,21 @@ def test_every_event_of_a_timeline_is_in_its_table(edition):
                  for r in listed.rows]
         known = [d for d in dates if d is not None]
         assert known == sorted(known)
+
+
+def test_a_claim_resting_on_a_later_release_names_it_as_the_charts_do():
+    """The 2023 edition's ledger left the SIPRI register out of C08's sources (a release of
+    2025): a reader saw a reasoning about the register and no register among the sources. The
+    ledger now names it by its publisher and points to the data note, as a chart's source line
+    does; the 2026 edition, for which it is not later, lists it in full."""
+    from analysis.builders import ledger
+    from analysis.report import LATER_RELEASE
+
+    def sources(overrides, claim):
+        return [r.label for c in ledger.claim_objects(_context("08", overrides))
+                if c.id == claim for r in c.sources]
+
+    early, late = sources({"as_of": "2023-09-15"}, "C08"), sources({}, "C08")
+    assert f"SIPRI (Stockholm International Peace Research Institute), {LATER_RELEASE}" in early
+    assert not any("Arms Transfers Database" in label for label in early)
+    assert any("Arms Transfers Database" in label for label in late)

@@ -14,6 +14,7 @@ from .. import sections, theme
 from ..appendix import VERDICTS, Claim, SourceRef
 from ..evidence import annual_only, later_releases, memo, series_releases
 from ..prose import date, num
+from ..report import LATER_RELEASE
 
 VERDICT_COLOURS = {"supported": "#0072B2", "partly supported": "#56B4E9", "disputed": "#D55E00",
                    "not verifiable": "#AAAAAA", "not yet verifiable": "#E6E6E6"}
@@ -44,14 +45,19 @@ def describe_evidence(ref_list, tables: dict[str, pd.DataFrame]) -> list[str]:
     return out
 
 
-def _source_refs(ids, sources: pd.DataFrame, skip=frozenset()) -> list[SourceRef]:
-    """Sources as the ledger lists them; ``skip``: later releases, named once in Appendix B."""
+def _source_refs(ids, sources: pd.DataFrame, later=frozenset()) -> list[SourceRef]:
+    """Sources as the ledger lists them; ``later``: releases published after the edition's
+    date, named in Appendix B's data note and here by their publisher only, as the source
+    lines under the charts name them (:data:`~analysis.report.LATER_RELEASE`)."""
     by_id = sources.set_index("source_id")
     out = []
     for sid in dict.fromkeys(ids):
-        if sid not in by_id.index or sid in skip:
+        if sid not in by_id.index:
             continue
         row = by_id.loc[sid]
+        if sid in later:
+            out.append(SourceRef(sid, f"{row['publisher']}, {LATER_RELEASE}"))
+            continue
         when = (f", {row['date_published'].year}" if pd.notna(row["date_published"]) else "")
         out.append(SourceRef(sid, f"{row['publisher']}, {row['title']}{when}",
                              row["url"] if pd.notna(row["url"]) else None))
