@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import charts, sections, theme
 from .. import phrasing as ph
+from ..evidence import memo
 from ..findings import seen_from
 from ..prose import added_up, date, date_range, listing, md, month, num
 from . import dependence as dep
@@ -282,7 +283,13 @@ def _context_events(s, signals: pd.DataFrame) -> pd.DataFrame:
 
 def _road(s) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The signals of the last month of strain and the steps Figure 1.3 places around them
-    (both empty before there are any)."""
+    (both empty before there are any): once per edition for the intro, the figure and its
+    table (:func:`~analysis.evidence.memo`)."""
+    return memo(s.ev, ("road", s.p.focus, s.p.patron, tuple(s.p.partners)),
+                lambda: _road_now(s))
+
+
+def _road_now(s) -> tuple[pd.DataFrame, pd.DataFrame]:
     signals = dep.signal_window(s.ev.events, actor=s.p.focus)
     if signals.empty:
         return signals, signals
