@@ -375,9 +375,11 @@ def base(s):
                       f"{md(s.p.focus)} by {date(s.p.as_of)}.")
     b = rows.sort_values("start_date").iloc[0]
     flag = " (unconfirmed)" if b["confidence"] == "low" else ""
-    text = [f"The {md(b['name'])} has been in place since {b['start_date']:%Y}"
-            + (f" and was still there on {date(s.p.as_of)}." if pd.isna(b["end_date"]) else
-               f"; it closed on {date(b['end_date'])}.")]
+    keeps = "keeps" if pd.isna(b["end_date"]) else "kept"
+    text = [f"{md(s.p.patron)} also {keeps} a military base in {md(s.p.focus)}: the "
+            f"{md(b['name'])}, in place since {b['start_date']:%Y}"
+            + (f" and still there on {date(s.p.as_of)}." if pd.isna(b["end_date"]) else
+               f" until it closed on {date(b['end_date'])}.")]
     if pd.notna(b["personnel_persons"]):
         text.append(f" Its personnel, by the latest published figure, are given in Table "
                     f"{sections.number_of('table', 'presence')}{flag}.")
@@ -391,8 +393,9 @@ def base(s):
             f"{md(str(t).rstrip('.'))} ({ph.when(d, p)})."
             for t, d, p in zip(lease["description"], lease["date"], lease["date_precision"],
                                strict=True))
-        steps = "one later step" if len(lease) == 1 else f"{count_word(len(lease))} later steps"
-        text.append(f" Since it opened, the record holds {steps} on the base. {told}")
+        steps = ("One later event concerns" if len(lease) == 1 else
+                 f"{count_word(len(lease)).capitalize()} later events concern")
+        text.append(f" {steps} the base. {told}")
     return s.text("".join(text))
 
 
