@@ -80,7 +80,7 @@ def test_the_committed_bibliography_names_exact_items():
     assert check_sources(rows) == []
     ids = {r["source_id"] for r in rows}
     assert not {i for i in ids if i.endswith("_q") and i.replace("_q", "") in ids}
-    numeric = {"sipri_milex_2025", "sipri_milex_2021", "sipri_arms_register_2025",
+    numeric = {"sipri_milex_2025", "sipri_arms_register_2025",
                "armstat_trade_2025", "cba_transfers_2025", "comtrade_gas_2023"}
     assert all(r["release"] for r in rows if r["source_id"] in numeric)
 

@@ -61,17 +61,19 @@ def _round_trip(source: str, fixture: str, data: Path) -> list[rf.TableDiff]:
 
 def test_sipri_milex_workbook(data_copy):
     (d,) = _round_trip("sipri-milex", "sipri_milex.xlsx", data_copy)
-    assert (len(d.added), len(d.removed)) == (1, 0)
-    values = [(o, n) for o, n in d.revised if o["value"] != n["value"]]
-    (old, new), = values
-    assert (old["country"], old["year"], old["value"], new["value"]) == \
-        ("Armenia", "2024", "1418.0", "1420.5")
-    # shares of GDP committed from a secondary copy (medium) are read in SIPRI's own workbook
-    upgraded = [(o, n) for o, n in d.revised if (o, n) not in values]
-    assert upgraded and {(o["measure"], o["confidence"], n["confidence"]) for o, n in upgraded} \
-        == {("share_of_gdp_pct", "medium", "high")}
+    assert (len(d.added), len(d.removed)) == (0, 0)
+    values = {(o["country"], o["year"], o["measure"], o["value"], n["value"])
+              for o, n in d.revised}  # the committed rows were read in this workbook already
+    assert values == {("Armenia", "2024", "spend_current_usd_m", "1418.0", "1420.5"),
+                      ("Georgia", "2024", "spend_current_usd_m", "615.9", "750.0")}
     assert not _source(data_copy, "sipri_milex_2025")["retrieved_via"]  # no copy named now
     rows = _rows(data_copy / "military_expenditure.csv")
+    # the constant-price sheet is read under its base year; blue figures stay estimates; the
+    # project's own note on a row (SIPRI's footnote on what it counts) survives the refresh
+    const = {(r["country"], r["year"]): r for r in rows if r["measure"] == "spend_const2023_usd_m"}
+    assert const[("Azerbaijan", "2000")]["estimate"] == "true"
+    assert const[("Azerbaijan", "2005")]["estimate"] == const[("Armenia", "2000")]["estimate"] == ""
+    assert "special defence projects" in const[("Azerbaijan", "2012")]["note"]
     assert not [r for r in rows if r["country"] == "Russia"], "only the committed countries"
     assert any(r["country"] == "Georgia" and r["year"] == "2024" and
                r["measure"] == "spend_current_usd_m" for r in rows)
@@ -166,6 +168,20 @@ def test_cli_dry_run_prints_the_diff_and_writes_nothing(capsys, data_copy):
     out = capsys.readouterr().out
     assert "~ Armenia / 2023 / gdp_current_usd_bn: value 24.212 -> 24.500" in out
     assert (data_copy / "gdp.csv").read_bytes() == before
+
+
+def test_a_constant_sheet_of_a_new_base_year_replaces_the_old_one(tmp_path, data_copy):
+    wb = Workbook()
+    for sheet in ("Share of GDP", "Current US$", "Share of Govt. spending", "Constant (2024) US$"):
+        ws = wb.create_sheet(sheet)
+        ws.append(["Country", "Notes", 2024])
+        ws.append(["Armenia", "", 1500.0 if "US$" in sheet else 0.05])
+    wb.save(tmp_path / "next.xlsx")
+    (d,) = rf.refresh("sipri-milex", tmp_path / "next.xlsx", data_dir=data_copy,
+                      echo=lambda _: None)
+    measures = {r["measure"] for r in d.merged if r["country"] == "Armenia"}
+    assert "spend_const2024_usd_m" in measures and "spend_const2023_usd_m" not in measures
+    assert {r["measure"] for r in d.removed} >= {"spend_const2023_usd_m"}
 
 
 def test_milex_share_sheets_in_percent_are_not_scaled_twice(tmp_path, data_copy):

@@ -185,6 +185,7 @@ def spending(s):
     first, last = int(rows["year"].min()), int(rows["year"].max())
     return s.figure(
         fig, caption=f"Military spending as a share of GDP, {listing(pair)}, {span(first, last)}",
+        note=series_notes(rows),
         alt=(f"Line chart of military expenditure as a percentage of GDP for {' and '.join(pair)}"
              f" from {first} to {last}"
              + (", with " + " and ".join(f"the {v}" if v.endswith("war") else v
@@ -210,17 +211,49 @@ def spending_gap(s):
     ax.annotate(f"{peak['ratio']:.1f}× in {int(peak['year'])}", (peak["year"], peak["ratio"]),
                 xytext=(6, 4), textcoords="offset points", fontsize=7)
     first, last = int(gap["year"].min()), int(gap["year"].max())
-    used = milex[(milex["measure"] == "spend_const2019_usd_m")
-                 & milex["country"].isin([s.p.focus, s.p.rival])]
+    measure, base = indicators.constant_measure(milex)
+    used = milex[(milex["measure"] == measure) & milex["country"].isin([s.p.focus, s.p.rival])
+                 & milex["year"].isin(gap["year"])]
+    ends = (f"The constant-dollar series in this evidence base comes from "
+            f"{_release_titles(s, used)} and ends in {last}."
+            if last < _last_full_year(s.p.as_of) else "")
     return s.figure(
         fig, caption=(f"{s.p.rival}'s military spending as a multiple of {s.p.focus}'s, "
-                      f"{span(first, last)} (constant 2019 US dollars)"),
+                      f"{span(first, last)} (constant {base} US dollars)"),
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
              f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
         data=[used], key="spending_gap",
-        note=(f"The constant-dollar series in this evidence base comes from "
-              f"{_release_titles(s, used)} and ends in {last}."
-              if last < _last_full_year(s.p.as_of) else None))
+        note=" ".join(t for t in (series_notes(used), ends) if t) or None)
+
+
+def series_notes(rows: pd.DataFrame) -> str | None:
+    """What a chart's note says about the spending figures it draws: which are the publisher's
+    estimates, and what its footnotes say some years count (plain text, one sentence each)."""
+    said = []
+    estimates = rows[_estimated(rows)]
+    if len(estimates):
+        said.append("SIPRI estimates: " + "; ".join(
+            f"{c} {year_runs(g['year'])}" for c, g in estimates.groupby("country")) + ".")
+    noted = rows[rows["note"].notna() & (rows["note"] != "")]
+    for (who, note), g in noted.groupby(["country", "note"]):
+        said.append(f"{who}, {year_runs(g['year'])}: {note}.")
+    return " ".join(said) or None
+
+
+def _estimated(rows: pd.DataFrame) -> pd.Series:
+    """Which rows hold the publisher's estimates (a blank flag is not one)."""
+    return rows["estimate"].astype("boolean").fillna(False).astype(bool)
+
+
+def _flagged(milex: pd.DataFrame, year: int, countries) -> str:
+    """" (Azerbaijan's figure is a SIPRI estimate)" when a figure behind a year's ratio is the
+    publisher's estimate."""
+    rows = milex[(milex["year"] == year) & milex["country"].isin(countries)]
+    who = list(rows.loc[_estimated(rows), "country"])
+    if not who:
+        return ""
+    return (f" ({md(who[0])}'s figure is a SIPRI estimate)" if len(who) == 1 else
+            " (both figures are SIPRI estimates)")
 
 
 def _release_titles(s, rows) -> str:
@@ -263,10 +296,21 @@ def balance_text(s):
         first, last = gap.iloc[0], gap.iloc[-1]
         peak = gap.loc[gap["ratio"].idxmax()]
         whose = f"{md(s.p.focus)}'s"
+        measure, _ = indicators.constant_measure(milex)
+        const = milex[milex["measure"] == measure]
+        pair = (s.p.focus, s.p.rival)
+        peak_year = int(peak["year"])
+        counted = const[(const["year"] == peak_year) & (const["country"] == s.p.rival)
+                        & const["note"].notna() & (const["note"] != "")]
+        years = year_runs(const.loc[(const["country"] == s.p.rival)
+                                    & (const["note"].isin(counted["note"])), "year"])
+        why = (f" (SIPRI's figures for {md(s.p.rival)} in {years} count more than its main "
+               f"defence budget: see the figure's note)" if len(counted) else "")
         text.append(
             f"In constant dollars, {md(s.p.rival)}'s spending on its armed forces was "
-            f"{ratio(first['ratio'], whose)} in {int(first['year'])}, "
-            f"{ratio(peak['ratio'])} at the peak in {int(peak['year'])} and "
+            f"{ratio(first['ratio'], whose)} in {int(first['year'])}"
+            f"{_flagged(const, int(first['year']), pair)}, "
+            f"{ratio(peak['ratio'])} at the peak in {peak_year}{why}, and "
             f"{ratio(last['ratio'])} in {int(last['year'])}, the last year of SIPRI's "
             f"constant-price series in this evidence base ({label('figure', 'spending_gap')}).")
     if share:
@@ -393,8 +437,10 @@ def takeaway(s):
     says = []
     if not gap.empty:
         more = int((gap["ratio"] > 1).sum())
-        says.append(f"{md(s.p.rival)} outspent {md(s.p.focus)} in {more} of the {len(gap)} "
-                    f"years from {int(gap['year'].min())} to {int(gap['year'].max())}")
+        share = (f"every one of the {len(gap)} years" if more == len(gap) else
+                 f"{more} of the {len(gap)} years")
+        says.append(f"{md(s.p.rival)} outspent {md(s.p.focus)} in {share} from "
+                    f"{int(gap['year'].min())} to {int(gap['year'].max())}")
     rows = suppliers.supplier_periods(s.ev.arms_imports, s.p.rival)
     thin = suppliers.thin_last_period(rows) if not rows.empty else None
     if not rows.empty:

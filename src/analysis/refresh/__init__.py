@@ -98,9 +98,11 @@ def _read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 def diff_table(update: TableUpdate, header: list[str], committed: list[dict[str, str]],
                key: tuple[str, ...]) -> TableDiff:
-    """Compare the parsed rows with the committed rows inside the update's scope."""
+    """Compare the parsed rows with the committed rows inside the update's scope. A column the
+    file does not give (the project's own note on a row) keeps its committed value."""
     new_rows = [{h: r.get(h, "") for h in header} for r in update.rows]
     new_by_key = {tuple(r[k] for k in key): r for r in new_rows}
+    given = set().union(*(r.keys() for r in update.rows)) if update.rows else set()
     seen, merged, revised, removed = set(), [], [], []
     for row in committed:
         if not update.scope(row):
@@ -109,7 +111,7 @@ def diff_table(update: TableUpdate, header: list[str], committed: list[dict[str,
         k = tuple(row[c] for c in key)
         if k in new_by_key:
             seen.add(k)
-            new = new_by_key[k]
+            new = {h: v if h in given else row[h] for h, v in new_by_key[k].items()}
             if new != row:
                 revised.append((row, new))
             merged.append(new)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import indicators
 from ..errors import TightropeError
 
 MISSING = {"", "...", "..", "xxx", "-", "–", "—", "n/a", "na", "nan", "none"}
@@ -107,6 +108,11 @@ MILEX_SHEETS = {
     "Current US$": ("spend_current_usd_m", 1.0, 1),
     "Share of Govt. spending": ("share_of_govt_spending_pct", 100.0, 1),
 }
+#: the constant-price sheet, named for its base year ("Constant (2023) US$"): read when present,
+#: into the measure of that base year (spend_const2023_usd_m), which replaces any other base year
+MILEX_CONSTANT = re.compile(r"Constant \((\d{4})\) US\$")
+#: font colours SIPRI's sheets use for "SIPRI estimates" (blue) and "highly uncertain data" (red)
+MILEX_ESTIMATE_COLOURS = {"FF0000FF", "FFFF0000"}
 
 
 def _header_row(frame: pd.DataFrame, first: str, sheet: str, file: str) -> int:
@@ -119,7 +125,8 @@ def _header_row(frame: pd.DataFrame, first: str, sheet: str, file: str) -> int:
 
 def parse_sipri_milex(path: Path, countries: set[str], source_id: str) -> Parsed:
     """SIPRI-Milex-data-1949-YYYY.xlsx: one sheet per measure, a title and notes above a header
-    row 'Country | Notes | 1949 | 1950 ...', region sub-headings between the countries."""
+    row 'Country | Notes | 1949 | 1950 ...', region sub-headings between the countries. A figure
+    in SIPRI's blue (an estimate) or red (highly uncertain) font is stored with ``estimate``."""
     try:
         book = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a user mistake
@@ -128,9 +135,14 @@ def parse_sipri_milex(path: Path, countries: set[str], source_id: str) -> Parsed
     if missing:
         raise LayoutError(f"{path.name}: sheet(s) {', '.join(repr(s) for s in missing)} not found "
                           f"(sheets: {', '.join(book)})")
+    sheets = dict(MILEX_SHEETS)
+    for name in book:
+        if match := MILEX_CONSTANT.fullmatch(name.strip()):
+            sheets[name] = (f"spend_const{match.group(1)}_usd_m", 1.0, 1)
+    fonts = _font_colours(path)
     rows: list[dict[str, str]] = []
     measures = set()
-    for sheet, (measure, factor, digits) in MILEX_SHEETS.items():
+    for sheet, (measure, factor, digits) in sheets.items():
         frame = book[sheet]
         h = _header_row(frame, "Country", sheet, path.name)
         header = list(frame.iloc[h])
@@ -144,18 +156,40 @@ def parse_sipri_milex(path: Path, countries: set[str], source_id: str) -> Parsed
             for j, year in years.items():
                 value = number(frame.iat[i, j])
                 if value is not None:
-                    found.append((country, year, value))
-        if factor != 1.0 and found and max(abs(v) for _, _, v in found) > 1.5:
+                    found.append((country, year, value, fonts(sheet, frame, i, j)))
+        if factor != 1.0 and found and max(abs(v) for _, _, v, _ in found) > 1.5:
             factor = 1.0  # this copy already holds percentages, not fractions
         rows += [{"country": country, "year": str(year), "measure": measure,
-                  "value": fmt(value * factor, digits), "source_id": source_id,
-                  "confidence": "high"} for country, year, value in found]
+                  "value": fmt(value * factor, digits),
+                  "estimate": "true" if colour in MILEX_ESTIMATE_COLOURS else "",
+                  "source_id": source_id, "confidence": "high"}
+                 for country, year, value, colour in found]
     release = _milex_release(book, path)
+    constant = any(indicators.CONSTANT_MEASURE.fullmatch(m) for m in measures)
     return Parsed([TableUpdate(
         "military_expenditure", rows,
-        lambda r: r["source_id"] == source_id and r["measure"] in measures
-        and r["country"] in countries,
+        lambda r: r["source_id"] == source_id and r["country"] in countries
+        and (r["measure"] in measures
+             or (constant and indicators.CONSTANT_MEASURE.fullmatch(r["measure"]) is not None)),
         f"rows of {source_id} for {', '.join(sorted(measures))}")], release)
+
+
+def _font_colours(path: Path) -> Callable[[str, pd.DataFrame, int, int], str | None]:
+    """A look-up of the font colour (ARGB) of the cell behind ``frame.iat[i, j]`` of a sheet.
+    pandas reads a sheet's rows and columns from A1 on, so the cell is (i + 1, j + 1); a cell
+    whose value differs (a layout pandas read otherwise) has no colour rather than a wrong one."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, data_only=True)
+
+    def colour(sheet: str, frame: pd.DataFrame, i: int, j: int) -> str | None:
+        cell = book[sheet].cell(i + 1, j + 1)
+        if number(cell.value) != number(frame.iat[i, j]):
+            return None
+        rgb = cell.font.color.rgb if cell.font and cell.font.color else None
+        return rgb if isinstance(rgb, str) else None
+
+    return colour
 
 
 def _milex_release(book: dict[str, pd.DataFrame], path: Path) -> str:
