@@ -49,7 +49,7 @@ def _future_rows(data):
         {"event_id": "E990", "date": "2023-10-02", "date_precision": "day",
          "category": "security", "actors": "Armenia;Russia",
          "title": "Zorblax CSTO Lachin checkpoint step", "description": "Quuxmire happened.",
-         "section": "3", "source_id": "icc_putin_warrant_2023", "confidence": "high"},
+         "section": "3", "source_id": "future_report_2023", "confidence": "high"},
         {"event_id": "E991", "date": "2023-06-01", "date_precision": "day", "category": "legal",
          "actors": "Armenia;Russia", "title": "Vexlorn ICC Rome Statute step",
          "description": "Vexlorn happened, known only from a later report.", "section": "6",

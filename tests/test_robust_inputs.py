@@ -131,6 +131,36 @@ def test_end_date_may_not_precede_date(data_copy):
         _problems(data_copy)
 
 
+@pytest.mark.parametrize("precision, day, issued, late", [
+    ("day", "2021-03-01", "2017-11-24", True),  # a signing report cannot attest entry into force
+    ("day", "2021-03-01", "2021-03-01", False),
+    ("month", "2013-07-01", "2013-07-31", False),  # dated to its month: any day of it will do
+    ("month", "2013-07-01", "2013-06-30", True),
+    ("year", "2015-01-01", "2015-12-31", False),
+    ("day", "2021-03-01", "", False)])  # an undated source is shown as n.d., not judged here
+def test_a_row_may_not_rest_on_a_source_published_before_it(precision, day, issued, late):
+    from analysis.validation import _reported_before
+
+    record = {"date": day, "date_precision": precision, "source_id": "s"}
+    problem = _reported_before("events", record, {"s": issued})
+    assert (problem is not None) == late
+    if late:
+        assert f"published on {issued}, before the date {day}" in problem
+
+
+def test_an_event_whose_source_came_out_before_it_is_named(data_copy):
+    import csv
+
+    with (data_copy / "deployments.csv").open(encoding="utf-8") as fh:
+        first = next(csv.DictReader(fh))["source_id"]  # the Gyumri base's source
+    with (data_copy / "sources.csv").open(encoding="utf-8") as fh:
+        at = next(i for i, r in enumerate(csv.DictReader(fh)) if r["source_id"] == first)
+    _replace_cell(data_copy, "deployments", "start_date", "2030-01-01")
+    _replace_cell(data_copy, "sources", "date_published", "2029-12-31", row=at)
+    assert (f"deployments.csv row 2: source_id = '{first}' was published on 2029-12-31, before "
+            "the start_date 2030-01-01") in _problems(data_copy)
+
+
 def test_table_path_outside_the_data_folder_is_refused_and_not_echoed(data_copy):
     descriptor = json.loads((data_copy / "datapackage.json").read_text())
     descriptor["resources"][1]["path"] = "../../../../etc/passwd"

@@ -38,6 +38,7 @@ class _Context:
         self.evidence_ids: dict[str, set[str]] = {}
         self.claims: list[tuple[int, dict[str, str]]] = []
         self.anchors: list[tuple[int, dict[str, str]]] = []
+        self.published: dict[str, str] = {}  # source id -> date_published, once sources is read
 
 
 class _Capped(list):
@@ -93,6 +94,27 @@ def _contested_problem(record: dict[str, str]) -> str | None:
         return (f"{same[0]}_contested = {show(readings[same[0]])} is the row's own {same[0]}: a "
                 "contested reading must differ")
     return None
+
+
+#: tables whose rows report something that happened on their start column: the row's source
+#: must be published on or after that day (at the row's precision)
+_REPORTED = {"events": "date", "deployments": "start_date"}
+
+
+def _reported_before(table: str, record: dict[str, str], published: dict[str, str]) -> str | None:
+    """A row of an event or deployment whose source was published before it began: a source
+    can announce what is planned but cannot report it (a planned count belongs in strengths)."""
+    column = _REPORTED.get(table)
+    day = (record.get(column) or "").strip() if column else ""
+    source = (record.get("source_id") or "").strip()
+    issued = (published.get(source) or "").strip()
+    if not day or not issued:
+        return None
+    width = {"year": 4, "month": 7}.get((record.get("date_precision") or "day").strip(), 10)
+    if issued[:width] >= day[:width]:
+        return None
+    return (f"source_id = {show(source)} was published on {issued}, before the {column} "
+            f"{day} it reports; cite a source published on or after it")
 
 
 def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None,
@@ -155,6 +177,10 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                 problem = _contested_problem(record)
                 if problem:
                     problems.append(f"{name} row {line}: {problem}")
+            if context.published and spec.name in _REPORTED:
+                problem = _reported_before(spec.name, record, context.published)
+                if problem:
+                    problems.append(f"{name} row {line}: {problem}")
             if context.source_ids is not None:
                 for column, ref in _source_refs(spec.name, record):
                     if ref not in context.source_ids:
@@ -207,6 +233,8 @@ def validate(data_dir: Path | None = None,
         problems += table_problems
         if spec.name == "sources" and context.sources_seen:
             context.source_ids = context.sources_seen
+            context.published = {r["source_id"].strip(): r.get("date_published", "")
+                                  for r in context.source_rows}
     listed = {Path(spec.path).as_posix() for spec in specs.values()}
     for csv_path in sorted(data_dir.glob("*.csv")):
         if csv_path.name not in listed:

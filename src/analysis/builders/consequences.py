@@ -477,6 +477,8 @@ def _judged(s) -> dict[str, pd.DataFrame]:
     t, r = _paradox_frames(s)
     return {f"exports to {s.p.patron}": t[t["flow"] == "exports"].rename(
                 columns={"value_usd_m": "v"}),
+            f"imports from {s.p.patron}": t[t["flow"] == "imports"].rename(
+                columns={"value_usd_m": "v"}),
             f"money transfers from {s.p.patron}": r[r["transfer_type"] == "total"].rename(
                 columns={"inflow_usd_m": "v"}),
             "non-commercial transfers": r[r["transfer_type"] == "non_commercial"].rename(
@@ -491,10 +493,21 @@ def _surged_now(s) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return (), ()
     folds = {name: (growth(rows, "v", brk - 1) or {}).get("fold")
              for name, rows in _judged(s).items()}
+    # judged on the fold as the text writes it (one decimal): "a 1.5-fold rise" is a surge
+    folds = {name: None if fold is None else round(fold, 1) for name, fold in folds.items()}
     grew = [name for name, fold in folds.items()
             if fold and fold >= 1.5 and not name.startswith("non-")]
-    fell = tuple(name for name, fold in folds.items() if fold is not None and fold <= 0.95)
+    fell = tuple(name for name, fold in folds.items() if fold is not None and fold <= 0.9)
     return tuple(grew), fell
+
+
+def _transit(s, grew) -> str:
+    """The goods part of the interpretation: re-exports to the patron, and, once imports from
+    it surged too, goods brought from it and sent on to other markets."""
+    if f"imports from {s.p.patron}" in grew:
+        return (f"goods passing through {md(s.p.focus)} both ways (re-exported to "
+                f"{md(s.p.patron)}, or brought from it and sent on to other markets)")
+    return f"goods re-exported to {md(s.p.patron)}"
 
 
 def _fell_phrase(s, fell: tuple[str, ...], base: int) -> str:
@@ -705,7 +718,7 @@ def data_limits(s):
             "the transfer series records money sent through banks, not who sent it or why; and "
             f"nothing in the evidence base counts the people who moved from {md(s.p.patron)} "
             f"since {brk}. *Interpretation, which these data cannot test:* much of the surge "
-            f"may reflect goods re-exported to {md(s.p.patron)} and the money and firms of "
+            f"may reflect {_transit(s, grew)} and the money and firms of "
             f"{md(s.p.patron)}'s citizens who relocated to {md(s.p.focus)}, rather than a "
             "deeper economic bond; if so, the boom is as exposed to sanctions policy as to "
             "politics.")

@@ -310,16 +310,35 @@ def indicators_to_watch(s):
                          "own earlier waves."))
 
 
+@dataclass(frozen=True)
+class Tally:
+    """The indicators of the watch table by where they point (plain-text short names)."""
+
+    total: int
+    away: tuple[str, ...]  # moved away from the patron over their windows
+    toward: tuple[str, ...]  # moved toward it
+    mixed: tuple[str, ...]  # turned back in their latest readings
+    unplaced: tuple[str, ...]  # no comparable earlier window, or no change to read
+
+
+def tally(s) -> Tally:
+    """Where the watch table's indicators point: the one count the section's text and the key
+    findings give."""
+    items = watch_list(s)
+    kinds = {"partners": "away", "patron": "toward", "mixed": "mixed"}
+    groups = {k: tuple(w.short for w in items if kinds.get(w.toward, "unplaced") == k)
+              for k in ("away", "toward", "mixed", "unplaced")}
+    return Tally(len(items), **groups)
+
+
 def watch_text(s):
     """What the indicators say together: a count, not a verdict."""
-    items = watch_list(s)
-    west = [w for w in items if w.toward == "partners"]
-    east = [w for w in items if w.toward == "patron"]
-    if not items:
+    t = tally(s)
+    west, east, mixed, unplaced = t.away, t.toward, t.mixed, t.unplaced
+    if not t.total:
         return s.text("")
     table = sections.number_of("table", "watch")
-    mixed = [w for w in items if w.toward == "mixed"]
-    text = (f"Of the {count_word(len(items))} indicators in Table {table}, "
+    text = (f"Of the {count_word(t.total)} indicators in Table {table}, "
             f"{count_word(len(west))} moved away from {md(s.p.patron)} over "
             f"{'its window' if len(west) == 1 else 'their windows'} and "
             f"{count_word(len(east))} toward it.")
@@ -327,10 +346,10 @@ def watch_text(s):
         # agreement follows 'indicator(s)', not the listed names ('trade', 'money transfers')
         text += (f" That split is consistent with being caught in the middle: "
                  f"the {'indicator' if len(east) == 1 else 'indicators'} for "
-                 f"{listing(w.short for w in east)} still "
+                 f"{listing(east)} still "
                  f"{'points' if len(east) == 1 else 'point'} toward {md(s.p.patron)}, "
                  f"{'that' if len(west) == 1 else 'those'} for "
-                 f"{listing(w.short for w in west)} away from it. A further move in the same "
+                 f"{listing(west)} away from it. A further move in the same "
                  "directions would widen that split.")
     elif west:
         text += f" So far the data point one way: a drift away from {md(s.p.patron)}."
@@ -341,13 +360,12 @@ def watch_text(s):
         text += (f" {count_word(len(mixed), True)} "
                  f"{'turned back in its' if one else 'turned back in their'} latest readings "
                  f"and {'is' if one else 'are'} counted on neither side: "
-                 f"{listing(w.short for w in mixed)}.")
-    unplaced = [w for w in items if w.toward not in ("partners", "patron", "mixed")]
+                 f"{listing(mixed)}.")
     if unplaced:  # every indicator accounted for: those the count leaves out, named
         one = len(unplaced) == 1
         text += (f" {count_word(len(unplaced), True)} {'is' if one else 'are'} not placed on "
                  f"either side, for want of a comparable earlier window or a change to read: "
-                 f"{listing(w.short for w in unplaced)}.")
+                 f"{listing(unplaced)}.")
     return s.text(text)
 
 

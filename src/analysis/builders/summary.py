@@ -6,12 +6,12 @@ or table that shows it (numbers from the registry in :mod:`analysis.sections`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import phrasing as ph
 from ..findings import MIN_BREAK_STEPS, Findings
 from ..measures.result import Change, Measure
-from ..prose import added_up, date, listing, md, span
+from ..prose import added_up, date, listing, md, num, span
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
 from ._common import count_word
@@ -93,7 +93,7 @@ def _paradox(f: Findings) -> KeyFinding | None:
     where = ref("figure", "dependence")
     same = (trade.earlier.window, trade.latest.window) == (arms.earlier.window,
                                                            arms.latest.window)
-    text = "By these measures the economic and the security ties moved in opposite directions: " + (
+    text = "By these shares the economic and the security ties moved in opposite directions: " + (
         f"from {trade.earlier.window} to {trade.latest.window} {md(f.patron)}'s share of trade "
         f"went {ph.points(trade, True)} while its share of arms imports went "
         f"{ph.points(arms, True)}" if same else
@@ -101,10 +101,28 @@ def _paradox(f: Findings) -> KeyFinding | None:
         f"{trade.earlier.window} to {trade.latest.window}, while its share of arms imports went "
         f"{ph.points(arms, True)} from {arms.earlier.window} to {arms.latest.window}")
     shown = where
+    volume = _patron_volume(f, arms)
+    if volume:  # a share can fall while the patron delivers more: say so beside it
+        text += (f", although the arms {md(f.patron)} delivered rose in volume, from "
+                 f"{num(volume[0])} to {num(volume[1])} million TIV: other suppliers' "
+                 "deliveries grew faster")
+        shown = _where(("figure", "dependence"), ("figure", "patron_deliveries"))
     if f.patron_ended and len(f.break_steps) < 2:  # else the break finding names them
         text += f", and its {listing(_short(n) for n in f.patron_ended)} left"
         shown = _where(("figure", "dependence"), ("table", "presence"))
     return KeyFinding(f"{text} ({shown}).", (), where, (trade, arms))
+
+
+def _patron_volume(f: Findings, arms: Change) -> tuple[float, float] | None:
+    """The patron's deliveries (TIV million) in the two windows of its arms share, when they
+    rose by a tenth or more while the share fell; else None."""
+    early, late = f.arms_earlier, f.arms_latest
+    if early is None or late is None or arms.direction != "down" \
+            or (early.window.label, late.window.label) != (arms.earlier.window,
+                                                           arms.latest.window):
+        return None
+    before, after = early.of(f.patron).part or 0.0, late.of(f.patron).part or 0.0
+    return (before, after) if before > 0 and after >= 1.1 * before else None
 
 
 def _short(name: str) -> str:
@@ -237,8 +255,24 @@ def key_findings(f: Findings) -> list[KeyFinding]:
     return [k for k in (find(f) for find in FINDERS) if k is not None]
 
 
+def measured(t, patron: str) -> str:
+    """What the indicators of the watch table say beside the changes of the break finding: the
+    changes are events, the indicators measure ties, and the two need not agree."""
+    said = (f"The measures of the ties moved less far: of the {count_word(t.total)} indicators "
+            f"in Table {number_of('table', 'watch')}, {count_word(len(t.away))} moved away "
+            f"from {md(patron)} "
+            f"and {count_word(len(t.toward))} toward it")
+    if t.mixed:
+        said += f", while {count_word(len(t.mixed))} turned back in the latest readings"
+    return f"{said} (section {number_of('table', 'watch').split('.')[0]})."
+
+
 def summary(s):
+    from .outlook import tally
+
     found = key_findings(s.findings)
+    found = [replace(k, text=f"{k.text} {measured(tally(s), s.p.patron)}")
+             if k.ref == ref("table", "after_article") else k for k in found]
     if not found:
         return s.text(f"The evidence base holds too little on {md(s.p.focus)} in this window "
                       "to state key findings.")
