@@ -573,10 +573,15 @@ def corridor_summary(s):
                     f"({label('figure', 'corridor')}).")
     else:
         end = phases["end"].max()
-        offensive = s.ev.anchor("offensive_2023")
-        after = (f", after {md(s.p.rival)}'s offensive of {date(offensive.date)}: by then the "
-                 f"road had become the route by which the region's people fled to {md(s.p.focus)}"
-                 if offensive and offensive.date <= end else "")
+        offensive, exodus = s.ev.anchor("offensive_2023"), s.ev.anchor("exodus_start")
+        after = ""
+        if offensive and offensive.date <= end:
+            after = (f", when the road opened for the region's people to flee to "
+                     f"{md(s.p.focus)} after {md(s.p.rival)}'s offensive of "
+                     f"{date(offensive.date)}" if exodus and exodus.date == end else
+                     f", after {md(s.p.rival)}'s offensive of {date(offensive.date)}: by then "
+                     f"the road had become the route by which the region's people fled to "
+                     f"{md(s.p.focus)}")
         text.append(f" The blockade lasted {years_and_months(total)} in all; the evidence base "
                     f"dates its end to {date(end)}{after} ({label('figure', 'corridor')}; what "
                     "followed is in section 7).")
