@@ -1,5 +1,7 @@
 """Computations behind sections 5 (balancing act) and 7 (outlook), on small hand-made frames."""
 
+import itertools
+
 import pandas as pd
 import pytest
 
@@ -219,20 +221,25 @@ def test_lines_ending_at_one_point_and_value_share_one_end_label():
     assert labels == ["20%", "50% (two lines)"]
 
 
-def test_lines_ending_early_at_one_point_and_value_share_one_label_too():
-    """With ``early_below``, ends before the last point are labelled under the point: two such
-    ends of one colour and value also share one label, placed under that point."""
+def test_points_inside_a_panel_are_labelled_apart_to_their_right():
+    """Figure 7.1: a line that ends early and the peak and low the text names, all at one
+    wave (31%, 34%, 40%), get three labels right of that wave, at least the gap apart."""
     import matplotlib.pyplot as plt
 
     from analysis import charts, theme
 
     fig, ax = theme.new_figure((4, 3))
-    ends = [(2, 30, "C0"), (2, 30.1, "C0"), (3, 70, "C0")]
-    charts.label_ends(ax, ends, "{:.0f}%", early_below=True)
-    texts = {t.get_text(): t for t in ax.texts}
+    ax.set_ylim(0, 100)
+    charts.label_points(ax, [(2, 31, "C0"), (2, 34, "C1"), (2, 40, "C2"), (2, 40, "C2")],
+                        "{:.0f}%", gap_pt=9)
+    fig.canvas.draw()
+    boxes = sorted((t.get_window_extent() for t in ax.texts), key=lambda b: b.y0)
+    texts = sorted(t.get_text() for t in ax.texts)
+    x0 = ax.transData.transform((2, 0))[0]
     plt.close(fig)
-    assert sorted(texts) == ["30% (two lines)", "70%"]
-    assert texts["30% (two lines)"].get_va() == "top" and texts["70%"].get_va() == "center"
+    assert texts == ["31%", "34%", "40%"]  # a point given twice is labelled once
+    assert all(b.x0 > x0 for b in boxes)
+    assert all(b.y0 >= a.y1 - 0.5 for a, b in itertools.pairwise(boxes))
 
 
 @pytest.mark.parametrize(("as_of", "shown"), [("2023-09-15", True), ("2023-04-30", False)])

@@ -248,12 +248,10 @@ def spread(values, gap: float) -> list[float]:
     return out
 
 
-def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
-               early_below: bool = False) -> None:
+def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> None:
     """Label the last point of each line (x, y, colour) to its right, moving labels apart
-    vertically (in points) so that none overlaps another. With ``early_below``, a line that
-    ends before the others is labelled under its last point instead (to its right, the other
-    lines still run: a panel whose lines cross there). The one end-label routine."""
+    vertically (in points) so that none overlaps another (a line that ends before the others
+    is a point inside the panel: :func:`label_points`). The one end-label routine."""
     from matplotlib import transforms
 
     from .builders._common import count_word  # house style: small counts in words
@@ -271,15 +269,7 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
             seen.add(key)
             n = shown[key]
             merged.append((x, y, colour, "" if n == 1 else f" ({count_word(n)} lines)"))
-    latest = max((x for x, _, _ in ends), default=None)
-    last = []
-    for x, y, colour, lines in merged:
-        if not (early_below and x < latest):
-            last.append((x, y, colour, lines))
-            continue
-        shift = transforms.offset_copy(ax.transData, fig=fig, y=-5, units="points")
-        ax.text(x, y, fmt.format(y) + lines, transform=shift, fontsize=fontsize, color=colour,
-                va="top", ha="center")
+    last = merged
     to_pt = ax.transData
     ys_pt = [to_pt.transform((0, y))[1] * 72 / fig.dpi for _, y, _, _ in last]
     placed = spread(ys_pt, gap_pt)
@@ -287,6 +277,34 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9,
         shift = transforms.offset_copy(ax.transData, fig=fig, x=4, y=y1 - y0, units="points")
         ax.text(x, y, fmt.format(y) + both, transform=shift, fontsize=fontsize, color=colour,
                 va="center", ha="left")
+
+
+def label_points(ax, points, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> None:
+    """Label points inside a panel (x, y, colour): lines that end early, a peak or a low the
+    text names. Points at one x are labelled to its right, moved apart vertically (in points)
+    so that none overlaps another, on white where a line runs on under them."""
+    from matplotlib import transforms
+
+    fig = ax.figure
+    theme.fit(fig)
+    ax.get_ylim()
+    groups: dict = {}
+    for x, y, colour in dict.fromkeys(points):
+        groups.setdefault(x, []).append((y, colour))
+    for x, group in groups.items():
+        ys_pt = [ax.transData.transform((0, y))[1] * 72 / fig.dpi for y, _ in group]
+        for (y, colour), y0, y1 in zip(group, ys_pt, spread(ys_pt, gap_pt), strict=True):
+            shift = transforms.offset_copy(ax.transData, fig=fig, x=5, y=y1 - y0, units="points")
+            ax.text(x, y, fmt.format(y), transform=shift, fontsize=fontsize, color=colour,
+                    va="center", ha="left", zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
+
+
+#: the smallest share (percent) a stacked bar's segment is labelled with: a thinner one has no
+#: room for its figure (the builder's note names what is too thin to see)
+SHARE_LABEL_MIN = 5
+#: a segment below this share (percent) is too thin to see at print size
+SHARE_VISIBLE_MIN = 2
 
 
 def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylabel: str,
@@ -318,7 +336,7 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
                 bar.set_hatch("///")
         for i, v in enumerate(shares[col].values):
             # no figures on a faded bar: its shares rest on too little to be read as shares
-            if v >= 8 and not faded[i]:
+            if v >= SHARE_LABEL_MIN and not faded[i]:
                 ax.text(i, bottom[i] + v / 2, f"{v:.0f}", ha="center", va="center", fontsize=7,
                         color="white")
         bottom += shares[col].values

@@ -305,7 +305,18 @@ def partner_shares(s):
         data=[groups],
         note=("TIV measures military capability transferred, not money paid. Windows end with "
               f"{latest.window.end}, the last year of SIPRI data in this edition; a window "
-              "without deliveries has no bar." + _others_note(s, latest)))
+              "without deliveries has no bar." + _others_note(s, latest) + _thin_note(latest)))
+
+
+def _thin_note(latest) -> str:
+    """' Too thin to see in 2019–2023: France 1%.': a supplier whose segment of the latest bar
+    the eye cannot find at print size, named with its share."""
+    thin = [m for m in latest.shares if m.value is not None
+            and 0 < m.value < charts.SHARE_VISIBLE_MIN]
+    if not thin:
+        return ""
+    return (f" Too thin to see in {latest.window}: "
+            + ", ".join(f"{m.label} {ph.value(m)}" for m in thin) + ".")
 
 
 def _others_note(s, latest) -> str:
@@ -347,9 +358,10 @@ def suppliers_text(s):
                  "these figures.")
     contracts = s.ev.anchor("arms_contracts_share")
     if contracts:  # deliveries lag contracts: an official count of the contracts, said apart
-        text += (f" Contracts point to future deliveries: "
+        text += (f" Contracts point to future deliveries. "
                  f"{md(str(contracts['description']).rstrip('.'))} "
-                 f"({ph.when(contracts.date, contracts['date_precision'])}).")
+                 f"({ph.when(contracts.date, contracts['date_precision'])}); this is an official "
+                 "statement, not register data.")
     absent = [p for p in s.p.partners if latest.rank(p) is None
               and (earlier is None or earlier.rank(p) is None)]
     states = [p for p in absent if p not in ph.BLOCS]

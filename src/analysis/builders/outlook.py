@@ -174,7 +174,7 @@ def _share_watch(s, key: str) -> Watch | None:
         last = year.iloc[-1]["share_pct"]
         turn = _turn(c.direction, last, c.earlier.value)
         trend += (f"; the latest year ({pct(last)}) "
-                  + (f"has undone more than half of that {'fall' if c.direction == 'down' else 'rise'}, "
+                  + (f"has undone at least half of that {'fall' if c.direction == 'down' else 'rise'}, "
                      f"between the {c.earlier.window} average ({pct(c.earlier.value)}) and the "
                      f"{c.latest.window} one ({pct(c.latest.value)})" if turn == "nearer" else
                      f"stands {turn} the {c.earlier.window} average ({pct(c.earlier.value)})"))
@@ -301,13 +301,13 @@ def indicators_to_watch(s):
                           f"partners, as of {date(s.p.as_of)}", data=[used], key="watch",
                    note=("Shares: the latest complete five-year window against an earlier "
                          "one, as in the figure named; 'where it stands' gives the latest single "
-                         "year beside that window's average. Deployments: those that began or "
-                         "ended since the article's date (in an edition of that date or "
-                         "earlier, in the year before it; if none did, the last month in which "
-                         "one did); the count compares that day with the edition's, exercises "
-                         "named but not counted; a change in a deployment's size or scope is "
-                         "not counted. Opinion: one survey, read only against its "
-                         "own earlier waves."))
+                         "year beside that window's average. Deployments: the number in place "
+                         "on the article's date against the number on the edition's date (an "
+                         "edition dated on or before the article looks back one year instead; "
+                         "if nothing changed then, to the last change); exercises are listed "
+                         "but not counted, and a change in a deployment's size is not "
+                         "counted. Opinion: one survey, compared only with its own earlier "
+                         "waves."))
 
 
 @dataclass(frozen=True)
@@ -511,7 +511,7 @@ def opinion_chart(s):
     stops_early = False  # a question without the panel's last wave (the note says so)
     for ax, survey in zip(axes[0], surveys, strict=True):
         part = rows[rows["survey"] == survey]
-        ends = []
+        ends, inner = [], []
         for i, (series, line) in enumerate(part.groupby("series", sort=False)):
             colour = theme.colour(line["actor"].iloc[0])
             ls = styles[i % len(styles)] if line["actor"].iloc[0] == s.p.patron else "-"
@@ -523,10 +523,15 @@ def opinion_chart(s):
             ax.scatter(line.loc[low, "fieldwork_date"], line.loc[low, "share_pct"], s=22,
                        facecolor="white", edgecolor=colour, zorder=3)
             end = line.iloc[-1]
-            ends.append((end["fieldwork_date"], end["share_pct"], colour))
-            stops_early |= end["fieldwork_date"] < part["fieldwork_date"].max()
+            early = end["fieldwork_date"] < part["fieldwork_date"].max()
+            (inner if early else ends).append((end["fieldwork_date"], end["share_pct"], colour))
+            stops_early |= early
+            turn = movement(line)["turn"]  # the peak or low the text names, labelled too
+            if turn is not None:
+                inner.append((turn["fieldwork_date"], turn["share_pct"], colour))
         ax.set_ylim(0, 100)
-        charts.label_ends(ax, ends, "{:.0f}%", fontsize=6.5, early_below=True)
+        charts.label_ends(ax, ends, "{:.0f}%", fontsize=6.5)
+        charts.label_points(ax, inner, "{:.0f}%", fontsize=6.5)
         ax.set_title(SURVEY_SHORT.get(survey, survey), fontsize=9)
         ax.set_ylim(0, 100)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=1, fontsize=6.5)
