@@ -133,6 +133,24 @@ def test_title_page_points_to_the_data_note_when_series_come_from_later_releases
         assert "except the statistical series" not in plain.cells[-1].source
 
 
+def test_figures_read_in_later_copies_are_named_as_an_exception_too():
+    """An item published by the edition's date whose figures were read in a copy published
+    after it: the title page, Appendix B's lead and the citation say so, not 'nothing later'."""
+    from analysis.appendix import Bibliography
+    for revised, two in ((False, False), (True, True)):
+        bib = Bibliography(entries=(), notes=("Data note. ...",) if revised else (),
+                           later_releases=revised, later_copies=True)
+        nb = merge.merge([], _meta(), bibliography=bib)
+        note = nb.metadata["tightrope"]["as_of_note"]
+        assert note.endswith("a few figures of earlier items read in later copies, marked in "
+                             "Appendix B.")
+        assert ("the two exceptions are" in note) == two
+        assert ("the one exception is" in note) == (not two)
+        lead = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        assert "its figures were read in a later copy" in lead
+        assert "read in later copies" in nb.cells[-1].source
+
+
 def test_back_matter_glossary_lists_only_abbreviations_used_and_a_citation():
     section = nbformat.v4.new_notebook()
     section.cells = [nbformat.v4.new_markdown_cell("# Heading\n\nThe CSTO and SIPRI's TIV.")]

@@ -128,6 +128,9 @@ class Bibliography:
     #: some figures come from releases published after the edition's date (one of the notes
     #: names them): the only thing the edition shows from after its date
     later_releases: bool = False
+    #: some figures of items published by the edition's date were read in copies published
+    #: after it (each entry says so)
+    later_copies: bool = False
 
     def payload(self) -> dict:
         return {"title": self.title, "entries": [asdict(e) for e in self.entries],

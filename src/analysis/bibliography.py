@@ -153,8 +153,10 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
             id=r.source_id, publisher=r.publisher, title=r.title,
             date=r.date_published.strftime("%Y-%m-%d") if pd.notna(r.date_published) else "n.d.",
             url=_text(r.url), locator=locator, via=via))
+    copies = any(LATER_COPY in (e.locator or "") for e in entries)
     entries = tuple(entries)
     notes = (release_note(later, as_of),
              newer_release_note(newer_releases(tables, as_of, set(cited["source_id"]))))
     return Bibliography(entries=entries, title=f"Sources cited ({len(entries)})",
-                        notes=tuple(n for n in notes if n), later_releases=notes[0] is not None)
+                        notes=tuple(n for n in notes if n), later_releases=notes[0] is not None,
+                        later_copies=copies)

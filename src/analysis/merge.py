@@ -207,7 +207,8 @@ def citation(meta: dict, title: str = TITLE, subtitle: str = SUBTITLE,
 
 
 def _back_matter(text: str, meta: dict, author: str = AUTHOR,
-                 publisher: str | None = None, revised_series: bool = False) -> list:
+                 publisher: str | None = None, revised_series: bool = False,
+                 later_copies: bool = False) -> list:
     """Appendix C: the abbreviations the edition uses, then the suggested citation."""
     table = glossary_table(text)
     head = nbformat.v4.new_markdown_cell(
@@ -225,15 +226,24 @@ def _back_matter(text: str, meta: dict, author: str = AUTHOR,
         "## How to cite this report\n\n" + citation(meta, author=author, publisher=publisher)
         + "\n\nThe edition's date is the latest date in the evidence base as cut for it: "
         "nothing published after that date is used"
-        + (", except the statistical series named in the data note of Appendix B"
-           if revised_series else "")
+        + (f", except {' and '.join(but)}" if (but := exceptions(revised_series, later_copies))
+           else "")
         + ". Each edition is rebuilt from the evidence base and records its parameters in the "
         "colophon.", id="backmatter-c")
     cite.metadata["tightrope"] = {"section": "C", "appendix": True}
     return [*cells, cite]
 
 
-def _front_meta(meta: dict, revised_series: bool = False) -> dict:
+def exceptions(revised_series: bool, later_copies: bool) -> list[str]:
+    """What an edition shows from after its date, as the title page, Appendix B and the
+    citation say it: statistical series from later releases, figures read in later copies."""
+    return ([("statistical series read in later releases of the publishers' files, named in "
+              "the data note of Appendix B")] if revised_series else []) + \
+        (["a few figures of earlier items read in later copies, marked in Appendix B"]
+         if later_copies else [])
+
+
+def _front_meta(meta: dict, revised_series: bool = False, later_copies: bool = False) -> dict:
     """Title-page fields: the parameter block moves to the colophon; a one-line note says what
     the edition's date means (and, when annual series come from later releases, where the data
     note naming them is)."""
@@ -242,11 +252,12 @@ def _front_meta(meta: dict, revised_series: bool = False) -> dict:
     as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
     if as_of:
         when = f"{as_of.day} {as_of:%B %Y}"
+        but = exceptions(revised_series, later_copies)
         meta["as_of_note"] = (
             f"This edition uses only what was published on or before {when}; "
-            + ("statistical series read in later releases of the publishers' files are the "
-               "one exception, named in the data note of Appendix B." if revised_series
-               else "nothing later is shown."))
+            + ("nothing later is shown." if not but else
+               f"the {'one exception is' if len(but) == 1 else 'two exceptions are'} "
+               f"{', and '.join(but)}."))
     colophon = dict(meta.get("colophon") or {})
     if params:
         colophon["params"] = [list(p) for p in params]
@@ -268,17 +279,21 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
     # figures from releases after the edition's date, named in a data note (not a note that
     # newer data exist, which the edition does not use)
     revised = bool(getattr(bibliography, "later_releases", False))
+    copies = bool(getattr(bibliography, "later_copies", False))
     if bibliography is not None:
         report.cells.extend(_table_cell(
             bibliography, "bibliography",
             "The sources this edition cites, each published on or before its date"
             + (", except the later releases the data note names" if revised else "")
+            + (" (where an entry says so, its figures were read in a later copy)"
+               if copies else "")
             + ". An entry names the primary publisher, the item and, where the figures were read "
             "in a copy, that copy.",
             "Appendix B. Sources", "B"))
     author, publisher = creators(meta)
-    meta = _front_meta(meta, revised_series=revised)
-    report.cells.extend(_back_matter(_text_of(report), meta, author, publisher, revised))
+    meta = _front_meta(meta, revised_series=revised, later_copies=copies)
+    report.cells.extend(_back_matter(_text_of(report), meta, author, publisher, revised,
+                                     copies))
     line = _params.byline(author, publisher)
     # the title page's author/publisher line: "author" in the PDF, the kicker in the HTML
     report.metadata["tightrope"] = {"title": TITLE, "subtitle": SUBTITLE, "kicker": line,

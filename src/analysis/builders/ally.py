@@ -160,7 +160,6 @@ def security_presence(s):
                       f"{date(s.p.as_of)}.")
     flag = rows["confidence"].map(lambda c: " (unconfirmed)" if c == "low" else "")
     table = pd.DataFrame({
-        "Side": rows["side"].map({"patron": s.p.patron, "partners": "Partners"}),
         "Deployed by": rows["deployer"],
         "What": rows["name"] + flag,
         "Kind": rows["kind"].map(KIND_LABELS).fillna(rows["kind"]),
