@@ -147,7 +147,7 @@ def test_figures_read_in_later_copies_are_named_as_an_exception_too():
         assert ("the two exceptions are" in note) == two
         assert ("the one exception is" in note) == (not two)
         lead = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
-        assert "its figures were read in a later copy" in lead
+        assert "says that the copy was published after the edition's date" in lead
         assert "read in later copies" in nb.cells[-1].source
 
 

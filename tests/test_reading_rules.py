@@ -64,7 +64,7 @@ def test_the_paradox_names_what_grew_and_what_fell():
     ties grew' beside a 44% fall in non-commercial transfers."""
     text = consequences.paradox_summary(_context("06", {})).markdown
     assert "Economic ties" not in text
-    assert "were far above their 2021 level in 2022–2024, while" in text
+    assert "were well above their 2021 level in 2022–2024, while" in text
     # and how it fell: from a peak above the base year, which the chart shows
     assert text.rstrip().endswith(
         "; non\\-commercial transfers, after a peak in 2022, ended below their 2021 level.")

@@ -43,6 +43,19 @@ def test_map_is_vector_and_labels_the_places():
         assert label in svg
 
 
+def test_every_name_on_the_map_sits_inside_its_frame():
+    """AZERBAIJAN once ran past the frame's right edge onto the white page."""
+    fig = regionmap.draw(regionmap.load_boundaries(), regionmap.load_places())
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    frame = ax.get_window_extent(renderer)
+    for text in ax.texts:
+        box = text.get_window_extent(renderer)
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, text.get_text()
+        assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1, text.get_text()
+
+
 @pytest.mark.parametrize("route", ["lachin", "syunik"])
 def test_one_point_route_is_not_drawn(route):
     places = pd.DataFrame([{"place": "a", "label": "A", "kind": "town", "lat": 40.0,

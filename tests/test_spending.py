@@ -37,7 +37,7 @@ def test_notes_name_estimates_and_footnoted_years_by_country():
                    for y in range(2000, 2016)]
                   + [("Armenia", y, "m", 1.0, None, None) for y in range(2000, 2016)])
     assert roots.series_notes(rows) == (
-        f"SIPRI estimates: Azerbaijan 2000–2002. Azerbaijan, 2011–2013: {NOTE}.")
+        f"SIPRI estimates (open circles): Azerbaijan 2000–2002. Azerbaijan, 2011–2013: {NOTE}.")
     assert roots.series_notes(rows[rows["country"] == "Armenia"]) is None
 
 

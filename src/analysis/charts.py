@@ -202,6 +202,10 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
         if "confidence" in rows:
             low = rows[rows["confidence"] == "low"]
             ax.scatter(low[x], low[y], s=22, facecolor="white", edgecolor=colour, zorder=3)
+        if "estimate" in rows:  # the publisher's estimates: small open circles (the note says)
+            est = rows[rows["estimate"].astype("boolean").fillna(False).astype(bool)]
+            ax.scatter(est[x], est[y], s=12, facecolor="white", edgecolor=colour, lw=0.9,
+                       zorder=3)
         if not weak.iloc[-1]:  # a value the note says not to compare gets no end label
             ends.append((rows.iloc[-1][x], float(rows.iloc[-1][y]), colour))
     if annotate_last and ends:

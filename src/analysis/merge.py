@@ -11,6 +11,7 @@ import nbformat
 import pandas as pd
 
 from . import params as _params
+from .appendix import exceptions
 from .figures import Table
 from .prose import md
 from .sections import SectionSpec
@@ -226,21 +227,12 @@ def _back_matter(text: str, meta: dict, author: str = AUTHOR,
         "## How to cite this report\n\n" + citation(meta, author=author, publisher=publisher)
         + "\n\nThe edition's date is the latest date in the evidence base as cut for it: "
         "nothing published after that date is used"
-        + (f", except {' and '.join(but)}" if (but := exceptions(revised_series, later_copies))
+        + (f", except {', and '.join(but)}" if (but := exceptions(revised_series, later_copies))
            else "")
         + ". Each edition is rebuilt from the evidence base and records its parameters in the "
         "colophon.", id="backmatter-c")
     cite.metadata["tightrope"] = {"section": "C", "appendix": True}
     return [*cells, cite]
-
-
-def exceptions(revised_series: bool, later_copies: bool) -> list[str]:
-    """What an edition shows from after its date, as the title page, Appendix B and the
-    citation say it: statistical series from later releases, figures read in later copies."""
-    return ([("statistical series read in later releases of the publishers' files, named in "
-              "the data note of Appendix B")] if revised_series else []) + \
-        (["a few figures of earlier items read in later copies, marked in Appendix B"]
-         if later_copies else [])
 
 
 def _front_meta(meta: dict, revised_series: bool = False, later_copies: bool = False) -> dict:
@@ -285,10 +277,10 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
             bibliography, "bibliography",
             "The sources this edition cites, each published on or before its date"
             + (", except the later releases the data note names" if revised else "")
-            + (" (where an entry says so, its figures were read in a later copy)"
-               if copies else "")
             + ". An entry names the primary publisher, the item and, where the figures were read "
-            "in a copy, that copy.",
+            "in a copy, that copy"
+            + (" (or says that the copy was published after the edition's date)"
+               if copies else "") + ".",
             "Appendix B. Sources", "B"))
     author, publisher = creators(meta)
     meta = _front_meta(meta, revised_series=revised, later_copies=copies)

@@ -127,7 +127,7 @@ def draw(boundaries: dict, places: pd.DataFrame):
                                       alpha=0.28 if name in fill else 1.0,
                                       edgecolor=theme.MUTED, linewidth=0.6))
     # (lon, lat, alignment): a name at the frame's edge starts inside it
-    labels = {"Armenia": (44.55, 40.55, "center"), "Azerbaijan": (47.0, 40.55, "center"),
+    labels = {"Armenia": (44.55, 40.55, "center"), "Azerbaijan": (FRAME[1] - 0.05, 40.55, "right"),
               "Georgia": (44.4, 41.3, "center"), "Iran": (46.7, 38.7, "center"),
               "Turkey": (FRAME[0] + 0.05, 39.95, "left")}
     for name, (x, y, ha) in labels.items():

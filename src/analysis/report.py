@@ -71,6 +71,15 @@ class SectionContext:
         theme.apply()
 
     @property
+    def later_copies(self) -> bool:
+        """Whether figures of items published by the edition's date were read in copies
+        published after it (Appendix B marks them)."""
+        from .bibliography import bibliography
+
+        return memo(self.ev, ("later_copies", self.p.as_of),
+                    lambda: bibliography(self.ev.tables, self.p.as_of).later_copies)
+
+    @property
     def revised_series(self) -> bool:
         """Whether the edition reads annual series in releases published after its date."""
         return bool(self._later)

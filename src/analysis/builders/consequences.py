@@ -149,7 +149,7 @@ def intro(s):
             f"What did {md(s.p.focus)}'s steps away from {md(s.p.patron)} cost, and what did "
             f"they not cost? This section follows two developments alongside them: a legal one, "
             f"{path}{when}, and an "
-            f"economic paradox, in which {listing(grew)} rose far above their "
+            f"economic paradox, in which {listing(grew)} rose well above their "
             f"{_break_year(s) - 1} level {_after_break(s)}, as the security relationship "
             "frayed.")
     return s.text(
@@ -552,7 +552,7 @@ def paradox_summary(s):
         return s.text(f"The evidence base lacks a {base} baseline for {md(s.p.focus)}'s trade "
                       f"with {md(s.p.patron)}.")
     grew, fell = _surged(s)
-    close = (f" {sentence_start(listing(grew))} were far above their {base} level "
+    close = (f" {sentence_start(listing(grew))} were well above their {base} level "
              f"{_after_break(s)}, while, as the previous sections show, the security ties "
              "frayed" if grew else
              f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
@@ -713,8 +713,10 @@ def data_limits(s):
     text = "What the data say: " + "; ".join(says) + "."
     if grew:
         text += (
-            " What they do not say: the trade table records where goods went, not whether they "
-            f"were made in {md(s.p.focus)} or passed through it on the way to {md(s.p.patron)}; "
+            " What they do not say: the trade table records where exports went, not whether "
+            f"they were made in {md(s.p.focus)} or passed through it on the way to "
+            f"{md(s.p.patron)}, and where imports were made, not whether they stayed in "
+            f"{md(s.p.focus)}; "
             "the transfer series records money sent through banks, not who sent it or why; and "
             f"nothing in the evidence base counts the people who moved from {md(s.p.patron)} "
             f"since {brk}. *Interpretation, which these data cannot test:* much of the surge "

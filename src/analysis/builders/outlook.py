@@ -173,7 +173,13 @@ def _share_watch(s, key: str) -> Watch | None:
         toward = "mixed"
         last = year.iloc[-1]["share_pct"]
         turn = _turn(c.direction, last, c.earlier.value)
-        trend += (f"; the latest year ({pct(last)}) "
+        before = ""  # the year before, when the latest moved the other way from it
+        if len(year) > 1:
+            prev = year.iloc[-2]
+            went = "down" if last < prev["share_pct"] else "up"
+            if round(prev["share_pct"]) != round(last) and went == c.direction:
+                before = f", {went} from {pct(prev['share_pct'])} in {int(prev['year'])}"
+        trend += (f"; the latest year ({pct(last)}{before}) "
                   + (f"has undone at least half of that {'fall' if c.direction == 'down' else 'rise'}, "
                      f"between the {c.earlier.window} average ({pct(c.earlier.value)}) and the "
                      f"{c.latest.window} one ({pct(c.latest.value)})" if turn == "nearer" else

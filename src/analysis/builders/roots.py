@@ -197,6 +197,7 @@ def spending(s):
 def spending_gap(s):
     milex = s.ev.military_expenditure
     gap = indicators.spending_ratio(milex, s.p.rival, s.p.focus)
+    gap_measure = (indicators.constant_measure(milex) or ("", 0))[0]
     if gap.empty:
         return s.text(f"No constant-price spending figures for both {md(s.p.rival)} and "
                       f"{md(s.p.focus)} fall in this window.")
@@ -204,6 +205,11 @@ def spending_gap(s):
     fig, ax = theme.new_figure()
     ax.fill_between(gap["year"], 1, gap["ratio"], color=theme.colour(s.p.rival), alpha=0.25)
     ax.plot(gap["year"], gap["ratio"], color=theme.colour(s.p.rival))
+    estimated = [y for y in gap["year"] if _flagged(milex[milex["measure"] == gap_measure], y,
+                                                    (s.p.focus, s.p.rival))]
+    est = gap[gap["year"].isin(estimated)]  # a ratio resting on an estimate: an open circle
+    ax.scatter(est["year"], est["ratio"], s=12, facecolor="white",
+               edgecolor=theme.colour(s.p.rival), lw=0.9, zorder=3)
     ax.axhline(1, color=theme.MUTED, lw=0.8)
     ax.set_ylabel(f"{s.p.rival} spending ÷ {s.p.focus} spending")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -214,16 +220,13 @@ def spending_gap(s):
     measure, base = indicators.constant_measure(milex)
     used = milex[(milex["measure"] == measure) & milex["country"].isin([s.p.focus, s.p.rival])
                  & milex["year"].isin(gap["year"])]
-    ends = (f"The constant-dollar series in this evidence base comes from "
-            f"{_release_titles(s, used)} and ends in {last}."
-            if last < _last_full_year(s.p.as_of) else "")
     return s.figure(
         fig, caption=(f"{s.p.rival}'s military spending as a multiple of {s.p.focus}'s, "
                       f"{span(first, last)} (constant {base} US dollars)"),
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
              f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
         data=[used], key="spending_gap",
-        note=" ".join(t for t in (series_notes(used), ends) if t) or None)
+        note=series_notes(used))
 
 
 def series_notes(rows: pd.DataFrame) -> str | None:
@@ -232,7 +235,7 @@ def series_notes(rows: pd.DataFrame) -> str | None:
     said = []
     estimates = rows[_estimated(rows)]
     if len(estimates):
-        said.append("SIPRI estimates: " + "; ".join(
+        said.append("SIPRI estimates (open circles): " + "; ".join(
             f"{c} {year_runs(g['year'])}" for c, g in estimates.groupby("country")) + ".")
     noted = rows[rows["note"].notna() & (rows["note"] != "")]
     for (who, note), g in noted.groupby(["country", "note"]):
@@ -254,14 +257,6 @@ def _flagged(milex: pd.DataFrame, year: int, countries) -> str:
         return ""
     return (f" ({md(who[0])}'s figure is a SIPRI estimate)" if len(who) == 1 else
             " (both figures are SIPRI estimates)")
-
-
-def _release_titles(s, rows) -> str:
-    """The titles of the releases ``rows`` were read from ('SIPRI Military Expenditure
-    Database, 2021 release (data 1949-2020)'): which release a series ends with."""
-    titles = s.ev.sources_by_id()["title"]
-    named = [titles[i] for i in dict.fromkeys(rows["source_id"]) if i in titles.index]
-    return "; ".join(named)  # a note is plain text: not escaped for Markdown here
 
 
 def _last_full_year(as_of) -> int:
@@ -311,14 +306,18 @@ def balance_text(s):
             f"{ratio(first['ratio'], whose)} in {int(first['year'])}"
             f"{_flagged(const, int(first['year']), pair)}, "
             f"{ratio(peak['ratio'])} at the peak in {peak_year}{why}, and "
-            f"{ratio(last['ratio'])} in {int(last['year'])}, the last year of SIPRI's "
-            f"constant-price series in this evidence base ({label('figure', 'spending_gap')}).")
+            f"{ratio(last['ratio'])} in {int(last['year'])}, "
+            + ("the last complete year before the edition's date"
+               if int(last["year"]) == _last_full_year(s.p.as_of) else
+               "the last year of SIPRI's constant-price series in this evidence base")
+            + f" ({label('figure', 'spending_gap')}).")
     if share:
         run = ""
         if share["run_from"] is not None and share["last"] - share["run_from"] >= 2 \
                 and share["run_from"] > share["first"]:
             who = "it" if share["higher_now"] else md(s.p.rival)
-            run = f", and {who} has spent the larger share in every year since {share['run_from']}"
+            run = (f", and {who} spent the larger share in each year from {share['run_from']} "
+                   f"to {share['last']}")
         text.append(
             f" Measured against the size of each economy the picture is mixed: {md(s.p.focus)} "
             f"spent a larger share of GDP than {md(s.p.rival)} in {share['higher']} of the "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .. import phrasing as ph
+from ..appendix import exceptions
 from ..findings import MIN_BREAK_STEPS, Findings
 from ..measures.result import Change, Measure
 from ..prose import added_up, date, listing, md, num, span
@@ -255,23 +256,31 @@ def key_findings(f: Findings) -> list[KeyFinding]:
     return [k for k in (find(f) for find in FINDERS) if k is not None]
 
 
-def measured(t, patron: str) -> str:
+def measured(t, f: Findings) -> str:
     """What the indicators of the watch table say beside the changes of the break finding: the
-    changes are events, the indicators measure ties, and the two need not agree."""
-    said = (f"The measures of the ties moved less far: of the {count_word(t.total)} indicators "
-            f"in Table {number_of('table', 'watch')}, {count_word(len(t.away))} moved away "
-            f"from {md(patron)} "
-            f"and {count_word(len(t.toward))} toward it")
-    if t.mixed:
-        said += f", while {count_word(len(t.mixed))} turned back in the latest readings"
-    return f"{said} (section {number_of('table', 'watch').split('.')[0]})."
+    changes are events, the indicators measure ties, and the two need not agree. Every
+    indicator is named with where it points."""
+    own = f"{f.patron}'s deployments"
+    departures = any(with_patron for _, _, with_patron in f.break_steps)
+    groups = []
+    for names, how in ((t.away, f"moved away from {md(f.patron)}"), (t.toward, "toward it"),
+                       (t.mixed, "turned back in their latest readings"),
+                       (t.unplaced, "cannot be placed yet")):
+        if names:
+            listed = listing(n + (", which count the departures above"
+                                  if n == own and departures and names is t.away else "")
+                             for n in names)
+            groups.append(f"{count_word(len(names))} {how} ({listed})")
+    table = number_of("table", "watch")
+    return (f"The {count_word(t.total)} indicators of Table {table} give a more mixed picture: "
+            f"{'; '.join(groups)} (section {table.split('.')[0]}).")
 
 
 def summary(s):
     from .outlook import tally
 
     found = key_findings(s.findings)
-    found = [replace(k, text=f"{k.text} {measured(tally(s), s.p.patron)}")
+    found = [replace(k, text=f"{k.text} {measured(tally(s), s.findings)}")
              if k.ref == ref("table", "after_article") else k for k in found]
     if not found:
         return s.text(f"The evidence base holds too little on {md(s.p.focus)} in this window "
@@ -300,5 +309,5 @@ def conventions(s):
            "the latest)")
         + "; a few large deliveries can still decide an arms share. "
         f"This edition uses only what was published by {date(s.p.as_of)}"
-        + (", except statistical series read in later releases, which the data note in Appendix B "
-           "names." if s.revised_series else "."))
+        + (f", except {', and '.join(but)}." if (but := exceptions(s.revised_series,
+                                                                    s.later_copies)) else "."))
