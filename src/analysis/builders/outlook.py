@@ -18,6 +18,8 @@ from ._common import count_word, event_table, plural, sentence_start
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
 CLOSE_POINTS = 3
+#: the markers of a panel's lines, in order (one colour can draw several lines)
+MARKERS = ("o", "s", "^", "D")
 SURVEY_SHORT = {"CRRC Caucasus Barometer": "CRRC", "IRI Public Opinion Survey": "IRI"}
 #: what a further move of each indicator would signal: (if it moves toward the partners,
 #: if it moves back toward the patron); {patron} is filled in by :func:`signals`
@@ -521,13 +523,14 @@ def opinion_chart(s):
         for i, (series, line) in enumerate(part.groupby("series", sort=False)):
             colour = theme.colour(line["actor"].iloc[0])
             ls = styles[i % len(styles)] if line["actor"].iloc[0] == s.p.patron else "-"
+            # lines of one colour told apart by their dashes and their markers (the legend
+            # shows both), so that a label beside a point can be matched to its line
+            marker = MARKERS[i % len(MARKERS)]
             ax.plot(line["fieldwork_date"], line["share_pct"], color=colour, ls=ls, lw=1.5,
-                    label=series)
+                    label=series, marker=marker, markersize=4)
             low = line["confidence"] == "low"
-            ax.scatter(line.loc[~low, "fieldwork_date"], line.loc[~low, "share_pct"], s=16,
-                       color=colour, zorder=3)
             ax.scatter(line.loc[low, "fieldwork_date"], line.loc[low, "share_pct"], s=22,
-                       facecolor="white", edgecolor=colour, zorder=3)
+                       marker=marker, facecolor="white", edgecolor=colour, zorder=3)
             end = line.iloc[-1]
             early = end["fieldwork_date"] < part["fieldwork_date"].max()
             (inner if early else ends).append((end["fieldwork_date"], end["share_pct"], colour))
