@@ -40,6 +40,12 @@ def test_presence_splits_patron_and_partners_and_drops_the_focus():
     assert counts.loc["patron", "unknown"] == 1
     assert counts.loc["partners", "personnel"] == 185  # 100 + 85
     assert counts.loc["partners", "personnel_now"] == 100  # the exercise has ended
+    # an exercise under way is listed apart, not counted as a standing deployment
+    running = rows.assign(end_date=rows["end_date"].where(rows["kind"] != "exercise"))
+    now = dep.presence_counts(running).set_index("side")
+    assert (now.loc["partners", "ongoing"], now.loc["partners", "personnel_now"]) == (1, 100)
+    assert (now.loc["partners", "exercises_now"],
+            now.loc["partners", "exercise_personnel_now"]) == (1, 85)
 
 
 def test_signal_window_is_the_month_of_the_latest_section_event():

@@ -118,7 +118,7 @@ def test_sections_name_the_cast_from_the_parameters(shown):
     thin = findings_of(cast).rival_arms_thin  # the register rows decide which the text says
     assert f"Georgia's {'index is not comparable' if thin else 'stood at'}" in summary_text
     assert "Azerbaijan" not in summary_text
-    assert "; none of France or India had a deployment" in summary_text
+    assert "; none of France or India had a standing deployment" in summary_text
     for key in ("00", "05"):
         assert "United States" not in text[key] and "European Union" not in text[key]
     tab51 = _number_text(out["05"], "table", sections.number_of("table", "partner_systems"))

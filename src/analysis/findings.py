@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .measures import shares, suppliers
-from .measures.presence import presence, undated_in_presence
+from .measures.presence import EXERCISE, presence, standing, undated_in_presence
 from .measures.result import Change, Measure
 from .measures.suppliers import SupplierShares
 from .measures.windows import Window, gapless_from
@@ -49,6 +49,8 @@ class Findings:
     #: (in the focus country)
     patron_presence: Measure | None = None
     partner_presence: Measure | None = None
+    #: the partners' exercises under way on as_of (listed apart: not standing deployments)
+    partner_exercises: Measure | None = None
     #: how many of the headcounts each presence adds up are undated (n.d. in Table 1.1)
     patron_presence_undated: int = 0
     partner_presence_undated: int = 0
@@ -170,11 +172,16 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
     thin = suppliers.thin_last_period(suppliers.supplier_periods(arms, p.rival))
     day = pd.Timestamp(p.as_of)
     dep = tables["deployments"]
-    patron_presence = presence(dep, [patron], day, f"{patron}'s deployments")
-    partner_presence = presence(dep, list(p.partners), day, "partners' deployments", host=focus)
+    kinds = standing(dep)  # exercises are listed, not counted as standing deployments
+    patron_presence = presence(dep, [patron], day, f"{patron}'s deployments", kinds=kinds)
+    partner_presence = presence(dep, list(p.partners), day, "partners' deployments", host=focus,
+                                kinds=kinds)
+    partner_exercises = presence(dep, list(p.partners), day, "partners' exercises", host=focus,
+                                 kinds=[EXERCISE])
     published = tables["sources"].set_index("source_id")["date_published"]
-    undated = (undated_in_presence(dep, published, [patron], day),
-               undated_in_presence(dep, published, list(p.partners), day, host=focus))
+    undated = (undated_in_presence(dep, published, [patron], day, kinds=kinds),
+               undated_in_presence(dep, published, list(p.partners), day, host=focus,
+                                   kinds=kinds))
     trade_volume = None
     if bilateral and "trade" in dependence:
         t_early, t_late = shares.windows("trade", tables, focus, patron)
@@ -197,6 +204,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
                     arms_earlier=arms_earlier, rival_arms_latest=rival_latest,
                     rival_arms_thin=thin["period"] if thin else None,
                     patron_presence=patron_presence, partner_presence=partner_presence,
+                    partner_exercises=partner_exercises,
                     patron_presence_undated=undated[0], partner_presence_undated=undated[1],
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
                     suppliers_since=since,

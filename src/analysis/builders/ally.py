@@ -248,16 +248,27 @@ def presence_text(s):
         deployers = list(dict.fromkeys(part["deployer"]))
         n, ongoing = int(c["deployments"]), int(c["ongoing"])
         kinds = listing(dict.fromkeys(part["kind"].map(KIND_LABELS).str.lower()))
-        still = (("it is still in place" if ongoing else "it has ended") if n == 1 else
-                 f"{count_word(ongoing)} still in place")
+        drills = int(c["exercises_now"])
+        if n == 1:
+            still = ("it is still in place" if ongoing else "it is under way" if drills else
+                     "it has ended")
+        else:
+            still = f"{count_word(ongoing) if ongoing else 'none'} still in place"
+        exercise = ""
+        if drills and n > 1:  # under way on the edition's date: not a standing deployment
+            people = c["exercise_personnel_now"]
+            exercise = (f", and {'a joint exercise' if drills == 1 else f'{count_word(drills)} joint exercises'}"
+                        + (f" with {num(people)} personnel" if people else "")
+                        + f" {'was' if drills == 1 else 'were'} under way")
         text.append(
-            f" {md(s.p.focus)}'s partners, {md(ph.names(deployers))}, "
+            f" {md(s.p.focus)}'s partner{'s' if len(deployers) > 1 else ''}, "
+            f"{md(ph.names(deployers))}, "
             f"account{'' if len(deployers) > 1 else 's'} for {plural(n, 'deployment')} "
             f"({kinds}), {'the first ' if n > 1 else ''}from {date(first['start_date'])}; "
             f"{still}"
             + (f", with {added_up(c['personnel_now'], c['figures_now'])} personnel by the "
-               "latest published figures."
-               if ongoing and c["personnel_now"] else "."))
+               "latest published figures" if ongoing and c["personnel_now"] else "")
+            + exercise + ".")
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")
     else:

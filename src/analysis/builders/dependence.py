@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..measures import suppliers
+from ..measures.presence import EXERCISE
 from ..measures.result import weakest
 from ..measures.shares import INDICATORS, LABELS
 from ..measures.windows import Window
@@ -33,26 +34,34 @@ def presence(deployments: pd.DataFrame, patron: str, partners, focus: str) -> pd
 
 
 def presence_counts(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per side: number of deployments, how many were ongoing, and the personnel published for
-    them (sum of known headcounts; ``unknown`` counts those without one; ``personnel_now`` sums
-    the known headcounts of those still in place, ``figures_now`` counts them)."""
+    """Per side: number of deployments, how many standing ones were ongoing, and the personnel
+    published for them (sum of known headcounts; ``unknown`` counts those without one;
+    ``personnel_now`` sums the known headcounts of the standing ones still in place,
+    ``figures_now`` counts them). An exercise under way is not a standing deployment (the key
+    findings and Table 7.1 count the same way): ``exercises_now`` counts those under way,
+    ``exercise_personnel_now`` adds up their known headcounts."""
     cols = ["side", "deployments", "ongoing", "personnel", "unknown", "personnel_now",
-            "figures_now"]
+            "figures_now", "exercises_now", "exercise_personnel_now"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
     grouped = rows.groupby("side")
+    running = rows["end_date"].isna()
+    drill = rows["kind"] == EXERCISE
+    now, drills = rows[running & ~drill].groupby("side"), rows[running & drill].groupby("side")
     out = pd.DataFrame({
         "deployments": grouped.size(),
-        "ongoing": grouped["end_date"].apply(lambda s: int(s.isna().sum())),
+        "ongoing": now.size(),
         "personnel": grouped["personnel_persons"].apply(lambda s: float(s.dropna().sum())),
         "unknown": grouped["personnel_persons"].apply(lambda s: int(s.isna().sum())),
-        "personnel_now": rows[rows["end_date"].isna()].groupby("side")["personnel_persons"]
-        .sum(min_count=1),
-        "figures_now": rows[rows["end_date"].isna()].groupby("side")["personnel_persons"]
-        .count(),
+        "personnel_now": now["personnel_persons"].sum(min_count=1),
+        "figures_now": now["personnel_persons"].count(),
+        "exercises_now": drills.size(),
+        "exercise_personnel_now": drills["personnel_persons"].sum(min_count=1),
     })
-    out["personnel_now"] = out["personnel_now"].fillna(0.0).astype(float)
-    out["figures_now"] = out["figures_now"].fillna(0).astype(int)
+    for col in ("ongoing", "figures_now", "exercises_now"):
+        out[col] = out[col].fillna(0).astype(int)
+    for col in ("personnel_now", "exercise_personnel_now"):
+        out[col] = out[col].fillna(0.0).astype(float)
     return out.reset_index()[cols]
 
 

@@ -12,7 +12,7 @@ from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..findings import MIN_BREAK_STEPS
 from ..measures import result, shares
-from ..measures.presence import active_on, changes_between, last_change
+from ..measures.presence import active_on, changes_between, last_change, standing
 from ..prose import date, listing, md, month, num, pct, span
 from ._common import count_word, event_table, plural, sentence_start
 
@@ -209,7 +209,7 @@ def _presence_watch(s) -> list[Watch]:
         since, period = pd.Timestamp(s.p.as_of) - pd.DateOffset(years=1), "in the last year"
     # counted: what stays on the ground; an exercise is named, not counted (one running on
     # either day would move the count for a few days)
-    lasting = [k for k in dep["kind"].dropna().unique() if k != "exercise"]
+    lasting = standing(dep)
     out = []
     for key, deployers, host, label in (
             ("patron_presence", [s.p.patron], None, (f"{s.p.patron}'s deployments in and around "

@@ -189,8 +189,16 @@ def _presence(f: Findings) -> KeyFinding | None:
                  + _people(theirs, f.partner_presence_undated, "their"))
         used += (theirs,)
     else:
-        text += (f"; none of {md(ph.names(f.partners, 'or'))} had a deployment in the country "
-                 "on that day")
+        text += (f"; none of {md(ph.names(f.partners, 'or'))} had a standing deployment in the "
+                 "country on that day")
+    drills = f.partner_exercises
+    if drills is not None and drills.value:  # listed apart, as Table 7.1 counts them
+        n = int(drills.value)
+        text += (f", and {'a joint exercise' if n == 1 else f'{count_word(n)} joint exercises'}"
+                 + (f" with {added_up(drills.part, drills.rows - int(drills.total or 0))} "
+                    "personnel" if drills.part else "")
+                 + f" {'was' if n == 1 else 'were'} under way")
+        used += (drills,)
     return KeyFinding(f"{text} ({where}).", used, where)
 
 

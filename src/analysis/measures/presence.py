@@ -24,6 +24,16 @@ def last_change(deployments: pd.DataFrame, deployers, as_of, host: str | None = 
     return max(days) if days else None
 
 
+#: a training exercise: listed beside the deployments, but not counted as a standing one (the
+#: key findings and the watch table count the same way)
+EXERCISE = "exercise"
+
+
+def standing(deployments: pd.DataFrame) -> list[str]:
+    """The kinds of deployment counted as a standing presence: every kind but exercises."""
+    return [k for k in deployments["kind"].dropna().unique() if k != EXERCISE]
+
+
 def active_on(deployments: pd.DataFrame, deployers, day, host: str | None = None,
               kinds=None) -> pd.DataFrame:
     """Deployments by ``deployers`` running on ``day`` (started, not yet ended)."""
@@ -72,6 +82,7 @@ def undated_counts(rows: pd.DataFrame, published: pd.Series) -> pd.Series:
 
 
 def undated_in_presence(deployments: pd.DataFrame, published: pd.Series, deployers, day,
-                        host: str | None = None) -> int:
+                        host: str | None = None, kinds=None) -> int:
     """How many of the headcounts :func:`presence` adds up for ``day`` are undated."""
-    return int(undated_counts(active_on(deployments, deployers, day, host), published).sum())
+    return int(undated_counts(active_on(deployments, deployers, day, host, kinds),
+                              published).sum())
