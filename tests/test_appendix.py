@@ -278,3 +278,22 @@ def test_a_claims_events_are_listed_in_date_order_and_other_items_keep_their_pla
             == "events:E1;events:E3;trade:X/2022/exports;events:E2")
     assert _events_in_date_order("events:E9;events:E2", events) == "events:E9;events:E2"
     assert _events_in_date_order(None, events) is None
+
+
+def test_series_updated_as_figures_come_in_say_when_their_copy_ends():
+    """A continuously updated series (no release date) whose copy ends before the edition's
+    last complete year: the data note says later figures may exist and are not used."""
+    import datetime as dt
+
+    from analysis.bibliography import bibliography
+    from analysis.evidence import cut, load_tables
+
+    tables = load_tables()
+    late = dt.date(2026, 4, 17)
+    (note,) = [n for n in bibliography(cut(tables, late, 2000, 2026), late).notes
+               if "updated by their publishers" in n]
+    assert "end before 2025" in note and "(figures to 2024)" in note
+    assert "Central Bank of Armenia" in note and "up to 17 April 2026, are not used" in note
+    early = dt.date(2023, 9, 15)  # every such copy reaches 2022, the last complete year
+    assert not [n for n in bibliography(cut(tables, early, 2000, 2023), early).notes
+                if "updated by their publishers" in n]

@@ -133,6 +133,24 @@ def newer_release_note(newer: pd.DataFrame) -> str | None:
     return f"Data note. Newer data exist than this evidence base holds. {named}"
 
 
+def stale_series_note(cited: pd.DataFrame, as_of: dt.date) -> str | None:
+    """The data note on continuously updated series (no release date) whose copy in the
+    evidence base ends before the edition's last complete year: their publishers may have
+    released later figures by ``as_of``, which the edition does not use."""
+    if "covers_to" not in cited:
+        return None
+    last_full = as_of.year if as_of >= dt.date(as_of.year, 12, 31) else as_of.year - 1
+    stale = cited[cited["date_published"].isna() & (cited["covers_to"] < last_full)]
+    if stale.empty:
+        return None
+    named = "; ".join(f"{r.publisher}, {r.title} (figures to {int(r.covers_to)})"
+                      for r in stale.sort_values(["publisher", "title"]).itertuples())
+    return (f"Data note. Some series in this evidence base are updated by their publishers "
+            f"as new figures come in, and the copies used here end before {last_full}: "
+            f"{named}. Figures released after those copies were made, up to "
+            f"{as_of.day} {as_of:%B %Y}, are not used.")
+
+
 def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
                  used: set[str] | None = None) -> Bibliography:
     """Appendix B for the tables cut at ``as_of``: the sources they cite or, given ``used``
@@ -156,7 +174,8 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
     copies = any(LATER_COPY in (e.locator or "") for e in entries)
     entries = tuple(entries)
     notes = (release_note(later, as_of),
-             newer_release_note(newer_releases(tables, as_of, set(cited["source_id"]))))
+             newer_release_note(newer_releases(tables, as_of, set(cited["source_id"]))),
+             stale_series_note(cited, as_of))
     return Bibliography(entries=entries, title=f"Sources cited ({len(entries)})",
                         notes=tuple(n for n in notes if n), later_releases=notes[0] is not None,
                         later_copies=copies)
