@@ -92,3 +92,19 @@ def test_strike_markers_come_with_their_sources_from_their_date(as_of, marked):
     assert ("Ministry of Defence of the Republic of Armenia" in fig.source) is marked
     assert (set(STRUCK_SOURCES) <= set(fig.source_ids)) is marked
     assert ("Shelled border areas" in (fig.note or "")) is marked
+
+
+@pytest.mark.parametrize(("as_of", "known"), [("2022-08-25", False), ("2022-08-26", True)])
+def test_the_note_says_the_road_left_lachin_town_once_the_edition_knows(as_of, known):
+    """The Lachin road is drawn through Lachin town; from late August 2022 a new road bypassed
+    it. The note says so, citing its source, only in an edition that knows the change."""
+    import matplotlib.pyplot as plt
+
+    from analysis import params
+    from analysis.regionmap import region_map
+    from analysis.report import SectionContext
+
+    fig = region_map(SectionContext("01", params.resolve({"as_of": as_of}, strict=False)))
+    plt.close("all")
+    assert ("bypassing the town" in (fig.note or "")) is known
+    assert ("azernews_lachin_2022" in fig.source_ids) is known

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 KEYS: tuple[str, ...] = (
     "conflict_start", "csto_treaty", "ceasefire_1994", "gyumri_base", "customs_union_turn", "eaeu_membership",
     "four_day_war", "war_2020_start", "ceasefire_2020", "peacekeepers_deploy", "ukraine_invasion",
-    "attack_sept_2022", "csto_request_2022", "csto_response_2022", "blockade_start",
+    "attack_sept_2022", "csto_request_2022", "csto_response_2022", "lachin_bypass",
+    "blockade_start",
     "euma_launch", "icj_lachin_order", "icc_warrant", "rome_statute_cleared", "lachin_checkpoint",
     "lachin_closure_2023", "rome_statute_bill", "rome_statute_submitted", "eagle_partner_2023",
     "article_date",

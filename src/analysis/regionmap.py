@@ -186,6 +186,9 @@ ALT_STRUCK = "; and Jermuk and Goris, border areas shelled in September 2022"
 #: the sources of the strike markers (Armenia's Ministry of Defence, 14 September 2022)
 STRUCK_SOURCES = ("armmod_2022_09_14_jermuk", "armmod_2022_09_14_goris")
 NOTE_STRUCK = " Shelled border areas as Armenia's Ministry of Defence named them."
+#: once the edition knows the new road (anchor lachin_bypass): what the drawn route shows
+NOTE_BYPASS = (" The Lachin road is drawn through Lachin town, its route until {month}; from then "
+               "a new road bypassing the town carried the traffic (not drawn).")
 NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country boundaries carry "
         "no boundary for it. Town coordinates from each town's English Wikipedia article; the "
         "Syunik route and the Lachin road are drawn as straight segments between places.")
@@ -202,6 +205,10 @@ def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = 
     if not struck_known:
         places = places[places["kind"] != "struck_2022"]
     fig = draw(boundaries or load_boundaries(), places)
+    bypass = s.ev.anchor("lachin_bypass") if hasattr(s, "ev") else None
+    bypass_note = NOTE_BYPASS.format(month=f"{bypass.date:%B %Y}") if bypass else ""
     return s.figure(fig, CAPTION, ALT + (ALT_STRUCK if struck_known else "") + ".",
-                    source_ids=["natural_earth_admin0", *(STRUCK_SOURCES if struck_known else ())],
-                    note=NOTE + (NOTE_STRUCK if struck_known else ""), key="region_map")
+                    source_ids=["natural_earth_admin0", *(STRUCK_SOURCES if struck_known else ()),
+                                *([bypass.row["source_id"]] if bypass else [])],
+                    note=NOTE + (NOTE_STRUCK if struck_known else "") + bypass_note,
+                    key="region_map")
