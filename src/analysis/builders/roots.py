@@ -197,16 +197,17 @@ def spending(s):
 def spending_gap(s):
     milex = s.ev.military_expenditure
     gap = indicators.spending_ratio(milex, s.p.rival, s.p.focus)
-    gap_measure = (indicators.constant_measure(milex) or ("", 0))[0]
     if gap.empty:
         return s.text(f"No constant-price spending figures for both {md(s.p.rival)} and "
                       f"{md(s.p.focus)} fall in this window.")
+    measure, base = indicators.constant_measure(milex)  # a ratio exists: so does the measure
+    used = milex[(milex["measure"] == measure) & milex["country"].isin([s.p.focus, s.p.rival])
+                 & milex["year"].isin(gap["year"])]
     gap = gap.assign(country=f"{s.p.rival} ÷ {s.p.focus}")
     fig, ax = theme.new_figure()
     ax.fill_between(gap["year"], 1, gap["ratio"], color=theme.colour(s.p.rival), alpha=0.25)
     ax.plot(gap["year"], gap["ratio"], color=theme.colour(s.p.rival))
-    estimated = [y for y in gap["year"] if _flagged(milex[milex["measure"] == gap_measure], y,
-                                                    (s.p.focus, s.p.rival))]
+    estimated = [y for y in gap["year"] if _flagged(used, y, (s.p.focus, s.p.rival))]
     est = gap[gap["year"].isin(estimated)]  # a ratio resting on an estimate: an open circle
     ax.scatter(est["year"], est["ratio"], s=12, facecolor="white",
                edgecolor=theme.colour(s.p.rival), lw=0.9, zorder=3)
@@ -217,9 +218,6 @@ def spending_gap(s):
     ax.annotate(f"{peak['ratio']:.1f}× in {int(peak['year'])}", (peak["year"], peak["ratio"]),
                 xytext=(6, 4), textcoords="offset points", fontsize=7)
     first, last = int(gap["year"].min()), int(gap["year"].max())
-    measure, base = indicators.constant_measure(milex)
-    used = milex[(milex["measure"] == measure) & milex["country"].isin([s.p.focus, s.p.rival])
-                 & milex["year"].isin(gap["year"])]
     return s.figure(
         fig, caption=(f"{s.p.rival}'s military spending as a multiple of {s.p.focus}'s, "
                       f"{span(first, last)} (constant {base} US dollars)"),
