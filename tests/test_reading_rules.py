@@ -312,3 +312,12 @@ def test_a_claim_resting_on_a_later_release_names_it_as_the_charts_do():
     assert f"SIPRI (Stockholm International Peace Research Institute), {LATER_RELEASE}" in early
     assert not any("Arms Transfers Database" in label for label in early)
     assert any("Arms Transfers Database" in label for label in late)
+
+
+def test_a_survey_share_turns_back_by_the_rule_of_the_shares():
+    """Respondents naming Russia a top threat: 15% (Nov-Dec 2021), a peak of 40% (Dec 2023),
+    29% (Feb 2026) has undone 11 of the 25 points, less than half: it still points away from
+    Russia, by the same rule that counts money transfers (65% in 2024) as turned back."""
+    items = {w.short: w.toward for w in outlook.watch_list(_context("07", {}))}
+    assert items["respondents naming Russia a top threat"] == "partners"
+    assert items["money transfers"] == "mixed"

@@ -12,6 +12,7 @@ from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..evidence import memo
 from ..findings import seen_from
+from ..measures.presence import EXERCISE
 from ..prose import added_up, date, date_range, listing, md, month, num
 from . import dependence as dep
 from ._common import count_word, figure_events, personnel_cells, plural
@@ -246,29 +247,37 @@ def presence_text(s):
         part = rows[rows["side"] == "partners"]
         first = part.sort_values("start_date").iloc[0]
         deployers = list(dict.fromkeys(part["deployer"]))
-        n, ongoing = int(c["deployments"]), int(c["ongoing"])
-        kinds = listing(dict.fromkeys(part["kind"].map(KIND_LABELS).str.lower()))
-        drills = int(c["exercises_now"])
-        if n == 1:
-            still = ("it is still in place" if ongoing else "it is under way" if drills else
-                     "it has ended")
-        else:
-            still = f"{count_word(ongoing) if ongoing else 'none'} still in place"
-        exercise = ""
-        if drills and n > 1:  # under way on the edition's date: not a standing deployment
+        ongoing, drills = int(c["ongoing"]), int(c["exercises_now"])
+        # standing deployments and joint exercises told apart, as Table 7.1 counts them
+        lasting = part[part["kind"] != EXERCISE]
+        n, n_drills = len(lasting), len(part) - len(lasting)
+        counted = []
+        if n:
+            per_kind = lasting["kind"].value_counts(sort=False)
+            kinds = listing(KIND_PLURALS.get(k, k) if m > 1 else KIND_LABELS.get(k, k).lower()
+                            for k, m in per_kind.items())
+            counted.append(f"{plural(n, 'deployment')} ({kinds})")
+        if n_drills:
+            counted.append(plural(n_drills, "joint exercise"))
+        now = []
+        if n:
+            now.append((("it is still in place" if ongoing else "it has ended") if n == 1 else
+                        f"{count_word(ongoing) if ongoing else 'none'} still in place")
+                       + (f", with {added_up(c['personnel_now'], c['figures_now'])} personnel "
+                          "by the latest published figures" if ongoing and c["personnel_now"]
+                          else ""))
+        if drills:  # under way on the edition's date
             people = c["exercise_personnel_now"]
-            exercise = (f", and {'a joint exercise' if drills == 1 else f'{count_word(drills)} joint exercises'}"
-                        + (f" with {num(people)} personnel" if people else "")
-                        + f" {'was' if drills == 1 else 'were'} under way")
+            now.append(("a joint exercise" if drills == 1 else
+                        f"{count_word(drills)} joint exercises")
+                       + (f" with {num(people)} personnel" if people else "")
+                       + f" {'was' if drills == 1 else 'were'} under way")
         text.append(
             f" {md(s.p.focus)}'s partner{'s' if len(deployers) > 1 else ''}, "
             f"{md(ph.names(deployers))}, "
-            f"account{'' if len(deployers) > 1 else 's'} for {plural(n, 'deployment')} "
-            f"({kinds}), {'the first ' if n > 1 else ''}from {date(first['start_date'])}; "
-            f"{still}"
-            + (f", with {added_up(c['personnel_now'], c['figures_now'])} personnel by the "
-               "latest published figures" if ongoing and c["personnel_now"] else "")
-            + exercise + ".")
+            f"account{'' if len(deployers) > 1 else 's'} for {' and '.join(counted)}, "
+            f"{'the first ' if len(part) > 1 else ''}from {date(first['start_date'])}"
+            + (f"; {', and '.join(now)}" if now else "") + ".")
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")
     else:

@@ -705,9 +705,10 @@ def data_limits(s):
                     f"steps toward the court after it had issued an arrest "
                     f"warrant for {md(s.p.patron)}'s president, and {md(s.p.patron)}'s government "
                     "protested")
-    grew = _surged(s)[0]
-    if grew:
-        says.append(f"{listing(grew)} rose from {brk}")
+    grew, fell = _surged(s)
+    if grew:  # the same judgement and words as the section's paradox paragraph
+        says.append(f"{listing(grew)} were well above their {brk - 1} level {_after_break(s)}"
+                    + (f", although {_fell_phrase(s, fell, brk - 1)}" if fell else ""))
     if not says:
         return s.text("")
     text = "What the data say: " + "; ".join(says) + "."

@@ -408,8 +408,9 @@ def base(s):
             f"{md(str(t).rstrip('.'))} ({ph.when(d, p)})."
             for t, d, p in zip(lease["description"], lease["date"], lease["date_precision"],
                                strict=True))
-        steps = ("One later event concerns" if len(lease) == 1 else
-                 f"{count_word(len(lease)).capitalize()} later events concern")
+        years = listing(dict.fromkeys(str(d.year) for d in lease["date"]))
+        steps = (f"One step, in {years}, concerns" if len(lease) == 1 else
+                 f"{count_word(len(lease)).capitalize()} steps, in {years}, concern")
         text.append(f" {steps} the base. {told}")
     return s.text("".join(text))
 

@@ -180,11 +180,12 @@ def _share_watch(s, key: str) -> Watch | None:
             prev = year.iloc[-2]
             went = "down" if last < prev["share_pct"] else "up"
             if round(prev["share_pct"]) != round(last) and went == c.direction:
-                before = f", {went} from {pct(prev['share_pct'])} in {int(prev['year'])}"
+                before = f", after {pct(prev['share_pct'])} in {int(prev['year'])}"
         trend += (f"; the latest year ({pct(last)}{before}) "
-                  + (f"has undone at least half of that {'fall' if c.direction == 'down' else 'rise'}, "
-                     f"between the {c.earlier.window} average ({pct(c.earlier.value)}) and the "
-                     f"{c.latest.window} one ({pct(c.latest.value)})" if turn == "nearer" else
+                  + (f"stands {'above' if c.direction == 'down' else 'below'} the "
+                     f"{c.latest.window} average ({pct(c.latest.value)}), at least halfway back "
+                     f"to the {c.earlier.window} one ({pct(c.earlier.value)})"
+                     if turn == "nearer" else
                      f"stands {turn} the {c.earlier.window} average ({pct(c.earlier.value)})"))
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
@@ -273,9 +274,14 @@ def _threat_watch(s) -> Watch | None:
     trend = (f"{direction}, {first['wave']} to {last['wave']} ({survey})"
              if len(rows) > 1 else "one wave only")
     m = movement(rows) if len(rows) > 1 else None
-    turned = m is not None and m["turn"] is not None
-    if turned:  # the latest waves went back: say so, and count the indicator as mixed
+    turned = False
+    if m is not None and m["turn"] is not None:
+        # the latest waves went back: said so; counted as mixed by the shares' rule, when the
+        # last wave has undone at least half of the move from the first wave to the turn
         trend = f"{_moved(m, numbers=False)} ({survey})"  # the numbers: in the text below
+        to_turn = "up" if m["turn"]["share_pct"] > first["share_pct"] else "down"
+        turned = turned_back(to_turn, last["share_pct"], first["share_pct"],
+                             m["turn"]["share_pct"])
     west, east = signals("threat", s.p.patron)
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
                  f"respondents naming {s.p.patron} a top threat",
