@@ -315,13 +315,16 @@ def indicators_to_watch(s):
                           f"partners, as of {date(s.p.as_of)}", data=[used], key="watch",
                    note=("Shares: the latest complete five-year window against an earlier "
                          "one, as in the figure named; 'where it stands' gives the latest single "
-                         "year beside that window's average. Deployments: the number in place "
+                         "year beside that window's average, and a share whose latest year has "
+                         "undone at least half of the move between the windows counts as turned "
+                         "back. Deployments: the number in place "
                          "on the article's date against the number on the edition's date (an "
-                         "edition dated on or before the article looks back one year instead; "
-                         "if nothing changed then, to the last change); exercises are listed "
-                         "but not counted, and a change in a deployment's size is not "
-                         "counted. Opinion: one survey, compared only with its own earlier "
-                         "waves."))
+                         "edition dated on or before the article looks back one year instead); "
+                         "if nothing changed in that time, the indicator is not placed and its "
+                         "row names the last change. Exercises are listed but not counted, and "
+                         "a change in a deployment's size is not counted. Opinion: one survey, "
+                         "compared only with its own earlier waves; a turn counts by the same "
+                         "half-way rule, from the first wave to the peak or low."))
 
 
 @dataclass(frozen=True)
