@@ -128,6 +128,11 @@ def exceptions(revised_series: bool, later_copies: bool) -> list[str]:
          if later_copies else [])
 
 
+def exceptions_text(revised_series: bool, later_copies: bool) -> str:
+    """:func:`exceptions` as one clause ('' when there is none)."""
+    return ", and ".join(exceptions(revised_series, later_copies))
+
+
 @dataclass(frozen=True)
 class Bibliography:
     """Appendix B: the sources this edition cites, one compact entry each."""

@@ -161,17 +161,17 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
     later = later_releases(tables, as_of)
     later = later[later["source_id"].isin(cited["source_id"])]
     shown = cited[~cited["source_id"].isin(later["source_id"])]
-    entries = []
+    entries, copies = [], False
     for r in shown.itertuples():
         via, later_copy = copies_known_by(_text(r.retrieved_via), as_of)
         locator = _text(r.locator)
         if later_copy and not via:
+            copies = True
             locator = f"{locator.rstrip('.')}. {LATER_COPY}" if locator else LATER_COPY
         entries.append(BibEntry(
             id=r.source_id, publisher=r.publisher, title=r.title,
             date=r.date_published.strftime("%Y-%m-%d") if pd.notna(r.date_published) else "n.d.",
             url=_text(r.url), locator=locator, via=via))
-    copies = any(LATER_COPY in (e.locator or "") for e in entries)
     entries = tuple(entries)
     notes = (release_note(later, as_of),
              newer_release_note(newer_releases(tables, as_of, set(cited["source_id"]))),

@@ -11,7 +11,7 @@ import nbformat
 import pandas as pd
 
 from . import params as _params
-from .appendix import exceptions
+from .appendix import exceptions, exceptions_text
 from .figures import Table
 from .prose import md
 from .sections import SectionSpec
@@ -227,8 +227,7 @@ def _back_matter(text: str, meta: dict, author: str = AUTHOR,
         "## How to cite this report\n\n" + citation(meta, author=author, publisher=publisher)
         + "\n\nThe edition's date is the latest date in the evidence base as cut for it: "
         "nothing published after that date is used"
-        + (f", except {', and '.join(but)}" if (but := exceptions(revised_series, later_copies))
-           else "")
+        + (f", except {but}" if (but := exceptions_text(revised_series, later_copies)) else "")
         + ". Each edition is rebuilt from the evidence base and records its parameters in the "
         "colophon.", id="backmatter-c")
     cite.metadata["tightrope"] = {"section": "C", "appendix": True}
@@ -249,7 +248,7 @@ def _front_meta(meta: dict, revised_series: bool = False, later_copies: bool = F
             f"This edition uses only what was published on or before {when}; "
             + ("nothing later is shown." if not but else
                f"the {'one exception is' if len(but) == 1 else 'two exceptions are'} "
-               f"{', and '.join(but)}."))
+               f"{exceptions_text(revised_series, later_copies)}."))
     colophon = dict(meta.get("colophon") or {})
     if params:
         colophon["params"] = [list(p) for p in params]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .. import phrasing as ph
-from ..appendix import exceptions
+from ..appendix import exceptions_text
 from ..findings import MIN_BREAK_STEPS, Findings
 from ..measures.result import Change, Measure
 from ..prose import added_up, date, listing, md, num, span
@@ -317,5 +317,5 @@ def conventions(s):
            "the latest)")
         + "; a few large deliveries can still decide an arms share. "
         f"This edition uses only what was published by {date(s.p.as_of)}"
-        + (f", except {', and '.join(but)}." if (but := exceptions(s.revised_series,
-                                                                    s.later_copies)) else "."))
+        + (f", except {but}." if (but := exceptions_text(s.revised_series, s.later_copies))
+           else "."))
