@@ -532,6 +532,54 @@ def test_a_table_across_a_page_break_keeps_three_rows_on_each_side(kind):
     assert not short, f"(words of text before, rows per page) with fewer than 3 rows: {short}"
 
 
+def _wide_table_after_text(words: int) -> nbformat.NotebookNode:
+    """A long table as wide as the text (a column of long remarks), with a source and a note."""
+    nb = _md_notebook(" ".join(["filler"] * words))
+    remark = "a remark long enough to make its column wrap and the table as wide as the text"
+    payload = {"number": "1.1", "caption": "A wide table", "columns": ["Row", "Remark"],
+               "source": "Sources: made up.", "note": "The note under the table.",
+               "rows": [[f"Row {k}", f"{remark} {k}"] for k in range(18)]}
+    nb.cells.append(new_code_cell("", outputs=[new_output(
+        "display_data", data={TABLE_MIME: payload, "text/plain": "Table 1.1"})]))
+    return nb
+
+
+def test_a_table_across_a_page_break_keeps_its_source_and_note_with_its_last_rows():
+    """Wherever the break falls, the source and the note stand on the page of the table's last
+    rows, never alone at the top of the next page."""
+    splits, alone = 0, []
+    for words in range(300, 760, 40):
+        pdf, _ = _pdf(_wide_table_after_text(words), "wide_table")
+        pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+        rows = [len(re.findall(r"^Row \d+\b", text, re.MULTILINE)) for text in pages]
+        if sum(1 for c in rows if c) > 1:
+            splits += 1
+        for text, count in zip(pages, rows, strict=True):
+            if "Sources: made up." in text and (count < 3 or "The note under the table." not in
+                                                 text or "Row 17" not in text):
+                alone.append((words, count))
+    assert splits >= 3, "the text lengths never made the table break across pages"
+    assert not alone, f"(words of text before, rows on the source's page): {alone}"
+
+
+def test_of_several_column_widths_the_shortest_table_is_typeset(monkeypatch):
+    """The exporter offers the template estimated widths; the template typesets each and keeps
+    the one that makes the table shortest, whichever comes first."""
+    from analysis.export import table_widths
+
+    cell = "alpha beta gamma delta epsilon zeta eta theta"
+    payload = {"number": "1.1", "caption": "Choose", "columns": ["First", "Second"],
+               "rows": [[cell, cell]] * 3}
+    for order in (1, -1):
+        choices = [["1fr", "12fr"], ["1fr", "1fr"]][::order]
+        monkeypatch.setattr(table_widths, "candidates", lambda columns, rows, c=choices: c)
+        nb = _md_notebook("Text.")
+        nb.cells.append(new_code_cell("", outputs=[new_output(
+            "display_data", data={TABLE_MIME: payload, "text/plain": "Table 1.1"})]))
+        text = _text(_pdf(nb, "choose")[0])
+        assert text.count("alpha beta gamma delta") == 6, text  # halves: each cell on one line
+
+
 def test_figures_and_tables_with_repeated_numbers_compile():
     """Placement anchors are keyed by the exporter, not by figure or table numbers, which a
     notebook may repeat."""

@@ -40,7 +40,7 @@ from nbconvert.filters.ansi import strip_ansi
 from traitlets import Bool, Integer, Unicode, default
 
 from ..environment import source_date_epoch
-from . import glyphs
+from . import glyphs, table_widths
 from .html_render import safe_data_uri, strip_math_delimiters, valid_base64
 from .html_tables import html_tables, html_text
 from .markdown_typst import (
@@ -171,27 +171,6 @@ def source_timestamp(date: _dt.date | None) -> int:
         return calendar.timegm(date.timetuple())
     return 0
 
-
-
-#: about how many characters of a table's text fit across the text width
-TABLE_LINE_CHARS = 100
-
-
-def table_widths(longest: list[int], mean: list[float], word: list[int]) -> list[str]:
-    """Typst column widths: a column with long text wraps and gets a share of the free width in
-    proportion to the mean of its average and longest text (by the average alone, a column of
-    short cells with one long one gets too thin); that share is raised until the column's
-    longest word fits on one line (a word wider than its column runs into the next one). Other
-    columns fit their content."""
-    wrap = [m > 40 for m in longest]
-    weight = [(a + m) / 3 if w else 0.0 for m, a, w in zip(longest, mean, wrap, strict=True)]
-    for _ in range(3):  # raising one share lowers the others a little: settle in a few rounds
-        total = sum(weight) or 1.0
-        for k, w in enumerate(wrap):
-            need = (word[k] + 3) / TABLE_LINE_CHARS  # its longest word and the cell's insets
-            if w and weight[k] / total < need:
-                weight[k] = need * (total - weight[k]) / (1 - need)
-    return [f"{max(1, round(x))}fr" if w else "auto" for x, w in zip(weight, wrap, strict=True)]
 
 class _Builder:
     def __init__(
@@ -636,15 +615,9 @@ class _Builder:
                 )
                 break
         rows = [(r + [""] * n)[:n] for r in rows]
-        # Columns with long text get a flexible width so they wrap; the rest fit their content.
-        # Wrapping columns share the free width in proportion to the mean of their average and
-        # longest text: by the average alone, a column of short cells with one long one (a
-        # remark) gets too thin and that one cell runs to ten lines.
-        longest = [max([len(columns[k])] + [len(r[k]) for r in rows]) for k in range(n)]
-        mean = [sum(len(r[k]) for r in rows) / max(1, len(rows)) for k in range(n)]
-        widths = table_widths(longest, mean, [max((len(w) for c in [columns[k], *(r[k] for r in rows)]
-                                                   for w in c.split()), default=0)
-                                              for k in range(n)])
+        # Columns with long text get a share of the free width (as short a table as its text
+        # allows); the rest fit their content.
+        widths = table_widths.candidates(columns, rows)
         tid = str(p.get("id") or f"table-{index}")
         row_src = ",\n    ".join("(" + ", ".join(text_content(c) for c in r) + ",)" for r in rows)
         args = [
@@ -652,7 +625,7 @@ class _Builder:
             f"caption: {text_content(str(p.get('caption') or ''))}",
             "columns: (" + ", ".join(text_content(c) for c in columns) + ",)",
             "aligns: (" + ", ".join(aligns) + ",)",
-            "widths: (" + ", ".join(widths) + ",)",
+            "widths: (" + "".join("(" + ", ".join(w) + ",), " for w in widths) + ")",
             f"rows: (\n    {row_src},\n  )" if rows else "rows: ()",
             f"source: {text_content(str(p['source'])) if p.get('source') else 'none'}",
             f"note: {text_content(str(p['note'])) if p.get('note') else 'none'}",
