@@ -142,3 +142,28 @@ def test_a_headcount_from_an_undated_source_says_so():
                          "source_id": ["dated", "undated", "dated", "undated"],
                          "personnel_source_id": [None, None, None, "dated"]})
     assert personnel_cells(Ev, rows) == ["100", "3,083 (n.d.)", "not published", "209"]
+
+
+def test_an_event_still_under_way_on_the_editions_date_runs_to_the_charts_last_day():
+    """The cut marks an event whose end came after the edition's date as ongoing (its end is
+    not known yet); the timeline draws its bar to the chart's last day, as it draws an ended
+    event's to its end, and a point event stays a point."""
+    from analysis.evidence import cut
+
+    events = pd.DataFrame({
+        "event_id": ["E1", "E2", "E3"],
+        "date": pd.to_datetime(["2022-12-12", "2023-01-10", "2023-03-01"]),
+        "end_date": pd.to_datetime(["2023-09-24", "2023-02-01", None]),
+        "category": ["humanitarian", "security", "diplomacy"], "title": ["A", "B", "C"],
+        "confidence": ["high"] * 3, "date_precision": ["day"] * 3, "source_id": ["s"] * 3,
+    })
+    sources = pd.DataFrame({"source_id": ["s"], "date_published": pd.to_datetime(["2022-01-01"]),
+                            "not_before": pd.NaT})
+    cut_events = cut({"events": events, "sources": sources}, pd.Timestamp("2023-09-15").date(),
+                     2000, 2023)["events"]
+    assert list(cut_events["ongoing"]) == [True, False, False]
+    assert cut_events["end_date"].isna().tolist() == [True, False, True]
+    fig = charts.labelled_timeline(cut_events, end=pd.Timestamp("2023-09-15"))
+    bars = sorted(tuple(pd.Timestamp(x).date().isoformat() for x in line.get_xdata())
+                  for line in fig.axes[0].lines if line.get_linewidth() == 6)
+    assert bars == [("2022-12-12", "2023-09-15"), ("2023-01-10", "2023-02-01")]

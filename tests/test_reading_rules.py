@@ -61,13 +61,17 @@ def test_table_7_1_and_its_count_follow_the_turned_back_rule(edition):
 
 def test_the_paradox_names_what_grew_and_what_fell():
     """Section 6 says which series grew, and adds the one that fell, instead of 'the economic
-    ties grew' beside a 44% fall in non-commercial transfers."""
-    text = consequences.paradox_summary(_context("06", {})).markdown
-    assert "Economic ties" not in text
-    assert "were well above their 2021 level in 2022–2024, while" in text
+    ties grew' beside a 44% fall in non-commercial transfers; the paragraph of figures gives
+    each series once and leaves the summing-up to the section's "What the data say"."""
+    s = _context("06", {})
+    figures = consequences.paradox_summary(s).markdown
+    assert "Economic ties" not in figures
+    assert "well above their 2021 level" not in figures  # said in the intro and the summary
+    assert "a fall of 44%" in figures
+    says = consequences.data_limits(s).markdown
+    assert "were well above their 2021 level in 2022–2024, although" in says
     # and how it fell: from a peak above the base year, which the chart shows
-    assert text.rstrip().endswith(
-        "; non\\-commercial transfers, after a peak in 2022, ended below their 2021 level.")
+    assert "non\\-commercial transfers, after a peak in 2022, ended below their 2021 level" in says
 
 
 def test_an_update_that_changes_a_verdict_says_so():
@@ -321,3 +325,32 @@ def test_a_survey_share_turns_back_by_the_rule_of_the_shares():
     items = {w.short: w.toward for w in outlook.watch_list(_context("07", {}))}
     assert items["respondents naming Russia a top threat"] == "partners"
     assert items["money transfers"] == "mixed"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_arms_finding_says_when_a_newer_register_exists(edition):
+    """'Still supplied' only while the register in the evidence base is the newest release the
+    edition knows of; once SIPRI has released a newer one (the 2026 edition), the finding says
+    so beside the year the copy ends."""
+    from analysis.builders.summary import summary
+
+    s = _context("00", EDITIONS[edition])
+    first = summary(s).markdown.splitlines()[0]
+    newer = s.findings.register_newer
+    assert newer is (edition == "default")
+    assert ("still supplied" in first) is not newer
+    assert ("SIPRI has since released later years" in first) is newer
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_paradox_finding_points_to_the_findings_that_give_its_shares(edition):
+    """The findings on arms and on trade give both shares over the paradox's windows: the
+    paradox names them by number instead of stating the same figures again."""
+    from analysis.builders.summary import summary
+
+    lines = summary(_context("00", EDITIONS[edition])).markdown.splitlines()
+    paradox = next(line for line in lines if "opposite directions" in line)
+    assert paradox.startswith("3. By these shares (findings 1 and 2)")
+    assert "points" not in paradox and "%" not in paradox
+    assert lines[0].startswith("1. Russia") and "arms imports" in lines[0]
+    assert lines[1].startswith("2. Trade with Russia")

@@ -108,3 +108,24 @@ def test_the_note_says_the_road_left_lachin_town_once_the_edition_knows(as_of, k
     plt.close("all")
     assert ("bypassing the town" in (fig.note or "")) is known
     assert ("azernews_lachin_2022" in fig.source_ids) is known
+
+
+@pytest.mark.parametrize(("as_of", "known"), [("2025-08-07", False), ("2025-08-08", True)])
+def test_the_note_says_the_drawn_syunik_route_is_not_the_transit_route(as_of, known):
+    """Once the edition knows the transit route agreed across Syunik (TRIPP), the note says the
+    route drawn there is the road south to Meghri, not that one (whose course is not in the
+    evidence base), and cites the agreement."""
+    import matplotlib.pyplot as plt
+
+    from analysis import params
+    from analysis.regionmap import region_map
+    from analysis.report import SectionContext
+
+    s = SectionContext("01", params.resolve({"as_of": as_of}, strict=False))
+    fig = region_map(s)
+    plt.close("all")
+    assert ("not the transit route across Syunik" in (fig.note or "")) is known
+    transit = s.ev.anchor("syunik_transit_route")
+    assert bool(transit) is known
+    if known:
+        assert transit.row["source_id"] in fig.source_ids

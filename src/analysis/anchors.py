@@ -37,7 +37,7 @@ KEYS: tuple[str, ...] = (
     "offensive_2023", "exodus_start", "rome_statute_ratification",
     "undelivered_arms", "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
     "border_guards_leave", "eu_accession_law", "washington_declaration",
-    "border_posts_start", "border_posts_end", "arms_contracts_share",
+    "border_posts_start", "border_posts_end", "arms_contracts_share", "syunik_transit_route",
 )
 
 

@@ -456,6 +456,12 @@ _FONT = 6.4
 _LINE_PT = _FONT * 1.25
 
 
+def under_way(event) -> bool:
+    """Whether an event row (a tuple of the events table) had begun and not yet ended on the
+    edition's date: the cut marks it ``ongoing`` when its end came later."""
+    return bool(getattr(event, "ongoing", False))
+
+
 def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme.FIGSIZE[0],
                       wrap: int = 26, start=None, end=None, max_levels: int = 3,
                       group_of=None, colours: dict[str, str] | None = None):
@@ -503,8 +509,10 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
 
     for ev in events.itertuples():
         colour = colour_of(ev)
-        if pd.notna(ev.end_date) and ev.end_date > ev.date:
-            ax.plot([ev.date, ev.end_date], [0, 0], color=colour, lw=6, alpha=0.5,
+        stop = (ev.end_date if pd.notna(ev.end_date) and ev.end_date > ev.date else
+                last_day if under_way(ev) and last_day > ev.date else None)
+        if stop is not None:  # an event still under way runs to the chart's last day
+            ax.plot([ev.date, stop], [0, 0], color=colour, lw=6, alpha=0.5,
                     solid_capstyle="butt", zorder=1)
         event_mark(ax, ev.date, getattr(ev, "date_precision", "day"), 0, colour,
                    ev.confidence == "low", size=30, until=last_day)

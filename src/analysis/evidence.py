@@ -446,6 +446,8 @@ def cut(tables: dict[str, pd.DataFrame], as_of: dt.date, start_year: int,
             if "end_source_id" in frame:  # an end reported by a later source: known from it
                 ends &= frame["end_source_id"].isna() | frame["end_source_id"].isin(knowable)
                 frame = frame.assign(end_source_id=frame["end_source_id"].where(ends))
+            if name == "events":  # an end the edition cannot know yet: still under way then
+                frame = frame.assign(ongoing=frame["end_date"].notna() & ~ends)
             frame = frame.assign(end_date=frame["end_date"].where(ends))
         if "contested_source_id" in frame:  # another record's reading, from its date on
             known = frame["contested_source_id"].isna() | frame["contested_source_id"].isin(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .evidence import cited_ids, newer_releases
 from .measures import shares, suppliers
 from .measures.presence import EXERCISE, presence, standing, undated_in_presence
 from .measures.result import Change, Measure
@@ -60,6 +61,7 @@ class Findings:
     patron_last_delivery: int | None = None
     suppliers_since: tuple[str, ...] = ()
     register_last: int | None = None  # the last year of the focus country's register rows
+    register_newer: bool = False  # a newer release of that register is known at as_of
     #: the patron's deployments that ended from the start of the latest window to as_of
     patron_ended: tuple[str, ...] = ()
     #: the break: the anchored steps of BREAK_ANCHORS dated on or before as_of, in date order,
@@ -209,5 +211,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
                     suppliers_since=since,
                     register_last=int(mine["year"].max()) if not mine.empty else None,
+                    register_newer=bool(set(mine["source_id"]) & set(newer_releases(
+                        tables, p.as_of, cited_ids(tables))["supersedes"])),
                     patron_ended=tuple(ended.sort_values("end_date")["name"]),
                     break_steps=steps, break_events=step_events)

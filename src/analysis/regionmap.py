@@ -19,6 +19,7 @@ from matplotlib.patches import Polygon as PolygonPatch
 
 from . import paths, theme
 from .figures import Figure
+from .prose import date
 
 FRAME = (43.3, 47.2, 38.6, 41.4)  # lon min, lon max, lat min, lat max
 COUNTRIES = {"051": "Armenia", "031": "Azerbaijan", "268": "Georgia", "364": "Iran",
@@ -189,6 +190,11 @@ NOTE_STRUCK = " Shelled border areas as Armenia's Ministry of Defence named them
 #: once the edition knows the new road (anchor lachin_bypass): what the drawn route shows
 NOTE_BYPASS = (" The Lachin road is drawn through Lachin town, its route until {month}; from then "
                "a new road bypassing the town carried the traffic (not drawn).")
+#: once the edition knows the transit route agreed across Syunik (anchor syunik_transit_route):
+#: the drawn Syunik route is not it (the evidence base holds no course for it)
+NOTE_TRANSIT = (" The route drawn through Syunik is the road south to Meghri and the Iranian "
+                "border, not the transit route across Syunik linking Azerbaijan to Nakhchivan "
+                "agreed on {day} (TRIPP), whose course is not drawn.")
 NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country boundaries carry "
         "no boundary for it. Town coordinates from each town's English Wikipedia article; the "
         "Syunik route and the Lachin road are drawn as straight segments between places.")
@@ -207,8 +213,12 @@ def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = 
     fig = draw(boundaries or load_boundaries(), places)
     bypass = s.ev.anchor("lachin_bypass") if hasattr(s, "ev") else None
     bypass_note = NOTE_BYPASS.format(month=f"{bypass.date:%B %Y}") if bypass else ""
+    transit = s.ev.anchor("syunik_transit_route") if hasattr(s, "ev") else None
+    transit_note = NOTE_TRANSIT.format(day=date(transit.date)) if transit else ""
     return s.figure(fig, CAPTION, ALT + (ALT_STRUCK if struck_known else "") + ".",
                     source_ids=["natural_earth_admin0", *(STRUCK_SOURCES if struck_known else ()),
-                                *([bypass.row["source_id"]] if bypass else [])],
-                    note=NOTE + (NOTE_STRUCK if struck_known else "") + bypass_note,
+                                *([bypass.row["source_id"]] if bypass else []),
+                                *([transit.row["source_id"]] if transit else [])],
+                    note=NOTE + (NOTE_STRUCK if struck_known else "") + bypass_note
+                    + transit_note,
                     key="region_map")

@@ -55,7 +55,8 @@ def dependence_intro(s):
     return s.text(
         f"Several flows show how much of {md(s.p.focus)}'s outside world passes through "
         f"{md(s.p.patron)}: the weapons it imports, its goods trade, the gas it burns and the "
-        "money its people receive from abroad. Each is shown as "
+        "money transferred to it through banks (commercial payments as well as migrants' "
+        "remittances). Each is shown as "
         f"{md(s.p.patron)}'s share over the latest complete five-year window, against the "
         "window ten years earlier (where a series starts later, the earliest complete window "
         "that shares no year with the latest; a series without one is shown without a "
@@ -357,6 +358,8 @@ def road_to_september(s):
               f"{cluster_end:%B %Y}, shown day by day in the next figure"
               + ("; a bar runs from an event's start to its end" if
                  context["end_date"].notna().any() else "")
+              + (", or to the chart's last day while it is still under way" if
+                 context.get("ongoing", pd.Series(dtype=bool)).fillna(False).any() else "")
               + f". {sections.label('table', 'road_steps')} lists every step."),
         data=[context])
 

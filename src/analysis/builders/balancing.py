@@ -358,10 +358,12 @@ def suppliers_text(s):
                  "these figures.")
     contracts = s.ev.anchor("arms_contracts_share")
     if contracts:  # deliveries lag contracts: an official count of the contracts, said apart
-        text += (f" Contracts point to future deliveries. "
+        text += (f" Contracts signed but not yet delivered show where deliveries are heading: "
                  f"{md(str(contracts['description']).rstrip('.'))} "
-                 f"({ph.when(contracts.date, contracts['date_precision'])}); this is an official "
-                 "statement, not register data.")
+                 f"({ph.when(contracts.date, contracts['date_precision'])}). This is an official "
+                 "statement, not register data"
+                 + (", read in news reports of it (its own record was not located)"
+                    if contracts["confidence"] != "high" else "") + ".")
     absent = [p for p in s.p.partners if latest.rank(p) is None
               and (earlier is None or earlier.rank(p) is None)]
     states = [p for p in absent if p not in ph.BLOCS]

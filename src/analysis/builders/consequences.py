@@ -18,7 +18,7 @@ from ..evidence import memo
 from ..evidence_refs import at_precision
 from ..measures import shares as trade_shares
 from ..prose import date, listing, md, num, span, usd_m
-from ._common import count_word, sentence_start
+from ._common import count_word
 from .involvement import event_ladder, involves
 
 ICC_WORDS = "Rome Statute|ICC"
@@ -146,15 +146,16 @@ def intro(s):
                 + (" and continued after it" if later else "")
                 if _bill_before_warrant(s) else f" after the court had issued {warrant_text}")
         return s.text(
-            f"What did {md(s.p.focus)}'s steps away from {md(s.p.patron)} cost, and what did "
-            f"they not cost? This section follows two developments alongside them: a legal one, "
+            f"What followed from {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
+            f"side had aimed at? This section follows two developments alongside them: a legal "
+            f"one, "
             f"{path}{when}, and an "
             f"economic paradox, in which {listing(grew)} rose well above their "
             f"{_break_year(s) - 1} level {_after_break(s)}, as the security relationship "
             "frayed.")
     return s.text(
-        f"What did {md(s.p.focus)}'s ties with {md(s.p.patron)} cost, and what did they not "
-        f"cost? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
+        f"What followed from {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
+        f"had aimed at? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
         f"Court and, year by year, its trade with {md(s.p.patron)} and the money transferred "
         f"from {md(s.p.patron)} through its banks.")
 
@@ -551,13 +552,11 @@ def paradox_summary(s):
     if not parts:
         return s.text(f"The evidence base lacks a {base} baseline for {md(s.p.focus)}'s trade "
                       f"with {md(s.p.patron)}.")
-    grew, fell = _surged(s)
-    close = (f" {sentence_start(listing(grew))} were well above their {base} level "
-             f"{_after_break(s)}, while, as the previous sections show, the security ties "
-             "frayed" if grew else
-             f" The data do not show a surge of exports to or transfers from {md(s.p.patron)} "
-             f"after {brk}")
-    close += (f"; {_fell_phrase(s, fell, base)}." if grew and fell else ".")
+    grew, _ = _surged(s)
+    # where the flows surged, the opening says so and the figures show which: no summing-up
+    # here (the section's introduction and its "What the data say" give it)
+    close = "" if grew else (f" The data do not show a surge of exports to or transfers from "
+                             f"{md(s.p.patron)} after {brk}.")
     opening = (f"Measured from {base}, the last full year before {md(s.p.patron)}'s "
                "full-scale invasion of Ukraine, " + (
                    "the economic ties moved the other way from the security ties. " if grew else

@@ -392,7 +392,7 @@ def presence_chart(s):
         days, stop, ongoing = elapsed(r.start_date, r.end_date, limit)
         _gantt(ax, y, start, stop, colour, ongoing=ongoing, hollow=r.confidence == "low")
         if r.start_date < view_from:
-            ax.text(view_from, y + 0.36, f"since {r.start_date:%Y}", fontsize=6.5,
+            ax.text(view_from, y + 0.36, f"from {r.start_date:%Y}", fontsize=6.5,
                     color=theme.MUTED, va="bottom")
         people = (f"{num(r.personnel_persons)} personnel" if pd.notna(r.personnel_persons)
                   else "headcount not published")

@@ -15,6 +15,7 @@ from ..measures import result, shares
 from ..measures.presence import active_on, changes_between, last_change, standing
 from ..prose import date, listing, md, month, num, pct, span
 from ._common import count_word, event_table, plural, sentence_start
+from .summary import shift_reading
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
 CLOSE_POINTS = 3
@@ -183,8 +184,9 @@ def _share_watch(s, key: str) -> Watch | None:
                 before = f", after {pct(prev['share_pct'])} in {int(prev['year'])}"
         trend += (f"; the latest year ({pct(last)}{before}) "
                   + (f"stands {'above' if c.direction == 'down' else 'below'} the "
-                     f"{c.latest.window} average ({pct(c.latest.value)}), at least halfway back "
-                     f"to the {c.earlier.window} one ({pct(c.earlier.value)})"
+                     f"{c.latest.window} average ({pct(c.latest.value)}): it has undone at "
+                     f"least half of the {'fall' if c.direction == 'down' else 'rise'} from "
+                     f"the {c.earlier.window} one ({pct(c.earlier.value)})"
                      if turn == "nearer" else
                      f"stands {turn} the {c.earlier.window} average ({pct(c.earlier.value)})"))
     label = shares.LABELS[key].lower()
@@ -492,6 +494,15 @@ def after_article_text(s):
     if not ended.empty:
         text += (f" Over the same period {count_word(len(ended))} of {md(s.p.patron)}'s deployments "
                  f"ended, the last in {month(ended['end_date'].max())}.")
+    if len(s.findings.break_steps) >= MIN_BREAK_STEPS:
+        # the key finding's reading, argued where its events are: each change is labelled in
+        # the timeline, and the indicators above say how far the measured ties followed
+        figure = sections.number_of("figure", "after_article")
+        watch = sections.number_of("table", "watch")
+        text += (f" {shift_reading(s.findings)} (each labelled in Figure {figure}). These are "
+                 f"events, not measurements: they changed the terms of {md(s.p.focus)}'s ties, "
+                 f"while the indicators of Table {watch} show how far the measured ties moved "
+                 "with them, and in which direction.")
     return s.text(text)
 
 

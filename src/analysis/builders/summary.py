@@ -54,8 +54,10 @@ def _arms(f: Findings) -> KeyFinding | None:
         used = (leader, mine, *((before,) if had else ()))
     else:
         others = [m for m in latest.shares if m.label != f.patron]
-        text = (f"{md(f.patron)} still supplied {ph.value(mine, True)} of {md(f.focus)}'s major arms "
-                f"imports in {latest.window} by SIPRI trend-indicator value"
+        # "still" only while the register is the newest the edition knows of
+        text = (f"{md(f.patron)} {'supplied' if f.register_newer else 'still supplied'} "
+                f"{ph.value(mine, True)} of {md(f.focus)}'s major arms imports in "
+                f"{latest.window} by SIPRI trend-indicator value"
                 + (f", against {ph.value(before, True)} in {before.window}" if had else ""))
         used = (mine, *((before,) if had else ()))
         if others:
@@ -65,7 +67,10 @@ def _arms(f: Findings) -> KeyFinding | None:
             # one sentence per finding (house style): joined, not a second sentence
             after = span(f.patron_last_delivery + 1, f.register_last)
             text += (f", and this evidence base's copy of the register, which ends in "
-                     f"{f.register_last}, records deliveries in {after} only from "
+                     f"{f.register_last}"
+                     + (" (SIPRI has since released later years; see Appendix B)"
+                        if f.register_newer else "")
+                     + f", records deliveries in {after} only from "
                      f"{listing(f.suppliers_since)}, none from {md(f.patron)}")
     shown = _where(("figure", "suppliers"), ("table", "partner_systems")) \
         if f.suppliers_since and f.patron_last_delivery is not None and leader is None else where
@@ -87,20 +92,24 @@ def _trade(f: Findings) -> KeyFinding | None:
     return KeyFinding(f"{text} ({where}).", used, where)
 
 
-def _paradox(f: Findings) -> KeyFinding | None:
+def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding | None:
+    """The two shares moving apart; ``stated``: the numbers of the findings that already give
+    both shares over the same windows (their figures are then not repeated)."""
     trade, arms = f.share("trade"), f.share("arms")
     if not f.paradox or trade is None or arms is None:
         return None
     where = ref("figure", "dependence")
     same = (trade.earlier.window, trade.latest.window) == (arms.earlier.window,
                                                            arms.latest.window)
-    text = "By these shares the economic and the security ties moved in opposite directions: " + (
+    text = ("By these shares (findings {} and {}) the economic and the security ties moved in "
+            "opposite directions".format(*stated) if stated else
+            "By these shares the economic and the security ties moved in opposite directions: " + (
         f"from {trade.earlier.window} to {trade.latest.window} {md(f.patron)}'s share of trade "
         f"went {ph.points(trade, True)} while its share of arms imports went "
         f"{ph.points(arms, True)}" if same else
         f"{md(f.patron)}'s share of trade went {ph.points(trade, True)} from "
         f"{trade.earlier.window} to {trade.latest.window}, while its share of arms imports went "
-        f"{ph.points(arms, True)} from {arms.earlier.window} to {arms.latest.window}")
+        f"{ph.points(arms, True)} from {arms.earlier.window} to {arms.latest.window}"))
     shown = where
     volume = _patron_volume(f, arms)
     if volume:  # a share can fall while the patron delivers more: say so beside it
@@ -111,7 +120,21 @@ def _paradox(f: Findings) -> KeyFinding | None:
     if f.patron_ended and len(f.break_steps) < 2:  # else the break finding names them
         text += f", and its {listing(_short(n) for n in f.patron_ended)} left"
         shown = _where(("figure", "dependence"), ("table", "presence"))
-    return KeyFinding(f"{text} ({shown}).", (), where, (trade, arms))
+    return KeyFinding(f"{text} ({shown}).", (), where, () if stated else (trade, arms))
+
+
+def _stated_shares(f: Findings, found: dict) -> tuple[int, int] | None:
+    """The numbers of the arms and the trade findings when both are listed and give the
+    windows the paradox compares (the arms finding its earlier window too), else None."""
+    arms, arms_k, trade_k = f.share("arms"), found.get(_arms), found.get(_trade)
+    if arms is None or arms_k is None or trade_k is None or f.new_leader is not None:
+        return None
+    early, late = f.arms_earlier, f.arms_latest
+    if early is None or late is None or not early.of(f.patron).known \
+            or (early.window.label, late.window.label) != (arms.earlier.window,
+                                                           arms.latest.window):
+        return None
+    return arms_k, trade_k
 
 
 def _patron_volume(f: Findings, arms: Change) -> tuple[float, float] | None:
@@ -151,8 +174,8 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
         return None
     where = ref("figure", "dependence")
     return KeyFinding(f"{md(f.patron)} stayed the main source of "
-                      + ("gas and of money sent from abroad" if gas is not None and rem is not None
-                         else "gas" if gas is not None else "money sent from abroad")
+                      + ("gas and of money transfers" if gas is not None and rem is not None
+                         else "gas" if gas is not None else "money transfers")
                       + f": {'; '.join(parts)} ({where}).", used, where)
 
 
@@ -239,10 +262,17 @@ def _break(f: Findings) -> KeyFinding | None:
     if len(steps) < MIN_BREAK_STEPS:
         return None
     where = ref("table", "after_article")
+    return KeyFinding(f"{shift_reading(f)} ({where}).", (), where)
+
+
+def shift_reading(f: Findings) -> str:
+    """'In our reading Armenia's alignment shifted in 2024–2025. Five changes mark the shift,
+    ...: in its ties with Russia, the freeze ... (22 February 2024), ...' (no closing stop): the
+    key finding and section 7 say it in the same words. Needs :data:`MIN_BREAK_STEPS` steps."""
+    steps = f.break_steps
     own = [f"the {m} ({date(d)})" for d, m, with_patron in steps if with_patron]
     other = [f"the {m} ({date(d)})" for d, m, with_patron in steps if not with_patron]
-    first, last = steps[0][0].year, steps[-1][0].year
-    years = span(first, last)
+    years = span(steps[0][0].year, steps[-1][0].year)
     parts = []
     if own:
         parts.append(f"in its ties with {md(f.patron)}, {listing(own)}")
@@ -251,17 +281,23 @@ def _break(f: Findings) -> KeyFinding | None:
                      listing(other))
     # that these changes make the shift is a reading, and is marked as one; "changes", not
     # "steps": not all are the focus country's own acts (a withdrawal is the patron's)
-    text = (f"In our reading {md(f.focus)}'s alignment shifted in {years}. "
+    return (f"In our reading {md(f.focus)}'s alignment shifted in {years}. "
             f"{count_word(len(steps), capital=True)} changes mark the shift, not all of them "
             f"{md(f.focus)}'s own acts: {'; '.join(parts)}")
-    return KeyFinding(f"{text} ({where}).", (), where)
 
 
 FINDERS = (_arms, _trade, _paradox, _break, _gas_transfers, _presence, _concentration)
 
 
 def key_findings(f: Findings) -> list[KeyFinding]:
-    return [k for k in (find(f) for find in FINDERS) if k is not None]
+    found: list[KeyFinding] = []
+    number: dict = {}  # finder -> its finding's number
+    for find in FINDERS:
+        k = _paradox(f, _stated_shares(f, number)) if find is _paradox else find(f)
+        if k is not None:
+            found.append(k)
+            number[find] = len(found)
+    return found
 
 
 def measured(t, f: Findings) -> str:
@@ -272,12 +308,16 @@ def measured(t, f: Findings) -> str:
     departures = any(with_patron for _, _, with_patron in f.break_steps)
     groups = []
     for names, how in ((t.away, f"moved away from {md(f.patron)}"), (t.toward, "toward it"),
-                       (t.mixed, "turned back in their latest readings"),
-                       (t.unplaced, "cannot be placed yet")):
+                       (t.mixed, "moved back at least halfway in {} latest readings"),
+                       (t.unplaced, "show no direction yet")):
         if names:
-            listed = listing(n + (", which count the departures above"
-                                  if n == own and departures and names is t.away else "")
-                             for n in names)
+            items = [n + (", which count the departures above"
+                          if n == own and departures and names is t.away else "")
+                     for n in names]
+            # an item with a clause of its own: semicolons, so that the list still reads
+            listed = (listing(items) if not any("," in i for i in items) else
+                      "; ".join(items[:-1]) + ("; and " if len(items) > 1 else "") + items[-1])
+            how = how.format("its" if len(names) == 1 else "their")
             groups.append(f"{count_word(len(names))} {how} ({listed})")
     table = number_of("table", "watch")
     return (f"The {count_word(t.total)} indicators of Table {table} give a more mixed picture: "
