@@ -80,11 +80,6 @@ class SectionContext:
                     lambda: bibliography(self.ev.tables, self.p.as_of).later_copies)
 
     @property
-    def later_releases(self) -> set[str]:
-        """Sources of annual series the edition reads in releases published after its date."""
-        return set(self._later)
-
-    @property
     def revised_series(self) -> bool:
         """Whether the edition reads annual series in releases published after its date."""
         return bool(self._later)

@@ -218,12 +218,9 @@ def spending_gap(s):
     ax.annotate(f"{peak['ratio']:.1f}× in {int(peak['year'])}", (peak["year"], peak["ratio"]),
                 xytext=(6, 4), textcoords="offset points", fontsize=7)
     first, last = int(gap["year"].min()), int(gap["year"].max())
-    # a price base later than the edition (a later release of the series) is said at once
-    later = ", from a later release of the series: see Appendix B" if s.revised_series \
-        and set(used["source_id"]) & s.later_releases else ""
     return s.figure(
         fig, caption=(f"{s.p.rival}'s military spending as a multiple of {s.p.focus}'s, "
-                      f"{span(first, last)} (constant {base} US dollars{later})"),
+                      f"{span(first, last)} (constant {base} US dollars)"),
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
              f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
         data=[used], key="spending_gap",
