@@ -110,7 +110,8 @@ def describe(ref: str, row: pd.Series) -> str:
         return f"{row['name']} ({row['deployer']}, from {row['start_date']:%b %Y}{size})"
     if table == "casualties":
         measure = _MEASURES.get(row["measure"], str(row["measure"]).replace("_", " "))
-        return f"{row['conflict']}: {measure}, {row['side']} side (count by {row['reported_by']})"
+        side = row["side"] if str(row["side"]).endswith(" sides") else f"{row['side']} side"
+        return f"{row['conflict']}: {measure}, {side} (count by {row['reported_by']})"
     if table == "arms_import_shares":
         return (f"SIPRI arms import shares, {row['recipient']} from {row['supplier']}, "
                 f"{str(row['period']).replace('-', '–')}")

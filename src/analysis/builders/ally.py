@@ -377,12 +377,17 @@ def signals_chart(s):
     fig, ax = theme.new_figure((6.6, 0.38 * len(signals) + 1.0))
     ys = list(range(len(signals)))[::-1]
     lo = signals["date"].min() - pd.Timedelta(days=1)
-    hi_all = [signals["date"].max(), *signals["end_date"].dropna()]
+    day = pd.Timestamp(s.p.as_of)
+    under_way = signals.get("ongoing", pd.Series(False, index=signals.index)).fillna(False)
+    hi_all = [signals["date"].max(), *signals["end_date"].dropna(), *([day] if under_way.any()
+                                                                       else [])]
     hi = max(hi_all) + pd.Timedelta(days=1)
     span_days = (hi - lo).days
     for y, ev in zip(ys, signals.itertuples(), strict=True):
         colour = theme.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
-        end = ev.end_date if pd.notna(ev.end_date) and ev.end_date > ev.date else None
+        # an event still under way on the edition's date runs to that date
+        end = (ev.end_date if pd.notna(ev.end_date) and ev.end_date > ev.date else
+               day if charts.under_way(ev) and day > ev.date else None)
         if end is not None:
             ax.plot([ev.date, end], [y, y], color=colour, lw=6, alpha=0.45,
                     solid_capstyle="butt")
@@ -411,6 +416,8 @@ def signals_chart(s):
         alt=(f"Chart with one row per event from {date(first)} to {date(last)}: "
              + "; ".join(f"{d:%d %B}: {t}" for d, t in zip(signals["date"], signals["title"],
                                                             strict=True)) + "."),
+        note=(f"A bar runs from an event's start to {date(day)}, the edition's date, while the "
+              "event is still under way." if under_way.any() else None),
         data=[signals])
 
 

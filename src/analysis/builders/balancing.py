@@ -355,11 +355,14 @@ def suppliers_text(s):
         text += (f" The register records no delivery from {md(s.p.patron)} after "
                  f"{f.patron_last_delivery}; later deliveries came from "
                  f"{listing(f.suppliers_since)}. Deals announced but not yet delivered are not in "
-                 "these figures.")
+                 "these figures" + ("" if s.ev.anchor("arms_contracts_share") else "."))
     contracts = s.ev.anchor("arms_contracts_share")
     if contracts:  # deliveries lag contracts: an official count of the contracts, said apart
-        text += (f" Contracts signed but not yet delivered show where deliveries are heading: "
-                 f"{md(str(contracts['description']).rstrip('.'))} "
+        joined = f.suppliers_since and f.patron_last_delivery is not None
+        text += ((", but an official account of the contracts suggests where deliveries may be "
+                  "heading: " if joined else " An official account of the contracts suggests where "
+                  "deliveries may be heading: ")
+                 + f"{md(str(contracts['description']).rstrip('.'))} "
                  f"({ph.when(contracts.date, contracts['date_precision'])}). This is an official "
                  "statement, not register data"
                  + (", read in news reports of it (its own record was not located)"

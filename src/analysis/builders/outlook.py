@@ -184,9 +184,10 @@ def _share_watch(s, key: str) -> Watch | None:
                 before = f", after {pct(prev['share_pct'])} in {int(prev['year'])}"
         trend += (f"; the latest year ({pct(last)}{before}) "
                   + (f"stands {'above' if c.direction == 'down' else 'below'} the "
-                     f"{c.latest.window} average ({pct(c.latest.value)}): it has undone at "
-                     f"least half of the {'fall' if c.direction == 'down' else 'rise'} from "
-                     f"the {c.earlier.window} one ({pct(c.earlier.value)})"
+                     f"{c.latest.window} average ({pct(c.latest.value)}): unrounded, it has "
+                     f"undone {pct(100 * (last - c.latest.value) / (c.earlier.value - c.latest.value))}"
+                     f" of the {'fall' if c.direction == 'down' else 'rise'} from the "
+                     f"{c.earlier.window} one ({pct(c.earlier.value)})"
                      if turn == "nearer" else
                      f"stands {turn} the {c.earlier.window} average ({pct(c.earlier.value)})"))
     label = shares.LABELS[key].lower()

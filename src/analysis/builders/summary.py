@@ -61,16 +61,16 @@ def _arms(f: Findings) -> KeyFinding | None:
                 + (f", against {ph.value(before, True)} in {before.window}" if had else ""))
         used = (mine, *((before,) if had else ()))
         if others:
-            text += f"; {md(others[0].label)} came next with {ph.value(others[0], True)}"
+            text += f", and {md(others[0].label)} came next with {ph.value(others[0], True)}"
             used += (others[0],)
         if f.suppliers_since and f.patron_last_delivery is not None:
             # one sentence per finding (house style): joined, not a second sentence
             after = span(f.patron_last_delivery + 1, f.register_last)
-            text += (f", and this evidence base's copy of the register, which ends in "
-                     f"{f.register_last}"
+            year = "that year" if after == str(f.register_last) else f"in {after}"
+            text += (f"; the register used here ends in {f.register_last}"
                      + (" (SIPRI has since released later years; see Appendix B)"
                         if f.register_newer else "")
-                     + f", records deliveries in {after} only from "
+                     + f", and {year} it records deliveries only from "
                      f"{listing(f.suppliers_since)}, none from {md(f.patron)}")
     shown = _where(("figure", "suppliers"), ("table", "partner_systems")) \
         if f.suppliers_since and f.patron_last_delivery is not None and leader is None else where
@@ -311,8 +311,10 @@ def measured(t, f: Findings) -> str:
                        (t.mixed, "moved back at least halfway in {} latest readings"),
                        (t.unplaced, "show no direction yet")):
         if names:
-            items = [n + (", which count the departures above"
-                          if n == own and departures and names is t.away else "")
+            ended = len(f.patron_ended)
+            items = [n + (f", {count_word(ended)} of which ended" if ended > 1 else
+                          ", one of which ended")
+                     if n == own and departures and ended and names is t.away else n
                      for n in names]
             # an item with a clause of its own: semicolons, so that the list still reads
             listed = (listing(items) if not any("," in i for i in items) else
