@@ -354,3 +354,26 @@ def test_the_paradox_finding_points_to_the_findings_that_give_its_shares(edition
     assert "points" not in paradox and "%" not in paradox
     assert lines[0].startswith("1. Russia") and "arms imports" in lines[0]
     assert lines[1].startswith("2. Trade with Russia")
+
+
+def test_the_shift_is_argued_in_section_7_with_what_did_not_change():
+    """Section 7 gives the key finding's reading of the shift in the same words and sets
+    against it the patron's deployments still in place on the edition's date."""
+    from analysis.builders.summary import shift_reading
+    from analysis.measures.presence import active_on, standing
+
+    s = _context("07", {})
+    text = outlook.after_article_text(s).markdown
+    assert shift_reading(s.findings) in text
+    dep = s.ev.deployments
+    stayed = active_on(dep, [s.p.patron], s.p.as_of, kinds=standing(dep))
+    assert len(stayed) >= 1
+    assert "Against that reading" in text
+    assert all(name in text.replace("\\", "") for name in stayed["name"])
+
+
+def test_the_trade_indicator_says_where_each_flow_stands():
+    """Russia's share of trade can rise while its share of exports falls: Table 7.1 gives both
+    flows' shares in the latest year beside the share of trade."""
+    watch = outlook._share_watch(_context("07", {}), "trade")
+    assert "24% of exports, 54% of imports (section 6)" in watch.stands

@@ -564,7 +564,7 @@ def paradox_summary(s):
     return s.text(opening + " ".join(parts) + close)
 
 
-def _flow_shares(s) -> pd.DataFrame:
+def flow_shares(s) -> pd.DataFrame:
     """The patron's share of the focus country's exports and imports by year (Figure 6.4 and
     the sentence on it read the same rows)."""
     return memo(s.ev, ("flow shares", s.p.focus, s.p.patron),
@@ -575,7 +575,7 @@ def share_chart(s):
     """The patron's share of the focus country's exports and imports, by year."""
     brk = _break_year(s)
     trade = s.ev.trade
-    shares = _flow_shares(s)
+    shares = flow_shares(s)
     if shares.empty:
         return s.text(f"The evidence base has no totals to set {md(s.p.focus)}'s trade with "
                       f"{md(s.p.patron)} against.")
@@ -639,7 +639,7 @@ def boom_text(s):
 
     parts = []
     gold, cars = trade_mix.panels(s)
-    shares = _flow_shares(s)
+    shares = flow_shares(s)
     # the two charts just shown, when each had data to show (else each showed a sentence)
     share_figure = s.shown_figure() if not shares.empty else None
     mix_figure = (s.shown_figure(1 if not shares.empty else 0)

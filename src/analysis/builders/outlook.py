@@ -15,6 +15,7 @@ from ..measures import result, shares
 from ..measures.presence import active_on, changes_between, last_change, standing
 from ..prose import date, listing, md, month, num, pct, span
 from ._common import count_word, event_table, plural, sentence_start
+from .consequences import flow_shares
 from .summary import shift_reading
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
@@ -156,6 +157,12 @@ def _share_watch(s, key: str) -> Watch | None:
         yearly = sections.number_of("figure", "dependence_over_time")  # the yearly shares
         stands = (f"{pct(last['share_pct'])} in {int(last['year'])} (Figure {yearly}), {rel} "
                   f"its {c.latest.window} average")
+        if key == "trade":  # one share of two flows that can move apart: each said (section 6)
+            flows = flow_shares(s)
+            flows = flows[flows["year"] == last["year"]].set_index("flow")["share_pct"]
+            if {"exports", "imports"} <= set(flows.index):
+                stands += (f"; {pct(flows['exports'])} of exports, {pct(flows['imports'])} of "
+                           "imports (section 6)")
     elif key == "arms" and f.patron_last_delivery is not None:
         ends = int(s.ev.arms_imports["year"].max())
         stands = (f"{pct(c.latest.value)} in {c.latest.window} (Figure {figure}); "
@@ -500,10 +507,16 @@ def after_article_text(s):
         # the timeline, and the indicators above say how far the measured ties followed
         figure = sections.number_of("figure", "after_article")
         watch = sections.number_of("table", "watch")
-        text += (f" {shift_reading(s.findings)} (each labelled in Figure {figure}). These are "
-                 f"events, not measurements: they changed the terms of {md(s.p.focus)}'s ties, "
-                 f"while the indicators of Table {watch} show how far the measured ties moved "
-                 "with them, and in which direction.")
+        text += (f" {shift_reading(s.findings)} (each labelled in Figure {figure}).")
+        # what did not change weighs against the reading: said beside it
+        stayed = active_on(dep, [s.p.patron], s.p.as_of, kinds=standing(dep))
+        if not stayed.empty:
+            presence = sections.number_of("table", "presence")
+            names = (f"the {n}" for n in stayed.sort_values("start_date")["name"])
+            text += (f" Against that reading, {listing(names)} "
+                     f"remained in place on {date(s.p.as_of)} (Table {presence}).")
+        text += (f" The changes are events, not measurements: the indicators of Table {watch} "
+                 "show how far the measured ties moved with them, and in which direction.")
     return s.text(text)
 
 
