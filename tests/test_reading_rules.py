@@ -377,3 +377,20 @@ def test_the_trade_indicator_says_where_each_flow_stands():
     flows' shares in the latest year beside the share of trade."""
     watch = outlook._share_watch(_context("07", {}), "trade")
     assert "24% of exports, 54% of imports (section 6)" in watch.stands
+
+
+def test_a_deployments_row_counts_standing_ones_and_lists_exercises_apart():
+    """Table 7.1's note says exercises are listed, not counted, and that an indicator with no
+    change names the last one: the partners' row (2026) says when a standing deployment last
+    began or ended, then lists the exercises apart."""
+    rows = {w.short: w for w in outlook._presence_watch(_context("07", {}))}
+    partners = rows["partners' deployments"]
+    assert partners.trend.startswith("none began or ended since February 2023; exercises after")
+    assert "Eagle Partner 2024" in partners.trend and partners.toward == "flat"
+
+
+def test_a_survey_row_says_how_much_of_its_move_the_latest_wave_undid():
+    """Half decides whether a survey's turn counts: the row gives the share undone."""
+    threat = outlook._threat_watch(_context("07", {}))
+    assert threat.trend.endswith("; the latest wave has undone 44% of the rise")
+    assert threat.toward == "partners"  # less than half undone: still away from Russia

@@ -228,24 +228,20 @@ def _presence_watch(s) -> list[Watch]:
             ("partner_presence", list(s.p.partners), s.p.focus, (f"Partners' deployments in "
              f"{s.p.focus}"))):
         now = active_on(dep, deployers, s.p.as_of, host)
-        ended, started = changes_between(dep, deployers, since, s.p.as_of, host)
-        # a deployment that began and ended within the year (a short exercise) is said once
-        both = sorted(set(ended) & set(started))
-        ended = [n for n in ended if n not in both]
-        started = [n for n in started if n not in both]
-        moves = ([f"{_named(ended)} ended"] if ended else []) + (
-            [f"{_named(started)} began"] if started else [])
-        moves = ([" and ".join(moves)] if moves else []) + (
-            [f"{listing(both, escape=False)} began and ended"] if both else [])
+        kept = dep["kind"].isin(list(lasting))
+        moves, drills = (_moves(dep[kept], deployers, since, s.p.as_of, host),
+                         _moves(dep[~kept], deployers, since, s.p.as_of, host))
         if moves:  # a table cell: plain text
-            trend = f"{period[0].upper()}{period[1:]}: {'; '.join(moves)} (Table {table})"
+            trend = f"{period[0].upper()}{period[1:]}: {'; '.join(moves)}"
         else:  # when the last change came: a quiet year can follow a break
-            last = last_change(dep, deployers, s.p.as_of, host)
+            last = last_change(dep[kept], deployers, s.p.as_of, host)
             # 'none began or ended', not 'no change': a deployment may change in scope or
             # strength meanwhile (the timeline lists such steps)
-            trend = (f"none began or ended since {month(last)} (Table {table})"
-                     if last is not None else
-                     f"none began or ended {period} (Table {table})")
+            trend = (f"none began or ended since {month(last)}" if last is not None else
+                     f"none began or ended {period}")
+        if drills:  # exercises: listed, not counted (the table's note says so)
+            trend += f"; exercises{'' if moves else ' ' + period}: {'; '.join(drills)}"
+        trend += f" (Table {table})"
         counted = [len(active_on(dep, deployers, day, host, kinds=lasting))
                    for day in (since, s.p.as_of)]
         fewer, more = counted[1] < counted[0], counted[1] > counted[0]
@@ -262,6 +258,20 @@ def _presence_watch(s) -> list[Watch]:
         out.append(Watch(label, short, stands, trend, signal, toward,
                          tuple(dict.fromkeys(now["source_id"])), ph_weakest(now)))
     return out
+
+
+def _moves(rows: pd.DataFrame, deployers, since, until, host) -> list[str]:
+    """'X ended and Y began', 'Z began and ended': the deployments of ``rows`` by
+    ``deployers`` that changed after ``since`` up to ``until`` (plain text, for a table cell)."""
+    ended, started = changes_between(rows, deployers, since, until, host)
+    # one that began and ended within the period (a short exercise) is said once
+    both = sorted(set(ended) & set(started))
+    ended = [n for n in ended if n not in both]
+    started = [n for n in started if n not in both]
+    moves = ([f"{_named(ended)} ended"] if ended else []) + (
+        [f"{_named(started)} began"] if started else [])
+    return ([" and ".join(moves)] if moves else []) + (
+        [f"{listing(both, escape=False)} began and ended"] if both else [])
 
 
 def ph_weakest(rows: pd.DataFrame) -> str:
@@ -292,6 +302,12 @@ def _threat_watch(s) -> Watch | None:
         to_turn = "up" if m["turn"]["share_pct"] > first["share_pct"] else "down"
         turned = turned_back(to_turn, last["share_pct"], first["share_pct"],
                              m["turn"]["share_pct"])
+        # how much of the move the latest wave undid: the rule's margin, said (half decides)
+        moved = m["turn"]["share_pct"] - first["share_pct"]
+        if abs(moved) >= 0.5:
+            undone = 100 * (m["turn"]["share_pct"] - last["share_pct"]) / moved
+            trend += (f"; the latest wave has undone {pct(undone)} of the "
+                      f"{'rise' if to_turn == 'up' else 'fall'}")
     west, east = signals("threat", s.p.patron)
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
                  f"respondents naming {s.p.patron} a top threat",
