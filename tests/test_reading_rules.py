@@ -394,3 +394,14 @@ def test_a_survey_row_says_how_much_of_its_move_the_latest_wave_undid():
     threat = outlook._threat_watch(_context("07", {}))
     assert threat.trend.endswith("; the latest wave has undone 44% of the rise")
     assert threat.toward == "partners"  # less than half undone: still away from Russia
+
+
+def test_a_gdp_series_that_stops_early_says_so_in_the_note():
+    """Figure 6.2's note gives GDP in dollars for scale; where that series stops before the
+    growth figures beside it (the 2026 edition: 2023 against 2024), it says so."""
+    import matplotlib.pyplot as plt
+
+    for overrides, stops in (({}, True), ({"as_of": "2023-09-15"}, False)):
+        fig = consequences.paradox_chart(_context("06", overrides))
+        plt.close("all")
+        assert ("the last year of that series in this evidence base" in fig.note) is stops

@@ -428,7 +428,10 @@ def _growth_note(s, rows: pd.DataFrame, size: pd.DataFrame) -> str:
         text = (f" For scale, {s.p.focus}'s GDP in current US dollars was "
                 + " and ".join(f"{usd_m(1000 * v)} in {int(y)}"
                                for y, v in zip(ends["year"], ends["value"], strict=True))
-                + ".")
+                # a dollar series that stops before the growth figures: said, not left to guess
+                + (", the last year of that series in this evidence base"
+                   if not rows.empty and int(size["year"].max()) < int(rows["year"].max())
+                   else "") + ".")
     if not rows.empty:
         parts = [f"{num(v, 1).replace('-', '−')}% in {int(y)}"
                  for y, v in zip(rows["year"], rows["value"], strict=True)]
