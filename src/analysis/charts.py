@@ -462,6 +462,11 @@ def under_way(event) -> bool:
     return bool(getattr(event, "ongoing", False))
 
 
+def any_under_way(events: pd.DataFrame) -> bool:
+    """Whether any row of ``events`` is :func:`under_way` (a frame not cut has none)."""
+    return "ongoing" in events and bool(events["ongoing"].fillna(False).any())
+
+
 def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme.FIGSIZE[0],
                       wrap: int = 26, start=None, end=None, max_levels: int = 3,
                       group_of=None, colours: dict[str, str] | None = None):

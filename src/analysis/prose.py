@@ -112,12 +112,15 @@ def change(old: float, new: float, unit: str = "points", digits: int = 0) -> str
     return f"{'up' if delta > 0 else 'down'} {abs(delta):,.{digits}f} {unit}"
 
 
-def listing(items, escape: bool = True) -> str:
+def listing(items, escape: bool = True, clauses: bool = False) -> str:
     """['a', 'b', 'c'] -> 'a, b and c' (items escaped for Markdown, unless ``escape`` is false:
-    for plain text such as a figure's note)."""
+    for plain text such as a figure's note). With ``clauses``, a list where an item has a comma
+    of its own is joined with semicolons: 'a; b, which c; and d'."""
     items = [md(i) if escape else str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
+    if clauses and any("," in i for i in items):
+        return "; ".join(items[:-1]) + "; and " + items[-1]
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 

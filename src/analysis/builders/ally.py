@@ -359,7 +359,7 @@ def road_to_september(s):
               + ("; a bar runs from an event's start to its end" if
                  context["end_date"].notna().any() else "")
               + (", or to the chart's last day while it is still under way" if
-                 context.get("ongoing", pd.Series(dtype=bool)).fillna(False).any() else "")
+                 charts.any_under_way(context) else "")
               + f". {sections.label('table', 'road_steps')} lists every step."),
         data=[context])
 
@@ -378,9 +378,8 @@ def signals_chart(s):
     ys = list(range(len(signals)))[::-1]
     lo = signals["date"].min() - pd.Timedelta(days=1)
     day = pd.Timestamp(s.p.as_of)
-    under_way = signals.get("ongoing", pd.Series(False, index=signals.index)).fillna(False)
-    hi_all = [signals["date"].max(), *signals["end_date"].dropna(), *([day] if under_way.any()
-                                                                       else [])]
+    under_way = charts.any_under_way(signals)
+    hi_all = [signals["date"].max(), *signals["end_date"].dropna(), *([day] if under_way else [])]
     hi = max(hi_all) + pd.Timedelta(days=1)
     span_days = (hi - lo).days
     for y, ev in zip(ys, signals.itertuples(), strict=True):
@@ -417,7 +416,7 @@ def signals_chart(s):
              + "; ".join(f"{d:%d %B}: {t}" for d, t in zip(signals["date"], signals["title"],
                                                             strict=True)) + "."),
         note=(f"A bar runs from an event's start to {date(day)}, the edition's date, while the "
-              "event is still under way." if under_way.any() else None),
+              "event is still under way." if under_way else None),
         data=[signals])
 
 

@@ -101,15 +101,19 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
     where = ref("figure", "dependence")
     same = (trade.earlier.window, trade.latest.window) == (arms.earlier.window,
                                                            arms.latest.window)
-    text = ("By these shares (findings {} and {}) the economic and the security ties moved in "
-            "opposite directions".format(*stated) if stated else
-            "By these shares the economic and the security ties moved in opposite directions: " + (
-        f"from {trade.earlier.window} to {trade.latest.window} {md(f.patron)}'s share of trade "
-        f"went {ph.points(trade, True)} while its share of arms imports went "
-        f"{ph.points(arms, True)}" if same else
-        f"{md(f.patron)}'s share of trade went {ph.points(trade, True)} from "
-        f"{trade.earlier.window} to {trade.latest.window}, while its share of arms imports went "
-        f"{ph.points(arms, True)} from {arms.earlier.window} to {arms.latest.window}"))
+    opening = "By these shares the economic and the security ties moved in opposite directions"
+    if stated:
+        text = (f"By these shares (findings {stated[0]} and {stated[1]}) the economic and the "
+                "security ties moved in opposite directions")
+    elif same:
+        text = (f"{opening}: from {trade.earlier.window} to {trade.latest.window} "
+                f"{md(f.patron)}'s share of trade went {ph.points(trade, True)} while its share "
+                f"of arms imports went {ph.points(arms, True)}")
+    else:
+        text = (f"{opening}: {md(f.patron)}'s share of trade went {ph.points(trade, True)} from "
+                f"{trade.earlier.window} to {trade.latest.window}, while its share of arms "
+                f"imports went {ph.points(arms, True)} from {arms.earlier.window} to "
+                f"{arms.latest.window}")
     shown = where
     volume = _patron_volume(f, arms)
     if volume:  # a share can fall while the patron delivers more: say so beside it
@@ -316,9 +320,7 @@ def measured(t, f: Findings) -> str:
                           ", one of which ended")
                      if n == own and departures and ended and names is t.away else n
                      for n in names]
-            # an item with a clause of its own: semicolons, so that the list still reads
-            listed = (listing(items) if not any("," in i for i in items) else
-                      "; ".join(items[:-1]) + ("; and " if len(items) > 1 else "") + items[-1])
+            listed = listing(items, clauses=True)  # an item's own clause: semicolons between
             how = how.format("its" if len(names) == 1 else "their")
             groups.append(f"{count_word(len(names))} {how} ({listed})")
     table = number_of("table", "watch")
