@@ -59,6 +59,25 @@ def test_table_7_1_and_its_count_follow_the_turned_back_rule(edition):
         assert by_label["money transfers"].toward == "mixed"
 
 
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_the_count_names_every_indicator_once_and_why_some_show_no_direction(edition):
+    """Section 7's count accounts for each row of Table 7.1 once, in plain words: an indicator
+    left out of the count says why (no comparable earlier window, or little or no change), not
+    'not placed' or 'counted on neither side'."""
+    s = _context("07", EDITIONS[edition])
+    items = outlook.watch_list(s)
+    t = outlook.tally(s)
+    text = outlook.watch_text(s).markdown.replace("\\", "")
+    assert sorted(t.away + t.toward + t.mixed + t.unplaced) == sorted(w.short for w in items)
+    assert t.unplaced, "no indicator without a direction: the case this test is for"
+    for w in items:
+        assert text.count(w.short) == 1, (w.short, text)
+    for name in t.unplaced:
+        why = "little or no change" if name in t.flat else "no comparable earlier window"
+        assert f"{name} ({why})" in text, text
+    assert "not placed" not in text and "neither side" not in text
+
+
 def test_the_paradox_names_what_grew_and_what_fell():
     """Section 6 says which series grew, and adds the one that fell, instead of 'the economic
     ties grew' beside a 44% fall in non-commercial transfers; the paragraph of figures gives

@@ -341,12 +341,14 @@ def indicators_to_watch(s):
                           f"partners, as of {date(s.p.as_of)}", data=[used], key="watch",
                    note=("Shares: the latest complete five-year window against an earlier "
                          "one, as in the figure named; 'where it stands' gives the latest single "
-                         "year beside that window's average, and a share whose latest year has "
+                         "year beside that window's average (arms, whose single years turn on a few "
+                         "deliveries: the window and the last year with a delivery from "
+                         f"{s.p.patron}), and a share whose latest year has "
                          "undone at least half of the move between the windows counts as turned "
                          "back. Deployments: the number in place "
                          "on the article's date against the number on the edition's date (an "
                          "edition dated on or before the article looks back one year instead); "
-                         "if nothing changed in that time, the indicator is not placed and its "
+                         "if nothing changed in that time, the indicator shows no direction and its "
                          "row names the last change. Exercises are listed but not counted, and "
                          "a change in a deployment's size is not counted. Opinion: one survey, "
                          "compared only with its own earlier waves; a turn counts by the same "
@@ -362,6 +364,7 @@ class Tally:
     toward: tuple[str, ...]  # moved toward it
     mixed: tuple[str, ...]  # turned back in their latest readings
     unplaced: tuple[str, ...]  # no comparable earlier window, or no change to read
+    flat: tuple[str, ...] = ()  # those of ``unplaced`` that had a change to read: little or none
 
 
 def tally(s) -> Tally:
@@ -371,7 +374,7 @@ def tally(s) -> Tally:
     kinds = {"partners": "away", "patron": "toward", "mixed": "mixed"}
     groups = {k: tuple(w.short for w in items if kinds.get(w.toward, "unplaced") == k)
               for k in ("away", "toward", "mixed", "unplaced")}
-    return Tally(len(items), **groups)
+    return Tally(len(items), **groups, flat=tuple(w.short for w in items if w.toward == "flat"))
 
 
 def watch_text(s):
@@ -400,15 +403,16 @@ def watch_text(s):
         text += f" So far the data point one way: toward {md(s.p.patron)}."
     if mixed:
         one = len(mixed) == 1
-        text += (f" {count_word(len(mixed), True)} "
-                 f"{'turned back in its' if one else 'turned back in their'} latest readings "
-                 f"and {'is' if one else 'are'} counted on neither side: "
-                 f"{listing(mixed)}.")
+        text += (f" {count_word(len(mixed), True)}, {listing(mixed)}, moved back at least "
+                 f"halfway in {'its' if one else 'their'} latest readings, so "
+                 f"{'it points' if one else 'they point'} neither way for now.")
     if unplaced:  # every indicator accounted for: those the count leaves out, named
-        one = len(unplaced) == 1
-        text += (f" {count_word(len(unplaced), True)} {'is' if one else 'are'} not placed on "
-                 f"either side, for want of a comparable earlier window or a change to read: "
-                 f"{listing(unplaced)}.")
+        why = [f"{md(name)} ("
+               f"{'little or no change' if name in t.flat else 'no comparable earlier window'})"
+               for name in unplaced]
+        text += (f" {count_word(len(unplaced), True)} "
+                 f"{'shows' if len(unplaced) == 1 else 'show'} no direction yet: "
+                 f"{listing(why, escape=False)}.")
     return s.text(text)
 
 
