@@ -177,6 +177,27 @@ def test_author_and_publisher_reach_the_title_page_and_the_citation():
     assert "Jane Doe (2023). *Tightrope" in cite and "*. Example Institute. Edition of" in cite
 
 
+@pytest.mark.parametrize(("commit_date", "year"), [
+    ("2026-11-27", "2026"), (None, "2023"), ("not a date", "2023")])
+def test_a_citation_gives_the_year_of_the_revision_it_was_built_from(commit_date, year):
+    """An edition dated 15 September 2023 built from a revision of 2026 was published in 2026:
+    cited '(2026) ... Edition of 15 September 2023' (an outside reader took '(2023)' for a
+    document of 2023); without a commit date, the edition's own year."""
+    meta = _meta()
+    if commit_date:
+        meta["colophon"]["commit_date"] = commit_date
+    cite = merge.citation(meta)
+    assert cite.startswith(f"Tightrope project ({year}). *Tightrope"), cite
+    assert "Edition of 15 September 2023" in cite
+
+
+def test_the_colophon_names_the_typst_binding_apart_from_the_compiler():
+    from analysis.manifest import package_versions
+
+    versions = package_versions()
+    assert "typst (Python binding)" in versions and "typst" not in versions
+
+
 def test_default_byline_names_the_project_once():
     nb = merge.merge([], _meta())
     assert nb.metadata["tightrope"]["author"] == "Tightrope project"

@@ -283,3 +283,17 @@ def test_a_bar_resting_on_too_little_data_shows_no_shares():
     plt.close(fig)
     assert figures == ["20", "80"]
     assert len(hatched) == 2 and "Incomplete data" in legend
+
+
+def test_the_largest_supplier_of_each_period_is_named_not_pooled_as_other():
+    """Figure 2.4's 2000-04 bar was 83% "Other" (Georgia, which delivered 69 of its 83 TIV
+    million, ranked below the top five over all periods): a period's leader is always named."""
+    import matplotlib.pyplot as plt
+
+    frame = pd.DataFrame({"period": ["2000–04", "2000–04", "2010–14", "2010–14", "2010–14"],
+                          "supplier": ["G", "A", "A", "B", "C"],
+                          "tiv": [69.0, 14.0, 900.0, 200.0, 100.0]})
+    fig = charts.stacked_shares(frame, "period", "supplier", "tiv", "%", top=2)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    plt.close(fig)
+    assert legend == ["A", "B", "G", "Other"]

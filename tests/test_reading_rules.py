@@ -424,3 +424,20 @@ def test_a_gdp_series_that_stops_early_says_so_in_the_note():
         fig = consequences.paradox_chart(_context("06", overrides))
         plt.close("all")
         assert ("the last year of that series in this evidence base" in fig.note) is stops
+
+
+def test_sections_name_the_ledger_verdicts_only_once_the_article_exists():
+    """Sections 3 and 4 refer to the claim ledger's verdicts on the claims placed in them (the
+    corridor: C14, C15, C16 and C19; the 2013 turn: C17), and an edition dated before the
+    article, which has no ledger, does not (section 4 once did)."""
+    from analysis.builders import involvement, loyalty
+
+    s3, s4 = _context("03", {}), _context("04", {})
+    corridor = involvement.corridor_summary(s3).markdown
+    assert ("the news analysis's claims about the corridor are rated *supported* (C14) and "
+            "*partly supported* (C15, C16 and C19)") in corridor, corridor
+    assert "rates it *partly supported* (C17)" in loyalty.turn_text(s4).markdown
+    early = {"as_of": "2023-01-01"}
+    for text in (involvement.corridor_summary(_context("03", early)).markdown,
+                 loyalty.turn_text(_context("04", early)).markdown):
+        assert "ledger" not in text and "(C1" not in text, text

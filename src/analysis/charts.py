@@ -314,13 +314,18 @@ SHARE_VISIBLE_MIN = 2
 def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylabel: str,
                    order=None, title: str | None = None, size=theme.FIGSIZE, top: int = 5,
                    weak: str | None = None):
-    """Stacked 100% bars of ``value`` by ``part`` per ``period``; small parts pooled as Other.
-    ``weak``: a period whose bar rests on too little data to read like the others (drawn
-    faded and hatched, without figures; the note says why)."""
+    """Stacked 100% bars of ``value`` by ``part`` per ``period``; small parts pooled as Other,
+    except the largest part of each period, which is always named (a bar that is mostly
+    "Other" would hide its main supplier). ``weak``: a period whose bar rests on too little
+    data to read like the others (drawn faded and hatched, without figures; the note says
+    why)."""
     if frame.empty:
         return empty("No data for this selection.", size)
     totals = frame.groupby(part)[value].sum().sort_values(ascending=False)
-    keep = list(totals.index[:top])
+    by_period = frame.groupby([period, part])[value].sum()
+    leaders = {p_: g.droplevel(0).idxmax() for p_, g in by_period.groupby(level=0)
+               if str(p_) != weak}
+    keep = [k for k in totals.index if k in set(totals.index[:top]) | set(leaders.values())]
     data = frame.assign(**{part: frame[part].where(frame[part].isin(keep), "Other")})
     wide = data.pivot_table(index=period, columns=part, values=value, aggfunc="sum").fillna(0)
     wide = wide.loc[order] if order is not None else wide.sort_index()

@@ -60,6 +60,9 @@ class Findings:
     #: the last year the patron delivered major arms, and who delivered after it
     patron_last_delivery: int | None = None
     suppliers_since: tuple[str, ...] = ()
+    #: the patron's largest single year of deliveries in the latest window and its TIV (million),
+    #: when that one year is more than half of the patron's deliveries in the window, else None
+    patron_peak: tuple[int, float] | None = None
     register_last: int | None = None  # the last year of the focus country's register rows
     register_newer: bool = False  # a newer release of that register is known at as_of
     #: the patron's deployments that ended from the start of the latest window to as_of
@@ -195,6 +198,12 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
     since = tuple(dict.fromkeys(
         mine[mine["year"] > last_delivery].sort_values("tiv_m", ascending=False)["supplier"]))\
         if last_delivery is not None else ()
+    peak = None
+    if latest is not None:
+        yearly = from_patron[from_patron["year"].between(latest.start, latest.end)].groupby(
+            "year")["tiv_m"].sum()
+        if not yearly.empty and yearly.max() > yearly.sum() / 2:
+            peak = (int(yearly.idxmax()), float(yearly.max()))
     ended = dep[(dep["deployer"] == patron) & dep["end_date"].notna()]
     if latest is not None:
         ended = ended[(ended["end_date"] >= pd.Timestamp(latest.start, 1, 1))
@@ -209,7 +218,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
                     partner_exercises=partner_exercises,
                     patron_presence_undated=undated[0], partner_presence_undated=undated[1],
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
-                    suppliers_since=since,
+                    suppliers_since=since, patron_peak=peak,
                     register_last=int(mine["year"].max()) if not mine.empty else None,
                     register_newer=bool(set(mine["source_id"]) & set(newer_releases(
                         tables, p.as_of, cited_ids(tables))["supersedes"])),

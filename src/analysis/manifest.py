@@ -15,13 +15,18 @@ PACKAGES = ("tightrope", "pandas", "numpy", "matplotlib", "seaborn", "papermill"
             "nbformat", "ipykernel", "typst")
 
 
+#: names shown for packages whose own name could be read as something else: the typst package
+#: is the Python binding, whose version is not the Typst compiler's (the colophon gives that)
+SHOWN_AS = {"typst": "typst (Python binding)"}
+
+
 def package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
-            versions[name] = metadata.version(name)
+            versions[SHOWN_AS.get(name, name)] = metadata.version(name)
         except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+            versions[SHOWN_AS.get(name, name)] = "not installed"
     return versions
 
 
@@ -37,9 +42,22 @@ def git_commit() -> str:
     return commit + ("-dirty" if dirty else "")
 
 
-def colophon(commit: str, data_hashes: dict[str, str], versions: dict[str, str]) -> dict:
+def git_commit_date() -> str | None:
+    """The date (YYYY-MM-DD) of the project's current commit, the year a citation gives: the
+    same for every build of one revision, unlike the day of the build; None without git."""
+    try:
+        day = subprocess.run(["git", "log", "-1", "--format=%cs", "HEAD"], cwd=paths.ROOT,
+                             capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return day or None
+
+
+def colophon(commit: str, data_hashes: dict[str, str], versions: dict[str, str],
+             commit_date: str | None = None) -> dict:
     """The colophon's facts; the locator map's files are listed with the data tables."""
-    return {"commit": commit, "data_hashes": {**data_hashes, **map_hashes()},
+    return {"commit": commit, **({"commit_date": commit_date} if commit_date else {}),
+            "data_hashes": {**data_hashes, **map_hashes()},
             "versions": versions,
             "note": "Built from the Tightrope evidence base with papermill and nbconvert; the PDF "
                     "is typeset with Typst. Every figure is computed from the files listed "

@@ -191,12 +191,16 @@ def creators(meta: dict) -> tuple[str, str]:
 def citation(meta: dict, title: str = TITLE, subtitle: str = SUBTITLE,
              author: str = AUTHOR, publisher: str | None = None) -> str:
     """The suggested citation (Markdown), from the edition's date and the build's commit; the
-    publisher is named after the title unless it is the author."""
+    publisher is named after the title unless it is the author. The year is the commit's: an
+    edition dated 2023 built from a revision of 2026 was published in 2026 (else the edition's)."""
     edition = dt.date.fromisoformat(meta["date"]) if meta.get("date") else None
     as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
     commit = str((meta.get("colophon") or {}).get("commit") or "")[:7]
+    made = str((meta.get("colophon") or {}).get("commit_date") or "")
+    year = (made[:4] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", made)
+            else edition.year if edition else "n.d.")
     when = f"{edition.day} {edition:%B %Y}" if edition else "undated"
-    text = (f"{md(author)} ({edition.year if edition else 'n.d.'}). *{md(title)}: {md(subtitle)}*. "
+    text = (f"{md(author)} ({year}). *{md(title)}: {md(subtitle)}*. "
             + (f"{md(publisher)}. " if _params.byline(author, publisher) != author else "")
             + f"Edition of {when}")
     if as_of and as_of != edition:

@@ -120,7 +120,7 @@ def intro(s):
     return s.text(
         f"Has {md(s.p.focus)} added partners beside {md(s.p.patron)}, and how far has it gone? "
         f"This section measures that diversification: how concentrated {md(s.p.focus)}'s arms "
-        f"purchases are and who supplies them; which agreements, missions and exercises tied it "
+        f"imports are and who supplies them; which agreements, missions and exercises tied it "
         f"to {md(ph.names(s.p.partners))}, and when"
         + ("; and how it voted at the UN General Assembly on Ukraine." if not votes.empty
            else "."))
@@ -253,7 +253,7 @@ def concentration_text(s):
     one = num(suppliers.HHI_ONE_SUPPLIER)
     intro = (f"The Herfindahl–Hirschman index adds up the squared percentage shares of each "
              f"supplier: {one} means a single supplier, and the lower the figure, the more "
-             "evenly purchases are spread.")
+             "evenly deliveries are spread.")
     latest, earlier = f.arms_latest, f.arms_earlier
     if latest is None or not latest.concentration.known:
         return s.text(intro + f" The evidence base holds too few years of deliveries to "

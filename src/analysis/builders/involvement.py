@@ -19,6 +19,7 @@ from ..evidence_refs import at_precision
 from ..phrasing import names
 from ..prose import date, listing, md, num
 from ..sections import label
+from . import ledger
 from ._common import count_word, events_matching
 
 SEPT_2022_CONFLICT = "September 2022 clashes"  # the attack's label in casualties.csv
@@ -590,6 +591,10 @@ def corridor_summary(s):
                     "data record that the road was blocked in the zone they were deployed to "
                     "control; they do "
                     "not record what orders the peacekeepers had.")
+    rated = ledger.ratings_of(s, 3, [e["event_id"] for e in (b, cp) if e is not None])
+    if rated:
+        text.append(" In the claim ledger (Appendix A), the news analysis's claims about the "
+                    f"corridor are rated {rated}.")
     return s.text("".join(text))
 
 

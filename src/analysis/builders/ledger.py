@@ -13,7 +13,7 @@ from .. import evidence_refs as refs
 from .. import sections, theme
 from ..appendix import VERDICTS, Claim, SourceRef
 from ..evidence import annual_only, later_releases, memo, series_releases
-from ..prose import date, num
+from ..prose import date, listing, md, num
 from ..report import LATER_RELEASE
 
 VERDICT_COLOURS = {"supported": "#0072B2", "partly supported": "#56B4E9", "disputed": "#D55E00",
@@ -23,6 +23,23 @@ VERDICT_COLOURS = {"supported": "#0072B2", "partly supported": "#56B4E9", "dispu
 def verdict_counts(claims: pd.DataFrame) -> pd.Series:
     """Number of claims per verdict, in the ledger's fixed order, zeros included."""
     return claims["verdict"].value_counts().reindex(VERDICTS, fill_value=0)
+
+
+def ratings_of(s, section: int, event_ids) -> str:
+    """How the ledger rates the claims placed in ``section`` whose evidence names any of the
+    events ``event_ids``, by verdict in the ledger's order: '*supported* (C14) and *partly
+    supported* (C15, C16 and C19)'; '' if none has a verdict by the edition's date, or the
+    edition comes before the article (it has no ledger). The sections that refer to the ledger
+    name its verdicts through this one function."""
+    if not _article(s):
+        return ""
+    wanted = {f"events:{i}" for i in event_ids}
+    claims = s.ev.claims
+    cited = claims[(claims["section"] == int(section))
+                   & claims["evidence"].map(lambda e: bool(wanted & set(refs.split(e))))
+                   & (claims["verdict"] != "not yet verifiable")].sort_values("claim_id")
+    return listing([f"*{md(v)}* ({listing(list(cited.loc[cited['verdict'] == v, 'claim_id']))})"
+                    for v in VERDICTS if v in set(cited["verdict"])], escape=False)
 
 
 def _article(s):

@@ -12,6 +12,7 @@ from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span
 from . import dependence as dep
+from . import ledger
 from ._common import UNITS_NOTE, count_word, events_matching, personnel_cells, units_cells
 
 BLOC_WORDS = ("EAEU", "Customs Union")
@@ -119,14 +120,10 @@ def turn_text(s):
         text.append(f" The link to the EU was not cut: a narrower agreement that left {kept} "
                     f"intact was signed in {month(signed['date'])}, "
                     f"{num(years)} years after the turn.")
-    claims = s.ev.claims
-    claim = claims[(claims["section"] == 4) & claims["evidence"].str.contains(
-        turn["event_id"], na=False)]
-    if not claim.empty and claim.iloc[0]["verdict"] != "not yet verifiable":
-        c = claim.iloc[0]
+    rated = ledger.ratings_of(s, 4, [turn["event_id"]])
+    if rated:
         text.append(f" Whether the turn came at {md(s.p.patron)}'s demand is a different question: "
-                    f"the claim ledger rates it *{md(c['verdict'])}* "
-                    f"({md(c['claim_id'])}).")
+                    f"the claim ledger rates it {rated}.")
     return s.text("".join(text))
 
 
@@ -183,6 +180,26 @@ def shares_over_time(s):
         data=dep.rows_used(s), note=" ".join(notes))
 
 
+#: a change from one year to the next smaller than this (percentage points) is not singled out
+SWING_POINTS = 10
+
+
+def largest_swing(series: pd.DataFrame, keys) -> tuple | None:
+    """The largest change of a yearly share between two consecutive years among the indicators
+    ``keys`` of ``series`` (indicator, year, share_pct), as (key, (year, share), (year, share)),
+    when it is at least :data:`SWING_POINTS` points; else None. Years with a gap between them
+    are not compared."""
+    best = None
+    for key in keys:
+        rows = series[series["indicator"] == key].sort_values("year")
+        for (y0, v0), (y1, v1) in zip(rows[["year", "share_pct"]].itertuples(index=False),
+                                      rows[["year", "share_pct"]].iloc[1:].itertuples(index=False)):
+            if int(y1) - int(y0) == 1 and abs(v1 - v0) >= SWING_POINTS and (
+                    best is None or abs(v1 - v0) > abs(best[2][1] - best[1][1])):
+                best = (key, (int(y0), float(v0)), (int(y1), float(v1)))
+    return best
+
+
 def shares_text(s):
     series = _series(s)
     parts = []
@@ -214,6 +231,14 @@ def shares_text(s):
                f"was above its {year} level in {count_word(above.higher)} of the "
                f"{count_word(above.of)} years {years}")
         parts.append(f"{md(s.p.patron)}'s share of {md(label)} {how}.")
+    swing = largest_swing(series, ("trade", "remittances", "gas"))
+    if swing is not None:
+        key, (y0, v0), (y1, v1) = swing
+        parts.append(f"The largest change from one year to the next was in "
+                     f"{md(shares.LABELS[key].lower())}: {pct(v0)} in {y0}, {pct(v1)} in {y1}"
+                     + (" (all transfers through banks, commercial payments included; section "
+                        "6 follows the non-commercial ones)" if key == "remittances" else "")
+                     + ".")
     parts.append(f"Figure {figure} follows the shares year by year; the five-year comparison is "
                  f"in Figure {sections.number_of('figure', 'dependence')}. These shares measure "
                  "exposure, not intent: they show where a cut-off would hurt, not that one is "

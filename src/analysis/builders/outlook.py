@@ -29,7 +29,7 @@ SIGNALS = {
     "arms": ("drift toward the partners, as new suppliers replace {patron}'s arms",
              "re-alignment, with more of the arms coming from {patron} again"),
     "trade": ("drift toward the partners, with less exposure to {patron}'s market",
-              "caught in the middle, with deeper economic ties beside fraying security ones"),
+              "closer economic ties with {patron}, with more of the trade tied to its market"),
     "gas": ("less dependence on {patron}, through a second supplier or route",
             "deeper dependence on one supplier for most gas"),
     "remittances": ("less exposure to {patron}'s economy through the money sent from it",
@@ -37,7 +37,7 @@ SIGNALS = {
     "patron_presence": ("drift toward the partners, with fewer of {patron}'s forces on the ground",
                         "re-alignment, with new or returning deployments"),
     "partner_presence": ("drift toward the partners, with more partner missions on the ground",
-                         "caught in the middle, as partner missions end and {patron}'s forces stay"),
+                         "less of a counterweight to {patron}, as partner missions end"),
     "threat": ("drift toward the partners, as the public comes to see {patron} as a threat",
                "re-alignment, as the public's view of {patron} recovers"),
 }

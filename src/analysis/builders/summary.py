@@ -66,12 +66,13 @@ def _arms(f: Findings) -> KeyFinding | None:
         if f.suppliers_since and f.patron_last_delivery is not None:
             # one sentence per finding (house style): joined, not a second sentence
             after = span(f.patron_last_delivery + 1, f.register_last)
-            year = "that year" if after == str(f.register_last) else f"in {after}"
-            text += (f"; the register used here ends in {f.register_last}"
-                     + (" (SIPRI has since released later years; see Appendix B)"
-                        if f.register_newer else "")
-                     + f", and {year} it records deliveries only from "
-                     f"{listing(f.suppliers_since)}, none from {md(f.patron)}")
+            newer = (" (SIPRI has since released later years; see Appendix B)"
+                     if f.register_newer else "")
+            text += ((f"; in {after}, the last year of the register used here{newer}, "
+                      if after == str(f.register_last) else
+                      f"; in {after}, up to the end of the register used here{newer}, ")
+                     + f"it records deliveries only from {listing(f.suppliers_since)}, none "
+                     f"from {md(f.patron)}")
     shown = _where(("figure", "suppliers"), ("table", "partner_systems")) \
         if f.suppliers_since and f.patron_last_delivery is not None and leader is None else where
     return KeyFinding(f"{text} ({shown}).", used, where)
@@ -117,8 +118,10 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
     shown = where
     volume = _patron_volume(f, arms)
     if volume:  # a share can fall while the patron delivers more: say so beside it
+        peak = (f" ({num(f.patron_peak[1])} of them in {f.patron_peak[0]} alone)"
+                if f.patron_peak else "")
         text += (f", although the arms {md(f.patron)} delivered rose in volume, from "
-                 f"{num(volume[0])} to {num(volume[1])} million TIV: other suppliers' "
+                 f"{num(volume[0])} to {num(volume[1])} million TIV{peak}: other suppliers' "
                  "deliveries grew faster")
         shown = _where(("figure", "dependence"), ("figure", "patron_deliveries"))
     if f.patron_ended and len(f.break_steps) < 2:  # else the break finding names them
@@ -241,12 +244,12 @@ def _concentration(f: Findings) -> KeyFinding | None:
         # against the window the findings compare, not "than they were": earlier windows of
         # Figure 5.1 may stand lower still
         spread = earlier.concentration.value > latest.concentration.value
-        text = (f"{md(f.focus)}'s arms purchases are {'less' if spread else 'no less'} "
+        text = (f"{md(f.focus)}'s arms imports are {'less' if spread else 'no less'} "
                 f"concentrated than in {earlier.window}: {index}, against "
                 f"{ph.value(earlier.concentration, True)} then")
         used += (earlier.concentration,)
     else:
-        text = f"{md(f.focus)}'s arms purchases by supplier: {index}"
+        text = f"{md(f.focus)}'s arms imports by supplier: {index}"
     rival = f.rival_arms_latest
     if rival is not None and rival.concentration.known:
         if f.rival_arms_thin:  # as Figure 2.4's note says of the same register rows: no value

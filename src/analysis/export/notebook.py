@@ -50,7 +50,7 @@ def tightrope_meta(metadata) -> dict:
                 table = colophon.get(key)
                 colophon[key] = ({str(k): str(v) for k, v in table.items()}
                                  if isinstance(table, dict) else {})
-            for key in ("note", "commit"):
+            for key in ("note", "commit", "commit_date"):
                 if colophon.get(key) is not None:
                     colophon[key] = str(colophon[key])
             meta["colophon"] = colophon
