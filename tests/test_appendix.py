@@ -189,6 +189,8 @@ def test_a_citation_gives_the_year_of_the_revision_it_was_built_from(commit_date
     cite = merge.citation(meta)
     assert cite.startswith(f"Tightrope project ({year}). *Tightrope"), cite
     assert "Edition of 15 September 2023" in cite
+    note = merge.merge([], meta).metadata["tightrope"]["as_of_note"]
+    assert note.startswith("This edition was built in 2026, after its date") == (year == "2026")
 
 
 def test_the_colophon_names_the_typst_binding_apart_from_the_compiler():

@@ -441,3 +441,21 @@ def test_sections_name_the_ledger_verdicts_only_once_the_article_exists():
     for text in (involvement.corridor_summary(_context("03", early)).markdown,
                  loyalty.turn_text(_context("04", early)).markdown):
         assert "ledger" not in text and "(C1" not in text, text
+
+
+def test_section_2_answers_its_question_from_the_spending_gap_on_the_eve_of_the_war():
+    """Section 2 asks whether the military balance foretold the 2020 war: its summary gives the
+    spending multiple of 2019 against the years before (the smallest since 2010: narrowed, not
+    widened); an edition dated before the war says nothing of it."""
+    from analysis import indicators
+    from analysis.builders import roots
+
+    s = _context("02", {})
+    gap = indicators.spending_ratio(s.ev.military_expenditure, s.p.rival, s.p.focus)
+    eve = float(gap.loc[gap["year"] == 2019, "ratio"].iloc[0])
+    since = gap[(gap["year"] < 2019) & (gap["ratio"] <= eve)]["year"].max()
+    assert since == 2010 and gap[(gap["year"] > 2010) & (gap["year"] < 2019)]["ratio"].gt(eve).all()
+    text = roots.takeaway(s).markdown
+    assert (f"in 2019, the last year before the war of 2020, it spent {eve:.1f} times Armenia's, "
+            "the smallest multiple since 2010: the gap had narrowed") in text, text
+    assert "eve of the war" not in roots.takeaway(_context("02", {"as_of": "2019-06-01"})).markdown

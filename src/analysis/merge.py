@@ -188,6 +188,13 @@ def creators(meta: dict) -> tuple[str, str]:
     return shown.get("author") or AUTHOR, shown.get("publisher") or PUBLISHER
 
 
+def revision_year(meta: dict) -> int | None:
+    """The year of the commit the edition was built from (the colophon's ``commit_date``), the
+    year it was made; None when unknown."""
+    made = str((meta.get("colophon") or {}).get("commit_date") or "")
+    return int(made[:4]) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", made) else None
+
+
 def citation(meta: dict, title: str = TITLE, subtitle: str = SUBTITLE,
              author: str = AUTHOR, publisher: str | None = None) -> str:
     """The suggested citation (Markdown), from the edition's date and the build's commit; the
@@ -196,9 +203,7 @@ def citation(meta: dict, title: str = TITLE, subtitle: str = SUBTITLE,
     edition = dt.date.fromisoformat(meta["date"]) if meta.get("date") else None
     as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
     commit = str((meta.get("colophon") or {}).get("commit") or "")[:7]
-    made = str((meta.get("colophon") or {}).get("commit_date") or "")
-    year = (made[:4] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", made)
-            else edition.year if edition else "n.d.")
+    year = revision_year(meta) or (edition.year if edition else "n.d.")
     when = f"{edition.day} {edition:%B %Y}" if edition else "undated"
     text = (f"{md(author)} ({year}). *{md(title)}: {md(subtitle)}*. "
             + (f"{md(publisher)}. " if _params.byline(author, publisher) != author else "")
@@ -248,8 +253,11 @@ def _front_meta(meta: dict, revised_series: bool = False, later_copies: bool = F
     if as_of:
         when = f"{as_of.day} {as_of:%B %Y}"
         but = exceptions(revised_series, later_copies)
+        built = revision_year(meta)
+        later = (f"This edition was built in {built}, after its date, from the revision named in "
+                 "the colophon. " if built and built > as_of.year else "")
         meta["as_of_note"] = (
-            f"This edition uses only what was published on or before {when}; "
+            f"{later}This edition uses only what was published on or before {when}; "
             + ("nothing later is shown." if not but else
                f"the {'one exception is' if len(but) == 1 else 'two exceptions are'} "
                f"{exceptions_text(revised_series, later_copies)}."))

@@ -427,6 +427,29 @@ def drones(s):
                    key="rival_drones")
 
 
+def _eve_of_war(s, gap: pd.DataFrame) -> str:
+    """The section's question, whether the balance foretold the 2020 war, answered from the
+    spending gap: its multiple in the last full year before the war, against the years before
+    ('' when the war is not yet known or the year is missing)."""
+    war = s.ev.anchor("war_2020_start")
+    if not war:
+        return ""
+    eve = war.date.year - 1
+    row = gap[gap["year"] == eve]
+    if row.empty or float(row["ratio"].iloc[0]) <= 1:
+        return ""
+    r = float(row["ratio"].iloc[0])
+    before = gap[gap["year"] < eve]
+    lower = before.loc[before["ratio"] <= r, "year"]
+    if before.empty or (not lower.empty and int(lower.max()) >= eve - 2):
+        return ""  # nothing to set it against, or it was as low a year or two earlier
+    since = (f"the smallest multiple since {int(lower.max())}" if not lower.empty
+             else f"the smallest multiple since {int(before['year'].min())} at least")
+    return (f"in {eve}, the last year before the war of {war.date.year}, it spent "
+            f"{ratio(r, md(s.p.focus) + chr(39) + 's')}, {since}: the gap had narrowed, not "
+            "widened, on the eve of the war")
+
+
 def takeaway(s):
     """What the section's data say and do not say."""
     milex = s.ev.military_expenditure
@@ -438,6 +461,9 @@ def takeaway(s):
                  f"{more} of the {len(gap)} years")
         says.append(f"{md(s.p.rival)} outspent {md(s.p.focus)} in {share} from "
                     f"{int(gap['year'].min())} to {int(gap['year'].max())}")
+        eve = _eve_of_war(s, gap)
+        if eve:
+            says.append(eve)
     rows = suppliers.supplier_periods(s.ev.arms_imports, s.p.rival)
     thin = suppliers.thin_last_period(rows) if not rows.empty else None
     if not rows.empty:
