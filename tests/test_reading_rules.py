@@ -433,12 +433,12 @@ def test_sections_name_the_ledger_verdicts_only_once_the_article_exists():
     from analysis.builders import involvement, loyalty
 
     s3, s4 = _context("03", {}), _context("04", {})
-    corridor = involvement.corridor_summary(s3).markdown
+    corridor = involvement.takeaway(s3).markdown
     assert ("the news analysis's claims about the corridor are rated *supported* (C14) and "
             "*partly supported* (C15, C16 and C19)") in corridor, corridor
     assert "rates it *partly supported* (C17)" in loyalty.turn_text(s4).markdown
     early = {"as_of": "2023-01-01"}
-    for text in (involvement.corridor_summary(_context("03", early)).markdown,
+    for text in (involvement.takeaway(_context("03", early)).markdown,
                  loyalty.turn_text(_context("04", early)).markdown):
         assert "ledger" not in text and "(C1" not in text, text
 

@@ -591,10 +591,6 @@ def corridor_summary(s):
                     "data record that the road was blocked in the zone they were deployed to "
                     "control; they do "
                     "not record what orders the peacekeepers had.")
-    rated = ledger.ratings_of(s, 3, [e["event_id"] for e in (b, cp) if e is not None])
-    if rated:
-        text.append(" In the claim ledger (Appendix A), the news analysis's claims about the "
-                    f"corridor are rated {rated}.")
     return s.text("".join(text))
 
 
@@ -749,4 +745,11 @@ def takeaway(s):
             "evidence base records dates, deployments and requests, not the instructions given "
             f"to {md(_keeper(s))}'s peacekeepers or the deliberations of its allies; the motives "
             "are a matter of interpretation, which this section leaves to the reader.")
+    corridor = _corridor(s)  # the claims on the corridor: their verdicts, said once, here
+    rated = ledger.ratings_of(s, 3, [e["event_id"] for e in (corridor["blockade"],
+                                                             corridor["checkpoint"])
+                                     if e is not None])
+    if rated:
+        text += (" In the claim ledger (Appendix A), the news analysis's claims about the "
+                 f"corridor are rated {rated}.")
     return s.text(text)
