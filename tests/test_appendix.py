@@ -190,7 +190,9 @@ def test_a_citation_gives_the_year_of_the_revision_it_was_built_from(commit_date
     assert cite.startswith(f"Tightrope project ({year}). *Tightrope"), cite
     assert "Edition of 15 September 2023" in cite
     note = merge.merge([], meta).metadata["tightrope"]["as_of_note"]
-    assert note.startswith("This edition was built in 2026, after its date") == (year == "2026")
+    assert note.startswith("Built in 2026 from the revision named in the colophon, this edition "
+                           "uses only what was published on or before 15 September 2023"
+                           ) == (year == "2026")
 
 
 def test_the_colophon_names_the_typst_binding_apart_from_the_compiler():

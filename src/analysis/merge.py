@@ -254,10 +254,10 @@ def _front_meta(meta: dict, revised_series: bool = False, later_copies: bool = F
         when = f"{as_of.day} {as_of:%B %Y}"
         but = exceptions(revised_series, later_copies)
         built = revision_year(meta)
-        later = (f"This edition was built in {built}, after its date, from the revision named in "
-                 "the colophon. " if built and built > as_of.year else "")
+        lead = (f"Built in {built} from the revision named in the colophon, this edition"
+                if built and built > as_of.year else "This edition")
         meta["as_of_note"] = (
-            f"{later}This edition uses only what was published on or before {when}; "
+            f"{lead} uses only what was published on or before {when}; "
             + ("nothing later is shown." if not but else
                f"the {'one exception is' if len(but) == 1 else 'two exceptions are'} "
                f"{exceptions_text(revised_series, later_copies)}."))
