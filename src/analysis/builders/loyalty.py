@@ -3,6 +3,8 @@ the patron's arms deliveries, weapons paid for and not delivered, and the patron
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
@@ -192,8 +194,8 @@ def largest_swing(series: pd.DataFrame, keys) -> tuple | None:
     best = None
     for key in keys:
         rows = series[series["indicator"] == key].sort_values("year")
-        for (y0, v0), (y1, v1) in zip(rows[["year", "share_pct"]].itertuples(index=False),
-                                      rows[["year", "share_pct"]].iloc[1:].itertuples(index=False)):
+        for (y0, v0), (y1, v1) in itertools.pairwise(
+                rows[["year", "share_pct"]].itertuples(index=False)):
             if int(y1) - int(y0) == 1 and abs(v1 - v0) >= SWING_POINTS and (
                     best is None or abs(v1 - v0) > abs(best[2][1] - best[1][1])):
                 best = (key, (int(y0), float(v0)), (int(y1), float(v1)))

@@ -444,10 +444,12 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
     if before.empty or (not lower.empty and int(lower.max()) >= eve - 2):
         return ""  # nothing to set it against, or it was as low a year or two earlier
     since = (f"the smallest multiple since {int(lower.max())}" if not lower.empty
-             else f"the smallest multiple since {int(before['year'].min())} at least")
+             else f"the smallest multiple of the series, which starts in "
+                  f"{int(before['year'].min())}")
+    whose = f"{md(s.p.focus)}'s"
     return (f"in {eve}, the last year before the war of {war.date.year}, it spent "
-            f"{ratio(r, md(s.p.focus) + chr(39) + 's')}, {since}: the gap had narrowed, not "
-            "widened, on the eve of the war")
+            f"{ratio(r, whose)}, {since}: the gap had narrowed, not widened, on the eve of the "
+            "war")
 
 
 def takeaway(s):
