@@ -9,6 +9,7 @@ from analysis import params
 from analysis.builders import consequences, ledger, outlook
 from analysis.builders._common import count_word
 from analysis.measures import shares
+from analysis.measures.compare import turned_back
 from analysis.report import SectionContext
 
 EDITIONS = {"default": {}, "2023-09-15": {"as_of": "2023-09-15"}}
@@ -28,7 +29,7 @@ def _context(key, overrides):
     ("about the same", 90.0, 10.0, 10.2, False)])
 def test_a_share_turns_back_when_its_latest_year_undoes_half_the_move(direction, latest,
                                                                       earlier, window, back):
-    assert outlook.turned_back(direction, latest, earlier, window) is back
+    assert turned_back(direction, latest, earlier, window) is back
 
 
 @pytest.mark.parametrize("edition", list(EDITIONS))
@@ -459,3 +460,25 @@ def test_section_2_answers_its_question_from_the_spending_gap_on_the_eve_of_the_
     assert (f"in 2019, the last year before the war of 2020, it spent {eve:.1f} times Armenia's, "
             "the smallest multiple since 2010: the gap had narrowed") in text, text
     assert "eve of the war" not in roots.takeaway(_context("02", {"as_of": "2019-06-01"})).markdown
+
+
+@pytest.mark.parametrize(("edition", "said"), [
+    ("default", "though in 2024 alone it was 65%†, back by at least half of that fall"),
+    ("2023-09-15", "though in 2022 alone it was 69%†, above its 2013–2017 level")])
+def test_a_share_that_turned_back_says_so_beside_its_windows(edition, said):
+    """Money transfers: the windows show a fall, the latest year has undone half of it or more
+    (Table 7.1 counts them on neither side). Key finding 5 says so beside the windows, and the
+    2023 edition's section 1, where transfers are one of the largest moves, says so too (an
+    outside reader found 'fell 10 points' beside a table that said 'neither way')."""
+    from analysis.builders import ally, summary
+
+    f = _context("00", EDITIONS[edition]).findings
+    assert f.turned("remittances") and not f.turned("trade")
+    found = " ".join(k.text for k in summary.key_findings(f))
+    assert said in found, found
+    section1 = ally.dependence_text(_context("01", EDITIONS[edition])).markdown
+    if edition == "2023-09-15":
+        assert ("Russia's share of money transfers has since turned: in 2022 alone it was 69%, "
+                "above its 2013–2017 level") in section1, section1
+    else:  # not one of the largest moves there: nothing to add
+        assert "has since turned" not in section1

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .evidence import cited_ids, newer_releases
 from .measures import shares, suppliers
+from .measures.compare import turned_back
 from .measures.presence import EXERCISE, presence, standing, undated_in_presence
 from .measures.result import Change, Measure
 from .measures.suppliers import SupplierShares
@@ -60,6 +61,9 @@ class Findings:
     #: the last year the patron delivered major arms, and who delivered after it
     patron_last_delivery: int | None = None
     suppliers_since: tuple[str, ...] = ()
+    #: each share's latest single year (not arms: its years are trailing windows), as
+    #: (year, share %): where the share stands beside its windows' averages
+    latest_year: dict[str, tuple[int, float]] = field(default_factory=dict)
     #: the patron's largest single year of deliveries in the latest window and its TIV (million),
     #: when that one year is more than half of the patron's deliveries in the window, else None
     patron_peak: tuple[int, float] | None = None
@@ -74,6 +78,16 @@ class Findings:
     break_events: tuple[str, ...] = ()
 
     # -------------------------------------------------------------- derived readings
+    def turned(self, key: str) -> tuple[int, float] | None:
+        """The latest year and share of ``key`` when that year has undone at least half of
+        the move between its windows (:func:`~analysis.measures.compare.turned_back`), else
+        None: Table 7.1 counts such a share on neither side."""
+        c, year = self.dependence.get(key), self.latest_year.get(key)
+        if c is None or year is None or not c.earlier.known:
+            return None
+        return year if turned_back(c.direction, year[1], c.earlier.value, c.latest.value) \
+            else None
+
     @property
     def new_leader(self) -> Measure | None:
         """The supplier that overtook the patron in the latest window, if one did."""
@@ -151,11 +165,16 @@ def _trade_volume(tables, focus: str, patron: str, window: Window | None) -> Mea
                            window.label, rows)
 
 
-def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
-    """All findings of one edition (``tables`` already cut to ``p.as_of``)."""
+def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
+    """All findings of one edition (``tables`` already cut to ``p.as_of``). ``series(key)``: the
+    patron's share of indicator ``key`` year by year (default :func:`analysis.measures.shares.
+    series`; an edition's sections pass their one shared computation of it)."""
     focus, patron = p.focus, p.patron
+    if series is None:
+        def series(key):
+            return shares.series(key, tables, focus, patron)
     bilateral = all(seen_from(p.data_dir, t, focus) for t in BILATERAL_TABLES)
-    dependence, missing, gapless = {}, {}, {}
+    dependence, missing, gapless, latest_year = {}, {}, {}, {}
     for key in shares.INDICATORS:
         if key != "arms" and not bilateral:
             missing[key] = f"the trade, gas and transfer tables are not seen from {focus}"
@@ -163,6 +182,10 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
         change = shares.compare(key, tables, focus, patron)
         if change.latest.known:
             dependence[key] = change
+            yearly = series(key) if key != "arms" else None
+            if yearly is not None and not yearly.empty:
+                latest_year[key] = (int(yearly["year"].iloc[-1]),
+                                    float(yearly["share_pct"].iloc[-1]))
             if not change.earlier.known:
                 complete = shares.basis(key, tables, focus, patron).complete
                 gapless[key] = gapless_from(complete, shares.windows(key, tables, focus,
@@ -218,7 +241,7 @@ def compute(tables: dict[str, pd.DataFrame], p) -> Findings:
                     partner_exercises=partner_exercises,
                     patron_presence_undated=undated[0], partner_presence_undated=undated[1],
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
-                    suppliers_since=since, patron_peak=peak,
+                    suppliers_since=since, patron_peak=peak, latest_year=latest_year,
                     register_last=int(mine["year"].max()) if not mine.empty else None,
                     register_newer=bool(set(mine["source_id"]) & set(newer_releases(
                         tables, p.as_of, cited_ids(tables))["supersedes"])),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .measures.compare import turn_position
 from .measures.result import Change, Measure
 from .prose import date, month, num, pct, usd_m
 
@@ -113,3 +114,14 @@ def count(n: int, noun: str) -> str:
     """'one deployment', 'four deployments', '12 deployments' (words up to nine)."""
     n = int(n)
     return f"{_WORDS.get(n, num(n))} {noun}{'' if n == 1 else 's'}"
+
+
+def undone(c: Change, latest_year: float) -> str:
+    """How far a latest year has undone the move between a share's windows, for a share that
+    turned back (:func:`~analysis.measures.compare.turn_position`): 'back at its 2013–2017
+    level', 'above its 2013–2017 level' (past it) or 'back by at least half of that fall'."""
+    where = turn_position(c.direction, latest_year, c.earlier.value)
+    if where == "nearer":
+        return f"back by at least half of that {'fall' if c.direction == 'down' else 'rise'}"
+    past = "above" if c.direction == "down" else "below"
+    return f"{'back at' if where == 'back at' else past} its {c.earlier.window} level"

@@ -237,7 +237,8 @@ class SectionContext:
 def _findings(ev: Evidence):
     from . import findings
 
-    return memo(ev, ("findings", ev.params), lambda: findings.compute(ev.tables, ev.params))
+    return memo(ev, ("findings", ev.params), lambda: findings.compute(
+        ev.tables, ev.params, series=lambda key: _share_series(ev, key)))
 
 
 def _share_series(ev: Evidence, key: str) -> pd.DataFrame:

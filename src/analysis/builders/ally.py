@@ -13,7 +13,7 @@ from .. import phrasing as ph
 from ..evidence import memo
 from ..findings import seen_from
 from ..measures.presence import EXERCISE
-from ..prose import added_up, date, date_range, listing, md, month, num
+from ..prose import added_up, date, date_range, listing, md, month, num, pct
 from . import dependence as dep
 from ._common import count_word, figure_events, personnel_cells, plural
 
@@ -140,6 +140,13 @@ def dependence_text(s):
                             for c in tied)
             text += (f" The largest moves, {num(top)} point{'' if top == 1 else 's'} each, "
                      f"were in {moves}.")
+        for key, c in f.dependence.items():  # a largest move its latest year undid by half
+            turned = f.turned(key) if any(c is t for t in tied) else None
+            if turned:
+                text += (f" {md(s.p.patron)}'s share of {md(c.latest.label.lower())} has "
+                         f"since turned: in "
+                         f"{turned[0]} alone it was {pct(turned[1])}, {ph.undone(c, turned[1])} "
+                         f"(Figure {sections.number_of('figure', 'dependence_over_time')}).")
     if f.missing:
         text += " " + md(dep.missing_note(f))
     return s.text(text)

@@ -11,7 +11,8 @@ import pandas as pd
 from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..findings import MIN_BREAK_STEPS
-from ..measures import result, shares
+from ..measures import shares
+from ..measures.compare import turn_position, turned_back
 from ..measures.presence import active_on, changes_between, last_change, standing
 from ..prose import date, listing, md, month, num, pct, span
 from ._common import count_word, event_table, plural, sentence_start
@@ -119,28 +120,6 @@ class Watch:
     confidence: str = "high"
 
 
-def turned_back(direction: str, latest_year: float, earlier_average: float,
-                latest_average: float) -> bool:
-    """A share whose windows moved ``direction`` ("down"/"up") has turned back when its latest
-    single year has undone at least half of that move: it stands at least as close to the
-    earlier window's average as to the latest window's (or past the earlier one). A latest
-    window's average can hide a turn: money transfers from Russia fell to 41% of the total in
-    2021 and were back at 65% in 2024, while 2020-2024 still averaged less than 2013-2017."""
-    if direction not in ("down", "up"):
-        return False
-    return abs(latest_year - earlier_average) <= abs(latest_year - latest_average)
-
-
-def _turn(direction: str, latest_year: float, earlier_average: float) -> str:
-    """Where the latest year stands against the earlier window's average, for a share that
-    turned back: 'back at' it (within half a point: the one rule for a direction), 'past' it,
-    or 'nearer' it than the latest window's (a position, not a move: the year before may
-    stand further back still)."""
-    moved = result.direction(latest_year - earlier_average)
-    return ("back at" if moved == "about the same" else "nearer" if moved == direction
-            else "past")
-
-
 def _share_watch(s, key: str) -> Watch | None:
     f = s.findings
     c = f.share(key)
@@ -178,11 +157,10 @@ def _share_watch(s, key: str) -> Watch | None:
                  else f"one window only (Figure {figure})")
     toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
     # a share that turned back counts on neither side
-    if key != "arms" and not year.empty and turned_back(
-            c.direction, year.iloc[-1]["share_pct"], c.earlier.value, c.latest.value):
+    if key != "arms" and not year.empty and f.turned(key):
         toward = "mixed"
         last = year.iloc[-1]["share_pct"]
-        turn = _turn(c.direction, last, c.earlier.value)
+        turn = turn_position(c.direction, last, c.earlier.value)
         before = ""  # the year before, when the latest moved the other way from it
         if len(year) > 1:
             prev = year.iloc[-2]

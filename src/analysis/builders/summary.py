@@ -12,7 +12,7 @@ from .. import phrasing as ph
 from ..appendix import exceptions_text
 from ..findings import MIN_BREAK_STEPS, Findings
 from ..measures.result import Change, Measure
-from ..prose import added_up, date, listing, md, num, span
+from ..prose import added_up, date, listing, md, num, pct, span
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
 from ._common import count_word
@@ -173,13 +173,20 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
         parts.append(f"its share of {md(f.focus)}'s gas imports by weight was "
                      f"{ph.from_to(gas, True)} ({ph.no_earlier(f.gapless_from['gas'])})")
         used += (gas.latest,)
+    turned = f.turned("remittances") if rem is not None else None
     if rem is not None:  # all transfers, commercial ones too: not migrants' money alone
         parts.append(f"its share of all money transfers received through banks went "
-                     f"{ph.from_to(rem, True)}")
+                     f"{ph.from_to(rem, True)}"
+                     # a latest year that undid half the move: said beside the windows (Table
+                     # 7.1 counts the share on neither side)
+                     + (f", though in {turned[0]} alone it was {pct(turned[1])}"
+                        f"{ph.mark(rem.latest.confidence)}, {ph.undone(rem, turned[1])}"
+                        if turned else ""))
         used += (rem.earlier, rem.latest)
     if not parts:
         return None
-    where = ref("figure", "dependence")
+    where = (_where(("figure", "dependence"), ("figure", "dependence_over_time")) if turned
+             else ref("figure", "dependence"))
     return KeyFinding(f"{md(f.patron)} stayed the main source of "
                       + ("gas and of money transfers" if gas is not None and rem is not None
                          else "gas" if gas is not None else "money transfers")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .result import direction as direction_of
 from .result import weakest
 
 
@@ -59,3 +60,25 @@ def runs(years) -> list[tuple[int, int]]:
         else:
             out.append((y, y))
     return out
+
+
+def turned_back(direction: str, latest_year: float, earlier_average: float,
+                latest_average: float) -> bool:
+    """A share whose windows moved ``direction`` ("down"/"up") has turned back when its latest
+    single year has undone at least half of that move: it stands at least as close to the
+    earlier window's average as to the latest window's (or past the earlier one). A latest
+    window's average can hide a turn: money transfers from Russia fell to 41% of the total in
+    2021 and were back at 65% in 2024, while 2020-2024 still averaged less than 2013-2017."""
+    if direction not in ("down", "up"):
+        return False
+    return abs(latest_year - earlier_average) <= abs(latest_year - latest_average)
+
+
+def turn_position(direction: str, latest_year: float, earlier_average: float) -> str:
+    """Where the latest year stands against the earlier window's average, for a share that
+    turned back: 'back at' it (within half a point: the one rule for a direction), 'past' it,
+    or 'nearer' it than the latest window's (a position, not a move: the year before may
+    stand further back still)."""
+    moved = direction_of(latest_year - earlier_average)
+    return ("back at" if moved == "about the same" else "nearer" if moved == direction
+            else "past")
