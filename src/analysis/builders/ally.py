@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..evidence import memo
-from ..findings import seen_from
+from ..findings import MIN_BREAK_STEPS, seen_from
 from ..measures.presence import EXERCISE
 from ..prose import added_up, date, date_range, listing, md, month, num, pct
 from . import dependence as dep
@@ -464,5 +464,8 @@ def signals_text(s):
                     f"{date_range(patron_steps['date'].min(), patron_steps['date'].max())}"
                     + (", before the exercise began." if before else "."))
     text.append(" The data record the sequence; whether it amounts to a break or to pressure "
-                "within an alliance is a matter of interpretation.")
+                "within an alliance is a matter of interpretation"
+                # an edition that knows what followed gives its own reading, marked as one
+                + ("; this report's reading of what followed is in the key findings and "
+                   "section 7." if len(s.findings.break_steps) >= MIN_BREAK_STEPS else "."))
     return s.text("".join(text))

@@ -118,6 +118,9 @@ class Watch:
     toward: str  # "partners", "patron", "flat", "mixed" (turned back) or "" (unknown)
     source_ids: tuple[str, ...] = ()
     confidence: str = "high"
+    #: plain text: how far the latest reading went back, for an indicator still counted on its
+    #: side ('the latest wave undid 44% of the rise'), else ''
+    partly: str = ""
 
 
 def _share_watch(s, key: str) -> Watch | None:
@@ -272,7 +275,7 @@ def _threat_watch(s) -> Watch | None:
     trend = (f"{direction}, {first['wave']} to {last['wave']} ({survey})"
              if len(rows) > 1 else "one wave only")
     m = movement(rows) if len(rows) > 1 else None
-    turned = False
+    turned, partly = False, ""
     if m is not None and m["turn"] is not None:
         # the latest waves went back: said so; counted as mixed by the shares' rule, when the
         # last wave has undone at least half of the move from the first wave to the turn
@@ -286,6 +289,9 @@ def _threat_watch(s) -> Watch | None:
             undone = 100 * (m["turn"]["share_pct"] - last["share_pct"]) / moved
             trend += (f"; the latest wave has undone {pct(undone)} of the "
                       f"{'rise' if to_turn == 'up' else 'fall'}")
+            if not turned:
+                partly = (f"the latest wave undid {pct(undone)} of the "
+                          f"{'rise' if to_turn == 'up' else 'fall'}")
     west, east = signals("threat", s.p.patron)
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
                  f"respondents naming {s.p.patron} a top threat",
@@ -294,7 +300,7 @@ def _threat_watch(s) -> Watch | None:
                  {"up": "partners", "down": "patron", "about the same": "flat"}[direction]
                  if len(rows) > 1 and not turned else "mixed" if turned else "",
                  tuple(rows["source_id"]),
-                 ph_weakest(rows))
+                 ph_weakest(rows), partly)
 
 
 def watch_list(s) -> list[Watch]:
@@ -343,6 +349,8 @@ class Tally:
     mixed: tuple[str, ...]  # turned back in their latest readings
     unplaced: tuple[str, ...]  # no comparable earlier window, or no change to read
     flat: tuple[str, ...] = ()  # those of ``unplaced`` that had a change to read: little or none
+    #: (short name, how far its latest reading went back) for those counted on a side anyway
+    partly: tuple[tuple[str, str], ...] = ()
 
 
 def tally(s) -> Tally:
@@ -352,7 +360,8 @@ def tally(s) -> Tally:
     kinds = {"partners": "away", "patron": "toward", "mixed": "mixed"}
     groups = {k: tuple(w.short for w in items if kinds.get(w.toward, "unplaced") == k)
               for k in ("away", "toward", "mixed", "unplaced")}
-    return Tally(len(items), **groups, flat=tuple(w.short for w in items if w.toward == "flat"))
+    return Tally(len(items), **groups, flat=tuple(w.short for w in items if w.toward == "flat"),
+                 partly=tuple((w.short, w.partly) for w in items if w.partly))
 
 
 def watch_text(s):

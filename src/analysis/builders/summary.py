@@ -320,16 +320,22 @@ def measured(t, f: Findings) -> str:
     indicator is named with where it points."""
     own = f"{f.patron}'s deployments"
     departures = any(with_patron for _, _, with_patron in f.break_steps)
+    ended, partly = len(f.patron_ended), dict(t.partly)
+
+    def item(name: str, away: bool) -> str:
+        """An indicator with what qualifies it: the patron's deployments that ended, or how
+        far a reading counted on a side went back."""
+        if name == own and departures and ended and away:
+            return name + (f", {count_word(ended)} of which ended" if ended > 1 else
+                           ", one of which ended")
+        return name + (f", though {partly[name]}" if name in partly else "")
+
     groups = []
     for names, how in ((t.away, f"moved away from {md(f.patron)}"), (t.toward, "toward it"),
                        (t.mixed, "moved back at least halfway in {} latest readings"),
                        (t.unplaced, "show no direction yet")):
         if names:
-            ended = len(f.patron_ended)
-            items = [n + (f", {count_word(ended)} of which ended" if ended > 1 else
-                          ", one of which ended")
-                     if n == own and departures and ended and names is t.away else n
-                     for n in names]
+            items = [item(n, names is t.away) for n in names]
             listed = listing(items, clauses=True)  # an item's own clause: semicolons between
             how = how.format("its" if len(names) == 1 else "their")
             groups.append(f"{count_word(len(names))} {how} ({listed})")
