@@ -499,3 +499,22 @@ def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_bac
     assert f"respondents naming Russia a top threat, though {threat.partly})" in text, text
     early = _context("00", EDITIONS["2023-09-15"])
     assert not outlook.tally(early).partly
+
+
+def test_the_votes_are_read_before_and_from_the_first_change_of_the_shift():
+    """Did Armenia's UN votes move with the shift the key findings read? Section 5 counts its
+    votes from the first change (22 February 2024) and before it (an outside reader found
+    abstentions after the shift and no word on them); an edition before the shift does not."""
+    from analysis.builders import balancing
+
+    s = _context("05", {})
+    start = pd.Timestamp(s.findings.break_steps[0][0])
+    whole, _ = balancing.topic_votes(s.ev.un_votes[s.ev.un_votes["country"] == "Armenia"])
+    after = whole[whole["date"] >= start]["vote"].value_counts()
+    assert (after.get("yes"), after.get("abstain"), len(whole[whole["date"] >= start])) == (2, 3, 5)
+    text = balancing.votes_text(s).markdown
+    assert ("From 22 February 2024, the first of the changes the key findings read as a shift, "
+            "it voted yes twice and abstained three times (of five resolutions); before, it had "
+            "voted yes once in eight resolutions: abstaining stayed its most common vote.") in text
+    assert "read as a shift" not in balancing.votes_text(_context("05", EDITIONS["2023-09-15"])
+                                                         ).markdown

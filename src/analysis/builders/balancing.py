@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import charts, sections, theme
 from .. import phrasing as ph
+from ..findings import MIN_BREAK_STEPS
 from ..measures import suppliers
 from ..measures.windows import Window
 from ..prose import date, listing, md, num, span, unconfirmed, year_runs
@@ -634,6 +635,28 @@ def votes_text(s):
     if away > sided:  # before the comparison, so that "its" is still the focus country's
         text += (f" Abstentions and absences outnumbered its yes and no votes, {num(away)} to "
                  f"{num(sided)}: on most of these resolutions {md(s.p.focus)} took neither side.")
+    text += _since_the_shift(s, votes)
     if compare:
         text += " For comparison, " + "; ".join(compare) + "." + "".join(disputes)
     return s.text(text)
+
+
+def _since_the_shift(s, votes: pd.DataFrame) -> str:
+    """The focus country's votes before and from the first change of the shift the key findings
+    name (when the edition knows one): whether its votes moved with it."""
+    steps = s.findings.break_steps
+    if len(steps) < MIN_BREAK_STEPS:
+        return ""
+    start = pd.Timestamp(steps[0][0])
+    mine = votes[votes["country"] == s.p.focus]
+    after, before = (vote_counts(mine[mine["date"] >= start], s.p.focus),
+                     vote_counts(mine[mine["date"] < start], s.p.focus))
+    if not sum(after.values()) or not sum(before.values()):
+        return ""
+    said = listing([f"{VOTE_WORDS[v]} {times(n)}" for v, n in after.items() if n])
+    most = max(VOTE_WORDS, key=lambda v: after[v])
+    kept = most == max(VOTE_WORDS, key=lambda v: before[v])
+    return (f" From {date(start)}, the first of the changes the key findings read as a shift, "
+            f"it {said} (of {plural(sum(after.values()), 'resolution')}); before, it had voted "
+            f"yes {times(before['yes'])} in {plural(sum(before.values()), 'resolution')}"
+            + (f": {VOTE_READINGS[most]} stayed its most common vote." if kept else "."))
