@@ -207,6 +207,20 @@ def test_deterministic(pdf_and_resources):
     assert b"tightrope-typst-" not in again  # no temp paths
 
 
+def test_the_pdf_is_dated_by_the_revision_it_was_built_from(monkeypatch):
+    """An edition dated 15 September 2023 built from a revision of 2026: its PDF says 2026 (an
+    outside reader found a PDF 'created' in 2023 by software released later); without a commit
+    date the report's own date stays."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    nb = _md_notebook("Text.", date="2023-09-15",
+                      colophon={"commit": "abc", "commit_date": "2026-11-27"})
+    typ, _ = TypstExporter().from_notebook_node(nb, _resources())
+    assert "doc-date: datetime(year: 2026, month: 11, day: 27)" in typ
+    nb.metadata["tightrope"]["colophon"].pop("commit_date")
+    typ, _ = TypstExporter().from_notebook_node(nb, _resources())
+    assert "doc-date: datetime(year: 2023, month: 9, day: 15)" in typ
+
+
 def test_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     nb = _md_notebook("Text.")

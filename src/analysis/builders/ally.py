@@ -15,7 +15,7 @@ from ..findings import MIN_BREAK_STEPS, seen_from
 from ..measures.presence import EXERCISE
 from ..prose import added_up, date, date_range, listing, md, month, num, pct
 from . import dependence as dep
-from ._common import count_word, figure_events, personnel_cells, plural
+from ._common import count_word, figure_events, personnel_cells, plural, sentence_start
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
@@ -264,13 +264,15 @@ def presence_text(s):
             per_kind = lasting["kind"].value_counts(sort=False)
             kinds = listing(KIND_PLURALS.get(k, k) if m > 1 else KIND_LABELS.get(k, k).lower()
                             for k, m in per_kind.items())
-            counted.append(f"{plural(n, 'deployment')} ({kinds})")
+            counted.append(f"sent {plural(n, 'deployment')} ({kinds})")
         if n_drills:
-            counted.append(plural(n_drills, "joint exercise"))
+            counted.append(f"held {plural(n_drills, 'joint exercise')}")
         now = []
         if n:
-            now.append((("it is still in place" if ongoing else "it has ended") if n == 1 else
-                        f"{count_word(ongoing) if ongoing else 'none'} still in place")
+            now.append((("the deployment is still in place" if ongoing else
+                         "the deployment has ended") if n == 1 else
+                        f"{count_word(ongoing, True) if ongoing else 'None'} of the deployments "
+                        f"{'is' if ongoing <= 1 else 'are'} still in place")
                        + (f", with {added_up(c['personnel_now'], c['figures_now'])} personnel "
                           "by the latest published figures" if ongoing and c["personnel_now"]
                           else ""))
@@ -279,13 +281,12 @@ def presence_text(s):
             now.append(("a joint exercise" if drills == 1 else
                         f"{count_word(drills)} joint exercises")
                        + (f" with {num(people)} personnel" if people else "")
-                       + f" {'was' if drills == 1 else 'were'} under way")
+                       + f" {'is' if drills == 1 else 'are'} under way")
         text.append(
-            f" {md(s.p.focus)}'s partner{'s' if len(deployers) > 1 else ''}, "
-            f"{md(ph.names(deployers))}, "
-            f"account{'' if len(deployers) > 1 else 's'} for {' and '.join(counted)}, "
-            f"{'the first ' if len(part) > 1 else ''}from {date(first['start_date'])}"
-            + (f"; {', and '.join(now)}" if now else "") + ".")
+            f" Since {date(first['start_date'])} {md(s.p.focus)}'s "
+            f"partner{'s' if len(deployers) > 1 else ''}, {md(ph.names(deployers))}, "
+            f"{'have' if len(deployers) > 1 else 'has'} {' and '.join(counted)}"
+            + (f". {sentence_start(', and '.join(now))}" if now else "") + ".")
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")
     else:

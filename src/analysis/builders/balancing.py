@@ -129,7 +129,7 @@ def intro(s):
 
 def concentration_intro(s):
     return s.text(
-        "A country that buys nearly all its weapons from one supplier depends on that "
+        "A country that receives nearly all its weapons from one supplier depends on that "
         "supplier's goodwill and deliveries. The chart tracks concentration over rolling "
         f"{count_word(WINDOW)}-year windows for {md(s.p.focus)} and, for comparison, for "
         f"{md(s.p.rival)}.")

@@ -146,7 +146,7 @@ def intro(s):
                 + (" and continued after it" if later else "")
                 if _bill_before_warrant(s) else f" after the court had issued {warrant_text}")
         return s.text(
-            f"What followed from {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
+            f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
             f"side had aimed at? This section follows two developments alongside them: a legal "
             f"one, "
             f"{path}{when}, and an "
@@ -154,7 +154,7 @@ def intro(s):
             f"{_break_year(s) - 1} level {_after_break(s)}, as the security relationship "
             "frayed.")
     return s.text(
-        f"What followed from {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
+        f"What came with {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
         f"had aimed at? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
         f"Court and, year by year, its trade with {md(s.p.patron)} and the money transferred "
         f"from {md(s.p.patron)} through its banks.")

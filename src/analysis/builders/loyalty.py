@@ -236,7 +236,8 @@ def shares_text(s):
     swing = largest_swing(series, ("trade", "remittances", "gas"))
     if swing is not None:
         key, (y0, v0), (y1, v1) = swing
-        parts.append(f"The largest change from one year to the next was in "
+        parts.append(f"Of the shares counted year by year (arms is a five-year trailing "
+                     f"share), the largest change from one year to the next was in "
                      f"{md(shares.LABELS[key].lower())}: {pct(v0)} in {y0}, {pct(v1)} in {y1}"
                      + (" (all transfers through banks, commercial payments included; section "
                         "6 follows the non-commercial ones)" if key == "remittances" else "")

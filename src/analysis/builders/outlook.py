@@ -30,7 +30,7 @@ SIGNALS = {
     "arms": ("drift toward the partners, as new suppliers replace {patron}'s arms",
              "re-alignment, with more of the arms coming from {patron} again"),
     "trade": ("drift toward the partners, with less exposure to {patron}'s market",
-              "closer economic ties with {patron}, with more of the trade tied to its market"),
+              "re-alignment, with more of the trade tied to {patron}'s market"),
     "gas": ("less dependence on {patron}, through a second supplier or route",
             "deeper dependence on one supplier for most gas"),
     "remittances": ("less exposure to {patron}'s economy through the money sent from it",
@@ -38,7 +38,7 @@ SIGNALS = {
     "patron_presence": ("drift toward the partners, with fewer of {patron}'s forces on the ground",
                         "re-alignment, with new or returning deployments"),
     "partner_presence": ("drift toward the partners, with more partner missions on the ground",
-                         "less of a counterweight to {patron}, as partner missions end"),
+                         "re-alignment, as partner missions end"),
     "threat": ("drift toward the partners, as the public comes to see {patron} as a threat",
                "re-alignment, as the public's view of {patron} recovers"),
 }
@@ -121,6 +121,9 @@ class Watch:
     #: plain text: how far the latest reading went back, for an indicator still counted on its
     #: side ('the latest wave undid 44% of the rise'), else ''
     partly: str = ""
+    #: plain text: why an indicator that moved neither way shows no direction, when it is not
+    #: the shares' 'little or no change' (a flat share) or 'no comparable earlier window'
+    still: str = ""
 
 
 def _share_watch(s, key: str) -> Watch | None:
@@ -170,12 +173,14 @@ def _share_watch(s, key: str) -> Watch | None:
             went = "down" if last < prev["share_pct"] else "up"
             if round(prev["share_pct"]) != round(last) and went == c.direction:
                 before = f", after {pct(prev['share_pct'])} in {int(prev['year'])}"
-        trend += (f"; the latest year ({pct(last)}{before}) "
+        # 'nearer': the share of the move undone decides, so its three values carry a decimal
+        # (rounded to whole points, 65% between 63% and 67% read as exactly half)
+        trend += (f"; the latest year ({pct(last, 1 if turn == 'nearer' else 0)}{before}) "
                   + (f"stands {'above' if c.direction == 'down' else 'below'} the "
-                     f"{c.latest.window} average ({pct(c.latest.value)}): unrounded, it has "
-                     f"undone {pct(100 * (last - c.latest.value) / (c.earlier.value - c.latest.value))}"
+                     f"{c.latest.window} average ({pct(c.latest.value, 1)}): it has undone "
+                     f"{pct(100 * (last - c.latest.value) / (c.earlier.value - c.latest.value))}"
                      f" of the {'fall' if c.direction == 'down' else 'rise'} from the "
-                     f"{c.earlier.window} one ({pct(c.earlier.value)})"
+                     f"{c.earlier.window} one ({pct(c.earlier.value, 1)})"
                      if turn == "nearer" else
                      f"stands {turn} the {c.earlier.window} average ({pct(c.earlier.value)})"))
     label = shares.LABELS[key].lower()
@@ -237,7 +242,8 @@ def _presence_watch(s) -> list[Watch]:
             short = "partners' deployments"
         stands = f"see Table {table}"
         out.append(Watch(label, short, stands, trend, signal, toward,
-                         tuple(dict.fromkeys(now["source_id"])), ph_weakest(now)))
+                         tuple(dict.fromkeys(now["source_id"])), ph_weakest(now),
+                         still="the same number in place; a change in size is not counted"))
     return out
 
 
@@ -348,7 +354,8 @@ class Tally:
     toward: tuple[str, ...]  # moved toward it
     mixed: tuple[str, ...]  # turned back in their latest readings
     unplaced: tuple[str, ...]  # no comparable earlier window, or no change to read
-    flat: tuple[str, ...] = ()  # those of ``unplaced`` that had a change to read: little or none
+    #: (short name, why it shows no direction) for each of ``unplaced``
+    why: tuple[tuple[str, str], ...] = ()
     #: (short name, how far its latest reading went back) for those counted on a side anyway
     partly: tuple[tuple[str, str], ...] = ()
 
@@ -360,7 +367,10 @@ def tally(s) -> Tally:
     kinds = {"partners": "away", "patron": "toward", "mixed": "mixed"}
     groups = {k: tuple(w.short for w in items if kinds.get(w.toward, "unplaced") == k)
               for k in ("away", "toward", "mixed", "unplaced")}
-    return Tally(len(items), **groups, flat=tuple(w.short for w in items if w.toward == "flat"),
+    why = tuple((w.short, w.still or ("little or no change" if w.toward == "flat" else
+                                      "no comparable earlier window"))
+                for w in items if w.short in groups["unplaced"])
+    return Tally(len(items), **groups, why=why,
                  partly=tuple((w.short, w.partly) for w in items if w.partly))
 
 
@@ -394,12 +404,10 @@ def watch_text(s):
                  f"halfway in {'its' if one else 'their'} latest readings, so "
                  f"{'it points' if one else 'they point'} neither way for now.")
     if unplaced:  # every indicator accounted for: those the count leaves out, named
-        why = [f"{md(name)} ("
-               f"{'little or no change' if name in t.flat else 'no comparable earlier window'})"
-               for name in unplaced]
+        why = [f"{md(name)} ({md(reason)})" for name, reason in t.why]
         text += (f" {count_word(len(unplaced), True)} "
                  f"{'shows' if len(unplaced) == 1 else 'show'} no direction yet: "
-                 f"{listing(why, escape=False)}.")
+                 f"{listing(why, escape=False, clauses=True)}.")
     return s.text(text)
 
 

@@ -23,12 +23,12 @@ def intro(s):
             f"{war.date.year}, and did the military balance foretell its outcome? This section "
             "follows the Nagorno-Karabakh conflict from the Karabakh movement of 1988 and "
             "measures the balance before the fighting: what each side spent on its armed "
-            "forces, and who sold it its weapons.")
+            "forces, and who supplied its weapons.")
     return s.text(
         f"How did a conflict older than independent {md(s.p.focus)} shape the military balance "
         f"between {md(s.p.focus)} and {md(s.p.rival)}? This section follows the "
         "Nagorno-Karabakh conflict from the Karabakh movement of 1988 and measures that "
-        "balance: what each side spent on its armed forces, and who sold it its weapons.")
+        "balance: what each side spent on its armed forces, and who supplied its weapons.")
 
 
 def suppliers_intro(s):
@@ -448,8 +448,9 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
                   f"{int(before['year'].min())}")
     whose = f"{md(s.p.focus)}'s"
     return (f"in {eve}, the last year before the war of {war.date.year}, it spent "
-            f"{ratio(r, whose)}, {since}: the gap had narrowed, not widened, on the eve of the "
-            "war")
+            f"{ratio(r, whose)}, {since}: the balance favoured {md(s.p.rival)} throughout, as "
+            "the war's outcome did, but its lead in spending was narrowing, not growing, when "
+            "the war came")
 
 
 def takeaway(s):

@@ -13,8 +13,8 @@ The notebook follows docs/REPORT_CONTRACT (figure/table payload mimetypes, ``tig
 metadata for the title page and the colophon). Code input is never shown.
 
 Determinism: only fonts embedded in the Typst compiler are used (system fonts are ignored),
-the PDF creation date comes from ``SOURCE_DATE_EPOCH`` or the report's ``date`` metadata
-(never the clock), and compilation happens in a temporary directory whose path never reaches
+the PDF creation date comes from ``SOURCE_DATE_EPOCH``, the colophon's ``commit_date`` or the
+report's ``date`` metadata (never the clock), and compilation happens in a temporary directory whose path never reaches
 the PDF. Same notebook -> byte-identical PDF.
 
 Errors: a failing compile raises :class:`TypstCompileError`, naming the report section
@@ -268,6 +268,9 @@ class _Builder:
         meta = tightrope_meta(self.nb.metadata)
         title = notebook_title(self.nb, self.resources)
         date = _parse_date(meta.get("date"))
+        # the PDF's own date: the day of the revision the report was built from, when the
+        # colophon gives it (an edition dated 2023 built in 2026 was made in 2026), else its date
+        made = _parse_date((meta.get("colophon") or {}).get("commit_date")) or date
         params = param_pairs(meta.get("params"))
         as_of = dict(params).get("as_of")
         as_of = as_of or meta.get("as_of") or meta.get("date")
@@ -289,7 +292,7 @@ class _Builder:
             "keywords: (" + "".join(typst_string(k) + ", " for k in keywords) + ")",
             "date: " + (typst_string(f"{date.day} {date:%B %Y}") if date else "none"),
             f"as-of: {typst_string(str(as_of_line)) if as_of_line else 'none'}",
-            "doc-date: " + _doc_date(date),
+            "doc-date: " + _doc_date(made),
             f"paper: {typst_string(self.paper)}",
             f"outline-depth: {int(self.outline_depth)}",
             f"has-outline: {'true' if self._has_headings() else 'false'}",
@@ -321,7 +324,7 @@ class _Builder:
             assets=self.assets,
             spans=self.spans,
             warnings=self.warnings,
-            timestamp=source_timestamp(date),
+            timestamp=source_timestamp(made),
             title=title,
             assets_dir=self.assets_dir,
             font_paths=fonts,
