@@ -661,7 +661,8 @@ def alliance_chart(s):
     # of their own (the first actor of an event is the one who took the step)
     exchange = {a.event_id for a in (s.ev.anchor("csto_request_2022"),
                                      s.ev.anchor("csto_response_2022")) if a}
-    groups = {"attack": f"{s.p.rival}'s attack", "alliance": "Request and response",
+    # the attack as the text gives it: by the focus country's account
+    groups = {"attack": f"Attack, by {s.p.focus}'s account", "alliance": "Request and response",
               "own": f"{s.p.focus}'s later steps"}
 
     def group(r) -> str:
@@ -684,7 +685,7 @@ def alliance_chart(s):
                  f"{attack['date']:%B %Y}: request, response and later steps, "
                  f"{attack['date']:%b %Y}–{last:%b %Y}"),
         alt=(f"Event chart of {len(rows)} dated events from {date(attack['date'])} to "
-             f"{date(last)}: {s.p.rival}'s attack, {s.p.focus}'s request for help under the "
+             f"{date(last)}: the attack by {s.p.focus}'s account, its request for help under the "
              "alliance treaty and what followed, each labelled with the time since the "
              "request."),
         data=[rows], key="alliance",
