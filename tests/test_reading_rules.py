@@ -522,3 +522,16 @@ def test_the_votes_are_read_before_and_from_the_first_change_of_the_shift():
             "voted yes once in eight resolutions: abstaining stayed its most common vote.") in text
     assert "read as a shift" not in balancing.votes_text(_context("05", EDITIONS["2023-09-15"])
                                                          ).markdown
+
+
+def test_the_trade_finding_carries_the_limit_section_6_states():
+    """'Trade with Russia boomed' is said with its limit (goods passing through cannot be told
+    from goods made or used in Armenia), which section 6's summary gives in full."""
+    from analysis.builders import summary
+
+    s = _context("00", {})
+    trade = next(k.text for k in summary.key_findings(s.findings) if "boomed" in k.text)
+    assert trade.endswith("although the trade records cannot tell goods made or used in Armenia "
+                          "from goods passing through it (Figure 1.2, section 1; section 6).")
+    limits = consequences.data_limits(_context("06", {})).markdown
+    assert "passed through it on the way to Russia" in limits

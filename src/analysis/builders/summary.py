@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .. import phrasing as ph
+from .. import sections
 from ..appendix import exceptions_text
 from ..findings import MIN_BREAK_STEPS, Findings
 from ..measures.result import Change, Measure
@@ -90,7 +91,12 @@ def _trade(f: Findings) -> KeyFinding | None:
                 f"{ph.value(volume.latest, True)} in {volume.latest.window}, {ph.times(volume)} the "
                 f"{ph.value(volume.earlier, True)} of {volume.earlier.window}, and {text}")
         used += (volume.earlier, volume.latest)
-    return KeyFinding(f"{text} ({where}).", used, where)
+    # the limit section 6 states, said beside the headline: the table records partners, not
+    # where goods were made or used
+    text += (", although the trade records cannot tell goods made or used in "
+             f"{md(f.focus)} from goods passing through it")
+    limits = sections.get("unintended_consequences").number  # where the limit is stated
+    return KeyFinding(f"{text} ({where}; section {limits}).", used, where)
 
 
 def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding | None:
