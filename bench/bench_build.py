@@ -63,7 +63,7 @@ def plain_floor(out: Path) -> None:
     from analysis.bibliography import bibliography, used_source_ids
     from analysis.build import export_format
     from analysis.evidence import edition_date, file_hashes, load_cut
-    from analysis.manifest import colophon, git_commit, package_versions
+    from analysis.manifest import colophon, git_revision, package_versions
     from analysis.merge import merge
     from analysis.params import resolve
     from analysis.sections import SECTIONS
@@ -94,10 +94,10 @@ def plain_floor(out: Path) -> None:
         nb.cells = cells
         executed.append((spec, nb))
     tables = load_cut(p.data_dir, p.as_of, p.start_year, p.end_year)
-    versions, commit = package_versions(), git_commit()
+    versions, (commit, commit_date) = package_versions(), git_revision()
     meta = {"date": edition_date(tables, p.as_of).isoformat(), "as_of": p.as_of.isoformat(),
             "params": [[k, v] for k, v in p.to_display().items()],
-            "colophon": colophon(commit, file_hashes(p.data_dir), versions)}
+            "colophon": colophon(commit, file_hashes(p.data_dir), versions, commit_date)}
     used = used_source_ids(nb for _, nb in executed)
     report = merge(executed, meta, bibliography(tables, p.as_of, used))
     out.mkdir(parents=True, exist_ok=True)

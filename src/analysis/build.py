@@ -24,7 +24,7 @@ from .engine import ENGINE
 from .errors import ExportError, OutputError, SectionFailed
 from .export import FORMATS
 from .kernel import ensure_kernel
-from .manifest import colophon, git_commit, git_commit_date, package_versions, write_manifest
+from .manifest import colophon, git_revision, package_versions, write_manifest
 from .outdir import out_folder, recover
 from .params import ReportParams
 from .rerun import code_hash, input_hash, with_new_text
@@ -494,11 +494,10 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
         results = sorted(results + carried, key=lambda r: order.get(r.spec.key, len(order)))
 
         versions = package_versions()
-        commit = git_commit()
+        commit, commit_date = git_revision()
         outputs, export_times = export(staging, [r.spec.key for r in results], p,
-                                       colophon(commit, data_hashes, versions,
-                                                git_commit_date()), formats,
-                                       keep_typ, progress)
+                                       colophon(commit, data_hashes, versions, commit_date),
+                                       formats, keep_typ, progress)
         timings.update(export_times)
         kept = _carry_formats(previous, formats, staging, progress)
         outputs.update(kept)

@@ -30,27 +30,21 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def git_commit() -> str:
-    """Short commit of the project, with '-dirty' when the work tree has changes; else 'unknown'."""
+def git_revision() -> tuple[str, str | None]:
+    """(short commit, with '-dirty' when the work tree has changes; the commit's date,
+    YYYY-MM-DD) of the project; ('unknown', None) without git. The date is the year a citation
+    gives and the PDF's date: the same for every build of one revision, unlike the build's day."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.ROOT,
-                                capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(["git", "log", "-1", "--format=%h%n%cs", "--abbrev=12", "HEAD"],
+                              cwd=paths.ROOT, capture_output=True, text=True,
+                              check=True).stdout.split()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
                                cwd=paths.ROOT, check=False, capture_output=True, text=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return commit + ("-dirty" if dirty else "")
-
-
-def git_commit_date() -> str | None:
-    """The date (YYYY-MM-DD) of the project's current commit, the year a citation gives: the
-    same for every build of one revision, unlike the day of the build; None without git."""
-    try:
-        day = subprocess.run(["git", "log", "-1", "--format=%cs", "HEAD"], cwd=paths.ROOT,
-                             capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return day or None
+        return "unknown", None
+    if len(head) != 2:
+        return "unknown", None
+    return head[0] + ("-dirty" if dirty else ""), head[1]
 
 
 def colophon(commit: str, data_hashes: dict[str, str], versions: dict[str, str],

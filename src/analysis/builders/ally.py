@@ -127,10 +127,11 @@ def dependence_text(s):
                                                             if downs else [])
     text = (f"Between the two windows {md(s.p.patron)}'s share "
             f"{' and '.join(moves) if moves else 'barely moved'} (Figure {figure}).")
-    moved = [c for c in f.dependence.values() if c.delta is not None]
+    moved = {k: c for k, c in f.dependence.items() if c.delta is not None}
     # as the text states them: moves that round to the same points are tied
-    top = max((round(abs(c.delta)) for c in moved), default=0)
-    tied = [c for c in moved if round(abs(c.delta)) == top]
+    top = max((round(abs(c.delta)) for c in moved.values()), default=0)
+    tied_keys = [k for k, c in moved.items() if round(abs(c.delta)) == top]
+    tied = [moved[k] for k in tied_keys]
     if top:
         if len(tied) == 1:
             text += (f" The largest move was in {md(tied[0].latest.label.lower())}: "
@@ -140,8 +141,8 @@ def dependence_text(s):
                             for c in tied)
             text += (f" The largest moves, {num(top)} point{'' if top == 1 else 's'} each, "
                      f"were in {moves}.")
-        for key, c in f.dependence.items():  # a largest move its latest year undid by half
-            turned = f.turned(key) if any(c is t for t in tied) else None
+        for key, c in zip(tied_keys, tied, strict=True):  # one its latest year undid by half
+            turned = f.turned(key)
             if turned:
                 text += (f" {md(s.p.patron)}'s share of {md(c.latest.label.lower())} has "
                          f"since turned: in "

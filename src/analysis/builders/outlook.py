@@ -163,9 +163,10 @@ def _share_watch(s, key: str) -> Watch | None:
                  else f"one window only (Figure {figure})")
     toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
     # a share that turned back counts on neither side
-    if key != "arms" and not year.empty and f.turned(key):
+    turned = f.turned(key)  # the latest year, when it undid half the move or more
+    if turned:
         toward = "mixed"
-        last = year.iloc[-1]["share_pct"]
+        last = turned[1]
         turn = turn_position(c.direction, last, c.earlier.value)
         before = ""  # the year before, when the latest moved the other way from it
         if len(year) > 1:

@@ -179,7 +179,7 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
         parts.append(f"its share of {md(f.focus)}'s gas imports by weight was "
                      f"{ph.from_to(gas, True)} ({ph.no_earlier(f.gapless_from['gas'])})")
         used += (gas.latest,)
-    turned = f.turned("remittances") if rem is not None else None
+    turned = f.turned("remittances")
     if rem is not None:  # all transfers, commercial ones too: not migrants' money alone
         parts.append(f"its share of all money transfers received through banks went "
                      f"{ph.from_to(rem, True)}"
