@@ -482,10 +482,12 @@ def test_a_share_that_turned_back_says_so_beside_its_windows(edition, said):
     assert said in found, found
     section1 = ally.dependence_text(_context("01", EDITIONS[edition])).markdown
     if edition == "2023-09-15":
-        assert ("Russia's share of money transfers has since turned: in 2022 alone it was 69%, "
-                "above its 2013–2017 level") in section1, section1
+        # 2022 is the last year of the 2018–2022 window: a turn inside it, not 'since' (a
+        # third outside reader)
+        assert ("Russia's share of money transfers turned back in that window's last year: in "
+                "2022 alone it was 69%, above its 2013–2017 level") in section1, section1
     else:  # not one of the largest moves there: nothing to add
-        assert "has since turned" not in section1
+        assert "turned back" not in section1
 
 
 def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_back():
@@ -535,3 +537,34 @@ def test_the_trade_finding_carries_the_limit_section_6_states():
                           "from goods passing through it (Figure 1.2, section 1; section 6).")
     limits = consequences.data_limits(_context("06", {})).markdown
     assert "passed through it on the way to Russia" in limits
+
+
+@pytest.mark.parametrize(("edition", "said"), [
+    ("default", "3,083 personnel by the latest published figure (undated;"),
+    ("2023-09-15", "about 5,000 personnel by the latest published figures (one of them undated;")])
+def test_section_1_dates_its_headcounts_as_the_key_findings_do(edition, said):
+    """Section 1's sum of headcounts says which of them are undated (Table 1.1's n.d.), in the
+    key findings' words, and names the partners that came without making them all the partners
+    (a third outside reader found '3,083 personnel' without its n.d., and 'Armenia's partners,
+    the European Union and the United States' beside a cast of four)."""
+    from analysis.builders import ally, summary
+
+    s = _context("01", EDITIONS[edition])
+    text = ally.presence_text(s).markdown
+    assert said in text, text
+    found = " ".join(k.text for k in summary.key_findings(s.findings))
+    assert said.split(" (")[0] in found, found
+    assert len(s.p.partners) == 4
+    assert "two of Armenia's partners, the European Union and the United States, have" in text
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_table_5_1_names_in_its_caption_only_the_partners_that_delivered(edition):
+    """A caption that named all four partners read as if each had delivered something."""
+    from analysis.builders import balancing
+
+    table = balancing.new_partners(_context("05", EDITIONS[edition]))
+    caption, note = table.caption, table.note
+    delivered = {"default": ["France", "India"], "2023-09-15": ["India"]}[edition]
+    assert caption.endswith(f"by {' and '.join(delivered)} (SIPRI register)"), caption
+    assert note.startswith("None recorded from the United States"), note

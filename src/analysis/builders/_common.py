@@ -35,6 +35,19 @@ def times(n: int) -> str:
     return {0: "never", 1: "once", 2: "twice"}.get(n, f"{count_word(n)} times")
 
 
+def headcount(total: float, figures: int, undated: int, whose: str = "the") -> tuple[str, str]:
+    """A presence's published headcounts added up, said one way in the key findings and in
+    section 1: ('3,083 personnel by the latest published figure', 'undated'); the second part
+    (for a parenthesis) says how many of the ``figures`` are undated (Table 1.1's n.d.), '' if
+    none is."""
+    from ..prose import added_up
+
+    said = ("" if not undated else "undated" if figures == 1 else
+            f"{'all' if undated == figures else count_word(undated)} of them undated")
+    figure = "figure" if figures == 1 else "figures"
+    return f"{added_up(total, figures)} personnel by {whose} latest published {figure}", said
+
+
 def plural(n: int, word: str) -> str:
     """plural(1, 'resolution') -> 'one resolution'; plural(3, ...) -> 'three resolutions';
     11 and up in figures."""

@@ -13,9 +13,9 @@ from .. import phrasing as ph
 from ..evidence import memo
 from ..findings import MIN_BREAK_STEPS, seen_from
 from ..measures.presence import EXERCISE
-from ..prose import added_up, date, date_range, listing, md, month, num, pct
+from ..prose import date, date_range, listing, md, month, num, pct
 from . import dependence as dep
-from ._common import count_word, figure_events, personnel_cells, plural, sentence_start
+from ._common import count_word, figure_events, headcount, personnel_cells, plural, sentence_start
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
@@ -144,8 +144,9 @@ def dependence_text(s):
         for key, c in zip(tied_keys, tied, strict=True):  # one its latest year undid by half
             turned = f.turned(key)
             if turned:
-                text += (f" {md(s.p.patron)}'s share of {md(c.latest.label.lower())} has "
-                         f"since turned: in "
+                # the year is the window's last (a turn inside it, not after it)
+                text += (f" {md(s.p.patron)}'s share of {md(c.latest.label.lower())} turned "
+                         f"back in that window's last year: in "
                          f"{turned[0]} alone it was {pct(turned[1])}, {ph.undone(c, turned[1])} "
                          f"(Figure {sections.number_of('figure', 'dependence_over_time')}).")
     if f.missing:
@@ -208,6 +209,10 @@ def _posts_not_counted(s) -> tuple[str, list[pd.DataFrame]]:
             [a.frame() for a in (start, end) if a])
 
 
+def _with_undated(figures: str, undated: str) -> str:
+    return figures + (f" ({undated})" if undated else "")
+
+
 def presence_text(s):
     rows = dep.presence(s.ev.deployments, s.p.patron, s.p.partners, s.p.focus)
     if rows.empty or not seen_from(s.p.data_dir, "deployments", s.p.focus):
@@ -242,13 +247,15 @@ def presence_text(s):
             f"The data list {plural(total, 'deployment')} by {md(s.p.patron)} ({kinds}), "
             f"{still} on {date(s.p.as_of)}; {first}.")
         if c["personnel_now"] > 0:
-            text.append(" Those still in place account for "
-                        f"{added_up(c['personnel_now'], c['figures_now'])} personnel "
-                        "by published figures"
-                        + (f" ({count_word(int(c['unknown']))} of the "
-                           f"{count_word(int(c['deployments']))} deployments "
-                           f"publish{'es' if int(c['unknown']) == 1 else ''} no headcount)."
-                           if c["unknown"] else "."))
+            figures, undated = headcount(c["personnel_now"], c["figures_now"],
+                                         s.findings.patron_presence_undated)
+            silent = (f"{count_word(int(c['unknown']))} of the "
+                      f"{count_word(int(c['deployments']))} deployments "
+                      f"publish{'es' if int(c['unknown']) == 1 else ''} no headcount"
+                      if c["unknown"] else "")
+            notes = [n for n in (undated, silent) if n]
+            text.append(f" Those still in place account for {figures}"
+                        + (f" ({'; '.join(notes)})." if notes else "."))
     else:
         text.append(f"The data list no {md(s.p.patron)} deployments in this window.")
     if "partners" in counts.index:
@@ -274,18 +281,22 @@ def presence_text(s):
                          "the deployment has ended") if n == 1 else
                         f"{count_word(ongoing, True) if ongoing else 'None'} of the deployments "
                         f"{'is' if ongoing <= 1 else 'are'} still in place")
-                       + (f", with {added_up(c['personnel_now'], c['figures_now'])} personnel "
-                          "by the latest published figures" if ongoing and c["personnel_now"]
-                          else ""))
+                       + (", with " + _with_undated(*headcount(
+                           c["personnel_now"], c["figures_now"],
+                           s.findings.partner_presence_undated))
+                          if ongoing and c["personnel_now"] else ""))
         if drills:  # under way on the edition's date
             people = c["exercise_personnel_now"]
             now.append(("a joint exercise" if drills == 1 else
                         f"{count_word(drills)} joint exercises")
                        + (f" with {num(people)} personnel" if people else "")
                        + f" {'is' if drills == 1 else 'are'} under way")
+        # those of the edition's partners that came, not a definition of the partners
+        who = (f"{md(s.p.focus)}'s partner{'s' if len(deployers) > 1 else ''}"
+               if len(deployers) == len(s.p.partners) else
+               f"{count_word(len(deployers))} of {md(s.p.focus)}'s partners")
         text.append(
-            f" Since {date(first['start_date'])} {md(s.p.focus)}'s "
-            f"partner{'s' if len(deployers) > 1 else ''}, {md(ph.names(deployers))}, "
+            f" Since {date(first['start_date'])} {who}, {md(ph.names(deployers))}, "
             f"{'have' if len(deployers) > 1 else 'has'} {' and '.join(counted)}"
             + (f". {sentence_start(', and '.join(now))}" if now else "") + ".")
         text.append(" The comparison is of presence, not of military weight: monitors and "

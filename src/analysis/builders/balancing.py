@@ -310,13 +310,13 @@ def partner_shares(s):
 
 
 def _thin_note(latest) -> str:
-    """' Too thin to see in 2019–2023: France 1%.': a supplier whose segment of the latest bar
+    """' Too thin to label in 2019–2023: France 1%.': a supplier whose segment of the latest bar
     the eye cannot find at print size, named with its share."""
     thin = [m for m in latest.shares if m.value is not None
             and 0 < m.value < charts.SHARE_VISIBLE_MIN]
     if not thin:
         return ""
-    return (f" Too thin to see in {latest.window}: "
+    return (f" Too thin to label in {latest.window}: "
             + ", ".join(f"{m.label} {ph.value(m)}" for m in thin) + ".")
 
 
@@ -406,9 +406,13 @@ def new_partners(s):
         "Units": units_cells(grouped["units"], grouped["estimate"], missing=""),
         "TIV (m)": grouped["tiv"].map(lambda v: num(v, 1)),
     })
-    return s.table(table, f"Major arms delivered to {s.p.focus} by {ph.names(s.p.partners)} "
+    # the caption names the partners that delivered; the note, those that did not
+    came = [p for p in s.p.partners if p in set(grouped["supplier"])]
+    absent = [p for p in s.p.partners if p not in came]
+    return s.table(table, f"Major arms delivered to {s.p.focus} by {ph.names(came)} "
                           "(SIPRI register)", data=[rows], key="partner_systems",
-                   note=f"{UNITS_NOTE} Ordered: the year of the order as "
+                   note=(f"None recorded from {ph.names(absent, 'or')}. " if absent else "")
+                   + f"{UNITS_NOTE} Ordered: the year of the order as "
                         "SIPRI's register dates it, which can differ from the year a deal was "
                         "first reported in the press.")
 

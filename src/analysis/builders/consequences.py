@@ -165,8 +165,9 @@ def icc_intro(s):
         return s.text("")
     return s.text(
         f"The court's warrant for {md(s.p.patron)}'s president turned {md(s.p.focus)}'s path "
-        "to the Rome Statute into a political test: a state party is obliged to arrest a person "
-        "wanted under the court's warrant who enters its territory.")
+        "to the Rome Statute into a political test: the statute binds a state party to "
+        "cooperate with the court, arrests included, when a person it wants enters its "
+        "territory, though whether that duty reaches a serving head of state is contested.")
 
 
 def reactions_note(s):

@@ -40,7 +40,7 @@ def suppliers_intro(s):
                  f"attention in {war.date.year}; what part they played in the outcome is a "
                  "judgement the delivery data cannot settle.")
     else:
-        text += ", including armed drones and loitering munitions where it bought any."
+        text += ", including armed drones and loitering munitions where it received any."
     return s.text(text)
 
 
@@ -480,12 +480,12 @@ def takeaway(s):
             says.append(f"in {period} its major arms came mostly from {lead}")
         if thin:
             says.append(f"for {thin['period']} the register rows in this evidence base record "
-                        f"only {num(thin['tiv'])} TIV million, too few to say who its main "
-                        "suppliers were")
+                        f"only {num(thin['tiv'])} TIV million, too few for that period's "
+                        "shares (the faded bar) to be read against the earlier ones")
     if not says:
         return s.text("")
     return s.text(
         "What the data say: " + "; ".join(says) + ". What they do not say: how well either army "
-        "used what it bought. SIPRI's trend-indicator values measure military capability "
+        "used what it received. SIPRI's trend-indicator values measure military capability "
         "transferred, not money paid; the casualty figures are each side's own counts; and "
         "whether drones decided the war is a judgement that delivery records cannot settle.")

@@ -16,7 +16,7 @@ from ..measures.result import Change, Measure
 from ..prose import added_up, date, listing, md, num, pct, span
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
-from ._common import count_word
+from ._common import count_word, headcount
 
 
 @dataclass(frozen=True)
@@ -206,15 +206,9 @@ def _people(m, undated: int, whose: str) -> str:
     none. '' when none published a figure."""
     if not m.part:
         return ""
-    figures = m.rows - int(m.total or 0)
-    said = []
-    if undated:
-        said.append("undated" if figures == 1 else
-                    f"{'all' if undated == figures else count_word(undated)} of them undated")
-    if m.total:
-        said.append("not every deployment published one")
-    return (f", with {added_up(m.part, figures)} personnel by {whose} latest published "
-            f"figure{'' if figures == 1 else 's'}" + (f" ({'; '.join(said)})" if said else ""))
+    figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose)
+    notes = [n for n in (said, "not every deployment published one" if m.total else "") if n]
+    return f", with {figures}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _presence(f: Findings) -> KeyFinding | None:
