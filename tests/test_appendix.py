@@ -121,7 +121,10 @@ def test_title_page_points_to_the_data_note_when_series_come_from_later_releases
     nb = merge.merge([], _meta(), bibliography=revised)
     note = nb.metadata["tightrope"]["as_of_note"]
     assert "nothing later is shown" not in note
-    assert note.endswith("named in the data note of Appendix B.")
+    assert note.endswith("named in the data note of Appendix B).")
+    # what 'read in a later release' means for the edition (a third outside reader took two
+    # exceptions for two small ones)
+    assert "only their years up to that date, but with any revisions made since" in note
     # and Appendix B's lead says so too, instead of 'each published on or before its date'
     lead = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "each published on or before its date, except the later releases the data note " \

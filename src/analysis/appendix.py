@@ -122,8 +122,9 @@ def exceptions(revised_series: bool, later_copies: bool) -> list[str]:
     """What an edition shows from after its date, as the title page, the key findings, Appendix
     B and the citation say it: statistical series from later releases, figures of earlier
     items read in later copies."""
-    return ([("statistical series read in later releases of the publishers' files, named in "
-              "the data note of Appendix B")] if revised_series else []) + \
+    return ([("statistical series read in later releases of the publishers' files (only their "
+              "years up to that date, but with any revisions made since; named in the data note "
+              "of Appendix B)")] if revised_series else []) + \
         (["a few figures of earlier items read in later copies, marked in Appendix B"]
          if later_copies else [])
 
