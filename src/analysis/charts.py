@@ -517,7 +517,10 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
             return colours[group_of(ev)]
         return theme.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
 
-    for ev in events.itertuples():
+    # the labelled events drawn last, on top: a dot a label points to is never hidden under a
+    # neighbour's (the fighting of 19 September 2023 was, under those of the next days)
+    on_top = events["event_id"].isin(label_ids)
+    for ev in pd.concat([events[~on_top], events[on_top]]).itertuples():
         colour = colour_of(ev)
         stop = (ev.end_date if pd.notna(ev.end_date) and ev.end_date > ev.date else
                 last_day if under_way(ev) and last_day > ev.date else None)

@@ -108,10 +108,12 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
     where = ref("figure", "dependence")
     same = (trade.earlier.window, trade.latest.window) == (arms.earlier.window,
                                                            arms.latest.window)
-    opening = "By these shares the economic and the security ties moved in opposite directions"
+    # what moved apart is Russia's weight in each, as shares measure it, not the ties as such
+    weights = (f"{md(f.patron)}'s weight in {md(f.focus)}'s trade and in its arms imports moved "
+               "in opposite directions")
+    opening = f"By these shares {weights}"
     if stated:
-        text = (f"By these shares (findings {stated[0]} and {stated[1]}) the economic and the "
-                "security ties moved in opposite directions")
+        text = f"By these shares (findings {stated[0]} and {stated[1]}), {weights}"
     elif same:
         text = (f"{opening}: from {trade.earlier.window} to {trade.latest.window} "
                 f"{md(f.patron)}'s share of trade went {ph.points(trade, True)} while its share "
