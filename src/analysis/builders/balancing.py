@@ -13,7 +13,7 @@ from ..findings import MIN_BREAK_STEPS
 from ..measures import suppliers
 from ..measures.windows import Window
 from ..prose import date, listing, md, num, span, unconfirmed, year_runs
-from ._common import UNITS_NOTE, count_word, plural, times, units_cells
+from ._common import UNITS_NOTE, count_word, plural, sentence_start, times, units_cells
 
 WINDOW = 5  # years per concentration window
 #: kinds of events that are not steps of diversification
@@ -660,7 +660,9 @@ def _since_the_shift(s, votes: pd.DataFrame) -> str:
     said = listing([f"{VOTE_WORDS[v]} {times(n)}" for v, n in after.items() if n])
     most = max(VOTE_WORDS, key=lambda v: after[v])
     kept = most == max(VOTE_WORDS, key=lambda v: before[v])
-    return (f" From {date(start)}, the first of the changes the key findings read as a shift, "
-            f"it {said} (of {plural(sum(after.values()), 'resolution')}); before, it had voted "
-            f"yes {times(before['yes'])} in {plural(sum(before.values()), 'resolution')}"
-            + (f": {VOTE_READINGS[most]} stayed its most common vote." if kept else "."))
+    return (f" Since {date(start)} (the {md(steps[0][1])}, the first change of the shift in the key "
+            f"findings), it {said} in {plural(sum(after.values()), 'resolution')}; in the "
+            f"{plural(sum(before.values()), 'resolution')} before, it had voted yes "
+            f"{times(before['yes'])}."
+            + (f" {sentence_start(VOTE_READINGS[most])} stayed its most common vote." if kept
+               else ""))
