@@ -165,9 +165,8 @@ def icc_intro(s):
         return s.text("")
     return s.text(
         f"The court's warrant for {md(s.p.patron)}'s president turned {md(s.p.focus)}'s path "
-        "to the Rome Statute into a political test: the statute binds a state party to "
-        "cooperate with the court, arrests included, when a person it wants enters its "
-        "territory, though whether that duty reaches a serving head of state is contested.")
+        "to the Rome Statute into a political test: a party must arrest anyone the court wants "
+        "on its soil, though this is disputed for serving heads of state.")
 
 
 def reactions_note(s):

@@ -480,8 +480,8 @@ def takeaway(s):
             says.append(f"in {period} its major arms came mostly from {lead}")
         if thin:
             says.append(f"for {thin['period']} the register rows in this evidence base record "
-                        f"only {num(thin['tiv'])} TIV million, too few for that period's "
-                        "shares (the faded bar) to be read against the earlier ones")
+                        f"only {num(thin['tiv'])} TIV million, too few to compare with the "
+                        "earlier periods (the faded bar)")
     if not says:
         return s.text("")
     return s.text(
