@@ -90,6 +90,26 @@ def test_label_levels_stagger_overlapping_labels():
     assert abs(levels[3]) == 1
 
 
+def test_dots_of_nearby_days_move_off_the_axis_and_the_labelled_dot_keeps_it():
+    """Figure 7.2 hid the fighting of 19 September 2023 under the next days' dots: dots that
+    would touch move just above or below the axis (the first placed, a labelled one, keeps it);
+    a fourth with no room left stays on the axis, where the labelled one is drawn over it."""
+    assert charts._dodge([0.0, 1.0, 2.0, 3.0, 50.0], 6.0) == [0, 1, -1, 0, 0]
+    events = pd.DataFrame({
+        "event_id": ["E1", "E2", "E3"], "date": pd.to_datetime(["2023-09-19", "2023-09-20",
+                                                                "2023-09-21"]),
+        "end_date": pd.to_datetime([None, None, None]),
+        "category": ["conflict", "ceasefire", "humanitarian"],
+        "title": ["Offensive", "Ceasefire", "Refugees"], "confidence": ["high"] * 3,
+        "date_precision": ["day"] * 3,
+    })
+    fig = charts.labelled_timeline(events, label_ids=["E1"], start="2023-01-01",
+                                   end="2024-12-31")
+    dots = [c for c in fig.axes[0].collections if len(c.get_offsets()) == 1]
+    heights = sorted(float(c.get_offsets()[0][1]) for c in dots)
+    assert heights == [-charts.DOT_LIFT_PT, 0.0, charts.DOT_LIFT_PT], heights
+
+
 def test_labelled_timeline_draws_without_error():
     events = pd.DataFrame({
         "event_id": ["E1", "E2"], "date": pd.to_datetime(["2013-09-03", "2015-01-02"]),

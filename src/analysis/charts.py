@@ -101,7 +101,7 @@ def event_x(date, precision, until=None) -> pd.Timestamp:
 
 
 def event_mark(ax, date, precision, y, colour, low: bool = False, size: float = 28,
-               until=None) -> None:
+               until=None, zorder: float = 3) -> None:
     """One event on a timeline: a dot on its day (hollow when unconfirmed), or, for a date
     known only to its month or year, a capped range over that month or year (up to
     ``until``, the chart's last day), so that it does not read as the first of the month or
@@ -110,10 +110,10 @@ def event_mark(ax, date, precision, y, colour, low: bool = False, size: float = 
     if coarse(precision):
         end = _period_end(date, precision, until)
         ax.plot([date, end], [y, y], color=colour, lw=1.6, marker="|", markersize=7,
-                markeredgewidth=1.4, zorder=3, linestyle=":" if low else "-")
+                markeredgewidth=1.4, zorder=zorder, linestyle=":" if low else "-")
         return
     ax.scatter([date], [y], s=size, color="white" if low else colour, edgecolor=colour,
-               linewidth=1.2, zorder=3)
+               linewidth=1.2, zorder=zorder)
 
 
 def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=theme.TALL,
@@ -472,6 +472,27 @@ def any_under_way(events: pd.DataFrame) -> bool:
     return "ongoing" in events and bool(events["ongoing"].fillna(False).any())
 
 
+#: a timeline dot's width, in points (a marker of area 30 with its edge): nearer dots are dodged
+DOT_PT = 6.0
+#: how far a dodged dot moves off the axis, in points: less than a dot's width (neighbours
+#: overlap a little), so that it stays below the labels, which start 8 points off the axis
+DOT_LIFT_PT = 5.0
+
+
+def _dodge(xs: list[float], gap: float, levels=(0, 1, -1)) -> list[int]:
+    """A level for each of ``xs`` (in points, in the order given: the first get the axis), the
+    first of ``levels`` where it stays ``gap`` clear of every earlier one on that level (the
+    axis if none is: one level further out would reach the labels)."""
+    taken: dict[int, list[float]] = {}
+    out = []
+    for x in xs:
+        level = next((lv for lv in levels if all(abs(x - other) >= gap
+                                                 for other in taken.get(lv, ()))), 0)
+        taken.setdefault(level, []).append(x)
+        out.append(level)
+    return out
+
+
 def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme.FIGSIZE[0],
                       wrap: int = 26, start=None, end=None, max_levels: int = 3,
                       group_of=None, colours: dict[str, str] | None = None):
@@ -517,18 +538,31 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
             return colours[group_of(ev)]
         return theme.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
 
-    # the labelled events drawn last, on top: a dot a label points to is never hidden under a
-    # neighbour's (the fighting of 19 September 2023 was, under those of the next days)
+    def stop_of(ev):
+        return (ev.end_date if pd.notna(ev.end_date) and ev.end_date > ev.date else
+                last_day if under_way(ev) and last_day > ev.date else None)
+
+    # dots of nearby days side by side, not on top of one another (the fighting of 19
+    # September 2023 was hidden under the next days' dots): a dot that would touch one already
+    # placed moves just above or below the axis; the labelled ones are placed first, on it
     on_top = events["event_id"].isin(label_ids)
+    order = pd.concat([events[on_top], events[~on_top]])
+    dots = [ev for ev in order.itertuples() if stop_of(ev) is None
+            and not coarse(getattr(ev, "date_precision", "day"))]
+    lifts = _dodge([(mdates.date2num(ev.date) - mdates.date2num(lo)) / span * axis_w * 72
+                    for ev in dots], DOT_PT)
+    lift = {ev.Index: level * DOT_LIFT_PT for ev, level in zip(dots, lifts, strict=True)}
+    # drawn with the labelled ones last, on top of any dot left on the axis beside them
     for ev in pd.concat([events[~on_top], events[on_top]]).itertuples():
         colour = colour_of(ev)
-        stop = (ev.end_date if pd.notna(ev.end_date) and ev.end_date > ev.date else
-                last_day if under_way(ev) and last_day > ev.date else None)
+        stop = stop_of(ev)
         if stop is not None:  # an event still under way runs to the chart's last day
             ax.plot([ev.date, stop], [0, 0], color=colour, lw=6, alpha=0.5,
                     solid_capstyle="butt", zorder=1)
-        event_mark(ax, ev.date, getattr(ev, "date_precision", "day"), 0, colour,
-                   ev.confidence == "low", size=30, until=last_day)
+        y = lift.get(ev.Index, 0)
+        # a dot off the axis is drawn over the labels' white margins (not their text)
+        event_mark(ax, ev.date, getattr(ev, "date_precision", "day"), y, colour,
+                   ev.confidence == "low", size=30, until=last_day, zorder=5 if y else 3)
     labels = []
     for i, (text, x, level) in enumerate(zip(texts, xs, levels, strict=True)):
         off = np.sign(level) * (8 + (abs(level) - 1) * step)

@@ -70,7 +70,7 @@ def signals_intro(s):
     after = (context["date"] > signals["date"].max()).any()
     return s.text(
         f"The signals of {month(signals['date'].max())} did not come out of nowhere. The first "
-        "chart places them among the security and diplomatic steps before "
+        "chart places them among the other dated steps before "
         f"{'and after ' if after else ''}them; the second zooms in on the days themselves.")
 
 

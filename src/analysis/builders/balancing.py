@@ -660,8 +660,8 @@ def _since_the_shift(s, votes: pd.DataFrame) -> str:
     said = listing([f"{VOTE_WORDS[v]} {times(n)}" for v, n in after.items() if n])
     most = max(VOTE_WORDS, key=lambda v: after[v])
     kept = most == max(VOTE_WORDS, key=lambda v: before[v])
-    return (f" Since {date(start)} (the {md(steps[0][1])}, the first change of the shift in the key "
-            f"findings), it {said} in {plural(sum(after.values()), 'resolution')}; in the "
+    return (f" Since the {md(steps[0][1])} on {date(start)}, it {said} in "
+            f"{plural(sum(after.values()), 'resolution')}; in the "
             f"{plural(sum(before.values()), 'resolution')} before, it had voted yes "
             f"{times(before['yes'])}."
             + (f" {sentence_start(VOTE_READINGS[most])} stayed its most common vote." if kept

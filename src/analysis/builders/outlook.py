@@ -183,7 +183,11 @@ def _share_watch(s, key: str) -> Watch | None:
                      f" of the {'fall' if c.direction == 'down' else 'rise'} from the "
                      f"{c.earlier.window} one ({pct(c.earlier.value, 1)})"
                      if turn == "nearer" else
-                     f"stands {turn} the {c.earlier.window} average ({pct(c.earlier.value)})"))
+                     f"is back at the {c.earlier.window} average ({pct(c.earlier.value)})"
+                     if turn == "back at" else
+                     f"is {'above' if c.direction == 'down' else 'below'} the "
+                     f"{c.earlier.window} average ({pct(c.earlier.value)}), undoing all of the "
+                     f"{'fall' if c.direction == 'down' else 'rise'}"))
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
                  stands or f"see Figure {figure}", trend, _signal(s.p.patron, key), toward,

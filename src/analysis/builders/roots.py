@@ -449,8 +449,8 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
     whose = f"{md(s.p.focus)}'s"
     return (f"in {eve}, the last year before the war of {war.date.year}, it spent "
             f"{ratio(r, whose)}, {since}: the balance favoured {md(s.p.rival)} throughout, as "
-            "the war's outcome did, but its lead in spending was narrowing, not growing, when "
-            "the war came")
+            "the war's outcome did, but its lead in spending had been narrowing, not growing, "
+            "before the war")
 
 
 def takeaway(s):
