@@ -246,3 +246,15 @@ def test_descriptor_declares_foreign_keys_to_sources():
         if "source_id" in fields and res["name"] != "sources":
             refs = res["schema"]["foreignKeys"]
             assert refs[0]["reference"]["resource"] == "sources", res["name"]
+
+
+def test_every_un_vote_after_the_article_is_an_event_of_table_7_2():
+    """Table 7.2 lists what followed the article; Figure 5.4 shows Armenia's UN votes. A vote
+    after the article missing from the events (an outside reader found ES-11/9 of 3 December
+    2025 in the chart but not in the table) would make the two disagree."""
+    article = next(r["date"] for r in rows("anchors") if r["anchor"] == "article_date")
+    events = {r["date"] for r in rows("events") if r["category"] == "diplomacy"
+              and "Armenia" in r["actors"].split(";")}
+    voted = {r["date"] for r in rows("un_votes") if r["country"] == "Armenia"
+             and r["date"] > article}
+    assert voted and voted <= events, sorted(voted - events)
