@@ -249,10 +249,10 @@ def presence_text(s):
         if c["personnel_now"] > 0:
             figures, undated = headcount(c["personnel_now"], c["figures_now"],
                                          s.findings.patron_presence_undated)
-            silent = (f"{count_word(int(c['unknown']))} of the "
-                      f"{count_word(int(c['deployments']))} deployments "
-                      f"publish{'es' if int(c['unknown']) == 1 else ''} no headcount"
-                      if c["unknown"] else "")
+            # of those the sentence adds up: the ones still in place
+            quiet = int(c["ongoing"]) - int(c["figures_now"])
+            silent = (f"{count_word(quiet)} of the {count_word(int(c['ongoing']))} "
+                      f"publish{'es' if quiet == 1 else ''} no headcount" if quiet else "")
             notes = [n for n in (undated, silent) if n]
             text.append(f" Those still in place account for {figures}"
                         + (f" ({'; '.join(notes)})." if notes else "."))
