@@ -147,7 +147,7 @@ def test_figures_read_in_later_copies_are_named_as_an_exception_too():
                            later_releases=revised, later_copies=True)
         nb = merge.merge([], _meta(), bibliography=bib)
         note = nb.metadata["tightrope"]["as_of_note"]
-        assert note.endswith("a few figures of earlier items read in later copies, marked in "
+        assert note.endswith("figures of earlier items read in later copies, marked in "
                              "Appendix B.")
         assert ("the two exceptions are" in note) == two
         assert ("the one exception is" in note) == (not two)

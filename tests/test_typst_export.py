@@ -388,9 +388,10 @@ def test_a_compile_apart_gives_the_same_pdf_and_the_same_error(tmp_path):
     assert not (tmp_path / "bad.pdf").exists()
 
 
-def _restless_notebook() -> nbformat.NotebookNode:
+def _restless_notebook(unless: str = "") -> nbformat.NotebookNode:
     """A figure, then Typst that can never settle (a counter set from its own final value) in
-    the template's usual layout, and settles at once in its plain layout."""
+    the template's usual layout, and settles at once in its plain layout (or, with ``unless``,
+    a Typst condition on ``sys.inputs``, wherever that holds)."""
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">'
            '<rect width="400" height="300" fill="#ccc"/></svg>')
     nb = _md_notebook("Text before the figure.")
@@ -405,7 +406,8 @@ def _restless_notebook() -> nbformat.NotebookNode:
     restless.metadata["tightrope"] = {"raw_typst": (
         '#let c = counter("restless")\n'
         '#if sys.inputs.at("tr-layout", default: "fitted") != "plain" '
-        '{ context { c.update(c.final().first() + 1) } }')}
+        + (f"and not ({unless}) " if unless else "")
+        + '{ context { c.update(c.final().first() + 1) } }')}
     nb.cells.append(restless)
     return nb
 
@@ -423,6 +425,21 @@ def test_a_layout_that_does_not_settle_is_compiled_again_in_the_plain_layout(tmp
     assert "A table placed by the plain layout" in text and "Row 4" in text
     main = write_sources(doc, tmp_path, "report.typ")
     assert compile_apart(doc.describe(), main, tmp_path / "out.pdf") == [PLAIN_LAYOUT_USED]
+
+
+def test_a_fitted_layout_that_settles_with_smaller_figures_is_kept_without_a_warning():
+    """A paragraph one line longer made the report's fitted layout chase itself; letting
+    figures shrink a little more settled it. The compile tries that (FITTED_RETRIES) before
+    the plain layout: a document that settles only there is kept, with no warning."""
+    from analysis.export.typst_compile import FITTED_RETRIES
+
+    last = FITTED_RETRIES[-1]["tr-min-scale"]
+    doc = TypstExporter().from_notebook_node(_restless_notebook(
+        f'sys.inputs.at("tr-min-scale", default: "") == "{last}"'), _resources())[1][
+        "tightrope_typst"]
+    pdf, warnings = compile_typst(doc)
+    assert warnings == [], warnings
+    assert "A figure placed by the plain layout" in _text(pdf)
 
 
 def test_an_error_in_the_template_is_not_blamed_on_the_generated_line_of_that_number():

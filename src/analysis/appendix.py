@@ -125,7 +125,7 @@ def exceptions(revised_series: bool, later_copies: bool) -> list[str]:
     return ([("statistical series read in later releases of the publishers' files (only their "
               "years up to that date, but with any revisions made since; named in the data note "
               "of Appendix B)")] if revised_series else []) + \
-        (["a few figures of earlier items read in later copies, marked in Appendix B"]
+        (["figures of earlier items read in later copies, marked in Appendix B"]
          if later_copies else [])
 
 

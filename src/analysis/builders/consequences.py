@@ -165,8 +165,8 @@ def icc_intro(s):
         return s.text("")
     return s.text(
         f"The court's warrant for {md(s.p.patron)}'s president turned {md(s.p.focus)}'s path "
-        "to the Rome Statute into a political test: a party must arrest anyone the court wants "
-        "on its soil, though this is disputed for serving heads of state.")
+        "to the Rome Statute into a political test: a party must arrest anyone on its soil whom "
+        "the court wants, a duty disputed for serving heads of state.")
 
 
 def reactions_note(s):

@@ -180,6 +180,11 @@ def compile_typst(doc: TypstDocument, main_name: str = "report.typ") -> tuple[by
 
 #: Typst's warning when introspection (figures placed by where they land) has not settled
 NOT_CONVERGED = "did not converge"
+#: the template's fitted layout again, letting figures shrink a little more to stay where they
+#: are cited (see report.typ): tried in turn when the default has not settled, before the plain
+#: layout (a paragraph one line longer can make two decisions chase each other; a lower
+#: threshold often settles them)
+FITTED_RETRIES = ({"tr-min-scale": "0.8"}, {"tr-min-scale": "0.75"})
 #: the template's layout without decisions taken from positions (see report.typ)
 PLAIN_LAYOUT = {"tr-layout": "plain"}
 PLAIN_LAYOUT_USED = ("Typst warning: the layout did not settle in five passes; the PDF uses the "
@@ -191,8 +196,13 @@ def compile_folder(doc: TypstDocument, main: Path) -> tuple[bytes, list[str]]:
 
     A layout that has not settled in Typst's five passes can print wrong page numbers and
     misplace figures; it is compiled again in the template's plain layout (every figure and
-    table where it is cited, at full size), and one warning says so."""
+    table where it is cited, at full size), and one warning says so; before that, the fitted
+    layout is tried with figures allowed to shrink a little more (:data:`FITTED_RETRIES`)."""
     pdf, warns = _compile(doc, main, {})
+    for inputs in FITTED_RETRIES:
+        if not any(NOT_CONVERGED in w for w in warns):
+            break
+        pdf, warns = _compile(doc, main, inputs)
     if any(NOT_CONVERGED in w for w in warns):
         try:
             plain_pdf, plain = _compile(doc, main, PLAIN_LAYOUT)
