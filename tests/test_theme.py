@@ -104,3 +104,12 @@ def test_other_targets_and_settings_are_saved_by_savefig_itself(tmp_path, monkey
     assert reference != opaque
     assert _save(ours, strict=False) == reference
 
+
+
+def test_labels_on_light_fills_are_dark_and_on_dark_fills_white():
+    """A share's figure on Georgia's sand or Ukraine's pale blue was white on light (Figure
+    2.4): the text colour is whichever contrasts more with the segment."""
+    assert theme.ink_on(theme.colour("Georgia")) == theme.INK
+    assert theme.ink_on(theme.colour("Ukraine")) == theme.INK
+    assert theme.ink_on(theme.colour("Israel")) == "white"
+    assert theme.ink_on("#000000") == "white" and theme.ink_on("#FFFFFF") == theme.INK

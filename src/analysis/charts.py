@@ -347,7 +347,7 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
             # no figures on a faded bar: its shares rest on too little to be read as shares
             if v >= SHARE_LABEL_MIN and not faded[i]:
                 ax.text(i, bottom[i] + v / 2, f"{v:.0f}", ha="center", va="center", fontsize=7,
-                        color="white")
+                        color=theme.ink_on(colours[col]))
         bottom += shares[col].values
     ax.set_ylim(0, 100)
     ax.set_ylabel(plain(ylabel))
@@ -663,7 +663,7 @@ def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
             label = f"{vote} or\n{other}" if isinstance(other, str) and other else \
                 vote + ("?" if low else "")
             ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", linespacing=1.0,
-                    fontsize=small, color="white" if vote in ("yes", "no") else theme.INK)
+                    fontsize=small, color=theme.ink_on(colours[vote]))
     ax.set_xlim(0, len(cols))
     ax.set_ylim(0, len(rows))
     ax.invert_yaxis()

@@ -18,11 +18,11 @@ ACTOR_COLOURS = {
     "European Union": "#56B4E9",
     "France": "#332288",
     "India": "#999933",
-    "Georgia": "#AA4499",
+    "Georgia": "#DDCC77",  # sand: apart from Turkey's rose and Israel's wine, faded or not
     "Turkey": "#CC6677",
     "Israel": "#882255",
     "Iran": "#44AA99",
-    "China": "#DDCC77",
+    "China": "#AA4499",
     "Belarus": "#117733",
     "Ukraine": "#88CCEE",
     "United Arab Emirates": "#661100",
@@ -46,6 +46,19 @@ TALL = (6.6, 4.0)
 
 def colour(actor: str) -> str:
     return ACTOR_COLOURS.get(actor, OTHER)
+
+
+def ink_on(fill: str) -> str:
+    """The text colour for a label on ``fill``: white or :data:`INK`, whichever contrasts more
+    (WCAG relative luminance), so that a figure on a light segment stays legible."""
+    from matplotlib.colors import to_rgb
+
+    def luminance(colour) -> float:
+        return sum(w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+                   for w, c in zip((0.2126, 0.7152, 0.0722), to_rgb(colour), strict=True))
+
+    back = luminance(fill)
+    return "white" if (1.05) / (back + 0.05) >= (back + 0.05) / (luminance(INK) + 0.05) else INK
 
 
 def palette(actors) -> dict[str, str]:
