@@ -546,8 +546,8 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     # September 2023 was hidden under the next days' dots): a dot that would touch one already
     # placed moves just above or below the axis; the labelled ones are placed first, on it
     on_top = events["event_id"].isin(label_ids)
-    order = pd.concat([events[on_top], events[~on_top]])
-    dots = [ev for ev in order.itertuples() if stop_of(ev) is None
+    dots = [ev for ev in pd.concat([events[on_top], events[~on_top]]).itertuples()
+            if stop_of(ev) is None
             and not coarse(getattr(ev, "date_precision", "day"))]
     lifts = _dodge([(mdates.date2num(ev.date) - mdates.date2num(lo)) / span * axis_w * 72
                     for ev in dots], DOT_PT)

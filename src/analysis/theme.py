@@ -8,6 +8,7 @@ import warnings
 
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib.colors import to_rgb
 
 #: Okabe-Ito for the main actors, Paul Tol's muted scheme for the others; grey for the rest.
 ACTOR_COLOURS = {
@@ -51,14 +52,15 @@ def colour(actor: str) -> str:
 def ink_on(fill: str) -> str:
     """The text colour for a label on ``fill``: white or :data:`INK`, whichever contrasts more
     (WCAG relative luminance), so that a figure on a light segment stays legible."""
-    from matplotlib.colors import to_rgb
-
     def luminance(colour) -> float:
         return sum(w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
                    for w, c in zip((0.2126, 0.7152, 0.0722), to_rgb(colour), strict=True))
 
+    def contrast(a: float, b: float) -> float:
+        return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
     back = luminance(fill)
-    return "white" if (1.05) / (back + 0.05) >= (back + 0.05) / (luminance(INK) + 0.05) else INK
+    return "white" if contrast(back, 1.0) >= contrast(back, luminance(INK)) else INK
 
 
 def palette(actors) -> dict[str, str]:
