@@ -583,3 +583,18 @@ def test_a_share_past_its_earlier_level_says_it_undid_the_whole_move():
     assert row.toward == "mixed"
     assert ("the latest year (69%) is above the 2013–2017 average (67%), undoing all of the "
             "fall") in row.trend, row.trend
+
+
+def test_a_contested_count_shows_both_readings_and_whose_the_other_is():
+    """Contested figures keep each side's value: SOHR's 541 Syrian fighters killed stands with
+    Azerbaijan's denial that any were there (an outside reader found the count alone), and the
+    note says where the other reading comes from."""
+    from analysis.builders import roots
+
+    table = roots.war_losses(_context("02", {}))
+    row = next(r for r in table.rows if r[0] == "Syrian fighters recruited for Azerbaijan")
+    assert row[2] == "541 (or none)"
+    assert ("Contested: Syrian fighters recruited for Azerbaijan, none by another record "
+            "(Reuters, 28 September 2020: Azerbaijan denies") in table.note, table.note
+    assert all("(or" not in r[2] for r in table.rows if r is not row)
+    assert table.align[2] == "right"  # still a column of counts

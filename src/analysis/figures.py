@@ -72,9 +72,10 @@ class Figure:
 
 
 def _looks_numeric(column: pd.Series) -> bool:
-    """Formatted numbers such as '3,825' or '12.5%' are right-aligned too."""
+    """Formatted numbers such as '3,825' or '12.5%' are right-aligned too, as is a number
+    with another record's reading beside it ('541 (or none)')."""
     text = column.dropna().astype(str)
-    return bool(len(text)) and text.str.fullmatch(r"[-+]?[\d,.]+%?|n/a|–").all()
+    return bool(len(text)) and text.str.fullmatch(r"[-+]?[\d,.]+%?( \(or [^)]+\))?|n/a|–").all()
 
 
 @dataclass

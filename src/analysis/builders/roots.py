@@ -150,10 +150,14 @@ def war_losses(s):
     if war.empty:
         return s.text(f"No count of the losses of the 2020 war dated on or before "
                       f"{date(s.p.as_of)} is in the evidence base.")
+    other = (war["count_persons_contested"] if "count_persons_contested" in war
+             else pd.Series(pd.NA, index=war.index))
     table = pd.DataFrame({
         "Side": war["side"],
         "Measure": war["measure"].str.replace("_", " ").str.capitalize(),
-        "People": war["count_persons"].map(lambda v: num(v)),
+        # a count another record contests: both, the row's own first (the note says whose)
+        "People": [num(v) + ("" if pd.isna(o) else f" (or {'none' if o == 0 else num(o)})")
+                   for v, o in zip(war["count_persons"], other, strict=True)],
         "Reported by": war["reported_by"],
         # the day of the count: a later count may differ (the reader sees which one this is)
         "Date": war["reported_on"].map(lambda d: f"{d.day} {d:%b %Y}" if pd.notna(d) else "n.d."),
@@ -162,7 +166,23 @@ def war_losses(s):
     return s.table(table, "Losses in the 2020 war, as each source reported them (never merged)",
                    data=[war], key="war_losses",
                    note="Date: the day of the count, as published (for a source without a "
-                        "date, the day its content gives); later counts may differ.")
+                        "date, the day its content gives); later counts may differ."
+                        + _contested_counts(s, war))
+
+
+def _contested_counts(s, rows: pd.DataFrame) -> str:
+    """' Contested: Syrian fighters … (Reuters, 28 September 2020: Azerbaijan denies …).': for
+    each count another record contests, whose the other reading is, as the source gives it."""
+    if "contested_source_id" not in rows:
+        return ""
+    by_id = s.ev.sources_by_id()
+    said = []
+    for r in rows[rows["contested_source_id"].notna()].itertuples():
+        src = by_id.loc[r.contested_source_id]
+        reading = "none" if r.count_persons_contested == 0 else num(r.count_persons_contested)
+        said.append(f"{r.side}, {reading} by another record ({src['publisher']}, "
+                    f"{date(src['date_published'])}: {src['title']})")
+    return (" Contested: " + "; ".join(said) + ".") if said else ""
 
 
 #: the wars marked on the yearly spending chart: anchor -> short label
