@@ -156,7 +156,7 @@ def war_losses(s):
         "Side": war["side"],
         "Measure": war["measure"].str.replace("_", " ").str.capitalize(),
         # a count another record contests: both, the row's own first (the note says whose)
-        "People": [num(v) + ("" if pd.isna(o) else f" (or {'none' if o == 0 else num(o)})")
+        "People": [num(v) + ("" if pd.isna(o) else f" (or {_reading(o)})")
                    for v, o in zip(war["count_persons"], other, strict=True)],
         "Reported by": war["reported_by"],
         # the day of the count: a later count may differ (the reader sees which one this is)
@@ -170,6 +170,11 @@ def war_losses(s):
                         + _contested_counts(s, war))
 
 
+def _reading(count) -> str:
+    """Another record's count as the table and its note say it: 'none' for a denial."""
+    return "none" if count == 0 else num(count)
+
+
 def _contested_counts(s, rows: pd.DataFrame) -> str:
     """' Contested: Syrian fighters … (Reuters, 28 September 2020: Azerbaijan denies …).': for
     each count another record contests, whose the other reading is, as the source gives it."""
@@ -179,8 +184,7 @@ def _contested_counts(s, rows: pd.DataFrame) -> str:
     said = []
     for r in rows[rows["contested_source_id"].notna()].itertuples():
         src = by_id.loc[r.contested_source_id]
-        reading = "none" if r.count_persons_contested == 0 else num(r.count_persons_contested)
-        said.append(f"{r.side}, {reading} by another record ({src['publisher']}, "
+        said.append(f"{r.side}, {_reading(r.count_persons_contested)} by another record ({src['publisher']}, "
                     f"{date(src['date_published'])}: {src['title']})")
     return (" Contested: " + "; ".join(said) + ".") if said else ""
 
