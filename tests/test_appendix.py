@@ -95,6 +95,20 @@ def test_dates_print_at_their_precision():
     assert evidence_refs.at_precision("2023-09-11", "day") == "11 Sep 2023"
 
 
+def test_partly_dated_events_are_listed_after_the_days_of_their_month_or_year():
+    import pandas as pd
+
+    rows = pd.DataFrame({
+        "event_id": ["E1", "E2", "E3", "E4", "E5"],
+        "date": pd.to_datetime(["2022-01-01", "2022-11-01", "2022-11-23", "2022-02-02",
+                                "2023-01-10"]),
+        "date_precision": ["year", "month", "day", "day", "day"]})
+    assert list(evidence_refs.in_date_order(rows)["event_id"]) == ["E4", "E3", "E2", "E1", "E5"]
+    assert "after the dated events" in evidence_refs.order_note(rows)
+    assert evidence_refs.order_note(rows[rows["date_precision"] == "day"]) == ""
+    assert evidence_refs.order_note(rows.drop(columns="date_precision")) == ""
+
+
 def _meta():
     return {"date": "2023-09-15", "as_of": "2023-09-15",
             "params": [["as_of", "2023-09-15"], ["rival", "Azerbaijan"]],

@@ -17,6 +17,7 @@ from matplotlib.ticker import Locator, MaxNLocator
 
 from . import theme
 from .charttext import plain, plain_all
+from .evidence_refs import period_end
 
 CATEGORY_ORDER = ["conflict", "ceasefire", "security", "diplomacy", "politics", "legal",
                   "economy", "humanitarian"]
@@ -86,8 +87,7 @@ def coarse(precision) -> bool:
 
 def _period_end(date: pd.Timestamp, precision, until=None) -> pd.Timestamp:
     """The last day of a coarse date's month or year, not after ``until`` (the chart's end)."""
-    end = (pd.Timestamp(year=date.year, month=12, day=31) if precision == "year"
-           else date + pd.offsets.MonthEnd(0))
+    end = period_end(date, precision)
     return max(date, min(end, pd.Timestamp(until))) if until is not None else end
 
 

@@ -79,6 +79,36 @@ def resolver(tables: dict[str, pd.DataFrame]) -> Callable[[str], pd.Series | Non
     return find
 
 
+def period_end(day, precision: str = "day") -> pd.Timestamp:
+    """The last day a date at its precision may fall on: the day itself, or the end of its
+    month or year."""
+    day = pd.Timestamp(day)
+    if precision == "year":
+        return pd.Timestamp(year=day.year, month=12, day=31)
+    return day + pd.offsets.MonthEnd(0) if precision == "month" else day
+
+
+def in_date_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """Events in date order for a reader's list: an event known only to its month or year comes
+    after the dated events of that month or year (as archives file partly dated items), not
+    before them as its stored first day would put it; ties by event id."""
+    precision = (rows["date_precision"].fillna("day") if "date_precision" in rows
+                 else pd.Series("day", rows.index))
+    last = pd.Series([period_end(d, p) for d, p in zip(rows["date"], precision, strict=True)],
+                     index=rows.index, dtype="datetime64[ns]")
+    rank = precision.map({"day": 0, "month": 1, "year": 2}).fillna(0)
+    order = pd.DataFrame({"last": last, "rank": rank, "id": rows["event_id"]}, index=rows.index)
+    return rows.loc[order.sort_values(["last", "rank", "id"], kind="stable").index]
+
+
+def order_note(rows: pd.DataFrame) -> str:
+    """The sentence a list in :func:`in_date_order` needs when it holds a partly dated event
+    (with a leading space), else nothing."""
+    coarse = rows["date_precision"].isin(["month", "year"]) if "date_precision" in rows else []
+    return (" An event known only to its month or year is listed after the dated events of that "
+            "month or year." if any(coarse) else "")
+
+
 def at_precision(day, precision: str = "day") -> str:
     """A date printed as precisely as it is known: '11 Sep 2023', 'Sep 2023' or '2016'."""
     day = pd.Timestamp(day)

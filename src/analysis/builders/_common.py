@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from ..evidence_refs import in_date_order, order_note
 from ..prose import num
 
 
@@ -109,7 +110,7 @@ def event_table(s, rows: pd.DataFrame, key: str, caption: str):
 
     if rows.empty:
         return s.text("")
-    rows = rows.sort_values(["date", "event_id"])
+    rows = in_date_order(rows)
     precision = rows["date_precision"] if "date_precision" in rows else ["day"] * len(rows)
     table = pd.DataFrame({
         "Date": [ph.when(d, p) for d, p in zip(rows["date"], precision, strict=True)],
@@ -117,7 +118,7 @@ def event_table(s, rows: pd.DataFrame, key: str, caption: str):
             lambda c: " (unconfirmed)" if c == "low" else ""),
         "Kind": rows["category"].str.capitalize(),
     })
-    return s.table(table, caption, data=[rows], key=key, note=EVENTS_NOTE)
+    return s.table(table, caption, data=[rows], key=key, note=EVENTS_NOTE + order_note(rows))
 
 
 def figure_events(s, rows: pd.DataFrame, what: str, figure: str, key: str):

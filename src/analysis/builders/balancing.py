@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import charts, sections, theme
 from .. import phrasing as ph
+from ..evidence_refs import in_date_order, order_note
 from ..findings import MIN_BREAK_STEPS
 from ..measures import suppliers
 from ..measures.windows import Window
@@ -449,7 +450,7 @@ def diversification_steps(events: pd.DataFrame, deployments: pd.DataFrame, focus
     frames = [f[cols] for f in (steps, dep) if not f.empty]
     if not frames:
         return pd.DataFrame(columns=cols)
-    out = pd.concat(frames, ignore_index=True).sort_values(["date", "event_id"])
+    out = in_date_order(pd.concat(frames, ignore_index=True))
     return out.reset_index(drop=True).assign(no=lambda f: range(1, len(f) + 1))
 
 
@@ -532,7 +533,8 @@ def diversification_table(s):
         table = table.tail(25)
     return s.table(table, f"Steps that tied {s.p.focus} to its partners, in date order",
                    data=[steps], key="diversification_steps",
-                   note=("Only the 25 latest steps are listed." if len(steps) > 25 else None))
+                   note=(("Only the 25 latest steps are listed." if len(steps) > 25 else "")
+                         + order_note(steps)).strip() or None)
 
 
 def votes_chart(s):

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import indicators, theme
 from ..evidence import memo
-from ..evidence_refs import at_precision
+from ..evidence_refs import at_precision, in_date_order
 from ..measures import shares as trade_shares
 from ..prose import date, listing, md, num, span, usd_m
 from ._common import count_word
@@ -90,7 +90,7 @@ def _icc_now(s) -> dict:
         steps = steps[steps["date"] >= w.date]
     vote, in_force = fixed[1], fixed[2]
     return {"warrant": w.row if w else None, "not_yet": None if w else w,
-            "steps": steps.sort_values(["date", "event_id"]),
+            "steps": in_date_order(steps),
             "vote": vote.row if vote and vote_count(vote["description"]) else None,
             "in_force": in_force.row if in_force else None}
 

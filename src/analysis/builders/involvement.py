@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from .. import charts, indicators, theme
-from ..evidence_refs import at_precision
+from ..evidence_refs import at_precision, in_date_order
 from ..phrasing import names
 from ..prose import date, listing, md, num
 from ..sections import label
@@ -179,7 +179,7 @@ def _alliance_thread(s, since) -> pd.DataFrame:
     later = events_matching(ev, ALLIANCE_WORDS)
     rows = pd.concat([*known, later]) if known else later.iloc[0:0]
     rows = rows.drop_duplicates("event_id").assign(date=lambda f: pd.to_datetime(f["date"]))
-    return rows[rows["date"] >= pd.Timestamp(since)].sort_values(["date", "event_id"])
+    return in_date_order(rows[rows["date"] >= pd.Timestamp(since)])
 
 
 # ---------------------------------------------------------------------------- a bespoke chart

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import charts, sections, theme
 from .. import phrasing as ph
+from ..evidence_refs import in_date_order
 from ..findings import MIN_BREAK_STEPS
 from ..measures import shares
 from ..measures.compare import turn_position, turned_back
@@ -61,7 +62,7 @@ def _slug(name: str) -> str:
 
 def after(events: pd.DataFrame, day) -> pd.DataFrame:
     """Events dated strictly after ``day``."""
-    return events[events["date"] > pd.Timestamp(day)].sort_values(["date", "event_id"])
+    return in_date_order(events[events["date"] > pd.Timestamp(day)])
 
 
 def _article(s):
