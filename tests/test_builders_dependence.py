@@ -162,6 +162,26 @@ def test_a_headcount_from_an_undated_source_says_so():
                          "source_id": ["dated", "undated", "dated", "undated"],
                          "personnel_source_id": [None, None, None, "dated"]})
     assert personnel_cells(Ev, rows) == ["100", "3,083 (n.d.)", "not published", "209"]
+    # a figure that is not a count says what it is (the peacekeepers' 1,960 is a ceiling)
+    rows["personnel_basis"] = ["ceiling", "count", None, "authorised"]
+    assert personnel_cells(Ev, rows) == ["100 (ceiling)", "3,083 (n.d.)", "not published",
+                                         "209 (authorised)"]
+    rows.loc[1, "personnel_basis"] = "ceiling"
+    assert personnel_cells(Ev, rows)[1] == "3,083 (ceiling; n.d.)"
+
+
+def test_a_sum_of_headcounts_says_which_are_not_counts():
+    """'About 5,000' added the peacekeepers' mandate ceiling to a count without saying so (an
+    outside reader's finding, twice)."""
+    from analysis.builders._common import headcount
+
+    assert headcount(5043, 2, 1, bases=("ceiling",)) == (
+        "about 5,000 personnel by the latest published figures",
+        "one of them a mandate's ceiling; one of them undated")
+    assert headcount(209, 1, 0, "their", ("authorised",))[1] == "an authorised strength"
+    assert headcount(100, 2, 2, bases=("ceiling", "ceiling"))[1] == (
+        "all of them mandates' ceilings; all of them undated")
+    assert headcount(3083, 1, 0) == ("3,083 personnel by the latest published figure", "")
 
 
 def test_an_event_still_under_way_on_the_editions_date_runs_to_the_charts_last_day():

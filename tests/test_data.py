@@ -156,6 +156,18 @@ def test_unknown_deployment_and_end_source(data_copy):
     assert "deployments.csv row 3: end_source_id = 'nobody_2024' is not in sources.csv" in found
 
 
+def test_a_headcount_says_what_it_is(data_copy):
+    """deployments row 2 (the Gyumri base, 3,083) and row 3 (the peacekeepers' ceiling)."""
+    edit_csv(data_copy / "deployments.csv", 2, "personnel_basis", "")
+    edit_csv(data_copy / "deployments.csv", 4, "personnel_basis", "count")  # Zvartnots: none
+    edit_csv(data_copy / "strengths.csv", 2, "personnel_basis", "estimate")
+    found = problems(data_copy)
+    assert ("deployments.csv row 2: personnel_basis is empty: say whether personnel_persons is a "
+            "count, a ceiling or an authorised strength") in found
+    assert "deployments.csv row 4: personnel_basis = 'count' but personnel_persons is empty" in found
+    assert any(p.startswith("strengths.csv row 2: personnel_basis = 'estimate'") for p in found), found
+
+
 def test_a_contested_reading_needs_its_source_and_must_differ(data_copy):
     """un_votes row 32 (Azerbaijan on A/RES/77/284): absent by one record, abstain by another."""
     path = data_copy / "un_votes.csv"

@@ -340,8 +340,8 @@ def _cut_claims(claims: pd.DataFrame, updates: pd.DataFrame,
 
 def latest_strengths(deployments: pd.DataFrame, strengths: pd.DataFrame) -> pd.DataFrame:
     """Each deployment with its personnel as last published in ``strengths`` (already cut at
-    as_of), else as published at deployment. The later count brings its source
-    (``personnel_source_id``) and, if lower, its confidence."""
+    as_of), else as published at deployment. The later count brings what it is
+    (``personnel_basis``), its source (``personnel_source_id``) and, if lower, its confidence."""
     out = deployments.assign(personnel_source_id=pd.Series(pd.NA, index=deployments.index,
                                                            dtype="string"))
     latest = strengths.sort_values("date").groupby("deployment_id").tail(1)
@@ -351,6 +351,8 @@ def latest_strengths(deployments: pd.DataFrame, strengths: pd.DataFrame) -> pd.D
         return out
     ids = out.loc[hit, "deployment_id"]
     out.loc[hit, "personnel_persons"] = latest.loc[ids, "personnel_persons"].to_numpy()
+    if "personnel_basis" in latest:
+        out.loc[hit, "personnel_basis"] = latest.loc[ids, "personnel_basis"].to_numpy()
     out.loc[hit, "personnel_source_id"] = latest.loc[ids, "source_id"].to_numpy()
     out.loc[hit, "confidence"] = [weakest((a, b)) for a, b in zip(
         out.loc[hit, "confidence"], latest.loc[ids, "confidence"], strict=True)]

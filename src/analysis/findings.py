@@ -14,7 +14,13 @@ import pandas as pd
 from .evidence import cited_ids, newer_releases
 from .measures import shares, suppliers
 from .measures.compare import turned_back
-from .measures.presence import EXERCISE, presence, standing, undated_in_presence
+from .measures.presence import (
+    EXERCISE,
+    bases_in_presence,
+    presence,
+    standing,
+    undated_in_presence,
+)
 from .measures.result import Change, Measure
 from .measures.suppliers import SupplierShares
 from .measures.windows import Window, gapless_from
@@ -56,6 +62,9 @@ class Findings:
     #: how many of the headcounts each presence adds up are undated (n.d. in Table 1.1)
     patron_presence_undated: int = 0
     partner_presence_undated: int = 0
+    #: what those headcounts are when not counts ('ceiling', 'authorised'; one per figure)
+    patron_presence_bases: tuple[str, ...] = ()
+    partner_presence_bases: tuple[str, ...] = ()
     #: average yearly trade turnover with the patron, earlier and latest window (US$ million)
     trade_with_patron: Change | None = None
     #: the last year the patron delivered major arms, and who delivered after it
@@ -210,6 +219,8 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
     undated = (undated_in_presence(dep, published, [patron], day, kinds=kinds),
                undated_in_presence(dep, published, list(p.partners), day, host=focus,
                                    kinds=kinds))
+    bases = (bases_in_presence(dep, [patron], day, kinds=kinds),
+             bases_in_presence(dep, list(p.partners), day, host=focus, kinds=kinds))
     trade_volume = None
     if bilateral and "trade" in dependence:
         t_early, t_late = shares.windows("trade", tables, focus, patron)
@@ -240,6 +251,7 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     patron_presence=patron_presence, partner_presence=partner_presence,
                     partner_exercises=partner_exercises,
                     patron_presence_undated=undated[0], partner_presence_undated=undated[1],
+                    patron_presence_bases=bases[0], partner_presence_bases=bases[1],
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
                     suppliers_since=since, patron_peak=peak, latest_year=latest_year,
                     register_last=int(mine["year"].max()) if not mine.empty else None,

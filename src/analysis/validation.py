@@ -96,6 +96,19 @@ def _contested_problem(record: dict[str, str]) -> str | None:
     return None
 
 
+def _basis_problem(record: dict[str, str]) -> str | None:
+    """A headcount says what it is (``personnel_basis``: a count, a ceiling or an authorised
+    strength), and only a headcount does."""
+    persons = (record.get("personnel_persons") or "").strip()
+    basis = (record.get("personnel_basis") or "").strip()
+    if persons and not basis:
+        return ("personnel_basis is empty: say whether personnel_persons is a count, a ceiling "
+                "or an authorised strength")
+    if basis and not persons:
+        return f"personnel_basis = {show(basis)} but personnel_persons is empty"
+    return None
+
+
 #: tables whose rows report something that happened on their start column: the row's source
 #: must be published on or after that day (at the row's precision)
 _REPORTED = {"events": "date", "deployments": "start_date"}
@@ -175,6 +188,10 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                     seen_keys[digest] = line
             if "contested_source_id" in record:
                 problem = _contested_problem(record)
+                if problem:
+                    problems.append(f"{name} row {line}: {problem}")
+            if "personnel_basis" in record:
+                problem = _basis_problem(record)
                 if problem:
                     problems.append(f"{name} row {line}: {problem}")
             if context.published and spec.name in _REPORTED:

@@ -36,17 +36,34 @@ def times(n: int) -> str:
     return {0: "never", 1: "once", 2: "twice"}.get(n, f"{count_word(n)} times")
 
 
-def headcount(total: float, figures: int, undated: int, whose: str = "the") -> tuple[str, str]:
+#: what a headcount is when not a count (``personnel_basis``): one, and more than one
+BASIS_WORDS = {"ceiling": ("a mandate's ceiling", "mandates' ceilings"),
+               "authorised": ("an authorised strength", "authorised strengths")}
+
+
+def _of_them(n: int, figures: int, one: str, many: str) -> str:
+    """'undated' (the only figure), 'one of them undated', 'all of them ceilings'."""
+    if figures == 1:
+        return one
+    return f"{'all' if n == figures else count_word(n)} of them {one if n == 1 else many}"
+
+
+def headcount(total: float, figures: int, undated: int, whose: str = "the",
+              bases: tuple[str, ...] = ()) -> tuple[str, str]:
     """A presence's published headcounts added up, said one way in the key findings and in
-    section 1: ('3,083 personnel by the latest published figure', 'undated'); the second part
-    (for a parenthesis) says how many of the ``figures`` are undated (Table 1.1's n.d.), '' if
-    none is."""
+    section 1: ('about 5,000 personnel by the latest published figures', 'one of them a
+    mandate's ceiling; one of them undated'); the second part (for a parenthesis) says which of
+    the ``figures`` are not counts (``bases``, Table 1.1's marks) and how many are undated
+    (its n.d.), '' if none."""
     from ..prose import added_up
 
-    said = ("" if not undated else "undated" if figures == 1 else
-            f"{'all' if undated == figures else count_word(undated)} of them undated")
+    said = [_of_them(bases.count(b), figures, *BASIS_WORDS[b]) for b in dict.fromkeys(bases)
+            if b in BASIS_WORDS]
+    if undated:
+        said.append(_of_them(undated, figures, "undated", "undated"))
     figure = "figure" if figures == 1 else "figures"
-    return f"{added_up(total, figures)} personnel by {whose} latest published {figure}", said
+    return (f"{added_up(total, figures)} personnel by {whose} latest published {figure}",
+            "; ".join(said))
 
 
 def plural(n: int, word: str) -> str:
@@ -88,13 +105,21 @@ def units_cells(units, estimates, missing: str = "n/a") -> list[str]:
 
 def personnel_cells(ev, rows: pd.DataFrame) -> list[str]:
     """Each deployment's headcount for a table cell: the number, 'not published', or the number
-    marked '(n.d.)' when its source (a later count's, else the deployment's own) gives no date,
-    so the reader knows it may be years old."""
+    marked '(ceiling)' or '(authorised)' when it is not a count, and '(n.d.)' when its source (a
+    later count's, else the deployment's own) gives no date, so the reader knows it may be years
+    old."""
     from ..measures.presence import undated_counts
 
     undated = undated_counts(rows, ev.sources_by_id()["date_published"])
-    return [("not published" if pd.isna(v) else num(v) + (" (n.d.)" if old else ""))
-            for v, old in zip(rows["personnel_persons"], undated, strict=True)]
+    bases = rows["personnel_basis"] if "personnel_basis" in rows else pd.Series("", rows.index)
+
+    def cell(value, basis, old) -> str:
+        marks = [basis] if basis in BASIS_WORDS else []
+        marks += ["n.d."] if old else []
+        return num(value) + (f" ({'; '.join(marks)})" if marks else "")
+
+    return ["not published" if pd.isna(v) else cell(v, b, old)
+            for v, b, old in zip(rows["personnel_persons"], bases, undated, strict=True)]
 
 
 #: the note of every event table

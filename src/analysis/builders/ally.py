@@ -185,9 +185,9 @@ def security_presence(s):
     caption = f"Foreign security presence in and around {s.p.focus}: {cast}, as of {date(s.p.as_of)}"
     left_out, cited = _posts_not_counted(s)
     return s.table(table, caption, data=[rows, *cited], key="presence",
-                   note="Personnel: the latest figure published by the as-of date, as its "
-                        "source gives it (a mandate's ceiling, an authorised strength or a count; "
-                        "n.d. = the source gives no date); 'since' = still in place at the as-of "
+                   note="Personnel: the latest figure published by the as-of date, a count "
+                        "unless marked as a mandate's ceiling or an authorised strength (n.d. = "
+                        "the source gives no date); 'since' = still in place at the as-of "
                         "date." + left_out)
 
 
@@ -209,8 +209,8 @@ def _posts_not_counted(s) -> tuple[str, list[pd.DataFrame]]:
             [a.frame() for a in (start, end) if a])
 
 
-def _with_undated(figures: str, undated: str) -> str:
-    return figures + (f" ({undated})" if undated else "")
+def _with_notes(figures: str, notes: str) -> str:
+    return figures + (f" ({notes})" if notes else "")
 
 
 def presence_text(s):
@@ -248,7 +248,8 @@ def presence_text(s):
             f"{still} on {date(s.p.as_of)}; {first}.")
         if c["personnel_now"] > 0:
             figures, undated = headcount(c["personnel_now"], c["figures_now"],
-                                         s.findings.patron_presence_undated)
+                                         s.findings.patron_presence_undated,
+                                         bases=s.findings.patron_presence_bases)
             # of those the sentence adds up: the ones still in place
             quiet = int(c["ongoing"]) - int(c["figures_now"])
             silent = (f"{count_word(quiet)} of the {count_word(int(c['ongoing']))} "
@@ -281,9 +282,10 @@ def presence_text(s):
                          "the deployment has ended") if n == 1 else
                         f"{count_word(ongoing, True) if ongoing else 'None'} of the deployments "
                         f"{'is' if ongoing <= 1 else 'are'} still in place")
-                       + (", with " + _with_undated(*headcount(
+                       + (", with " + _with_notes(*headcount(
                            c["personnel_now"], c["figures_now"],
-                           s.findings.partner_presence_undated))
+                           s.findings.partner_presence_undated,
+                           bases=s.findings.partner_presence_bases))
                           if ongoing and c["personnel_now"] else ""))
         if drills:  # under way on the edition's date
             people = c["exercise_personnel_now"]

@@ -201,14 +201,14 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
                       + f": {'; '.join(parts)} ({where}).", used, where)
 
 
-def _people(m, undated: int, whose: str) -> str:
+def _people(m, undated: int, whose: str, bases: tuple[str, ...] = ()) -> str:
     """', with 3,083 personnel by the latest published figure (undated; not every deployment
     published one)': the headcounts a presence measure adds up (rows less those without one),
     how many of them are undated (Table 1.1's n.d.), and whether some deployments published
     none. '' when none published a figure."""
     if not m.part:
         return ""
-    figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose)
+    figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose, bases)
     notes = [n for n in (said, "not every deployment published one" if m.total else "") if n]
     return f", with {figures}" + (f" ({'; '.join(notes)})" if notes else "")
 
@@ -221,11 +221,12 @@ def _presence(f: Findings) -> KeyFinding | None:
     # not a floor (a ceiling such as a peacekeeping cap counts in full), not a total (some
     # deployments publish no count): the published counts added up, said so
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
-            f"in and around {md(f.focus)}{_people(mine, f.patron_presence_undated, 'the')}")
+            f"in and around {md(f.focus)}{_people(mine, f.patron_presence_undated, 'the', f.patron_presence_bases)}")
     used = (mine,)
     if theirs is not None and theirs.value:
         text += (f"; {md(f.focus)}'s partners had {ph.value(theirs, True)} in the country"
-                 + _people(theirs, f.partner_presence_undated, "their"))
+                 + _people(theirs, f.partner_presence_undated, "their",
+                           f.partner_presence_bases))
         used += (theirs,)
     else:
         text += (f"; none of {md(ph.names(f.partners, 'or'))} had a standing deployment in the "

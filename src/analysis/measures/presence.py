@@ -81,6 +81,18 @@ def undated_counts(rows: pd.DataFrame, published: pd.Series) -> pd.Series:
     return undated & rows["personnel_persons"].notna()
 
 
+def bases_in_presence(deployments: pd.DataFrame, deployers, day, host: str | None = None,
+                      kinds=None) -> tuple[str, ...]:
+    """What the headcounts :func:`presence` adds up for ``day`` are when not counts (one entry
+    per figure, sorted: 'authorised', 'ceiling'), so that a sum that includes a mandate's
+    ceiling says so."""
+    rows = active_on(deployments, deployers, day, host, kinds)
+    if "personnel_basis" not in rows:
+        return ()
+    basis = rows.loc[rows["personnel_persons"].notna(), "personnel_basis"].dropna()
+    return tuple(sorted(b for b in basis if b != "count"))
+
+
 def undated_in_presence(deployments: pd.DataFrame, published: pd.Series, deployers, day,
                         host: str | None = None, kinds=None) -> int:
     """How many of the headcounts :func:`presence` adds up for ``day`` are undated."""
