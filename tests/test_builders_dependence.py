@@ -168,6 +168,9 @@ def test_a_headcount_from_an_undated_source_says_so():
                                          "209 (authorised)"]
     rows.loc[1, "personnel_basis"] = "ceiling"
     assert personnel_cells(Ev, rows)[1] == "3,083 (ceiling; n.d.)"
+    rows["confidence"] = ["high", "medium", "medium", "high"]  # the figure carries the mark
+    assert personnel_cells(Ev, rows)[:3] == ["100 (ceiling)", "3,083\u2020 (ceiling; n.d.)",
+                                             "not published"]
 
 
 def test_a_sum_of_headcounts_says_which_are_not_counts():

@@ -54,3 +54,18 @@ def test_a_publishers_later_releases_are_named_once_marked_if_any_is_medium():
     ctx._later = {"copy"}
     one = ctx.source_line(["armstat", "copy"], ["high"])
     assert one == f"Source: Armstat, External trade by partner; {LATER_RELEASE}."
+
+
+def test_a_table_that_marks_its_own_figures_explains_the_mark_under_a_long_source_line():
+    """Table 2.2 named too many publishers to mark their titles; its medium counts now carry the
+    mark in their cells, and the note says what it means instead of 'some figures are…'."""
+    from analysis.report import MAX_PUBLISHERS_NAMED
+
+    ctx = _context()
+    n = MAX_PUBLISHERS_NAMED + 1
+    ctx.ev = Evidence(params=None, tables={}, sources=pd.DataFrame({
+        "source_id": [f"s{i}" for i in range(n)], "publisher": [f"P{i}" for i in range(n)],
+        "title": [f"T{i}" for i in range(n)]}))
+    ids, conf = [f"s{i}" for i in range(n)], ["medium", "high"]
+    assert not ctx.source_line(ids, conf).endswith(MEDIUM_NOTE)
+    assert ctx.source_line(ids, conf, cells_marked=True).endswith(MEDIUM_NOTE)

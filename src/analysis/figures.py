@@ -73,9 +73,11 @@ class Figure:
 
 def _looks_numeric(column: pd.Series) -> bool:
     """Formatted numbers such as '3,825' or '12.5%' are right-aligned too, as is a number
-    with another record's reading beside it ('541 (or none)')."""
+    with its medium-confidence mark ('3,773†') or another record's reading beside it ('541
+    (or none)')."""
     text = column.dropna().astype(str)
-    return bool(len(text)) and text.str.fullmatch(r"[-+]?[\d,.]+%?( \(or [^)]+\))?|n/a|–").all()
+    return bool(len(text)) and text.str.fullmatch(
+        r"[-+]?[\d,.]+%?†?( \(or [^)]+\))?|n/a|–").all()
 
 
 @dataclass

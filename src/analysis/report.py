@@ -86,11 +86,12 @@ class SectionContext:
 
     # ------------------------------------------------------------------ sources
     def source_line(self, source_ids: Iterable[str], confidences: Iterable[str] = (),
-                    medium_ids: Iterable[str] = ()) -> str:
+                    medium_ids: Iterable[str] = (), cells_marked: bool = False) -> str:
         """'Source: SIPRI, Military Expenditure Database (2025).' plus confidence notes.
 
         Titles of sources in ``medium_ids`` (sources of medium-confidence rows) carry the
-        medium marker; the note under it says what the marker means."""
+        medium marker; the note under it says what the marker means, as it does when the
+        table's own cells carry it (``cells_marked``)."""
         ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str) and s]
         medium = set(medium_ids)
         confidences = list(confidences)
@@ -107,7 +108,7 @@ class SectionContext:
             others = len(publishers) - MAX_PUBLISHERS_NAMED
             line = (f"Sources: {named} and {others} other publisher{'s' if others > 1 else ''}; "
                     "every source is listed in Appendix B." + newer)
-            notes = confidence_notes(confidences, marked=False)
+            notes = confidence_notes(confidences, marked=cells_marked)
             return f"{line} {notes}" if notes else line
         parts = []
         for publisher in publishers:
@@ -129,7 +130,7 @@ class SectionContext:
                 shown += f"; and {len(titles) - MAX_TITLES_NAMED} more (Appendix B)"
             parts.append(f"{publisher}, {shown}")
         line = ("Sources: " if len(parts) > 1 else "Source: ") + ". ".join(parts) + "." + newer
-        notes = confidence_notes(confidences, marked=bool(medium))
+        notes = confidence_notes(confidences, marked=bool(medium) or cells_marked)
         if notes:
             line += " " + notes
         return line if parts else "Source: Tightrope evidence base."
@@ -222,9 +223,12 @@ class SectionContext:
             self._shown_keys.add(("table", key))
         data = list(data)
         ids, conf = self.sources_of(*data)
+        # figures of medium-confidence rows marked in the table itself: the note says what the
+        # marker means even where the source line is too long to mark titles
+        marked = bool(frame.astype(str).apply(lambda c: c.str.contains(MEDIUM_MARK)).any().any())
         return Table.from_frame(frame, self._number("table", key, count), caption,
                                 self.source_line([*ids, *source_ids], conf,
-                                                 self.medium_sources(*data)), note,
+                                                 self.medium_sources(*data), marked), note,
                                 self._cited([*ids, *source_ids]))
 
     @staticmethod

@@ -109,17 +109,20 @@ def personnel_cells(ev, rows: pd.DataFrame) -> list[str]:
     later count's, else the deployment's own) gives no date, so the reader knows it may be years
     old."""
     from ..measures.presence import undated_counts
+    from ..phrasing import mark
 
     undated = undated_counts(rows, ev.sources_by_id()["date_published"])
     bases = rows["personnel_basis"] if "personnel_basis" in rows else pd.Series("", rows.index)
 
-    def cell(value, basis, old) -> str:
+    def cell(value, basis, old, confidence) -> str:
         marks = [basis] if basis in BASIS_WORDS else []
         marks += ["n.d."] if old else []
-        return num(value) + (f" ({'; '.join(marks)})" if marks else "")
+        return num(value) + mark(confidence) + (f" ({'; '.join(marks)})" if marks else "")
 
-    return ["not published" if pd.isna(v) else cell(v, b, old)
-            for v, b, old in zip(rows["personnel_persons"], bases, undated, strict=True)]
+    confidence = rows["confidence"] if "confidence" in rows else pd.Series("high", rows.index)
+    return ["not published" if pd.isna(v) else cell(v, b, old, c)
+            for v, b, old, c in zip(rows["personnel_persons"], bases, undated, confidence,
+                                    strict=True)]
 
 
 #: the note of every event table

@@ -7,6 +7,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..measures import suppliers
+from ..phrasing import mark
 from ..prose import date, listing, md, month, num, pct, ratio, span, year_runs
 from ..sections import label
 from ._common import UNITS_NOTE, count_word, country, figure_events, plural, units_cells
@@ -156,8 +157,9 @@ def war_losses(s):
         "Side": war["side"],
         "Measure": war["measure"].str.replace("_", " ").str.capitalize(),
         # a count another record contests: both, the row's own first (the note says whose)
-        "People": [num(v) + ("" if pd.isna(o) else f" (or {_reading(o)})")
-                   for v, o in zip(war["count_persons"], other, strict=True)],
+        "People": [num(v) + mark(c) + ("" if pd.isna(o) else f" (or {_reading(o)})")
+                   for v, c, o in zip(war["count_persons"], war["confidence"], other,
+                                      strict=True)],
         "Reported by": war["reported_by"],
         # the day of the count: a later count may differ (the reader sees which one this is)
         "Date": war["reported_on"].map(lambda d: f"{d.day} {d:%b %Y}" if pd.notna(d) else "n.d."),
