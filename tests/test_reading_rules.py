@@ -582,8 +582,21 @@ def test_a_share_past_its_earlier_level_says_it_undid_the_whole_move():
     s = _context("07", EDITIONS["2023-09-15"])
     row = next(w for w in outlook.watch_list(s) if w.short == "money transfers")
     assert row.toward == "mixed"
-    assert ("the latest year (69%) is above the 2013–2017 average (67%), undoing all of the "
-            "fall") in row.trend, row.trend
+    assert row.trend.endswith("2013–2017 to 2018–2022 (67% to 57%; Figure 1.2); the latest "
+                              "year is above the 2013–2017 average, undoing all of the fall")
+    assert row.stands.startswith("69% in 2022")
+
+
+def test_a_turned_share_gives_its_latest_year_in_one_column_only():
+    """Table 7.1 said the latest year and that it stood above the window's average in both its
+    columns (an outside reader's finding); where it stands says it once, at the precision the
+    trend's 'undone' share rests on, and the trend gives the two averages."""
+    s = _context("07", EDITIONS["default"])
+    row = next(w for w in outlook.watch_list(s) if w.short == "money transfers")
+    assert row.stands.startswith("65.5% in 2024 (Figure 4.2), above its 2020–2024 average")
+    assert row.trend == ("down, 2013–2017 to 2020–2024 (66.9% to 63.2%; Figure 1.2); the latest "
+                         "year, after 69% in 2023, has undone 62% of the fall")
+    assert "65" not in row.trend and "above" not in row.trend
 
 
 def test_a_contested_count_shows_both_readings_and_whose_the_other_is():

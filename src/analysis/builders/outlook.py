@@ -134,6 +134,11 @@ def _share_watch(s, key: str) -> Watch | None:
         return None
     figure = sections.number_of("figure", "dependence")
     year = s.share_series(key)
+    turned = f.turned(key)  # the latest year, when it undid half the move or more
+    turn = turn_position(c.direction, turned[1], c.earlier.value) if turned else None
+    # 'nearer': the share of the move undone decides, so the values it rests on carry a decimal
+    # (rounded to whole points, 65% between 63% and 67% read as exactly half)
+    digits = 1 if turn == "nearer" else 0
     stands, rel = "", ""
     if key != "arms" and not year.empty:
         last = year.iloc[-1]
@@ -141,8 +146,8 @@ def _share_watch(s, key: str) -> Watch | None:
         rel = ("above" if last["share_pct"] > avg + 0.5 else "below"
                if last["share_pct"] < avg - 0.5 else "at")
         yearly = sections.number_of("figure", "dependence_over_time")  # the yearly shares
-        stands = (f"{pct(last['share_pct'])} in {int(last['year'])} (Figure {yearly}), {rel} "
-                  f"its {c.latest.window} average")
+        stands = (f"{pct(last['share_pct'], digits)} in {int(last['year'])} (Figure {yearly}), "
+                  f"{rel} its {c.latest.window} average")
         if key == "trade":  # one share of two flows that can move apart: each said (section 6)
             flows = flow_shares(s)
             flows = flows[flows["year"] == last["year"]].set_index("flow")["share_pct"]
@@ -163,32 +168,27 @@ def _share_watch(s, key: str) -> Watch | None:
         trend = (f"{ph.no_earlier(since)} (Figure {figure})" if since is not None
                  else f"one window only (Figure {figure})")
     toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
-    # a share that turned back counts on neither side
-    turned = f.turned(key)  # the latest year, when it undid half the move or more
+    # a share that turned back counts on neither side; the latest year itself is where it
+    # stands (one column says it): the trend gives the two averages and how far it went back
     if turned:
         toward = "mixed"
         last = turned[1]
-        turn = turn_position(c.direction, last, c.earlier.value)
         before = ""  # the year before, when the latest moved the other way from it
         if len(year) > 1:
             prev = year.iloc[-2]
             went = "down" if last < prev["share_pct"] else "up"
             if round(prev["share_pct"]) != round(last) and went == c.direction:
-                before = f", after {pct(prev['share_pct'])} in {int(prev['year'])}"
-        # 'nearer': the share of the move undone decides, so its three values carry a decimal
-        # (rounded to whole points, 65% between 63% and 67% read as exactly half)
-        trend += (f"; the latest year ({pct(last, 1 if turn == 'nearer' else 0)}{before}) "
-                  + (f"stands {'above' if c.direction == 'down' else 'below'} the "
-                     f"{c.latest.window} average ({pct(c.latest.value, 1)}): it has undone "
-                     f"{pct(100 * (last - c.latest.value) / (c.earlier.value - c.latest.value))}"
-                     f" of the {'fall' if c.direction == 'down' else 'rise'} from the "
-                     f"{c.earlier.window} one ({pct(c.earlier.value, 1)})"
-                     if turn == "nearer" else
-                     f"is back at the {c.earlier.window} average ({pct(c.earlier.value)})"
-                     if turn == "back at" else
-                     f"is {'above' if c.direction == 'down' else 'below'} the "
-                     f"{c.earlier.window} average ({pct(c.earlier.value)}), undoing all of the "
-                     f"{'fall' if c.direction == 'down' else 'rise'}"))
+                before = f", after {pct(prev['share_pct'])} in {int(prev['year'])},"
+        move = "fall" if c.direction == "down" else "rise"
+        trend = (f"{c.direction}, {c.earlier.window} to {c.latest.window} "
+                 f"({pct(c.earlier.value, digits)} to {pct(c.latest.value, digits)}; Figure "
+                 f"{figure}); the latest year{before} "
+                 + (f"has undone "
+                    f"{pct(100 * (last - c.latest.value) / (c.earlier.value - c.latest.value))}"
+                    f" of the {move}" if turn == "nearer" else
+                    f"is back at the {c.earlier.window} average" if turn == "back at" else
+                    f"is {'above' if c.direction == 'down' else 'below'} the "
+                    f"{c.earlier.window} average, undoing all of the {move}"))
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
                  stands or f"see Figure {figure}", trend, _signal(s.p.patron, key), toward,

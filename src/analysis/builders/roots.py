@@ -381,10 +381,9 @@ def arms_suppliers(s):
         data=[rows], key="rival_suppliers",
         note="TIV is SIPRI's trend-indicator value, a measure of military capability "
              "transferred, not of money paid. " + _period_note(rows)
-             + (f" The {thin['period']} bar (faded) rests on {num(thin['tiv'])} TIV million in "
-                f"{count_word(thin['rows'])} register rows, against {num(thin['before_tiv'])} "
-                f"million in {thin['before']}: the register in this evidence base is likely "
-                "incomplete for those years." if thin else ""))
+             + (f" The {thin['period']} bar (faded) rests on {num(thin['tiv'])} TIV million, "
+                f"against {num(thin['before_tiv'])} million in {thin['before']}: the register "
+                "in this evidence base is likely incomplete for those years." if thin else ""))
 
 
 def rival_suppliers_text(s):
@@ -505,7 +504,7 @@ def takeaway(s):
             lead = listing(country(n) for n in top.index[:2])
             says.append(f"in {period} its major arms came mostly from {lead}")
         if thin:
-            says.append(f"for {thin['period']} the register rows in this evidence base record "
+            says.append(f"for {thin['period']} the register in this evidence base records "
                         f"only {num(thin['tiv'])} TIV million, too few to compare with the "
                         "earlier periods (the faded bar)")
     if not says:

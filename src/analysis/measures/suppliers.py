@@ -66,14 +66,14 @@ def last_period(rows: pd.DataFrame) -> tuple[int, int]:
 
 def thin_last_period(rows: pd.DataFrame) -> dict | None:
     """The last period when its recorded volume is small beside the one before it."""
-    totals = rows.groupby("period", sort=True)["tiv_m"].agg(["sum", "count"])
+    totals = rows.groupby("period", sort=True)["tiv_m"].agg(["sum"])
     if len(totals) < 2:
         return None
     last, before = totals.iloc[-1], totals.iloc[-2]
     if before["sum"] <= 0 or last["sum"] >= THIN * before["sum"]:
         return None
-    return {"period": totals.index[-1], "tiv": float(last["sum"]), "rows": int(last["count"]),
-            "before": totals.index[-2], "before_tiv": float(before["sum"])}
+    return {"period": totals.index[-1], "tiv": float(last["sum"]), "before": totals.index[-2],
+            "before_tiv": float(before["sum"])}
 
 
 def period_shares(rows: pd.DataFrame) -> pd.DataFrame:
