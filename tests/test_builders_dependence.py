@@ -80,7 +80,13 @@ def test_deliveries_by_system_groups_years_and_deals():
     s300 = out.iloc[0]
     assert (s300["first"], s300["last"], s300["units"], s300["tiv_m"]) == (2009, 2010, 2, 34.0)
     assert bool(s300["estimate"]) is True
+    assert s300["ordered"] == "2007"
     assert dep.deliveries_by_system(d, "F", "Nobody").empty
+    # a second deal for the same weapon keeps its own order year (Igla-S: 2012 and 2015, which
+    # Table 4.1 gave as '2012' alone)
+    again = pd.concat([d, d.iloc[[0]].assign(sipri_deal_id=9, order_year=2012,
+                                              delivery_year=2013)])
+    assert dep.deliveries_by_system(again, "F", "P").iloc[0]["ordered"] == "2007, 2012"
 
 
 def test_label_levels_stagger_overlapping_labels():

@@ -93,10 +93,12 @@ def span(first, last, sep: str = "–") -> str:
 
 def year_runs(years) -> str:
     """Years as runs: [2013, 2016] -> '2013, 2016'; [2010, 2011, 2012, 2016] -> '2010–2012,
-    2016' (a span is written only where every year in it is one of ``years``)."""
+    2016' (a span is written only where every year in it is one of ``years``; missing years
+    are left out, and none gives '')."""
     from .measures.compare import runs
 
-    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs({int(y) for y in years}))
+    known = {int(y) for y in years if pd.notna(y)}
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs(known))
 
 
 def month(value) -> str:

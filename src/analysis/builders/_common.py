@@ -93,7 +93,7 @@ def short_publisher(text: str) -> str:
 
 
 #: the note every table of SIPRI units carries: what its "~" means
-UNITS_NOTE = "~ = SIPRI estimate of units."
+UNITS_NOTE = "~ = SIPRI estimate of some or all of the units."
 
 
 def units_cells(units, estimates, missing: str = "n/a") -> list[str]:

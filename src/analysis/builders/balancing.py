@@ -392,7 +392,7 @@ def new_partners(s):
         return s.text(f"SIPRI records no deliveries of major arms from {listing(s.p.partners)} "
                       f"to {md(s.p.focus)} in this window.")
     grouped = (rows.groupby(["supplier", "designation", "description"], as_index=False)
-               .agg(ordered=("order_year", "min"), first=("delivery_year", "min"),
+               .agg(ordered=("order_year", year_runs), first=("delivery_year", "min"),
                     years=("delivery_year", year_runs), units=("units_delivered", "sum"),
                     estimate=("units_is_estimate", "max"), tiv=("tiv_delivered_m", "sum"),
                     low=("confidence", lambda c: (c == "low").any())))
@@ -402,7 +402,7 @@ def new_partners(s):
         "Weapon": grouped["designation"] + grouped["low"].map(lambda x: unconfirmed(
             "low" if x else "high")),
         "Type": grouped["description"],
-        "Ordered": grouped["ordered"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+        "Ordered": grouped["ordered"],
         "Delivered": grouped["years"],
         "Units": units_cells(grouped["units"], grouped["estimate"], missing=""),
         "TIV (m)": grouped["tiv"].map(lambda v: num(v, 1)),

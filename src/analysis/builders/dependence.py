@@ -81,16 +81,17 @@ def signal_window(events: pd.DataFrame, section: int = 1, actor: str | None = No
 def deliveries_by_system(deliveries: pd.DataFrame, recipient: str,
                          supplier: str) -> pd.DataFrame:
     """The supplier's deliveries to the recipient, one row per weapon (designation): first and
-    last delivery year, first order year, units (estimate flag), TIV, confidence."""
+    last delivery year, order years (as runs: two orders of one weapon are two years), units
+    (estimate flag), TIV, confidence."""
     rows = deliveries[(deliveries["recipient"] == recipient)
                       & (deliveries["supplier"] == supplier)]
-    cols = ["designation", "description", "armament_category", "order_year", "first", "last",
+    cols = ["designation", "description", "armament_category", "ordered", "first", "last",
             "years", "units", "estimate", "tiv_m", "confidence"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
     grouped = rows.groupby(["designation", "description", "armament_category"], as_index=False,
                            sort=False).agg(
-        order_year=("order_year", "min"), first=("delivery_year", "min"),
+        ordered=("order_year", year_runs), first=("delivery_year", "min"),
         last=("delivery_year", "max"), years=("delivery_year", year_runs),
         units=("units_delivered", "sum"),
         estimate=("units_is_estimate", "any"), tiv_m=("tiv_delivered_m", "sum"),

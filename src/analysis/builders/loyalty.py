@@ -322,7 +322,7 @@ def deliveries_table(s):
     table = pd.DataFrame({
         "Weapon": systems["designation"] + flag,
         "Type": systems["description"],
-        "Ordered": systems["order_year"].astype("Int64").astype(str),
+        "Ordered": systems["ordered"],
         "Delivered": systems["years"],
         "Units": units_cells(systems["units"], systems["estimate"]),
         "TIV (m)": systems["tiv_m"].map(lambda v: num(v, 1)),
