@@ -546,8 +546,8 @@ def test_the_trade_finding_carries_the_limit_section_6_states():
 
 @pytest.mark.parametrize(("edition", "said"), [
     ("default", "3,083 personnel by the latest published figure (undated;"),
-    ("2023-09-15", "about 5,000 personnel by the latest published figures (one of them a "
-                   "mandate's ceiling; one of them undated;")])
+    ("2023-09-15", ("about 5,000 personnel by the latest published figures (one of them a "
+                    "mandate's ceiling; one of them undated;"))])
 def test_section_1_dates_its_headcounts_as_the_key_findings_do(edition, said):
     """Section 1's sum of headcounts says which of them are undated (Table 1.1's n.d.), in the
     key findings' words, and names the partners that came without making them all the partners
