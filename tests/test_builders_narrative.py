@@ -27,9 +27,13 @@ def test_gdp_share_comparison_needs_both_countries():
 
 
 @pytest.mark.parametrize("days, text", [(1, "1 day"), (9, "9 days"), (400, "13 months"),
-                                        (1310, "3.6 years"), (12252, "34 years")])
+                                        (1310, "3 years and 7 months"), (12252, "34 years")])
 def test_spans_are_printed_in_the_unit_a_reader_needs(days, text):
+    """A chart's span is said as the text says it ('about 3 years and 7 months' beside a bar
+    labelled '3.6 years' read as two figures, to an outside reader)."""
     assert involvement.span_text(days) == text
+    if 730 <= days < 3652:
+        assert involvement.years_and_months(days) == f"about {text}"
 
 
 def test_small_counts_in_words():
@@ -41,3 +45,30 @@ def test_small_counts_in_words():
 def test_country_names_take_the_article_they_need():
     assert _common.country("United States") == "the United States"
     assert _common.country("India") == "India"
+
+
+@pytest.mark.parametrize(("first", "second", "shown"), [
+    (1785.0, 9240.0, ("USD 1.78 billion", "USD 9.24 billion")),  # 1.8 and 9.2 give 5.1, not 5.2
+    (841.0, 2455.0, ("USD 841 million", "USD 2.46 billion")),   # 2.5 / 0.841 gives 3.0, not 2.9
+    (1200.0, 6000.0, ("USD 1.2 billion", "USD 6.0 billion"))])  # one decimal is enough
+def test_two_amounts_are_printed_so_that_their_ratio_is_the_fold_the_text_gives(first, second,
+                                                                                shown):
+    from analysis.prose import usd_pair
+
+    assert usd_pair(first, second, second / first) == shown
+
+
+def test_a_timeline_names_every_kind_of_mark_it_draws():
+    """Pale bars (events that lasted) went unexplained under Figure 7.2 (an outside reader)."""
+    import pandas as pd
+
+    from analysis.charts import COARSE_NOTE, _event_notes
+
+    events = pd.DataFrame({"date": pd.to_datetime(["2023-09-19", "2024-04-17"]),
+                           "end_date": pd.to_datetime([None, "2024-06-12"]),
+                           "date_precision": ["day", "month"], "confidence": ["high", "low"]})
+    notes = _event_notes(events, "Hollow: not confirmed")
+    assert notes == ["Hollow: not confirmed", "Pale bars: events that lasted, from start to end",
+                     COARSE_NOTE]
+    plain = events.assign(end_date=pd.NaT, date_precision="day", confidence="high")
+    assert _event_notes(plain, "Hollow: not confirmed") == []

@@ -415,7 +415,11 @@ def test_a_deployments_row_counts_standing_ones_and_lists_exercises_apart():
 def test_a_survey_row_says_how_much_of_its_move_the_latest_wave_undid():
     """Half decides whether a survey's turn counts: the row gives the share undone."""
     threat = outlook._threat_watch(_context("07", {}))
-    assert threat.trend.endswith("; the latest wave has undone 44% of the rise")
+    assert "; the latest wave has undone 44% of the rise" in threat.trend
+    # the other repeated question of that survey moved back toward Russia in the same wave (a
+    # reader asked why the row follows one of the two): said beside it
+    assert threat.trend.endswith("; in that wave the share naming Russia a top political "
+                                 "partner went from 34% to 43%")
     assert threat.toward == "partners"  # less than half undone: still away from Russia
 
 
@@ -583,20 +587,25 @@ def test_a_share_past_its_earlier_level_says_it_undid_the_whole_move():
     row = next(w for w in outlook.watch_list(s) if w.short == "money transfers")
     assert row.toward == "mixed"
     assert row.trend.endswith("2013–2017 to 2018–2022 (67% to 57%; Figure 1.2); the latest "
-                              "year is above the 2013–2017 average, undoing all of the fall")
+                              "year is above its 2013–2017 level")
     assert row.stands.startswith("69% in 2022")
 
 
 def test_a_turned_share_gives_its_latest_year_in_one_column_only():
     """Table 7.1 said the latest year and that it stood above the window's average in both its
-    columns (an outside reader's finding); where it stands says it once, at the precision the
-    trend's 'undone' share rests on, and the trend gives the two averages."""
+    columns (an outside reader's finding); where it stands says it once, and the trend gives the
+    two averages as Figure 1.2 prints them and how far back the latest year is, in key finding
+    5's words (a second reader found 65.5% there beside 65% in the findings)."""
+    from analysis.builders import summary
+
     s = _context("07", EDITIONS["default"])
     row = next(w for w in outlook.watch_list(s) if w.short == "money transfers")
-    assert row.stands.startswith("65.5% in 2024 (Figure 4.2), above its 2020–2024 average")
-    assert row.trend == ("down, 2013–2017 to 2020–2024 (66.9% to 63.2%; Figure 1.2); the latest "
-                         "year, after 69% in 2023, has undone 62% of the fall")
+    assert row.stands.startswith("65% in 2024 (Figure 4.2), above its 2020–2024 average")
+    assert row.trend == ("down, 2013–2017 to 2020–2024 (67% to 63%; Figure 1.2); the latest "
+                         "year, after 69% in 2023, is back by at least half of that fall")
     assert "65" not in row.trend and "above" not in row.trend
+    found = " ".join(k.text for k in summary.key_findings(s.findings))
+    assert "65%†, back by at least half of that fall" in found
 
 
 def test_a_contested_count_shows_both_readings_and_whose_the_other_is():

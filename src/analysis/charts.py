@@ -116,6 +116,18 @@ def event_mark(ax, date, precision, y, colour, low: bool = False, size: float = 
                linewidth=1.2, zorder=zorder)
 
 
+def _event_notes(events: pd.DataFrame, hollow: str) -> list[str]:
+    """The keys a timeline's marks need, for the events it draws: hollow (unconfirmed) points,
+    pale bars (events that lasted: a band no reader could name otherwise) and capped ranges
+    (dates known only to their month or year)."""
+    notes = [hollow] if (events["confidence"] == "low").any() else []
+    if "end_date" in events and (events["end_date"] > events["date"]).any():
+        notes.append("Pale bars: events that lasted, from start to end")
+    if "date_precision" in events and events["date_precision"].map(coarse).any():
+        notes.append(COARSE_NOTE)
+    return notes
+
+
 def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=theme.TALL,
              max_label_chars: int = 38):
     """Events as points on lanes by category; events listed in ``label_ids`` get a label.
@@ -162,10 +174,7 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
     ax.grid(axis="y", visible=False)
     if title:
         ax.set_title(plain(title))
-    notes = (["Hollow points: date or event not confirmed in a source"]
-             if (events["confidence"] == "low").any() else [])
-    if "date_precision" in events and events["date_precision"].map(coarse).any():
-        notes.append(COARSE_NOTE)
+    notes = _event_notes(events, "Hollow points: date or event not confirmed in a source")
     if notes:
         ax.text(1.0, -0.12, "; ".join(notes), transform=ax.transAxes, ha="right",
                 fontsize=6.5, color=theme.MUTED)
@@ -605,9 +614,7 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
         ax.scatter([], [], color=colour, s=24, label=name)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(6, len(present)),
               fontsize=7)
-    notes = ["Hollow: not confirmed in a source"] if (events["confidence"] == "low").any() else []
-    if "date_precision" in events and events["date_precision"].map(coarse).any():
-        notes.append(COARSE_NOTE)
+    notes = _event_notes(events, "Hollow: not confirmed in a source")
     if notes:
         ax.text(1.0, 1.0, "; ".join(notes), transform=ax.transAxes,
                 ha="right", va="top", fontsize=6.5, color=theme.MUTED)

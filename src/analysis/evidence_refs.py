@@ -135,7 +135,8 @@ def describe(ref: str, row: pd.Series) -> str:
         # the count published at deployment; a later one (strengths.csv) is the tables' to show,
         # with its own source, not a claim's evidence
         later = pd.notna(row.get("personnel_source_id", pd.NA))
-        size = (f", {int(row['personnel_persons']):,} personnel"
+        cap = "up to " if str(row.get("personnel_basis")) == "ceiling" else ""  # not a count
+        size = (f", {cap}{int(row['personnel_persons']):,} personnel"
                 if pd.notna(row["personnel_persons"]) and not later else "")
         return f"{row['name']} ({row['deployer']}, from {row['start_date']:%b %Y}{size})"
     if table == "casualties":

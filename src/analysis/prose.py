@@ -49,14 +49,29 @@ def pct(value: float, digits: int = 0) -> str:
     return f"{value:.{digits}f}%"
 
 
-def usd_m(value: float) -> str:
-    """Millions of US dollars in words: 1,234.5 -> 'USD 1.2 billion'; 234.5 -> 'USD 235 million'.
+def usd_m(value: float, digits: int = 1) -> str:
+    """Millions of US dollars in words: 1,234.5 -> 'USD 1.2 billion' (``digits`` decimals of a
+    billion); 234.5 -> 'USD 235 million'.
 
     No dollar sign: the same words go into Markdown prose and plain-text notes, and two "$"
     amounts in one Markdown paragraph read as a $...$ formula (Jupyter, the HTML, the PDF)."""
     if abs(value) >= 1000:
-        return f"USD {value / 1000:,.1f} billion"
+        return f"USD {value / 1000:,.{digits}f} billion"
     return f"USD {value:,.0f} million"
+
+
+def usd_pair(first: float, second: float, fold: float) -> tuple[str, str]:
+    """Two amounts printed precisely enough that their printed ratio rounds to ``fold`` as the
+    text gives it (one decimal): 'USD 1.78 billion' and 'USD 9.24 billion' for a 5.2-fold rise
+    where 1.8 and 9.2 would give 5.1."""
+    def shown(value: float, digits: int) -> float:
+        return round(value / 1000, digits) * 1000 if abs(value) >= 1000 else round(value)
+
+    for digits in (1, 2, 3):
+        a, b = shown(first, digits), shown(second, digits)
+        if a and round(b / a, 1) == round(fold, 1):
+            break
+    return usd_m(first, digits), usd_m(second, digits)
 
 
 def ratio(value: float, of: str | None = None) -> str:

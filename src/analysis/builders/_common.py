@@ -115,7 +115,7 @@ def personnel_cells(ev, rows: pd.DataFrame) -> list[str]:
     bases = rows["personnel_basis"] if "personnel_basis" in rows else pd.Series("", rows.index)
 
     def cell(value, basis, old, confidence) -> str:
-        marks = [basis] if basis in BASIS_WORDS else []
+        marks = [basis] if str(basis) in BASIS_WORDS else []
         marks += ["n.d."] if old else []
         return num(value) + mark(confidence) + (f" ({'; '.join(marks)})" if marks else "")
 

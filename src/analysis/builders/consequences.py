@@ -17,7 +17,7 @@ from .. import indicators, theme
 from ..evidence import memo
 from ..evidence_refs import at_precision, in_date_order
 from ..measures import shares as trade_shares
-from ..prose import date, listing, md, num, span, usd_m
+from ..prose import date, listing, md, num, span, usd_m, usd_pair
 from ._common import count_word
 from .involvement import event_ladder, involves
 
@@ -145,14 +145,15 @@ def intro(s):
         when = (f", begun before the court issued {warrant_text}"
                 + (" and continued after it" if later else "")
                 if _bill_before_warrant(s) else f" after the court had issued {warrant_text}")
+        # the steps were the focus country's own choice; what neither side aimed at is the
+        # dispute the warrant made of them (an outside reader)
         return s.text(
             f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
             f"side had aimed at? This section follows two developments alongside them: a legal "
-            f"one, "
-            f"{path}{when}, and an "
-            f"economic paradox, in which {listing(grew)} rose well above their "
-            f"{_break_year(s) - 1} level {_after_break(s)}, as the security relationship "
-            "frayed.")
+            f"one, {path}{when}, which the warrant turned into a dispute with "
+            f"{md(s.p.patron)}; and an economic paradox, in which {listing(grew)} rose well "
+            f"above their {_break_year(s) - 1} level {_after_break(s)}, as the security "
+            "relationship frayed.")
     return s.text(
         f"What came with {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
         f"had aimed at? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
@@ -173,9 +174,9 @@ def reactions_note(s):
     if not _of_patron(s, "icc_warrant"):
         return s.text("")
     return s.text(
-        f"{md(s.p.patron)}'s public reactions share the timeline. A reaction may answer several "
-        f"of {md(s.p.focus)}'s steps at once, the court among them, so the chart shows timing, "
-        "not cause.")
+        f"The chart also shows {md(s.p.patron)}'s public reactions. One reaction can answer "
+        f"several of {md(s.p.focus)}'s steps at once, the court among them, so the chart shows "
+        "timing, not cause.")
 
 
 def _shaded(brk: int | None, first: int, last: int) -> str:
@@ -275,8 +276,12 @@ def icc_chart(s):
               else f"{first:%B %Y}–{last:%B %Y}")
     return s.figure(
         fig,
-        caption=(f"From the ICC warrant to the Rome Statute in {s.p.focus}, with "
-                 f"{s.p.patron}'s public reactions to {s.p.focus} in those months, on any "
+        # 'to the Rome Statute' only once it is in force for the focus country (a 2023 edition
+        # ends with the bill before parliament)
+        caption=((f"From the ICC warrant to the Rome Statute in {s.p.focus}, with "
+                  if s.ev.anchor("rome_statute_in_force") else
+                  f"From the ICC warrant to {s.p.focus}'s steps toward the Rome Statute, with ")
+                 + f"{s.p.patron}'s public reactions to {s.p.focus} in those months, on any "
                  f"subject, {period}"),
         alt=(f"Event chart of {len(rows)} dated events from {date(first)} to {date(last)}: "
              f"{len(rows) - len(reactions)} steps of the court and of {s.p.focus} toward the "
@@ -362,7 +367,8 @@ def paradox_chart(s):
                                           "colour": "#555555", "ls": "--"}}, "value_usd_m")
     _series(right, r, "transfer_type",
             {"total": {"label": "All transfers", "colour": patron},
-             "non_commercial": {"label": "Non-commercial (remittances)", "colour": "#555555",
+             "non_commercial": {"label": "Non-commercial (closest to remittances)",
+                                "colour": "#555555",
                                 "ls": "--"}}, "inflow_usd_m")
     years = pd.concat([t["year"], r["year"]]).astype(int)
     for ax, title, rows in ((left, f"Goods trade with {s.p.patron}", t),
@@ -448,8 +454,10 @@ def fold_text(g: dict) -> str:
 def _growth_sentence(what: str, g: dict | None) -> str:
     if g is None:
         return ""
-    text = f"{what} went from {usd_m(g['base'])} in {g['base_year']} to {usd_m(g['last'])} in " \
-           f"{g['last_year']}"
+    # a reader who divides the two amounts gets the fold the sentence gives
+    first, last = (usd_pair(g["base"], g["last"], g["fold"]) if g["fold"] is not None
+                   and g["fold"] >= 1.05 else (usd_m(g["base"]), usd_m(g["last"])))
+    text = f"{what} went from {first} in {g['base_year']} to {last} in {g['last_year']}"
     if g["fold"] is not None and g["fold"] >= 1.05:
         text += f", a {num(g['fold'], 1)}-fold rise"
     elif g["fold"] is not None and g["fold"] <= 0.95:
@@ -560,10 +568,9 @@ def paradox_summary(s):
     # here (the section's introduction and its "What the data say" give it)
     close = "" if grew else (f" The data do not show a surge of exports to or transfers from "
                              f"{md(s.p.patron)} after {brk}.")
+    # what the figures show, not a contrast with ties this section does not measure
     opening = (f"Measured from {base}, the last full year before {md(s.p.patron)}'s "
-               "full-scale invasion of Ukraine, " + (
-                   "the economic ties moved the other way from the security ties. " if grew else
-                   "this is how the economic ties moved. "))
+               "full-scale invasion of Ukraine, this is how the economic ties moved. ")
     return s.text(opening + " ".join(parts) + close)
 
 
@@ -635,6 +642,20 @@ def _share_path(rows: pd.DataFrame, base: int | None) -> str:
     return text
 
 
+def _grew_slower(rows: pd.DataFrame, base: int | None, patron: str) -> str:
+    """', though imports from Russia grew: the rest grew faster' when a share of
+    :func:`_share_path` fell over its years while the flow with the patron itself grew (a
+    falling share beside a rising amount reads as a contradiction without it), else ''."""
+    rows = rows.sort_values("year")
+    if base is not None and (rows["year"] >= base).sum() >= 2:
+        rows = rows[rows["year"] >= base]
+    first, last = rows.iloc[0], rows.iloc[-1]
+    if round(last["share_pct"]) < round(first["share_pct"]) and last["part"] > first["part"]:
+        flow = "imports from" if last["flow"] == "imports" else "exports to"
+        return f", though {flow} {md(patron)} grew: {flow} other partners grew faster"
+    return ""
+
+
 def boom_text(s):
     """What Figures 6.3 and 6.4 show, one sentence each: what the exports were made of, and
     how the patron's shares of exports and imports moved from the year before the break."""
@@ -657,7 +678,8 @@ def boom_text(s):
         text = (f"{md(s.p.patron)}'s share of {md(s.p.focus)}'s exports went "
                 f"{_share_path(flows['exports'], base)}")
         if "imports" in flows:
-            text += f", and its share of imports {_share_path(flows['imports'], base)}"
+            text += (f", and its share of imports {_share_path(flows['imports'], base)}"
+                     + _grew_slower(flows["imports"], base, s.p.patron))
         parts.append(text + f" ({share_figure}).")
         why, from_mix = _why_the_share_fell(flows["exports"], gold, s.p.patron, base)
         if why:
@@ -722,7 +744,7 @@ def data_limits(s):
             f"{md(s.p.focus)}; "
             "the transfer series records money sent through banks, not who sent it or why; and "
             f"nothing in the evidence base counts the people who moved from {md(s.p.patron)} "
-            f"since {brk}. *Interpretation, which these data cannot test:* much of the surge "
+            f"since {brk}. *Interpretation, which these data can only hint at:* much of the surge "
             f"may reflect {_transit(s, grew)} and the money and firms of "
             f"{md(s.p.patron)}'s citizens who relocated to {md(s.p.focus)}, rather than a "
             "deeper economic bond; if so, the boom is as exposed to sanctions policy as to "

@@ -20,7 +20,7 @@ from ..phrasing import names
 from ..prose import date, listing, md, num
 from ..sections import label
 from . import ledger
-from ._common import count_word, events_matching
+from ._common import BASIS_WORDS, count_word, events_matching
 
 SEPT_2022_CONFLICT = "September 2022 clashes"  # the attack's label in casualties.csv
 #: the alliance's later steps after the request and the response are found by this title word
@@ -92,13 +92,14 @@ def blockade_days(phases: pd.DataFrame) -> int:
 
 
 def span_text(days: int) -> str:
-    """A span at the precision a reader needs: '9 days', '14 months', '3.6 years', '32 years'."""
+    """A span at the precision a reader needs: '9 days', '14 months', '3 years and 7 months'
+    (as the text says it: :func:`years_and_months`), '32 years'."""
     if days < 120:
         return f"{num(days)} day{'s' if days != 1 else ''}"
     if days < 730:
         return f"{round(days / 30.44)} months"
     years = days / 365.25
-    return f"{years:.1f} years" if years < 10 else f"{years:.0f} years"
+    return years_and_months(days).removeprefix("about ") if years < 10 else f"{years:.0f} years"
 
 
 def presence_text(days: int) -> str:
@@ -395,8 +396,10 @@ def presence_chart(s):
         if r.start_date < view_from:
             ax.text(view_from, y + 0.36, f"from {r.start_date:%Y}", fontsize=6.5,
                     color=theme.MUTED, va="bottom")
-        people = (f"{num(r.personnel_persons)} personnel" if pd.notna(r.personnel_persons)
-                  else "headcount not published")
+        basis = str(getattr(r, "personnel_basis", ""))  # a ceiling is not a headcount
+        people = (f"{num(r.personnel_persons)} personnel"
+                  + (f" ({basis})" if basis in BASIS_WORDS else "")
+                  if pd.notna(r.personnel_persons) else "headcount not published")
         label = f"{people}, {presence_text(days)}" + (" so far" if ongoing else "")
         whole = (limit - view_from).days
         if (stop - start).days > whole * 0.45:  # inside a long bar
@@ -424,8 +427,9 @@ def presence_chart(s):
     if not keepers.empty:
         k = keepers.iloc[0]
         d, _, on = elapsed(k["start_date"], k["end_date"], limit)
+        cap = "up to " if str(k.get("personnel_basis")) == "ceiling" else ""
         main = (f" {s.p.patron}'s peacekeeping contingent of "
-                f"{num(k['personnel_persons']) if pd.notna(k['personnel_persons']) else 'unknown'}"
+                f"{cap + num(k['personnel_persons']) if pd.notna(k['personnel_persons']) else 'unknown'}"
                 f" personnel {'has been present for' if on else 'was present for'} {presence_text(d)}"
                 f"{' so far' if on else ''}.")
     return s.figure(
@@ -587,10 +591,8 @@ def corridor_summary(s):
                     f"dates its end to {date(end)}{after} ({label('figure', 'corridor')}; what "
                     "followed is in section 7).")
     if not _peacekeepers(s).empty:
-        text.append(f" All of this happened in the zone of {md(_keeper(s))}'s peacekeepers. The "
-                    "data record that the road was blocked in the zone they were deployed to "
-                    "control; they do "
-                    "not record what orders the peacekeepers had.")
+        text.append(f" All of this happened in the zone {md(_keeper(s))}'s peacekeepers were "
+                    "sent to control; the data do not record what orders they had.")
     return s.text("".join(text))
 
 
@@ -737,11 +739,11 @@ def takeaway(s):
     says = [(f"{md(s.p.patron)} brokered the {truce.date.year} ceasefire and put troops on the "
             "ground")]
     if blockade:
-        says.append("the one road left under its peacekeepers' control was nonetheless "
-                    "blocked")
+        says.append("the one road its peacekeepers were there to keep open was blocked all "
+                    "the same")
     if attack and s.ev.anchor("csto_response_2022"):
-        says.append(f"when {md(s.p.focus)}'s own territory was attacked, its alliance sent a "
-                    "fact-finding mission, not troops")
+        says.append(f"when {md(s.p.focus)} reported an attack on its own territory, its "
+                    "alliance sent a fact-finding mission, not troops")
     text = ("What the data say: " + "; ".join(says) + ". What they do not say: why. The "
             "evidence base records dates, deployments and requests, not the instructions given "
             f"to {md(_keeper(s))}'s peacekeepers or the deliberations of its allies; the motives "

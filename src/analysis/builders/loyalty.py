@@ -236,9 +236,9 @@ def shares_text(s):
     swing = largest_swing(series, ("trade", "remittances", "gas"))
     if swing is not None:
         key, (y0, v0), (y1, v1) = swing
-        parts.append(f"Of the shares counted year by year (arms is a five-year trailing "
-                     f"share), the largest change from one year to the next was in "
-                     f"{md(shares.LABELS[key].lower())}: {pct(v0)} in {y0}, {pct(v1)} in {y1}"
+        parts.append(f"The largest change from one year to the next (arms, a five-year "
+                     f"share, left aside) was in {md(shares.LABELS[key].lower())}: {pct(v0)} in "
+                     f"{y0}, {pct(v1)} in {y1}"
                      + (" (all transfers through banks, commercial payments included; section "
                         "6 follows the non-commercial ones)" if key == "remittances" else "")
                      + ".")
@@ -381,19 +381,23 @@ def undelivered(s):
         when = ("" if said is None else
                 f" {'on' if said['date_precision'] == 'day' else 'in'} "
                 f"{ph.when(said['date'], said['date_precision'])}")
+        updates = s.ev.claim_updates
+        mine = updates[(updates["claim_id"] == c["claim_id"])
+                       & (updates["date"] > statement.date)].sort_values("date")
+        # 'first' only when a later one follows (an edition of 2023 knew of one statement)
+        first = (f"The first such statement in the evidence base came{when}."
+                 if len(ev) > 1 or (pd.notna(c.get("after_article")) and not mine.empty) else
+                 f"The only such statement in the evidence base by {date(s.p.as_of)} "
+                 f"came{when}.")
         # who said it, in the event's own words (its description names the speaker)
         text.append(f"{md(s.p.focus)} said that it had paid {md(s.p.patron)} for weapons that "
                     "were not delivered." if said is None else
-                    f"The first such statement in the evidence base came{when}. "
-                    f"{md(str(said['description']).rstrip('.'))}.")
+                    f"{first} {md(str(said['description']).rstrip('.'))}.")
         text.append(f" In the claim ledger, the news analysis's claim that {md(s.p.patron)} "
                     f"failed to deliver is rated *{md(c['verdict'])}* ({md(c['claim_id'])}, "
                     "Appendix A, with the reasoning).")
         if pd.notna(c.get("after_article")):
             # each later statement with its own date: 'Later, on 24 November 2023, …; on …'
-            updates = s.ev.claim_updates
-            mine = updates[(updates["claim_id"] == c["claim_id"])
-                           & (updates["date"] > statement.date)].sort_values("date")
             said_later = [f"on {date(u['date'])}, {md(str(u['update']).rstrip('.'))}"
                           for _, u in mine.iterrows()]
             if said_later:

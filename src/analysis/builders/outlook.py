@@ -13,7 +13,7 @@ from .. import phrasing as ph
 from ..evidence_refs import in_date_order
 from ..findings import MIN_BREAK_STEPS
 from ..measures import shares
-from ..measures.compare import turn_position, turned_back
+from ..measures.compare import turned_back
 from ..measures.presence import active_on, changes_between, last_change, standing
 from ..prose import date, listing, md, month, num, pct, span
 from ._common import count_word, event_table, plural, sentence_start
@@ -135,10 +135,6 @@ def _share_watch(s, key: str) -> Watch | None:
     figure = sections.number_of("figure", "dependence")
     year = s.share_series(key)
     turned = f.turned(key)  # the latest year, when it undid half the move or more
-    turn = turn_position(c.direction, turned[1], c.earlier.value) if turned else None
-    # 'nearer': the share of the move undone decides, so the values it rests on carry a decimal
-    # (rounded to whole points, 65% between 63% and 67% read as exactly half)
-    digits = 1 if turn == "nearer" else 0
     stands, rel = "", ""
     if key != "arms" and not year.empty:
         last = year.iloc[-1]
@@ -146,8 +142,8 @@ def _share_watch(s, key: str) -> Watch | None:
         rel = ("above" if last["share_pct"] > avg + 0.5 else "below"
                if last["share_pct"] < avg - 0.5 else "at")
         yearly = sections.number_of("figure", "dependence_over_time")  # the yearly shares
-        stands = (f"{pct(last['share_pct'], digits)} in {int(last['year'])} (Figure {yearly}), "
-                  f"{rel} its {c.latest.window} average")
+        stands = (f"{pct(last['share_pct'])} in {int(last['year'])} (Figure {yearly}), {rel} "
+                  f"its {c.latest.window} average")
         if key == "trade":  # one share of two flows that can move apart: each said (section 6)
             flows = flow_shares(s)
             flows = flows[flows["year"] == last["year"]].set_index("flow")["share_pct"]
@@ -169,7 +165,8 @@ def _share_watch(s, key: str) -> Watch | None:
                  else f"one window only (Figure {figure})")
     toward = {"down": "partners", "up": "patron", "about the same": "flat"}.get(c.direction, "")
     # a share that turned back counts on neither side; the latest year itself is where it
-    # stands (one column says it): the trend gives the two averages and how far it went back
+    # stands (one column says it): the trend gives the two averages and how far it went back,
+    # in key finding 5's words (whole points, as Figure 1.2 prints them)
     if turned:
         toward = "mixed"
         last = turned[1]
@@ -179,16 +176,9 @@ def _share_watch(s, key: str) -> Watch | None:
             went = "down" if last < prev["share_pct"] else "up"
             if round(prev["share_pct"]) != round(last) and went == c.direction:
                 before = f", after {pct(prev['share_pct'])} in {int(prev['year'])},"
-        move = "fall" if c.direction == "down" else "rise"
         trend = (f"{c.direction}, {c.earlier.window} to {c.latest.window} "
-                 f"({pct(c.earlier.value, digits)} to {pct(c.latest.value, digits)}; Figure "
-                 f"{figure}); the latest year{before} "
-                 + (f"has undone "
-                    f"{pct(100 * (last - c.latest.value) / (c.earlier.value - c.latest.value))}"
-                    f" of the {move}" if turn == "nearer" else
-                    f"is back at the {c.earlier.window} average" if turn == "back at" else
-                    f"is {'above' if c.direction == 'down' else 'below'} the "
-                    f"{c.earlier.window} average, undoing all of the {move}"))
+                 f"({pct(c.earlier.value)} to {pct(c.latest.value)}; Figure {figure}); the "
+                 f"latest year{before} is {ph.undone(c, last)}")
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
                  stands or f"see Figure {figure}", trend, _signal(s.p.patron, key), toward,
@@ -200,16 +190,20 @@ def _named(names: list[str]) -> str:
     return listing(names, escape=False) if len(names) <= 3 else count_word(len(names))
 
 
+def _presence_since(s) -> tuple[pd.Timestamp, str]:
+    """From when the deployment rows count changes, and how the trend says it: the article's
+    date once the edition is past it (the report follows it), else a year before the edition's
+    date."""
+    article = _article(s)
+    if article and article.date < pd.Timestamp(s.p.as_of):
+        return article.date, f"after the article of {date(article.date)}"
+    return pd.Timestamp(s.p.as_of) - pd.DateOffset(years=1), "in the last year"
+
+
 def _presence_watch(s) -> list[Watch]:
     table = sections.number_of("table", "presence")
     dep = s.ev.deployments
-    # the changes since the article, once the edition is past it (the report follows it); else
-    # those of the year before the edition's date
-    article = _article(s)
-    if article and article.date < pd.Timestamp(s.p.as_of):
-        since, period = article.date, f"after the article of {date(article.date)}"
-    else:
-        since, period = pd.Timestamp(s.p.as_of) - pd.DateOffset(years=1), "in the last year"
+    since, period = _presence_since(s)
     # counted: what stays on the ground; an exercise is named, not counted (one running on
     # either day would move the count for a few days)
     lasting = standing(dep)
@@ -273,6 +267,20 @@ def ph_weakest(rows: pd.DataFrame) -> str:
     return weakest(rows["confidence"]) if "confidence" in rows else "high"
 
 
+def _partner_in_last_wave(op: pd.DataFrame, survey: str, last, patron: str) -> str:
+    """'; in that wave the share naming Russia a top political partner went from 34% to 43%':
+    the same survey's partner question in the threat series' latest wave against the wave before
+    it, when both were asked (a reader asked why the row follows one question of two that
+    moved back together), else ''."""
+    rows = op[(op["survey"] == survey) & (op["question_id"] == "top_political_partner")
+              & (op["answer"] == patron)].sort_values("fieldwork_date")
+    if len(rows) < 2 or rows.iloc[-1]["wave"] != last["wave"]:
+        return ""
+    before, now = rows.iloc[-2], rows.iloc[-1]
+    return (f"; in that wave the share naming {patron} a top political partner went from "
+            f"{pct(before['share_pct'])} to {pct(now['share_pct'])}")
+
+
 def _threat_watch(s) -> Watch | None:
     op = s.ev.opinion
     rows = op[(op["question_id"] == "top_political_threat") & (op["answer"] == s.p.patron)]
@@ -304,6 +312,8 @@ def _threat_watch(s) -> Watch | None:
             if not turned:
                 partly = (f"the latest wave undid {pct(undone)} of the "
                           f"{'rise' if to_turn == 'up' else 'fall'}")
+    if m is not None and m["turn"] is not None:
+        trend += _partner_in_last_wave(op, newest, last, s.p.patron)
     west, east = signals("threat", s.p.patron)
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
                  f"respondents naming {s.p.patron} a top threat",
@@ -341,9 +351,8 @@ def indicators_to_watch(s):
                          "deliveries: the window and the last year with a delivery from "
                          f"{s.p.patron}). A share counts as turned back when its latest "
                          "year has undone half or more of the move between the windows. "
-                         "Deployments: the number in place "
-                         "on the article's date against the number on the edition's date (an "
-                         "edition dated on or before the article looks back one year instead); "
+                         f"Deployments: the number in place on {date(_presence_since(s)[0])} "
+                         f"against the number on {date(s.p.as_of)}; "
                          "if nothing changed in that time, the indicator shows no direction and its "
                          "row names the last change. Exercises are listed but not counted, and "
                          "a change in a deployment's size is not counted. Opinion: one survey, "

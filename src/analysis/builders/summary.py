@@ -335,12 +335,15 @@ def measured(t, f: Findings) -> str:
 
     groups = []
     for names, how in ((t.away, f"moved away from {md(f.patron)}"), (t.toward, "toward it"),
-                       (t.mixed, "moved back at least halfway in {} latest readings"),
+                       # a position, not a move: the latest year may itself have fallen
+                       (t.mixed, ("stands at least halfway back toward its earlier level",
+                                  "stand at least halfway back toward their earlier levels")),
                        (t.unplaced, "show no direction yet")):
         if names:
             items = [item(n, names is t.away) for n in names]
             listed = listing(items, clauses=True)  # an item's own clause: semicolons between
-            how = how.format("its" if len(names) == 1 else "their")
+            if isinstance(how, tuple):
+                how = how[0] if len(names) == 1 else how[1]
             groups.append(f"{count_word(len(names))} {how} ({listed})")
     table = number_of("table", "watch")
     return (f"The {count_word(t.total)} indicators of Table {table} give a more mixed picture: "
