@@ -110,6 +110,11 @@ _WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six
           8: "eight", 9: "nine"}
 
 
+#: after the last year of the arms register an edition uses, when SIPRI has released later ones
+#: (the key findings and Table 7.1 say it alike)
+NEWER_REGISTER = " (SIPRI has since released later years; see Appendix B)"
+
+
 def count(n: int, noun: str) -> str:
     """'one deployment', 'four deployments', '12 deployments' (words up to nine)."""
     n = int(n)

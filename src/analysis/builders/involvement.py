@@ -387,6 +387,13 @@ def presence_chart(s):
     rows = rows[rows["_end"] >= view_from].sort_values(["start_date", "deployment_id"])
     fig, ax = theme.new_figure(theme.TALL)
     labels = []
+    whole = (limit - view_from).days
+
+    def fits(text: str, days: float) -> bool:
+        """Whether a bar label fits in ``days`` of the axis: a 6.5-pt character takes about
+        1.1% of its width."""
+        return len(text) * 0.011 < days / whole
+
     for i, r in enumerate(rows.itertuples()):
         y = len(rows) - 1 - i
         start = max(r.start_date, view_from)
@@ -401,14 +408,18 @@ def presence_chart(s):
                   + (f" ({basis})" if basis in BASIS_WORDS else "")
                   if pd.notna(r.personnel_persons) else "headcount not published")
         label = f"{people}, {presence_text(days)}" + (" so far" if ongoing else "")
-        whole = (limit - view_from).days
-        if (stop - start).days > whole * 0.45:  # inside a long bar
-            at, ha, ink = start + (stop - start) / 2, "center", "white"
+        # a label that would overrun its bar goes beside it, on two lines where one would
+        # overrun the space there ('209 personnel (authorised), …' was cut at both ends)
+        if (stop - start).days > whole * 0.45 and fits(label, (stop - start).days):
+            at, ha, ink = start + (stop - start) / 2, "center", "white"  # inside a long bar
         elif (limit - stop).days > whole * 0.4:  # right of a bar that ended early
             at, ha, ink = stop + pd.Timedelta(days=whole * 0.012), "left", theme.INK
-        else:  # left of a short bar near the as-of date
+        else:  # left of a bar near the as-of date
             at, ha, ink = start - pd.Timedelta(days=whole * 0.012), "right", theme.INK
-        ax.text(at, y, label, fontsize=6.5, va="center", ha=ha,
+        room = (limit - stop).days if ha == "left" else (start - view_from).days
+        if ha != "center" and not fits(label, room * 0.95):
+            label = f"{people},\n{label.removeprefix(people + ', ')}"  # headcount; time
+        ax.text(at, y, label, fontsize=6.5, va="center", ha=ha, linespacing=1.1,
                 color=theme.INK if r.confidence == "low" else ink)
         labels.append(textwrap.fill(r.name, 34))
     ax.set_yticks(range(len(rows))[::-1], labels, fontsize=6.8)

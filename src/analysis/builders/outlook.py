@@ -157,7 +157,8 @@ def _share_watch(s, key: str) -> Watch | None:
                      "register in this evidence base covers" if ends == f.patron_last_delivery
                      else f"no delivery from {f.patron} recorded after "
                      f"{f.patron_last_delivery}; the register in this evidence base runs to "
-                     f"{ends}"))
+                     f"{ends}")
+                  + (ph.NEWER_REGISTER if f.register_newer else ""))
     trend = f"{c.direction}, {c.earlier.window} to {c.latest.window} (Figure {figure})"
     if c.direction == "n/a":
         since = f.gapless_from.get(key)

@@ -67,8 +67,7 @@ def _arms(f: Findings) -> KeyFinding | None:
         if f.suppliers_since and f.patron_last_delivery is not None:
             # one sentence per finding (house style): joined, not a second sentence
             after = span(f.patron_last_delivery + 1, f.register_last)
-            newer = (" (SIPRI has since released later years; see Appendix B)"
-                     if f.register_newer else "")
+            newer = ph.NEWER_REGISTER if f.register_newer else ""
             text += ((f"; in {after}, the last year of the register used here{newer}, "
                       if after == str(f.register_last) else
                       f"; in {after}, up to the end of the register used here{newer}, ")
