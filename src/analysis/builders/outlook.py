@@ -241,7 +241,10 @@ def _presence_watch(s) -> list[Watch]:
             west, east = signals(key, s.p.patron)
             signal = f"If it grows: {west}. If it shrinks: {east}."
             short = "partners' deployments"
-        stands = f"see Table {table}"
+        # the two counts the direction rests on, not a pointer alone (an outside reader)
+        now_n, then_n = (count_word(n) if n else "none" for n in (counted[1], counted[0]))
+        stands = (f"{now_n} in place on {date(s.p.as_of)}, against {then_n} on {date(since)} "
+                  f"(Table {table})")
         out.append(Watch(label, short, stands, trend, signal, toward,
                          tuple(dict.fromkeys(now["source_id"])), ph_weakest(now),
                          still="the same number in place; a change in size is not counted"))
