@@ -85,7 +85,9 @@ def intro(s):
     once the edition has reached it."""
     article = _article(s)
     return s.text(
-        "This section looks forward from " + date(s.p.as_of) + ". It asks which indicators "
+        # it sets out what to watch; it makes no forecast of its own (an outside reader)
+        "This section takes stock on " + date(s.p.as_of) + " and sets out what to watch. It "
+        "asks which indicators "
         f"would show {md(s.p.focus)} drifting toward its partners "
         f"({md(ph.names(s.p.partners))}), re-aligning with {md(s.p.patron)}, or caught between "
         f"{md(s.p.patron)} and those partners; where each indicator stands and which way it has "
