@@ -643,11 +643,12 @@ def _trend(series: str, line: pd.DataFrame) -> str:
     return f"{series}: {a['share_pct']:.0f}% in {a['wave']} to {b['share_pct']:.0f}% in {b['wave']}."
 
 
-#: how a survey question reads in a sentence ({a}: the country named)
+#: how a survey question reads in a sentence ({a}: the country named), in the words of the
+#: chart's legend and Table 7.1 (a reader found three wordings of one question)
 _QUESTION_PHRASES = {
     "main_friend": "naming {a} the country's main friend",
-    "top_political_threat": "counting {a} among the greatest threats",
-    "top_political_partner": "counting {a} among the most important political partners",
+    "top_political_threat": "counting {a} among the top threats",
+    "top_political_partner": "counting {a} among the top political partners",
 }
 
 
