@@ -624,12 +624,19 @@ def share_chart(s):
               "section 1."))
 
 
-def _share_path(rows: pd.DataFrame, base: int | None) -> str:
-    """'from 16% in 2021 to 45% in 2022, then 24% in 2024': from the year before the break (else
-    the first year) to the last, through the highest year when it lies between."""
+def _from_base(rows: pd.DataFrame, base: int | None) -> pd.DataFrame:
+    """A share's years from the year before the break on (else all of them), in order: the
+    years :func:`_share_path` and :func:`_grew_slower` read."""
     rows = rows.sort_values("year")
     if base is not None and (rows["year"] >= base).sum() >= 2:  # else from the first year
         rows = rows[rows["year"] >= base]
+    return rows
+
+
+def _share_path(rows: pd.DataFrame, base: int | None) -> str:
+    """'from 16% in 2021 to 45% in 2022, then 24% in 2024': from the year before the break (else
+    the first year) to the last, through the highest year when it lies between."""
+    rows = _from_base(rows, base)
     first, last = rows.iloc[0], rows.iloc[-1]
     peak = rows.loc[rows["share_pct"].idxmax()]
     text = f"from {first['share_pct']:.0f}% in {int(first['year'])} "
@@ -643,12 +650,10 @@ def _share_path(rows: pd.DataFrame, base: int | None) -> str:
 
 
 def _grew_slower(rows: pd.DataFrame, base: int | None, patron: str) -> str:
-    """', though imports from Russia grew: the rest grew faster' when a share of
-    :func:`_share_path` fell over its years while the flow with the patron itself grew (a
-    falling share beside a rising amount reads as a contradiction without it), else ''."""
-    rows = rows.sort_values("year")
-    if base is not None and (rows["year"] >= base).sum() >= 2:
-        rows = rows[rows["year"] >= base]
+    """', though imports from Russia grew: imports from other partners grew faster' when a
+    share of :func:`_share_path` fell over its years while the flow with the patron itself grew
+    (a falling share beside a rising amount reads as a contradiction without it), else ''."""
+    rows = _from_base(rows, base)
     first, last = rows.iloc[0], rows.iloc[-1]
     if round(last["share_pct"]) < round(first["share_pct"]) and last["part"] > first["part"]:
         flow = "imports from" if last["flow"] == "imports" else "exports to"

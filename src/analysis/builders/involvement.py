@@ -438,9 +438,10 @@ def presence_chart(s):
     if not keepers.empty:
         k = keepers.iloc[0]
         d, _, on = elapsed(k["start_date"], k["end_date"], limit)
-        cap = "up to " if str(k.get("personnel_basis")) == "ceiling" else ""
-        main = (f" {s.p.patron}'s peacekeeping contingent of "
-                f"{cap + num(k['personnel_persons']) if pd.notna(k['personnel_persons']) else 'unknown'}"
+        cap = "up to " if str(k.get("personnel_basis")) == "ceiling" else ""  # not a count
+        size = (cap + num(k["personnel_persons"]) if pd.notna(k["personnel_persons"])
+                else "unknown")
+        main = (f" {s.p.patron}'s peacekeeping contingent of {size}"
                 f" personnel {'has been present for' if on else 'was present for'} {presence_text(d)}"
                 f"{' so far' if on else ''}.")
     return s.figure(

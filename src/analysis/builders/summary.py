@@ -203,8 +203,9 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
 def _people(m, undated: int, whose: str, bases: tuple[str, ...] = ()) -> str:
     """', with 3,083 personnel by the latest published figure (undated; not every deployment
     published one)': the headcounts a presence measure adds up (rows less those without one),
-    how many of them are undated (Table 1.1's n.d.), and whether some deployments published
-    none. '' when none published a figure."""
+    which of them are ceilings or authorised strengths (``bases``) and how many are undated
+    (Table 1.1's marks), and whether some deployments published none. '' when none published
+    a figure."""
     if not m.part:
         return ""
     figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose, bases)
@@ -219,8 +220,9 @@ def _presence(f: Findings) -> KeyFinding | None:
     where = ref("table", "presence")
     # not a floor (a ceiling such as a peacekeeping cap counts in full), not a total (some
     # deployments publish no count): the published counts added up, said so
+    people = _people(mine, f.patron_presence_undated, "the", f.patron_presence_bases)
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
-            f"in and around {md(f.focus)}{_people(mine, f.patron_presence_undated, 'the', f.patron_presence_bases)}")
+            f"in and around {md(f.focus)}{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
         text += (f"; {md(f.focus)}'s partners had {ph.value(theirs, True)} in the country"
