@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -192,20 +193,27 @@ PLAIN_LAYOUT_USED = ("Typst warning: the layout did not settle in five passes; t
 
 
 def compile_folder(doc: TypstDocument, main: Path) -> tuple[bytes, list[str]]:
-    """Compile ``main`` (``doc``'s source, written with its assets by :func:`write_sources`).
+    """Compile ``main`` (``doc``'s source, written with its assets by :func:`write_sources`),
+    in this process, until the layout settles (:func:`settle`)."""
+    return settle(lambda inputs: _compile(doc, main, inputs))
+
+
+def settle(compile_with: Callable[[dict[str, str]], tuple[bytes, list[str]]],
+           ) -> tuple[bytes, list[str]]:
+    """The PDF of the first layout that settles, from ``compile_with(template inputs)``.
 
     A layout that has not settled in Typst's five passes can print wrong page numbers and
     misplace figures; it is compiled again in the template's plain layout (every figure and
     table where it is cited, at full size), and one warning says so; before that, the fitted
     layout is tried with figures allowed to shrink a little more (:data:`FITTED_RETRIES`)."""
-    pdf, warns = _compile(doc, main, {})
+    pdf, warns = compile_with({})
     for inputs in FITTED_RETRIES:
         if not any(NOT_CONVERGED in w for w in warns):
             break
-        pdf, warns = _compile(doc, main, inputs)
+        pdf, warns = compile_with(inputs)
     if any(NOT_CONVERGED in w for w in warns):
         try:
-            plain_pdf, plain = _compile(doc, main, PLAIN_LAYOUT)
+            plain_pdf, plain = compile_with(PLAIN_LAYOUT)
         except TypstCompileError as exc:  # keep the unsettled PDF rather than none
             return pdf, [*warns, f"Typst warning: the plain layout failed: {exc}"]
         pdf, warns = plain_pdf, [w for w in plain if NOT_CONVERGED not in w] + [PLAIN_LAYOUT_USED]
@@ -251,10 +259,26 @@ COMPILE_TIMEOUT_S = 600
 
 def compile_apart(described: dict, main: str | os.PathLike, target: str | os.PathLike) -> list[str]:
     """Compile the sources at ``main`` (written by :func:`write_sources`; ``described`` is their
-    document's :meth:`TypstDocument.describe`) into the PDF file ``target``, in a fresh Python
-    process that imports nothing but typst. Returns the Typst warnings; raises
-    :class:`TypstCompileError` as :func:`compile_typst` does."""
-    request = json.dumps({"doc": described, "main": str(main), "target": str(target)})
+    document's :meth:`TypstDocument.describe`) into the PDF file ``target``, each attempt of
+    :func:`settle` in a fresh Python process that imports nothing but typst (so that a retry
+    does not add its memory to the first compile's: about 190 MiB each). Returns the Typst
+    warnings; raises :class:`TypstCompileError` as :func:`compile_typst` does."""
+    target = Path(target)
+
+    def attempt(inputs: dict[str, str]) -> tuple[bytes, list[str]]:
+        warnings = _compile_in_child(described, main, target, inputs)
+        return target.read_bytes(), warnings
+
+    pdf, warnings = settle(attempt)
+    target.write_bytes(pdf)  # the settled attempt's (a later failed one may have written)
+    return warnings
+
+
+def _compile_in_child(described: dict, main: str | os.PathLike, target: Path,
+                      inputs: dict[str, str]) -> list[str]:
+    """One compile with the template ``inputs``, in a fresh process, into ``target``."""
+    request = json.dumps({"doc": described, "main": str(main), "target": str(target),
+                          "inputs": inputs})
     # this file run by its path (it needs only the standard library and typst); -P: neither its
     # folder nor the working directory is put before them on the import path
     try:
@@ -280,7 +304,7 @@ def _serve_one(request: dict) -> dict:
     main = Path(request["main"])
     doc = TypstDocument.described(request["doc"], main.read_text(encoding="utf-8"))
     try:
-        pdf, warnings = compile_folder(doc, main)
+        pdf, warnings = _compile(doc, main, request.get("inputs", {}))
     except TypstCompileError as exc:
         return {"ok": False, "message": str(exc), **{k: getattr(exc, k) for k in _ERROR_FIELDS}}
     Path(request["target"]).write_bytes(pdf)
