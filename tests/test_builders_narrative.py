@@ -72,3 +72,16 @@ def test_a_timeline_names_every_kind_of_mark_it_draws():
                      COARSE_NOTE]
     plain = events.assign(end_date=pd.NaT, date_precision="day", confidence="high")
     assert _event_notes(plain, "Hollow: not confirmed") == []
+
+
+@pytest.mark.parametrize(("start", "end", "precision", "said"), [
+    ("2015-01-01", "2018-01-01", "year", "2015–2018"),  # Figure 2.1 drew a bar, the row '2015'
+    ("2024-04-01", "2024-06-01", "month", "April–June 2024"),
+    ("2023-09-11", "2023-09-20", "day", "11–20 September 2023"),
+    ("2024-04-17", "2024-06-12", "day", "17 April – 12 June 2024"),
+    ("2022-12-12", "2023-09-24", "day", "12 December 2022 – 24 September 2023"),
+    ("2023-09-19", None, "day", "19 September 2023")])
+def test_an_event_that_lasted_gives_its_end_in_a_table_row(start, end, precision, said):
+    from analysis.phrasing import when_span
+
+    assert when_span(start, end, precision) == said

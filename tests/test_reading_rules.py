@@ -317,10 +317,23 @@ def test_every_event_of_a_timeline_is_in_its_table(edition):
         shown = int(re.search(r"(\d+) (?:steps|dated events)", figure.caption)[1])
         assert len(listed.rows) == shown, (key, figure.caption)
         assert listed.number == name[6:] and name in figure.note
-        dates = [pd.Timestamp(r[0]) if r[0][:1].isdigit() and len(r[0]) > 4 else None
-                 for r in listed.rows]
+        dates = [_day_of(r[0]) for r in listed.rows]
         known = [d for d in dates if d is not None]
         assert known == sorted(known)
+
+
+def _day_of(when: str):
+    """The first day of a table's date ('3 March 2022', '11–20 September 2023', '20 October –
+    19 December 2022', '12 December 2022 – 24 September 2023'); None for a year or a month."""
+    import re
+
+    if " – " in when:
+        first, last = when.split(" – ")
+        return pd.Timestamp(first if re.search(r"\d{4}", first) else f"{first} {last[-4:]}")
+    span = re.fullmatch(r"(\d+)–\d+ (\w+ \d{4})", when)
+    if span:
+        return pd.Timestamp(f"{span[1]} {span[2]}")
+    return pd.Timestamp(when) if re.fullmatch(r"\d+ \w+ \d{4}", when) else None
 
 
 def test_a_claim_resting_on_a_later_release_names_it_as_the_charts_do():

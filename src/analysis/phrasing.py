@@ -7,7 +7,7 @@ import pandas as pd
 
 from .measures.compare import turn_position
 from .measures.result import Change, Measure
-from .prose import date, month, num, pct, usd_m
+from .prose import date, month, num, pct, usd_m, usd_pair
 
 
 def value(m: Measure, marked: bool = False) -> str:
@@ -76,6 +76,19 @@ def times(c: Change) -> str | None:
     return f"{r:.1f} times"
 
 
+def yearly_amounts(c: Change, marked: bool = False) -> tuple[str, str]:
+    """The earlier and latest yearly amounts of ``c`` ('USD 1.1 billion a year'), printed
+    precisely enough that a reader dividing them gets the multiple :func:`times` gives when it
+    gives one with a decimal ('2.6 times' beside 2.8 and 1.1, which give 2.5)."""
+    said = times(c)
+    if said and said[0].isdigit():  # '2.6 times': the amounts must bear it out
+        pair = usd_pair(c.earlier.value, c.latest.value, c.latest.value / c.earlier.value)
+    else:
+        pair = (usd_m(c.earlier.value), usd_m(c.latest.value))
+    return tuple(f"{text} a year" + (mark(m.confidence) if marked else "")
+                 for text, m in zip(pair, (c.earlier, c.latest), strict=True))
+
+
 #: country names read with "the" in running text
 _WITH_THE = ("United States", "United Kingdom", "United Arab Emirates", "European Union",
              "Netherlands", "Czech Republic", "Philippines", "Holy See")
@@ -104,6 +117,25 @@ def when(day, precision: str = "day") -> str:
     """A date at its precision: '2024', 'January 2024', '3 October 2023'."""
     day = pd.Timestamp(day)
     return {"year": f"{day:%Y}", "month": month(day)}.get(precision, date(day))
+
+
+def when_span(day, end, precision: str = "day") -> str:
+    """An event's date, with its end when it lasted: '2015–2018', 'April–June 2024',
+    '11–20 September 2023', '17 April – 12 June 2024', '12 December 2022 – 24 September 2023';
+    :func:`when` alone when it has no later end (a table row then says what its chart's bar
+    shows)."""
+    if end is None or pd.isna(end) or pd.Timestamp(end) <= pd.Timestamp(day):
+        return when(day, precision)
+    day, end = pd.Timestamp(day), pd.Timestamp(end)
+    if precision == "year":
+        return f"{day:%Y}" if day.year == end.year else f"{day:%Y}–{end:%Y}"
+    if precision == "month":
+        return (f"{day:%B}–{month(end)}" if day.year == end.year else
+                f"{month(day)} – {month(end)}")
+    if (day.year, day.month) == (end.year, end.month):
+        return f"{day.day}–{date(end)}"
+    return (f"{day.day} {day:%B} – {date(end)}" if day.year == end.year else
+            f"{date(day)} – {date(end)}")
 
 
 _WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",

@@ -140,8 +140,10 @@ def event_table(s, rows: pd.DataFrame, key: str, caption: str):
         return s.text("")
     rows = in_date_order(rows)
     precision = rows["date_precision"] if "date_precision" in rows else ["day"] * len(rows)
+    ends = rows["end_date"] if "end_date" in rows else [None] * len(rows)
     table = pd.DataFrame({
-        "Date": [ph.when(d, p) for d, p in zip(rows["date"], precision, strict=True)],
+        "Date": [ph.when_span(d, e, p)
+                 for d, e, p in zip(rows["date"], ends, precision, strict=True)],
         "What happened": rows["title"] + rows["confidence"].map(
             lambda c: " (unconfirmed)" if c == "low" else ""),
         "Kind": rows["category"].str.capitalize(),

@@ -97,9 +97,9 @@ def dependence_dashboard(s):
     notes = [n for n in (dep.missing_note(f),) if n]
     volume = f.trade_with_patron
     if volume is not None and volume.earlier.known and volume.latest.known:
-        notes.append(f"Goods turnover with {s.p.patron} averaged {ph.value(volume.latest)} in "
-                     f"{volume.latest.window}, against {ph.value(volume.earlier)} in "
-                     f"{volume.earlier.window}.")
+        before, now = ph.yearly_amounts(volume)  # as the key findings print them
+        notes.append(f"Goods turnover with {s.p.patron} averaged {now} in "
+                     f"{volume.latest.window}, against {before} in {volume.earlier.window}.")
     notes.append("Each value is the share over a five-year window (the sum of the partner's "
                  "values over the sum of the totals); the latest complete window is set against "
                  "the one ten years earlier or, where a series starts later, the earliest "
@@ -404,12 +404,14 @@ def signals_chart(s):
     hi_all = [signals["date"].max(), *signals["end_date"].dropna(), *([day] if under_way else [])]
     hi = max(hi_all) + pd.Timedelta(days=1)
     span_days = (hi - lo).days
+    bars = False
     for y, ev in zip(ys, signals.itertuples(), strict=True):
         colour = theme.CATEGORY_COLOURS.get(ev.category, theme.OTHER)
         # an event still under way on the edition's date runs to that date
         end = (ev.end_date if pd.notna(ev.end_date) and ev.end_date > ev.date else
                day if charts.under_way(ev) and day > ev.date else None)
         if end is not None:
+            bars = True
             ax.plot([ev.date, end], [y, y], color=colour, lw=6, alpha=0.45,
                     solid_capstyle="butt")
         ax.scatter([ev.date], [y], s=34, color="white" if ev.confidence == "low" else colour,
@@ -428,6 +430,7 @@ def signals_chart(s):
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.grid(axis="y", visible=False)
     first, last = signals["date"].min(), signals["date"].max()
+    colours = f"Colours by kind of event, as in {sections.label('figure', 'road_to_september')}."
     # the dates, not a count of days: elsewhere a span counts elapsed days (a deployment of
     # 11-20 September lasts 9), which would make 3-11 September 8 days
     return s.figure(
@@ -437,8 +440,11 @@ def signals_chart(s):
         alt=(f"Chart with one row per event from {date(first)} to {date(last)}: "
              + "; ".join(f"{d:%d %B}: {t}" for d, t in zip(signals["date"], signals["title"],
                                                             strict=True)) + "."),
-        note=(f"A bar runs from an event's start to {date(day)}, the edition's date, while the "
-              "event is still under way." if under_way else None),
+        # every bar explained, and the colours (a reader found the bar of an exercise that had
+        # ended, and the dots' colours, without a key)
+        note=("A bar runs from an event's start to its end"
+              + (f", or to {date(day)}, the edition's date, while the event is still under way"
+                 if under_way else "") + f". {colours}" if bars else colours),
         data=[signals])
 
 

@@ -145,15 +145,14 @@ def intro(s):
         when = (f", begun before the court issued {warrant_text}"
                 + (" and continued after it" if later else "")
                 if _bill_before_warrant(s) else f" after the court had issued {warrant_text}")
-        # the steps were the focus country's own choice; what neither side aimed at is the
-        # dispute the warrant made of them (an outside reader)
+        # the steps were the focus country's own choice; what neither side aimed at is the test
+        # the warrant made of them (an outside reader): its duty to arrest, from the warrant on
         return s.text(
             f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
-            f"side had aimed at? This section follows two developments alongside them: a legal "
-            f"one, {path}{when}, which the warrant turned into a dispute with "
-            f"{md(s.p.patron)}; and an economic paradox, in which {listing(grew)} rose well "
-            f"above their {_break_year(s) - 1} level {_after_break(s)}, as the security "
-            "relationship frayed.")
+            f"side had aimed at? This section follows two developments: a legal one, "
+            f"{path}{when}, which the warrant made a political test; and an economic paradox, "
+            f"in which {listing(grew)} rose well above their {_break_year(s) - 1} level "
+            f"{_after_break(s)}, as the security relationship frayed.")
     return s.text(
         f"What came with {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
         f"had aimed at? This section follows {md(s.p.focus)}'s steps toward the International Criminal "

@@ -381,9 +381,10 @@ def arms_suppliers(s):
         data=[rows], key="rival_suppliers",
         note="TIV is SIPRI's trend-indicator value, a measure of military capability "
              "transferred, not of money paid. " + _period_note(rows)
-             + (f" The {thin['period']} bar (faded) rests on {num(thin['tiv'])} TIV million, "
-                f"against {num(thin['before_tiv'])} million in {thin['before']}: the register "
-                "in this evidence base is likely incomplete for those years." if thin else ""))
+             + (f" The {thin['period']} bar (hatched: incomplete data) rests on "
+                f"{num(thin['tiv'])} TIV million, against {num(thin['before_tiv'])} million in "
+                f"{thin['before']}: the register in this evidence base is likely incomplete "
+                "for those years." if thin else ""))
 
 
 def rival_suppliers_text(s):
@@ -506,7 +507,7 @@ def takeaway(s):
         if thin:
             says.append(f"for {thin['period']} the register in this evidence base records "
                         f"only {num(thin['tiv'])} TIV million, too few to compare with the "
-                        "earlier periods (the faded bar)")
+                        "earlier periods (the hatched bar)")
     if not says:
         return s.text("")
     return s.text(

@@ -86,9 +86,10 @@ def _trade(f: Findings) -> KeyFinding | None:
     text = f"{md(f.patron)}'s share of {md(f.focus)}'s goods trade went {ph.from_to(share, True)}"
     used = (share.earlier, share.latest)
     if volume is not None and ph.times(volume):
+        before, now = ph.yearly_amounts(volume, True)
         text = (f"Trade with {md(f.patron)} boomed: turnover, in current dollars, averaged "
-                f"{ph.value(volume.latest, True)} in {volume.latest.window}, {ph.times(volume)} the "
-                f"{ph.value(volume.earlier, True)} of {volume.earlier.window}, and {text}")
+                f"{now} in {volume.latest.window}, {ph.times(volume)} the {before} of "
+                f"{volume.earlier.window}, and {text}")
         used += (volume.earlier, volume.latest)
     # the limit section 6 states, said beside the headline: the table records partners, not
     # where goods were made or used
@@ -128,7 +129,7 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
         peak = (f" ({num(f.patron_peak[1])} of them in {f.patron_peak[0]} alone)"
                 if f.patron_peak else "")
         text += (f", although the arms {md(f.patron)} delivered rose in volume, from "
-                 f"{num(volume[0])} to {num(volume[1])} million TIV{peak}: other suppliers' "
+                 f"{num(volume[0])} to {num(volume[1])} TIV million{peak}: other suppliers' "
                  "deliveries grew faster")
         shown = _where(("figure", "dependence"), ("figure", "patron_deliveries"))
     if f.patron_ended and len(f.break_steps) < 2:  # else the break finding names them
@@ -262,16 +263,17 @@ def _concentration(f: Findings) -> KeyFinding | None:
     else:
         text = f"{md(f.focus)}'s arms imports by supplier: {index}"
     rival = f.rival_arms_latest
+    note = ""  # one bracket at the end, not two in a row
     if rival is not None and rival.concentration.known:
         if f.rival_arms_thin:  # as Figure 2.4's note says of the same register rows: no value
             text += (f"; {md(f.rival)}'s index is not comparable, because the register in this "
                      f"evidence base is likely incomplete for its deliveries in "
-                     f"{f.rival_arms_thin} (see the note to Figure "
-                     f"{number_of('figure', 'rival_suppliers')})")
+                     f"{f.rival_arms_thin}")
+            note = f"; see the note to Figure {number_of('figure', 'rival_suppliers')}"
         else:
             text += f"; {md(f.rival)}'s stood at {ph.value(rival.concentration, True)}"
             used += (rival.concentration,)
-    return KeyFinding(f"{text} ({where}).", used, where)
+    return KeyFinding(f"{text} ({where}{note}).", used, where)
 
 
 def _break(f: Findings) -> KeyFinding | None:
