@@ -4,10 +4,10 @@ standard library only).
 - :func:`compile_typst` compiles a generated :class:`TypstDocument` in this process (the
   ``tightrope-pdf`` exporter does this for any notebook).
 - :func:`compile_apart` compiles sources already written to a folder in a fresh, small Python
-  process (this file run by its path). A build does this for the report: the process
-  that generated the source (a child of the warm engine, holding pandas, matplotlib and
-  nbconvert) has exited by then, so the compile's own memory (about 135 MiB for the report's
-  layout) is not added to theirs.
+  process (this file run by its path), one per layout attempt. A build does this for the
+  report: the process that generated the source (a child of the warm engine, holding pandas,
+  matplotlib and nbconvert) has exited by then, so the compile's own memory (about 180 MiB for
+  the report's layout) is not added to theirs, nor one attempt's to the next.
 
 Either way a failing compile raises :class:`TypstCompileError`, naming the report section and the
 notebook cell that produced the offending lines, and warnings name them too.
