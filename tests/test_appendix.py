@@ -341,3 +341,17 @@ def test_series_updated_as_figures_come_in_say_when_their_copy_ends():
     early = dt.date(2023, 9, 15)  # every such copy reaches 2022, the last complete year
     assert not [n for n in bibliography(cut(tables, early, 2000, 2023), early).notes
                 if "updated by their publishers" in n]
+
+
+@pytest.mark.parametrize(("locator", "left"), [
+    ("the publisher's own copy was not located; read in the copy named after “Via”", ""),
+    (("wire report from Ankara; the publisher's own copy was not located; read in the copy "
+      "named after “Via”."), "wire report from Ankara"),
+    ("p. 1; the publisher's own copy was not located; read in the copies named after “Via”",
+     "p. 1"),
+    ("paragraphs 1-2", "paragraphs 1-2"), ("art. 5 etc.", "art. 5 etc.")])
+def test_appendix_b_says_once_what_via_means(locator, left):
+    """The sentence stood in some sixty entries (an outside reader); the introduction says it."""
+    from analysis.bibliography import _without_copy_boilerplate
+
+    assert _without_copy_boilerplate(locator) == left

@@ -151,6 +151,16 @@ def stale_series_note(cited: pd.DataFrame, as_of: dt.date) -> str | None:
             f"{as_of.day} {as_of:%B %Y}, are not used.")
 
 
+def _without_copy_boilerplate(locator: str) -> str:
+    """A locator without 'the publisher's own copy was not located; read in the copy named after
+    “Via”': Appendix B's introduction says it once for every entry with a copy (a reader found
+    it repeated in some sixty entries)."""
+    parts = [p.strip() for p in locator.rstrip(".").split(";")]
+    kept = [p for p in parts if not (p.startswith("the publisher's own copy was not located")
+                                     or (p.startswith("read in the cop") and "“Via”" in p))]
+    return "; ".join(kept) if len(kept) < len(parts) else locator
+
+
 def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
                  used: set[str] | None = None) -> Bibliography:
     """Appendix B for the tables cut at ``as_of``: the sources they cite or, given ``used``
@@ -164,7 +174,7 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
     entries, copies = [], False
     for r in shown.itertuples():
         via, later_copy = copies_known_by(_text(r.retrieved_via), as_of)
-        locator = _text(r.locator)
+        locator = _without_copy_boilerplate(_text(r.locator) or "") or None
         if later_copy and not via:
             copies = True
             locator = f"{locator.rstrip('.')}. {LATER_COPY}" if locator else LATER_COPY

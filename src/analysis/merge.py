@@ -289,7 +289,8 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
             "The sources this edition cites, each published on or before its date"
             + (", except the later releases the data note names" if revised else "")
             + ". An entry names the primary publisher, the item and, where the figures were read "
-            "in a copy, that copy"
+            "in a copy, that copy, after “Via” (the publisher's own copy was not located, unless "
+            "the entry calls the copy an exact one)"
             + (" (or says that the copy was published after the edition's date)"
                if copies else "") + ".",
             "Appendix B. Sources", "B"))
