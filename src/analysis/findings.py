@@ -17,6 +17,7 @@ from .measures.compare import turned_back
 from .measures.presence import (
     EXERCISE,
     bases_in_presence,
+    headcount_confidence,
     presence,
     standing,
     undated_in_presence,
@@ -65,6 +66,9 @@ class Findings:
     #: what those headcounts are when not counts ('ceiling', 'authorised'; one per figure)
     patron_presence_bases: tuple[str, ...] = ()
     partner_presence_bases: tuple[str, ...] = ()
+    #: the weakest confidence of those headcounts (their figure carries the mark)
+    patron_people_confidence: str = "high"
+    partner_people_confidence: str = "high"
     #: average yearly trade turnover with the patron, earlier and latest window (US$ million)
     trade_with_patron: Change | None = None
     #: the last year the patron delivered major arms, and who delivered after it
@@ -221,6 +225,8 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                                    kinds=kinds))
     bases = (bases_in_presence(dep, [patron], day, kinds=kinds),
              bases_in_presence(dep, list(p.partners), day, host=focus, kinds=kinds))
+    people = (headcount_confidence(dep, [patron], day, kinds=kinds),
+              headcount_confidence(dep, list(p.partners), day, host=focus, kinds=kinds))
     trade_volume = None
     if bilateral and "trade" in dependence:
         t_early, t_late = shares.windows("trade", tables, focus, patron)
@@ -252,6 +258,7 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     partner_exercises=partner_exercises,
                     patron_presence_undated=undated[0], partner_presence_undated=undated[1],
                     patron_presence_bases=bases[0], partner_presence_bases=bases[1],
+                    patron_people_confidence=people[0], partner_people_confidence=people[1],
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
                     suppliers_since=since, patron_peak=peak, latest_year=latest_year,
                     register_last=int(mine["year"].max()) if not mine.empty else None,

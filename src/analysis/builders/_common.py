@@ -49,12 +49,13 @@ def _of_them(n: int, figures: int, one: str, many: str) -> str:
 
 
 def headcount(total: float, figures: int, undated: int, whose: str = "the",
-              bases: tuple[str, ...] = ()) -> tuple[str, str]:
+              bases: tuple[str, ...] = (), mark: str = "") -> tuple[str, str]:
     """A presence's published headcounts added up, said one way in the key findings and in
     section 1: ('about 5,000 personnel by the latest published figures', 'one of them a
     mandate's ceiling; one of them undated'); the second part (for a parenthesis) says which of
     the ``figures`` are not counts (``bases``, Table 1.1's marks) and how many are undated
-    (its n.d.), '' if none."""
+    (its n.d.), '' if none. ``mark``: the medium-confidence mark of the figures, after the
+    number ('3,083† personnel')."""
     from ..prose import added_up
 
     said = [_of_them(bases.count(b), figures, *BASIS_WORDS[b]) for b in dict.fromkeys(bases)
@@ -62,7 +63,7 @@ def headcount(total: float, figures: int, undated: int, whose: str = "the",
     if undated:
         said.append(_of_them(undated, figures, "undated", "undated"))
     figure = "figure" if figures == 1 else "figures"
-    return (f"{added_up(total, figures)} personnel by {whose} latest published {figure}",
+    return (f"{added_up(total, figures)}{mark} personnel by {whose} latest published {figure}",
             "; ".join(said))
 
 

@@ -93,6 +93,16 @@ def bases_in_presence(deployments: pd.DataFrame, deployers, day, host: str | Non
     return tuple(sorted(b for b in basis if b != "count"))
 
 
+def headcount_confidence(deployments: pd.DataFrame, deployers, day, host: str | None = None,
+                         kinds=None) -> str:
+    """The weakest confidence of the headcounts :func:`presence` adds up for ``day`` (the mark
+    goes on the personnel figure, not only on the count of deployments)."""
+    from .result import weakest
+
+    rows = active_on(deployments, deployers, day, host, kinds)
+    return weakest(rows.loc[rows["personnel_persons"].notna(), "confidence"])
+
+
 def undated_in_presence(deployments: pd.DataFrame, published: pd.Series, deployers, day,
                         host: str | None = None, kinds=None) -> int:
     """How many of the headcounts :func:`presence` adds up for ``day`` are undated."""
