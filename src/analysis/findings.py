@@ -16,11 +16,9 @@ from .measures import shares, suppliers
 from .measures.compare import turned_back
 from .measures.presence import (
     EXERCISE,
-    bases_in_presence,
-    headcount_confidence,
+    headcounts,
     presence,
     standing,
-    undated_in_presence,
 )
 from .measures.result import Change, Measure
 from .measures.suppliers import SupplierShares
@@ -220,13 +218,8 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
     partner_exercises = presence(dep, list(p.partners), day, "partners' exercises", host=focus,
                                  kinds=[EXERCISE])
     published = tables["sources"].set_index("source_id")["date_published"]
-    undated = (undated_in_presence(dep, published, [patron], day, kinds=kinds),
-               undated_in_presence(dep, published, list(p.partners), day, host=focus,
-                                   kinds=kinds))
-    bases = (bases_in_presence(dep, [patron], day, kinds=kinds),
-             bases_in_presence(dep, list(p.partners), day, host=focus, kinds=kinds))
-    people = (headcount_confidence(dep, [patron], day, kinds=kinds),
-              headcount_confidence(dep, list(p.partners), day, host=focus, kinds=kinds))
+    mine_counts = headcounts(dep, published, [patron], day, kinds=kinds)
+    theirs_counts = headcounts(dep, published, list(p.partners), day, host=focus, kinds=kinds)
     trade_volume = None
     if bilateral and "trade" in dependence:
         t_early, t_late = shares.windows("trade", tables, focus, patron)
@@ -256,9 +249,12 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     rival_arms_thin=thin["period"] if thin else None,
                     patron_presence=patron_presence, partner_presence=partner_presence,
                     partner_exercises=partner_exercises,
-                    patron_presence_undated=undated[0], partner_presence_undated=undated[1],
-                    patron_presence_bases=bases[0], partner_presence_bases=bases[1],
-                    patron_people_confidence=people[0], partner_people_confidence=people[1],
+                    patron_presence_undated=mine_counts.undated,
+                    partner_presence_undated=theirs_counts.undated,
+                    patron_presence_bases=mine_counts.bases,
+                    partner_presence_bases=theirs_counts.bases,
+                    patron_people_confidence=mine_counts.confidence,
+                    partner_people_confidence=theirs_counts.confidence,
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
                     suppliers_since=since, patron_peak=peak, latest_year=latest_year,
                     register_last=int(mine["year"].max()) if not mine.empty else None,

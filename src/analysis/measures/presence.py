@@ -3,9 +3,11 @@ published."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from .result import Measure
+from .result import Measure, weakest
 
 
 def _of(deployments: pd.DataFrame, deployers, host: str | None = None) -> pd.DataFrame:
@@ -81,30 +83,30 @@ def undated_counts(rows: pd.DataFrame, published: pd.Series) -> pd.Series:
     return undated & rows["personnel_persons"].notna()
 
 
-def bases_in_presence(deployments: pd.DataFrame, deployers, day, host: str | None = None,
-                      kinds=None) -> tuple[str, ...]:
-    """What the headcounts :func:`presence` adds up for ``day`` are when not counts (one entry
-    per figure, sorted: 'authorised', 'ceiling'), so that a sum that includes a mandate's
-    ceiling says so."""
+@dataclass(frozen=True)
+class Headcounts:
+    """What the headcounts :func:`presence` adds up for a day are: how many are undated
+    (Table 1.1's n.d.), which are not counts (one entry per figure, sorted: 'authorised',
+    'ceiling', so that a sum with a mandate's ceiling says so) and their weakest confidence
+    (the mark goes on the personnel figure, not only on the count of deployments)."""
+
+    undated: int = 0
+    bases: tuple[str, ...] = ()
+    confidence: str = "high"
+
+
+def headcounts(deployments: pd.DataFrame, published: pd.Series, deployers, day,
+               host: str | None = None, kinds=None) -> Headcounts:
+    """:class:`Headcounts` of the deployments by ``deployers`` running on ``day``."""
     rows = active_on(deployments, deployers, day, host, kinds)
-    if "personnel_basis" not in rows:
-        return ()
-    basis = rows.loc[rows["personnel_persons"].notna(), "personnel_basis"].dropna()
-    return tuple(sorted(b for b in basis if b != "count"))
-
-
-def headcount_confidence(deployments: pd.DataFrame, deployers, day, host: str | None = None,
-                         kinds=None) -> str:
-    """The weakest confidence of the headcounts :func:`presence` adds up for ``day`` (the mark
-    goes on the personnel figure, not only on the count of deployments)."""
-    from .result import weakest
-
-    rows = active_on(deployments, deployers, day, host, kinds)
-    return weakest(rows.loc[rows["personnel_persons"].notna(), "confidence"])
+    counted = rows[rows["personnel_persons"].notna()]
+    basis = counted["personnel_basis"].dropna() if "personnel_basis" in counted else []
+    return Headcounts(int(undated_counts(rows, published).sum()),
+                      tuple(sorted(b for b in basis if b != "count")),
+                      weakest(counted.get("confidence", ())))
 
 
 def undated_in_presence(deployments: pd.DataFrame, published: pd.Series, deployers, day,
                         host: str | None = None, kinds=None) -> int:
     """How many of the headcounts :func:`presence` adds up for ``day`` are undated."""
-    return int(undated_counts(active_on(deployments, deployers, day, host, kinds),
-                              published).sum())
+    return headcounts(deployments, published, deployers, day, host, kinds).undated
