@@ -7,7 +7,7 @@ number in the summary can never disagree with the chart it points to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -17,6 +17,7 @@ from .measures.compare import turned_back
 from .measures.presence import (
     EXERCISE,
     headcounts,
+    peacekeepers,
     presence,
     standing,
 )
@@ -28,6 +29,24 @@ from .schema import load_descriptor
 #: the tables behind the bilateral indicators have no reporter column: the descriptor's
 #: description names the country they are seen from
 BILATERAL_TABLES = ("trade", "energy", "remittances")
+
+
+@dataclass(frozen=True)
+class AllianceTest:
+    """Section 3's test of reliance, as a key finding states it: the attack on the focus
+    country's territory (by its account), its call on the alliance's mutual-defence clause and
+    the alliance's answer; and the blockade of the corridor the patron's peacekeepers held. Dates
+    from the story's anchors (data/anchors.csv), known at as_of."""
+
+    attack: pd.Timestamp
+    request: pd.Timestamp | None = None
+    answer: pd.Timestamp | None = None  # only with a request
+    #: the blockade, when the patron's peacekeepers held the corridor; its end (None while it
+    #: was in place on as_of) and whether the road then opened for the region's people to flee
+    blockade: pd.Timestamp | None = None
+    blockade_end: pd.Timestamp | None = None
+    offensive: pd.Timestamp | None = None  # the rival's offensive before the blockade ended
+    fled: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,8 @@ class Findings:
     break_steps: tuple[tuple[pd.Timestamp, str, bool], ...] = ()
     #: their event ids, in the same order
     break_events: tuple[str, ...] = ()
+    #: the alliance and the patron's peacekeepers put to the test (None before the attack)
+    alliance_test: AllianceTest | None = None
 
     # -------------------------------------------------------------- derived readings
     def turned(self, key: str) -> tuple[int, float] | None:
@@ -124,6 +145,39 @@ BREAK_ANCHORS = ("csto_freeze", "peacekeepers_withdrawn", "border_guards_leave",
 
 #: a key finding names the break only when at least this many of its steps are known
 MIN_BREAK_STEPS = 2
+
+
+def anchored(tables, key: str) -> pd.Series | None:
+    """The event row of anchor ``key`` in ``tables`` (events already cut at as_of), else None."""
+    anchors = tables["anchors"].set_index("anchor")
+    if key not in anchors.index or not isinstance(event := anchors.loc[key, "event_id"], str):
+        return None
+    found = tables["events"][tables["events"]["event_id"] == event]
+    return None if found.empty else found.iloc[0]
+
+
+def alliance_test(tables, focus: str, patron: str, rival: str) -> AllianceTest | None:
+    """What section 3 tells of the alliance and the corridor, as dates (None before the attack,
+    or when the data record it between other countries)."""
+    attack = anchored(tables, "attack_sept_2022")
+    if attack is None or str(attack["actors"]).split(";")[:2] != [rival, focus]:
+        return None
+    request, answer = anchored(tables, "csto_request_2022"), anchored(tables, "csto_response_2022")
+    day = (lambda row: None if row is None else pd.Timestamp(row["date"]))
+    test = AllianceTest(pd.Timestamp(attack["date"]), day(request),
+                        day(answer) if request is not None else None)
+    blockade = anchored(tables, "blockade_start")
+    if blockade is None or not {focus, rival} <= set(str(blockade["actors"]).split(";")) \
+            or peacekeepers(tables["deployments"], (focus, rival), patron).empty:
+        return test
+    end = blockade["end_date"]
+    end = None if pd.isna(end) else pd.Timestamp(end)
+    offensive, exodus = day(anchored(tables, "offensive_2023")), day(anchored(tables,
+                                                                             "exodus_start"))
+    return replace(test, blockade=pd.Timestamp(blockade["date"]), blockade_end=end,
+                   offensive=offensive if end is not None and offensive is not None
+                   and offensive <= end else None,
+                   fled=end is not None and exodus == end)
 
 
 def _break_rows(tables, cast=()) -> list[tuple[str, pd.Series, str]]:
@@ -261,4 +315,5 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     register_newer=bool(set(mine["source_id"]) & set(newer_releases(
                         tables, p.as_of, cited_ids(tables))["supersedes"])),
                     patron_ended=tuple(ended.sort_values("end_date")["name"]),
-                    break_steps=steps, break_events=step_events)
+                    break_steps=steps, break_events=step_events,
+                    alliance_test=alliance_test(tables, focus, patron, p.rival))

@@ -154,11 +154,13 @@ def count(n: int, noun: str) -> str:
 
 
 def undone(c: Change, latest_year: float) -> str:
-    """How far a latest year has undone the move between a share's windows, for a share that
-    turned back (:func:`~analysis.measures.compare.turn_position`): 'back at its 2013–2017
-    level', 'above its 2013–2017 level' (past it) or 'back by at least half of that fall'."""
+    """Where a latest year stands between a share's windows, for a share that turned back
+    (:func:`~analysis.measures.compare.turn_position`): 'back at its 2013–2017 level', 'above
+    its 2013–2017 level' (past it) or 'at least as close to its 2013–2017 level as to its
+    2020–2024 one'. A position, not a move: the year before may stand further back still."""
     where = turn_position(c.direction, latest_year, c.earlier.value)
     if where == "nearer":
-        return f"back by at least half of that {'fall' if c.direction == 'down' else 'rise'}"
+        return (f"at least as close to its {c.earlier.window} level as to its "
+                f"{c.latest.window} one")
     past = "above" if c.direction == "down" else "below"
     return f"{'back at' if where == 'back at' else past} its {c.earlier.window} level"

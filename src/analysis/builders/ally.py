@@ -145,9 +145,9 @@ def dependence_text(s):
             turned = f.turned(key)
             if turned:
                 # the year is the window's last (a turn inside it, not after it)
-                text += (f" {md(s.p.patron)}'s share of {md(c.latest.label.lower())} turned "
-                         f"back in that window's last year: in "
-                         f"{turned[0]} alone it was {pct(turned[1])}, {ph.undone(c, turned[1])} "
+                text += (f" In that window's last year, {turned[0]}, {md(s.p.patron)}'s share "
+                         f"of {md(c.latest.label.lower())} was {pct(turned[1])}, "
+                         f"{ph.undone(c, turned[1])} "
                          f"(Figure {sections.number_of('figure', 'dependence_over_time')}).")
     if f.missing:
         text += " " + md(dep.missing_note(f))

@@ -16,6 +16,7 @@ from matplotlib.patches import Patch
 
 from .. import charts, indicators, theme
 from ..evidence_refs import at_precision, in_date_order
+from ..measures.presence import peacekeepers
 from ..phrasing import names
 from ..prose import date, listing, md, num
 from ..sections import label
@@ -25,6 +26,9 @@ from ._common import BASIS_WORDS, count_word, events_matching
 SEPT_2022_CONFLICT = "September 2022 clashes"  # the attack's label in casualties.csv
 #: the alliance's later steps after the request and the response are found by this title word
 ALLIANCE_WORDS = "CSTO"
+#: what the alliance sent when asked for help (event E053), said alike in section 3 and the key
+#: findings
+ANSWER = "a fact-finding mission, not troops"
 #: anchors (data/anchors.csv) dated on the corridor that are not phase boundaries
 CORRIDOR_MARKS = ("icj_lachin_order", "lachin_closure_2023")
 MEASURES = {"killed_total": "Killed or missing", "military_killed": "Soldiers killed",
@@ -128,8 +132,7 @@ def _ceasefire(s):
 
 def _all_peacekeepers(s) -> pd.DataFrame:
     """Peacekeeping deployments in the focus or the rival country, whoever sent them."""
-    dep = s.ev.deployments
-    return dep[(dep["kind"] == "peacekeeping") & dep["host"].isin([s.p.focus, s.p.rival])]
+    return peacekeepers(s.ev.deployments, (s.p.focus, s.p.rival))
 
 
 def _keeper(s) -> str:
@@ -730,8 +733,7 @@ def alliance_summary(s):
                     "military aid included.")
     if request and response:
         wait = indicators.days_between(request.date, response.date)
-        text.append(f" {count_word(wait, True)} days later the alliance answered with a fact-finding mission, not "
-                    "troops.")
+        text.append(f" {count_word(wait, True)} days later the alliance answered with {ANSWER}.")
     thread = _alliance_thread(s, attack.date)
     known = {a.event_id for a in (request, response) if a}
     later = thread[~thread["event_id"].isin(known)]
@@ -755,7 +757,7 @@ def takeaway(s):
                     "the same")
     if attack and s.ev.anchor("csto_response_2022"):
         says.append(f"when {md(s.p.focus)} reported an attack on its own territory, its "
-                    "alliance sent a fact-finding mission, not troops")
+                    f"alliance sent {ANSWER}")
     text = ("What the data say: " + "; ".join(says) + ". What they do not say: why. The "
             "evidence base records dates, deployments and requests, not the instructions given "
             f"to {md(_keeper(s))}'s peacekeepers or the deliberations of its allies; the motives "

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .. import indicators, sections
 from .. import phrasing as ph
-from .. import sections
 from ..appendix import exceptions_text
 from ..findings import MIN_BREAK_STEPS, Findings
 from ..measures.result import Change, Measure
@@ -17,6 +17,7 @@ from ..prose import added_up, date, listing, md, num, pct, span
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
 from ._common import count_word, headcount
+from .involvement import ALLIANCE_WORDS, ANSWER
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ class KeyFinding:
     measures: tuple[Measure, ...]  # the values it states
     ref: str  # "Figure 5.2, section 5"
     changes: tuple[Change, ...] = ()  # the changes it states in points
+
+
+def _cited(text: str, where: str) -> str:
+    """'text (where).' with one bracket at the end: a text that already ends in one takes the
+    reference inside it ('... (an authorised strength; Table 1.1, section 1).')."""
+    return f"{text[:-1]}; {where})." if text.endswith(")") else f"{text} ({where})."
 
 
 def _where(primary: tuple[str, str], *more: tuple[str, str]) -> str:
@@ -75,7 +82,7 @@ def _arms(f: Findings) -> KeyFinding | None:
                      f"from {md(f.patron)}")
     shown = _where(("figure", "suppliers"), ("table", "partner_systems")) \
         if f.suppliers_since and f.patron_last_delivery is not None and leader is None else where
-    return KeyFinding(f"{text} ({shown}).", used, where)
+    return KeyFinding(_cited(text, shown), used, where)
 
 
 def _trade(f: Findings) -> KeyFinding | None:
@@ -96,7 +103,7 @@ def _trade(f: Findings) -> KeyFinding | None:
     text += (", although the trade records cannot tell goods made or used in "
              f"{md(f.focus)} from goods passing through it")
     limits = sections.get("unintended_consequences").number  # where the limit is stated
-    return KeyFinding(f"{text} ({where}; section {limits}).", used, where)
+    return KeyFinding(_cited(text, f"{where}; section {limits}"), used, where)
 
 
 def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding | None:
@@ -135,7 +142,7 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
     if f.patron_ended and len(f.break_steps) < 2:  # else the break finding names them
         text += f", and its {listing(_short(n) for n in f.patron_ended)} left"
         shown = _where(("figure", "dependence"), ("table", "presence"))
-    return KeyFinding(f"{text} ({shown}).", (), where, () if stated else (trade, arms))
+    return KeyFinding(_cited(text, shown), (), where, () if stated else (trade, arms))
 
 
 def _stated_shares(f: Findings, found: dict) -> tuple[int, int] | None:
@@ -173,32 +180,36 @@ def _short(name: str) -> str:
 def _gas_transfers(f: Findings) -> KeyFinding | None:
     gas, rem = f.share("gas"), f.share("remittances")
     parts, used = [], ()
-    if gas is not None and gas.earlier.known:
-        parts.append(f"its share of {md(f.focus)}'s gas imports by weight went "
-                     f"{ph.from_to(gas, True)}")
-        used += (gas.earlier, gas.latest)
-    elif gas is not None:
-        parts.append(f"its share of {md(f.focus)}'s gas imports by weight was "
-                     f"{ph.from_to(gas, True)} ({ph.no_earlier(f.gapless_from['gas'])})")
-        used += (gas.latest,)
+
+    def share(key: str, c: Change, what: str) -> str:
+        """'its share of … went from A in W1 to B in W2', or 'was B in W2 (why no earlier)'."""
+        nonlocal used
+        if c.earlier.known:
+            used += (c.earlier, c.latest)
+            return f"its share of {what} went {ph.from_to(c, True)}"
+        used += (c.latest,)
+        why = f" ({ph.no_earlier(f.gapless_from[key])})" if f.gapless_from.get(key) else ""
+        return f"its share of {what} was {ph.from_to(c, True)}{why}"
+
+    if gas is not None:
+        parts.append(share("gas", gas, f"{md(f.focus)}'s gas imports by weight"))
     turned = f.turned("remittances")
     if rem is not None:  # all transfers, commercial ones too: not migrants' money alone
-        parts.append(f"its share of all money transfers received through banks went "
-                     f"{ph.from_to(rem, True)}"
+        parts.append(share("remittances", rem, "all money transfers received through banks")
                      # a latest year that undid half the move: said beside the windows (Table
                      # 7.1 counts the share on neither side)
                      + (f", though in {turned[0]} alone it was {pct(turned[1])}"
                         f"{ph.mark(rem.latest.confidence)}, {ph.undone(rem, turned[1])}"
                         if turned else ""))
-        used += (rem.earlier, rem.latest)
     if not parts:
         return None
     where = (_where(("figure", "dependence"), ("figure", "dependence_over_time")) if turned
              else ref("figure", "dependence"))
-    return KeyFinding(f"{md(f.patron)} stayed the main source of "
-                      + ("gas and of money transfers" if gas is not None and rem is not None
-                         else "gas" if gas is not None else "money transfers")
-                      + f": {'; '.join(parts)} ({where}).", used, where)
+    return KeyFinding(_cited(f"{md(f.patron)} stayed the main source of "
+                             + ("gas and of money transfers" if gas is not None
+                                and rem is not None else "gas" if gas is not None
+                                else "money transfers") + f": {'; '.join(parts)}", where),
+                      used, where)
 
 
 def _people(m, undated: int, whose: str, bases: tuple[str, ...] = (),
@@ -244,39 +255,38 @@ def _presence(f: Findings) -> KeyFinding | None:
                     "personnel" if drills.part else "")
                  + f" {'was' if n == 1 else 'were'} under way")
         used += (drills,)
-    return KeyFinding(f"{text} ({where}).", used, where)
+    return KeyFinding(_cited(text, where), used, where)
 
 
-def _concentration(f: Findings) -> KeyFinding | None:
-    latest, earlier = f.arms_latest, f.arms_earlier
-    if latest is None or not latest.concentration.known:
+def _alliance(f: Findings) -> KeyFinding | None:
+    """What reliance brought when it was tested (section 3): the alliance's answer to the call
+    for help, and the blockade of the road the patron's peacekeepers held. Dates only: the
+    counts behind them (losses, days) stay in section 3's table and charts."""
+    t = f.alliance_test
+    if t is None or t.request is None or t.answer is None:
         return None
-    where = ref("figure", "concentration")
-    index = (f"the Herfindahl–Hirschman index of its suppliers (10,000 = a single supplier) was "
-             f"{ph.value(latest.concentration, True)} in {latest.window}")
-    used = (latest.concentration,)
-    if earlier is not None and earlier.concentration.known:
-        # against the window the findings compare, not "than they were": earlier windows of
-        # Figure 5.1 may stand lower still
-        spread = earlier.concentration.value > latest.concentration.value
-        text = (f"{md(f.focus)}'s arms imports are {'less' if spread else 'no less'} "
-                f"concentrated than in {earlier.window}: {index}, against "
-                f"{ph.value(earlier.concentration, True)} then")
-        used += (earlier.concentration,)
-    else:
-        text = f"{md(f.focus)}'s arms imports by supplier: {index}"
-    rival = f.rival_arms_latest
-    note = ""  # one bracket at the end, not two in a row
-    if rival is not None and rival.concentration.known:
-        if f.rival_arms_thin:  # as Figure 2.4's note says of the same register rows: no value
-            text += (f"; {md(f.rival)}'s index is not comparable, because the register in this "
-                     f"evidence base is likely incomplete for its deliveries in "
-                     f"{f.rival_arms_thin}")
-            note = f"; see the note to Figure {number_of('figure', 'rival_suppliers')}"
+    gap = indicators.days_between(t.attack, t.request)
+    when = "the same day" if gap == 0 else f"{count_word(gap)} days later"
+    text = (f"When {md(f.focus)} reported an attack by {md(f.rival)} on its territory on "
+            f"{date(t.attack)}, it invoked the {ALLIANCE_WORDS}'s mutual-defence clause {when}, "
+            f"and {count_word(indicators.days_between(t.request, t.answer))} days later the "
+            f"alliance answered with {ANSWER}")
+    where = ref("figure", "alliance")
+    shown = where
+    if t.blockade is not None:
+        road = (f"the only road between Nagorno-Karabakh and {md(f.focus)}, in the care of "
+                f"{md(f.patron)}'s peacekeepers,")
+        if t.blockade_end is None:
+            text += (f"; {road} was still blocked on {date(f.as_of)}, as it had been since "
+                     f"{date(t.blockade)}")
         else:
-            text += f"; {md(f.rival)}'s stood at {ph.value(rival.concentration, True)}"
-            used += (rival.concentration,)
-    return KeyFinding(f"{text} ({where}{note}).", used, where)
+            after = (f", when it opened for the region's people to flee to {md(f.focus)} after "
+                     f"{md(f.rival)}'s offensive of {date(t.offensive)}"
+                     if t.fled and t.offensive is not None else "")
+            text += (f"; {road} was blocked from {date(t.blockade)} until "
+                     f"{date(t.blockade_end)}{after}")
+        shown = _where(("figure", "corridor"), ("figure", "alliance"))
+    return KeyFinding(_cited(text, shown), (), where)
 
 
 def _break(f: Findings) -> KeyFinding | None:
@@ -285,7 +295,7 @@ def _break(f: Findings) -> KeyFinding | None:
     if len(steps) < MIN_BREAK_STEPS:
         return None
     where = ref("table", "after_article")
-    return KeyFinding(f"{shift_reading(f)} ({where}).", (), where)
+    return KeyFinding(_cited(shift_reading(f), where), (), where)
 
 
 def shift_reading(f: Findings) -> str:
@@ -293,8 +303,8 @@ def shift_reading(f: Findings) -> str:
     ...: in its ties with Russia, the freeze ... (22 February 2024), ...' (no closing stop): the
     key finding and section 7 say it in the same words. Needs :data:`MIN_BREAK_STEPS` steps."""
     steps = f.break_steps
-    own = [f"the {m} ({date(d)})" for d, m, with_patron in steps if with_patron]
-    other = [f"the {m} ({date(d)})" for d, m, with_patron in steps if not with_patron]
+    own = [f"the {m} on {date(d)}" for d, m, with_patron in steps if with_patron]
+    other = [f"the {m} on {date(d)}" for d, m, with_patron in steps if not with_patron]
     years = span(steps[0][0].year, steps[-1][0].year)
     parts = []
     if own:
@@ -309,7 +319,8 @@ def shift_reading(f: Findings) -> str:
             f"{md(f.focus)}'s own acts: {'; '.join(parts)}")
 
 
-FINDERS = (_arms, _trade, _paradox, _break, _gas_transfers, _presence, _concentration)
+#: the reading first (a reader may stop after it), then what tested reliance, then the measures
+FINDERS = (_break, _alliance, _arms, _trade, _paradox, _gas_transfers, _presence)
 
 
 def key_findings(f: Findings) -> list[KeyFinding]:
@@ -342,8 +353,10 @@ def measured(t, f: Findings) -> str:
     groups = []
     for names, how in ((t.away, f"moved away from {md(f.patron)}"), (t.toward, "toward it"),
                        # a position, not a move: the latest year may itself have fallen
-                       (t.mixed, ("stands at least halfway back toward its earlier level",
-                                  "stand at least halfway back toward their earlier levels")),
+                       (t.mixed, (("points neither way for now, its latest year at least as "
+                                   "close to its earlier level as to its later one"),
+                                  ("point neither way for now, their latest years at least as "
+                                   "close to their earlier levels as to their later ones"))),
                        (t.unplaced, "show no direction yet")):
         if names:
             items = [item(n, names is t.away) for n in names]
@@ -352,8 +365,9 @@ def measured(t, f: Findings) -> str:
                 how = how[0] if len(names) == 1 else how[1]
             groups.append(f"{count_word(len(names))} {how} ({listed})")
     table = number_of("table", "watch")
-    return (f"The {count_word(t.total)} indicators of Table {table} give a more mixed picture: "
-            f"{'; '.join(groups)} (section {table.split('.')[0]}).")
+    # the reference up front: the last group's list ends in a bracket of its own
+    return (f"The {count_word(t.total)} indicators of Table {table}, section "
+            f"{table.split('.')[0]}, give a more mixed picture: {'; '.join(groups)}.")
 
 
 def summary(s):

@@ -26,6 +26,13 @@ def last_change(deployments: pd.DataFrame, deployers, as_of, host: str | None = 
     return max(days) if days else None
 
 
+def peacekeepers(deployments: pd.DataFrame, hosts, deployer: str | None = None) -> pd.DataFrame:
+    """The peacekeeping deployments in any of ``hosts`` (by ``deployer`` when given)."""
+    rows = deployments[(deployments["kind"] == "peacekeeping")
+                       & deployments["host"].isin(list(hosts))]
+    return rows if deployer is None else rows[rows["deployer"] == deployer]
+
+
 #: a training exercise: listed beside the deployments, but not counted as a standing one (the
 #: key findings and the watch table count the same way)
 EXERCISE = "exercise"
