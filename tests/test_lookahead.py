@@ -4,11 +4,15 @@ before those dates must show none of the markers, in the HTML or in the PDF text
 
 import csv
 import datetime as dt
+import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from filelock import FileLock
 
 from conftest import ROOT, captions_out_of_order, pdf_text, run_cli_here
 
@@ -68,20 +72,29 @@ def _future_rows(data):
 
 
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    root = tmp_path_factory.mktemp("lookahead")
-    data = root / "data"
-    subprocess.run(["cp", "-r", str(ROOT / "data"), str(data)], check=True)
-    _future_rows(data)
-    run = subprocess.run([sys.executable, "-m", "analysis.cli", "data", "validate",
-                          "--data-dir", str(data)], capture_output=True, text=True, cwd=ROOT,
-                         check=False)
-    assert run.returncode == 0, run.stderr[-3000:]
-    out = root / "out"
-    run = run_cli_here("build", "--out", str(out), "--as-of", AS_OF, "-p", f"data_dir={data}",
-                       "--format", "html,pdf")
-    assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
-    return next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+def edition(_shared_root):
+    """Built once per run, whichever xdist worker asks first (a module fixture was built once
+    per worker that ran one of these tests)."""
+    root = _shared_root / "lookahead"
+    done = _shared_root / "lookahead.json"
+    with FileLock(str(_shared_root / "lookahead.lock")):
+        if not done.exists():
+            if root.exists():
+                shutil.rmtree(root)
+            data = root / "data"
+            shutil.copytree(ROOT / "data", data)
+            _future_rows(data)
+            run = subprocess.run([sys.executable, "-m", "analysis.cli", "data", "validate",
+                                  "--data-dir", str(data)], capture_output=True, text=True,
+                                 cwd=ROOT, check=False)
+            assert run.returncode == 0, run.stderr[-3000:]
+            out = root / "out"
+            run = run_cli_here("build", "--out", str(out), "--as-of", AS_OF, "-p",
+                               f"data_dir={data}", "--format", "html,pdf")
+            assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
+            folder = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+            done.write_text(json.dumps({"folder": str(folder)}), encoding="utf-8")
+    return Path(json.loads(done.read_text(encoding="utf-8"))["folder"])
 
 
 def test_marker_rows_are_in_the_data(edition):
