@@ -164,8 +164,8 @@ def test_a_key_finding_says_what_reliance_brought_when_it_was_tested(as_of, road
     found = [k.text for k in summary.key_findings(f) if "mutual-defence clause" in k.text]
     assert len(found) == 1
     assert found[0].startswith(
-        "When Armenia reported an attack by Azerbaijan on its territory on 13 September 2022, "
-        "it invoked the CSTO's mutual-defence clause the same day, and two days later the "
+        "On 13 September 2022, the day Armenia reported an attack by Azerbaijan on its "
+        "territory, it invoked the CSTO's mutual-defence clause, and two days later the "
         "alliance answered with a fact-finding mission, not troops")
     if road is None:
         assert "Nagorno-Karabakh" not in found[0]

@@ -116,7 +116,8 @@ def release_note(later: pd.DataFrame, as_of: dt.date) -> str | None:
             f"{named}. They show the figures for years up to the edition's date as those releases "
             "give them, revised or completed since (a register may add deliveries it had not yet "
             "recorded), which may differ from the figures published at the time; the source "
-            "lines under the charts refer to this note. Nothing dated after the edition is shown.")
+            "lines under the charts refer to this note. No year, event or statement after the "
+            "edition's date is shown.")
 
 
 def newer_release_note(newer: pd.DataFrame) -> str | None:

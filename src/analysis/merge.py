@@ -234,8 +234,7 @@ def _back_matter(text: str, meta: dict, author: str = AUTHOR,
         cells.append(body)
     cite = nbformat.v4.new_markdown_cell(
         "## How to cite this report\n\n" + citation(meta, author=author, publisher=publisher)
-        + "\n\nThe edition's date is the latest date in the evidence base as cut for it: "
-        "nothing published after that date is used"
+        + "\n\nThe edition's date is its cut-off: nothing published after that date is used"
         + (f", except {but}" if (but := exceptions_text(revised_series, later_copies)) else "")
         + ". Each edition is rebuilt from the evidence base and records its parameters in the "
         "colophon.", id="backmatter-c")

@@ -156,11 +156,14 @@ def count(n: int, noun: str) -> str:
 def undone(c: Change, latest_year: float) -> str:
     """Where a latest year stands between a share's windows, for a share that turned back
     (:func:`~analysis.measures.compare.turn_position`): 'back at its 2013–2017 level', 'above
-    its 2013–2017 level' (past it) or 'at least as close to its 2013–2017 level as to its
-    2020–2024 one'. A position, not a move: the year before may stand further back still."""
+    its 2013–2017 level' (past it), 'nearer its 2013–2017 level than its 2020–2024 one' or,
+    when the whole points printed beside it are as far from both, 'midway between its 2013–2017
+    and 2020–2024 levels'. A position, not a move: the year before may stand further back."""
     where = turn_position(c.direction, latest_year, c.earlier.value)
     if where == "nearer":
-        return (f"at least as close to its {c.earlier.window} level as to its "
-                f"{c.latest.window} one")
+        year, early, late = (round(v) for v in (latest_year, c.earlier.value, c.latest.value))
+        if abs(year - early) == abs(year - late):
+            return f"midway between its {c.earlier.window} and {c.latest.window} levels"
+        return f"nearer its {c.earlier.window} level than its {c.latest.window} one"
     past = "above" if c.direction == "down" else "below"
     return f"{'back at' if where == 'back at' else past} its {c.earlier.window} level"

@@ -484,9 +484,9 @@ def signals_text(s):
                     f"the same days, on "
                     f"{date_range(patron_steps['date'].min(), patron_steps['date'].max())}"
                     + (", before the exercise began." if before else "."))
-    text.append(" The data record the sequence; whether it amounts to a break or to pressure "
-                "within an alliance is a matter of interpretation"
+    text.append(" Whether the sequence amounts to a break or to pressure within an alliance is "
+                "a matter of interpretation"
                 # an edition that knows what followed gives its own reading, marked as one
-                + ("; this report's reading of what followed is in the key findings and "
-                   "section 7." if len(s.findings.break_steps) >= MIN_BREAK_STEPS else "."))
+                + ("; the key findings and section 7 give this report's reading of what "
+                   "followed." if len(s.findings.break_steps) >= MIN_BREAK_STEPS else "."))
     return s.text("".join(text))

@@ -149,9 +149,9 @@ def intro(s):
         # the warrant made of them (an outside reader): its duty to arrest, from the warrant on
         return s.text(
             f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
-            f"side had aimed at? This section follows two developments: a legal one, "
-            f"{path}{when}, which the warrant made a political test; and an economic paradox, "
-            f"in which {listing(grew)} rose well above their {_break_year(s) - 1} level "
+            f"side had aimed at? This section follows two developments. The first is legal: "
+            f"{path}{when}, which the warrant made a political test. The second is an economic "
+            f"paradox: {listing(grew)} rose well above their {_break_year(s) - 1} level "
             f"{_after_break(s)}, as the security relationship frayed.")
     return s.text(
         f"What came with {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "

@@ -637,12 +637,13 @@ def attack_losses(s):
             lambda c: " (unconfirmed)" if c == "low" else ""),
     })
     missing = [side for side in (s.p.focus, s.p.rival) if side not in set(rows["side"])]
-    note = "Each side counts its own losses; the figures are not independently verified."
+    note = ("Each side counts its own losses; the figures are not independently verified and "
+            "are not added together.")
     if missing:
         note += (f" No official count by {listing(missing)} dated on or before "
                  f"{date(s.p.as_of)} is in the evidence base.")
     return s.table(table, (f"Losses in the fighting of {attack['date']:%B %Y}, as each side "
-                           "officially reported them (never merged)"), data=[rows], note=note,
+                           "officially reported them"), data=[rows], note=note,
                    key="attack_losses")
 
 
@@ -669,7 +670,8 @@ def alliance_chart(s):
         if days <= 0:
             return row["title"], ""
         if by_month(row):
-            return row["title"], f" (+~{indicators.months_between(request, row['date'])} mo)"
+            # 'c.', not '~': at label size the tilde read as a minus ('+−20 mo')
+            return row["title"], f" (c. +{indicators.months_between(request, row['date'])} mo)"
         return row["title"], f" (+{days} d)"
 
     months = any(by_month(row) for _, row in rows[rows["date"] > request].iterrows())
@@ -707,7 +709,7 @@ def alliance_chart(s):
              "request."),
         data=[rows], key="alliance",
         note=("Days (+d) are counted from the request for help"
-              + ("; an event dated only to the month shows months (+~mo)." if months
+              + ("; an event dated only to the month shows approximate months (c. +mo)." if months
                  else ".")))
 
 

@@ -435,9 +435,10 @@ def base(s):
                   & lease["actors"].str.contains(s.p.focus, na=False)
                   & (lease["date"] > b["start_date"])].sort_values("date")
     if not lease.empty:
-        # no chart shows these events: what happened, in the data's words, each with its date
+        # no chart shows these events: what happened, in the data's words, each opened by its
+        # date (an outside reader found the dates appended in brackets, database-style)
         told = " ".join(
-            f"{md(str(t).rstrip('.'))} ({ph.when(d, p)})."
+            f"{'On' if p == 'day' else 'In'} {ph.when(d, p)}, {md(_after_date(str(t)))}"
             for t, d, p in zip(lease["description"], lease["date"], lease["date_precision"],
                                strict=True))
         years = listing(dict.fromkeys(str(d.year) for d in lease["date"]))
@@ -445,6 +446,14 @@ def base(s):
                  f"{count_word(len(lease)).capitalize()} steps, in {years}, concern")
         text.append(f" {steps} the base. {told}")
     return s.text("".join(text))
+
+
+def _after_date(sentence: str) -> str:
+    """A description put after 'In August 2010, ': its leading article lower-cased ('A protocol'
+    -> 'a protocol'); a name keeps its capital."""
+    first, _, rest = sentence.partition(" ")
+    return (first.lower() if first in ("A", "An", "The") else first) + (f" {rest}" if rest
+                                                                        else "")
 
 
 def base_table(s):

@@ -421,13 +421,10 @@ def watch_text(s):
         text += f" So far the data point one way: toward {md(s.p.patron)}."
     if mixed:
         one = len(mixed) == 1
-        its = "its" if one else "their"
         text += (f" {count_word(len(mixed), True)}, {listing(mixed)}, "
-                 f"{'stands' if one else 'stand'} in {its} latest "
-                 f"{'reading' if one else 'readings'} at least as close to {its} earlier "
-                 f"{'level' if one else 'levels'} as to {its} later "
-                 f"{'one' if one else 'ones'}, so {'it points' if one else 'they point'} "
-                 "neither way for now.")
+                 f"{'points' if one else 'point'} neither way for now: "
+                 f"{'its latest reading stands' if one else 'their latest readings stand'} "
+                 "midway between the two levels compared or nearer the earlier one.")
     if unplaced:  # every indicator accounted for: those the count leaves out, named
         why = [f"{md(name)} ({md(reason)})" for name, reason in t.why]
         text += (f" {count_word(len(unplaced), True)} "

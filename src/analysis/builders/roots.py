@@ -54,8 +54,11 @@ def _conflict_events(s) -> tuple[pd.DataFrame, bool]:
     covered = bool(start) and _covers_rival(s, start)
     names = conflict["actors"].fillna("").str.split(";")
     if covered:
+        # fighting and ceasefires that involve either country (not Russia's war on Ukraine,
+        # which an outside reader found listed as an event of this conflict)
         return conflict[names.map(lambda a: s.p.rival in a)
-                        | conflict["category"].isin(["conflict", "ceasefire"])], True
+                        | (conflict["category"].isin(["conflict", "ceasefire"])
+                           & names.map(lambda a: s.p.focus in a or s.p.rival in a))], True
     # another rival: only the events that involve both countries of the cast
     return conflict[_involve_both(conflict, s)], False
 
@@ -165,10 +168,11 @@ def war_losses(s):
         "Date": war["reported_on"].map(lambda d: f"{d.day} {d:%b %Y}" if pd.notna(d) else "n.d."),
         "Official": war["is_official"].map({True: "yes", False: "no"}),
     })
-    return s.table(table, "Losses in the 2020 war, as each source reported them (never merged)",
+    return s.table(table, "Losses in the 2020 war, as each source reported them",
                    data=[war], key="war_losses",
-                   note="Date: the day of the count, as published (for a source without a "
-                        "date, the day its content gives); later counts may differ."
+                   note="The counts stand side by side and are not added together. Date: the "
+                        "day of the count, as published (for a source without a date, the day "
+                        "its content gives); later counts may differ."
                         + _contested_counts(s, war))
 
 

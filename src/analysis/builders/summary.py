@@ -13,6 +13,7 @@ from .. import phrasing as ph
 from ..appendix import exceptions_text
 from ..findings import MIN_BREAK_STEPS, Findings
 from ..measures.result import Change, Measure
+from ..measures.shares import LABELS
 from ..prose import added_up, date, listing, md, num, pct, span
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
@@ -266,10 +267,12 @@ def _alliance(f: Findings) -> KeyFinding | None:
     if t is None or t.request is None or t.answer is None:
         return None
     gap = indicators.days_between(t.attack, t.request)
-    when = "the same day" if gap == 0 else f"{count_word(gap)} days later"
-    text = (f"When {md(f.focus)} reported an attack by {md(f.rival)} on its territory on "
-            f"{date(t.attack)}, it invoked the {ALLIANCE_WORDS}'s mutual-defence clause {when}, "
-            f"and {count_word(indicators.days_between(t.request, t.answer))} days later the "
+    # the request dated first: 'when Armenia reported an attack … on 13 September' could be
+    # read as dating the report, not the attack (an outside reader)
+    when = "the day" if gap == 0 else f"{count_word(gap)} days after"
+    text = (f"On {date(t.request)}, {when} {md(f.focus)} reported an attack by {md(f.rival)} "
+            f"on its territory, it invoked the {ALLIANCE_WORDS}'s mutual-defence clause, and "
+            f"{count_word(indicators.days_between(t.request, t.answer))} days later the "
             f"alliance answered with {ANSWER}")
     where = ref("figure", "alliance")
     shown = where
@@ -334,10 +337,12 @@ def key_findings(f: Findings) -> list[KeyFinding]:
     return found
 
 
-def measured(t, f: Findings) -> str:
+def measured(t, f: Findings, stated: dict[str, int] | None = None) -> str:
     """What the indicators of the watch table say beside the changes of the break finding: the
     changes are events, the indicators measure ties, and the two need not agree. Every
-    indicator is named with where it points."""
+    indicator is named with where it points. ``stated``: the number of the finding that states
+    a measure, by its key (a share counted on neither side then refers to it)."""
+    stated = stated or {}
     own = f"{f.patron}'s deployments"
     departures = any(with_patron for _, _, with_patron in f.break_steps)
     ended, partly = len(f.patron_ended), dict(t.partly)
@@ -348,15 +353,21 @@ def measured(t, f: Findings) -> str:
         if name == own and departures and ended and away:
             return name + (f", {count_word(ended)} of which ended" if ended > 1 else
                            ", one of which ended")
+        # a share counted on neither side: where its latest year stands, as its finding says
+        key = next((k for k, label in LABELS.items() if label.lower() == name), None)
+        turned = f.turned(key) if key is not None and not away else None
+        if turned:
+            c = f.share(key)
+            if c.latest.key in stated:  # said there already, with its windows
+                return f"{name}, see finding {stated[c.latest.key]}"
+            return (f"{name}: {pct(turned[1])}{ph.mark(c.latest.confidence)} in {turned[0]}, "
+                    f"{ph.undone(c, turned[1])}")
         return name + (f", though {partly[name]}" if name in partly else "")
 
     groups = []
     for names, how in ((t.away, f"moved away from {md(f.patron)}"), (t.toward, "toward it"),
-                       # a position, not a move: the latest year may itself have fallen
-                       (t.mixed, (("points neither way for now, its latest year at least as "
-                                   "close to its earlier level as to its later one"),
-                                  ("point neither way for now, their latest years at least as "
-                                   "close to their earlier levels as to their later ones"))),
+                       # where the latest year stands is said in the item (ph.undone)
+                       (t.mixed, ("points neither way for now", "point neither way for now")),
                        (t.unplaced, "show no direction yet")):
         if names:
             items = [item(n, names is t.away) for n in names]
@@ -374,7 +385,8 @@ def summary(s):
     from .outlook import tally
 
     found = key_findings(s.findings)
-    found = [replace(k, text=f"{k.text} {measured(tally(s), s.findings)}")
+    stated = {m.key: i for i, k in enumerate(found, 1) for m in k.measures}
+    found = [replace(k, text=f"{k.text} {measured(tally(s), s.findings, stated)}")
              if k.ref == ref("table", "after_article") else k for k in found]
     if not found:
         return s.text(f"The evidence base holds too little on {md(s.p.focus)} in this window "
@@ -383,17 +395,21 @@ def summary(s):
     return s.text("\n".join(lines))
 
 
-def marked(found: list[KeyFinding]) -> bool:
-    """Whether any value a key finding states carries the medium-confidence marker."""
-    return any(m.confidence == "medium" for k in found
+def marked(found: list[KeyFinding], level: str = "medium") -> bool:
+    """Whether any value a key finding states is of confidence ``level`` (medium: the marker;
+    low: 'unconfirmed')."""
+    return any(m.confidence == level for k in found
                for m in (*k.measures, *(x for c in k.changes for x in (c.earlier, c.latest))))
 
 
 def conventions(s):
     """How to read the numbers above: the medium-confidence marker, the window convention and
     the edition's date."""
-    note = (MEDIUM_NOTE + " Low-confidence figures read \u201cunconfirmed\u201d. "
-            if marked(key_findings(s.findings)) else "")
+    found = key_findings(s.findings)
+    # each mark explained where the page carries it, and only there
+    note = ((MEDIUM_NOTE + " " if marked(found) else "")
+            + ("Low-confidence figures read \u201cunconfirmed\u201d. " if marked(found, "low")
+               else ""))
     return s.text(note +
         "Shares are computed over five-year windows, so that one year weighs less than it "
         + (f"would alone (the note to Figure {number_of('figure', 'dependence')} says how the "
