@@ -191,6 +191,14 @@ def test_a_sum_of_headcounts_says_which_are_not_counts():
     assert headcount(100, 2, 2, bases=("ceiling", "ceiling"))[1] == (
         "all of them mandates' ceilings; all of them undated")
     assert headcount(3083, 1, 0) == ("3,083 personnel by the latest published figure", "")
+    # beside counts, a figure that is not one is named apart, never added to them
+    assert headcount(5043, 2, 1, bases=("ceiling",), mark="†",
+                     apart=(("ceiling", 1960.0, False, "high"),)) == (
+        ("3,083† personnel by the latest published count (undated) and a mandate's ceiling "
+         "of 1,960"), "")
+    assert headcount(5252, 3, 1, apart=(("authorised", 209.0, True, "medium"),))[0] == (
+        "about 5,000 personnel by the latest published counts and an authorised strength of "
+        "209† (undated)")
 
 
 def test_an_event_still_under_way_on_the_editions_date_runs_to_the_charts_last_day():

@@ -567,8 +567,9 @@ def test_the_trade_finding_carries_the_limit_section_6_states():
 
 @pytest.mark.parametrize(("edition", "said"), [
     ("default", "3,083 personnel by the latest published figure (undated;"),
-    ("2023-09-15", ("about 5,000 personnel by the latest published figures (one of them a "
-                    "mandate's ceiling; one of them undated;"))])
+    # a ceiling beside a count, not added to it (an outside reader: 'about 5,000' added them)
+    ("2023-09-15", ("3,083 personnel by the latest published count (undated) and a mandate's "
+                    "ceiling of 1,960"))])
 def test_section_1_dates_its_headcounts_as_the_key_findings_do(edition, said):
     """Section 1's sum of headcounts says which of them are undated (Table 1.1's n.d.), in the
     key findings' words, and names the partners that came without making them all the partners

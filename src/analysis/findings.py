@@ -83,6 +83,10 @@ class Findings:
     #: what those headcounts are when not counts ('ceiling', 'authorised'; one per figure)
     patron_presence_bases: tuple[str, ...] = ()
     partner_presence_bases: tuple[str, ...] = ()
+    #: those figures themselves, as (basis, persons, undated, confidence): said apart from the
+    #: counts, never added to them (:class:`~analysis.measures.presence.Headcounts`)
+    patron_presence_apart: tuple[tuple[str, float, bool, str], ...] = ()
+    partner_presence_apart: tuple[tuple[str, float, bool, str], ...] = ()
     #: the weakest confidence of those headcounts (their figure carries the mark)
     patron_people_confidence: str = "high"
     partner_people_confidence: str = "high"
@@ -307,6 +311,8 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     partner_presence_undated=theirs_counts.undated,
                     patron_presence_bases=mine_counts.bases,
                     partner_presence_bases=theirs_counts.bases,
+                    patron_presence_apart=mine_counts.apart,
+                    partner_presence_apart=theirs_counts.apart,
                     patron_people_confidence=mine_counts.confidence,
                     partner_people_confidence=theirs_counts.confidence,
                     trade_with_patron=trade_volume, patron_last_delivery=last_delivery,

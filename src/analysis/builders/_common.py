@@ -49,14 +49,30 @@ def _of_them(n: int, figures: int, one: str, many: str) -> str:
 
 
 def headcount(total: float, figures: int, undated: int, whose: str = "the",
-              bases: tuple[str, ...] = (), mark: str = "") -> tuple[str, str]:
+              bases: tuple[str, ...] = (), mark: str = "",
+              apart: tuple[tuple[str, float, bool, str], ...] = ()) -> tuple[str, str]:
     """A presence's published headcounts added up, said one way in the key findings and in
-    section 1: ('about 5,000 personnel by the latest published figures', 'one of them a
-    mandate's ceiling; one of them undated'); the second part (for a parenthesis) says which of
-    the ``figures`` are not counts (``bases``, Table 1.1's marks) and how many are undated
-    (its n.d.), '' if none. ``mark``: the medium-confidence mark of the figures, after the
-    number ('3,083† personnel')."""
-    from ..prose import added_up
+    section 1: ('3,083 personnel by the latest published figure', 'undated'); the second part
+    (for a parenthesis) says which of the ``figures`` are not counts (``bases``, Table 1.1's
+    marks) and how many are undated (its n.d.), '' if none. ``mark``: the medium-confidence
+    mark of the counts, after the number ('3,083† personnel').
+
+    ``apart``: the figures that are not counts, as (basis, persons, undated, confidence). Beside
+    counts they are named after them, never added to them (an outside reader: a ceiling cannot
+    be added to a count): ('3,083† personnel by the latest published count (undated) and a
+    mandate's ceiling of 1,960', '')."""
+    from ..phrasing import mark as mark_of
+    from ..prose import added_up, listing, num
+
+    if apart and len(apart) < figures:
+        n = figures - len(apart)
+        late = undated - sum(1 for _, _, u, _ in apart if u)
+        counted = (f"{added_up(total - sum(v for _, v, _, _ in apart), n)}{mark} personnel by "
+                   f"{whose} latest published {'count' if n == 1 else 'counts'}"
+                   + (f" ({_of_them(late, n, 'undated', 'undated')})" if late else ""))
+        named = listing([f"{BASIS_WORDS[b][0]} of {num(v)}{mark_of(c)}"
+                         + (" (undated)" if u else "") for b, v, u, c in apart], escape=False)
+        return f"{counted} and {named}", ""
 
     said = [_of_them(bases.count(b), figures, *BASIS_WORDS[b]) for b in dict.fromkeys(bases)
             if b in BASIS_WORDS]

@@ -99,7 +99,10 @@ class Headcounts:
 
     undated: int = 0
     bases: tuple[str, ...] = ()
-    confidence: str = "high"
+    confidence: str = "high"  # of the counts, if any (else of every figure)
+    #: the figures that are not counts, as (basis, persons, undated, confidence), in the order
+    #: of ``bases``: beside counts they are said apart, never added to them
+    apart: tuple[tuple[str, float, bool, str], ...] = ()
 
 
 def headcounts(deployments: pd.DataFrame, published: pd.Series, deployers, day,
@@ -107,10 +110,16 @@ def headcounts(deployments: pd.DataFrame, published: pd.Series, deployers, day,
     """:class:`Headcounts` of the deployments by ``deployers`` running on ``day``."""
     rows = active_on(deployments, deployers, day, host, kinds)
     counted = rows[rows["personnel_persons"].notna()]
-    basis = counted["personnel_basis"].dropna() if "personnel_basis" in counted else []
-    return Headcounts(int(undated_counts(rows, published).sum()),
-                      tuple(sorted(b for b in basis if b != "count")),
-                      weakest(counted.get("confidence", ())))
+    undated = undated_counts(rows, published)
+    counted = counted.assign(basis=counted["personnel_basis"].fillna("count")
+                             if "personnel_basis" in counted else "count")
+    others = counted[counted["basis"] != "count"].sort_values(["basis", "personnel_persons"])
+    counts = counted[counted["basis"] == "count"]
+    return Headcounts(int(undated.sum()), tuple(others["basis"]),
+                      weakest((counts if not counts.empty else counted).get("confidence", ())),
+                      tuple((str(r["basis"]), float(r["personnel_persons"]),
+                             bool(undated[i]), str(r.get("confidence", "high")))
+                            for i, r in others.iterrows()))
 
 
 def undated_in_presence(deployments: pd.DataFrame, published: pd.Series, deployers, day,
