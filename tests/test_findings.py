@@ -191,7 +191,8 @@ def test_a_share_without_an_earlier_window_is_stated_not_moved():
     a share with one window 'was', says why, and the finding ends in one bracket."""
     text = next(k.text for k in summary.key_findings(findings_of({"as_of": "2022-11-01"}))
                 if "money transfers" in k.text)
-    assert ("its share of all money transfers received through banks was 51%† in 2017–2021 "
+    assert ("its share of all money transfers received through banks, commercial payments "
+            "included, was 51%† in 2017–2021 "
             "(no comparable earlier window: complete, unbroken data only from 2013; Figure 1.2, "
             "section 1).") in text
     assert " went 51%" not in text and ") (" not in text

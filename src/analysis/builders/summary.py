@@ -196,7 +196,10 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
         parts.append(share("gas", gas, f"{md(f.focus)}'s gas imports by weight"))
     turned = f.turned("remittances")
     if rem is not None:  # all transfers, commercial ones too: not migrants' money alone
-        parts.append(share("remittances", rem, "all money transfers received through banks")
+        # commercial payments said beside it: 'money transfers' alone reads as remittances,
+        # which section 6 follows apart (an outside reader)
+        parts.append(share("remittances", rem, "all money transfers received through banks, "
+                           "commercial payments included,")
                      # a latest year that undid half the move: said beside the windows (Table
                      # 7.1 counts the share on neither side)
                      + (f", though in {turned[0]} alone it was {pct(turned[1])}"
