@@ -366,7 +366,8 @@ def paradox_chart(s):
                                           "colour": "#555555", "ls": "--"}}, "value_usd_m")
     _series(right, r, "transfer_type",
             {"total": {"label": "All transfers", "colour": patron},
-             "non_commercial": {"label": "Non-commercial (closest to remittances)",
+             # two lines: on one, the legend ran into the 2022 divider and the shading
+             "non_commercial": {"label": "Non-commercial\n(closest to remittances)",
                                 "colour": "#555555",
                                 "ls": "--"}}, "inflow_usd_m")
     years = pd.concat([t["year"], r["year"]]).astype(int)
