@@ -166,18 +166,20 @@ def alliance_test(tables, focus: str, patron: str, rival: str) -> AllianceTest |
     attack = anchored(tables, "attack_sept_2022")
     if attack is None or str(attack["actors"]).split(";")[:2] != [rival, focus]:
         return None
-    request, answer = anchored(tables, "csto_request_2022"), anchored(tables, "csto_response_2022")
-    day = (lambda row: None if row is None else pd.Timestamp(row["date"]))
-    test = AllianceTest(pd.Timestamp(attack["date"]), day(request),
-                        day(answer) if request is not None else None)
+    def day(key: str) -> pd.Timestamp | None:
+        row = anchored(tables, key)
+        return None if row is None else pd.Timestamp(row["date"])
+
+    request = day("csto_request_2022")
+    test = AllianceTest(pd.Timestamp(attack["date"]), request,
+                        day("csto_response_2022") if request is not None else None)
     blockade = anchored(tables, "blockade_start")
     if blockade is None or not {focus, rival} <= set(str(blockade["actors"]).split(";")) \
             or peacekeepers(tables["deployments"], (focus, rival), patron).empty:
         return test
     end = blockade["end_date"]
     end = None if pd.isna(end) else pd.Timestamp(end)
-    offensive, exodus = day(anchored(tables, "offensive_2023")), day(anchored(tables,
-                                                                             "exodus_start"))
+    offensive, exodus = day("offensive_2023"), day("exodus_start")
     return replace(test, blockade=pd.Timestamp(blockade["date"]), blockade_end=end,
                    offensive=offensive if end is not None and offensive is not None
                    and offensive <= end else None,
@@ -189,18 +191,13 @@ def _break_rows(tables, cast=()) -> list[tuple[str, pd.Series, str]]:
     (events already cut at as_of), in date order; with ``cast``, only steps whose actors are
     all in it (so that another rival or other partners never bring in a step about countries
     the report is not about)."""
-    anchors = tables["anchors"].set_index("anchor")
-    events = tables["events"].set_index("event_id")
+    meaning = tables["anchors"].set_index("anchor")["meaning"]
     out = []
     for key in BREAK_ANCHORS:
-        if key not in anchors.index:
+        row = anchored(tables, key)
+        if row is None or cast and not set(str(row["actors"]).split(";")) <= set(cast):
             continue
-        event = anchors.loc[key, "event_id"]
-        if isinstance(event, str) and event in events.index:
-            row = events.loc[event]
-            if cast and not set(str(row["actors"]).split(";")) <= set(cast):
-                continue
-            out.append((event, row, str(anchors.loc[key, "meaning"])))
+        out.append((str(row["event_id"]), row, str(meaning[key])))
     return sorted(out, key=lambda step: pd.Timestamp(step[1]["date"]))
 
 

@@ -149,8 +149,8 @@ def intro(s):
         # the warrant made of them (an outside reader): its duty to arrest, from the warrant on
         return s.text(
             f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
-            f"side had aimed at? This section follows two developments. The first is legal: "
-            f"{path}{when}, which the warrant made a political test. The second is an economic "
+            f"side had aimed at? This section follows two developments. One is legal: "
+            f"{path}{when}, which the warrant made a political test. The other is an economic "
             f"paradox: {listing(grew)} rose well above their {_break_year(s) - 1} level "
             f"{_after_break(s)}, as the security relationship frayed.")
     return s.text(

@@ -307,7 +307,7 @@ def _break(f: Findings) -> KeyFinding | None:
 
 def shift_reading(f: Findings) -> str:
     """'In our reading Armenia's alignment shifted in 2024–2025. Five changes mark the shift,
-    ...: in its ties with Russia, the freeze ... (22 February 2024), ...' (no closing stop): the
+    ...: in its ties with Russia, the freeze ... on 22 February 2024, ...' (no closing stop): the
     key finding and section 7 say it in the same words. Needs :data:`MIN_BREAK_STEPS` steps."""
     steps = f.break_steps
     own = [f"the {m} on {date(d)}" for d, m, with_patron in steps if with_patron]
