@@ -181,19 +181,18 @@ def test_a_headcount_from_an_undated_source_says_so():
 
 def test_a_sum_of_headcounts_says_which_are_not_counts():
     """'About 5,000' added the peacekeepers' mandate ceiling to a count without saying so (an
-    outside reader's finding, twice)."""
+    outside reader's finding, twice); then said so, and a third reader: a ceiling cannot be
+    added to a count at all. Figures of one kind are added up and said which they are."""
     from analysis.builders._common import headcount
 
-    assert headcount(5043, 2, 1, bases=("ceiling",)) == (
-        "about 5,000 personnel by the latest published figures",
-        "one of them a mandate's ceiling; one of them undated")
-    assert headcount(209, 1, 0, "their", ("authorised",))[1] == "an authorised strength"
-    assert headcount(100, 2, 2, bases=("ceiling", "ceiling"))[1] == (
+    ceiling = ("ceiling", 50.0, True, "high")
+    assert headcount(209, 1, 0, "their", apart=(("authorised", 209.0, False, "high"),))[1] == (
+        "an authorised strength")
+    assert headcount(100, 2, 2, apart=(ceiling, ceiling))[1] == (
         "all of them mandates' ceilings; all of them undated")
     assert headcount(3083, 1, 0) == ("3,083 personnel by the latest published figure", "")
     # beside counts, a figure that is not one is named apart, never added to them
-    assert headcount(5043, 2, 1, bases=("ceiling",), mark="†",
-                     apart=(("ceiling", 1960.0, False, "high"),)) == (
+    assert headcount(5043, 2, 1, mark="†", apart=(("ceiling", 1960.0, False, "high"),)) == (
         ("3,083† personnel by the latest published count (undated) and a mandate's ceiling "
          "of 1,960"), "")
     assert headcount(5252, 3, 1, apart=(("authorised", 209.0, True, "medium"),))[0] == (

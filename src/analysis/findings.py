@@ -80,11 +80,9 @@ class Findings:
     #: how many of the headcounts each presence adds up are undated (n.d. in Table 1.1)
     patron_presence_undated: int = 0
     partner_presence_undated: int = 0
-    #: what those headcounts are when not counts ('ceiling', 'authorised'; one per figure)
-    patron_presence_bases: tuple[str, ...] = ()
-    partner_presence_bases: tuple[str, ...] = ()
-    #: those figures themselves, as (basis, persons, undated, confidence): said apart from the
-    #: counts, never added to them (:class:`~analysis.measures.presence.Headcounts`)
+    #: those headcounts that are not counts (a mandate's ceiling, an authorised strength), as
+    #: (basis, persons, undated, confidence): said apart from the counts, never added to them
+    #: (:class:`~analysis.measures.presence.Headcounts`)
     patron_presence_apart: tuple[tuple[str, float, bool, str], ...] = ()
     partner_presence_apart: tuple[tuple[str, float, bool, str], ...] = ()
     #: the weakest confidence of those headcounts (their figure carries the mark)
@@ -306,8 +304,6 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     partner_exercises=partner_exercises,
                     patron_presence_undated=mine_counts.undated,
                     partner_presence_undated=theirs_counts.undated,
-                    patron_presence_bases=mine_counts.bases,
-                    partner_presence_bases=theirs_counts.bases,
                     patron_presence_apart=mine_counts.apart,
                     partner_presence_apart=theirs_counts.apart,
                     patron_people_confidence=mine_counts.confidence,

@@ -48,12 +48,11 @@ def _of_them(n: int, figures: int, one: str, many: str) -> str:
     return f"{'all' if n == figures else count_word(n)} of them {one if n == 1 else many}"
 
 
-def headcount(total: float, figures: int, undated: int, whose: str = "the",
-              bases: tuple[str, ...] = (), mark: str = "",
+def headcount(total: float, figures: int, undated: int, whose: str = "the", mark: str = "",
               apart: tuple[tuple[str, float, bool, str], ...] = ()) -> tuple[str, str]:
     """A presence's published headcounts added up, said one way in the key findings and in
     section 1: ('3,083 personnel by the latest published figure', 'undated'); the second part
-    (for a parenthesis) says which of the ``figures`` are not counts (``bases``, Table 1.1's
+    (for a parenthesis) says which of the ``figures`` are not counts (``apart``, Table 1.1's
     marks) and how many are undated (its n.d.), '' if none. ``mark``: the medium-confidence
     mark of the counts, after the number ('3,083† personnel').
 
@@ -74,6 +73,8 @@ def headcount(total: float, figures: int, undated: int, whose: str = "the",
                          + (" (undated)" if u else "") for b, v, u, c in apart], escape=False)
         return f"{counted} and {named}", ""
 
+    # every figure of one kind or another: added up, and said which
+    bases = [b for b, _, _, _ in apart]
     said = [_of_them(bases.count(b), figures, *BASIS_WORDS[b]) for b in dict.fromkeys(bases)
             if b in BASIS_WORDS]
     if undated:

@@ -249,7 +249,6 @@ def presence_text(s):
         if c["personnel_now"] > 0:
             figures, undated = headcount(c["personnel_now"], c["figures_now"],
                                          s.findings.patron_presence_undated,
-                                         bases=s.findings.patron_presence_bases,
                                          apart=s.findings.patron_presence_apart)
             # of those the sentence adds up: the ones still in place
             quiet = int(c["ongoing"]) - int(c["figures_now"])
@@ -286,7 +285,6 @@ def presence_text(s):
                        + (", with " + _with_notes(*headcount(
                            c["personnel_now"], c["figures_now"],
                            s.findings.partner_presence_undated,
-                           bases=s.findings.partner_presence_bases,
                            apart=s.findings.partner_presence_apart))
                           if ongoing and c["personnel_now"] else ""))
         if drills:  # under way on the edition's date

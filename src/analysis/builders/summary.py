@@ -216,16 +216,16 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
                       used, where)
 
 
-def _people(m, undated: int, whose: str, bases: tuple[str, ...] = (),
-            confidence: str = "high", apart: tuple = ()) -> str:
+def _people(m, undated: int, whose: str, confidence: str = "high",
+            apart: tuple = ()) -> str:
     """', with 3,083 personnel by the latest published figure (undated; not every deployment
     published one)': the headcounts a presence measure adds up (rows less those without one),
-    which of them are ceilings or authorised strengths (``bases``) and how many are undated
+    which of them are ceilings or authorised strengths (``apart``) and how many are undated
     (Table 1.1's marks), and whether some deployments published none. '' when none published
     a figure."""
     if not m.part:
         return ""
-    figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose, bases,
+    figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose,
                               ph.mark(confidence), apart)
     notes = [n for n in (said, "not every deployment published one" if m.total else "") if n]
     return f", with {figures}" + (f" ({'; '.join(notes)})" if notes else "")
@@ -236,18 +236,17 @@ def _presence(f: Findings) -> KeyFinding | None:
     if mine is None:
         return None
     where = ref("table", "presence")
-    # not a floor (a ceiling such as a peacekeeping cap counts in full), not a total (some
-    # deployments publish no count): the published counts added up, said so
-    people = _people(mine, f.patron_presence_undated, "the", f.patron_presence_bases,
-                     f.patron_people_confidence, f.patron_presence_apart)
+    # not a total (some deployments publish no count): the published counts added up, said
+    # so; a ceiling or an authorised strength named beside them, not added
+    people = _people(mine, f.patron_presence_undated, "the", f.patron_people_confidence,
+                     f.patron_presence_apart)
     text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
             f"in and around {md(f.focus)}{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
         text += (f"; {md(f.focus)}'s partners had {ph.value(theirs, True)} in the country"
                  + _people(theirs, f.partner_presence_undated, "their",
-                           f.partner_presence_bases, f.partner_people_confidence,
-                           f.partner_presence_apart))
+                           f.partner_people_confidence, f.partner_presence_apart))
         used += (theirs,)
     else:
         text += (f"; none of {md(ph.names(f.partners, 'or'))} had a standing deployment in the "

@@ -93,15 +93,13 @@ def undated_counts(rows: pd.DataFrame, published: pd.Series) -> pd.Series:
 @dataclass(frozen=True)
 class Headcounts:
     """What the headcounts :func:`presence` adds up for a day are: how many are undated
-    (Table 1.1's n.d.), which are not counts (one entry per figure, sorted: 'authorised',
-    'ceiling', so that a sum with a mandate's ceiling says so) and their weakest confidence
-    (the mark goes on the personnel figure, not only on the count of deployments)."""
+    (Table 1.1's n.d.), which are not counts and their weakest confidence (the mark goes on the
+    personnel figure, not only on the count of deployments)."""
 
     undated: int = 0
-    bases: tuple[str, ...] = ()
     confidence: str = "high"  # of the counts, if any (else of every figure)
-    #: the figures that are not counts, as (basis, persons, undated, confidence), in the order
-    #: of ``bases``: beside counts they are said apart, never added to them
+    #: the figures that are not counts, as (basis, persons, undated, confidence), sorted by
+    #: basis ('authorised', 'ceiling'): beside counts they are said apart, never added to them
     apart: tuple[tuple[str, float, bool, str], ...] = ()
 
 
@@ -115,7 +113,7 @@ def headcounts(deployments: pd.DataFrame, published: pd.Series, deployers, day,
                              if "personnel_basis" in counted else "count")
     others = counted[counted["basis"] != "count"].sort_values(["basis", "personnel_persons"])
     counts = counted[counted["basis"] == "count"]
-    return Headcounts(int(undated.sum()), tuple(others["basis"]),
+    return Headcounts(int(undated.sum()),
                       weakest((counts if not counts.empty else counted).get("confidence", ())),
                       tuple((str(r["basis"]), float(r["personnel_persons"]),
                              bool(undated[i]), str(r.get("confidence", "high")))
