@@ -677,3 +677,22 @@ def test_the_reading_refers_a_share_counted_on_neither_side_to_the_finding_that_
     number = given.split(".")[0]
     assert f"one points neither way for now (money transfers, see finding {number})" in lines[0]
     assert "65%" not in lines[0] and "65%" in given
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_trade_finding_gives_both_directions_as_section_6_does(edition):
+    """'Trade with Russia boomed' hid that Russia's share of Armenia's exports fell after 2022
+    while its share of imports rose (an outside reader): the finding gives both in the last
+    year Figure 6.4 shows, from the rows that figure and its sentence read."""
+    from analysis.builders import summary
+
+    f = _context("00", EDITIONS[edition]).findings
+    year, out, into, _ = f.trade_flows_latest
+    trade = next(k.text for k in summary.key_findings(f) if "boomed" in k.text)
+    said = (f"(in {year} it supplied {into:.0f}%† of Armenia's imports and took {out:.0f}%† of "
+            "its exports)")
+    assert said in trade
+    rows = consequences.flow_shares(_context("06", EDITIONS[edition]))
+    last = rows[rows["year"] == rows["year"].max()].set_index("flow")["share_pct"]
+    assert int(rows["year"].max()) == year
+    assert (last["exports"], last["imports"]) == pytest.approx((out, into))

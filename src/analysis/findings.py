@@ -21,7 +21,7 @@ from .measures.presence import (
     presence,
     standing,
 )
-from .measures.result import Change, Measure
+from .measures.result import Change, Measure, weakest
 from .measures.suppliers import SupplierShares
 from .measures.windows import Window, gapless_from
 from .schema import load_descriptor
@@ -90,6 +90,9 @@ class Findings:
     partner_people_confidence: str = "high"
     #: average yearly trade turnover with the patron, earlier and latest window (US$ million)
     trade_with_patron: Change | None = None
+    #: the patron's share of the focus country's exports and of its imports in the latest year
+    #: both are known, as (year, exports %, imports %, confidence): Figure 6.4's last year
+    trade_flows_latest: tuple[int, float, float, str] | None = None
     #: the last year the patron delivered major arms, and who delivered after it
     patron_last_delivery: int | None = None
     suppliers_since: tuple[str, ...] = ()
@@ -229,6 +232,18 @@ def _trade_volume(tables, focus: str, patron: str, window: Window | None) -> Mea
                            window.label, rows)
 
 
+def _latest_flows(flows: pd.DataFrame) -> tuple[int, float, float, str] | None:
+    """(year, exports %, imports %, weakest confidence) of the last year with both flows in
+    :func:`~analysis.measures.shares.flow_series`, else None."""
+    wide = flows.pivot(index="year", columns="flow", values="share_pct").dropna() \
+        if not flows.empty else flows
+    if wide.empty or not {"exports", "imports"} <= set(wide.columns):
+        return None
+    year = int(wide.index.max())
+    return (year, float(wide.loc[year, "exports"]), float(wide.loc[year, "imports"]),
+            weakest(flows.loc[flows["year"] == year, "confidence"]))
+
+
 def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
     """All findings of one edition (``tables`` already cut to ``p.as_of``). ``series(key)``: the
     patron's share of indicator ``key`` year by year (default :func:`analysis.measures.shares.
@@ -273,11 +288,12 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
     published = tables["sources"].set_index("source_id")["date_published"]
     mine_counts = headcounts(dep, published, [patron], day, kinds=kinds)
     theirs_counts = headcounts(dep, published, list(p.partners), day, host=focus, kinds=kinds)
-    trade_volume = None
+    trade_volume = flows = None
     if bilateral and "trade" in dependence:
         t_early, t_late = shares.windows("trade", tables, focus, patron)
         trade_volume = Change(_trade_volume(tables, focus, patron, t_early),
                               _trade_volume(tables, focus, patron, t_late))
+        flows = _latest_flows(shares.flow_series(tables, focus, patron))
     mine = arms[(arms["recipient"] == focus) & (arms["tiv_m"] > 0)]
     from_patron = mine[mine["supplier"] == patron]
     last_delivery = int(from_patron["year"].max()) if not from_patron.empty else None
@@ -308,7 +324,8 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     partner_presence_apart=theirs_counts.apart,
                     patron_people_confidence=mine_counts.confidence,
                     partner_people_confidence=theirs_counts.confidence,
-                    trade_with_patron=trade_volume, patron_last_delivery=last_delivery,
+                    trade_with_patron=trade_volume, trade_flows_latest=flows,
+                    patron_last_delivery=last_delivery,
                     suppliers_since=since, patron_peak=peak, latest_year=latest_year,
                     register_last=int(mine["year"].max()) if not mine.empty else None,
                     register_newer=bool(set(mine["source_id"]) & set(newer_releases(

@@ -93,6 +93,11 @@ def _trade(f: Findings) -> KeyFinding | None:
     where = ref("figure", "dependence")
     text = f"{md(f.patron)}'s share of {md(f.focus)}'s goods trade went {ph.from_to(share, True)}"
     used = (share.earlier, share.latest)
+    if f.trade_flows_latest is not None:  # the two directions apart (section 6's last year)
+        year, out, into, confidence = f.trade_flows_latest
+        mark = ph.mark(confidence)
+        text += (f" (in {year} it supplied {pct(into)}{mark} of {md(f.focus)}'s imports and "
+                 f"took {pct(out)}{mark} of its exports)")
     if volume is not None and ph.times(volume):
         before, now = ph.yearly_amounts(volume, True)
         text = (f"Trade with {md(f.patron)} boomed: turnover, in current dollars, averaged "
