@@ -124,6 +124,16 @@ def _table(ev: Evidence) -> pd.DataFrame:
     return memo(ev, "anchors_by_key", lambda: ev.tables["anchors"].set_index("anchor"))
 
 
+def event_of(event_id, events: pd.DataFrame) -> pd.Series | None:
+    """The row of ``events`` (already cut at as_of) an anchor names, or None: the anchor is a
+    date, not an event, or its event is not in the cut (not yet). Section builders reach it
+    through :func:`anchor`; :mod:`analysis.findings` through the tables alone."""
+    if not isinstance(event_id, str):
+        return None
+    found = events[events["event_id"] == event_id]
+    return None if found.empty else found.iloc[0]
+
+
 def anchor(ev: Evidence, key: str) -> Anchor | NotYet:
     """The event row of anchor ``key`` if dated on or before ``as_of``, else :class:`NotYet`.
 
@@ -143,11 +153,8 @@ def anchor(ev: Evidence, key: str) -> Anchor | NotYet:
                           "end_date": pd.NaT, "date_precision": "day",
                           "title": row["meaning"], "description": row["meaning"],
                           "source_id": None, "confidence": "high"}, name=key))
-    events = ev.events  # already cut at as_of
-    found = events[events["event_id"] == row["event_id"]]
-    if found.empty:
-        return NotYet(key, row["meaning"], as_of)
-    return Anchor(key, found.iloc[0])
+    found = event_of(row["event_id"], ev.events)
+    return NotYet(key, row["meaning"], as_of) if found is None else Anchor(key, found)
 
 
 def anchor_date(ev: Evidence, key: str) -> pd.Timestamp | None:

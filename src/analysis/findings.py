@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from .anchors import event_of
 from .evidence import cited_ids, newer_releases
 from .measures import shares, suppliers
 from .measures.compare import turned_back
@@ -155,10 +156,8 @@ MIN_BREAK_STEPS = 2
 def anchored(tables, key: str) -> pd.Series | None:
     """The event row of anchor ``key`` in ``tables`` (events already cut at as_of), else None."""
     anchors = tables["anchors"].set_index("anchor")
-    if key not in anchors.index or not isinstance(event := anchors.loc[key, "event_id"], str):
-        return None
-    found = tables["events"][tables["events"]["event_id"] == event]
-    return None if found.empty else found.iloc[0]
+    return event_of(anchors.loc[key, "event_id"], tables["events"]) if key in anchors.index \
+        else None
 
 
 def alliance_test(tables, focus: str, patron: str, rival: str) -> AllianceTest | None:
