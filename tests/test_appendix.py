@@ -71,9 +71,9 @@ def test_bibliography_payload_and_fallbacks():
     ("trade:Russia/2022/exports", "Goods exports to Russia, 2022"),
     ("events:E026", "2015 — Israel delivers Harop loitering munitions to Azerbaijan"),
     ("casualties:2020 war/Azerbaijan/military_killed/Azerbaijani Ministry of Defence",
-     "2020 war: military dead, Azerbaijan side (count by Azerbaijani Ministry of Defence)"),
+     "2020 war: military killed, Azerbaijan side (count by Azerbaijani Ministry of Defence)"),
     ("casualties:1988-94 war/Both sides/killed_total/Human Rights Watch",
-     "1988-94 war: killed or missing, Both sides (count by Human Rights Watch)"),
+     "1988-94 war: killed in all, Both sides (count by Human Rights Watch)"),
 ])
 def test_evidence_is_described_for_readers_never_as_keys(ref, expected):
     tables = evidence.load_tables(DATA)

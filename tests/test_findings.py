@@ -78,8 +78,12 @@ def test_summary_numbers_are_the_findings_and_the_charts(edition, shown):
             assert said in k.text, (k.text, m)
             if m.window:
                 assert m.window in k.text, (k.text, m.window)
-            if kind == "Figure":  # the chart it points to shows the same value
+            # the chart it points to shows the same value; a table, the same count of people
+            # in a cell, with its mark (a count of deployments is the table's rows)
+            if kind == "Figure":
                 assert said in target, (k.ref, said, target[:300])
+            elif m.unit == "persons":
+                assert phrasing.value(m, marked=True) in target, (k.ref, target[:300])
         for c in k.changes:  # a change in points: the figure shows both ends
             assert phrasing.points(c) in k.text
             assert phrasing.from_to(c) in target
@@ -151,7 +155,12 @@ def test_summary_marks_medium_confidence_values_as_the_sections_do(shown):
 @pytest.mark.parametrize(("as_of", "road"), [
     (None, ("was blocked from 12 December 2022 until 24 September 2023, when it opened for the "
             "region's people to flee to Armenia after Azerbaijan's offensive of 19 September "
-            "2023 (Figure 3.2 and Figure 3.3, section 3).")),
+            "2023: by 1 October 2023, 100,490† of them had arrived (Figure 3.2 and Figure 3.3, "
+            "section 3; Table 7.3, section 7).")),
+    # the road had opened, but no count of those who left was published yet
+    ("2023-09-28", ("was blocked from 12 December 2022 until 24 September 2023, when it opened "
+                    "for the region's people to flee to Armenia after Azerbaijan's offensive of "
+                    "19 September 2023 (Figure 3.2 and Figure 3.3, section 3).")),
     ("2023-09-15", ("was still blocked on 15 September 2023, as it had been since 12 December "
                     "2022 (Figure 3.2 and Figure 3.3, section 3).")),
     ("2022-11-01", None)])
@@ -173,6 +182,20 @@ def test_a_key_finding_says_what_reliance_brought_when_it_was_tested(as_of, road
     else:
         assert found[0].endswith("; the only road between Nagorno-Karabakh and Armenia, in the "
                                  "care of Russia's peacekeepers, " + road)
+
+
+def test_the_count_of_those_who_fled_is_table_7_3s_latest(shown):
+    """The cost the key finding counts (how many people of Nagorno-Karabakh had arrived in
+    Armenia) is the latest displacement count of the table in section 7 that gives every count
+    of the offensive, with its date and mark; an edition before the offensive has no such
+    table."""
+    f = findings_of({})
+    count = f.alliance_test.displaced
+    assert (count.value, count.window, count.confidence) == (100490, "1 October 2023", "medium")
+    table = _number_text(shown("07", {}), "table", "7.3")
+    assert "100,490†" in table and "1 Oct 2023" in table and "Displaced" in table
+    assert not any(isinstance(item, dict) and item.get("table") == "7.3"
+                   for item in shown("07", {"as_of": "2023-09-15"}))
 
 
 def test_the_reading_leads_the_key_findings_when_the_edition_has_one():

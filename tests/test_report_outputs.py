@@ -112,6 +112,17 @@ def test_figures_and_tables_come_in_the_order_of_their_numbers(full):
     assert captions_out_of_order(full / "report.pdf") == []
 
 
+def test_a_table_after_a_table_that_runs_over_pages_stays_below_its_last_rows(page_texts):
+    """Table 7.3 (the offensive's toll, six rows) once floated to the top of the page where the
+    46 events of Table 7.2 end: above those rows and above the sentence that introduces it. A
+    table that runs over pages now counts as kept in the text on the page where it ends."""
+    flat = re.sub(r"\s+", " ", " ".join(page_texts))
+    last_row = flat.index("Armenia abstains on the 2026 UNGA Ukraine peace text")
+    intro = flat.index("Table 7.3 counts what it cost")
+    caption = flat.index("Table 7.3. Losses and flight")
+    assert last_row < intro < caption
+
+
 def test_pdf_outline_has_every_section(pdf):
     def titles(items):
         for item in items:

@@ -50,6 +50,13 @@ _DATE_COLUMNS = {"events": "date", "deployments": "start_date", "strengths": "da
 CONFLICT_END_ANCHOR = {"1988-94 war": "ceasefire_1994", "2020 war": "ceasefire_2020",
                        "September 2022 clashes": "attack_sept_2022",
                        "September 2023 offensive": "offensive_2023"}
+
+
+def conflict_ended_by(anchor: str) -> str | None:
+    """The conflict of casualties.csv whose last day the anchor ``anchor`` gives, if any."""
+    return next((c for c, key in CONFLICT_END_ANCHOR.items() if key == anchor), None)
+
+
 _YEAR_COLUMNS = {"military_expenditure": "year", "arms_imports": "year", "trade": "year",
                  "remittances": "year", "energy": "year", "arms_deliveries": "delivery_year",
                  "trade_by_commodity": "year", "gdp": "year"}

@@ -119,9 +119,10 @@ def at_precision(day, precision: str = "day") -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-_MEASURES = {"military_killed": "military dead", "civilians_killed": "civilian dead",
-             "killed_total": "killed or missing", "missing": "missing", "wounded": "wounded",
-             "captured": "captured"}
+#: what each measure of casualties.csv counts, in words (claims' references and the loss tables)
+LOSS_MEASURES = {"killed_total": "killed in all", "military_killed": "military killed",
+                 "civilians_killed": "civilians killed", "missing": "missing",
+                 "wounded": "wounded", "captured": "captured", "displaced": "displaced"}
 _FLOWS = {"exports": "Goods exports to", "imports": "Goods imports from"}
 _TRANSFERS = {"total": "all money transfers", "non_commercial": "non-commercial transfers"}
 
@@ -140,7 +141,7 @@ def describe(ref: str, row: pd.Series) -> str:
                 if pd.notna(row["personnel_persons"]) and not later else "")
         return f"{row['name']} ({row['deployer']}, from {row['start_date']:%b %Y}{size})"
     if table == "casualties":
-        measure = _MEASURES.get(row["measure"], str(row["measure"]).replace("_", " "))
+        measure = LOSS_MEASURES.get(row["measure"], str(row["measure"]).replace("_", " "))
         side = row["side"] if str(row["side"]).endswith(" sides") else f"{row['side']} side"
         return f"{row['conflict']}: {measure}, {side} (count by {row['reported_by']})"
     if table == "arms_import_shares":

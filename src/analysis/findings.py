@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from .anchors import event_of
-from .evidence import cited_ids, newer_releases
+from .evidence import cited_ids, conflict_ended_by, newer_releases
 from .measures import shares, suppliers
 from .measures.compare import turned_back
 from .measures.presence import (
@@ -25,6 +25,7 @@ from .measures.presence import (
 from .measures.result import Change, Measure, weakest
 from .measures.suppliers import SupplierShares
 from .measures.windows import Window, gapless_from
+from .prose import date
 from .schema import load_descriptor
 
 #: the tables behind the bilateral indicators have no reporter column: the descriptor's
@@ -48,6 +49,8 @@ class AllianceTest:
     blockade_end: pd.Timestamp | None = None
     offensive: pd.Timestamp | None = None  # the rival's offensive before the blockade ended
     fled: bool = False
+    #: when the region's people fled: the latest count of those who left (casualties.csv)
+    displaced: Measure | None = None
 
 
 @dataclass(frozen=True)
@@ -180,10 +183,25 @@ def alliance_test(tables, focus: str, patron: str, rival: str) -> AllianceTest |
     end = blockade["end_date"]
     end = None if pd.isna(end) else pd.Timestamp(end)
     offensive, exodus = day("offensive_2023"), day("exodus_start")
+    fled = end is not None and exodus == end
     return replace(test, blockade=pd.Timestamp(blockade["date"]), blockade_end=end,
                    offensive=offensive if end is not None and offensive is not None
                    and offensive <= end else None,
-                   fled=end is not None and exodus == end)
+                   fled=fled, displaced=displaced(tables, "offensive_2023") if fled else None)
+
+
+def displaced(tables, anchor: str) -> Measure | None:
+    """The latest count of the people the fighting an anchor ends displaced (casualties.csv,
+    cut at as_of), or None."""
+    cas = tables["casualties"]
+    rows = cas[(cas["conflict"] == conflict_ended_by(anchor)) & (cas["measure"] == "displaced")
+               & cas["reported_on"].notna()]
+    if rows.empty:
+        return None
+    latest = rows.sort_values("reported_on").tail(1)
+    day = latest["reported_on"].iloc[0]
+    return Measure.of_rows(f"displaced.{anchor}", "people displaced",
+                           latest["count_persons"].iloc[0], "persons", date(day), latest)
 
 
 def _break_rows(tables, cast=()) -> list[tuple[str, pd.Series, str]]:

@@ -6,8 +6,9 @@ import re
 
 import pandas as pd
 
-from ..evidence_refs import in_date_order, order_note
-from ..prose import num
+from ..evidence_refs import LOSS_MEASURES, in_date_order, order_note
+from ..phrasing import mark
+from ..prose import date, num
 
 
 def events_matching(events: pd.DataFrame, *words: str) -> pd.DataFrame:
@@ -175,3 +176,46 @@ def figure_events(s, rows: pd.DataFrame, what: str, figure: str, key: str):
     from ..sections import label
 
     return event_table(s, rows, key, f"The {what} of {label('figure', figure)}, in date order")
+
+
+def losses_table(s, rows: pd.DataFrame, caption: str, key: str):
+    """Rows of casualties.csv as a table, every count on its own row with who made it and when,
+    never added up; a count another record contests shows both readings (the note says whose)."""
+    other = (rows["count_persons_contested"] if "count_persons_contested" in rows
+             else pd.Series(pd.NA, index=rows.index))
+    table = pd.DataFrame({
+        "Side": rows["side"],
+        "Measure": rows["measure"].map(
+            lambda m: sentence_start(LOSS_MEASURES.get(m, m.replace("_", " ")))),
+        "People": [num(v) + mark(c) + ("" if pd.isna(o) else f" (or {_reading(o)})")
+                   for v, c, o in zip(rows["count_persons"], rows["confidence"], other,
+                                      strict=True)],
+        "Reported by": rows["reported_by"],
+        # the day of the count: a later count may differ (the reader sees which one this is)
+        "Date": rows["reported_on"].map(lambda d: f"{d.day} {d:%b %Y}" if pd.notna(d) else "n.d."),
+        "Official": rows["is_official"].map({True: "yes", False: "no"}),
+    })
+    return s.table(table, caption, data=[rows], key=key,
+                   note="The counts stand side by side and are not added together. Date: the "
+                        "day of the count, as published (for a source without a date, the day "
+                        "its content gives); later counts may differ."
+                        + _contested_counts(s, rows))
+
+
+def _reading(count) -> str:
+    """Another record's count as the table and its note say it: 'none' for a denial."""
+    return "none" if count == 0 else num(count)
+
+
+def _contested_counts(s, rows: pd.DataFrame) -> str:
+    """' Contested: Syrian fighters … (Reuters, 28 September 2020: Azerbaijan denies …).': for
+    each count another record contests, whose the other reading is, as the source gives it."""
+    if "contested_source_id" not in rows:
+        return ""
+    by_id = s.ev.sources_by_id()
+    said = []
+    for r in rows[rows["contested_source_id"].notna()].itertuples():
+        src = by_id.loc[r.contested_source_id]
+        said.append(f"{r.side}, {_reading(r.count_persons_contested)} by another record "
+                    f"({src['publisher']}, {date(src['date_published'])}: {src['title']})")
+    return (" Contested: " + "; ".join(said) + ".") if said else ""

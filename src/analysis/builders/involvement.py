@@ -15,13 +15,13 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from .. import charts, indicators, theme
-from ..evidence_refs import at_precision, in_date_order
+from ..evidence_refs import LOSS_MEASURES, at_precision, in_date_order
 from ..measures.presence import peacekeepers
 from ..phrasing import names
 from ..prose import date, listing, md, num
 from ..sections import label
 from . import ledger
-from ._common import BASIS_WORDS, count_word, events_matching
+from ._common import BASIS_WORDS, count_word, events_matching, sentence_start
 
 SEPT_2022_CONFLICT = "September 2022 clashes"  # the attack's label in casualties.csv
 #: the alliance's later steps after the request and the response are found by this title word
@@ -31,9 +31,6 @@ ALLIANCE_WORDS = "CSTO"
 ANSWER = "a fact-finding mission, not troops"
 #: anchors (data/anchors.csv) dated on the corridor that are not phase boundaries
 CORRIDOR_MARKS = ("icj_lachin_order", "lachin_closure_2023")
-MEASURES = {"killed_total": "Killed or missing", "military_killed": "Soldiers killed",
-            "civilians_killed": "Civilians killed", "missing": "Missing", "wounded": "Wounded",
-            "captured": "Captured"}
 
 
 # ---------------------------------------------------------------------------- pure computations
@@ -627,10 +624,11 @@ def attack_losses(s):
         return s.text(f"The evidence base holds no official casualty count for the fighting "
                       f"of {date(attack['date'])} dated on or before {date(s.p.as_of)}.")
     rows = rows.sort_values(["side", "measure"], key=lambda col: col.map(
-        {s.p.focus: 0, s.p.rival: 1, **{m: i for i, m in enumerate(MEASURES)}}).fillna(9))
+        {s.p.focus: 0, s.p.rival: 1, **{m: i for i, m in enumerate(LOSS_MEASURES)}}).fillna(9))
     table = pd.DataFrame({
         "Side": rows["side"],
-        "Measure": rows["measure"].map(lambda m: MEASURES.get(m, m.replace("_", " "))),
+        "Measure": rows["measure"].map(
+            lambda m: sentence_start(LOSS_MEASURES.get(m, m.replace("_", " ")))),
         "People": rows["count_persons"].map(lambda v: num(v) if pd.notna(v) else ""),
         "Reported by": rows["reported_by"],
         "Note": rows["note"].fillna("") + rows["confidence"].map(

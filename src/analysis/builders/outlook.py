@@ -10,13 +10,14 @@ import pandas as pd
 
 from .. import charts, sections, theme
 from .. import phrasing as ph
+from ..evidence import conflict_ended_by
 from ..evidence_refs import in_date_order
 from ..findings import MIN_BREAK_STEPS
 from ..measures import shares
 from ..measures.compare import turned_back
 from ..measures.presence import active_on, changes_between, last_change, standing
 from ..prose import date, listing, md, month, num, pct, span
-from ._common import count_word, event_table, plural, sentence_start
+from ._common import count_word, event_table, losses_table, plural, sentence_start
 from .consequences import flow_shares
 from .summary import shift_reading
 
@@ -555,6 +556,45 @@ def after_article_text(s):
         text += (f" The changes are events, not measurements: the indicators of Table {watch} "
                  "show how far the measured ties moved with them, and in which direction.")
     return s.text(text)
+
+
+def _toll(s) -> pd.DataFrame:
+    """casualties.csv's counts for the offensive after the article (cut at as_of), when the
+    story has reached it and it is fought between the report's focus and rival."""
+    offensive = s.ev.anchor("offensive_2023")
+    if not offensive or not {s.p.focus, s.p.rival} <= set(str(offensive["actors"]).split(";")):
+        return s.ev.casualties.iloc[0:0]
+    cas = s.ev.casualties
+    return cas[cas["conflict"] == conflict_ended_by("offensive_2023")]
+
+
+#: the measures of casualties.csv that count the dead
+DEAD = ("killed_total", "military_killed", "civilians_killed")
+
+
+def toll_intro(s):
+    rows = _toll(s)
+    if rows.empty:
+        return s.text("")
+    offensive = s.ev.anchor("offensive_2023")
+    counted = set(rows["measure"])
+    parts = [words for words, measures in (
+        ("the dead", DEAD), ("the wounded", ("wounded",)),
+        (f"the people who left Nagorno-Karabakh for {md(s.p.focus)} once the road opened",
+         ("displaced",))) if counted & set(measures)]
+    return s.text(f"{md(s.p.rival)}'s offensive of {date(offensive.date)} is one of the events "
+                  f"above. Table {sections.number_of('table', 'offensive_toll')} counts what it "
+                  f"cost, each count as its source made it: {listing(parts, escape=False)}.")
+
+
+def offensive_toll(s):
+    rows = _toll(s)
+    if rows.empty:
+        return s.text("")  # before the offensive, or another cast: nothing to count
+    offensive = s.ev.anchor("offensive_2023")
+    return losses_table(s, rows, (f"Losses and flight after {s.p.rival}'s offensive of "
+                                  f"{offensive.date:%B %Y}, as each source reported them"),
+                        "offensive_toll")
 
 
 # ---------------------------------------------------------------------- opinion

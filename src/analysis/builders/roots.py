@@ -7,10 +7,17 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
 from ..measures import suppliers
-from ..phrasing import mark
 from ..prose import date, listing, md, month, num, pct, ratio, span, year_runs
 from ..sections import label
-from ._common import UNITS_NOTE, count_word, country, figure_events, plural, units_cells
+from ._common import (
+    UNITS_NOTE,
+    count_word,
+    country,
+    figure_events,
+    losses_table,
+    plural,
+    units_cells,
+)
 
 DRONE_WORDS = "UAV|loitering|drone"
 
@@ -154,45 +161,8 @@ def war_losses(s):
     if war.empty:
         return s.text(f"No count of the losses of the 2020 war dated on or before "
                       f"{date(s.p.as_of)} is in the evidence base.")
-    other = (war["count_persons_contested"] if "count_persons_contested" in war
-             else pd.Series(pd.NA, index=war.index))
-    table = pd.DataFrame({
-        "Side": war["side"],
-        "Measure": war["measure"].str.replace("_", " ").str.capitalize(),
-        # a count another record contests: both, the row's own first (the note says whose)
-        "People": [num(v) + mark(c) + ("" if pd.isna(o) else f" (or {_reading(o)})")
-                   for v, c, o in zip(war["count_persons"], war["confidence"], other,
-                                      strict=True)],
-        "Reported by": war["reported_by"],
-        # the day of the count: a later count may differ (the reader sees which one this is)
-        "Date": war["reported_on"].map(lambda d: f"{d.day} {d:%b %Y}" if pd.notna(d) else "n.d."),
-        "Official": war["is_official"].map({True: "yes", False: "no"}),
-    })
-    return s.table(table, "Losses in the 2020 war, as each source reported them",
-                   data=[war], key="war_losses",
-                   note="The counts stand side by side and are not added together. Date: the "
-                        "day of the count, as published (for a source without a date, the day "
-                        "its content gives); later counts may differ."
-                        + _contested_counts(s, war))
-
-
-def _reading(count) -> str:
-    """Another record's count as the table and its note say it: 'none' for a denial."""
-    return "none" if count == 0 else num(count)
-
-
-def _contested_counts(s, rows: pd.DataFrame) -> str:
-    """' Contested: Syrian fighters … (Reuters, 28 September 2020: Azerbaijan denies …).': for
-    each count another record contests, whose the other reading is, as the source gives it."""
-    if "contested_source_id" not in rows:
-        return ""
-    by_id = s.ev.sources_by_id()
-    said = []
-    for r in rows[rows["contested_source_id"].notna()].itertuples():
-        src = by_id.loc[r.contested_source_id]
-        said.append(f"{r.side}, {_reading(r.count_persons_contested)} by another record ({src['publisher']}, "
-                    f"{date(src['date_published'])}: {src['title']})")
-    return (" Contested: " + "; ".join(said) + ".") if said else ""
+    return losses_table(s, war, "Losses in the 2020 war, as each source reported them",
+                        "war_losses")
 
 
 #: the wars marked on the yearly spending chart: anchor -> short label

@@ -37,13 +37,14 @@ def _cited(text: str, where: str) -> str:
 
 def _where(primary: tuple[str, str], *more: tuple[str, str]) -> str:
     """'Figure 5.2 and Table 5.1, section 5': every figure or table a finding rests on, numbered
-    from the registry; the section named once when they share one."""
-    items = [(kind, number_of(kind, key)) for kind, key in (primary, *more)]
-    sections_of = {n.split(".")[0] for _, n in items}
-    if len(sections_of) == 1:
-        return (" and ".join(f"{k.capitalize()} {n}" for k, n in items)
-                + f", section {sections_of.pop()}")
-    return "; ".join(ref(kind, key) for kind, key in (primary, *more))
+    from the registry; each section named once, after its own ('Figure 3.2 and Figure 3.3,
+    section 3; Table 7.3, section 7')."""
+    by_section: dict[str, list[str]] = {}
+    for kind, key in (primary, *more):
+        number = number_of(kind, key)
+        by_section.setdefault(number.split(".")[0], []).append(f"{kind.capitalize()} {number}")
+    return "; ".join(f"{' and '.join(items)}, section {section}"
+                     for section, items in by_section.items())
 
 
 def _arms(f: Findings) -> KeyFinding | None:
@@ -269,8 +270,9 @@ def _presence(f: Findings) -> KeyFinding | None:
 
 def _alliance(f: Findings) -> KeyFinding | None:
     """What reliance brought when it was tested (section 3): the alliance's answer to the call
-    for help, and the blockade of the road the patron's peacekeepers held. Dates only: the
-    counts behind them (losses, days) stay in section 3's table and charts."""
+    for help, and the blockade of the road the patron's peacekeepers held; once the road opened
+    for the region's people to flee, how many of them had arrived (the cost, counted: Table
+    7.3). Otherwise dates only: the losses and the days stay in the sections' tables and charts."""
     t = f.alliance_test
     if t is None or t.request is None or t.answer is None:
         return None
@@ -283,21 +285,27 @@ def _alliance(f: Findings) -> KeyFinding | None:
             f"{count_word(indicators.days_between(t.request, t.answer))} days later the "
             f"alliance answered with {ANSWER}")
     where = ref("figure", "alliance")
-    shown = where
+    shown, measures = where, ()
     if t.blockade is not None:
         road = (f"the only road between Nagorno-Karabakh and {md(f.focus)}, in the care of "
                 f"{md(f.patron)}'s peacekeepers,")
+        shown = [("figure", "corridor"), ("figure", "alliance")]
         if t.blockade_end is None:
             text += (f"; {road} was still blocked on {date(f.as_of)}, as it had been since "
                      f"{date(t.blockade)}")
         else:
-            after = (f", when it opened for the region's people to flee to {md(f.focus)} after "
-                     f"{md(f.rival)}'s offensive of {date(t.offensive)}"
-                     if t.fled and t.offensive is not None else "")
-            text += (f"; {road} was blocked from {date(t.blockade)} until "
-                     f"{date(t.blockade_end)}{after}")
-        shown = _where(("figure", "corridor"), ("figure", "alliance"))
-    return KeyFinding(_cited(text, shown), (), where)
+            text += f"; {road} was blocked from {date(t.blockade)} until {date(t.blockade_end)}"
+            if t.fled and t.offensive is not None:
+                text += (f", when it opened for the region's people to flee to {md(f.focus)} "
+                         f"after {md(f.rival)}'s offensive of {date(t.offensive)}")
+                if t.displaced is not None and t.displaced.known:
+                    # the cost, counted (the table in section 7 gives every count)
+                    text += (f": by {t.displaced.window}, "
+                             f"{ph.value(t.displaced, marked=True)} of them had arrived")
+                    shown.append(("table", "offensive_toll"))
+                    measures, where = (t.displaced,), ref("table", "offensive_toll")
+        shown = _where(*shown)
+    return KeyFinding(_cited(text, shown), measures, where)
 
 
 def _break(f: Findings) -> KeyFinding | None:
