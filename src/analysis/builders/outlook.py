@@ -584,7 +584,8 @@ def toll_intro(s):
          ("displaced",))) if counted & set(measures)]
     return s.text(f"{md(s.p.rival)}'s offensive of {date(offensive.date)} is one of the events "
                   f"above. Table {sections.number_of('table', 'offensive_toll')} counts what it "
-                  f"cost, each count as its source made it: {listing(parts, escape=False)}.")
+                  f"cost, each count as its source made it and none independently verified: "
+                  f"{listing(parts, escape=False)}.")
 
 
 def offensive_toll(s):
