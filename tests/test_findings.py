@@ -155,8 +155,8 @@ def test_summary_marks_medium_confidence_values_as_the_sections_do(shown):
 @pytest.mark.parametrize(("as_of", "road"), [
     (None, ("was blocked from 12 December 2022 until 24 September 2023, when it opened for the "
             "region's people to flee to Armenia after Azerbaijan's offensive of 19 September "
-            "2023: by 1 October 2023, 100,490† of them had arrived (Figure 3.2 and Figure 3.3, "
-            "section 3; Table 7.3, section 7).")),
+            "2023: by 1 October 2023, 100,490† of them had arrived, by the count of Armenia's "
+            "government (Figure 3.2 and Figure 3.3, section 3; Table 7.3, section 7).")),
     # the road had opened, but no count of those who left was published yet
     ("2023-09-28", ("was blocked from 12 December 2022 until 24 September 2023, when it opened "
                     "for the region's people to flee to Armenia after Azerbaijan's offensive of "

@@ -5,7 +5,7 @@
 import pandas as pd
 import pytest
 
-from analysis import params, phrasing
+from analysis import params, phrasing, sections
 from analysis.builders import consequences, ledger, outlook
 from analysis.builders._common import count_word
 from analysis.measures import shares
@@ -182,17 +182,23 @@ def test_the_icc_steps_began_before_the_warrant_and_went_on_only_once_known(as_o
         is not later
 
 
-def test_text_points_to_a_table_only_once_the_section_has_shown_it():
+@pytest.mark.parametrize(("as_of", "table"), [(None, True), ("2022-09-18", False)])
+def test_the_alliance_text_introduces_table_3_1_when_there_are_counts_to_show(as_of, table):
+    """The subsection opened on Table 3.1, before any sentence about it (an outside reader): its
+    text now comes first and points to the table when the edition shows it (not before the
+    evidence base knows of the attack and its counts)."""
+    import nbformat
+
     from analysis import start_section
     from analysis.builders import involvement
 
-    s = start_section("03", {})
-    assert not s.has_shown("table", "attack_losses")
-    assert "Table 3.1" not in involvement.alliance_summary(s).markdown
-    involvement.attack_losses(s)
-    assert s.has_shown("table", "attack_losses")
-    assert "each side's count of its own losses is in Table 3.1" in (
-        involvement.alliance_summary(s).markdown)
+    cells = [c.source for c in nbformat.read(sections.get("03").path, as_version=4).cells]
+    assert cells.index("involvement.alliance_summary(s)") < cells.index(
+        "involvement.attack_losses(s)") < cells.index("involvement.alliance_chart(s)")
+    s = start_section("03", {"as_of": as_of} if as_of else {})
+    said = involvement.alliance_summary(s).markdown
+    assert ("each side's count of its own losses is in Table 3.1" in said) is table
+    assert (type(involvement.attack_losses(s)).__name__ == "Table") is table
 
 
 @pytest.mark.parametrize("as_of, changes", [("2024-03-01", None), ("2024-07-01", "two changes"),
@@ -394,14 +400,17 @@ def test_the_paradox_finding_points_to_the_findings_that_give_its_shares(edition
 
 
 def test_the_shift_is_argued_in_section_7_with_what_did_not_change():
-    """Section 7 gives the key finding's reading of the shift in the same words and sets
-    against it the patron's deployments still in place on the edition's date."""
-    from analysis.builders.summary import shift_reading
+    """Section 7 gives the key finding's reading of the shift in the same words, pointing to
+    where its changes are labelled and dated instead of listing them again, and sets against it
+    the patron's deployments still in place on the edition's date."""
+    from analysis.builders.summary import shift_headline, shift_reading
     from analysis.measures.presence import active_on, standing
 
     s = _context("07", {})
     text = outlook.after_article_text(s).markdown
-    assert shift_reading(s.findings) in text
+    assert (shift_headline(s.findings) + "; each is labelled in Figure 7.2 and dated in Table "
+            "7.2.") in text
+    assert shift_reading(s.findings) not in text  # the list is the key finding's
     dep = s.ev.deployments
     stayed = active_on(dep, [s.p.patron], s.p.as_of, kinds=standing(dep))
     assert len(stayed) >= 1
@@ -456,8 +465,8 @@ def test_sections_name_the_ledger_verdicts_only_once_the_article_exists():
 
     s3, s4 = _context("03", {}), _context("04", {})
     corridor = involvement.takeaway(s3).markdown
-    assert ("the news analysis's claims about the corridor are rated *supported* (C14) and "
-            "*partly supported* (C15, C16 and C19)") in corridor, corridor
+    assert ("The claim ledger (Appendix A) rates the article's claims on the corridor "
+            "*supported* (C14) and *partly supported* (C15, C16 and C19).") in corridor, corridor
     assert "rates it *partly supported* (C17)" in loyalty.turn_text(s4).markdown
     early = {"as_of": "2023-01-01"}
     for text in (involvement.takeaway(_context("03", early)).markdown,
@@ -646,7 +655,7 @@ def test_a_contested_count_shows_both_readings_and_whose_the_other_is():
     # each medium count carries the mark in its cell, and the note under the long source line
     # says what the mark means (an outside reader found only 'some figures are…')
     assert next(r for r in table.rows if r[1] == "Civilians killed" and r[0] ==
-                "Nagorno-Karabakh")[2] == "80"  # the ombudsman's own report: high
+                "Nagorno-Karabakh")[2] == "80\u2020"  # the ombudsman's count, read in Aravot
     assert "\u2020 Medium confidence: these figures were read" in table.source
 
 
@@ -696,3 +705,16 @@ def test_the_trade_finding_gives_both_directions_as_section_6_does(edition):
     last = rows[rows["year"] == rows["year"].max()].set_index("flow")["share_pct"]
     assert int(rows["year"].max()) == year
     assert (last["exports"], last["imports"]) == pytest.approx((out, into))
+
+
+@pytest.mark.parametrize(("overrides", "stands"), [
+    ({}, "midway between its 2013–2017 and 2020–2024 levels"),
+    # 69% in 2022 against 67% and 57%: past the earlier level, neither midway nor nearer it
+    ({"as_of": "2023-09-15"}, "above its 2013–2017 level")])
+def test_a_share_that_points_neither_way_says_where_its_latest_reading_stands(overrides, stands):
+    """The outlook's count said of money transfers 'its latest reading stands midway between the
+    two levels compared or nearer the earlier one' (the rule, not the reading); in the 2023
+    edition the reading had gone past the earlier level (an outside reader)."""
+    text = outlook.watch_text(_context("07", overrides)).markdown
+    assert (f"One, money transfers, points neither way for now: its latest reading stands "
+            f"{stands}.") in text

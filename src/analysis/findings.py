@@ -49,8 +49,10 @@ class AllianceTest:
     blockade_end: pd.Timestamp | None = None
     offensive: pd.Timestamp | None = None  # the rival's offensive before the blockade ended
     fled: bool = False
-    #: when the region's people fled: the latest count of those who left (casualties.csv)
+    #: when the region's people fled: the latest count of those who left (casualties.csv) and
+    #: who made it
     displaced: Measure | None = None
+    displaced_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,21 +189,24 @@ def alliance_test(tables, focus: str, patron: str, rival: str) -> AllianceTest |
     return replace(test, blockade=pd.Timestamp(blockade["date"]), blockade_end=end,
                    offensive=offensive if end is not None and offensive is not None
                    and offensive <= end else None,
-                   fled=fled, displaced=displaced(tables, "offensive_2023") if fled else None)
+                   fled=fled, **(displaced(tables, "offensive_2023") if fled else {}))
 
 
-def displaced(tables, anchor: str) -> Measure | None:
+def displaced(tables, anchor: str) -> dict:
     """The latest count of the people the fighting an anchor ends displaced (casualties.csv,
-    cut at as_of), or None."""
+    cut at as_of) and who made it, as AllianceTest's ``displaced`` and ``displaced_by``; empty
+    when there is none."""
     cas = tables["casualties"]
     rows = cas[(cas["conflict"] == conflict_ended_by(anchor)) & (cas["measure"] == "displaced")
                & cas["reported_on"].notna()]
     if rows.empty:
-        return None
+        return {}
     latest = rows.sort_values("reported_on").tail(1)
     day = latest["reported_on"].iloc[0]
-    return Measure.of_rows(f"displaced.{anchor}", "people displaced",
-                           latest["count_persons"].iloc[0], "persons", date(day), latest)
+    return {"displaced": Measure.of_rows(f"displaced.{anchor}", "people displaced",
+                                         latest["count_persons"].iloc[0], "persons", date(day),
+                                         latest),
+            "displaced_by": str(latest["reported_by"].iloc[0])}
 
 
 def _break_rows(tables, cast=()) -> list[tuple[str, pd.Series, str]]:

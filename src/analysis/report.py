@@ -67,7 +67,6 @@ class SectionContext:
         # the running number each caption got, per kind: a cell run again (Shift-Enter in
         # JupyterLab) keeps its number instead of taking the next one
         self._slots: dict[str, dict[str, int]] = {"figure": {}, "table": {}}
-        self._shown_keys: set[tuple[str, str]] = set()  # ("table", "attack_losses"), ...
         theme.apply()
 
     @property
@@ -188,11 +187,6 @@ class SectionContext:
         series`), computed once per edition (:func:`prepare`). Read-only."""
         return _share_series(self.ev, key)
 
-    def has_shown(self, kind: str, key: str) -> bool:
-        """Whether this section has shown the ``kind`` ("figure" or "table") registered as
-        ``key``: text points to it only when it is there."""
-        return (kind, key) in self._shown_keys
-
     def shown_figure(self, back: int = 0) -> str | None:
         """'Figure 6.4': the latest figure this section has shown (``back``: that many before
         it), for a section whose figures take running numbers (none registered by key); None
@@ -204,8 +198,6 @@ class SectionContext:
                source_ids: Iterable[str] = (), note: str | None = None,
                key: str | None = None) -> Figure:
         count = self._count("figure", caption)
-        if key:
-            self._shown_keys.add(("figure", key))
         data = list(data)
         ids, conf = self.sources_of(*data)
         size = tuple(round(v, 2) for v in fig.get_size_inches())
@@ -219,8 +211,6 @@ class SectionContext:
               source_ids: Iterable[str] = (), note: str | None = None,
               key: str | None = None) -> Table:
         count = self._count("table", caption)
-        if key:
-            self._shown_keys.add(("table", key))
         data = list(data)
         ids, conf = self.sources_of(*data)
         # figures of medium-confidence rows marked in the table itself: the note says what the

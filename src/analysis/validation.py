@@ -39,6 +39,8 @@ class _Context:
         self.claims: list[tuple[int, dict[str, str]]] = []
         self.anchors: list[tuple[int, dict[str, str]]] = []
         self.published: dict[str, str] = {}  # source id -> date_published, once sources is read
+        #: sources read only in a copy (no url of the publisher's own), once sources is read
+        self.copied: set[str] = set()
 
 
 class _Capped(list):
@@ -130,6 +132,23 @@ def _reported_before(table: str, record: dict[str, str], published: dict[str, st
             f"{day} it reports; cite a source published on or after it")
 
 
+#: tables whose confidence is that something happened, not a figure's: an event reported in a
+#: copy can be certain; a count read in a copy is medium at most
+_OCCURRENCES = {"events"}
+
+
+def _copied_high(table: str, record: dict[str, str], copied: set[str]) -> str | None:
+    """A figure rated high although its source was read only in a copy: the report's rule makes
+    a figure read in a secondary copy or in a report citing the publisher medium."""
+    source = (record.get("source_id") or "").strip()
+    if table in _OCCURRENCES or (record.get("confidence") or "").strip() != "high" \
+            or source not in copied:
+        return None
+    return (f"confidence = high, but source_id = {show(source)} was read only in a copy "
+            "(sources.csv gives no url of the publisher's own): rate it medium, or give the "
+            "publisher's address once the figure is checked there")
+
+
 def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None,
                 progress: Callable[[str], None] | None = None) -> tuple[list[str], int]:
     """Problems of one table and its number of data rows."""
@@ -194,6 +213,10 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                 problem = _basis_problem(record)
                 if problem:
                     problems.append(f"{name} row {line}: {problem}")
+            if context.copied:
+                problem = _copied_high(spec.name, record, context.copied)
+                if problem:
+                    problems.append(f"{name} row {line}: {problem}")
             if context.published and spec.name in _REPORTED:
                 problem = _reported_before(spec.name, record, context.published)
                 if problem:
@@ -252,6 +275,8 @@ def validate(data_dir: Path | None = None,
             context.source_ids = context.sources_seen
             context.published = {r["source_id"].strip(): r.get("date_published", "")
                                   for r in context.source_rows}
+            context.copied = {r["source_id"].strip() for r in context.source_rows
+                              if not (r.get("url") or "").strip()}
     listed = {Path(spec.path).as_posix() for spec in specs.values()}
     for csv_path in sorted(data_dir.glob("*.csv")):
         if csv_path.name not in listed:

@@ -608,6 +608,13 @@ def corridor_summary(s):
     return s.text("".join(text))
 
 
+def _official_losses(s) -> pd.DataFrame:
+    """Each side's official counts of the September 2022 losses known at as_of."""
+    cas = s.ev.casualties
+    return cas[(cas["conflict"] == SEPT_2022_CONFLICT) & cas["side"].isin([s.p.focus, s.p.rival])
+               & cas["is_official"].fillna(False).astype(bool)]
+
+
 def attack_losses(s):
     """Each side's official count of the September 2022 losses, side by side, never merged."""
     attack = _attack(s)
@@ -617,9 +624,7 @@ def attack_losses(s):
         return s.text(f"The evidence base records no attack by {md(s.p.rival)} on "
                       f"{md(s.p.focus)}'s own territory, so this part of the section is left "
                       "out.")
-    cas = s.ev.casualties
-    rows = cas[(cas["conflict"] == SEPT_2022_CONFLICT) & cas["side"].isin([s.p.focus, s.p.rival])
-               & cas["is_official"].fillna(False).astype(bool)]
+    rows = _official_losses(s)
     if rows.empty:
         return s.text(f"The evidence base holds no official casualty count for the fighting "
                       f"of {date(attack['date'])} dated on or before {date(s.p.as_of)}.")
@@ -693,7 +698,7 @@ def alliance_chart(s):
                        {groups["attack"]: theme.colour(s.p.rival),
                         groups["alliance"]: theme.colour(s.p.patron),
                         groups["own"]: theme.colour(s.p.focus)},
-                       size=(6.6, max(2.6, 0.36 * len(rows) + 1.2)), label_of=label,
+                       size=(6.6, max(2.6, 0.31 * len(rows) + 1.2)), label_of=label,
                        max_chars=64)
     last = rows["date"].max()
     return s.figure(
@@ -723,8 +728,9 @@ def alliance_summary(s):
     request, response = s.ev.anchor("csto_request_2022"), s.ev.anchor("csto_response_2022")
     text = [(f"On {date(attack.date)}, by {md(s.p.focus)}'s account, {md(s.p.rival)} attacked "
              f"{md(s.p.focus)}'s internationally recognised territory on a large scale"
+             # the text comes first (it introduces the table and the chart below it)
              + (f"; each side's count of its own losses is in {label('table', 'attack_losses')}."
-                if s.has_shown("table", "attack_losses") else "."))]
+                if not _official_losses(s).empty else "."))]
     if request:
         gap = indicators.days_between(attack.date, request.date)
         when = "The same day" if gap == 0 else f"{count_word(gap, True)} days later"
@@ -760,13 +766,12 @@ def takeaway(s):
                     f"alliance sent {ANSWER}")
     text = ("What the data say: " + "; ".join(says) + ". What they do not say: why. The "
             "evidence base records dates, deployments and requests, not the instructions given "
-            f"to {md(_keeper(s))}'s peacekeepers or the deliberations of its allies; the motives "
-            "are a matter of interpretation, which this section leaves to the reader.")
+            f"to {md(_keeper(s))}'s peacekeepers or the deliberations of its allies, so the "
+            "motives are left to interpretation.")
     corridor = _corridor(s)  # the claims on the corridor: their verdicts, said once, here
     rated = ledger.ratings_of(s, 3, [e["event_id"] for e in (corridor["blockade"],
                                                              corridor["checkpoint"])
                                      if e is not None])
     if rated:
-        text += (" In the claim ledger (Appendix A), the news analysis's claims about the "
-                 f"corridor are rated {rated}.")
+        text += f" The claim ledger (Appendix A) rates the article's claims on the corridor {rated}."
     return s.text(text)

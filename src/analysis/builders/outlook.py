@@ -19,7 +19,7 @@ from ..measures.presence import active_on, changes_between, last_change, standin
 from ..prose import date, listing, md, month, num, pct, span
 from ._common import count_word, event_table, losses_table, plural, sentence_start
 from .consequences import flow_shares
-from .summary import shift_reading
+from .summary import shift_headline
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
 CLOSE_POINTS = 3
@@ -128,6 +128,9 @@ class Watch:
     #: plain text: why an indicator that moved neither way shows no direction, when it is not
     #: the shares' 'little or no change' (a flat share) or 'no comparable earlier window'
     still: str = ""
+    #: plain text: where the latest reading of a share that turned back stands ('midway between
+    #: its 2013–2017 and 2020–2024 levels', 'above its 2013–2017 level'), else ''
+    position: str = ""
 
 
 def _share_watch(s, key: str) -> Watch | None:
@@ -138,7 +141,7 @@ def _share_watch(s, key: str) -> Watch | None:
     figure = sections.number_of("figure", "dependence")
     year = s.share_series(key)
     turned = f.turned(key)  # the latest year, when it undid half the move or more
-    stands, rel = "", ""
+    stands, rel, position = "", "", ""
     if key != "arms" and not year.empty:
         last = year.iloc[-1]
         avg = c.latest.value
@@ -180,13 +183,14 @@ def _share_watch(s, key: str) -> Watch | None:
             went = "down" if last < prev["share_pct"] else "up"
             if round(prev["share_pct"]) != round(last) and went == c.direction:
                 before = f", after {pct(prev['share_pct'])} in {int(prev['year'])},"
+        position = ph.undone(c, last)
         trend = (f"{c.direction}, {c.earlier.window} to {c.latest.window} "
                  f"({pct(c.earlier.value)} to {pct(c.latest.value)}; Figure {figure}); the "
-                 f"latest year{before} is {ph.undone(c, last)}")
+                 f"latest year{before} is {position}")
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
                  stands or f"see Figure {figure}", trend, _signal(s.p.patron, key), toward,
-                 c.source_ids, c.confidence)
+                 c.source_ids, c.confidence, position=position)
 
 
 def _named(names: list[str]) -> str:
@@ -380,6 +384,8 @@ class Tally:
     why: tuple[tuple[str, str], ...] = ()
     #: (short name, how far its latest reading went back) for those counted on a side anyway
     partly: tuple[tuple[str, str], ...] = ()
+    #: (short name, where its latest reading stands) for each of ``mixed``
+    positions: tuple[tuple[str, str], ...] = ()
 
 
 def tally(s) -> Tally:
@@ -393,7 +399,9 @@ def tally(s) -> Tally:
                                       "no comparable earlier window"))
                 for w in items if w.short in groups["unplaced"])
     return Tally(len(items), **groups, why=why,
-                 partly=tuple((w.short, w.partly) for w in items if w.partly))
+                 partly=tuple((w.short, w.partly) for w in items if w.partly),
+                 positions=tuple((w.short, w.position) for w in items
+                                 if w.short in groups["mixed"]))
 
 
 def watch_text(s):
@@ -422,10 +430,12 @@ def watch_text(s):
         text += f" So far the data point one way: toward {md(s.p.patron)}."
     if mixed:
         one = len(mixed) == 1
+        # where each latest reading stands, as its row of the table says (not a rule for all)
+        where = (f"its latest reading stands {md(t.positions[0][1])}" if one else
+                 "; ".join(f"the latest reading of {md(name)} stands {md(position)}"
+                           for name, position in t.positions))
         text += (f" {count_word(len(mixed), True)}, {listing(mixed)}, "
-                 f"{'points' if one else 'point'} neither way for now: "
-                 f"{'its latest reading stands' if one else 'their latest readings stand'} "
-                 "midway between the two levels compared or nearer the earlier one.")
+                 f"{'points' if one else 'point'} neither way for now: {where}.")
     if unplaced:  # every indicator accounted for: those the count leaves out, named
         why = [f"{md(name)} ({md(reason)})" for name, reason in t.why]
         text += (f" {count_word(len(unplaced), True)} "
@@ -545,7 +555,10 @@ def after_article_text(s):
         # the timeline, and the indicators above say how far the measured ties followed
         figure = sections.number_of("figure", "after_article")
         watch = sections.number_of("table", "watch")
-        text += (f" {shift_reading(s.findings)} (each labelled in Figure {figure}).")
+        # the key finding lists the changes with their dates; here they are labelled in the
+        # figure and dated in the table above, so the reading is not said twice in full
+        text += (f" {shift_headline(s.findings)}; each is labelled in Figure {figure} and dated "
+                 f"in Table {sections.number_of('table', 'after_article')}.")
         # what did not change weighs against the reading: said beside it
         stayed = active_on(dep, [s.p.patron], s.p.as_of, kinds=standing(dep))
         if not stayed.empty:
@@ -572,19 +585,32 @@ def _toll(s) -> pd.DataFrame:
 DEAD = ("killed_total", "military_killed", "civilians_killed")
 
 
+def _whose(rows: pd.DataFrame, measures, what: str) -> list[str]:
+    """'the dead on each side' / "Azerbaijan's wounded": whose counts of ``measures`` the
+    rows hold (none: nothing)."""
+    sides = list(dict.fromkeys(rows.loc[rows["measure"].isin(measures), "side"]))
+    if not sides:
+        return []
+    if len(sides) == 1:
+        return [f"{md(sides[0])}'s {what}"]
+    return [f"the {what} on each side" if len(sides) == 2 else f"the {what} of {listing(sides)}"]
+
+
 def toll_intro(s):
     rows = _toll(s)
     if rows.empty:
         return s.text("")
     offensive = s.ev.anchor("offensive_2023")
-    counted = set(rows["measure"])
-    parts = [words for words, measures in (
-        ("the dead", DEAD), ("the wounded", ("wounded",)),
-        (f"the people who left Nagorno-Karabakh for {md(s.p.focus)} once the road opened",
-         ("displaced",))) if counted & set(measures)]
-    return s.text(f"{md(s.p.rival)}'s offensive of {date(offensive.date)} is one of the events "
-                  f"above. Table {sections.number_of('table', 'offensive_toll')} counts what it "
-                  f"cost, each count as its source made it and none independently verified: "
+    parts = _whose(rows, DEAD, "dead") + _whose(rows, ("wounded",), "wounded")
+    fled = _fled(rows)
+    if fled:
+        parts.append(f"the people who reached {md(s.p.focus)}")
+    return s.text(f"Among the events of Table {sections.number_of('table', 'after_article')} "
+                  f"{'are' if fled else 'is'} {md(s.p.rival)}'s offensive of "
+                  f"{date(offensive.date)}{FLIGHT if fled else ''}. Table "
+                  f"{sections.number_of('table', 'offensive_toll')} counts what "
+                  f"{'they' if fled else 'it'} cost, each "
+                  f"count as its source made it and none independently verified: "
                   f"{listing(parts, escape=False)}.")
 
 
@@ -593,9 +619,17 @@ def offensive_toll(s):
     if rows.empty:
         return s.text("")  # before the offensive, or another cast: nothing to count
     offensive = s.ev.anchor("offensive_2023")
-    return losses_table(s, rows, (f"Losses and flight after {s.p.rival}'s offensive of "
-                                  f"{offensive.date:%B %Y}, as each source reported them"),
-                        "offensive_toll")
+    return losses_table(s, rows, (f"Losses in {s.p.rival}'s offensive of "
+                                  f"{offensive.date:%B %Y}{FLIGHT if _fled(rows) else ''}, as "
+                                  "each source reported them"), "offensive_toll")
+
+
+#: the exodus, named after the offensive once a count of it is known
+FLIGHT = " and the flight from Nagorno-Karabakh that followed"
+
+
+def _fled(rows: pd.DataFrame) -> bool:
+    return bool((rows["measure"] == "displaced").any())
 
 
 # ---------------------------------------------------------------------- opinion

@@ -301,11 +301,20 @@ def _alliance(f: Findings) -> KeyFinding | None:
                 if t.displaced is not None and t.displaced.known:
                     # the cost, counted (the table in section 7 gives every count)
                     text += (f": by {t.displaced.window}, "
-                             f"{ph.value(t.displaced, marked=True)} of them had arrived")
+                             f"{ph.value(t.displaced, marked=True)} of them had arrived, by "
+                             f"the count of {_counter(t.displaced_by, f.focus)}")
                     shown.append(("table", "offensive_toll"))
                     measures, where = (t.displaced,), ref("table", "offensive_toll")
         shown = _where(*shown)
     return KeyFinding(_cited(text, shown), measures, where)
+
+
+def _counter(reported_by: str, focus: str) -> str:
+    """Who made a count, short: "Armenia's government" for the Government of the Republic of
+    Armenia, else as the data name it."""
+    if reported_by.startswith("Government of") and reported_by.endswith(focus):
+        return f"{md(focus)}'s government"
+    return md(reported_by)
 
 
 def _break(f: Findings) -> KeyFinding | None:
@@ -320,22 +329,31 @@ def _break(f: Findings) -> KeyFinding | None:
 def shift_reading(f: Findings) -> str:
     """'In our reading Armenia's alignment shifted in 2024–2025. Five changes mark the shift,
     ...: in its ties with Russia, the freeze ... on 22 February 2024, ...' (no closing stop): the
-    key finding and section 7 say it in the same words. Needs :data:`MIN_BREAK_STEPS` steps."""
+    key finding's words (:func:`shift_headline` and the changes). Needs :data:`MIN_BREAK_STEPS`
+    steps."""
     steps = f.break_steps
     own = [f"the {m} on {date(d)}" for d, m, with_patron in steps if with_patron]
     other = [f"the {m} on {date(d)}" for d, m, with_patron in steps if not with_patron]
-    years = span(steps[0][0].year, steps[-1][0].year)
     parts = []
     if own:
         parts.append(f"in its ties with {md(f.patron)}, {listing(own)}")
     if other:
         parts.append(f"in {md(f.focus)}'s other ties, {listing(other)}" if own else
                      listing(other))
+    return f"{shift_headline(f)}: {'; '.join(parts)}"
+
+
+def shift_headline(f: Findings) -> str:
+    """'In our reading Armenia's alignment shifted in 2024–2025. Five changes mark the shift,
+    not all of them Armenia's own acts' (no closing stop): the reading without its list of
+    changes (section 7, where the changes are labelled in a figure, says it so)."""
+    steps = f.break_steps
+    years = span(steps[0][0].year, steps[-1][0].year)
     # that these changes make the shift is a reading, and is marked as one; "changes", not
     # "steps": not all are the focus country's own acts (a withdrawal is the patron's)
     return (f"In our reading {md(f.focus)}'s alignment shifted in {years}. "
             f"{count_word(len(steps), capital=True)} changes mark the shift, not all of them "
-            f"{md(f.focus)}'s own acts: {'; '.join(parts)}")
+            f"{md(f.focus)}'s own acts")
 
 
 #: the reading first (a reader may stop after it), then what tested reliance, then the measures
