@@ -718,3 +718,14 @@ def test_a_share_that_points_neither_way_says_where_its_latest_reading_stands(ov
     text = outlook.watch_text(_context("07", overrides)).markdown
     assert (f"One, money transfers, points neither way for now: its latest reading stands "
             f"{stands}.") in text
+
+
+@pytest.mark.parametrize(("as_of", "caption_end"), [
+    (None, "(constant 2023 US dollars)"),
+    # the 2023 prices came with a release of 2025: an edition of 2023 could not name them
+    ("2023-09-15", "(constant US dollars)")])
+def test_figure_2_3_names_a_price_base_only_the_edition_could_know(as_of, caption_end):
+    from analysis.builders import roots
+
+    figure = roots.spending_gap(_context("02", {"as_of": as_of} if as_of else {}))
+    assert figure.caption.endswith(caption_end), figure.caption

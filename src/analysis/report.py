@@ -83,6 +83,11 @@ class SectionContext:
         """Whether the edition reads annual series in releases published after its date."""
         return bool(self._later)
 
+    def from_later_release(self, rows: pd.DataFrame) -> bool:
+        """Whether any of ``rows`` comes from a release published after the edition's date (its
+        price base, for one, was not yet known on that date)."""
+        return bool(set(rows["source_id"].dropna()) & self._later)
+
     # ------------------------------------------------------------------ sources
     def source_line(self, source_ids: Iterable[str], confidences: Iterable[str] = (),
                     medium_ids: Iterable[str] = (), cells_marked: bool = False) -> str:

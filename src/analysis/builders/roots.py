@@ -219,8 +219,11 @@ def spending_gap(s):
                 xytext=(6, 4), textcoords="offset points", fontsize=7)
     first, last = int(gap["year"].min()), int(gap["year"].max())
     return s.figure(
+        # a price base a later release set is not named in an edition that could not know it
+        # (the multiple is the same in any base; the source line names the later release)
         fig, caption=(f"{s.p.rival}'s military spending as a multiple of {s.p.focus}'s, "
-                      f"{span(first, last)} (constant {base} US dollars)"),
+                      f"{span(first, last)} (constant "
+                      f"{'' if s.from_later_release(used) else f'{base} '}US dollars)"),
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
              f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
         data=[used], key="spending_gap",
