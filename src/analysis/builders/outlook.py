@@ -328,7 +328,9 @@ def _threat_watch(s) -> Watch | None:
     west, east = signals("threat", s.p.patron)
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
                  f"respondents naming {s.p.patron} a top threat",
-                 f"see Figure {sections.number_of('figure', 'opinion')}", trend,
+                 # where the latest wave stands (the text below the chart gives the path)
+                 f"{pct(last['share_pct'])} in {last['wave']} ({survey}; Figure "
+                 f"{sections.number_of('figure', 'opinion')})", trend,
                  f"If it rises: {west}. If it falls: {east}.",
                  {"up": "partners", "down": "patron", "about the same": "flat"}[direction]
                  if len(rows) > 1 and not turned else "mixed" if turned else "",
