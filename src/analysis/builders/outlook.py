@@ -123,7 +123,7 @@ class Watch:
     source_ids: tuple[str, ...] = ()
     confidence: str = "high"
     #: plain text: how far the latest reading went back, for an indicator still counted on its
-    #: side ('the latest wave undid 44% of the rise'), else ''
+    #: side ('their share fell back from 40% in Dec 2023 to 29% in Feb 2026'), else ''
     partly: str = ""
     #: plain text: why an indicator that moved neither way shows no direction, when it is not
     #: the shares' 'little or no change' (a flat share) or 'no comparable earlier window'
@@ -320,9 +320,10 @@ def _threat_watch(s) -> Watch | None:
             undone = 100 * (m["turn"]["share_pct"] - last["share_pct"]) / moved
             trend += (f"; the latest wave has undone {pct(undone)} of the "
                       f"{'rise' if to_turn == 'up' else 'fall'}")
-            if not turned:
-                partly = (f"the latest wave undid {pct(undone)} of the "
-                          f"{'rise' if to_turn == 'up' else 'fall'}")
+            if not turned:  # in numbers, not the rule's margin (Table 7.1 gives that)
+                partly = (f"their share {'fell' if to_turn == 'up' else 'rose'} back from "
+                          f"{pct(m['turn']['share_pct'])} in {m['turn']['wave']} to "
+                          f"{pct(last['share_pct'])} in {last['wave']}")
     if m is not None and m["turn"] is not None:
         trend += _partner_in_last_wave(op, newest, last, s.p.patron)
     west, east = signals("threat", s.p.patron)
