@@ -586,6 +586,13 @@ def _toll(s) -> pd.DataFrame:
 
 #: the measures of casualties.csv that count the dead
 DEAD = ("killed_total", "military_killed", "civilians_killed")
+#: the exodus, named after the offensive once a count of it is known
+FLIGHT = " and the flight from Nagorno-Karabakh that followed"
+
+
+def _fled(rows: pd.DataFrame) -> bool:
+    """Whether the offensive's counts include one of the people who left (the flight)."""
+    return bool((rows["measure"] == "displaced").any())
 
 
 def _whose(rows: pd.DataFrame, measures, what: str) -> list[str]:
@@ -625,14 +632,6 @@ def offensive_toll(s):
     return losses_table(s, rows, (f"Losses in {s.p.rival}'s offensive of "
                                   f"{offensive.date:%B %Y}{FLIGHT if _fled(rows) else ''}, as "
                                   "each source reported them"), "offensive_toll")
-
-
-#: the exodus, named after the offensive once a count of it is known
-FLIGHT = " and the flight from Nagorno-Karabakh that followed"
-
-
-def _fled(rows: pd.DataFrame) -> bool:
-    return bool((rows["measure"] == "displaced").any())
 
 
 # ---------------------------------------------------------------------- opinion
