@@ -174,7 +174,7 @@ def test_a_key_finding_says_what_reliance_brought_when_it_was_tested(as_of, road
     assert len(found) == 1
     assert found[0].startswith(
         "On 13 September 2022, the day Armenia reported an attack by Azerbaijan on its "
-        "territory, it invoked the CSTO's mutual-defence clause, and two days later the "
+        "own territory, it invoked the CSTO's mutual-defence clause, and two days later the "
         "alliance answered with a fact-finding mission, not troops")
     if road is None:
         assert "Nagorno-Karabakh" not in found[0]

@@ -431,7 +431,7 @@ def test_a_deployments_row_counts_standing_ones_and_lists_exercises_apart():
     began or ended, then lists the exercises apart."""
     rows = {w.short: w for w in outlook._presence_watch(_context("07", {}))}
     partners = rows["partners' deployments"]
-    assert partners.trend.startswith("none began or ended since February 2023; exercises after")
+    assert partners.trend.startswith("none has begun or ended since February 2023; exercises after")
     assert "Eagle Partner 2024" in partners.trend and partners.toward == "flat"
 
 
@@ -441,8 +441,8 @@ def test_a_survey_row_says_how_much_of_its_move_the_latest_wave_undid():
     assert "; the latest wave has undone 44% of the rise" in threat.trend
     # the other repeated question of that survey moved back toward Russia in the same wave (a
     # reader asked why the row follows one of the two): said beside it
-    assert threat.trend.endswith("; in that wave the share naming Russia a top political "
-                                 "partner went from 34% to 43%")
+    assert threat.trend.endswith("; from the wave before to that one, the share naming Russia "
+                                 "a top political partner went from 34% to 43%")
     assert threat.toward == "partners"  # less than half undone: still away from Russia
 
 
@@ -465,7 +465,7 @@ def test_sections_name_the_ledger_verdicts_only_once_the_article_exists():
 
     s3, s4 = _context("03", {}), _context("04", {})
     corridor = involvement.takeaway(s3).markdown
-    assert ("The claim ledger (Appendix A) rates the article's claims on the corridor "
+    assert ("The claim ledger (Appendix A) rates each of the article's claims on the corridor: "
             "*supported* (C14) and *partly supported* (C15, C16 and C19).") in corridor, corridor
     assert "rates it *partly supported* (C17)" in loyalty.turn_text(s4).markdown
     early = {"as_of": "2023-01-01"}
@@ -528,14 +528,16 @@ def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_bac
     numbers (an outside reader took the count to ignore the latest wave; a later one could not
     read 'undid 44% of the rise' without the table's note); the 2023 edition has no turn."""
     from analysis.builders import summary
+    from analysis.prose import md
 
     s = _context("00", {})
     threat = next(w for w in outlook.watch_list(s) if "threat" in w.short)
     assert threat.toward == "partners"
-    assert threat.partly == "their share fell back from 40% in Dec 2023 to 29% in Feb 2026"
+    assert threat.partly == ("their share, which rose from 15%\u2020 in Nov-Dec 2021 to 40%\u2020 "
+                             "in Dec 2023, was 29%\u2020 in Feb 2026")
     assert "the latest wave has undone 44% of the rise" in threat.trend
     text = summary.measured(outlook.tally(s), s.findings)
-    assert f"respondents naming Russia a top threat, though {threat.partly})" in text, text
+    assert f"respondents naming Russia a top threat, though {md(threat.partly)})" in text, text
     early = _context("00", EDITIONS["2023-09-15"])
     assert not outlook.tally(early).partly
 

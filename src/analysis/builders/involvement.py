@@ -773,5 +773,6 @@ def takeaway(s):
                                                              corridor["checkpoint"])
                                      if e is not None])
     if rated:
-        text += f" The claim ledger (Appendix A) rates the article's claims on the corridor {rated}."
+        text += (" The claim ledger (Appendix A) rates each of the article's claims on the "
+                 f"corridor: {rated}.")
     return s.text(text)

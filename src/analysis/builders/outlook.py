@@ -231,7 +231,7 @@ def _presence_watch(s) -> list[Watch]:
             last = last_change(dep[kept], deployers, s.p.as_of, host)
             # 'none began or ended', not 'no change': a deployment may change in scope or
             # strength meanwhile (the timeline lists such steps)
-            trend = (f"none began or ended since {month(last)}" if last is not None else
+            trend = (f"none has begun or ended since {month(last)}" if last is not None else
                      f"none began or ended {period}")
         if drills:  # exercises: listed, not counted (the table's note says so)
             trend += f"; exercises{'' if moves else ' ' + period}: {'; '.join(drills)}"
@@ -279,7 +279,8 @@ def ph_weakest(rows: pd.DataFrame) -> str:
 
 
 def _partner_in_last_wave(op: pd.DataFrame, survey: str, last, patron: str) -> str:
-    """'; in that wave the share naming Russia a top political partner went from 34% to 43%':
+    """'; from the wave before to that one, the share naming Russia a top political partner went
+    from 34% to 43%':
     the same survey's partner question in the threat series' latest wave against the wave before
     it, when both were asked (a reader asked why the row follows one question of two that
     moved back together), else ''."""
@@ -288,8 +289,8 @@ def _partner_in_last_wave(op: pd.DataFrame, survey: str, last, patron: str) -> s
     if len(rows) < 2 or rows.iloc[-1]["wave"] != last["wave"]:
         return ""
     before, now = rows.iloc[-2], rows.iloc[-1]
-    return (f"; in that wave the share naming {patron} a top political partner went from "
-            f"{pct(before['share_pct'])} to {pct(now['share_pct'])}")
+    return (f"; from the wave before to that one, the share naming {patron} a top political "
+            f"partner went from {pct(before['share_pct'])} to {pct(now['share_pct'])}")
 
 
 def _threat_watch(s) -> Watch | None:
@@ -321,9 +322,11 @@ def _threat_watch(s) -> Watch | None:
             trend += (f"; the latest wave has undone {pct(undone)} of the "
                       f"{'rise' if to_turn == 'up' else 'fall'}")
             if not turned:  # in numbers, not the rule's margin (Table 7.1 gives that)
-                partly = (f"their share {'fell' if to_turn == 'up' else 'rose'} back from "
-                          f"{pct(m['turn']['share_pct'])} in {m['turn']['wave']} to "
-                          f"{pct(last['share_pct'])} in {last['wave']}")
+                mk = ph.mark(ph_weakest(rows))
+                partly = (f"their share, which {'rose' if to_turn == 'up' else 'fell'} from "
+                          f"{pct(first['share_pct'])}{mk} in {first['wave']} to "
+                          f"{pct(m['turn']['share_pct'])}{mk} in {m['turn']['wave']}, was "
+                          f"{pct(last['share_pct'])}{mk} in {last['wave']}")
     if m is not None and m["turn"] is not None:
         trend += _partner_in_last_wave(op, newest, last, s.p.patron)
     west, east = signals("threat", s.p.patron)
@@ -423,9 +426,10 @@ def watch_text(s):
         text += (f" That split is consistent with being caught in the middle: "
                  f"the {'indicator' if len(east) == 1 else 'indicators'} for "
                  f"{listing(east)} still "
-                 f"{'points' if len(east) == 1 else 'point'} toward {md(s.p.patron)}, "
+                 f"{'points' if len(east) == 1 else 'point'} toward {md(s.p.patron)}, while "
                  f"{'that' if len(west) == 1 else 'those'} for "
-                 f"{listing(west)} away from it. A further move in the same "
+                 f"{listing(west)} {'points' if len(west) == 1 else 'point'} away from it. A "
+                 "further move in the same "
                  "directions would widen that split.")
     elif west:
         text += f" So far the data point one way: a drift away from {md(s.p.patron)}."

@@ -281,7 +281,7 @@ def _alliance(f: Findings) -> KeyFinding | None:
     # read as dating the report, not the attack (an outside reader)
     when = "the day" if gap == 0 else f"{count_word(gap)} days after"
     text = (f"On {date(t.request)}, {when} {md(f.focus)} reported an attack by {md(f.rival)} "
-            f"on its territory, it invoked the {ALLIANCE_WORDS}'s mutual-defence clause, and "
+            f"on its own territory, it invoked the {ALLIANCE_WORDS}'s mutual-defence clause, and "
             f"{count_word(indicators.days_between(t.request, t.answer))} days later the "
             f"alliance answered with {ANSWER}")
     where = ref("figure", "alliance")
