@@ -142,12 +142,49 @@ def test_the_process_driving_a_build_loads_neither_pandas_nor_matplotlib(tmp_pat
     script = ("import sys; from analysis.cli import main; "
               "code = main(['build', '--sections', '8', '--format', 'html', '--out', sys.argv[1]]); "
               "print('LOADED', [m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules]); "
+              "from analysis.engine import pool; print('JOBS', pool.shared_pool()._jobs); "
               "sys.exit(code)")
     run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out")], cwd=ROOT,
                          capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
     assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
     assert "LOADED []" in run.stdout
+    assert "JOBS 0" in run.stdout  # the command's one edition was exported in the engine itself
     assert list((tmp_path / "out").glob("armenia-*/report.html"))
+
+
+def test_a_single_edition_exports_html_while_the_pdf_compiles(monkeypatch, tmp_path):
+    """With the engine to itself, a build writes the PDF's Typst sources first, then exports the
+    HTML while the PDF compiles: each step below waits for the other to have started, so run
+    one after the other, they time out."""
+    import threading
+
+    from analysis import build
+
+    compiling, html_started = threading.Event(), threading.Event()
+    asked = []
+
+    def call(target, *args):
+        asked.append((target, args[0] if target.endswith("export_format") else None))
+        if args[:1] == ("html",):
+            html_started.set()
+            assert compiling.wait(10), "the HTML export did not overlap the PDF's compile"
+            return {"file": "report.html", "seconds": 0.0, "lines": []}
+        if args[:1] == ("pdf",):
+            assert args[-1] is False  # sources only: the compile happens in the build's process
+            return {"file": "report.pdf", "typst": {}}
+        return None
+
+    def finish_pdf(pending):
+        assert pending["typst"] == {}
+        compiling.set()
+        assert html_started.wait(10), "the PDF's compile did not overlap the HTML export"
+        return {"file": "report.pdf", "seconds": 0.0, "lines": []}
+
+    monkeypatch.setattr(build, "finish_pdf", finish_pdf)
+    done = build._side_by_side(call, str(tmp_path), ["01"], {}, [], {}, ["html", "pdf"], False)
+    assert list(done) == ["html", "pdf"] and done["pdf"]["file"] == "report.pdf"
+    assert asked == [("analysis.build:assemble", None), ("analysis.build:export_format", "pdf"),
+                     ("analysis.build:export_format", "html")]
 
 
 def test_the_process_driving_a_batch_resolves_editions_in_the_engine(tmp_path):

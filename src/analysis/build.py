@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -335,18 +336,46 @@ def publish(folder: str, keys: list[str], values: dict, shown: list, colophon_: 
                           compile_pdf)
 
 
+def _side_by_side(call: Callable[..., Any], folder: str, keys: list[str], values: dict,
+                  shown: list, colophon_: dict, kinds: list[str],
+                  keep_typ: bool) -> dict[str, dict]:
+    """:func:`publish` through ``call`` (the engine's :meth:`~analysis.engine.pool.WarmPool.
+    call_here`), the PDF compiled here while ``call`` exports the HTML: the Typst sources are
+    written first, then the compile (a process of its own) and the HTML export run at once."""
+    call("analysis.build:assemble", folder, keys, values, shown, colophon_)
+    report = str(Path(folder) / "report.ipynb")
+    done: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=1) as compiler:
+        pdf = None
+        if "pdf" in kinds:
+            pending = call("analysis.build:export_format", "pdf", report, folder, keep_typ, False)
+            pdf = compiler.submit(finish_pdf, pending)
+        if "html" in kinds:
+            done["html"] = call("analysis.build:export_format", "html", report, folder)
+        if pdf is not None:
+            done["pdf"] = pdf.result()
+    return {kind: done[kind] for kind in kinds}
+
+
 def export(folder: Path, keys: list[str], p: ReportParams, colophon_: dict,
            formats: tuple[str, ...], keep_typ: bool,
-           progress: Callable[[str], None]) -> tuple[dict[str, Path], dict[str, float]]:
+           progress: Callable[[str], None], in_engine: bool = False,
+           ) -> tuple[dict[str, Path], dict[str, float]]:
     """Merge the executed sections into ``folder/report.ipynb`` and write report.html /
     report.pdf beside it; return paths and seconds per format.
 
-    With the warm engine, one child forked from it does the work that needs the library (the
-    engine holds the evidence base; this process stays free of pandas and matplotlib): it merges,
-    exports the HTML and writes the PDF's Typst sources, one after the other. Once it has ended,
-    a fresh small process compiles the PDF (:func:`finish_pdf`): one child more than the engine
-    and this process is then the most memory the build holds, and the compile's layout memory is
-    never added to that child's."""
+    With the warm engine, the work that needs the library is done there (the engine holds the
+    evidence base; this process stays free of pandas and matplotlib): merging, exporting the HTML
+    and writing the PDF's Typst sources. A fresh small process compiles the PDF
+    (:func:`finish_pdf`), so that the compile's layout memory is never added to the engine's.
+
+    - By default (a batch: other editions share the engine), one child forked from the engine
+      does that work, one step after the other, and the compile starts once it has ended.
+    - ``in_engine`` (a command that builds one edition, whose kernels have all ended): the engine
+      itself merges and writes the Typst sources, then exports the HTML while the PDF compiles.
+      No forked copy of the engine is then alive beside it, so the two formats run side by side
+      on two cores in less memory than the kernels took (the engine stays usable: nothing run
+      there starts a thread)."""
     kinds = [k for k in FORMATS if k in formats]
     args = (str(folder), keys, p.to_notebook(), [[k, v] for k, v in p.to_display().items()],
             colophon_, kinds, keep_typ, False)
@@ -356,7 +385,10 @@ def export(folder: Path, keys: list[str], p: ReportParams, colophon_: dict,
 
         pool = shared_pool()
         pool.warm(EXPORT_IMPORTS)
-        done = pool.call("analysis.build:publish", *args)
+        if in_engine:
+            done = _side_by_side(pool.call_here, *args[:-1])
+        else:
+            done = pool.call("analysis.build:publish", *args)
     else:
         done = publish(*args)
     done = {kind: finish_pdf(result) if "typst" in result else result
@@ -443,8 +475,11 @@ def _carry_formats(previous: Path | None, formats: tuple[str, ...], staging: Pat
 
 def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike | None = None,
           formats: tuple[str, ...] = FORMATS, keep_typ: bool = False, jobs: int | None = None,
-          force: bool = False, progress: Callable[[str], None] = print) -> BuildResult:
-    """Build the report for ``p`` into ``<out_root>/<slug>/``.
+          force: bool = False, progress: Callable[[str], None] = print,
+          export_in_engine: bool = False) -> BuildResult:
+    """Build the report for ``p`` into ``<out_root>/<slug>/``. ``export_in_engine``: nothing
+    else uses the warm engine while this build exports (a command that builds one edition), so
+    the export runs in it, its formats side by side (see :func:`export`).
 
     A partial build (some sections, or some formats) never removes what it did not rebuild: the
     other sections' executed notebooks and the other formats' files are carried over from the
@@ -497,7 +532,7 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
         commit, commit_date = git_revision()
         outputs, export_times = export(staging, [r.spec.key for r in results], p,
                                        colophon(commit, data_hashes, versions, commit_date),
-                                       formats, keep_typ, progress)
+                                       formats, keep_typ, progress, export_in_engine)
         timings.update(export_times)
         kept = _carry_formats(previous, formats, staging, progress)
         outputs.update(kept)

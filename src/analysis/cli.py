@@ -75,7 +75,8 @@ def _cmd_build(args) -> int:
 
     p = resolve_params(raw)
     result = build(p, specs, out_root=out_root, formats=formats,
-                   keep_typ=args.keep_typ, jobs=args.jobs, force=args.force)
+                   keep_typ=args.keep_typ, jobs=args.jobs, force=args.force,
+                   export_in_engine=True)
     if fp is not None:
         uptodate.record(result.folder, fp)
     for kind, path in result.outputs.items():

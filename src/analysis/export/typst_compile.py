@@ -5,9 +5,9 @@ standard library only).
   ``tightrope-pdf`` exporter does this for any notebook).
 - :func:`compile_apart` compiles sources already written to a folder in a fresh, small Python
   process (this file run by its path), one per layout attempt. A build does this for the
-  report: the process that generated the source (a child of the warm engine, holding pandas,
-  matplotlib and nbconvert) has exited by then, so the compile's own memory (about 180 MiB for
-  the report's layout) is not added to theirs, nor one attempt's to the next.
+  report: the compile's own memory (about 180 MiB for the report's layout) is then not added to
+  that of the process that generated the source (the warm engine or a child of it, holding
+  pandas, matplotlib and nbconvert), nor one attempt's to the next.
 
 Either way a failing compile raises :class:`TypstCompileError`, naming the report section and the
 notebook cell that produced the offending lines, and warnings name them too.
