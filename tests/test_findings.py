@@ -149,7 +149,7 @@ def test_summary_marks_medium_confidence_values_as_the_sections_do(shown):
         assert phrasing.value(m) + MEDIUM_MARK in text
     for m in (m for k in found for m in k.measures if m.confidence == "high"):
         assert phrasing.value(m) + MEDIUM_MARK not in text
-    assert text.count(MEDIUM_MARK + " Medium confidence") == 1  # the note says what it means
+    assert text.count(f"marked {MEDIUM_MARK} are of medium confidence") == 1  # says what it means
 
 
 @pytest.mark.parametrize(("as_of", "road"), [

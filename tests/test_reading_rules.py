@@ -201,6 +201,20 @@ def test_the_alliance_text_introduces_table_3_1_when_there_are_counts_to_show(as
     assert (type(involvement.attack_losses(s)).__name__ == "Table") is table
 
 
+def test_every_loss_table_marks_a_count_read_in_a_copy():
+    """Table 3.1's counts were read in news copies (medium): its cells carry the mark, as those
+    of Tables 2.2 and 7.3 do, not only the source titles under it (the legend says 'figures
+    marked †', so the figures must be)."""
+    from analysis import start_section
+    from analysis.builders import involvement
+
+    table = involvement.attack_losses(start_section("03", {}))
+    people = {(r[0], r[1]): r[2] for r in table.rows}
+    assert people[("Armenia", "Killed or missing")] == "207\u2020"
+    assert people[("Azerbaijan", "Military killed")] == "80\u2020"
+    assert "Figures marked \u2020 are of medium confidence" in table.source
+
+
 @pytest.mark.parametrize("as_of, changes", [("2024-03-01", None), ("2024-07-01", "two changes"),
                                             ("2026-04-17", "five changes")])
 def test_figure_7_2_labels_the_changes_the_key_findings_name(as_of, changes):
@@ -416,6 +430,23 @@ def test_the_shift_is_argued_in_section_7_with_what_did_not_change():
     assert len(stayed) >= 1
     assert "Against that reading" in text
     assert all(name in text.replace("\\", "") for name in stayed["name"])
+
+
+@pytest.mark.parametrize(("as_of", "said"), [
+    (None, ("Over the same period three of Russia's deployments ended, the last in December "
+            "2024; one of them, the Russian peacekeeping contingent in Nagorno-Karabakh, was in "
+            "Azerbaijan and left after Azerbaijan's offensive of 19 September 2023.")),
+    ("2024-05-01", None)])  # withdrawing, not yet gone: no deployment has ended
+def test_a_deployment_that_ended_abroad_is_told_apart(as_of, said):
+    """The peacekeepers' departure from Nagorno-Karabakh is counted among the patron's
+    deployments that ended; the sentence says it stood in Azerbaijan and left after the
+    offensive (an outside reader took every ending for a step by Armenia)."""
+    text = outlook.after_article_text(_context("07", {"as_of": as_of} if as_of else {}))
+    text = text.markdown.replace("\\", "")
+    if said:
+        assert said in text
+    else:
+        assert "deployments ended" not in text and "was in Azerbaijan" not in text
 
 
 def test_the_trade_indicator_says_where_each_flow_stands():
@@ -659,7 +690,8 @@ def test_a_contested_count_shows_both_readings_and_whose_the_other_is():
     # says what the mark means (an outside reader found only 'some figures are…')
     assert next(r for r in table.rows if r[1] == "Civilians killed" and r[0] ==
                 "Nagorno-Karabakh")[2] == "80\u2020"  # the ombudsman's count, read in Aravot
-    assert "\u2020 Medium confidence: these figures were read" in table.source
+    assert "Figures marked \u2020 are of medium confidence: read" in table.source
+    assert "\u2020. \u2020" not in table.source  # the legend never follows a source's own mark
 
 
 @pytest.mark.parametrize(("latest", "said"), [

@@ -30,9 +30,10 @@ MAX_TITLES_NAMED = 2
 #: the marker after a figure of medium confidence (read in a secondary copy, not the publisher's
 #: own file); low-confidence figures carry "(unconfirmed)" instead
 MEDIUM_MARK = "\u2020"
-MEDIUM_NOTE = (f"{MEDIUM_MARK} Medium confidence: these figures were read in a secondary copy of "
-               "the publisher's data or in a report citing it, not in the publisher's own file "
-               "or an exact copy of it.")
+#: the mark's legend, in words that never set it after a source's own mark ("†. †")
+MEDIUM_NOTE = (f"Figures marked {MEDIUM_MARK} are of medium confidence: read in a secondary copy "
+               "of the publisher's data or in a report citing it, not in the publisher's own "
+               "file or an exact copy of it.")
 MEDIUM_NOTE_UNMARKED = ("Some figures are of medium confidence: read in a secondary copy of the "
                         "publisher's data or in a report citing it (an exact copy of the "
                         "publisher's file counts as the file).")

@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from .. import charts, indicators, theme
 from ..evidence_refs import LOSS_MEASURES, at_precision, in_date_order
 from ..measures.presence import peacekeepers
-from ..phrasing import names
+from ..phrasing import mark, names
 from ..prose import date, listing, md, num
 from ..sections import label
 from . import ledger
@@ -634,7 +634,9 @@ def attack_losses(s):
         "Side": rows["side"],
         "Measure": rows["measure"].map(
             lambda m: sentence_start(LOSS_MEASURES.get(m, m.replace("_", " ")))),
-        "People": rows["count_persons"].map(lambda v: num(v) if pd.notna(v) else ""),
+        # a count read in a copy carries its mark, as in the other loss tables (Table 2.2)
+        "People": [(num(v) + mark(c)) if pd.notna(v) else ""
+                   for v, c in zip(rows["count_persons"], rows["confidence"], strict=True)],
         "Reported by": rows["reported_by"],
         "Note": rows["note"].fillna("") + rows["confidence"].map(
             lambda c: " (unconfirmed)" if c == "low" else ""),

@@ -542,6 +542,29 @@ def after_article(s):
                                                   f"events {_months(first, last)}")
 
 
+def _ended_abroad(s, ended: pd.DataFrame) -> str:
+    """'; one of them, the Russian peacekeeping contingent in Nagorno-Karabakh, was in
+    Azerbaijan and left after Azerbaijan's offensive of 19 September 2023': which of the
+    deployments that ended stood outside the focus country, and what they left after (an ending
+    there is not a step the focus country took on its own soil; an outside reader counted the
+    peacekeepers' departure as Armenia's)."""
+    abroad = ended[ended["host"] != s.p.focus]
+    if abroad.empty:
+        return ""
+    offensive = s.ev.anchor("offensive_2023")
+    said = []
+    for row in abroad.itertuples():
+        after = (f" and left after {md(s.p.rival)}'s offensive of {date(offensive.date)}"
+                 if offensive and row.host == s.p.rival and row.end_date > offensive.date
+                 else "")
+        said.append((f"the {md(row.name)}", f"was in {md(row.host)}{after}"))
+    if len(said) == 1:
+        (name, where), = said
+        return f"; one of them, {name}, {where}"
+    return "; of them, " + listing((f"{name} {where}" for name, where in said), escape=False,
+                                   clauses=True)
+
+
 def after_article_text(s):
     later = _after_article(s)
     if later.empty:
@@ -556,7 +579,7 @@ def after_article_text(s):
                 & (dep["deployer"] == s.p.patron)].sort_values("end_date")
     if not ended.empty:
         text += (f" Over the same period {count_word(len(ended))} of {md(s.p.patron)}'s deployments "
-                 f"ended, the last in {month(ended['end_date'].max())}.")
+                 f"ended, the last in {month(ended['end_date'].max())}{_ended_abroad(s, ended)}.")
     if len(s.findings.break_steps) >= MIN_BREAK_STEPS:
         # the key finding's reading, argued where its events are: each change is labelled in
         # the timeline, and the indicators above say how far the measured ties followed
