@@ -155,7 +155,7 @@ def test_summary_marks_medium_confidence_values_as_the_sections_do(shown):
 @pytest.mark.parametrize(("as_of", "road"), [
     (None, ("was blocked from 12 December 2022 until 24 September 2023, when it opened for the "
             "region's people to flee to Armenia after Azerbaijan's offensive of 19 September "
-            "2023: by 1 October 2023, 100,490† of them had arrived, by the count of Armenia's "
+            "2023. By 1 October 2023, 100,490† of them had arrived, by the count of Armenia's "
             "government (Figure 3.2 and Figure 3.3, section 3; Table 7.3, section 7).")),
     # the road had opened, but no count of those who left was published yet
     ("2023-09-28", ("was blocked from 12 December 2022 until 24 September 2023, when it opened "
@@ -180,8 +180,8 @@ def test_a_key_finding_says_what_reliance_brought_when_it_was_tested(as_of, road
         assert "Nagorno-Karabakh" not in found[0]
         assert found[0].endswith("not troops (Figure 3.3, section 3).")
     else:
-        assert found[0].endswith("; the only road between Nagorno-Karabakh and Armenia, in the "
-                                 "care of Russia's peacekeepers, " + road)
+        assert found[0].endswith(" not troops. The only road between Nagorno-Karabakh and "
+                                 "Armenia, in the care of Russia's peacekeepers, " + road)
 
 
 def test_the_count_of_those_who_fled_is_table_7_3s_latest(shown):

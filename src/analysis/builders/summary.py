@@ -287,20 +287,21 @@ def _alliance(f: Findings) -> KeyFinding | None:
     where = ref("figure", "alliance")
     shown, measures = where, ()
     if t.blockade is not None:
-        road = (f"the only road between Nagorno-Karabakh and {md(f.focus)}, in the care of "
+        # sentences of their own: the finding ran as one sentence of five clauses
+        road = (f". The only road between Nagorno-Karabakh and {md(f.focus)}, in the care of "
                 f"{md(f.patron)}'s peacekeepers,")
         shown = [("figure", "corridor"), ("figure", "alliance")]
         if t.blockade_end is None:
-            text += (f"; {road} was still blocked on {date(f.as_of)}, as it had been since "
+            text += (f"{road} was still blocked on {date(f.as_of)}, as it had been since "
                      f"{date(t.blockade)}")
         else:
-            text += f"; {road} was blocked from {date(t.blockade)} until {date(t.blockade_end)}"
+            text += f"{road} was blocked from {date(t.blockade)} until {date(t.blockade_end)}"
             if t.fled and t.offensive is not None:
                 text += (f", when it opened for the region's people to flee to {md(f.focus)} "
                          f"after {md(f.rival)}'s offensive of {date(t.offensive)}")
                 if t.displaced is not None and t.displaced.known:
                     # the cost, counted (the table in section 7 gives every count)
-                    text += (f": by {t.displaced.window}, "
+                    text += (f". By {t.displaced.window}, "
                              f"{ph.value(t.displaced, marked=True)} of them had arrived, by "
                              f"the count of {_counter(t.displaced_by, f.focus)}")
                     shown.append(("table", "offensive_toll"))
