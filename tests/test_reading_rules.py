@@ -449,6 +449,26 @@ def test_a_deployment_that_ended_abroad_is_told_apart(as_of, said):
         assert "deployments ended" not in text and "was in Azerbaijan" not in text
 
 
+@pytest.mark.parametrize(("as_of", "shown"), [(None, True), ("2023-11-01", False)])
+def test_the_toll_counts_the_fuel_depot_explosion_once_its_count_is_published(as_of, shown):
+    """The explosion during the flight killed more people than the offensive's own counts (an
+    outside reader found it missing from Table 7.3): its row, and the introduction says which
+    explosion; an edition before the investigators' count of 22 December 2023 shows neither."""
+    s = _context("07", {"as_of": as_of} if as_of else {})
+    rows = {r[1]: r for r in outlook.offensive_toll(s).rows}
+    intro = outlook.toll_intro(s).markdown.replace("\\", "")
+    said = ("those killed in the fuel depot explosion near Stepanakert on 25 September 2023 and "
+            "the people who reached Armenia.")
+    assert (said in intro) is shown
+    if shown:
+        assert rows["Killed in an explosion"][:5] == [
+            "Nagorno-Karabakh", "Killed in an explosion", "218\u2020",
+            "Investigative Committee of Armenia", "22 Dec 2023"]
+        assert list(rows).index("Killed in an explosion") < list(rows).index("Displaced")
+    else:
+        assert "Killed in an explosion" not in rows and "explosion" not in intro
+
+
 def test_the_trade_indicator_says_where_each_flow_stands():
     """Russia's share of trade can rise while its share of exports falls: Table 7.1 gives both
     flows' shares in the latest year beside the share of trade."""

@@ -34,7 +34,7 @@ KEYS: tuple[str, ...] = (
     "euma_launch", "icj_lachin_order", "icc_warrant", "rome_statute_cleared", "lachin_checkpoint",
     "lachin_closure_2023", "rome_statute_bill", "rome_statute_submitted", "eagle_partner_2023",
     "article_date",
-    "offensive_2023", "exodus_start", "rome_statute_ratification",
+    "offensive_2023", "exodus_start", "fuel_depot_2023", "rome_statute_ratification",
     "undelivered_arms", "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
     "border_guards_leave", "eu_accession_law", "washington_declaration",
     "border_posts_start", "border_posts_end", "arms_contracts_share", "syunik_transit_route",

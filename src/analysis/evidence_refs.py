@@ -123,7 +123,8 @@ def at_precision(day, precision: str = "day") -> str:
 LOSS_MEASURES = {"killed_total": "killed in all", "killed_or_missing": "killed or missing",
                  "military_killed": "military killed",
                  "civilians_killed": "civilians killed", "missing": "missing",
-                 "wounded": "wounded", "captured": "captured", "displaced": "displaced"}
+                 "wounded": "wounded", "captured": "captured", "displaced": "displaced",
+                 "killed_in_explosion": "killed in an explosion"}
 _FLOWS = {"exports": "Goods exports to", "imports": "Goods imports from"}
 _TRANSFERS = {"total": "all money transfers", "non_commercial": "non-commercial transfers"}
 

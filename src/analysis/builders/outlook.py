@@ -639,6 +639,11 @@ def toll_intro(s):
         return s.text("")
     offensive = s.ev.anchor("offensive_2023")
     parts = _whose(rows, DEAD, "dead") + _whose(rows, ("wounded",), "wounded")
+    blast = s.ev.anchor("fuel_depot_2023")
+    if blast and (rows["measure"] == "killed_in_explosion").any():
+        # the table's row says only 'killed in an explosion': which one, said here
+        what = blast["title"][:1].lower() + blast["title"][1:]
+        parts.append(f"those killed in the {md(what)} on {date(blast.date)}")
     fled = _fled(rows)
     if fled:
         parts.append(f"the people who reached {md(s.p.focus)}")
