@@ -150,7 +150,7 @@ def intro(s):
         return s.text(
             f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
             f"side had aimed at? This section follows two developments. One is legal: "
-            f"{path}{when}, which the warrant made a political test. The other is an economic "
+            f"{path}{when}; the warrant made them a political test. The other is an economic "
             f"paradox: {listing(grew)} rose well above their {_break_year(s) - 1} level "
             f"{_after_break(s)}, as the security relationship frayed.")
     return s.text(

@@ -174,7 +174,7 @@ def intro(s):
         "and points in different directions and no independent source settles it; *not "
         "verifiable*, when no public evidence bears on it. Verdicts are judged only with "
         "evidence dated on or before the edition's date, so a claim with no evidence dated by "
-        "then reads *not yet verifiable*. Some claims are "
+        "then reads *not yet verifiable*, the last verdict's dated form. Some claims are "
         "interpretations rather than facts: for them the ledger shows what the data bear on "
         "and what they cannot settle. Under each claim, *Evidence* names the rows of the "
         "evidence base it rests on and *Sources* lists the publications"

@@ -19,7 +19,7 @@ from ..measures.presence import active_on, changes_between, last_change, standin
 from ..prose import date, listing, md, month, num, pct, span
 from ._common import count_word, event_table, losses_table, plural, sentence_start
 from .consequences import flow_shares
-from .summary import shift_headline
+from .summary import shift_pointer
 
 #: two answers closer than this (in points) are read as "about as often" (sampling error)
 CLOSE_POINTS = 3
@@ -585,9 +585,9 @@ def after_article_text(s):
         # the timeline, and the indicators above say how far the measured ties followed
         figure = sections.number_of("figure", "after_article")
         watch = sections.number_of("table", "watch")
-        # the key finding lists the changes with their dates; here they are labelled in the
-        # figure and dated in the table above, so the reading is not said twice in full
-        text += (f" {shift_headline(s.findings)}; each is labelled in Figure {figure} and dated "
+        # the key finding gives the reading and lists the changes with their dates; here they
+        # are labelled in the figure and dated in the table above: pointed to, not said again
+        text += (f" {shift_pointer(s.findings)}; each is labelled in Figure {figure} and dated "
                  f"in Table {sections.number_of('table', 'after_article')}.")
         # what did not change weighs against the reading: said beside it
         stayed = active_on(dep, [s.p.patron], s.p.as_of, kinds=standing(dep))

@@ -430,10 +430,23 @@ def drones(s):
                    key="rival_drones")
 
 
+def _counted_apart(s, years) -> list[int]:
+    """Those of ``years`` whose constant-price figure of either country carries one of SIPRI's
+    footnotes on what it counts (Azerbaijan's 2011–2015 special allocations): a multiple of
+    such a year is not set against the years counted without them."""
+    milex = s.ev.military_expenditure
+    measure, _ = indicators.constant_measure(milex)
+    rows = milex[(milex["measure"] == measure) & milex["country"].isin([s.p.focus, s.p.rival])
+                 & milex["note"].notna() & (milex["note"] != "")]
+    return sorted(set(rows["year"].astype(int)) & {int(y) for y in years})
+
+
 def _eve_of_war(s, gap: pd.DataFrame) -> str:
     """The section's question, whether the balance foretold the 2020 war, answered from the
     spending gap: its multiple in the last full year before the war, against the years before
-    ('' when the war is not yet known or the year is missing)."""
+    that SIPRI counts the same way (a footnoted run, such as Azerbaijan's 2011–2015 special
+    allocations, would otherwise make a narrowing of its own: an outside reader); '' when the
+    war is not yet known, the year is missing or the gap had not narrowed."""
     war = s.ev.anchor("war_2020_start")
     if not war:
         return ""
@@ -443,17 +456,29 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
         return ""
     r = float(row["ratio"].iloc[0])
     before = gap[gap["year"] < eve]
-    lower = before.loc[before["ratio"] <= r, "year"]
-    if before.empty or (not lower.empty and int(lower.max()) >= eve - 2):
-        return ""  # nothing to set it against, or it was as low a year or two earlier
-    since = (f"the smallest multiple since {int(lower.max())}" if not lower.empty
-             else f"the smallest multiple of the series, which starts in "
-                  f"{int(before['year'].min())}")
+    apart = _counted_apart(s, before["year"])
+    if apart:
+        before = before[before["year"] > apart[-1]]
+    if before.empty:
+        return ""
     whose = f"{md(s.p.focus)}'s"
-    return (f"in {eve}, the last year before the war of {war.date.year}, it spent "
-            f"{ratio(r, whose)}, {since}: the balance favoured {md(s.p.rival)} throughout, as "
-            "the war's outcome did, but its lead in spending had been narrowing, not growing, "
-            "before the war")
+    said = f"in {eve}, the last year before the war of {war.date.year}, it spent {ratio(r, whose)}"
+    if apart:
+        top = before.loc[before["ratio"].idxmax()]
+        if float(top["ratio"]) <= r or int(top["year"]) >= eve - 1:
+            return ""  # no narrowing over the comparable years
+        said += (f", down from {ratio(float(top['ratio']))} in {int(top['year'])}")
+        left_out = (f" (SIPRI's figures for {year_runs(apart)}, which count more, are left out; "
+                    f"see the note to {label('figure', 'spending_gap')})")
+    else:
+        left_out = ""
+        lower = before.loc[before["ratio"] <= r, "year"]
+        if not lower.empty and int(lower.max()) >= eve - 2:
+            return ""  # it was as low a year or two earlier
+        said += (f", the smallest multiple since {int(lower.max())}" if not lower.empty
+                 else f", the smallest multiple of the series, which starts in "
+                      f"{int(before['year'].min())}")
+    return f"{said}: its lead had narrowed in the years just before the war{left_out}"
 
 
 def takeaway(s):
@@ -488,7 +513,8 @@ def takeaway(s):
     if not says:
         return s.text("")
     return s.text(
+        # the trend-indicator value is defined under Figure 2.4, and what drones decided is
+        # said beside them: not again here (an outside reader counted the repeats)
         "What the data say: " + "; ".join(says) + ". What they do not say: how well either army "
-        "used what it received. SIPRI's trend-indicator values measure military capability "
-        "transferred, not money paid; the casualty figures are each side's own counts; and "
-        "whether drones decided the war is a judgement that delivery records cannot settle.")
+        "used what it received, drones included. The casualty figures are each side's own "
+        "counts.")

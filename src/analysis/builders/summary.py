@@ -357,6 +357,17 @@ def shift_headline(f: Findings) -> str:
             f"{md(f.focus)}'s own acts")
 
 
+def shift_pointer(f: Findings) -> str:
+    """'Key finding 1 reads these events as a shift in Armenia's alignment in 2024–2025, marked
+    by five changes' (no closing stop): where section 7, beside the events, points back to the
+    reading instead of saying it again in the key finding's words (an outside reader). The
+    shift is always key finding 1 (the first of :data:`FINDERS`)."""
+    steps = f.break_steps
+    years = span(steps[0][0].year, steps[-1][0].year)
+    return (f"Key finding 1 reads these events as a shift in {md(f.focus)}'s alignment in "
+            f"{years}, marked by {count_word(len(steps))} changes")
+
+
 #: the reading first (a reader may stop after it), then what tested reliance, then the measures
 FINDERS = (_break, _alliance, _arms, _trade, _paradox, _gas_transfers, _presence)
 
