@@ -595,7 +595,10 @@ def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_bac
                              "in Dec 2023, was 29%\u2020 in Feb 2026")
     assert "the latest wave has undone 44% of the rise" in threat.trend
     text = summary.measured(outlook.tally(s), s.findings)
-    assert f"respondents naming Russia a top threat, though {md(threat.partly)})" in text, text
+    assert f"respondents naming Russia a top threat, though {md(threat.partly)}. One" in text, text
+    # the group's list in a sentence of its own, not a bracket holding clauses (an outside reader)
+    assert "give a more mixed picture. Three moved away from Russia: arms imports; " in text
+    assert " One moved toward it (trade); one points neither way for now" in text
     early = _context("00", EDITIONS["2023-09-15"])
     assert not outlook.tally(early).partly
 

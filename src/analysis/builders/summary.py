@@ -17,7 +17,7 @@ from ..measures.shares import LABELS
 from ..prose import added_up, date, listing, md, num, pct, span
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
-from ._common import count_word, headcount
+from ._common import count_word, headcount, sentence_start
 from .involvement import ALLIANCE_WORDS, ANSWER
 
 
@@ -142,12 +142,13 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
     if volume:  # a share can fall while the patron delivers more: say so beside it
         peak = (f" ({num(f.patron_peak[1])} of them in {f.patron_peak[0]} alone)"
                 if f.patron_peak else "")
-        text += (f", although the arms {md(f.patron)} delivered rose in volume, from "
-                 f"{num(volume[0])} to {num(volume[1])} TIV million{peak}: other suppliers' "
-                 "deliveries grew faster")
+        # a sentence of its own (it hung on the shares' sentence by 'although': a reader)
+        text += (f". {md(f.patron)}'s arms share fell even as the arms it delivered rose in "
+                 f"volume, from {num(volume[0])} to {num(volume[1])} TIV million{peak}: other "
+                 "suppliers' deliveries grew faster")
         shown = _where(("figure", "dependence"), ("figure", "patron_deliveries"))
     if f.patron_ended and len(f.break_steps) < 2:  # else the break finding names them
-        text += f", and its {listing(_short(n) for n in f.patron_ended)} left"
+        text += f". {md(f.patron)}'s {listing(_short(n) for n in f.patron_ended)} left"
         shown = _where(("figure", "dependence"), ("table", "presence"))
     return KeyFinding(_cited(text, shown), (), where, () if stated else (trade, arms))
 
@@ -411,20 +412,32 @@ def measured(t, f: Findings, stated: dict[str, int] | None = None) -> str:
         return name + (f", though {partly[name]}" if name in partly else "")
 
     groups = []
-    for names, how in ((t.away, f"moved away from {md(f.patron)}"), (t.toward, "toward it"),
+    for names, how in ((t.away, f"moved away from {md(f.patron)}"),
+                       (t.toward, ("moved toward it", f"moved toward {md(f.patron)}")),
                        # where the latest year stands is said in the item (ph.undone)
                        (t.mixed, ("points neither way for now", "point neither way for now")),
                        (t.unplaced, "show no direction yet")):
         if names:
             items = [item(n, names is t.away) for n in names]
             listed = listing(items, clauses=True)  # an item's own clause: semicolons between
-            if isinstance(how, tuple):
+            if names is t.toward:  # 'it' is the patron only after the group that names it
+                how = how[0] if t.away else how[1]
+            elif isinstance(how, tuple):
                 how = how[0] if len(names) == 1 else how[1]
-            groups.append(f"{count_word(len(names))} {how} ({listed})")
+            groups.append((count_word(len(names)), how, listed))
     table = number_of("table", "watch")
-    # the reference up front: the last group's list ends in a bracket of its own
-    return (f"The {count_word(t.total)} indicators of Table {table}, section "
-            f"{table.split('.')[0]}, give a more mixed picture: {'; '.join(groups)}.")
+    # the reference up front; the first group's list after a colon, in a sentence of its own
+    # (it was a bracket holding clauses and a bracket of their own: an outside reader), the
+    # others with their lists in brackets
+    text = (f"The {count_word(t.total)} indicators of Table {table}, section "
+            f"{table.split('.')[0]}, give a more mixed picture.")
+    if groups:
+        (n, how, listed), *rest = groups
+        text += f" {sentence_start(n)} {how}: {listed}."
+        if rest:
+            others = "; ".join(f"{n} {how} ({listed})" for n, how, listed in rest)
+            text += f" {sentence_start(others)}."
+    return text
 
 
 def summary(s):
