@@ -473,6 +473,34 @@ def test_the_toll_counts_the_fuel_depot_explosion_once_its_count_is_published(as
         assert "Killed in an explosion" not in rows and "explosion" not in intro
 
 
+@pytest.mark.parametrize(("as_of", "kept"), [(None, "kept at least two deployments"),
+                                             ("2020-06-01", "kept four deployments")])
+def test_the_patrons_count_of_deployments_is_a_floor_while_posts_are_left_out(as_of, kept):
+    """Table 1.1 leaves out Russia's temporary posts on the border with Azerbaijan (from November
+    2020; no headcount, no date of their departure): the key finding's count is then 'at least'
+    (an outside reader found it stated as settled beside the table's note); before the posts,
+    the count is exact and Table 1.1 has no such note."""
+    from analysis.builders import ally
+    from analysis.builders.summary import summary
+
+    overrides = {"as_of": as_of} if as_of else {}
+    found = summary(_context("00", overrides)).markdown
+    assert f"Russia {kept}" in found
+    note = ally.security_presence(_context("01", overrides)).note
+    assert ("Not listed: the temporary posts" in note) is (as_of is None)
+
+
+def test_the_count_of_indicators_says_the_trade_one_reads_gross_flows():
+    """The one indicator toward Russia is trade, whose 2024 rise section 6 reads as goods
+    passing through: the count beside Table 7.1 says so, not only the key finding (an outside
+    reader found the rise read as re-alignment)."""
+    text = outlook.watch_text(_context("07", {})).markdown
+    assert ("the indicator for trade still points toward Russia" in text
+            and "The one toward Russia counts gross flows, re-exports included, so its rise may "
+                "reflect goods passing through Armenia as much as closer ties with Russia "
+                "(section 6).") in text
+
+
 def test_the_trade_indicator_says_where_each_flow_stands():
     """Russia's share of trade can rise while its share of exports falls: Table 7.1 gives both
     flows' shares in the latest year beside the share of trade."""

@@ -112,6 +112,9 @@ class Findings:
     register_newer: bool = False  # a newer release of that register is known at as_of
     #: the patron's deployments that ended from the start of the latest window to as_of
     patron_ended: tuple[str, ...] = ()
+    #: whether the patron also holds posts Table 1.1 leaves out (:func:`posts_left_out`): its
+    #: count of deployments is then a floor
+    patron_posts_left_out: bool = False
     #: the break: the anchored steps of BREAK_ANCHORS dated on or before as_of, in date order,
     #: as (date, meaning from anchors.csv, whether the patron is an actor)
     break_steps: tuple[tuple[pd.Timestamp, str, bool], ...] = ()
@@ -190,6 +193,18 @@ def alliance_test(tables, focus: str, patron: str, rival: str) -> AllianceTest |
                    offensive=offensive if end is not None and offensive is not None
                    and offensive <= end else None,
                    fled=fled, **(displaced(tables, "offensive_2023") if fled else {}))
+
+
+def posts_left_out(tables, focus: str, patron: str, rival: str) -> bool:
+    """Whether the evidence base knows, at as_of, of the patron's temporary posts on the focus
+    country's border with the rival (anchor ``border_posts_start``): Table 1.1 leaves them out,
+    with no headcount and no date of their departure (its note says so), so a count of the
+    patron's deployments is a floor."""
+    start = anchored(tables, "border_posts_start")
+    if start is None:
+        return False
+    actors = str(start["actors"]).split(";")
+    return focus in actors and patron in actors and rival in str(start["title"])
 
 
 def displaced(tables, anchor: str) -> dict:
@@ -353,5 +368,6 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     register_newer=bool(set(mine["source_id"]) & set(newer_releases(
                         tables, p.as_of, cited_ids(tables))["supersedes"])),
                     patron_ended=tuple(ended.sort_values("end_date")["name"]),
+                    patron_posts_left_out=posts_left_out(tables, focus, patron, p.rival),
                     break_steps=steps, break_events=step_events,
                     alliance_test=alliance_test(tables, focus, patron, p.rival))

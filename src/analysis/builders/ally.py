@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..evidence import memo
-from ..findings import MIN_BREAK_STEPS, seen_from
+from ..findings import MIN_BREAK_STEPS, posts_left_out, seen_from
 from ..measures.presence import EXERCISE
 from ..prose import date, date_range, listing, md, month, num, pct
 from . import dependence as dep
@@ -195,11 +195,9 @@ def _posts_not_counted(s) -> tuple[str, list[pd.DataFrame]]:
     """What the table leaves out and why, with the rows that say so (for its source line): the
     patron's temporary border posts on the line with the rival, from the anchor that dates them
     (none before it; their end once decided)."""
+    if not posts_left_out(s.ev.tables, s.p.focus, s.p.patron, s.p.rival):
+        return "", []  # none known yet, or another cast: not its posts or not its rival's border
     start, end = s.ev.anchor("border_posts_start"), s.ev.anchor("border_posts_end")
-    actors = str(start["actors"]).split(";") if start else []
-    if not start or s.p.focus not in actors or s.p.patron not in actors or s.p.rival not in str(
-            start["title"]):  # another cast: not its posts, or not on its rival's border
-        return "", []
     return (f" Not listed: the temporary posts that {s.p.patron}'s border guards set up on "
             f"{s.p.focus}'s border with {s.p.rival} from {month(start.date)}"
             + (f", which they were to leave under a decision announced in {month(end.date)}"

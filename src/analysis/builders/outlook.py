@@ -431,6 +431,13 @@ def watch_text(s):
                  f"{listing(west)} {'points' if len(west) == 1 else 'point'} away from it. A "
                  "further move in the same "
                  "directions would widen that split.")
+        if shares.LABELS["trade"].lower() in east:
+            # the one indicator toward the patron counts gross flows: said beside the count
+            # (an outside reader read the 2024 rise as re-alignment, section 6 as transit)
+            # (each indicator is named once in the count: "the one toward", not its name)
+            text += (f" The one toward {md(s.p.patron)} counts gross flows, re-exports included, "
+                     f"so its rise may reflect goods passing through {md(s.p.focus)} as much as "
+                     f"closer ties with {md(s.p.patron)} (section 6).")
     elif west:
         text += f" So far the data point one way: a drift away from {md(s.p.patron)}."
     elif east:

@@ -247,7 +247,9 @@ def _presence(f: Findings) -> KeyFinding | None:
     # so; a ceiling or an authorised strength named beside them, not added
     people = _people(mine, f.patron_presence_undated, "the", f.patron_people_confidence,
                      f.patron_presence_apart)
-    text = (f"On {date(f.as_of)} {md(f.patron)} kept {ph.value(mine, True)} "
+    # a floor when Table 1.1 leaves some of the patron's posts out (its note says why)
+    text = (f"On {date(f.as_of)} {md(f.patron)} kept "
+            f"{'at least ' if f.patron_posts_left_out else ''}{ph.value(mine, True)} "
             f"in and around {md(f.focus)}{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
