@@ -41,6 +41,21 @@ def test_report_html_has_title_captions_sources_and_no_code(built):
     assert 'src="http' not in html and "href=\"http://fonts" not in html
 
 
+def test_the_subtitle_names_the_shift_only_once_the_edition_knows_it(built, built_report):
+    """The edition of the article's date (15 September 2023) knows none of the changes the
+    later editions read as the shift: its title page and citation say 'reliance, hedging and
+    their cost', not 'the shift from reliance to hedging' (an outside reader: it asserted an
+    outcome the report itself dates to 2024–2025)."""
+    from analysis.merge import SUBTITLE, SUBTITLE_BEFORE
+
+    for folder, subtitle in ((built[0], SUBTITLE_BEFORE), (built_report, SUBTITLE)):
+        report = json.loads((folder / "report.ipynb").read_text(encoding="utf-8"))
+        assert report["metadata"]["tightrope"]["subtitle"] == subtitle
+        html = (folder / "report.html").read_text(encoding="utf-8")
+        other = SUBTITLE if subtitle == SUBTITLE_BEFORE else SUBTITLE_BEFORE
+        assert html.count(subtitle.split(": ")[1]) >= 2 and other.split(": ")[1] not in html
+
+
 def test_manifest_records_parameters_hashes_versions_commit_and_timings(built):
     manifest = json.loads((built[0] / "manifest.json").read_text())
     assert manifest["parameters"]["as_of"] == "2023-09-15"

@@ -312,7 +312,8 @@ def assemble(folder: str, keys: list[str], values: dict, shown: list, colophon_:
     edition's parameters (:meth:`ReportParams.to_notebook`), ``shown``: as the report lists them."""
     from .bibliography import bibliography, used_source_ids
     from .evidence import edition_date, load_cut
-    from .merge import merge
+    from .findings import MIN_BREAK_STEPS, break_steps
+    from .merge import SUBTITLE, SUBTITLE_BEFORE, merge
     from .params import resolve
     from .sections import get
 
@@ -321,8 +322,11 @@ def assemble(folder: str, keys: list[str], values: dict, shown: list, colophon_:
     executed = [(get(key), nbformat.read(base / "notebooks" / get(key).notebook, as_version=4))
                 for key in keys]
     tables = load_cut(p.data_dir, p.as_of, p.start_year, p.end_year)
+    # the subtitle names the shift only once the edition knows the changes its reading rests on
+    steps, _ = break_steps(tables, p.patron, (p.focus, p.patron, p.rival, *p.partners))
     meta = {"date": edition_date(tables, p.as_of).isoformat(), "as_of": p.as_of.isoformat(),
-            "params": shown, "colophon": colophon_}
+            "params": shown, "colophon": colophon_,
+            "subtitle": SUBTITLE if len(steps) >= MIN_BREAK_STEPS else SUBTITLE_BEFORE}
     used = used_source_ids(nb for _, nb in executed)
     report = merge(executed, meta, bibliography(tables, p.as_of, used))
     nbformat.write(report, base / "report.ipynb")

@@ -21,6 +21,9 @@ _SKIP_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 
 TITLE = "Tightrope"
 SUBTITLE = "Armenia between Russia and the West: the shift from reliance to hedging, and its cost"
+#: an edition dated before the shift its key findings read (fewer than MIN_BREAK_STEPS changes
+#: known): the subtitle names no shift it could not yet have seen (an outside reader)
+SUBTITLE_BEFORE = "Armenia between Russia and the West: reliance, hedging and their cost"
 #: the author and publisher when the edition's parameters name none (params.py holds the defaults
 #: a build uses; these serve a merge of notebooks made without them)
 AUTHOR = PUBLISHER = _params.PARAMS[_params.PARAM_NAMES.index("author")].default
@@ -233,7 +236,8 @@ def _back_matter(text: str, meta: dict, author: str = AUTHOR,
         body.metadata["tightrope"] = {"section": "C", "appendix": True}
         cells.append(body)
     cite = nbformat.v4.new_markdown_cell(
-        "## How to cite this report\n\n" + citation(meta, author=author, publisher=publisher)
+        "## How to cite this report\n\n" + citation(meta, subtitle=meta.get("subtitle", SUBTITLE),
+                                                    author=author, publisher=publisher)
         + "\n\nThe edition's date is its cut-off: nothing published after that date is used"
         + (f", except {but}" if (but := exceptions_text(revised_series, later_copies)) else "")
         + ". Each edition is rebuilt from the evidence base and records its parameters in the "
