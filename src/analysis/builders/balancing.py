@@ -356,16 +356,14 @@ def suppliers_text(s):
     if f.suppliers_since and f.patron_last_delivery is not None:
         text += (f" The register records no delivery from {md(s.p.patron)} after "
                  f"{f.patron_last_delivery}; later deliveries came from "
-                 f"{listing(f.suppliers_since)}. Deals announced but not yet delivered are not in "
-                 "these figures" + ("" if s.ev.anchor("arms_contracts_share") else "."))
+                 f"{listing(f.suppliers_since)}. These figures leave out deals not yet "
+                 "delivered.")
     contracts = s.ev.anchor("arms_contracts_share")
     if contracts:  # deliveries lag contracts: an official count of the contracts, said apart
-        joined = f.suppliers_since and f.patron_last_delivery is not None
-        text += ((", but an official account of the contracts suggests where deliveries may be "
-                  "heading: " if joined else " An official account of the contracts suggests where "
-                  "deliveries may be heading: ")
-                 + f"{md(str(contracts['description']).rstrip('.'))} "
-                 f"({ph.when(contracts.date, contracts['date_precision'])}). This is an official "
+        # dated first, in a sentence of its own (it hung on the sentence above: a reader)
+        text += (" One official statement suggests where deliveries may be heading: in "
+                 f"{ph.when(contracts.date, contracts['date_precision'])}, "
+                 f"{md(str(contracts['description']).rstrip('.'))}. This is an official "
                  "statement, not register data"
                  + (", read in news reports of it (its own record was not located)"
                     if contracts["confidence"] != "high" else "") + ".")

@@ -764,8 +764,9 @@ def takeaway(s):
         says.append("the one road its peacekeepers were there to keep open was blocked all "
                     "the same")
     if attack and s.ev.anchor("csto_response_2022"):
-        says.append(f"when {md(s.p.focus)} reported an attack on its own territory, its "
-                    f"alliance sent {ANSWER}")
+        # the answer's words are the narrative's and key finding 2's: said otherwise here
+        says.append(f"when {md(s.p.focus)} reported an attack on its own territory and asked "
+                    "its alliance for help, none of its allies sent troops")
     text = ("What the data say: " + "; ".join(says) + ". What they do not say: why. The "
             "evidence base records dates, deployments and requests, not the instructions given "
             f"to {md(_keeper(s))}'s peacekeepers or the deliberations of its allies, so the "
