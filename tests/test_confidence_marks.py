@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.evidence import Evidence
-from analysis.report import LOW_NOTE, MEDIUM_MARK, MEDIUM_NOTE, SectionContext, confidence_mark
+from analysis.report import (
+    LOW_NOTE,
+    MEDIUM_MARK,
+    MEDIUM_NOTE_SHORT,
+    SectionContext,
+    confidence_mark,
+)
 
 
 def _context() -> SectionContext:
@@ -32,7 +38,7 @@ def test_medium_rows_mark_their_source_title_and_add_the_note():
     line = ctx.source_line(ids, conf, ctx.medium_sources(data))
     assert f"External trade by partner {MEDIUM_MARK}" in line
     assert f"Milex 2025 {MEDIUM_MARK}" not in line
-    assert line.endswith(MEDIUM_NOTE)
+    assert line.endswith(MEDIUM_NOTE_SHORT)
 
 
 def test_high_only_lines_carry_no_note_and_low_adds_the_unconfirmed_note():
@@ -67,5 +73,5 @@ def test_a_table_that_marks_its_own_figures_explains_the_mark_under_a_long_sourc
         "source_id": [f"s{i}" for i in range(n)], "publisher": [f"P{i}" for i in range(n)],
         "title": [f"T{i}" for i in range(n)]}))
     ids, conf = [f"s{i}" for i in range(n)], ["medium", "high"]
-    assert not ctx.source_line(ids, conf).endswith(MEDIUM_NOTE)
-    assert ctx.source_line(ids, conf, cells_marked=True).endswith(MEDIUM_NOTE)
+    assert not ctx.source_line(ids, conf).endswith(MEDIUM_NOTE_SHORT)
+    assert ctx.source_line(ids, conf, cells_marked=True).endswith(MEDIUM_NOTE_SHORT)

@@ -212,7 +212,7 @@ def test_every_loss_table_marks_a_count_read_in_a_copy():
     people = {(r[0], r[1]): r[2] for r in table.rows}
     assert people[("Armenia", "Killed or missing")] == "207\u2020"
     assert people[("Azerbaijan", "Military killed")] == "80\u2020"
-    assert "Figures marked \u2020 are of medium confidence" in table.source
+    assert "Figures marked \u2020: medium confidence" in table.source
 
 
 @pytest.mark.parametrize("as_of, changes", [("2024-03-01", None), ("2024-07-01", "two changes"),
@@ -748,7 +748,7 @@ def test_a_contested_count_shows_both_readings_and_whose_the_other_is():
     # says what the mark means (an outside reader found only 'some figures are…')
     assert next(r for r in table.rows if r[1] == "Civilians killed" and r[0] ==
                 "Nagorno-Karabakh")[2] == "80\u2020"  # the ombudsman's count, read in Aravot
-    assert "Figures marked \u2020 are of medium confidence: read" in table.source
+    assert "Figures marked \u2020: medium confidence, read in a copy" in table.source
     assert "\u2020. \u2020" not in table.source  # the legend never follows a source's own mark
 
 

@@ -30,13 +30,17 @@ MAX_TITLES_NAMED = 2
 #: the marker after a figure of medium confidence (read in a secondary copy, not the publisher's
 #: own file); low-confidence figures carry "(unconfirmed)" instead
 MEDIUM_MARK = "\u2020"
-#: the mark's legend, in words that never set it after a source's own mark ("†. †")
+#: the mark's legend, in words that never set it after a source's own mark ("†. †"): in full
+#: once, on the key findings page, where the first marks stand
 MEDIUM_NOTE = (f"Figures marked {MEDIUM_MARK} are of medium confidence: read in a secondary copy "
                "of the publisher's data or in a report citing it, not in the publisher's own "
                "file or an exact copy of it.")
-MEDIUM_NOTE_UNMARKED = ("Some figures are of medium confidence: read in a secondary copy of the "
-                        "publisher's data or in a report citing it (an exact copy of the "
-                        "publisher's file counts as the file).")
+#: under a chart or table, short: the full legend under each of two dozen exhibits added three
+#: lines to most of them (an outside reader counted it 24 times)
+MEDIUM_NOTE_SHORT = (f"Figures marked {MEDIUM_MARK}: medium confidence, read in a copy of the "
+                     "publisher's data or in a report citing it.")
+MEDIUM_NOTE_UNMARKED = ("Some figures are of medium confidence: read in a copy of the "
+                        "publisher's data or in a report citing it.")
 LATER_RELEASE = "a later release of the series (see the data note in Appendix B)"
 LATER_RELEASES = "later releases of the series (see the data note in Appendix B)"
 LOW_NOTE = "Marked figures could not be confirmed in a published source."
@@ -51,7 +55,7 @@ def confidence_notes(confidences: Iterable[str], marked: bool = True) -> str:
     """The notes a source line carries for the confidences of the figures above it; ``marked``
     says whether the medium-confidence sources carry the marker in the line."""
     present = set(confidences)
-    notes = [MEDIUM_NOTE if marked else MEDIUM_NOTE_UNMARKED] if "medium" in present else []
+    notes = [MEDIUM_NOTE_SHORT if marked else MEDIUM_NOTE_UNMARKED] if "medium" in present else []
     return " ".join(notes + ([LOW_NOTE] if "low" in present else []))
 
 
