@@ -116,6 +116,24 @@ def test_dots_of_nearby_days_move_off_the_axis_and_the_labelled_dot_keeps_it():
     assert heights == [-charts.DOT_LIFT_PT, 0.0, charts.DOT_LIFT_PT], heights
 
 
+def test_a_dot_beside_an_event_that_lasted_moves_off_its_bar():
+    """The offensive of 19–20 September 2023 is drawn as a bar with its dot on the axis: the
+    ceasefire of 20 September was placed on the axis too, under it (an outside reader found the
+    legend's ceasefire nowhere in Figure 7.2). A bar's dot now holds its place on the axis."""
+    assert charts._dodge([1.0, 2.0], 6.0, pinned=(0.0,)) == [1, -1]
+    events = pd.DataFrame({
+        "event_id": ["E1", "E2"], "date": pd.to_datetime(["2023-09-19", "2023-09-20"]),
+        "end_date": pd.to_datetime(["2023-09-20", None]),
+        "category": ["conflict", "ceasefire"], "title": ["Offensive", "Ceasefire"],
+        "confidence": ["high"] * 2, "date_precision": ["day"] * 2,
+    })
+    fig = charts.labelled_timeline(events, label_ids=["E1"], start="2023-01-01",
+                                   end="2024-12-31")
+    dots = [c for c in fig.axes[0].collections if len(c.get_offsets()) == 1]
+    heights = sorted(float(c.get_offsets()[0][1]) for c in dots)
+    assert heights == [0.0, charts.DOT_LIFT_PT], heights
+
+
 def test_labelled_timeline_draws_without_error():
     events = pd.DataFrame({
         "event_id": ["E1", "E2"], "date": pd.to_datetime(["2013-09-03", "2015-01-02"]),

@@ -488,11 +488,13 @@ DOT_PT = 6.0
 DOT_LIFT_PT = 5.0
 
 
-def _dodge(xs: list[float], gap: float, levels=(0, 1, -1)) -> list[int]:
+def _dodge(xs: list[float], gap: float, levels=(0, 1, -1),
+           pinned: tuple[float, ...] = ()) -> list[int]:
     """A level for each of ``xs`` (in points, in the order given: the first get the axis), the
     first of ``levels`` where it stays ``gap`` clear of every earlier one on that level (the
-    axis if none is: one level further out would reach the labels)."""
-    taken: dict[int, list[float]] = {}
+    axis if none is: one level further out would reach the labels). ``pinned``: places already
+    taken on the axis (the dots of events drawn as bars, which stay on it)."""
+    taken: dict[int, list[float]] = {0: list(pinned)}
     out = []
     for x in xs:
         level = next((lv for lv in levels if all(abs(x - other) >= gap
@@ -554,12 +556,18 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     # dots of nearby days side by side, not on top of one another (the fighting of 19
     # September 2023 was hidden under the next days' dots): a dot that would touch one already
     # placed moves just above or below the axis; the labelled ones are placed first, on it
+    # an event that lasted keeps its dot on its bar, and takes that place on the axis first (a
+    # ceasefire the day after the offensive's start was drawn under the offensive's dot)
     on_top = events["event_id"].isin(label_ids)
-    dots = [ev for ev in pd.concat([events[on_top], events[~on_top]]).itertuples()
-            if stop_of(ev) is None
+    ordered = list(pd.concat([events[on_top], events[~on_top]]).itertuples())
+    bars = [ev for ev in ordered if stop_of(ev) is not None]
+    dots = [ev for ev in ordered if stop_of(ev) is None
             and not coarse(getattr(ev, "date_precision", "day"))]
-    lifts = _dodge([(mdates.date2num(ev.date) - mdates.date2num(lo)) / span * axis_w * 72
-                    for ev in dots], DOT_PT)
+
+    def at(ev) -> float:
+        return (mdates.date2num(ev.date) - mdates.date2num(lo)) / span * axis_w * 72
+
+    lifts = _dodge([at(ev) for ev in dots], DOT_PT, pinned=tuple(at(ev) for ev in bars))
     lift = {ev.Index: level * DOT_LIFT_PT for ev, level in zip(dots, lifts, strict=True)}
     # drawn with the labelled ones last, on top of any dot left on the axis beside them
     for ev in pd.concat([events[~on_top], events[on_top]]).itertuples():
