@@ -73,7 +73,7 @@ def test_bibliography_payload_and_fallbacks():
     ("casualties:2020 war/Azerbaijan/military_killed/Azerbaijani Ministry of Defence",
      "2020 war: military killed, Azerbaijan side (count by Azerbaijani Ministry of Defence)"),
     ("casualties:1988-94 war/Both sides/killed_total/Human Rights Watch",
-     "1988-94 war: killed in all, Both sides (count by Human Rights Watch)"),
+     "1988-94 war: killed, soldiers and civilians, Both sides (count by Human Rights Watch)"),
 ])
 def test_evidence_is_described_for_readers_never_as_keys(ref, expected):
     tables = evidence.load_tables(DATA)

@@ -212,7 +212,7 @@ def test_every_loss_table_marks_a_count_read_in_a_copy():
     people = {(r[0], r[1]): r[2] for r in table.rows}
     assert people[("Armenia", "Killed or missing")] == "207\u2020"
     assert people[("Azerbaijan", "Military killed")] == "80\u2020"
-    assert "Figures marked \u2020: medium confidence" in table.source
+    assert "A \u2020 marks medium confidence" in table.source
 
 
 @pytest.mark.parametrize("as_of, changes", [("2024-03-01", None), ("2024-07-01", "two changes"),
@@ -425,8 +425,8 @@ def test_the_shift_is_argued_in_section_7_with_what_did_not_change():
     text = outlook.after_article_text(s).markdown
     assert (shift_pointer(s.findings) + "; each is labelled in Figure 7.2 and dated in Table "
             "7.2.") in text
-    assert ("Key finding 1 reads these events as a shift in Armenia's alignment in 2024–2025, "
-            "marked by five changes;") in text
+    assert ("Key finding 1 reads five of these events as the changes that mark a shift in "
+            "Armenia's alignment in 2024–2025;") in text
     # the reading and the list are the key finding's, not said again in its words
     assert shift_reading(s.findings) not in text and shift_headline(s.findings) not in text
     dep = s.ev.deployments
@@ -439,7 +439,8 @@ def test_the_shift_is_argued_in_section_7_with_what_did_not_change():
 @pytest.mark.parametrize(("as_of", "said"), [
     (None, ("Over the same period three of Russia's deployments ended, the last in December "
             "2024; one of them, the Russian peacekeeping contingent in Nagorno-Karabakh, was in "
-            "Azerbaijan and left after Azerbaijan's offensive of 19 September 2023.")),
+            "Azerbaijan and had left by June 2024, after Azerbaijan's offensive of 19 September "
+            "2023.")),
     ("2024-05-01", None)])  # withdrawing, not yet gone: no deployment has ended
 def test_a_deployment_that_ended_abroad_is_told_apart(as_of, said):
     """The peacekeepers' departure from Nagorno-Karabakh is counted among the patron's
@@ -574,8 +575,9 @@ def test_section_2_answers_its_question_from_the_spending_gap_on_the_eve_of_the_
     text = roots.takeaway(s).markdown
     assert (f"in 2019, the last year before the war of 2020, it spent {at[2019]:.1f} times "
             f"Armenia's, down from {at[2017]:.1f} times in 2017: its lead had narrowed in the "
-            "years just before the war (SIPRI's figures for 2011–2015, which count more, are "
-            "left out; see the note to Figure 2.3)") in text, text
+            "years just before the war (the comparison starts after 2015: SIPRI's figures for "
+            "2011–2015 count more than the main defence budget; see the note to Figure 2.3)") \
+        in text, text
     assert "since 2010" not in text
     assert "narrowed" not in roots.takeaway(
         _context("02", {"as_of": "2019-06-01"})).markdown
@@ -748,7 +750,7 @@ def test_a_contested_count_shows_both_readings_and_whose_the_other_is():
     # says what the mark means (an outside reader found only 'some figures are…')
     assert next(r for r in table.rows if r[1] == "Civilians killed" and r[0] ==
                 "Nagorno-Karabakh")[2] == "80\u2020"  # the ombudsman's count, read in Aravot
-    assert "Figures marked \u2020: medium confidence, read in a copy" in table.source
+    assert "A \u2020 marks medium confidence: read in a secondary copy" in table.source
     assert "\u2020. \u2020" not in table.source  # the legend never follows a source's own mark
 
 

@@ -120,7 +120,8 @@ def at_precision(day, precision: str = "day") -> str:
 
 
 #: what each measure of casualties.csv counts, in words (claims' references and the loss tables)
-LOSS_MEASURES = {"killed_total": "killed in all", "killed_or_missing": "killed or missing",
+LOSS_MEASURES = {"killed_total": "killed, soldiers and civilians",
+                 "killed_or_missing": "killed or missing",
                  "military_killed": "military killed",
                  "civilians_killed": "civilians killed", "missing": "missing",
                  "wounded": "wounded", "captured": "captured", "displaced": "displaced",

@@ -37,13 +37,14 @@ MEDIUM_NOTE = (f"Figures marked {MEDIUM_MARK} are of medium confidence: read in 
                "file or an exact copy of it.")
 #: under a chart or table, short: the full legend under each of two dozen exhibits added three
 #: lines to most of them (an outside reader counted it 24 times)
-MEDIUM_NOTE_SHORT = (f"Figures marked {MEDIUM_MARK}: medium confidence, read in a copy of the "
-                     "publisher's data or in a report citing it.")
-MEDIUM_NOTE_UNMARKED = ("Some figures are of medium confidence: read in a copy of the "
-                        "publisher's data or in a report citing it.")
+MEDIUM_NOTE_SHORT = (f"A {MEDIUM_MARK} marks medium confidence: read in a secondary copy of the "
+                     "data or in a report citing it.")
+#: where no value or source carries the mark (events, a long list of sources)
+MEDIUM_NOTE_UNMARKED = ("Some entries were read in a secondary copy of the data or in a report "
+                        "citing it (medium confidence).")
 LATER_RELEASE = "a later release of the series (see the data note in Appendix B)"
 LATER_RELEASES = "later releases of the series (see the data note in Appendix B)"
-LOW_NOTE = "Marked figures could not be confirmed in a published source."
+LOW_NOTE = "Values marked as unconfirmed: not confirmed in a published source."
 
 
 def confidence_mark(confidence) -> str:

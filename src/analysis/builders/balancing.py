@@ -356,17 +356,7 @@ def suppliers_text(s):
     if f.suppliers_since and f.patron_last_delivery is not None:
         text += (f" The register records no delivery from {md(s.p.patron)} after "
                  f"{f.patron_last_delivery}; later deliveries came from "
-                 f"{listing(f.suppliers_since)}. These figures leave out deals not yet "
-                 "delivered.")
-    contracts = s.ev.anchor("arms_contracts_share")
-    if contracts:  # deliveries lag contracts: an official count of the contracts, said apart
-        # dated first, in a sentence of its own (it hung on the sentence above: a reader)
-        text += (" One official statement suggests where deliveries may be heading: in "
-                 f"{ph.when(contracts.date, contracts['date_precision'])}, "
-                 f"{md(str(contracts['description']).rstrip('.'))}. This is an official "
-                 "statement, not register data"
-                 + (", read in news reports of it (its own record was not located)"
-                    if contracts["confidence"] != "high" else "") + ".")
+                 f"{listing(f.suppliers_since)}.")
     absent = [p for p in s.p.partners if latest.rank(p) is None
               and (earlier is None or earlier.rank(p) is None)]
     states = [p for p in absent if p not in ph.BLOCS]
@@ -380,6 +370,17 @@ def suppliers_text(s):
         text += (f" SIPRI's register records suppliers state by state, so {md(ph.names(blocs))} "
                  f"{'does' if len(blocs) == 1 else 'do'} not appear as "
                  f"{'a supplier' if len(blocs) == 1 else 'suppliers'}.")
+    if f.suppliers_since and f.patron_last_delivery is not None:
+        text += " These figures leave out deals not yet delivered."
+    contracts = s.ev.anchor("arms_contracts_share")
+    if contracts:  # deliveries lag contracts: an official count of the contracts, said apart
+        # last, after what the register records, dated first (it broke into the register's
+        # account, and said 'official statement' twice: an outside reader)
+        text += (f" In {ph.when(contracts.date, contracts['date_precision'])}, "
+                 f"{md(str(contracts['description']).rstrip('.'))}: a statement"
+                 + (" known only from news reports of it" if contracts["confidence"] != "high"
+                    else "") + ", not register data, but a hint of where deliveries may be "
+                 "heading.")
     return s.text(text)
 
 

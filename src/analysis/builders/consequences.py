@@ -137,20 +137,24 @@ def intro(s):
     if warrant and invasion and grew:
         # 'into' only once the statute is in force for the focus country; whether the steps
         # began before the warrant, from the evidence (the bill's date), not assumed
-        path = (f"the steps that brought {md(s.p.focus)} into the International Criminal Court"
-                if s.ev.anchor("rome_statute_in_force") else
-                f"the steps {md(s.p.focus)} took toward the International Criminal Court")
+        # a process: accession once the statute is in force for the focus country, else its
+        # path toward it (an outside reader: 'brought into the court' was loose)
+        done = bool(s.ev.anchor("rome_statute_in_force"))
+        path = (f"{md(s.p.focus)}'s accession to the Rome Statute of the International Criminal "
+                "Court" if done else
+                f"{md(s.p.focus)}'s path toward the Rome Statute of the International Criminal "
+                "Court")
         warrant_text = f"an arrest warrant for {md(s.p.patron)}'s president"
         later = not _icc(s)["steps"].empty  # a step after the warrant is known
-        when = (f", begun before the court issued {warrant_text}"
-                + (" and continued after it" if later else "")
-                if _bill_before_warrant(s) else f" after the court had issued {warrant_text}")
-        # the steps were the focus country's own choice; what neither side aimed at is the test
-        # the warrant made of them (an outside reader): its duty to arrest, from the warrant on
+        when = (f", a process begun before the court issued {warrant_text}"
+                + ((" and completed after it" if done else " and continued after it")
+                   if later else "")
+                if _bill_before_warrant(s) else f", after the court had issued {warrant_text}")
+        # the test the warrant made of it is the subsection's to say (it said it twice in a row)
         return s.text(
             f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
             f"side had aimed at? This section follows two developments. One is legal: "
-            f"{path}{when}; the warrant made them a political test. The other is an economic "
+            f"{path}{when}. The other is an economic "
             f"paradox: {listing(grew)} rose well above their {_break_year(s) - 1} level "
             f"{_after_break(s)}, as the security relationship frayed.")
     return s.text(

@@ -11,7 +11,7 @@ from IPython.display import display
 
 from .. import evidence_refs as refs
 from .. import sections, theme
-from ..appendix import VERDICTS, Claim, SourceRef
+from ..appendix import VERDICTS, Claim, SourceRef, exceptions_text
 from ..evidence import annual_only, later_releases, memo, series_releases
 from ..prose import date, listing, md, num
 from ..report import LATER_RELEASE
@@ -168,13 +168,13 @@ def intro(s):
     return s.text(
         f"This appendix checks the factual claims of the news analysis of {date(article.date)} "
         "that this report follows. Each claim is restated in our own words; the article is not "
-        "quoted. Each gets one of four verdicts: *supported*, when the evidence bears out the "
+        "quoted. Each gets one of five verdicts: *supported*, when the evidence bears out the "
         "claim as worded; *partly supported*, when part of it holds, or it holds only with a "
         "qualification the ledger states; *disputed*, when the evidence on each side is public "
         "and points in different directions and no independent source settles it; *not "
-        "verifiable*, when no public evidence bears on it. Verdicts are judged only with "
-        "evidence dated on or before the edition's date, so a claim with no evidence dated by "
-        "then reads *not yet verifiable*, the last verdict's dated form. Some claims are "
+        "verifiable*, when no public evidence bears on it; *not yet verifiable*, when none dated "
+        "on or before the edition's date does (verdicts are judged only with evidence dated by "
+        "then). Some claims are "
         "interpretations rather than facts: for them the ledger shows what the data bear on "
         "and what they cannot settle. Under each claim, *Evidence* names the rows of the "
         "evidence base it rests on and *Sources* lists the publications"
@@ -204,7 +204,9 @@ def summary(s):
         text += (f" For {num(changed)} of them something relevant happened between the "
                  f"article and {date(s.p.as_of)}; each says what under *Since then*.")
     else:
-        text += " The verdicts are those of the article's own date: nothing later is used."
+        but = exceptions_text(s.revised_series, s.later_copies)
+        text += (" The verdicts are those of the article's own date: nothing later is used"
+                 + (f", except {but}" if but else "") + ".")
     return s.text(text)
 
 

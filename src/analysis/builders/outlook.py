@@ -562,7 +562,9 @@ def _ended_abroad(s, ended: pd.DataFrame) -> str:
     offensive = s.ev.anchor("offensive_2023")
     said = []
     for row in abroad.itertuples():
-        after = (f" and left after {md(s.p.rival)}'s offensive of {date(offensive.date)}"
+        # the month it had left by: 'after' alone read as at once (an outside reader)
+        after = (f" and had left by {month(row.end_date)}, after {md(s.p.rival)}'s offensive "
+                 f"of {date(offensive.date)}"
                  if offensive and row.host == s.p.rival and row.end_date > offensive.date
                  else "")
         said.append((f"the {md(row.name)}", f"was in {md(row.host)}{after}"))

@@ -468,8 +468,9 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
         if float(top["ratio"]) <= r or int(top["year"]) >= eve - 1:
             return ""  # no narrowing over the comparable years
         said += (f", down from {ratio(float(top['ratio']))} in {int(top['year'])}")
-        left_out = (f" (SIPRI's figures for {year_runs(apart)}, which count more, are left out; "
-                    f"see the note to {label('figure', 'spending_gap')})")
+        left_out = (f" (the comparison starts after {apart[-1]}: SIPRI's figures for "
+                    f"{year_runs(apart)} count more than the main defence budget; see the note to "
+                    f"{label('figure', 'spending_gap')})")
     else:
         left_out = ""
         lower = before.loc[before["ratio"] <= r, "year"]

@@ -234,7 +234,7 @@ def _people(m, undated: int, whose: str, confidence: str = "high",
         return ""
     figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose,
                               ph.mark(confidence), apart)
-    notes = [n for n in (said, "not every deployment published one" if m.total else "") if n]
+    notes = [n for n in (said, "not every deployment published a figure" if m.total else "") if n]
     return f", with {figures}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -361,14 +361,14 @@ def shift_headline(f: Findings) -> str:
 
 
 def shift_pointer(f: Findings) -> str:
-    """'Key finding 1 reads these events as a shift in Armenia's alignment in 2024–2025, marked
-    by five changes' (no closing stop): where section 7, beside the events, points back to the
+    """'Key finding 1 reads five of these events as the changes that mark a shift in Armenia's
+    alignment in 2024–2025' (no closing stop): where section 7, beside the events, points back to the
     reading instead of saying it again in the key finding's words (an outside reader). The
     shift is always key finding 1 (the first of :data:`FINDERS`)."""
     steps = f.break_steps
     years = span(steps[0][0].year, steps[-1][0].year)
-    return (f"Key finding 1 reads these events as a shift in {md(f.focus)}'s alignment in "
-            f"{years}, marked by {count_word(len(steps))} changes")
+    return (f"Key finding 1 reads {count_word(len(steps))} of these events as the changes that "
+            f"mark a shift in {md(f.focus)}'s alignment in {years}")
 
 
 #: the reading first (a reader may stop after it), then what tested reliance, then the measures
