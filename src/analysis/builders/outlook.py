@@ -552,10 +552,10 @@ def after_article(s):
 
 def _ended_abroad(s, ended: pd.DataFrame) -> str:
     """'; one of them, the Russian peacekeeping contingent in Nagorno-Karabakh, was in
-    Azerbaijan and left after Azerbaijan's offensive of 19 September 2023': which of the
-    deployments that ended stood outside the focus country, and what they left after (an ending
-    there is not a step the focus country took on its own soil; an outside reader counted the
-    peacekeepers' departure as Armenia's)."""
+    Azerbaijan and had left by June 2024, after Azerbaijan's offensive of 19 September 2023':
+    which of the deployments that ended stood outside the focus country, and when they had left
+    (an ending there is not a step the focus country took on its own soil; an outside reader
+    counted the peacekeepers' departure as Armenia's)."""
     abroad = ended[ended["host"] != s.p.focus]
     if abroad.empty:
         return ""

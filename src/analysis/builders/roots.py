@@ -467,7 +467,7 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
         top = before.loc[before["ratio"].idxmax()]
         if float(top["ratio"]) <= r or int(top["year"]) >= eve - 1:
             return ""  # no narrowing over the comparable years
-        said += (f", down from {ratio(float(top['ratio']))} in {int(top['year'])}")
+        said += f", down from {ratio(float(top['ratio']))} in {int(top['year'])}"
         left_out = (f" (the comparison starts after {apart[-1]}: SIPRI's figures for "
                     f"{year_runs(apart)} count more than the main defence budget; see the note to "
                     f"{label('figure', 'spending_gap')})")
