@@ -724,7 +724,7 @@ def test_a_turned_share_gives_its_latest_year_in_one_column_only():
 
     s = _context("07", EDITIONS["default"])
     row = next(w for w in outlook.watch_list(s) if w.short == "money transfers")
-    assert row.stands.startswith("65% in 2024 (Figure 4.2), above its 2020–2024 average")
+    assert row.stands.startswith("65% in 2024 (Figure 4.2), above its share over 2020–2024")
     assert row.trend == ("down, 2013–2017 to 2020–2024 (67% to 63%; Figure 1.2); the latest "
                          "year, after 69% in 2023, is midway between its 2013–2017 and "
                          "2020–2024 levels")

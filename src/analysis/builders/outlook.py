@@ -149,7 +149,7 @@ def _share_watch(s, key: str) -> Watch | None:
                if last["share_pct"] < avg - 0.5 else "at")
         yearly = sections.number_of("figure", "dependence_over_time")  # the yearly shares
         stands = (f"{pct(last['share_pct'])} in {int(last['year'])} (Figure {yearly}), {rel} "
-                  f"its {c.latest.window} average")
+                  f"its share over {c.latest.window}")
         if key == "trade":  # one share of two flows that can move apart: each said (section 6)
             flows = flow_shares(s)
             flows = flows[flows["year"] == last["year"]].set_index("flow")["share_pct"]
@@ -364,11 +364,11 @@ def indicators_to_watch(s):
                           f"partners, as of {date(s.p.as_of)}", data=[used], key="watch",
                    note=("Shares: the latest complete five-year window against an earlier "
                          "one, as in the figure named. 'Where it stands' sets the latest year "
-                         "beside the latest window's average; for arms, whose single years swing "
+                         "beside the latest window's share; for arms, whose single years swing "
                          "on a few deliveries, it gives the window's share and the last year "
                          f"{s.p.patron} delivered major arms. A share counts as turned back when "
-                         "its latest "
-                         "year has undone half or more of the move between the windows. "
+                         "its latest year has undone half or more of the move between the "
+                         "windows. "
                          f"Deployments: the number in place on {date(_presence_since(s)[0])} "
                          f"against the number on {date(s.p.as_of)}; "
                          "if nothing changed in that time, the indicator shows no direction and its "
