@@ -181,15 +181,8 @@ def figure_events(s, rows: pd.DataFrame, what: str, figure: str, key: str):
 def losses_table(s, rows: pd.DataFrame, caption: str, key: str):
     """Rows of casualties.csv as a table, every count on its own row with who made it and when,
     never added up; a count another record contests shows both readings (the note says whose)."""
-    other = (rows["count_persons_contested"] if "count_persons_contested" in rows
-             else pd.Series(pd.NA, index=rows.index))
     table = pd.DataFrame({
-        "Side": rows["side"],
-        "Measure": rows["measure"].map(
-            lambda m: sentence_start(LOSS_MEASURES.get(m, m.replace("_", " ")))),
-        "People": [num(v) + mark(c) + ("" if pd.isna(o) else f" (or {_reading(o)})")
-                   for v, c, o in zip(rows["count_persons"], rows["confidence"], other,
-                                      strict=True)],
+        **loss_cells(rows),
         "Reported by": rows["reported_by"],
         # the day of the count: a later count may differ (the reader sees which one this is)
         "Date": rows["reported_on"].map(lambda d: f"{d.day} {d:%b %Y}" if pd.notna(d) else "n.d."),
@@ -200,6 +193,23 @@ def losses_table(s, rows: pd.DataFrame, caption: str, key: str):
                         "day of the count, as published (for a source without a date, the day "
                         "its content gives); later counts may differ."
                         + _contested_counts(s, rows))
+
+
+def loss_cells(rows: pd.DataFrame) -> dict[str, list | pd.Series]:
+    """The columns every loss table opens with (Tables 2.2, 3.1 and 7.3): the side, the measure
+    in words (evidence_refs.LOSS_MEASURES) and the count with its confidence mark, and another
+    record's reading beside a contested one."""
+    other = (rows["count_persons_contested"] if "count_persons_contested" in rows
+             else pd.Series(pd.NA, index=rows.index))
+    return {
+        "Side": rows["side"],
+        "Measure": rows["measure"].map(
+            lambda m: sentence_start(LOSS_MEASURES.get(m, m.replace("_", " ")))),
+        "People": [(num(v) + mark(c) if pd.notna(v) else "")
+                   + ("" if pd.isna(o) else f" (or {_reading(o)})")
+                   for v, c, o in zip(rows["count_persons"], rows["confidence"], other,
+                                      strict=True)],
+    }
 
 
 def _reading(count) -> str:

@@ -17,11 +17,11 @@ from matplotlib.patches import Patch
 from .. import charts, indicators, theme
 from ..evidence_refs import LOSS_MEASURES, at_precision, in_date_order
 from ..measures.presence import peacekeepers
-from ..phrasing import mark, names
+from ..phrasing import names
 from ..prose import date, listing, md, num
 from ..sections import label
 from . import ledger
-from ._common import BASIS_WORDS, count_word, events_matching, sentence_start
+from ._common import BASIS_WORDS, count_word, events_matching, loss_cells
 
 SEPT_2022_CONFLICT = "September 2022 clashes"  # the attack's label in casualties.csv
 #: the alliance's later steps after the request and the response are found by this title word
@@ -631,12 +631,7 @@ def attack_losses(s):
     rows = rows.sort_values(["side", "measure"], key=lambda col: col.map(
         {s.p.focus: 0, s.p.rival: 1, **{m: i for i, m in enumerate(LOSS_MEASURES)}}).fillna(9))
     table = pd.DataFrame({
-        "Side": rows["side"],
-        "Measure": rows["measure"].map(
-            lambda m: sentence_start(LOSS_MEASURES.get(m, m.replace("_", " ")))),
-        # a count read in a copy carries its mark, as in the other loss tables (Table 2.2)
-        "People": [(num(v) + mark(c)) if pd.notna(v) else ""
-                   for v, c in zip(rows["count_persons"], rows["confidence"], strict=True)],
+        **loss_cells(rows),  # as in the other loss tables: a count read in a copy marked
         "Reported by": rows["reported_by"],
         "Note": rows["note"].fillna("") + rows["confidence"].map(
             lambda c: " (unconfirmed)" if c == "low" else ""),
