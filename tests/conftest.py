@@ -120,8 +120,12 @@ def pdf_runs(path: Path) -> list[tuple[str, list[Run]]]:
                 name = ctypes.create_string_buffer(n)
                 pdfium_c.FPDFFont_GetBaseFontName(font, name, n)
                 _a, _b, _c, d, _e, f = obj.get_matrix().get()
-                runs.append(Run(utf16(pdfium_c.FPDFTextObj_GetText, obj.raw, textpage.raw), f,
-                                size.value * abs(d or 1), name.value.decode()))
+                run = Run(utf16(pdfium_c.FPDFTextObj_GetText, obj.raw, textpage.raw), f,
+                          size.value * abs(d or 1), name.value.decode())
+                if runs and (runs[-1].y, runs[-1].size, runs[-1].font) == (f, run.size, run.font):
+                    # one run that Typst wrote in pieces (text kept on one line is set apart)
+                    run = Run(runs.pop().text + run.text, f, run.size, run.font)
+                runs.append(run)
             pages.append((textpage.get_text_range(), runs))
     finally:
         doc.close()

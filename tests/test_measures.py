@@ -316,6 +316,39 @@ def test_a_figure_shown_again_keeps_its_running_number():
     assert [s.table(frame, c).number for c in ("T", "T", "U")] == ["6.1", "6.1", "6.2"]
 
 
+def test_an_exhibit_with_the_source_and_note_of_the_one_before_it_points_to_it():
+    """Figures 2.2 and 2.3 (two charts of SIPRI's spending database) printed the same source
+    line and note, three lines, one under the other: the second now points to the first, a
+    third alike to the first too; an exhibit of another kind, another source or another note
+    prints its own, and a figure shown again points to the one before it, never to itself."""
+    import matplotlib.pyplot as plt
+
+    from analysis.report import start_section
+
+    s = start_section("06", {"as_of": "2023-09-15"})
+
+    def shown(caption, note="Estimates marked.", ids=("sipri_milex_2025",)):
+        fig, _ = plt.subplots()
+        f = s.figure(fig, caption=caption, alt="a chart", source_ids=ids, note=note)
+        plt.close(fig)
+        return f.number, f.source, f.note
+
+    first = shown("First")
+    assert first[1].startswith("Source: SIPRI") and first[2] == "Estimates marked."
+    assert shown("Second") == ("6.2", "Source and note: as for Figure 6.1.", None)
+    assert shown("Third") == ("6.3", "Source and note: as for Figure 6.1.", None)
+    assert shown("Second") == ("6.2", "Source and note: as for Figure 6.1.", None)  # again
+    assert shown("Fourth", note="Another note.")[1:] == (first[1], "Another note.")
+    assert shown("Fifth", note="Another note.", ids=("armstat_trade_2025",))[1].startswith(
+        "Source: ")
+    assert s.table(pd.DataFrame({"a": [1]}), "T", source_ids=["sipri_milex_2025"],
+                   note="Estimates marked.").source == first[1]  # a table after a figure
+    fig, _ = plt.subplots()
+    no_note = [s.figure(fig, caption=c, alt="a chart", source_ids=["sipri_milex_2025"]).source
+               for c in ("Sixth", "Seventh")]
+    assert no_note[1] == "Source: as for Figure 6.6."
+
+
 def test_a_table_in_a_notebook_carries_its_alignment_inline():
     """JupyterLab right-aligns every output cell and knows none of our classes."""
     from analysis.figures import Table

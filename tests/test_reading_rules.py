@@ -379,7 +379,7 @@ def test_a_survey_share_turns_back_by_the_rule_of_the_shares():
     29% (Feb 2026) has undone 11 of the 25 points, less than half: it still points away from
     Russia, by the same rule that counts money transfers (65% in 2024) as turned back."""
     items = {w.short: w.toward for w in outlook.watch_list(_context("07", {}))}
-    assert items["respondents naming Russia a top threat"] == "partners"
+    assert items["the share of respondents naming Russia a top threat"] == "partners"
     assert items["money transfers"] == "mixed"
 
 
@@ -575,8 +575,8 @@ def test_section_2_answers_its_question_from_the_spending_gap_on_the_eve_of_the_
     text = roots.takeaway(s).markdown
     assert (f"in 2019, the last year before the war of 2020, it spent {at[2019]:.1f} times "
             f"Armenia's, down from {at[2017]:.1f} times in 2017: its lead had narrowed in the "
-            "years just before the war (the comparison starts after 2015: SIPRI's figures for "
-            "2011–2015 count more than the main defence budget; see the note to Figure 2.3)") \
+            "years just before the war (compared from 2016: SIPRI's figures for 2011–2015 "
+            "count more than the main defence budget; Figure 2.3)") \
         in text, text
     assert "since 2010" not in text
     assert "narrowed" not in roots.takeaway(
@@ -621,11 +621,12 @@ def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_bac
     s = _context("00", {})
     threat = next(w for w in outlook.watch_list(s) if "threat" in w.short)
     assert threat.toward == "partners"
-    assert threat.partly == ("their share, which rose from 15%\u2020 in Nov-Dec 2021 to 40%\u2020 "
-                             "in Dec 2023, was 29%\u2020 in Feb 2026")
+    assert threat.partly == ("which rose from 15%\u2020 in Nov-Dec 2021 to 40%\u2020 in Dec 2023, "
+                             "though it was 29%\u2020 in Feb 2026")
     assert "the latest wave has undone 44% of the rise" in threat.trend
     text = summary.measured(outlook.tally(s), s.findings)
-    assert f"respondents naming Russia a top threat, though {md(threat.partly)}. One" in text, text
+    assert f"the share of respondents naming Russia a top threat, {md(threat.partly)}. One" \
+        in text, text
     # the group's list in a sentence of its own, not a bracket holding clauses (an outside reader)
     assert "give a more mixed picture. Three moved away from Russia: arms imports; " in text
     assert " One moved toward it (trade); one points neither way for now" in text

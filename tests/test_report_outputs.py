@@ -37,7 +37,7 @@ def test_html_has_every_section_heading(html):
 def test_html_has_at_least_16_figures_each_with_caption_alt_and_source(html):
     figures = re.findall(r'<figure class="tr-figure".*?</figure>', html, flags=re.DOTALL)
     assert len(figures) >= 16
-    numbers = set()
+    numbers, sourced = set(), set()
     for fig in figures:
         number = re.search(r'<span class="tr-num">Figure ([0-9A-Z]+\.[0-9]+)\.</span>\s*(\S.*?)'
                            r"</figcaption>", fig, flags=re.DOTALL)
@@ -46,7 +46,11 @@ def test_html_has_at_least_16_figures_each_with_caption_alt_and_source(html):
         img = re.search(r"<img [^>]+>", fig).group(0)
         assert 'src="data:image/svg+xml;base64,' in img, "embedded vector image"
         assert re.search(r'alt="[^"]{20,}"', img), f"figure {number.group(1)} has no alt text"
-        assert re.search(r'<p class="tr-source">Sources?: \w', fig), number.group(1)
+        # its own source, or that of the figure just before it, named (the same database)
+        source = re.search(r'<p class="tr-source">(?:Sources?: \w|Source(?: and note)?: as for '
+                           r"Figure ([0-9A-Z]+\.[0-9]+)\.</p>)", fig)
+        assert source and source.group(1) in (None, *sourced), number.group(1)
+        sourced.add(number.group(1))
     assert len(numbers) == len(figures), "figure numbers are unique"
 
 
@@ -263,7 +267,7 @@ def _filled_bands(page, text_runs: list[Run]) -> tuple[list[tuple[float, float]]
     for y, size, text in runs:
         if re.match(r"^(Figure|Table) [0-9A-Z]+\.\d+\.", text):
             caption = y + size
-        elif caption is not None and re.match(r"^Sources?:", text):
+        elif caption is not None and re.match(r"^Sources?( and note)?:", text):
             bands.append((y, caption))
             caption = None
     merged: list[list[float]] = []

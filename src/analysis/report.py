@@ -44,6 +44,8 @@ MEDIUM_NOTE_UNMARKED = ("Some entries were read in a secondary copy of the data 
                         "citing it (medium confidence).")
 LATER_RELEASE = "a later release of the series (see the data note in Appendix B)"
 LATER_RELEASES = "later releases of the series (see the data note in Appendix B)"
+#: after the title of a source a release published by the edition's date replaces
+SUPERSEDED = "(a newer release exists: Appendix B)"
 LOW_NOTE = "Values marked as unconfirmed: not confirmed in a published source."
 
 
@@ -73,6 +75,9 @@ class SectionContext:
         # the running number each caption got, per kind: a cell run again (Shift-Enter in
         # JupyterLab) keeps its number instead of taking the next one
         self._slots: dict[str, dict[str, int]] = {"figure": {}, "table": {}}
+        # each exhibit's number -> the source line and note it printed, and the number of the
+        # exhibit that printed them first (see _as_before)
+        self._said: dict[str, tuple[str, str | None, str]] = {}
         theme.apply()
 
     @property
@@ -106,18 +111,18 @@ class SectionContext:
         medium = set(medium_ids)
         confidences = list(confidences)
         by_id = self.ev.sources_by_id()
-        # a publisher's newer release not yet in the evidence base: said where its data are named
+        # a publisher's newer release not yet in the evidence base: said after the title it
+        # replaces (a sentence of its own, repeated under every chart, read as a refrain)
         stale = [i for i in ids if i in getattr(self, "_superseded", ())]
-        newer = "".join(dict.fromkeys(
-            f" A newer release of {str(by_id.loc[i, 'publisher']).split(' (')[0]} data exists "
-            "(see the data note in Appendix B)." for i in stale))
         publishers = list(dict.fromkeys(by_id.loc[ids, "publisher"])) if ids else []
         if len(publishers) > MAX_PUBLISHERS_NAMED:
             # a long list of outlets helps nobody under a chart: name the first few
             named = ", ".join(publishers[:MAX_PUBLISHERS_NAMED])
             others = len(publishers) - MAX_PUBLISHERS_NAMED
             line = (f"Sources: {named} and {others} other publisher{'s' if others > 1 else ''}; "
-                    "every source is listed in Appendix B." + newer)
+                    "every source is listed in Appendix B." + "".join(dict.fromkeys(
+                        f" A newer release of {str(by_id.loc[i, 'publisher']).split(' (')[0]} "
+                        "data exists (see the data note in Appendix B)." for i in stale)))
             notes = confidence_notes(confidences, marked=cells_marked)
             return f"{line} {notes}" if notes else line
         parts = []
@@ -133,13 +138,15 @@ class SectionContext:
                     marked = any(i in medium for i in later)
                 else:
                     marked = sid in medium
+                    if sid in stale:
+                        title = f"{title} {SUPERSEDED}"
                 titles.append(title + (f" {MEDIUM_MARK}" if marked else ""))
             titles = list(dict.fromkeys(titles))
             shown = "; ".join(titles[:MAX_TITLES_NAMED])
             if len(titles) > MAX_TITLES_NAMED:
                 shown += f"; and {len(titles) - MAX_TITLES_NAMED} more (Appendix B)"
             parts.append(f"{publisher}, {shown}")
-        line = ("Sources: " if len(parts) > 1 else "Source: ") + ". ".join(parts) + "." + newer
+        line = ("Sources: " if len(parts) > 1 else "Source: ") + ". ".join(parts) + "."
         notes = confidence_notes(confidences, marked=bool(medium) or cells_marked)
         if notes:
             line += " " + notes
@@ -213,9 +220,10 @@ class SectionContext:
         ids, conf = self.sources_of(*data)
         size = tuple(round(v, 2) for v in fig.get_size_inches())
         charts.dates_until(fig, self.p.as_of)
-        return Figure(number=self._number("figure", key, count), caption=caption, alt=alt,
-                      source=self.source_line([*ids, *source_ids], conf,
-                                              self.medium_sources(*data)), svg=svg_of(fig),
+        number = self._number("figure", key, count)
+        source, note = self._as_before("Figure", number, self.source_line(
+            [*ids, *source_ids], conf, self.medium_sources(*data)), note)
+        return Figure(number=number, caption=caption, alt=alt, source=source, svg=svg_of(fig),
                       note=note, size_in=size, source_ids=self._cited([*ids, *source_ids]))
 
     def table(self, frame: pd.DataFrame, caption: str, data: Iterable[pd.DataFrame] = (),
@@ -227,10 +235,24 @@ class SectionContext:
         # figures of medium-confidence rows marked in the table itself: the note says what the
         # marker means even where the source line is too long to mark titles
         marked = bool(frame.astype(str).apply(lambda c: c.str.contains(MEDIUM_MARK)).any().any())
-        return Table.from_frame(frame, self._number("table", key, count), caption,
-                                self.source_line([*ids, *source_ids], conf,
-                                                 self.medium_sources(*data), marked), note,
+        number = self._number("table", key, count)
+        source, note = self._as_before("Table", number, self.source_line(
+            [*ids, *source_ids], conf, self.medium_sources(*data), marked), note)
+        return Table.from_frame(frame, number, caption, source, note,
                                 self._cited([*ids, *source_ids]))
+
+    def _as_before(self, kind: str, number: str, source: str, note: str | None,
+                   ) -> tuple[str, str | None]:
+        """The source line and note exhibit ``number`` prints: 'Source and note: as for Figure
+        2.2.' when the exhibit numbered just before it, of the same kind, printed the same
+        ones (two charts of one database, one under the other, had repeated three lines)."""
+        section, _, n = number.rpartition(".")
+        before = self._said.get(f"{kind} {section}.{int(n) - 1}") if n.isdigit() else None
+        holder = before[2] if before and before[:2] == (source, note) else None
+        self._said[f"{kind} {number}"] = (source, note, holder or f"{kind} {number}")
+        if holder is None:
+            return source, note
+        return (f"Source and note: as for {holder}." if note else f"Source: as for {holder}."), None
 
     @staticmethod
     def text(markdown: str) -> Prose:

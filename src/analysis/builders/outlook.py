@@ -123,7 +123,8 @@ class Watch:
     source_ids: tuple[str, ...] = ()
     confidence: str = "high"
     #: plain text: how far the latest reading went back, for an indicator still counted on its
-    #: side ('their share fell back from 40% in Dec 2023 to 29% in Feb 2026'), else ''
+    #: side ('which rose from 15% in Nov-Dec 2021 to 40% in Dec 2023, though it was 29% in Feb
+    #: 2026'), said after its short name; else ''
     partly: str = ""
     #: plain text: why an indicator that moved neither way shows no direction, when it is not
     #: the shares' 'little or no change' (a flat share) or 'no comparable earlier window'
@@ -323,15 +324,16 @@ def _threat_watch(s) -> Watch | None:
                       f"{'rise' if to_turn == 'up' else 'fall'}")
             if not turned:  # in numbers, not the rule's margin (Table 7.1 gives that)
                 mk = ph.mark(ph_weakest(rows))
-                partly = (f"their share, which {'rose' if to_turn == 'up' else 'fell'} from "
+                partly = (f"which {'rose' if to_turn == 'up' else 'fell'} from "
                           f"{pct(first['share_pct'])}{mk} in {first['wave']} to "
-                          f"{pct(m['turn']['share_pct'])}{mk} in {m['turn']['wave']}, was "
-                          f"{pct(last['share_pct'])}{mk} in {last['wave']}")
+                          f"{pct(m['turn']['share_pct'])}{mk} in {m['turn']['wave']}, though "
+                          f"it was {pct(last['share_pct'])}{mk} in {last['wave']}")
     if m is not None and m["turn"] is not None:
         trend += _partner_in_last_wave(op, newest, last, s.p.patron)
     west, east = signals("threat", s.p.patron)
     return Watch(f"Share of {s.p.focus}'s public naming {s.p.patron} a top threat",
-                 f"respondents naming {s.p.patron} a top threat",
+                 # the share is what moves, not the respondents (an outside reader)
+                 f"the share of respondents naming {s.p.patron} a top threat",
                  # where the latest wave stands (the text below the chart gives the path)
                  f"{pct(last['share_pct'])} in {last['wave']} ({survey}; Figure "
                  f"{sections.number_of('figure', 'opinion')})", trend,

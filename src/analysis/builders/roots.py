@@ -468,9 +468,8 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
         if float(top["ratio"]) <= r or int(top["year"]) >= eve - 1:
             return ""  # no narrowing over the comparable years
         said += f", down from {ratio(float(top['ratio']))} in {int(top['year'])}"
-        left_out = (f" (the comparison starts after {apart[-1]}: SIPRI's figures for "
-                    f"{year_runs(apart)} count more than the main defence budget; see the note to "
-                    f"{label('figure', 'spending_gap')})")
+        left_out = (f" (compared from {apart[-1] + 1}: SIPRI's figures for {year_runs(apart)} "
+                    f"count more than the main defence budget; {label('figure', 'spending_gap')})")
     else:
         left_out = ""
         lower = before.loc[before["ratio"] <= r, "year"]
@@ -508,14 +507,14 @@ def takeaway(s):
             lead = listing(country(n) for n in top.index[:2])
             says.append(f"in {period} its major arms came mostly from {lead}")
         if thin:
-            says.append(f"for {thin['period']} the register in this evidence base records "
-                        f"only {num(thin['tiv'])} TIV million, too few to compare with the "
-                        "earlier periods (the hatched bar)")
+            # its total is in the chart's note: not again here
+            says.append(f"for {thin['period']} the register in this evidence base records too "
+                        "little to compare with the earlier periods (the hatched bar)")
     if not says:
         return s.text("")
     return s.text(
-        # the trend-indicator value is defined under Figure 2.4, and what drones decided is
-        # said beside them: not again here (an outside reader counted the repeats)
+        # the trend-indicator value is defined under Figure 2.4, what drones decided is said
+        # beside them, and whose counts the losses are beside Table 2.2: not again here (an
+        # outside reader counted the repeats)
         "What the data say: " + "; ".join(says) + ". What they do not say: how well either army "
-        "used what it received, drones included. The casualty figures are each side's own "
-        "counts.")
+        "used what it received, drones included.")

@@ -144,8 +144,9 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
                 if f.patron_peak else "")
         # a sentence of its own (it hung on the shares' sentence by 'although': a reader)
         text += (f". {md(f.patron)}'s arms share fell even as the arms it delivered rose in "
-                 f"volume, from {num(volume[0])} to {num(volume[1])} TIV million{peak}: other "
-                 "suppliers' deliveries grew faster")
+                 f"volume, from {num(volume[0])} TIV million in {arms.earlier.window} to "
+                 f"{num(volume[1])} million in {arms.latest.window}{peak}: other suppliers' "
+                 "deliveries grew faster")
         shown = _where(("figure", "dependence"), ("figure", "patron_deliveries"))
     if f.patron_ended and len(f.break_steps) < 2:  # else the break finding names them
         text += f". {md(f.patron)}'s {listing(_short(n) for n in f.patron_ended)} left"
@@ -224,17 +225,19 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
 
 
 def _people(m, undated: int, whose: str, confidence: str = "high",
-            apart: tuple = ()) -> str:
+            apart: tuple = (), left_out: str = "") -> str:
     """', with 3,083 personnel by the latest published figure (undated; not every deployment
     published one)': the headcounts a presence measure adds up (rows less those without one),
     which of them are ceilings or authorised strengths (``apart``) and how many are undated
     (Table 1.1's marks), and whether some deployments published none. '' when none published
-    a figure."""
+    a figure. ``left_out``: what the count leaves out, said among the notes (or alone when no
+    deployment published a figure)."""
     if not m.part:
-        return ""
+        return f" ({left_out})" if left_out else ""
     figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose,
                               ph.mark(confidence), apart)
-    notes = [n for n in (said, "not every deployment published a figure" if m.total else "") if n]
+    notes = [n for n in (said, "not every deployment published a figure" if m.total else "",
+                         left_out) if n]
     return f", with {figures}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -245,9 +248,12 @@ def _presence(f: Findings) -> KeyFinding | None:
     where = ref("table", "presence")
     # not a total (some deployments publish no count): the published counts added up, said
     # so; a ceiling or an authorised strength named beside them, not added
+    # a floor when Table 1.1 leaves some of the patron's posts out (its note says why; here,
+    # what 'at least' stands for: an outside reader found it explained only there)
     people = _people(mine, f.patron_presence_undated, "the", f.patron_people_confidence,
-                     f.patron_presence_apart)
-    # a floor when Table 1.1 leaves some of the patron's posts out (its note says why)
+                     f.patron_presence_apart,
+                     "its temporary border posts are not counted" if f.patron_posts_left_out
+                     else "")
     text = (f"On {date(f.as_of)} {md(f.patron)} kept "
             f"{'at least ' if f.patron_posts_left_out else ''}{ph.value(mine, True)} "
             f"in and around {md(f.focus)}{people}")
@@ -411,7 +417,7 @@ def measured(t, f: Findings, stated: dict[str, int] | None = None) -> str:
                 return f"{name}, see finding {stated[c.latest.key]}"
             return (f"{name}: {pct(turned[1])}{ph.mark(c.latest.confidence)} in {turned[0]}, "
                     f"{ph.undone(c, turned[1])}")
-        return name + (f", though {partly[name]}" if name in partly else "")
+        return name + (f", {partly[name]}" if name in partly else "")
 
     groups = []
     for names, how in ((t.away, f"moved away from {md(f.patron)}"),
