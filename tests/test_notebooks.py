@@ -26,6 +26,18 @@ def test_committed_without_outputs(path):
             assert cell["outputs"] == [] and cell["execution_count"] is None, cell["source"][:60]
 
 
+@pytest.mark.parametrize("spec", [s for s in SECTIONS if s.label and not s.appendix],
+                         ids=lambda s: s.key)
+def test_every_numbered_section_ends_with_what_the_data_say_and_do_not(spec):
+    """The editorial guide: each section opens with its question and ends with its answer, 'what
+    the data say and what they do not'. Sections 1, 4, 5 and 7 ended without one (an outside
+    reader); the box is the section's last cell, under its own heading, from its builder."""
+    cells = nbformat.read(ROOT / "notebooks" / spec.notebook, as_version=4).cells
+    assert cells[-2].cell_type == "markdown"
+    assert cells[-2].source == "## What the data say, and what they do not"
+    assert cells[-1].cell_type == "code" and cells[-1].source.endswith("(s)")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_parameters_cell_matches_the_declaration(path):
     nb = nbformat.read(path, as_version=4)

@@ -678,7 +678,8 @@ def test_section_1_dates_its_headcounts_as_the_key_findings_do(edition, said):
     """Section 1's sum of headcounts says which of them are undated (Table 1.1's n.d.), in the
     key findings' words, and names the partners that came without making them all the partners
     (a third outside reader found '3,083 personnel' without its n.d., and 'Armenia's partners,
-    the European Union and the United States' beside a cast of four)."""
+    the European Union and the United States' beside a cast of four; a later one, that both
+    seemed to have sent missions and held exercises)."""
     from analysis.builders import ally, summary
 
     s = _context("01", EDITIONS[edition])
@@ -690,7 +691,10 @@ def test_section_1_dates_its_headcounts_as_the_key_findings_do(edition, said):
     number, rest = said.split(" personnel", 1)
     assert f"{number}\u2020 personnel{rest.split(' (')[0]}" in found, found
     assert len(s.p.partners) == 4
-    assert "two of Armenia's partners, the European Union and the United States, have" in text
+    # each partner with what it did, not 'two of Armenia's partners, the EU and the US, have
+    # sent two deployments and held joint exercises' (read as if both had done both)
+    assert "the European Union has sent two deployments (monitoring missions) and the United " \
+        "States has held" in text, text
 
 
 @pytest.mark.parametrize("edition", list(EDITIONS))
@@ -825,3 +829,47 @@ def test_figure_2_3_names_a_price_base_only_the_edition_could_know(as_of, captio
 
     figure = roots.spending_gap(_context("02", {"as_of": as_of} if as_of else {}))
     assert figure.caption.endswith(caption_end), figure.caption
+
+
+@pytest.mark.parametrize(("overrides", "said"), [
+    ({}, ("Before the turn the last price stated was USD 180\u2020 per 1,000 m³, from 2010; in "
+          "April 2013 it was raised by 50% from USD 180, to a level its source does not state; "
+          "the first price after the turn was about USD 190\u2020, from December 2013 (Table "
+          "4.1), and the lowest USD 150\u2020, from 7 April 2016; the latest on record is USD "
+          "165\u2020 (2024).")),
+    ({"as_of": "2023-09-15"}, "the latest on record is USD 165\u2020 (1 January 2019)."),
+    ({"as_of": "2013-06-01"}, ""),  # no price after a turn not yet taken
+])
+def test_section_4_gives_the_gas_price_before_and_after_the_turn(overrides, said):
+    """'The price of loyalty' had the gas prices in its evidence base and showed none (an outside
+    reader: the title's cost is never measured). Table 4.1 lists them, cut at the edition's
+    date, a change whose price its source does not state included as such; the text sets the
+    prices after the turn against the last one stated before it, without hiding that change.
+    Another patron's cast gets none of Russia's prices."""
+    from analysis.builders import loyalty
+
+    s = _context("04", overrides)
+    text = loyalty.gas_price_text(s).markdown
+    assert said in text and bool(text) == bool(said), text
+    rows = [tuple(r[:2]) for r in loyalty.gas_price_table(s).rows]
+    assert rows[0] == ("1 April 2006", "110\u2020") and (rows[-1][0] == "2024") == (not overrides)
+    # known from its source's date (11 September 2013), not from the day it took effect
+    assert (("April 2013", "not stated") in rows) == (overrides.get("as_of") != "2013-06-01")
+    iran = _context("04", {"patron": "Iran"})
+    assert "records no price Armenia paid for Iran's gas" in loyalty.gas_price_table(iran).markdown
+    assert loyalty.gas_price_text(iran).markdown == ""
+
+
+@pytest.mark.parametrize(("edition", "said"), [
+    ("default", "(228 of them in 2019 alone, and 29 in the four years after it)"),
+    ("2023-09-15", "(228 of them in 2019 alone, and 29 in the three years after it)")])
+def test_a_rise_in_the_patrons_arms_made_by_one_year_says_what_came_after_it(edition, said):
+    """Key finding 5 said Russia's deliveries 'rose in volume, from 109 to 256 TIV million (228 of
+    them in 2019 alone)': an outside reader found a single delivery followed by near-silence
+    read as a trend. The finding names the windows and what came after the peak year."""
+    from analysis.builders import summary
+
+    s = _context("00", EDITIONS[edition])
+    text = " ".join(k.text for k in summary.key_findings(s.findings))
+    assert said in text, text
+    assert " TIV million in 2009–2013 to 256 million in 2019–2023 " in text or edition != "default"

@@ -58,3 +58,17 @@ def test_no_column_is_narrower_than_its_longest_word():
         fr = _fr(widths)
         for line in (100, 120):
             assert line * fr[0] / sum(fr) >= len(long_word) + INSET_CHARS - 1
+
+
+def test_one_long_cell_in_a_column_of_short_ones_may_wrap():
+    """Table 1.2's dates: one span ('12 December 2022 – 24 September 2023') among single dates
+    kept the whole column that wide (an 'auto' column), and six rows of the events column beside
+    it wrapped; the column may now wrap that one cell instead. A column of cells alike in length
+    still fits its content."""
+    dates = ["2 March 2022", "12 December 2022 – 24 September 2023", *["13 September 2022"] * 8]
+    rows = [[d, "Armenia votes against suspending Russia from the Council of Europe", "Kind"]
+            for d in dates]
+    found = candidates(["Date", "What happened", "Kind"], rows)
+    assert all(w[0].endswith("fr") and w[2] == "auto" for w in found), found
+    even = [["12 December 2022 – 24 September 2023", "text " * 12, "x"]] * 3
+    assert all(w[0] == "auto" for w in candidates(["Date", "Text", "K"], even))

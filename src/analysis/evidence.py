@@ -38,6 +38,7 @@ COUNTRY_COLUMNS = {
     "remittances": ("origin",),
     "energy": ("partner",),
     "trade_by_commodity": ("partner",),
+    "gas_prices": ("supplier", "buyer"),
 }
 #: date column that cuts each table at as_of (annual tables use their year column)
 _DATE_COLUMNS = {"events": "date", "deployments": "start_date", "strengths": "date",

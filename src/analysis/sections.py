@@ -51,7 +51,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 figures=("peacekeepers", "corridor", "alliance"), tables=("attack_losses",)),
     SectionSpec("04", "price_of_loyalty", "The price of loyalty", "4",
                 figures=("turn", "dependence_over_time", "patron_deliveries"),
-                tables=("patron_systems",)),
+                tables=("gas_price", "patron_systems")),
     SectionSpec("05", "balancing_act", "A delicate balancing act", "5",
                 figures=("concentration", "suppliers", "diversification", "votes"),
                 tables=("partner_systems", "diversification_steps")),

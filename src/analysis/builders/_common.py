@@ -144,11 +144,6 @@ def personnel_cells(ev, rows: pd.DataFrame) -> list[str]:
                                     strict=True)]
 
 
-#: the note of every event table
-EVENTS_NOTE = ("Events as recorded in the evidence base, cut at the as-of date; each row's source "
-               "is in Appendix B.")
-
-
 def event_table(s, rows: pd.DataFrame, key: str, caption: str):
     """Events one per row, in date order (Date / What happened / Kind), with the note every
     event table carries; nothing (an empty text) when there are none, as the figure or text
@@ -167,7 +162,9 @@ def event_table(s, rows: pd.DataFrame, key: str, caption: str):
             lambda c: " (unconfirmed)" if c == "low" else ""),
         "Kind": rows["category"].str.capitalize(),
     })
-    return s.table(table, caption, data=[rows], key=key, note=EVENTS_NOTE + order_note(rows))
+    # its source line names Appendix B and the title page the edition's date: the note says
+    # only how rows known to a month or year are ordered, where some are
+    return s.table(table, caption, data=[rows], key=key, note=order_note(rows).strip() or None)
 
 
 def figure_events(s, rows: pd.DataFrame, what: str, figure: str, key: str):
@@ -189,9 +186,8 @@ def losses_table(s, rows: pd.DataFrame, caption: str, key: str):
         "Official": rows["is_official"].map({True: "yes", False: "no"}),
     })
     return s.table(table, caption, data=[rows], key=key,
-                   note="The counts stand side by side and are not added together. Date: the "
-                        "day of the count, as published (for a source without a date, the day "
-                        "its content gives); later counts may differ."
+                   note="The counts stand side by side, not added together. Date: the day of "
+                        "the count as published, or that its content gives."
                         + _contested_counts(s, rows))
 
 

@@ -12,6 +12,7 @@ from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..evidence import memo
 from ..findings import MIN_BREAK_STEPS, posts_left_out, seen_from
+from ..measures import shares
 from ..measures.presence import EXERCISE
 from ..prose import date, date_range, listing, md, month, num, pct
 from . import dependence as dep
@@ -48,6 +49,12 @@ def intro(s):
              + ("the signals of that month day by day." if exercise and partner else
                 f"the public signals of strain between {md(s.p.focus)} and {md(s.p.patron)}, "
                 "where the evidence base records any."))
+    article = s.ev.anchor("article_date")
+    if article:  # the text the report follows, named where the report begins (an outside reader
+        # met 'the article' first in section 3)
+        text += (f" The report follows the themes of a news analysis published on "
+                 f"{date(article.date)} and checks its factual claims, in our words, in "
+                 "Appendix A.")
     return s.text(text)
 
 
@@ -265,15 +272,20 @@ def presence_text(s):
         ongoing, drills = int(c["ongoing"]), int(c["exercises_now"])
         # standing deployments and joint exercises told apart, as Table 7.1 counts them
         lasting = part[part["kind"] != EXERCISE]
-        n, n_drills = len(lasting), len(part) - len(lasting)
-        counted = []
-        if n:
-            per_kind = lasting["kind"].value_counts(sort=False)
-            kinds = listing(KIND_PLURALS.get(k, k) if m > 1 else KIND_LABELS.get(k, k).lower()
-                            for k, m in per_kind.items())
-            counted.append(f"sent {plural(n, 'deployment')} ({kinds})")
-        if n_drills:
-            counted.append(f"held {plural(n_drills, 'joint exercise')}")
+        n = len(lasting)
+
+        def did(rows: pd.DataFrame) -> str:
+            """'sent two deployments (monitoring missions) and held three joint exercises'."""
+            mine, drilled = rows[rows["kind"] != EXERCISE], int((rows["kind"] == EXERCISE).sum())
+            counted = []
+            if len(mine):
+                per_kind = mine["kind"].value_counts(sort=False)
+                kinds = listing(KIND_PLURALS.get(k, k) if m > 1 else KIND_LABELS.get(k, k).lower()
+                                for k, m in per_kind.items())
+                counted.append(f"sent {plural(len(mine), 'deployment')} ({kinds})")
+            if drilled:
+                counted.append(f"held {plural(drilled, 'joint exercise')}")
+            return " and ".join(counted)
         now = []
         if n:
             now.append((("the deployment is still in place" if ongoing else
@@ -291,13 +303,12 @@ def presence_text(s):
                         f"{count_word(drills)} joint exercises")
                        + (f" with {num(people)} personnel" if people else "")
                        + f" {'is' if drills == 1 else 'are'} under way")
-        # those of the edition's partners that came, not a definition of the partners
-        who = (f"{md(s.p.focus)}'s partner{'s' if len(deployers) > 1 else ''}"
-               if len(deployers) == len(s.p.partners) else
-               f"{count_word(len(deployers))} of {md(s.p.focus)}'s partners")
+        # each partner with what it did: 'two of Armenia's partners, the EU and the US, have
+        # sent two deployments and held three exercises' read as if both had done both (an
+        # outside reader)
+        each = [f"{md(ph.the(d))} has {did(part[part['deployer'] == d])}" for d in deployers]
         text.append(
-            f" Since {date(first['start_date'])} {who}, {md(ph.names(deployers))}, "
-            f"{'have' if len(deployers) > 1 else 'has'} {' and '.join(counted)}"
+            f" Since {date(first['start_date'])} " + listing(each, escape=False, clauses=True)
             + (f". {sentence_start(', and '.join(now))}" if now else "") + ".")
         text.append(" The comparison is of presence, not of military weight: monitors and "
                     "trainers are not a garrison.")
@@ -482,9 +493,51 @@ def signals_text(s):
                     f"the same days, on "
                     f"{date_range(patron_steps['date'].min(), patron_steps['date'].max())}"
                     + (", before the exercise began." if before else "."))
-    text.append(" Whether the sequence amounts to a break or to pressure within an alliance is "
-                "a matter of interpretation"
-                # an edition that knows what followed gives its own reading, marked as one
-                + ("; the key findings and section 7 give this report's reading of what "
-                   "followed." if len(s.findings.break_steps) >= MIN_BREAK_STEPS else "."))
+
     return s.text("".join(text))
+
+
+# ---------------------------------------------------------------------------- the answer
+
+def takeaway(s):
+    """What the section's data say and do not say: where the patron still leads the flows of
+    Figure 1.2, whose forces outnumber whose in Table 1.1, and the month of the signals."""
+    f, says = s.findings, []
+    most = [shares.LABELS[k].lower() for k, c in f.dependence.items()
+            if c.latest.known and (c.latest.value or 0) > 50]
+    if most:
+        says.append(f"{md(s.p.patron)} still accounted for most of {md(s.p.focus)}'s "
+                    f"{listing(most)} ({sections.label('figure', 'dependence')})")
+    mine, theirs = f.patron_presence, f.partner_presence
+    if mine is not None and mine.value:
+        partners = 0 if theirs is None or not theirs.value else theirs.value
+        says.append(f"it kept more deployments in and around the country than "
+                    f"{md(s.p.focus)}'s partners did ({sections.label('table', 'presence')})"
+                    if mine.value > partners else
+                    f"{md(s.p.focus)}'s partners kept as many deployments in the country as "
+                    f"{md(s.p.patron)} or more ({sections.label('table', 'presence')})")
+    # the patron's own steps among the signals, as signals_text counts them (not the
+    # exercise alone: it called a series of steps unfriendly)
+    signals = dep.signal_window(s.ev.events, actor=s.p.focus)
+    steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron] \
+        if not signals.empty else signals
+    exercise = s.ev.anchor("eagle_partner_2023")
+    partner = next((a for a in str(exercise["actors"]).split(";") if a in s.p.partners),
+                   None) if exercise else None
+    strain = partner is not None and not steps.empty
+    if strain:
+        says.append(f"by {month(steps['date'].max())} the strain was public "
+                    f"({sections.label('figure', 'signals')})")
+    if not says:
+        return s.text("")
+    # whether the signals amount to a break is interpretation: said here, once (an edition
+    # that knows what followed points to its own reading, marked as one)
+    reading = (" (section 7 gives this report's reading)"
+               if len(f.break_steps) >= MIN_BREAK_STEPS else "")
+    return s.text(
+        "What the data say: " + listing(says, escape=False, clauses=True) + ". What they do "
+        "not say: "
+        + (f"whether that strain marked a break or pressure within an alliance{reading}; or "
+           if strain else "")
+        + f"whether these ties kept {md(s.p.focus)} safe: they count flows and people, not "
+        "what either side would do in a crisis.")

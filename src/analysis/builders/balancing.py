@@ -14,6 +14,7 @@ from ..findings import MIN_BREAK_STEPS
 from ..measures import suppliers
 from ..measures.windows import Window
 from ..prose import date, listing, md, num, span, unconfirmed, year_runs
+from . import ledger
 from ._common import UNITS_NOTE, count_word, plural, sentence_start, times, units_cells
 
 WINDOW = 5  # years per concentration window
@@ -667,3 +668,51 @@ def _since_the_shift(s, votes: pd.DataFrame) -> str:
             f"{times(before['yes'])}."
             + (f" {sentence_start(VOTE_READINGS[most])} stayed its most common vote." if kept
                else ""))
+
+
+# ---------------------------------------------------------------------------- the answer
+
+def takeaway(s):
+    """What the section's data say and do not say: who supplies the arms now, the steps with
+    the partners and the votes, each from the part of the section that shows it."""
+    f, says = s.findings, []
+    latest, change = f.arms_latest, f.share("arms")
+    if latest is not None and latest.shares:
+        fig = sections.label("figure", "suppliers")
+        if f.new_leader is not None:
+            says.append(f"{md(f.new_leader.label)} overtook {md(s.p.patron)} as "
+                        f"{md(s.p.focus)}'s largest supplier of major arms in {latest.window} "
+                        f"({fig})")
+        elif change is not None and change.earlier.known and change.direction == "down":
+            says.append(f"{md(s.p.patron)} still supplied most of {md(s.p.focus)}'s major "
+                        f"arms in {latest.window}, though a smaller share than ten years before "
+                        f"({fig})"
+                        if (latest.of(s.p.patron).value or 0) > 50 else
+                        f"{md(s.p.patron)}'s share of its major arms fell from "
+                        f"{change.earlier.window} to {latest.window} ({fig})")
+    steps = _steps(s)
+    if not steps.empty:
+        partners = list(dict.fromkeys(steps.sort_values("date")["partner"]))
+        says.append(f"{plural(len(steps), 'dated step')} tied it to {md(ph.names(partners))} "
+                    f"from {steps['date'].min().year} on "
+                    f"({sections.label('table', 'diversification_steps')})")
+    counts = vote_counts(s.ev.un_votes, s.p.focus)
+    away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]
+    if away > sided:
+        says.append("at the UN General Assembly it took neither side on most resolutions on "
+                    f"Ukraine ({sections.label('figure', 'votes')})")
+    if not says:
+        return s.text("")
+    text = (f"What the data say: {md(s.p.focus)} has added partners beside {md(s.p.patron)}: "
+            + listing(says, escape=False, clauses=True) + ". What they do not say: what any "
+            f"partner would do if {md(s.p.focus)} were attacked. The steps are agreements, arms "
+            "sales, missions and exercises, not commitments to its defence, and arms ordered "
+            "but not yet delivered do not show in the register.")
+    rated = ledger.ratings_of(s, 5, list(steps["event_id"]))
+    claims = s.ev.claims
+    ours = claims.loc[claims["section"] == 5, "claim"].map(  # the article's cast, not another
+        lambda c: s.p.focus in c and s.p.patron in c)
+    if rated and ours.any():
+        text += (" The claim ledger (Appendix A) rates the article's claim on diversification "
+                 f"{rated}.")
+    return s.text(text)

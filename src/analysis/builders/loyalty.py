@@ -15,7 +15,14 @@ from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span
 from . import dependence as dep
 from . import ledger
-from ._common import UNITS_NOTE, count_word, events_matching, personnel_cells, units_cells
+from ._common import (
+    UNITS_NOTE,
+    count_word,
+    events_matching,
+    personnel_cells,
+    sentence_start,
+    units_cells,
+)
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -76,6 +83,13 @@ def _turn(s):
     return turn
 
 
+def _link_kept(s, turn) -> pd.Series | None:
+    """The first agreement with the EU signed after the turn (its event row), if any."""
+    west = events_matching(_turn_events(s), *WEST_WORDS)
+    later = west[west["date"] > turn["date"]].sort_values("date")
+    return later.iloc[0] if not later.empty else None
+
+
 def turn_text(s):
     turn = _turn(s)
     if turn is None:
@@ -113,9 +127,8 @@ def turn_text(s):
             step = after.iloc[-1]
             text.append(f" The latest step toward the bloc by {date(s.p.as_of)}: "
                         f"{md(str(step['title']))} ({month(step['date'])}).")
-    later_west = west[west["date"] > turn["date"]].sort_values("date")
-    if not later_west.empty:
-        signed = later_west.iloc[0]
+    signed = _link_kept(s, turn)
+    if signed is not None:
         years = indicators.days_between(turn["date"], signed["date"]) / 365.25
         kept = "EAEU membership" if member and member.date < signed["date"] else \
             "the customs union"
@@ -202,17 +215,14 @@ def largest_swing(series: pd.DataFrame, keys) -> tuple | None:
     return best
 
 
-def shares_text(s):
-    series = _series(s)
-    parts = []
-    arms = dep.arms_period_sentence(s)
-    if arms:
-        parts.append(arms)
+def _against_turn(s, series: pd.DataFrame) -> tuple[int, list] | None:
+    """The year of the turn and, for trade, money transfers and gas, how each later year's
+    share compares with that year's (:func:`analysis.measures.compare.higher_in`), for the
+    shares with data on both sides; None without the turn or the series."""
     turn = _turn(s)
     if series.empty or turn is None:
-        return s.text(" ".join(parts))
-    year = int(turn["date"].year)
-    figure = sections.number_of("figure", "dependence_over_time")
+        return None
+    year, compared = int(turn["date"].year), []
     for key in ("trade", "remittances", "gas"):
         rows = series[series["indicator"] == key].rename(columns={"share_pct": "value"})
         base = rows[rows["year"] == year]
@@ -220,7 +230,22 @@ def shares_text(s):
         if base.empty or later.empty:
             continue
         level = later.assign(value=float(base["value"].iloc[0]), confidence="high")
-        above = compare.higher_in(later, level)
+        compared.append((key, compare.higher_in(later, level)))
+    return year, compared
+
+
+def shares_text(s):
+    series = _series(s)
+    parts = []
+    arms = dep.arms_period_sentence(s)
+    if arms:
+        parts.append(arms)
+    against = _against_turn(s, series)
+    if against is None:
+        return s.text(" ".join(parts))
+    year, compared = against
+    figure = sections.number_of("figure", "dependence_over_time")
+    for key, above in compared:
         label = shares.LABELS[key].lower()
         years = f"from {above.first} to {above.last}"
         # "every year" only when no year of the span is missing from the series
@@ -247,6 +272,93 @@ def shares_text(s):
                  "exposure, not intent: they show where a cut-off would hurt, not that one is "
                  "planned.")
     return s.text(" ".join(parts))
+
+
+# ---------------------------------------------------------------------------- the gas price
+
+def _gas_prices(s) -> pd.DataFrame:
+    """The border prices the focus country paid for the patron's gas, known by the edition's
+    date, oldest first."""
+    g = s.ev.gas_prices
+    return g[(g["supplier"] == s.p.patron) & (g["buyer"] == s.p.focus)].sort_values(
+        "effective_from")
+
+
+def _price_cell(row) -> str:
+    """'about 190†', '150†', 'not stated'."""
+    price = row["price_usd_per_1000m3"]
+    if pd.isna(price):
+        return "not stated"
+    return (("about " if row["is_approximate"] else "") + num(price)
+            + ph.mark(row["confidence"]) + (" (unconfirmed)" if row["confidence"] == "low" else ""))
+
+
+def gas_price_table(s):
+    """Each border price (and change) of the patron's gas the evidence base records."""
+    rows = _gas_prices(s)
+    if rows.empty:
+        return s.text(f"The evidence base records no price {md(s.p.focus)} paid for "
+                      f"{md(s.p.patron)}'s gas by {date(s.p.as_of)}.")
+    table = pd.DataFrame({
+        "From": [ph.when(d, p) for d, p in zip(rows["effective_from"], rows["date_precision"],
+                                                strict=True)],
+        "Price (USD per 1,000 m³)": [_price_cell(r) for _, r in rows.iterrows()],
+        "What changed": rows["change"].map(sentence_start),
+    })
+    first, last = rows["effective_from"].iloc[[0, -1]].dt.year
+    return s.table(table, f"Border price of {s.p.patron}'s gas for {s.p.focus}, as reported, "
+                          f"{span(int(first), int(last))}", data=[rows], key="gas_price",
+                   note="'Not stated': the source reports the change, not the price it led to.")
+
+
+def _gas_after_turn(s) -> dict | None:
+    """What the price did after the turn (compute once: the text and the section's summary
+    read it): the first price after it, the lowest from then on and the latest, each a row of
+    :func:`_gas_prices`; None without the turn or a price on each side of it."""
+    turn, rows = _turn(s), _gas_prices(s).dropna(subset=["price_usd_per_1000m3"])
+    if turn is None or rows.empty:
+        return None
+    before = rows[rows["effective_from"] < turn["date"]]
+    after = rows[rows["effective_from"] >= turn["date"]]
+    if before.empty or after.empty:
+        return None
+    return {"before": before.iloc[-1], "first": after.iloc[0],
+            "lowest": after.loc[after["price_usd_per_1000m3"].idxmin()], "latest": after.iloc[-1]}
+
+
+def _price(row) -> str:
+    """'about USD 190†': a price in a sentence."""
+    cell = _price_cell(row)
+    return cell.replace("about ", "about USD ") if cell.startswith("about ") else f"USD {cell}"
+
+
+def gas_price_text(s):
+    """The price before and after the turn, from the rows of Table 4.1."""
+    moved = _gas_after_turn(s)
+    if moved is None:
+        return s.text("")
+    before, first, lowest, latest = (moved[k] for k in ("before", "first", "lowest", "latest"))
+    table = sections.label("table", "gas_price")
+
+    def at(row) -> str:
+        return ph.when(row["effective_from"], row["date_precision"])
+
+    # a change before the turn whose price its source does not state (April 2013's rise): the
+    # last stated price alone would read as the price on the eve of the turn
+    unstated = _gas_prices(s)
+    unstated = unstated[(unstated["effective_from"] > before["effective_from"])
+                        & (unstated["effective_from"] < first["effective_from"])
+                        & unstated["price_usd_per_1000m3"].isna()]
+    text = (f"Before the turn the last price stated was {_price(before)} per 1,000 m³, from "
+            f"{at(before)}"
+            + "".join(f"; in {at(r)} it was {md(r['change'])}, to a level its source does not "
+                      "state" for _, r in unstated.iterrows())
+            + f"; the first price after the turn was {_price(first)}, from {at(first)} ({table})")
+    if lowest["effective_from"] != first["effective_from"]:
+        text += f", and the lowest {_price(lowest)}, from {at(lowest)}"
+    if latest["effective_from"] not in (first["effective_from"], lowest["effective_from"]):
+        text += f"; the latest on record is {_price(latest)} ({at(latest)})"
+    return s.text(text + ".")
 
 
 # ---------------------------------------------------------------------------- arms deliveries
@@ -441,10 +553,9 @@ def base(s):
             f"{'On' if p == 'day' else 'In'} {ph.when(d, p)}, {md(_after_date(str(t)))}"
             for t, d, p in zip(lease["description"], lease["date"], lease["date_precision"],
                                strict=True))
-        years = listing(dict.fromkeys(str(d.year) for d in lease["date"]))
-        steps = (f"One step, in {years}, concerns" if len(lease) == 1 else
-                 f"{count_word(len(lease)).capitalize()} steps, in {years}, concern")
-        text.append(f" {steps} the base. {told}")
+        # each step told by its date alone ('Two steps, in 2010 and 2011, concern the base.'
+        # before them read as a database heading: an outside reader)
+        text.append(f" {told}")
     return s.text("".join(text))
 
 
@@ -469,3 +580,39 @@ def base_table(s):
         "Personnel": personnel_cells(s.ev, rows),
     })
     return s.table(table, f"{s.p.patron}'s forces stationed in {s.p.focus}", data=[rows])
+
+
+# ---------------------------------------------------------------------------- the answer
+
+def takeaway(s):
+    """What the section's data say and do not say, from what its parts computed."""
+    turn = _turn(s)
+    if turn is None:
+        return s.text("")
+    says = [f"{md(s.p.focus)} chose the customs union led by {md(s.p.patron)} in "
+            f"{month(turn['date'])}"
+            + (" and kept a narrower link to the EU" if _link_kept(s, turn) is not None else "")]
+    against = _against_turn(s, _series(s))
+    if against is not None:
+        year, compared = against
+        above = [shares.LABELS[k].lower() for k, a in compared if a.always]
+        if above:
+            says.append(f"{md(s.p.patron)}'s share of its {listing(above)} stayed above its "
+                        f"{year} level in every year on record since "
+                        f"({sections.label('figure', 'dependence_over_time')})")
+    gas = _gas_after_turn(s)
+    if gas is not None:
+        low = gas["lowest"]
+        says.append(f"the price of {md(s.p.patron)}'s gas went as low as {_price(low)} per "
+                    f"1,000 m³ (from {ph.when(low['effective_from'], low['date_precision'])}; "
+                    f"{sections.label('table', 'gas_price')})")
+    systems = dep.deliveries_by_system(s.ev.arms_deliveries, s.p.focus, s.p.patron)
+    if not systems.empty:
+        says.append(f"{md(s.p.patron)}'s weapons reached {md(s.p.focus)} in a few large "
+                    f"deliveries, the last in "
+                    f"{int(systems['last'].max())} ({sections.label('table', 'patron_systems')})")
+    return s.text(
+        # that the shares measure exposure, not intent, is said beside them (Figure 4.2)
+        "What the data say: " + listing(says, escape=False, clauses=True) + ". What they do "
+        "not say: whether the gas price or the arms were the price of the turn; the sources "
+        "record prices, deliveries and statements, not the bargains behind them.")

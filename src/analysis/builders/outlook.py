@@ -596,7 +596,6 @@ def after_article_text(s):
         # the key finding's reading, argued where its events are: each change is labelled in
         # the timeline, and the indicators above say how far the measured ties followed
         figure = sections.number_of("figure", "after_article")
-        watch = sections.number_of("table", "watch")
         # the key finding gives the reading and lists the changes with their dates; here they
         # are labelled in the figure and dated in the table above: pointed to, not said again
         text += (f" {shift_pointer(s.findings)}; each is labelled in Figure {figure} and dated "
@@ -608,8 +607,7 @@ def after_article_text(s):
             names = (f"the {n}" for n in stayed.sort_values("start_date")["name"])
             text += (f" Against that reading, {listing(names)} "
                      f"remained in place on {date(s.p.as_of)} (Table {presence}).")
-        text += (f" The changes are events, not measurements: the indicators of Table {watch} "
-                 "show how far the measured ties moved with them, and in which direction.")
+    # that the changes are events, not measurements, the section's closing box says
     return s.text(text)
 
 
@@ -867,3 +865,30 @@ def opinion_text(s):
         return s.text("Too few survey waves fall in this window to show a trend.")
     return s.text(" ".join(sentences) + " Each survey is read only against its own earlier "
                   "waves, since wording, answer rules and samples differ.")
+
+
+# ---------------------------------------------------------------------- the answer
+def takeaway(s):
+    """The section's answer to its question, caught in the middle: the changes of the shift
+    (as key finding 1 reads them) beside the count of the watch table, and what neither says."""
+    t, f, says = tally(s), s.findings, []
+    shift = len(f.break_steps) >= MIN_BREAK_STEPS
+    if shift:
+        says.append(f"since the article {md(s.p.focus)} has made changes that this report "
+                    f"reads as a shift away from {md(s.p.patron)} (key finding 1)")
+    if t.total and t.away and t.toward:  # the count itself is given beside the table
+        says.append(f"{'yet ' if says else ''}{md(s.p.focus)}'s ties pull both ways, a split "
+                    f"that fits being caught in the middle ({sections.label('table', 'watch')})")
+    elif t.total and (t.away or t.toward):
+        says.append(f"{md(s.p.focus)}'s ties point one way, "
+                    f"{'away from' if t.away else 'toward'} "
+                    f"{md(s.p.patron)} ({sections.label('table', 'watch')})")
+    if not says:
+        return s.text("")
+    return s.text(
+        "What the data say: " + (", ".join(says) if len(says) == 2 and "yet " in says[1]
+                                 else listing(says, escape=False, clauses=True))
+        + f". What they do not say: where {md(s.p.focus)} will stand next. "
+        + ("The changes are events, not measurements, and " if shift else "")
+        + f"{sections.label('table', 'watch')} says what a further move of each indicator "
+        "would signal.")

@@ -140,7 +140,14 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
     shown = where
     volume = _patron_volume(f, arms)
     if volume:  # a share can fall while the patron delivers more: say so beside it
-        peak = (f" ({num(f.patron_peak[1])} of them in {f.patron_peak[0]} alone)"
+        # what came after a peak year: a rise made by one year reads as a trend without it (an
+        # outside reader)
+        after = f.patron_after_peak
+        later = ("" if after is None else
+                 f", and {'none' if after[1] == 0 else num(after[1])} in the "
+                 f"{count_word(after[0]) if after[0] > 1 else 'year'} "
+                 f"{'years ' if after[0] > 1 else ''}after it")
+        peak = (f" ({num(f.patron_peak[1])} of them in {f.patron_peak[0]} alone{later})"
                 if f.patron_peak else "")
         # a sentence of its own (it hung on the shares' sentence by 'although': a reader)
         text += (f". {md(f.patron)}'s arms share fell even as the arms it delivered rose in "

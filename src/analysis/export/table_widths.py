@@ -22,6 +22,10 @@ LINE_CHARS = 100
 LINE_CHARS_WIDE = 120
 #: a column wraps when its longest text is longer than this
 WRAP_OVER = 40
+#: or when its longest text is this long and at least OUTLIER times its median cell: one long
+#: date span ('12 December 2022 – 24 September 2023') in a column of single dates had kept the
+#: whole column that wide, and the text column beside it wrapping
+OUTLIER_OVER, OUTLIER = 24, 2
 #: what a cell's insets take, in characters
 INSET_CHARS = 3
 
@@ -58,7 +62,10 @@ def candidates(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[li
     n = len(columns)
     longest = [max(len(r[k]) for r in table) for k in range(n)]
     word = [max((len(w) for r in table for w in r[k].split()), default=0) for k in range(n)]
-    wrap = [m > WRAP_OVER for m in longest]
+    median = [sorted(len(r[k]) for r in table[1:] or table)[len(table[1:] or table) // 2]
+              for k in range(n)]
+    wrap = [m > WRAP_OVER or (m >= OUTLIER_OVER and m >= OUTLIER * max(1, mid))
+            for m, mid in zip(longest, median, strict=True)]
     if not any(wrap):
         return [["auto"] * n]
     fixed = [0 if w else m + INSET_CHARS for m, w in zip(longest, wrap, strict=True)]
