@@ -832,20 +832,22 @@ def test_figure_2_3_names_a_price_base_only_the_edition_could_know(as_of, captio
 
 
 @pytest.mark.parametrize(("overrides", "said"), [
-    ({}, ("Before the turn the last price stated was USD 180\u2020 per 1,000 m³, from 2010; in "
-          "April 2013 it was raised by 50% from USD 180, to a level its source does not state; "
-          "the first price after the turn was about USD 190\u2020, from December 2013 (Table "
-          "4.1), and the lowest USD 150\u2020, from 7 April 2016; the latest on record is USD "
-          "165\u2020 (2024).")),
-    ({"as_of": "2023-09-15"}, "the latest on record is USD 165\u2020 (1 January 2019)."),
+    ({}, ("In April 2013, five months before the turn, the price was raised by 50% from USD 180, "
+          "to a level its source does not state. After the turn (Table 4.1) it was about USD "
+          "190\u2020 from December 2013 (set as Gazprom took full ownership of Armenia's gas "
+          "network); at its lowest, USD 150\u2020, from 7 April 2016; and USD 165\u2020 from 1 "
+          "January 2019.")),
+    ({"as_of": "2023-09-15"}, "and USD 165\u2020 from 1 January 2019."),
     ({"as_of": "2013-06-01"}, ""),  # no price after a turn not yet taken
 ])
 def test_section_4_gives_the_gas_price_before_and_after_the_turn(overrides, said):
     """'The price of loyalty' had the gas prices in its evidence base and showed none (an outside
     reader: the title's cost is never measured). Table 4.1 lists them, cut at the edition's
-    date, a change whose price its source does not state included as such; the text sets the
-    prices after the turn against the last one stated before it, without hiding that change.
-    Another patron's cast gets none of Russia's prices."""
+    date, a change whose price its source does not state included as such. The text gives the
+    prices after the turn with what came with the first, the rise before the turn first (set
+    against the last price stated, 180 in 2010, the first price after the turn read as a rise:
+    a later reader), the price in force from the change that set it (not from 2024, when a
+    source cited it). Another patron's cast gets none of Russia's prices."""
     from analysis.builders import loyalty
 
     s = _context("04", overrides)
@@ -861,8 +863,9 @@ def test_section_4_gives_the_gas_price_before_and_after_the_turn(overrides, said
 
 
 @pytest.mark.parametrize(("edition", "said"), [
-    ("default", "(228 of them in 2019 alone, and 29 in the four years after it)"),
-    ("2023-09-15", "(228 of them in 2019 alone, and 29 in the three years after it)")])
+    # the rest of the total, not two rounded parts that do not add up to it (a later reader)
+    ("default", "(all but 29 of them in 2019 alone, the rest in the four years after it)"),
+    ("2023-09-15", "(all but 29 of them in 2019 alone, the rest in the three years after it)")])
 def test_a_rise_in_the_patrons_arms_made_by_one_year_says_what_came_after_it(edition, said):
     """Key finding 5 said Russia's deliveries 'rose in volume, from 109 to 256 TIV million (228 of
     them in 2019 alone)': an outside reader found a single delivery followed by near-silence
@@ -873,3 +876,20 @@ def test_a_rise_in_the_patrons_arms_made_by_one_year_says_what_came_after_it(edi
     text = " ".join(k.text for k in summary.key_findings(s.findings))
     assert said in text, text
     assert " TIV million in 2009–2013 to 256 million in 2019–2023 " in text or edition != "default"
+
+
+@pytest.mark.parametrize(("overrides", "shown"), [
+    ({}, True), ({"as_of": "2023-12-01"}, True), ({"as_of": "2023-09-15"}, False),
+    ({"patron": "Iran"}, False)])
+def test_section_3_tests_its_question_at_the_offensive_the_peacekeepers_were_deployed_for(
+        overrides, shown):
+    """'Did Russia's role protect Armenia?': the offensive of September 2023 took the region
+    Russia's peacekeepers were deployed in, and some of them were killed under fire (an outside
+    reader found the offensive only among section 7's tables). An edition before it says
+    nothing of it; another patron's cast is not given Russia's peacekeepers."""
+    from analysis.builders import involvement
+
+    text = involvement.ceasefire_summary(_context("03", overrides)).markdown
+    said = ("Azerbaijan's offensive of 19 September 2023 took the region they were deployed in: "
+            "on 20 September 2023 a vehicle of the Russian peacekeeping contingent came under fire")
+    assert (said in text) == shown, text

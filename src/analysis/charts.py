@@ -559,7 +559,12 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     # an event that lasted keeps its dot on its bar, and takes that place on the axis first (a
     # ceasefire the day after the offensive's start was drawn under the offensive's dot)
     on_top = events["event_id"].isin(label_ids)
-    ordered = list(pd.concat([events[on_top], events[~on_top]]).itertuples())
+    # then the kinds with fewest events first: where dots crowd past the levels, the ones left
+    # hidden are of a kind shown elsewhere (a legend named a kind no dot showed)
+    rest = list(events[~on_top].itertuples())
+    kinds = pd.Series([colour_of(ev) for ev in rest]).value_counts().to_dict()
+    ordered = list(events[on_top].itertuples()) + sorted(
+        rest, key=lambda ev: (kinds[colour_of(ev)], ev.date))
     bars = [ev for ev in ordered if stop_of(ev) is not None]
     dots = [ev for ev in ordered if stop_of(ev) is None
             and not coarse(getattr(ev, "date_precision", "day"))]
@@ -569,8 +574,11 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
 
     lifts = _dodge([at(ev) for ev in dots], DOT_PT, pinned=tuple(at(ev) for ev in bars))
     lift = {ev.Index: level * DOT_LIFT_PT for ev, level in zip(dots, lifts, strict=True)}
-    # drawn with the labelled ones last, on top of any dot left on the axis beside them
-    for ev in pd.concat([events[~on_top], events[on_top]]).itertuples():
+    # drawn with the labelled ones last, on top of any dot left on the axis beside them, and
+    # before them the rarer kinds over the common ones (so that a dot left without a level of
+    # its own hides one of a kind shown elsewhere)
+    for ev in sorted(rest, key=lambda ev: -kinds[colour_of(ev)]) + list(
+            events[on_top].itertuples()):
         colour = colour_of(ev)
         stop = stop_of(ev)
         if stop is not None:  # an event still under way runs to the chart's last day

@@ -43,18 +43,21 @@ def intro(s):
     if exercise and partner:
         text += (f" In {month(exercise.date)} a small joint exercise with "
                  f"{md(ph.the(partner))} drew a sharp public reaction from {md(s.p.patron)}, "
-                 "at a time when the strain in that relationship was already in the open.")
+                 f"at a time when the strain between {md(s.p.focus)} and {md(s.p.patron)} was "
+                 "already in the open.")
     text += (" This section measures the dependence at a glance, lists who keeps forces in and "
              "around the country, and follows "
              + ("the signals of that month day by day." if exercise and partner else
                 f"the public signals of strain between {md(s.p.focus)} and {md(s.p.patron)}, "
                 "where the evidence base records any."))
+    # the map is always drawn; no sentence pointed to it (an outside reader)
+    text += f" {sections.label('figure', 'region_map')} maps the main places the report names."
     article = s.ev.anchor("article_date")
     if article:  # the text the report follows, named where the report begins (an outside reader
         # met 'the article' first in section 3)
         text += (f" The report follows the themes of a news analysis published on "
-                 f"{date(article.date)} and checks its factual claims, in our words, in "
-                 "Appendix A.")
+                 f"{date(article.date)}; Appendix A restates its factual claims in our own words "
+                 "and checks each.")
     return s.text(text)
 
 
@@ -258,7 +261,7 @@ def presence_text(s):
             # of those the sentence adds up: the ones still in place
             quiet = int(c["ongoing"]) - int(c["figures_now"])
             silent = (f"{count_word(quiet)} of the {count_word(int(c['ongoing']))} "
-                      f"publish{'es' if quiet == 1 else ''} no headcount" if quiet else "")
+                      f"publish{'es' if quiet == 1 else ''} no figure" if quiet else "")
             notes = [n for n in (undated, silent) if n]
             text.append(f" Those still in place account for {figures}"
                         + (f" ({'; '.join(notes)})." if notes else "."))
@@ -288,10 +291,15 @@ def presence_text(s):
             return " and ".join(counted)
         now = []
         if n:
+            # the one still in place named ('One of the deployments', after a sentence naming
+            # two partners, left the reader to guess whose: an outside reader)
+            left = lasting[lasting["end_date"].isna()
+                           | (lasting["end_date"] > pd.Timestamp(s.p.as_of))]
             now.append((("the deployment is still in place" if ongoing else
                          "the deployment has ended") if n == 1 else
-                        f"{count_word(ongoing, True) if ongoing else 'None'} of the deployments "
-                        f"{'is' if ongoing <= 1 else 'are'} still in place")
+                        f"the {left['name'].iloc[0]} is still in place" if ongoing == 1 == len(left)
+                        else f"{count_word(ongoing, True) if ongoing else 'None'} of the "
+                             f"deployments {'is' if ongoing <= 1 else 'are'} still in place")
                        + (", with " + _with_notes(*headcount(
                            c["personnel_now"], c["figures_now"],
                            s.findings.partner_presence_undated,
@@ -503,10 +511,11 @@ def takeaway(s):
     """What the section's data say and do not say: where the patron still leads the flows of
     Figure 1.2, whose forces outnumber whose in Table 1.1, and the month of the signals."""
     f, says = s.findings, []
-    most = [shares.LABELS[k].lower() for k, c in f.dependence.items()
+    # each with its window: 'still' read as the edition's day (an outside reader)
+    most = [f"{shares.LABELS[k].lower()} ({c.latest.window})" for k, c in f.dependence.items()
             if c.latest.known and (c.latest.value or 0) > 50]
     if most:
-        says.append(f"{md(s.p.patron)} still accounted for most of {md(s.p.focus)}'s "
+        says.append(f"{md(s.p.patron)} accounted for most of {md(s.p.focus)}'s "
                     f"{listing(most)} ({sections.label('figure', 'dependence')})")
     mine, theirs = f.patron_presence, f.partner_presence
     if mine is not None and mine.value:

@@ -747,7 +747,7 @@ def data_limits(s):
     text = "What the data say: " + "; ".join(says) + "."
     if grew:
         text += (
-            " What they do not say: the trade table records where exports went, not whether "
+            " What they do not say: the trade series records where exports went, not whether "
             f"they were made in {md(s.p.focus)} or passed through it on the way to "
             f"{md(s.p.patron)}, and where imports were made, not whether they stayed in "
             f"{md(s.p.focus)}; "

@@ -96,8 +96,10 @@ def deliveries_by_system(deliveries: pd.DataFrame, recipient: str,
         units=("units_delivered", "sum"),
         estimate=("units_is_estimate", "any"), tiv_m=("tiv_delivered_m", "sum"),
         confidence=("confidence", weakest))
-    return grouped.sort_values(["first", "tiv_m"], ascending=[True, False])[cols].reset_index(
-        drop=True)
+    # in order of delivery: a system delivered in one year before one delivered over two that
+    # began the same year (by volume among them read as no order at all: an outside reader)
+    return grouped.sort_values(["first", "last", "tiv_m"], ascending=[True, True, False])[
+        cols].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------- context helpers

@@ -18,7 +18,7 @@ from .. import charts, indicators, theme
 from ..evidence_refs import LOSS_MEASURES, at_precision, in_date_order
 from ..measures.presence import peacekeepers
 from ..phrasing import names
-from ..prose import date, listing, md, num
+from ..prose import date, listing, md, month, num
 from ..sections import label
 from . import ledger
 from ._common import BASIS_WORDS, count_word, events_matching, loss_cells
@@ -365,7 +365,22 @@ def ceasefire_summary(s):
     else:
         text.append(f"; the last of them left on {date(stop)}, {years_and_months(days)} "
                     "after they arrived.")
+    # the section's question at its hardest test: the offensive that took the area they held
+    # (an outside reader found it only in section 7's tables)
+    offensive, fired_on = s.ev.anchor("offensive_2023"), s.ev.anchor("peacekeepers_fired_on_2023")
+    if offensive and fired_on and s.p.patron in str(fired_on["actors"]).split(";"):
+        text.append(f" {md(s.p.rival)}'s offensive of {date(offensive.date)} took the region "
+                    f"they were deployed in: on {date(fired_on.date)} "
+                    f"{md(_mid_sentence(str(fired_on['description'])))}")
     return s.text("".join(text))
+
+
+def _mid_sentence(text: str) -> str:
+    """An event's description after a colon: 'A vehicle …' -> 'a vehicle …' (a first word in
+    capitals, a name or an acronym, is kept)."""
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first[1:].lower() != first[1:] or first in ("I",) \
+        or not first[:1].isupper() else text[:1].lower() + text[1:]
 
 
 def presence_chart(s):
@@ -753,19 +768,26 @@ def takeaway(s):
     truce, blockade, attack = _ceasefire(s), s.ev.anchor("blockade_start"), _attack(s)
     if not truce or not _in_cast(s, truce, s.p.focus, s.p.rival, s.p.patron):
         return s.text("")
-    says = [(f"{md(s.p.patron)} brokered the {truce.date.year} ceasefire and put troops on the "
-            "ground")]
+    says = [f"{md(s.p.patron)} brokered the {truce.date.year} ceasefire and sent peacekeepers"]
+    offensive, exodus = s.ev.anchor("offensive_2023"), s.ev.anchor("exodus_start")
     if blockade:
-        says.append("the one road its peacekeepers were there to keep open was blocked all "
-                    "the same")
+        # how the blockade ended and when the peacekeepers left, once the edition knows (the
+        # box had stayed as the 2023 edition's: an outside reader)
+        says.append(f"the one road {md(s.p.patron)}'s peacekeepers were there to keep open was "
+                    "blocked all the same"
+                    + (f", until it opened for the region's people to flee after "
+                       f"{md(s.p.rival)}'s offensive of {date(offensive.date)}"
+                       if offensive and exodus else ""))
     if attack and s.ev.anchor("csto_response_2022"):
         # the answer's words are the narrative's and key finding 2's: said otherwise here
         says.append(f"when {md(s.p.focus)} reported an attack on its own territory and asked "
-                    "its alliance for help, none of its allies sent troops")
+                    f"its alliance for help, none of {md(s.p.focus)}'s allies sent troops")
+    withdrawn = s.ev.anchor("peacekeepers_withdrawn")
+    if withdrawn and s.p.patron in str(withdrawn["actors"]).split(";"):
+        says.append(f"the peacekeepers had left by {month(withdrawn.date)}")
     text = ("What the data say: " + "; ".join(says) + ". What they do not say: why. The "
-            "evidence base records dates, deployments and requests, not the instructions given "
-            f"to {md(_keeper(s))}'s peacekeepers or the deliberations of its allies, so the "
-            "motives are left to interpretation.")
+            "evidence base records dates, deployments and requests, not the orders given to "
+            f"{md(_keeper(s))}'s peacekeepers or the deliberations of {md(s.p.focus)}'s allies.")
     corridor = _corridor(s)  # the claims on the corridor: their verdicts, said once, here
     rated = ledger.ratings_of(s, 3, [e["event_id"] for e in (corridor["blockade"],
                                                              corridor["checkpoint"])

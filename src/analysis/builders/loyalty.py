@@ -313,17 +313,27 @@ def gas_price_table(s):
 
 def _gas_after_turn(s) -> dict | None:
     """What the price did after the turn (compute once: the text and the section's summary
-    read it): the first price after it, the lowest from then on and the latest, each a row of
-    :func:`_gas_prices`; None without the turn or a price on each side of it."""
-    turn, rows = _turn(s), _gas_prices(s).dropna(subset=["price_usd_per_1000m3"])
-    if turn is None or rows.empty:
+    read it), each a row of :func:`_gas_prices`: the first price after it, the lowest and the
+    highest from then on, and the one in force at the end (from the change that set it, not a
+    later source citing it); with ``unstated``, the changes between the last price stated
+    before the turn and the turn whose price their source does not give. None without the turn
+    or a price on each side of it."""
+    turn, rows = _turn(s), _gas_prices(s)
+    priced = rows.dropna(subset=["price_usd_per_1000m3"])
+    if turn is None or priced.empty:
         return None
-    before = rows[rows["effective_from"] < turn["date"]]
-    after = rows[rows["effective_from"] >= turn["date"]]
+    before = priced[priced["effective_from"] < turn["date"]]
+    after = priced[priced["effective_from"] >= turn["date"]]
     if before.empty or after.empty:
         return None
-    return {"before": before.iloc[-1], "first": after.iloc[0],
-            "lowest": after.loc[after["price_usd_per_1000m3"].idxmin()], "latest": after.iloc[-1]}
+    prices = after["price_usd_per_1000m3"]
+    run = (prices != prices.iloc[-1])[::-1].cumsum()[::-1]  # 0 on the last run of one price
+    unstated = rows[(rows["effective_from"] > before["effective_from"].iloc[-1])
+                    & (rows["effective_from"] < turn["date"])
+                    & rows["price_usd_per_1000m3"].isna()]
+    return {"first": after.iloc[0], "lowest": after.loc[prices.idxmin()],
+            "highest": after.loc[prices.idxmax()], "current": after[run == 0].iloc[0],
+            "unstated": unstated}
 
 
 def _price(row) -> str:
@@ -332,33 +342,31 @@ def _price(row) -> str:
     return cell.replace("about ", "about USD ") if cell.startswith("about ") else f"USD {cell}"
 
 
+def _at(row) -> str:
+    return ph.when(row["effective_from"], row["date_precision"])
+
+
 def gas_price_text(s):
-    """The price before and after the turn, from the rows of Table 4.1."""
+    """The prices after the turn, from the rows of Table 4.1, with a change before it whose
+    price its source does not state (April 2013's rise: against the last price stated, 180 in
+    2010, the price after the turn had read as a rise, when the rise came before it: an
+    outside reader) and what came with the first price after it."""
     moved = _gas_after_turn(s)
     if moved is None:
         return s.text("")
-    before, first, lowest, latest = (moved[k] for k in ("before", "first", "lowest", "latest"))
-    table = sections.label("table", "gas_price")
-
-    def at(row) -> str:
-        return ph.when(row["effective_from"], row["date_precision"])
-
-    # a change before the turn whose price its source does not state (April 2013's rise): the
-    # last stated price alone would read as the price on the eve of the turn
-    unstated = _gas_prices(s)
-    unstated = unstated[(unstated["effective_from"] > before["effective_from"])
-                        & (unstated["effective_from"] < first["effective_from"])
-                        & unstated["price_usd_per_1000m3"].isna()]
-    text = (f"Before the turn the last price stated was {_price(before)} per 1,000 m³, from "
-            f"{at(before)}"
-            + "".join(f"; in {at(r)} it was {md(r['change'])}, to a level its source does not "
-                      "state" for _, r in unstated.iterrows())
-            + f"; the first price after the turn was {_price(first)}, from {at(first)} ({table})")
+    turn = _turn(s)
+    first, lowest, current = moved["first"], moved["lowest"], moved["current"]
+    text = [f"In {_at(r)}, {count_word(indicators.months_between(r['effective_from'], turn['date']))} "
+            f"months before the turn, the price was {md(r['change'])}, to a level its source "
+            "does not state." for _, r in moved["unstated"].iterrows()]
+    said = [f"{_price(first)} from {_at(first)} ({md(first['change'])})"]
     if lowest["effective_from"] != first["effective_from"]:
-        text += f", and the lowest {_price(lowest)}, from {at(lowest)}"
-    if latest["effective_from"] not in (first["effective_from"], lowest["effective_from"]):
-        text += f"; the latest on record is {_price(latest)} ({at(latest)})"
-    return s.text(text + ".")
+        said.append(f"at its lowest, {_price(lowest)}, from {_at(lowest)}")
+    if current["effective_from"] not in (first["effective_from"], lowest["effective_from"]):
+        said.append(f"{_price(current)} from {_at(current)}")
+    text.append(f"After the turn ({sections.label('table', 'gas_price')}) it was "
+                f"{listing(said, escape=False, clauses=True)}.")
+    return s.text(" ".join(text))
 
 
 # ---------------------------------------------------------------------------- arms deliveries
@@ -597,19 +605,19 @@ def takeaway(s):
         year, compared = against
         above = [shares.LABELS[k].lower() for k, a in compared if a.always]
         if above:
-            says.append(f"{md(s.p.patron)}'s share of its {listing(above)} stayed above its "
-                        f"{year} level in every year on record since "
+            says.append(f"{md(s.p.patron)}'s share of {md(s.p.focus)}'s {listing(above)} "
+                        f"stayed above the {year} level in every year on record since "
                         f"({sections.label('figure', 'dependence_over_time')})")
     gas = _gas_after_turn(s)
-    if gas is not None:
-        low = gas["lowest"]
-        says.append(f"the price of {md(s.p.patron)}'s gas went as low as {_price(low)} per "
-                    f"1,000 m³ (from {ph.when(low['effective_from'], low['date_precision'])}; "
-                    f"{sections.label('table', 'gas_price')})")
+    if gas is not None:  # the range after the turn, not its low point alone (an outside reader)
+        low, high = _price(gas["lowest"]), _price(gas["highest"])
+        says.append(f"after the turn {md(s.p.patron)}'s gas cost {md(s.p.focus)} "
+                    + (f"between {low} and {high}" if low != high else low)
+                    + f" per 1,000 m³ ({sections.label('table', 'gas_price')})")
     systems = dep.deliveries_by_system(s.ev.arms_deliveries, s.p.focus, s.p.patron)
     if not systems.empty:
         says.append(f"{md(s.p.patron)}'s weapons reached {md(s.p.focus)} in a few large "
-                    f"deliveries, the last in "
+                    f"deliveries, the latest recorded in "
                     f"{int(systems['last'].max())} ({sections.label('table', 'patron_systems')})")
     return s.text(
         # that the shares measure exposure, not intent, is said beside them (Figure 4.2)

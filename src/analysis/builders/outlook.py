@@ -869,26 +869,35 @@ def opinion_text(s):
 
 # ---------------------------------------------------------------------- the answer
 def takeaway(s):
-    """The section's answer to its question, caught in the middle: the changes of the shift
-    (as key finding 1 reads them) beside the count of the watch table, and what neither says."""
+    """The section's answer to its question, caught in the middle: the changes the evidence
+    base dates (which key finding 1 reads as a shift: a reading, said as one) beside the
+    indicators of the watch table, and how far the indicators' series reach."""
     t, f, says = tally(s), s.findings, []
-    shift = len(f.break_steps) >= MIN_BREAK_STEPS
-    if shift:
-        says.append(f"since the article {md(s.p.focus)} has made changes that this report "
-                    f"reads as a shift away from {md(s.p.patron)} (key finding 1)")
+    steps = f.break_steps if len(f.break_steps) >= MIN_BREAK_STEPS else ()
+    if steps:
+        says.append(f"the evidence base dates {count_word(len(steps))} changes in "
+                    f"{span(steps[0][0].year, steps[-1][0].year)}, not all of them "
+                    f"{md(s.p.focus)}'s own acts, that this report reads as a shift away from "
+                    f"{md(s.p.patron)} (key finding 1)")
+    watch = sections.label("table", "watch")
     if t.total and t.away and t.toward:  # the count itself is given beside the table
-        says.append(f"{'yet ' if says else ''}{md(s.p.focus)}'s ties pull both ways, a split "
-                    f"that fits being caught in the middle ({sections.label('table', 'watch')})")
+        says.append(f"{'yet ' if says else ''}the indicators of {watch} pull both ways, a split "
+                    "that fits being caught in the middle")
     elif t.total and (t.away or t.toward):
-        says.append(f"{md(s.p.focus)}'s ties point one way, "
-                    f"{'away from' if t.away else 'toward'} "
-                    f"{md(s.p.patron)} ({sections.label('table', 'watch')})")
+        says.append(f"the indicators of {watch} point one way, "
+                    f"{'away from' if t.away else 'toward'} {md(s.p.patron)}")
     if not says:
         return s.text("")
-    return s.text(
-        "What the data say: " + (", ".join(says) if len(says) == 2 and "yet " in says[1]
-                                 else listing(says, escape=False, clauses=True))
-        + f". What they do not say: where {md(s.p.focus)} will stand next. "
-        + ("The changes are events, not measurements, and " if shift else "")
-        + f"{sections.label('table', 'watch')} says what a further move of each indicator "
-        "would signal.")
+    # how far the measured ties reach: the share series end before the last change (an outside
+    # reader: the real limit, not a forecast)
+    ends = [int(str(c.latest.window)[-4:]) for c in f.dependence.values()
+            if c.latest.known and str(c.latest.window)[-4:].isdigit()]
+    reach = (f"whether the measured ties followed the changes: the shares' series end in "
+             f"{span(min(ends), max(ends))}, before the last of them; "
+             if steps and ends and max(ends) < steps[-1][0].year else
+             f"where {md(s.p.focus)} will stand next; ")
+    return s.text("What the data say: " + (", ".join(says) if len(says) == 2 and
+                                           says[1].startswith("yet ")
+                                           else listing(says, escape=False, clauses=True))
+                  + f". What they do not say: {reach}{watch} says what a further move of each "
+                  "indicator would signal.")

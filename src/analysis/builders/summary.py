@@ -143,12 +143,19 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
         # what came after a peak year: a rise made by one year reads as a trend without it (an
         # outside reader)
         after = f.patron_after_peak
-        later = ("" if after is None else
-                 f", and {'none' if after[1] == 0 else num(after[1])} in the "
-                 f"{count_word(after[0]) if after[0] > 1 else 'year'} "
-                 f"{'years ' if after[0] > 1 else ''}after it")
-        peak = (f" ({num(f.patron_peak[1])} of them in {f.patron_peak[0]} alone{later})"
-                if f.patron_peak else "")
+        years = ("" if after is None else
+                 f"{count_word(after[0])} years" if after[0] > 1 else "year")
+        # nothing delivered before the peak in the window: what the other years brought, said
+        # as the rest of the total (228 and 29 rounded apart did not add up to 256: a reader)
+        peak = ("" if not f.patron_peak else
+                f" (all but {num(after[1])} of them in {f.patron_peak[0]} alone, the rest in "
+                f"the {years} after it)"
+                if after is not None and after[1] > 0
+                and abs(volume[1] - f.patron_peak[1] - after[1]) < 0.05 else
+                f" ({num(f.patron_peak[1])} of them in {f.patron_peak[0]} alone"
+                + ("" if after is None else
+                   f", and {'none' if after[1] == 0 else num(after[1])} in the {years} after it")
+                + ")")
         # a sentence of its own (it hung on the shares' sentence by 'although': a reader)
         text += (f". {md(f.patron)}'s arms share fell even as the arms it delivered rose in "
                  f"volume, from {num(volume[0])} TIV million in {arms.earlier.window} to "
@@ -259,7 +266,8 @@ def _presence(f: Findings) -> KeyFinding | None:
     # what 'at least' stands for: an outside reader found it explained only there)
     people = _people(mine, f.patron_presence_undated, "the", f.patron_people_confidence,
                      f.patron_presence_apart,
-                     "its temporary border posts are not counted" if f.patron_posts_left_out
+                     f"{md(f.patron)}'s temporary border posts are left out"
+                     if f.patron_posts_left_out
                      else "")
     text = (f"On {date(f.as_of)} {md(f.patron)} kept "
             f"{'at least ' if f.patron_posts_left_out else ''}{ph.value(mine, True)} "
