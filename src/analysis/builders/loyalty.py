@@ -12,7 +12,7 @@ from .. import charts, indicators, sections, theme
 from .. import phrasing as ph
 from ..measures import compare, shares
 from ..measures.windows import WINDOW
-from ..prose import date, listing, md, month, num, pct, span
+from ..prose import date, listing, md, month, num, pct, span, unconfirmed
 from . import dependence as dep
 from . import ledger
 from ._common import (
@@ -290,7 +290,7 @@ def _price_cell(row) -> str:
     if pd.isna(price):
         return "not stated"
     return (("about " if row["is_approximate"] else "") + num(price)
-            + ph.mark(row["confidence"]) + (" (unconfirmed)" if row["confidence"] == "low" else ""))
+            + ph.mark(row["confidence"]) + unconfirmed(row["confidence"]))
 
 
 def gas_price_table(s):
