@@ -462,13 +462,6 @@ def watch_text(s):
 
 
 # ---------------------------------------------------------------------- what came after
-def after_intro(s):
-    if _after_article(s).empty:
-        return s.text("")  # the timeline's place says there is nothing to show
-    return s.text(f"What follows runs from the article's date to {date(s.p.as_of)}, the "
-                  "edition's date, and stops there.")
-
-
 def _nothing_after(s) -> str:
     article = _article(s)
     if not article:
@@ -578,6 +571,9 @@ def _ended_abroad(s, ended: pd.DataFrame) -> str:
 
 
 def after_article_text(s):
+    """What came after the article, before its figure and table: its first sentence says the
+    span, from the article to the edition's date (a sentence of its own before it said the same:
+    an outside reader)."""
     later = _after_article(s)
     if later.empty:
         return s.text("")
@@ -597,7 +593,7 @@ def after_article_text(s):
         # the timeline, and the indicators above say how far the measured ties followed
         figure = sections.number_of("figure", "after_article")
         # the key finding gives the reading and lists the changes with their dates; here they
-        # are labelled in the figure and dated in the table above: pointed to, not said again
+        # are labelled in the figure and dated in the table below: pointed to, not said again
         text += (f" {shift_pointer(s.findings)}; each is labelled in Figure {figure} and dated "
                  f"in Table {sections.number_of('table', 'after_article')}.")
         # what did not change weighs against the reading: said beside it
