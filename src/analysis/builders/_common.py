@@ -26,6 +26,14 @@ def sentence_start(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def mid_sentence(text: str) -> str:
+    """``text`` to go on after a colon or an article: its first letter in lower case ('A
+    vehicle …' -> 'a vehicle …', 'Fuel depot explosion' -> 'fuel depot explosion'), unless its
+    first word is a name or an acronym with capitals of its own ('EU …')."""
+    first = text.split(" ", 1)[0]
+    return text if first[1:] != first[1:].lower() else text[:1].lower() + text[1:]
+
+
 def count_word(n: int, capital: bool = False) -> str:
     """Small counts in words, as house style writes them ('two', 'Seven'); 11 and up in figures."""
     text = _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"

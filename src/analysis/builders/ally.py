@@ -32,14 +32,26 @@ MAX_LABELS = 7
 
 # ---------------------------------------------------------------------------- narration
 
+def _exercise_partner(s):
+    """The exercise of the signals month (anchor ``eagle_partner_2023``) and the edition's
+    partner that held it, once the edition has reached it; else (the anchor, None)."""
+    exercise = s.ev.anchor("eagle_partner_2023")
+    return exercise, next((a for a in str(exercise["actors"]).split(";") if a in s.p.partners),
+                          None) if exercise else None
+
+
+def _patron_steps(s, signals: pd.DataFrame) -> pd.DataFrame:
+    """Those of the month's ``signals`` that the patron took (its name first among the actors)."""
+    return signals[signals["actors"].str.split(";").str[0] == s.p.patron] \
+        if not signals.empty else signals
+
+
 def intro(s):
     """The section's opening: the cast from the parameters, the exercise of the signals month
     only once the edition has reached it (anchor ``eagle_partner_2023``)."""
-    exercise = s.ev.anchor("eagle_partner_2023")
+    exercise, partner = _exercise_partner(s)
     text = (f"Since independence {md(s.p.focus)} has looked to {md(s.p.patron)} for its "
             "security: arms, a military base, border guards and an alliance.")
-    partner = next((a for a in str(exercise["actors"]).split(";") if a in s.p.partners),
-                   None) if exercise else None
     if exercise and partner:
         text += (f" In {month(exercise.date)} a small joint exercise with "
                  f"{md(ph.the(partner))} drew a sharp public reaction from {md(s.p.patron)}, "
@@ -493,7 +505,7 @@ def signals_text(s):
         text.append(f" {place}{md(ex['name'])}, starting on "
                     f"{date(ex['start_date'])}, brought together {size}"
                     f"{' (unconfirmed)' if ex['confidence'] == 'low' else ''}.")
-    patron_steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron]
+    patron_steps = _patron_steps(s, signals)
     if not patron_steps.empty:
         # steps that all came before the exercise are said to, not read as a reply to it
         before = ex is not None and patron_steps["date"].max() < ex["start_date"]
@@ -527,13 +539,8 @@ def takeaway(s):
                     f"{md(s.p.patron)} or more ({sections.label('table', 'presence')})")
     # the patron's own steps among the signals, as signals_text counts them (not the
     # exercise alone: it called a series of steps unfriendly)
-    signals = dep.signal_window(s.ev.events, actor=s.p.focus)
-    steps = signals[signals["actors"].str.split(";").str[0] == s.p.patron] \
-        if not signals.empty else signals
-    exercise = s.ev.anchor("eagle_partner_2023")
-    partner = next((a for a in str(exercise["actors"]).split(";") if a in s.p.partners),
-                   None) if exercise else None
-    strain = partner is not None and not steps.empty
+    steps = _patron_steps(s, dep.signal_window(s.ev.events, actor=s.p.focus))
+    strain = _exercise_partner(s)[1] is not None and not steps.empty
     if strain:
         says.append(f"by {month(steps['date'].max())} the strain was public "
                     f"({sections.label('figure', 'signals')})")

@@ -21,7 +21,7 @@ from ..phrasing import names
 from ..prose import date, listing, md, month, num
 from ..sections import label
 from . import ledger
-from ._common import BASIS_WORDS, count_word, events_matching, loss_cells
+from ._common import BASIS_WORDS, count_word, events_matching, loss_cells, mid_sentence
 
 SEPT_2022_CONFLICT = "September 2022 clashes"  # the attack's label in casualties.csv
 #: the alliance's later steps after the request and the response are found by this title word
@@ -371,16 +371,8 @@ def ceasefire_summary(s):
     if offensive and fired_on and s.p.patron in str(fired_on["actors"]).split(";"):
         text.append(f" {md(s.p.rival)}'s offensive of {date(offensive.date)} took the region "
                     f"they were deployed in: on {date(fired_on.date)} "
-                    f"{md(_mid_sentence(str(fired_on['description'])))}")
+                    f"{md(mid_sentence(str(fired_on['description'])))}")
     return s.text("".join(text))
-
-
-def _mid_sentence(text: str) -> str:
-    """An event's description after a colon: 'A vehicle …' -> 'a vehicle …' (a first word in
-    capitals, a name or an acronym, is kept)."""
-    first = text.split(" ", 1)[0]
-    return text if len(first) > 1 and first[1:].lower() != first[1:] or first in ("I",) \
-        or not first[:1].isupper() else text[:1].lower() + text[1:]
 
 
 def presence_chart(s):
@@ -570,7 +562,7 @@ def corridor_chart(s):
         caption=(f"The Lachin corridor between {s.p.focus} and Nagorno-Karabakh, "
                  f"{first:%B %Y}–{last:%B %Y}: from open road to blockade"),
         alt=(f"Gantt chart of {n} phases of the Lachin corridor from {first:%B %Y} to "
-             f"{last:%B %Y}: {listing(p[:1].lower() + p[1:] for p in phases['phase'])}. The road was blocked for "
+             f"{last:%B %Y}: {listing(mid_sentence(p) for p in phases['phase'])}. The road was blocked for "
              f"{total} days{' by the as-of date, and still blocked' if ongoing else ''}; "
              "diamonds mark other dated events."),
         data=[used, _peacekeepers(s)], key="corridor",

@@ -17,7 +17,14 @@ from ..measures import shares
 from ..measures.compare import turned_back
 from ..measures.presence import active_on, changes_between, last_change, standing
 from ..prose import date, listing, md, month, num, pct, span
-from ._common import count_word, event_table, losses_table, plural, sentence_start
+from ._common import (
+    count_word,
+    event_table,
+    losses_table,
+    mid_sentence,
+    plural,
+    sentence_start,
+)
 from .consequences import flow_shares
 from .summary import shift_pointer
 
@@ -648,7 +655,7 @@ def toll_intro(s):
     blast = s.ev.anchor("fuel_depot_2023")
     if blast and (rows["measure"] == "killed_in_explosion").any():
         # the table's row says only 'killed in an explosion': which one, said here
-        what = blast["title"][:1].lower() + blast["title"][1:]
+        what = mid_sentence(str(blast["title"]))
         parts.append(f"those killed in the {md(what)} on {date(blast.date)}")
     fled = _fled(rows)
     if fled:
@@ -868,21 +875,20 @@ def takeaway(s):
     """The section's answer to its question, caught in the middle: the changes the evidence
     base dates (which key finding 1 reads as a shift: a reading, said as one) beside the
     indicators of the watch table, and how far the indicators' series reach."""
-    t, f, says = tally(s), s.findings, []
+    t, f = tally(s), s.findings
     steps = f.break_steps if len(f.break_steps) >= MIN_BREAK_STEPS else ()
-    if steps:
-        says.append(f"the evidence base dates {count_word(len(steps))} changes in "
-                    f"{span(steps[0][0].year, steps[-1][0].year)}, not all of them "
-                    f"{md(s.p.focus)}'s own acts, that this report reads as a shift away from "
-                    f"{md(s.p.patron)} (key finding 1)")
+    shift = (f"the evidence base dates {count_word(len(steps))} changes in "
+             f"{span(steps[0][0].year, steps[-1][0].year)}, not all of them "
+             f"{md(s.p.focus)}'s own acts, that this report reads as a shift away from "
+             f"{md(s.p.patron)} (key finding 1)" if steps else "")
     watch = sections.label("table", "watch")
-    if t.total and t.away and t.toward:  # the count itself is given beside the table
-        says.append(f"{'yet ' if says else ''}the indicators of {watch} pull both ways, a split "
-                    "that fits being caught in the middle")
-    elif t.total and (t.away or t.toward):
-        says.append(f"the indicators of {watch} point one way, "
-                    f"{'away from' if t.away else 'toward'} {md(s.p.patron)}")
-    if not says:
+    ties = ("" if not t.total or not (t.away or t.toward) else
+            # the count itself is given beside the table
+            f"the indicators of {watch} pull both ways, a split that fits being caught in the "
+            "middle" if t.away and t.toward else
+            f"the indicators of {watch} point one way, "
+            f"{'away from' if t.away else 'toward'} {md(s.p.patron)}")
+    if not shift and not ties:
         return s.text("")
     # how far the measured ties reach: the share series end before the last change (an outside
     # reader: the real limit, not a forecast)
@@ -892,8 +898,6 @@ def takeaway(s):
              f"{span(min(ends), max(ends))}, before the last of them; "
              if steps and ends and max(ends) < steps[-1][0].year else
              f"where {md(s.p.focus)} will stand next; ")
-    return s.text("What the data say: " + (", ".join(says) if len(says) == 2 and
-                                           says[1].startswith("yet ")
-                                           else listing(says, escape=False, clauses=True))
+    return s.text("What the data say: " + ", yet ".join(p for p in (shift, ties) if p)
                   + f". What they do not say: {reach}{watch} says what a further move of each "
                   "indicator would signal.")
