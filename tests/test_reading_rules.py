@@ -424,7 +424,7 @@ def test_the_shift_is_argued_in_section_7_with_what_did_not_change():
     s = _context("07", {})
     text = outlook.after_article_text(s).markdown
     assert (shift_pointer(s.findings) + "; each is labelled in Figure 7.2 and dated in Table "
-            "7.2.") in text
+            "7.3.") in text
     assert ("Key finding 1 reads five of these events as the changes that mark a shift in "
             "Armenia's alignment in 2024–2025;") in text
     # the reading and the list are the key finding's, not said again in its words
@@ -457,13 +457,12 @@ def test_a_deployment_that_ended_abroad_is_told_apart(as_of, said):
 @pytest.mark.parametrize(("as_of", "shown"), [(None, True), ("2023-11-01", False)])
 def test_the_toll_counts_the_fuel_depot_explosion_once_its_count_is_published(as_of, shown):
     """The explosion during the flight killed more people than the offensive's own counts (an
-    outside reader found it missing from Table 7.3): its row, and the introduction says which
+    outside reader found it missing from the toll): its row, and the introduction says which
     explosion; an edition before the investigators' count of 22 December 2023 shows neither."""
     s = _context("07", {"as_of": as_of} if as_of else {})
     rows = {r[1]: r for r in outlook.offensive_toll(s).rows}
     intro = outlook.toll_intro(s).markdown.replace("\\", "")
-    said = ("those killed in the fuel depot explosion near Stepanakert on 25 September 2023 and "
-            "the people who reached Armenia.")
+    said = "the explosion it lists is the fuel depot explosion near Stepanakert on 25 September 2023."
     assert (said in intro) is shown
     if shown:
         assert rows["Killed in an explosion"][:5] == [
@@ -573,12 +572,17 @@ def test_section_2_answers_its_question_from_the_spending_gap_on_the_eve_of_the_
     assert max(range(2016, 2019), key=at.get) == 2017 and at[2019] < min(at[y] for y in
                                                                         range(2016, 2019))
     text = roots.takeaway(s).markdown
-    assert (f"in 2019, the last year before the war of 2020, it spent {at[2019]:.1f} times "
-            f"Armenia's, down from {at[2017]:.1f} times in 2017: its lead had narrowed in the "
-            "years just before the war (compared from 2016: SIPRI's figures for 2011–2015 "
-            "count more than the main defence budget; Figure 2.3)") \
-        in text, text
+    assert (f"in 2019, the last year before the war of 2020, Azerbaijan spent {at[2019]:.1f} "
+            f"times Armenia's, down from {at[2017]:.1f} times in 2017: its lead had narrowed in "
+            "the years just before the war (from 2016, the years SIPRI counts alike; Figure "
+            "2.3)") in text, text
     assert "since 2010" not in text
+    # the section's other measure beside it, which points the other way (an outside reader:
+    # the box gave only the constant-dollar one)
+    burden = roots.gdp_share_comparison(s.ev.military_expenditure, "Armenia", "Azerbaijan")
+    assert (f"in constant dollars Azerbaijan outspent Armenia in every one of the {len(gap)} "
+            f"years from 2000 to 2024, though as a share of GDP Armenia spent more in "
+            f"{burden['higher']} of them (Figure 2.2);") in text, text
     assert "narrowed" not in roots.takeaway(
         _context("02", {"as_of": "2019-06-01"})).markdown
 
@@ -670,7 +674,10 @@ def test_the_trade_finding_carries_the_limit_section_6_states():
 
 
 @pytest.mark.parametrize(("edition", "said"), [
-    ("default", "3,083 personnel by the latest published figure (undated;"),
+    # the one deployment that published a figure, named: its count is not the deployments'
+    # (an outside reader took the Gyumri base's count for Russia's total)
+    ("default", ("only the Russian 102nd military base \\(Gyumri\\) has published a headcount: "
+                 "3,083 personnel by its latest published figure (undated).")),
     # a ceiling beside a count, not added to it (an outside reader: 'about 5,000' added them)
     ("2023-09-15", ("3,083 personnel by the latest published count (undated) and a mandate's "
                     "ceiling of 1,960"))])
@@ -689,6 +696,7 @@ def test_section_1_dates_its_headcounts_as_the_key_findings_do(edition, said):
     # the findings mark the medium-confidence headcount as Table 1.1 does ('3,083†'); the
     # section's prose, as everywhere, leaves marks to the findings and the tables
     number, rest = said.split(" personnel", 1)
+    number = number.rsplit(" ", 1)[-1]
     assert f"{number}\u2020 personnel{rest.split(' (')[0]}" in found, found
     assert len(s.p.partners) == 4
     # each partner with what it did, not 'two of Armenia's partners, the EU and the US, have
@@ -893,3 +901,70 @@ def test_section_3_tests_its_question_at_the_offensive_the_peacekeepers_were_dep
     said = ("Azerbaijan's offensive of 19 September 2023 took the region they were deployed in: "
             "on 20 September 2023 a vehicle of the Russian peacekeeping contingent came under fire")
     assert (said in text) == shown, text
+
+
+def test_a_lone_published_headcount_is_named_as_its_own():
+    """Of three deployments running, one publishes a headcount: its figure is that deployment's,
+    named, not the deployments' (an outside reader took the Gyumri base's 3,083 for Russia's
+    total); with two figures, or none missing, nothing is named."""
+    from analysis.measures.presence import headcounts
+
+    day = pd.Timestamp("2024-01-01")
+    rows = pd.DataFrame({
+        "deployment_id": ["A", "B", "C"], "name": ["Base", "Guards", "Posts"],
+        "deployer": ["X"] * 3, "host": ["Y"] * 3, "kind": ["base", "border", "border"],
+        "start_date": pd.to_datetime(["2000-01-01"] * 3), "end_date": pd.NaT,
+        "personnel_persons": [3000.0, None, None], "personnel_basis": ["count", None, None],
+        "source_id": ["s1", "s2", "s3"], "confidence": ["medium", "high", "high"]})
+    published = pd.Series([pd.NaT, pd.Timestamp("2001-01-01"), pd.NaT],
+                          index=["s1", "s2", "s3"])
+    assert headcounts(rows, published, ["X"], day).alone == "Base"
+    two = rows.assign(personnel_persons=[3000.0, 200.0, None])
+    assert headcounts(two, published, ["X"], day).alone == ""
+    assert headcounts(rows.iloc[:1], published, ["X"], day).alone == ""
+
+
+@pytest.mark.parametrize(("edition", "rated"), [
+    ("default", "*partly supported* (C20, *supported* before 12 June 2024)."),
+    ("2023-09-15", "*supported* (C20).")])
+def test_a_verdict_that_changed_since_the_article_says_what_it_was(edition, rated):
+    """Section 5's box gave C20's verdict as of the edition: 'partly supported' in 2026,
+    'supported' in 2023, with nothing to say it had changed (an outside reader comparing the
+    editions). It says what the verdict was and until when, from the update that changed it;
+    its steps are 'with or toward' the partners, since some are Armenia's own acts."""
+    from analysis.builders import balancing
+
+    text = balancing.takeaway(_context("05", EDITIONS[edition])).markdown
+    assert text.endswith("rates the article's claim on diversification " + rated), text
+    assert "dated steps with or toward the European Union" in text and "tied it to" not in text
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
+    """The title promises the cost of the shift; no section set it out (an outside reader).
+    Section 7 dates what came with each course, in date order, each pointing to where it is
+    shown, counts the patron's public reactions, and says what the data cannot show (in the
+    closing box once the share series end before the shift's last change, else here)."""
+    from analysis.builders.consequences import _reactions
+
+    s = _context("07", EDITIONS[edition])
+    text = outlook.costs(s).markdown.replace("\\", "")
+    order = ["gas in April 2013", "in September 2022 (section 3)", "from December 2022",
+             "arms paid for and not received"]
+    if edition == "default":
+        order.append("offensive of September 2023, after which the region's people fled to "
+                     "Armenia (Table 7.2)")
+    assert [text.index(o) for o in order] == sorted(text.index(o) for o in order), text
+    reactions = _reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    assert f"{count_word(len(reactions))} public reactions to Armenia since March 2023" in text
+    assert text.endswith("None of this says what caused what.")
+    box = outlook.takeaway(s).markdown
+    lag = "or hedging had an economic price" in box
+    assert lag is (edition == "default")
+    assert ("It does not track trade restrictions" in text) is not lag
+
+
+def test_the_cost_so_far_is_left_out_for_another_patron():
+    """With another patron, nothing of Russia's gas, alliance, peacekeepers or words is its
+    cost: the evidence base holds none of Iran's, and the part is left out."""
+    assert outlook.costs(_context("07", {"patron": "Iran"})).markdown == ""

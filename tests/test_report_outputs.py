@@ -116,16 +116,20 @@ def test_figures_and_tables_come_in_the_order_of_their_numbers(full):
     assert captions_out_of_order(full / "report.pdf") == []
 
 
-def test_a_table_after_a_table_that_runs_over_pages_stays_below_its_last_rows(page_texts):
-    """Table 7.3 (the offensive's toll, five rows) once floated to the top of the page where the
-    46 events of Table 7.2 end: above those rows and above the sentence that introduces it. It
-    stands below both (the end of a table that runs over pages now counts as kept in the text
-    on the page where it ends, and the toll follows the paragraph on Table 7.2)."""
+def test_the_toll_follows_its_paragraph_and_the_cost_follows_the_last_event(page_texts):
+    """Table 7.2 (the offensive's toll) once came after the two pages of events and floated
+    above the sentence that introduced it. It now stands between its paragraph and the events
+    table, and what follows the events (the cost so far) stands below their last row, though
+    that table runs over pages."""
     flat = re.sub(r"\s+", " ", " ".join(page_texts))
-    last_row = flat.index("Armenia abstains on the 2026 UNGA Ukraine peace text")
-    intro = flat.index("Table 7.3 counts what they cost")
-    caption = flat.index("Table 7.3. Losses in")
-    assert last_row < intro < caption
+    start = flat.index("What came after")
+    start = flat.index("What came after", start + 1)  # the heading, not its contents line
+    intro = flat.index("Table 7.2 counts what they cost", start)
+    caption = flat.index("Table 7.2. Losses in", start)
+    events = flat.index("Table 7.3. After the article", start)
+    last_row = flat.index("Armenia abstains on the 2026 UNGA Ukraine peace text", start)
+    cost = flat.index("The cost so far", start)
+    assert intro < caption < events < last_row < cost
 
 
 def test_pdf_outline_has_every_section(pdf):

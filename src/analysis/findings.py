@@ -91,6 +91,10 @@ class Findings:
     #: (:class:`~analysis.measures.presence.Headcounts`)
     patron_presence_apart: tuple[tuple[str, float, bool, str], ...] = ()
     partner_presence_apart: tuple[tuple[str, float, bool, str], ...] = ()
+    #: the one deployment that publishes a headcount when the others running publish none
+    #: (``Headcounts.alone``), else ''
+    patron_presence_alone: str = ""
+    partner_presence_alone: str = ""
     #: the weakest confidence of those headcounts (their figure carries the mark)
     patron_people_confidence: str = "high"
     partner_people_confidence: str = "high"
@@ -364,6 +368,8 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     partner_presence_undated=theirs_counts.undated,
                     patron_presence_apart=mine_counts.apart,
                     partner_presence_apart=theirs_counts.apart,
+                    patron_presence_alone=mine_counts.alone,
+                    partner_presence_alone=theirs_counts.alone,
                     patron_people_confidence=mine_counts.confidence,
                     partner_people_confidence=theirs_counts.confidence,
                     trade_with_patron=trade_volume, trade_flows_latest=flows,

@@ -58,7 +58,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("06", "unintended_consequences", "The unintended consequences", "6"),
     SectionSpec("07", "outlook", "Outlook: caught in the middle?", "7",
                 figures=("opinion", "after_article"),
-                tables=("watch", "after_article", "offensive_toll")),
+                tables=("watch", "offensive_toll", "after_article")),
     SectionSpec("08", "claim_ledger", "Claim ledger", "Appendix A", appendix=True),
 )
 _BY_KEY = {s.key: s for s in SECTIONS}

@@ -266,7 +266,16 @@ def presence_text(s):
         text.append(
             f"The data list {plural(total, 'deployment')} by {md(s.p.patron)} ({kinds}), "
             f"{still} on {date(s.p.as_of)}; {first}.")
-        if c["personnel_now"] > 0:
+        alone = s.findings.patron_presence_alone
+        if c["personnel_now"] > 0 and alone:
+            # one figure among several: the deployment's own, not the deployments' (an outside
+            # reader took the Gyumri base's count for Russia's total)
+            figures, undated = headcount(c["personnel_now"], 1,
+                                         s.findings.patron_presence_undated, "its",
+                                         apart=s.findings.patron_presence_apart)
+            text.append(f" Of those still in place only the {md(alone)} has published a "
+                        f"headcount: {_with_notes(figures, undated)}.")
+        elif c["personnel_now"] > 0:
             figures, undated = headcount(c["personnel_now"], c["figures_now"],
                                          s.findings.patron_presence_undated,
                                          apart=s.findings.patron_presence_apart)

@@ -693,8 +693,10 @@ def takeaway(s):
     steps = _steps(s)
     if not steps.empty:
         partners = list(dict.fromkeys(steps.sort_values("date")["partner"]))
-        says.append(f"{plural(len(steps), 'dated step')} tied it to {md(ph.names(partners))} "
-                    f"from {steps['date'].min().year} on "
+        # 'with or toward': some steps are its own acts, such as a law on joining the EU (an
+        # outside reader: they tie it to no one)
+        says.append(f"it took {plural(len(steps), 'dated step')} with or toward "
+                    f"{md(ph.names(partners))} from {steps['date'].min().year} on "
                     f"({sections.label('table', 'diversification_steps')})")
     counts = vote_counts(s.ev.un_votes, s.p.focus)
     away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]

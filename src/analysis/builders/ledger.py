@@ -38,8 +38,40 @@ def ratings_of(s, section: int, event_ids) -> str:
     cited = claims[(claims["section"] == int(section))
                    & claims["evidence"].map(lambda e: bool(wanted & set(refs.split(e))))
                    & (claims["verdict"] != "not yet verifiable")].sort_values("claim_id")
-    return listing([f"*{md(v)}* ({listing(list(cited.loc[cited['verdict'] == v, 'claim_id']))})"
-                    for v in VERDICTS if v in set(cited["verdict"])], escape=False)
+    changed = _verdicts_changed(s, cited)
+
+    def rated(verdict: str) -> str:
+        ids = list(cited.loc[cited["verdict"] == verdict, "claim_id"])
+        was = [changed[i] for i in ids if i in changed]
+        if len(ids) == 1 and was:
+            return f"*{md(verdict)}* ({ids[0]}, {was[0]})"
+        return (f"*{md(verdict)}* ({listing(ids)}"
+                + (f"; {listing([f'{i} {changed[i]}' for i in ids if i in changed])}"
+                   if was else "") + ")")
+
+    return listing([rated(v) for v in VERDICTS if v in set(cited["verdict"])], escape=False)
+
+
+def _verdicts_changed(s, cited: pd.DataFrame) -> dict[str, str]:
+    """Per claim of ``cited`` whose verdict at the edition's date is not the one it had when the
+    article appeared: '*supported* before 12 June 2024', from the last update that changed it
+    (an outside reader, comparing editions, found the verdict changed without a word)."""
+    updates = s.ev.claim_updates
+    out = {}
+    for claim in cited.itertuples():
+        if claim.verdict == claim.first_verdict:
+            continue
+        mine = updates[(updates["claim_id"] == claim.claim_id) & updates["verdict"].notna()]
+        if mine.empty:
+            continue
+        before, day = claim.first_verdict, None
+        for row in mine.sort_values("date").itertuples():
+            if row.verdict != before:
+                before_last, day = before, row.date
+            before = row.verdict
+        if day is not None:
+            out[claim.claim_id] = f"*{md(before_last)}* before {date(day)}"
+    return out
 
 
 def _article(s):

@@ -30,8 +30,11 @@ UNDELIVERED_WORDS = ("not delivered", "paid for", "undelivered")
 
 
 def _turn_events(s) -> pd.DataFrame:
+    """The focus country's own steps toward either bloc: events it leads (its actors list it
+    first) whose title names an agreement or a union; another's words about them, such as the
+    patron's warnings on the EAEU, are not its steps."""
     ev = s.ev.events
-    ev = ev[ev["actors"].str.contains(s.p.focus, na=False)]
+    ev = ev[ev["actors"].str.split(";").str[0] == s.p.focus]
     bloc = events_matching(ev, *BLOC_WORDS)
     west = events_matching(ev, *WEST_WORDS)
     return pd.concat([bloc, west]).drop_duplicates("event_id").sort_values("date")

@@ -101,8 +101,9 @@ def intro(s):
         f"{md(s.p.patron)} and those partners; where each indicator stands and which way it has "
         f"moved; and how public opinion of {md(s.p.patron)} moved"
         + (f". Then it follows what happened after {date(article.date)}, the date of the news "
-           "analysis whose claims Appendix A checks, up to the edition's date."
-           if article and article.date < pd.Timestamp(s.p.as_of) else "."))
+           "analysis whose claims Appendix A checks, up to the edition's date"
+           if article and article.date < pd.Timestamp(s.p.as_of) else "")
+        + ". Last, it sets out what the evidence base records of the cost of each course.")
 
 
 def opinion_intro(s):
@@ -438,9 +439,7 @@ def watch_text(s):
                  f"{listing(east)} still "
                  f"{'points' if len(east) == 1 else 'point'} toward {md(s.p.patron)}, while "
                  f"{'that' if len(west) == 1 else 'those'} for "
-                 f"{listing(west)} {'points' if len(west) == 1 else 'point'} away from it. A "
-                 "further move in the same "
-                 "directions would widen that split.")
+                 f"{listing(west)} {'points' if len(west) == 1 else 'point'} away from it.")
         if shares.LABELS["trade"].lower() in east:
             # the one indicator toward the patron counts gross flows: said beside the count
             # (an outside reader read the 2024 rise as re-alignment, section 6 as transit)
@@ -624,8 +623,6 @@ def _toll(s) -> pd.DataFrame:
     return cas[cas["conflict"] == conflict_ended_by("offensive_2023")]
 
 
-#: the measures of casualties.csv that count the dead
-DEAD = ("killed_total", "military_killed", "civilians_killed")
 #: the exodus, named after the offensive once a count of it is known
 FLIGHT = " and the flight from Nagorno-Karabakh that followed"
 
@@ -635,38 +632,27 @@ def _fled(rows: pd.DataFrame) -> bool:
     return bool((rows["measure"] == "displaced").any())
 
 
-def _whose(rows: pd.DataFrame, measures, what: str) -> list[str]:
-    """'the dead on each side' / "Azerbaijan's wounded": whose counts of ``measures`` the
-    rows hold (none: nothing)."""
-    sides = list(dict.fromkeys(rows.loc[rows["measure"].isin(measures), "side"]))
-    if not sides:
-        return []
-    if len(sides) == 1:
-        return [f"{md(sides[0])}'s {what}"]
-    return [f"the {what} on each side" if len(sides) == 2 else f"the {what} of {listing(sides)}"]
-
-
 def toll_intro(s):
     rows = _toll(s)
     if rows.empty:
         return s.text("")
     offensive = s.ev.anchor("offensive_2023")
-    parts = _whose(rows, DEAD, "dead") + _whose(rows, ("wounded",), "wounded")
+    # what each row counts, the table says; which explosion its row means, only this
     blast = s.ev.anchor("fuel_depot_2023")
-    if blast and (rows["measure"] == "killed_in_explosion").any():
-        # the table's row says only 'killed in an explosion': which one, said here
-        what = mid_sentence(str(blast["title"]))
-        parts.append(f"those killed in the {md(what)} on {date(blast.date)}")
+    which = (f"; the explosion it lists is the {md(mid_sentence(str(blast['title'])))} on "
+             f"{date(blast.date)}" if blast and (rows["measure"] == "killed_in_explosion").any()
+             else "")
     fled = _fled(rows)
-    if fled:
-        parts.append(f"the people who reached {md(s.p.focus)}")
-    return s.text(f"Among the events of Table {sections.number_of('table', 'after_article')} "
-                  f"{'are' if fled else 'is'} {md(s.p.rival)}'s offensive of "
-                  f"{date(offensive.date)}{FLIGHT if fled else ''}. Table "
+    # the first and gravest of the events, given before the list of them all (an outside
+    # reader found the toll after a two-page table)
+    first = _after_article(s)["date"].min() >= offensive.date
+    return s.text(("These events began with " if first else
+                   f"Among these events {'are' if fled else 'is'} ")
+                  + f"{md(s.p.rival)}'s offensive of {date(offensive.date)}"
+                  f"{FLIGHT if fled else ''}. Table "
                   f"{sections.number_of('table', 'offensive_toll')} counts what "
-                  f"{'they' if fled else 'it'} cost, each "
-                  f"count as its source made it and none independently verified: "
-                  f"{listing(parts, escape=False)}.")
+                  f"{'they' if fled else 'it'} cost as each source reported it, none "
+                  f"independently verified{which}.")
 
 
 def offensive_toll(s):
@@ -892,12 +878,100 @@ def takeaway(s):
         return s.text("")
     # how far the measured ties reach: the share series end before the last change (an outside
     # reader: the real limit, not a forecast)
+    ends = _series_end(f)
+    reach = (f"whether the measured ties followed the changes, or hedging had an economic price: "
+             f"the shares' series end in {span(*ends)}, before the last of them, and the "
+             "evidence base does not track trade restrictions."
+             if _lag(f) else
+             f"where {md(s.p.focus)} will stand next; {watch} says what a further move of each "
+             "indicator would signal.")
+    return s.text("What the data say: " + ", yet ".join(p for p in (shift, ties) if p)
+                  + f". What they do not say: {reach}")
+
+
+def _lag(f) -> bool:
+    """Whether the share series end before the last change of the shift (then the closing box
+    says so, and what that leaves unsaid)."""
+    steps, ends = f.break_steps, _series_end(f)
+    return bool(len(steps) >= MIN_BREAK_STEPS and ends and ends[1] < steps[-1][0].year)
+
+
+def _series_end(f) -> tuple[int, int] | None:
+    """The first and last year in which the latest windows of the patron's shares end (the
+    closing box and the cost account say how far the measured ties reach), else None."""
     ends = [int(str(c.latest.window)[-4:]) for c in f.dependence.values()
             if c.latest.known and str(c.latest.window)[-4:].isdigit()]
-    reach = (f"whether the measured ties followed the changes: the shares' series end in "
-             f"{span(min(ends), max(ends))}, before the last of them; "
-             if steps and ends and max(ends) < steps[-1][0].year else
-             f"where {md(s.p.focus)} will stand next; ")
-    return s.text("What the data say: " + ", yet ".join(p for p in (shift, ties) if p)
-                  + f". What they do not say: {reach}{watch} says what a further move of each "
-                  "indicator would signal.")
+    return (min(ends), max(ends)) if ends else None
+
+
+# ---------------------------------------------------------------------- the cost so far
+def _reliance_costs(s) -> list[str]:
+    """What the evidence base dates while the focus country relied on the patron, each a noun
+    phrase pointing to the exhibit or section that shows it, in date order."""
+    from .loyalty import _at, _gas_after_turn, _turn
+
+    said: list[tuple[pd.Timestamp, str]] = []
+    gas = _gas_after_turn(s)
+    if gas is not None and not gas["unstated"].empty:
+        rise, turn = gas["unstated"].iloc[0], _turn(s)
+        later = ("later that year" if rise["effective_from"].year == turn["date"].year
+                 else f"of {turn['date'].year}")
+        said.append((rise["effective_from"],
+                     (f"a rise in the price of {md(s.p.patron)}'s gas in {_at(rise)}, "
+                      f"before the turn {later} ({sections.label('table', 'gas_price')})")))
+    test = s.findings.alliance_test
+    called = s.ev.anchor("csto_request_2022")  # the patron's alliance, not any alliance
+    if test is not None and test.answer is not None and called \
+            and s.p.patron in str(called["actors"]).split(";"):
+        said.append((test.request,
+                     (f"no troops from {md(s.p.focus)}'s allies when it called on its alliance "
+                      f"in {month(test.request)} (section 3)")))
+    if test is not None and test.blockade is not None:
+        said.append((test.blockade,
+                     (f"the blockade of the road {md(s.p.patron)}'s peacekeepers held, from "
+                      f"{month(test.blockade)} (section 3)")))
+    paid = s.ev.anchor("undelivered_arms")
+    if paid and s.p.patron in str(paid["actors"]).split(";"):
+        said.append((paid.date,
+                     (f"arms paid for and not received, by {md(s.p.focus)}'s government's "
+                      "account (section 4)")))
+    if test is not None and test.offensive is not None and test.fled:
+        said.append((test.offensive,
+                     (f"{md(s.p.rival)}'s offensive of {month(test.offensive)}, after which the "
+                      f"region's people fled to {md(s.p.focus)} "
+                      f"({sections.label('table', 'offensive_toll')})")))
+    return [text for _, text in sorted(said, key=lambda pair: pair[0])]
+
+
+def costs(s):
+    """What each course has cost so far, as the evidence base dates it, not as cause: while the
+    focus country relied on the patron, and since it began to hedge (the patron's public
+    reactions; the flows that would show an economic price end before most of the shift). The
+    title promises a cost that no section had set out (an outside reader)."""
+    from .consequences import _reactions
+
+    reliance = _reliance_costs(s)
+    reactions = _reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    if not reliance and reactions.empty:
+        return s.text("")
+    # by date, not by cause: the evidence base does not say what caused what
+    text = []
+    if reliance:
+        text.append(f"While {md(s.p.focus)} relied on {md(s.p.patron)}, the evidence base dates "
+                    + listing(reliance, escape=False, clauses=True) + ".")
+    if not reactions.empty:
+        latest = reactions["date"].max()
+        article = _article(s)
+        where = (sections.label("table", "after_article") if article and latest > article.date
+                 else "section 6")
+        text.append(f"Of the costs of hedging, it holds only {md(s.p.patron)}'s words: "
+                    f"{plural(len(reactions), 'public reaction')} to {md(s.p.focus)} since "
+                    f"{month(reactions['date'].min())}, the latest on {date(latest)} ({where}).")
+    ends = _series_end(s.findings)
+    if ends and not _lag(s.findings):
+        # with the shift, the closing box below says how far the series reach
+        text.append("It does not track trade restrictions, and its share series end in "
+                    f"{span(*ends)}, so they cannot yet show whether hedging has had an economic "
+                    f"price ({sections.label('table', 'watch')}).")
+    text.append("None of this says what caused what.")
+    return s.text(" ".join(text))

@@ -462,14 +462,16 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
     if before.empty:
         return ""
     whose = f"{md(s.p.focus)}'s"
-    said = f"in {eve}, the last year before the war of {war.date.year}, it spent {ratio(r, whose)}"
+    said = (f"in {eve}, the last year before the war of {war.date.year}, {md(s.p.rival)} spent "
+            f"{ratio(r, whose)}")
     if apart:
         top = before.loc[before["ratio"].idxmax()]
         if float(top["ratio"]) <= r or int(top["year"]) >= eve - 1:
             return ""  # no narrowing over the comparable years
         said += f", down from {ratio(float(top['ratio']))} in {int(top['year'])}"
-        left_out = (f" (compared from {apart[-1] + 1}: SIPRI's figures for {year_runs(apart)} "
-                    f"count more than the main defence budget; {label('figure', 'spending_gap')})")
+        # why the years before are left out is said under the figure (SIPRI's footnotes)
+        left_out = (f" (from {apart[-1] + 1}, the years SIPRI counts alike; "
+                    f"{label('figure', 'spending_gap')})")
     else:
         left_out = ""
         lower = before.loc[before["ratio"] <= r, "year"]
@@ -481,6 +483,19 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
     return f"{said}: its lead had narrowed in the years just before the war{left_out}"
 
 
+def _burden_beside(s, burden: dict | None, years: tuple[int, int, int]) -> str:
+    """The section's other measure, said beside the constant-dollar one it may contradict (an
+    outside reader: the box gave only the one): ', though as a share of GDP Armenia spent more
+    in 17 of them (Figure 2.2)'; its own years when they are not the same (``years``: first,
+    last, how many)."""
+    if not burden or not burden["higher"]:
+        return ""
+    of = ("them" if (burden["first"], burden["last"], burden["years"]) == years else
+          f"the {burden['years']} years from {burden['first']} to {burden['last']}")
+    return (f", though as a share of GDP {md(s.p.focus)} spent more in {burden['higher']} of "
+            f"{of} ({label('figure', 'military_burden')})")
+
+
 def takeaway(s):
     """What the section's data say and do not say."""
     milex = s.ev.military_expenditure
@@ -490,8 +505,11 @@ def takeaway(s):
         more = int((gap["ratio"] > 1).sum())
         share = (f"every one of the {len(gap)} years" if more == len(gap) else
                  f"{more} of the {len(gap)} years")
-        says.append(f"{md(s.p.rival)} outspent {md(s.p.focus)} in {share} from "
-                    f"{int(gap['year'].min())} to {int(gap['year'].max())}")
+        first, last = int(gap["year"].min()), int(gap["year"].max())
+        says.append(f"in constant dollars {md(s.p.rival)} outspent {md(s.p.focus)} in {share} "
+                    f"from {first} to {last}"
+                    + _burden_beside(s, gdp_share_comparison(milex, s.p.focus, s.p.rival),
+                                     (first, last, len(gap))))
         eve = _eve_of_war(s, gap)
         if eve:
             says.append(eve)
@@ -508,8 +526,7 @@ def takeaway(s):
             says.append(f"in {period} its major arms came mostly from {lead}")
         if thin:
             # its total is in the chart's note: not again here
-            says.append(f"for {thin['period']} the register in this evidence base records too "
-                        "little to compare with the earlier periods (the hatched bar)")
+            says.append(f"the {thin['period']} record is too thin to compare (the hatched bar)")
     if not says:
         return s.text("")
     return s.text(

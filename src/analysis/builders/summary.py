@@ -239,20 +239,24 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
 
 
 def _people(m, undated: int, whose: str, confidence: str = "high",
-            apart: tuple = (), left_out: str = "") -> str:
+            apart: tuple = (), left_out: str = "", alone: str = "") -> str:
     """', with 3,083 personnel by the latest published figure (undated; not every deployment
     published one)': the headcounts a presence measure adds up (rows less those without one),
     which of them are ceilings or authorised strengths (``apart``) and how many are undated
     (Table 1.1's marks), and whether some deployments published none. '' when none published
     a figure. ``left_out``: what the count leaves out, said among the notes (or alone when no
-    deployment published a figure)."""
+    deployment published a figure). ``alone``: the one deployment that published a figure,
+    named as its own: ', of which only the Russian 102nd military base (Gyumri) had published a
+    headcount: 3,083 personnel by its latest published figure (undated)'."""
     if not m.part:
         return f" ({left_out})" if left_out else ""
-    figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose,
-                              ph.mark(confidence), apart)
-    notes = [n for n in (said, "not every deployment published a figure" if m.total else "",
-                         left_out) if n]
-    return f", with {figures}" + (f" ({'; '.join(notes)})" if notes else "")
+    figures, said = headcount(m.part, m.rows - int(m.total or 0), undated,
+                              "its" if alone else whose, ph.mark(confidence), apart)
+    notes = [n for n in (said, "not every deployment published a figure"
+                         if m.total and not alone else "", left_out) if n]
+    lead = (f", of which only the {md(alone)} had published a headcount: " if alone
+            else ", with ")
+    return lead + figures + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _presence(f: Findings) -> KeyFinding | None:
@@ -268,7 +272,7 @@ def _presence(f: Findings) -> KeyFinding | None:
                      f.patron_presence_apart,
                      f"{md(f.patron)}'s temporary border posts are left out"
                      if f.patron_posts_left_out
-                     else "")
+                     else "", f.patron_presence_alone)
     text = (f"On {date(f.as_of)} {md(f.patron)} kept "
             f"{'at least ' if f.patron_posts_left_out else ''}{ph.value(mine, True)} "
             f"in and around {md(f.focus)}{people}")
@@ -276,7 +280,8 @@ def _presence(f: Findings) -> KeyFinding | None:
     if theirs is not None and theirs.value:
         text += (f"; {md(f.focus)}'s partners had {ph.value(theirs, True)} in the country"
                  + _people(theirs, f.partner_presence_undated, "their",
-                           f.partner_people_confidence, f.partner_presence_apart))
+                           f.partner_people_confidence, f.partner_presence_apart,
+                           alone=f.partner_presence_alone))
         used += (theirs,)
     else:
         text += (f"; none of {md(ph.names(f.partners, 'or'))} had a standing deployment in the "

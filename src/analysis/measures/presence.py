@@ -101,6 +101,10 @@ class Headcounts:
     #: the figures that are not counts, as (basis, persons, undated, confidence), sorted by
     #: basis ('authorised', 'ceiling'): beside counts they are said apart, never added to them
     apart: tuple[tuple[str, float, bool, str], ...] = ()
+    #: the deployment's name when it is the only one of several running that publishes a
+    #: headcount: its figure is then said as its own, not as the deployments' (an outside
+    #: reader took the Gyumri base's count for Russia's total), else ''
+    alone: str = ""
 
 
 def headcounts(deployments: pd.DataFrame, published: pd.Series, deployers, day,
@@ -117,7 +121,8 @@ def headcounts(deployments: pd.DataFrame, published: pd.Series, deployers, day,
                       weakest((counts if not counts.empty else counted).get("confidence", ())),
                       tuple((str(r["basis"]), float(r["personnel_persons"]),
                              bool(undated[i]), str(r.get("confidence", "high")))
-                            for i, r in others.iterrows()))
+                            for i, r in others.iterrows()),
+                      str(counted["name"].iloc[0]) if len(counted) == 1 < len(rows) else "")
 
 
 def undated_in_presence(deployments: pd.DataFrame, published: pd.Series, deployers, day,
