@@ -27,7 +27,8 @@ def test_gdp_share_comparison_needs_both_countries():
 
 
 @pytest.mark.parametrize("days, text", [(1, "1 day"), (9, "9 days"), (400, "13 months"),
-                                        (1310, "3 years and 7 months"), (12252, "34 years")])
+                                        (1310, "3 years and 7 months"), (12252, "33 years"),
+                                        (12418, "33 years"), (12419, "34 years")])
 def test_spans_are_printed_in_the_unit_a_reader_needs(days, text):
     """A chart's span is said as the text says it ('about 3 years and 7 months' beside a bar
     labelled '3.6 years' read as two figures, to an outside reader)."""

@@ -968,3 +968,18 @@ def test_the_cost_so_far_is_left_out_for_another_patron():
     """With another patron, nothing of Russia's gas, alliance, peacekeepers or words is its
     cost: the evidence base holds none of Iran's, and the part is left out."""
     assert outlook.costs(_context("07", {"patron": "Iran"})).markdown == ""
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_road_to_september_stops_at_the_article(edition):
+    """Figure 1.3 and Table 1.2 ran on to November 2023 in an edition that knew what followed,
+    repeating six rows of section 7's events (an outside reader): they stop at the article's
+    date, and the note points to section 7's figure once there is something after it."""
+    from analysis.builders import ally
+
+    s = _context("01", EDITIONS[edition])
+    fig = ally.road_to_september(s)
+    steps = ally._road(s)[1]  # the figure's and its table's steps
+    assert steps["date"].max() <= pd.Timestamp("2023-09-15")
+    assert "what followed" not in fig.caption
+    assert ("Figure 7.2 shows what followed the article" in fig.note) is (edition == "default")

@@ -350,7 +350,13 @@ def presence_text(s):
 # ---------------------------------------------------------------------------- signals
 
 def _context_events(s, signals: pd.DataFrame) -> pd.DataFrame:
+    """The steps around the signals: up to the article's date once the edition has reached it
+    (what followed is section 7's: Figure 1.3 ran on to November 2023 and repeated six rows
+    of its table, an outside reader found)."""
     ev = s.ev.events
+    article = s.ev.anchor("article_date")
+    if article:
+        ev = ev[ev["date"] <= article.date]
     year = int(signals["date"].max().year)
     actors = [s.p.patron, *s.p.partners]
     pattern = "|".join(actors)
@@ -420,8 +426,16 @@ def road_to_september(s):
                  context["end_date"].notna().any() else "")
               + (", or to the chart's last day while it is still under way" if
                  charts.any_under_way(context) else "")
-              + f". {sections.label('table', 'road_steps')} lists every step."),
+              + f". {sections.label('table', 'road_steps')} lists every step"
+              + (f"; {sections.label('figure', 'after_article')} shows what followed the "
+                 "article" if _after_article_known(s) else "") + "."),
         data=[context])
+
+
+def _after_article_known(s) -> bool:
+    """Whether the edition knows events after the article (section 7 shows them)."""
+    article = s.ev.anchor("article_date")
+    return bool(article) and bool((s.ev.events["date"] > article.date).any())
 
 
 def road_steps(s):

@@ -94,13 +94,15 @@ def blockade_days(phases: pd.DataFrame) -> int:
 
 def span_text(days: int) -> str:
     """A span at the precision a reader needs: '9 days', '14 months', '3 years and 7 months'
-    (as the text says it: :func:`years_and_months`), '32 years'."""
+    (as the text says it: :func:`years_and_months`), '33 years' (whole years completed: 33
+    years and 7 months 'so far' read as '34 years so far' overstated it, to an outside
+    reader)."""
     if days < 120:
         return f"{num(days)} day{'s' if days != 1 else ''}"
     if days < 730:
         return f"{round(days / 30.44)} months"
     years = days / 365.25
-    return years_and_months(days).removeprefix("about ") if years < 10 else f"{years:.0f} years"
+    return years_and_months(days).removeprefix("about ") if years < 10 else f"{int(years)} years"
 
 
 def presence_text(days: int) -> str:

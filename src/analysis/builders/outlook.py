@@ -601,7 +601,10 @@ def after_article_text(s):
         # the key finding gives the reading and lists the changes with their dates; here they
         # are labelled in the figure and dated in the table below: pointed to, not said again
         text += (f" {shift_pointer(s.findings)}; each is labelled in Figure {figure} and dated "
-                 f"in Table {sections.number_of('table', 'after_article')}.")
+                 f"in Table {sections.number_of('table', 'after_article')}. The "
+                 f"{count_word(len(s.findings.break_steps))} are this report's choice, not the "
+                 "result of a rule; a reader may weigh other steps of the table instead.")
+        # (an outside reader asked by what rule they were chosen: there is none, said so)
         # what did not change weighs against the reading: said beside it
         stayed = active_on(dep, [s.p.patron], s.p.as_of, kinds=standing(dep))
         if not stayed.empty:
