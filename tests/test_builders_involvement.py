@@ -63,7 +63,8 @@ def test_corridor_phases_before_the_checkpoint_and_before_the_blockade():
 
 def test_years_and_months():
     assert inv.years_and_months(1310) == "about 3 years and 7 months"  # 43.0 months
-    assert inv.years_and_months(52) == "about 2 months"
+    assert inv.years_and_months(62) == "about 2 months"
+    assert inv.years_and_months(58) == "about 1 month"  # whole months: never rounded up
     assert inv.years_and_months(365) == "about 1 year"
 
 

@@ -124,7 +124,7 @@ def test_the_toll_follows_its_paragraph_and_the_cost_follows_the_last_event(page
     flat = re.sub(r"\s+", " ", " ".join(page_texts))
     start = flat.index("What came after")
     start = flat.index("What came after", start + 1)  # the heading, not its contents line
-    intro = flat.index("Table 7.2 counts what they cost", start)
+    intro = flat.index("Table 7.2 counts what the offensive and the flight cost", start)
     caption = flat.index("Table 7.2. Losses in", start)
     events = flat.index("Table 7.3. After the article", start)
     last_row = flat.index("Armenia abstains on the 2026 UNGA Ukraine peace text", start)

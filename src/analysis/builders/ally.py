@@ -273,19 +273,21 @@ def presence_text(s):
             figures, undated = headcount(c["personnel_now"], 1,
                                          s.findings.patron_presence_undated, "its",
                                          apart=s.findings.patron_presence_apart)
-            text.append(f" Of those still in place only the {md(alone)} has published a "
+            if not s.findings.patron_presence_apart:  # a count: not 'published' twice
+                figures = f"{num(c['personnel_now'])} personnel"
+            text.append(f" Of those still in place only the {md(alone)} has a published "
                         f"headcount: {_with_notes(figures, undated)}.")
         elif c["personnel_now"] > 0:
             figures, undated = headcount(c["personnel_now"], c["figures_now"],
                                          s.findings.patron_presence_undated,
                                          apart=s.findings.patron_presence_apart)
-            # of those the sentence adds up: the ones still in place
-            quiet = int(c["ongoing"]) - int(c["figures_now"])
-            silent = (f"{count_word(quiet)} of the {count_word(int(c['ongoing']))} "
-                      f"publish{'es' if quiet == 1 else ''} no figure" if quiet else "")
-            notes = [n for n in (undated, silent) if n]
-            text.append(f" Those still in place account for {figures}"
-                        + (f" ({'; '.join(notes)})." if notes else "."))
+            # of those still in place, how many have a figure: 'account for' read as a total
+            # of all of them (an outside reader)
+            have, ongoing = int(c["figures_now"]), int(c["ongoing"])
+            lead = ("Those still in place account for" if have == ongoing else
+                    f"{count_word(have, True)} of the {count_word(ongoing)} still in place "
+                    f"{'has' if have == 1 else 'have'} a published figure:")
+            text.append(f" {lead} {_with_notes(figures, undated)}.")
     else:
         text.append(f"The data list no {md(s.p.patron)} deployments in this window.")
     if "partners" in counts.index:
@@ -328,9 +330,14 @@ def presence_text(s):
                           if ongoing and c["personnel_now"] else ""))
         if drills:  # under way on the edition's date
             people = c["exercise_personnel_now"]
+            drilling = list(dict.fromkeys(part.loc[part["kind"] == EXERCISE, "deployer"]))
+            # whose personnel the figure counts (an outside reader read '85 personnel' as the
+            # whole exercise, which the next page gives as 85 and 175)
             now.append(("a joint exercise" if drills == 1 else
                         f"{count_word(drills)} joint exercises")
-                       + (f" with {num(people)} personnel" if people else "")
+                       + (f" with {num(people)} personnel"
+                          + (f" from {md(ph.the(drilling[0]))}" if len(drilling) == 1 else "")
+                          if people else "")
                        + f" {'is' if drills == 1 else 'are'} under way")
         # each partner with what it did: 'two of Armenia's partners, the EU and the US, have
         # sent two deployments and held three exercises' read as if both had done both (an

@@ -693,10 +693,10 @@ def takeaway(s):
     steps = _steps(s)
     if not steps.empty:
         partners = list(dict.fromkeys(steps.sort_values("date")["partner"]))
-        # 'with or toward': some steps are its own acts, such as a law on joining the EU (an
-        # outside reader: they tie it to no one)
-        says.append(f"it took {plural(len(steps), 'dated step')} with or toward "
-                    f"{md(ph.names(partners))} from {steps['date'].min().year} on "
+        # taken by either side: some are the focus country's own acts, such as a law on joining
+        # the EU, some the partners', such as a mission's start (outside readers)
+        says.append(f"{plural(len(steps), 'step')} between it and {md(ph.names(partners))}, "
+                    f"taken by either side, from {steps['date'].min().year} on "
                     f"({sections.label('table', 'diversification_steps')})")
     counts = vote_counts(s.ev.un_votes, s.p.focus)
     away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]

@@ -100,7 +100,7 @@ def span_text(days: int) -> str:
     if days < 120:
         return f"{num(days)} day{'s' if days != 1 else ''}"
     if days < 730:
-        return f"{round(days / 30.44)} months"
+        return f"{_whole_months(days)} months"
     years = days / 365.25
     return years_and_months(days).removeprefix("about ") if years < 10 else f"{int(years)} years"
 
@@ -111,9 +111,16 @@ def presence_text(days: int) -> str:
     return span_text(days + 1)
 
 
+def _whole_months(days: int) -> int:
+    """Whole months of 30.44 days in ``days``, counting a span a day short of one as one."""
+    return int((days + 1) / 30.44)
+
+
 def years_and_months(days: int) -> str:
-    """1,310 days -> 'about 3 years and 7 months' (30.44-day months)."""
-    months = round(days / 30.44)
+    """1,310 days -> 'about 3 years and 7 months': whole months of 30.44 days, within a day (a
+    span 'so far' is never rounded up, and every span is counted the same way; 365 days is a
+    year)."""
+    months = _whole_months(days)
     years, months = divmod(months, 12)
     parts = []
     if years:

@@ -39,23 +39,21 @@ def ratings_of(s, section: int, event_ids) -> str:
                    & claims["evidence"].map(lambda e: bool(wanted & set(refs.split(e))))
                    & (claims["verdict"] != "not yet verifiable")].sort_values("claim_id")
     changed = _verdicts_changed(s, cited)
-
-    def rated(verdict: str) -> str:
-        ids = list(cited.loc[cited["verdict"] == verdict, "claim_id"])
-        was = [changed[i] for i in ids if i in changed]
-        if len(ids) == 1 and was:
-            return f"*{md(verdict)}* ({ids[0]}, {was[0]})"
-        return (f"*{md(verdict)}* ({listing(ids)}"
-                + (f"; {listing([f'{i} {changed[i]}' for i in ids if i in changed])}"
-                   if was else "") + ")")
-
-    return listing([rated(v) for v in VERDICTS if v in set(cited["verdict"])], escape=False)
+    rated = []
+    for verdict in VERDICTS:
+        ids = [i for i in cited.loc[cited["verdict"] == verdict, "claim_id"] if i not in changed]
+        if ids:
+            rated.append(f"*{md(verdict)}* ({listing(ids)})")
+        rated += [f"{changed[i]} ({i})"
+                  for i in cited.loc[cited["verdict"] == verdict, "claim_id"] if i in changed]
+    return listing(rated, escape=False)
 
 
 def _verdicts_changed(s, cited: pd.DataFrame) -> dict[str, str]:
     """Per claim of ``cited`` whose verdict at the edition's date is not the one it had when the
-    article appeared: '*supported* before 12 June 2024', from the last update that changed it
-    (an outside reader, comparing editions, found the verdict changed without a word)."""
+    article appeared: '*supported* when the article appeared and *partly supported* from 12
+    June 2024', from the last update that changed it (an outside reader, comparing editions,
+    found the verdict changed without a word)."""
     updates = s.ev.claim_updates
     out = {}
     for claim in cited.itertuples():
@@ -70,7 +68,11 @@ def _verdicts_changed(s, cited: pd.DataFrame) -> dict[str, str]:
                 before_last, day = before, row.date
             before = row.verdict
         if day is not None:
-            out[claim.claim_id] = f"*{md(before_last)}* before {date(day)}"
+            out[claim.claim_id] = (f"*{md(before_last)}* when the article appeared and "
+                                   f"*{md(claim.verdict)}* from {date(day)}"
+                                   if before_last == claim.first_verdict else
+                                   f"*{md(claim.verdict)}* from {date(day)}, "
+                                   f"*{md(before_last)}* before")
     return out
 
 

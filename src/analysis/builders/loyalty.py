@@ -360,8 +360,8 @@ def gas_price_text(s):
     turn = _turn(s)
     first, lowest, current = moved["first"], moved["lowest"], moved["current"]
     text = [f"In {_at(r)}, {count_word(indicators.months_between(r['effective_from'], turn['date']))} "
-            f"months before the turn, the price was {md(r['change'])}, to a level its source "
-            "does not state." for _, r in moved["unstated"].iterrows()]
+            f"months before the turn, the price was {md(r['change'])}; its source gives the "
+            "rise, not the new price." for _, r in moved["unstated"].iterrows()]
     said = [f"{_price(first)} from {_at(first)} ({md(first['change'])})"]
     if lowest["effective_from"] != first["effective_from"]:
         said.append(f"at its lowest, {_price(lowest)}, from {_at(lowest)}")

@@ -20,6 +20,7 @@ from ..prose import date, listing, md, month, num, pct, span
 from ._common import (
     count_word,
     event_table,
+    events_matching,
     losses_table,
     mid_sentence,
     plural,
@@ -103,7 +104,8 @@ def intro(s):
         + (f". Then it follows what happened after {date(article.date)}, the date of the news "
            "analysis whose claims Appendix A checks, up to the edition's date"
            if article and article.date < pd.Timestamp(s.p.as_of) else "")
-        + ". Last, it sets out what the evidence base records of the cost of each course.")
+        + f". Last, it sets out what the evidence base records of what relying on "
+          f"{md(s.p.patron)}, and hedging, have cost {md(s.p.focus)}.")
 
 
 def opinion_intro(s):
@@ -654,7 +656,8 @@ def toll_intro(s):
                   + f"{md(s.p.rival)}'s offensive of {date(offensive.date)}"
                   f"{FLIGHT if fled else ''}. Table "
                   f"{sections.number_of('table', 'offensive_toll')} counts what "
-                  f"{'they' if fled else 'it'} cost as each source reported it, none "
+                  f"{'the offensive and the flight' if fled else 'the offensive'} cost as each "
+                  "source reported it, none "
                   f"independently verified{which}.")
 
 
@@ -868,8 +871,8 @@ def takeaway(s):
     steps = f.break_steps if len(f.break_steps) >= MIN_BREAK_STEPS else ()
     shift = (f"the evidence base dates {count_word(len(steps))} changes in "
              f"{span(steps[0][0].year, steps[-1][0].year)}, not all of them "
-             f"{md(s.p.focus)}'s own acts, that this report reads as a shift away from "
-             f"{md(s.p.patron)} (key finding 1)" if steps else "")
+             f"{md(s.p.focus)}'s own acts, that this report reads as a shift in "
+             f"{md(s.p.focus)}'s alignment (key finding 1)" if steps else "")
     watch = sections.label("table", "watch")
     ties = ("" if not t.total or not (t.away or t.toward) else
             # the count itself is given beside the table
@@ -881,10 +884,11 @@ def takeaway(s):
         return s.text("")
     # how far the measured ties reach: the share series end before the last change (an outside
     # reader: the real limit, not a forecast)
-    ends = _series_end(f)
-    reach = (f"whether the measured ties followed the changes, or hedging had an economic price: "
-             f"the shares' series end in {span(*ends)}, before the last of them, and the "
-             "evidence base does not track trade restrictions."
+    # where the series end, said plainly ('before the last of them' read two ways: an outside
+    # reader); the changes' years are in the sentence before
+    reach = (f"whether the ties measured here moved after those changes, or hedging had an "
+             f"economic price: no share series runs past {_series_end(f)[1]}, and the evidence "
+             "base does not track trade restrictions."
              if _lag(f) else
              f"where {md(s.p.focus)} will stand next; {watch} says what a further move of each "
              "indicator would signal.")
@@ -908,73 +912,101 @@ def _series_end(f) -> tuple[int, int] | None:
 
 
 # ---------------------------------------------------------------------- the cost so far
-def _reliance_costs(s) -> list[str]:
-    """What the evidence base dates while the focus country relied on the patron, each a noun
-    phrase pointing to the exhibit or section that shows it, in date order."""
-    from .loyalty import _at, _gas_after_turn, _turn
-
+def _setbacks(s) -> list[str]:
+    """Setbacks for the focus country the evidence base dates while the patron was its ally
+    (its alliance answered the call for help), each a noun phrase pointing to where it is
+    shown, in date order."""
     said: list[tuple[pd.Timestamp, str]] = []
+    test = s.findings.alliance_test
+    called = s.ev.anchor("csto_request_2022")  # the patron's alliance, not any alliance
+    if test is None or test.answer is None or not called \
+            or s.p.patron not in str(called["actors"]).split(";"):
+        return []
+    said.append((test.request,
+                 (f"no troops from its allies when it called on its alliance in "
+                  f"{month(test.request)}"
+                  + (f", and the blockade of the road {md(s.p.patron)}'s peacekeepers held, "
+                     f"from {month(test.blockade)}" if test.blockade is not None else "")
+                  + " (section 3)")))
+    paid = s.ev.anchor("undelivered_arms")
+    if paid and s.p.patron in str(paid["actors"]).split(";"):
+        said.append((paid.date,
+                     ("arms paid for and not received, by its government's account "
+                      "(section 4)")))
+    if test.offensive is not None and test.fled:
+        said.append((test.offensive,
+                     (f"{md(s.p.rival)}'s offensive of {month(test.offensive)} and the flight "
+                      f"that followed ({sections.label('table', 'offensive_toll')})")))
+    return [text for _, text in sorted(said, key=lambda pair: pair[0])]
+
+
+def _from_patron(s) -> tuple[list[str], int]:
+    """What came from the patron while the focus country took steps toward other partners: a
+    rise in its gas price before the turn, whose source gives no new price (Table 4.1), and its
+    public reactions to the focus country (as Figure 6.1 counts them: diplomatic events it led),
+    with where they are shown. Also how many reactions."""
+    from .consequences import _icc, _reactions
+    from .loyalty import WEST_WORDS, _at, _gas_after_turn, _turn, _turn_events
+
+    said = []
     gas = _gas_after_turn(s)
     if gas is not None and not gas["unstated"].empty:
         rise, turn = gas["unstated"].iloc[0], _turn(s)
         later = ("later that year" if rise["effective_from"].year == turn["date"].year
                  else f"of {turn['date'].year}")
-        said.append((rise["effective_from"],
-                     (f"a rise in the price of {md(s.p.patron)}'s gas in {_at(rise)}, "
-                      f"before the turn {later} ({sections.label('table', 'gas_price')})")))
-    test = s.findings.alliance_test
-    called = s.ev.anchor("csto_request_2022")  # the patron's alliance, not any alliance
-    if test is not None and test.answer is not None and called \
-            and s.p.patron in str(called["actors"]).split(";"):
-        said.append((test.request,
-                     (f"no troops from {md(s.p.focus)}'s allies when it called on its alliance "
-                      f"in {month(test.request)} (section 3)")))
-    if test is not None and test.blockade is not None:
-        said.append((test.blockade,
-                     (f"the blockade of the road {md(s.p.patron)}'s peacekeepers held, from "
-                      f"{month(test.blockade)} (section 3)")))
-    paid = s.ev.anchor("undelivered_arms")
-    if paid and s.p.patron in str(paid["actors"]).split(";"):
-        said.append((paid.date,
-                     (f"arms paid for and not received, by {md(s.p.focus)}'s government's "
-                      "account (section 4)")))
-    if test is not None and test.offensive is not None and test.fled:
-        said.append((test.offensive,
-                     (f"{md(s.p.rival)}'s offensive of {month(test.offensive)}, after which the "
-                      f"region's people fled to {md(s.p.focus)} "
-                      f"({sections.label('table', 'offensive_toll')})")))
-    return [text for _, text in sorted(said, key=lambda pair: pair[0])]
+        # 'during the talks' only between the focus country's first and last EU step before
+        # the turn (section 4's timeline)
+        west = events_matching(_turn_events(s), *WEST_WORDS)["date"]
+        talks = ((west < rise["effective_from"]).any()
+                 and ((west >= rise["effective_from"]) & (west < turn["date"])).any())
+        said.append(f"a rise in the price of its gas in {_at(rise)}, "
+                    + (f"during {md(s.p.focus)}'s talks with the EU, " if talks else "")
+                    + f"before the turn {later} ({sections.label('table', 'gas_price')})")
+    reactions = _reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    if not reactions.empty:
+        icc, article, where = _icc(s), _article(s), []
+        if icc["warrant"] is not None:
+            steps = icc["steps"]
+            until = (steps["date"].max() if icc["in_force"] is not None
+                     else pd.Timestamp(s.p.as_of))
+            if reactions["date"].between(icc["warrant"]["date"], until).any():
+                where.append("section 6")
+        if article and (reactions["date"] > article.date).any():
+            where.append(sections.label("table", "after_article"))
+        first, last = reactions["date"].min(), reactions["date"].max()
+        said.append(f"{plural(len(reactions), 'public reaction')} to {md(s.p.focus)}, from "
+                    f"{month(first)} to {date(last)}"
+                    + (f" ({'; '.join(where)})" if where else ""))
+    return said, len(reactions)
 
 
 def costs(s):
-    """What each course has cost so far, as the evidence base dates it, not as cause: while the
-    focus country relied on the patron, and since it began to hedge (the patron's public
-    reactions; the flows that would show an economic price end before most of the shift). The
-    title promises a cost that no section had set out (an outside reader)."""
-    from .consequences import _reactions
-
-    reliance = _reliance_costs(s)
-    reactions = _reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
-    if not reliance and reactions.empty:
+    """What the evidence base records on the report's question of cost, by date and not by
+    cause (the title promises a cost that no section had set out: an outside reader): the
+    setbacks while the patron was the focus country's ally, and what came from the patron while
+    the focus country took steps toward other partners. The two overlap in time, and the
+    paragraph says so; whether hedging has had an economic price the flows cannot yet show (said
+    here, or in the closing box once the shift is dated)."""
+    setbacks, (from_patron, _) = _setbacks(s), _from_patron(s)
+    if not setbacks and not from_patron:
         return s.text("")
-    # by date, not by cause: the evidence base does not say what caused what
     text = []
-    if reliance:
-        text.append(f"While {md(s.p.focus)} relied on {md(s.p.patron)}, the evidence base dates "
-                    + listing(reliance, escape=False, clauses=True) + ".")
-    if not reactions.empty:
-        latest = reactions["date"].max()
-        article = _article(s)
-        where = (sections.label("table", "after_article") if article and latest > article.date
-                 else "section 6")
-        text.append(f"Of the costs of hedging, it holds only {md(s.p.patron)}'s words: "
-                    f"{plural(len(reactions), 'public reaction')} to {md(s.p.focus)} since "
-                    f"{month(reactions['date'].min())}, the latest on {date(latest)} ({where}).")
+    if setbacks:
+        text.append(f"While {md(s.p.patron)} was {md(s.p.focus)}'s ally, the evidence base dates "
+                    "setbacks for it: " + listing(setbacks, escape=False, clauses=True)
+                    + ".")
+    if from_patron:
+        text.append(f"From {md(s.p.patron)}, while {md(s.p.focus)} took steps toward other "
+                    "partners, it dates " + listing(from_patron, escape=False, clauses=True)
+                    + ".")
+    if setbacks and from_patron:
+        text.append("The two lists overlap in time, and neither says what caused what.")
     ends = _series_end(s.findings)
     if ends and not _lag(s.findings):
         # with the shift, the closing box below says how far the series reach
-        text.append("It does not track trade restrictions, and its share series end in "
-                    f"{span(*ends)}, so they cannot yet show whether hedging has had an economic "
-                    f"price ({sections.label('table', 'watch')}).")
-    text.append("None of this says what caused what.")
+        text.append("The evidence base does not track trade restrictions, and its share series "
+                    f"end in {span(*ends)}, so they cannot yet show whether hedging has had an "
+                    f"economic price ({sections.label('table', 'watch')}).")
+    if not (setbacks and from_patron):
+        text.append("None of this says what caused what.")
     return s.text(" ".join(text))

@@ -239,24 +239,27 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
 
 
 def _people(m, undated: int, whose: str, confidence: str = "high",
-            apart: tuple = (), left_out: str = "", alone: str = "") -> str:
+            apart: tuple = (), alone: str = "") -> str:
     """', with 3,083 personnel by the latest published figure (undated; not every deployment
     published one)': the headcounts a presence measure adds up (rows less those without one),
     which of them are ceilings or authorised strengths (``apart``) and how many are undated
     (Table 1.1's marks), and whether some deployments published none. '' when none published
-    a figure. ``left_out``: what the count leaves out, said among the notes (or alone when no
-    deployment published a figure). ``alone``: the one deployment that published a figure,
-    named as its own: ', of which only the Russian 102nd military base (Gyumri) had published a
-    headcount: 3,083 personnel by its latest published figure (undated)'."""
+    a figure. ``alone``: the one deployment with a published figure, named as its own (an
+    outside reader took the Gyumri base's count for Russia's total): ', of which only the
+    Russian 102nd military base (Gyumri) has a published headcount: 3,083 personnel
+    (undated)'."""
     if not m.part:
-        return f" ({left_out})" if left_out else ""
-    figures, said = headcount(m.part, m.rows - int(m.total or 0), undated,
-                              "its" if alone else whose, ph.mark(confidence), apart)
-    notes = [n for n in (said, "not every deployment published a figure"
-                         if m.total and not alone else "", left_out) if n]
-    lead = (f", of which only the {md(alone)} had published a headcount: " if alone
-            else ", with ")
-    return lead + figures + (f" ({'; '.join(notes)})" if notes else "")
+        return ""
+    mark = ph.mark(confidence)
+    figures, said = headcount(m.part, m.rows - int(m.total or 0), undated, whose, mark, apart)
+    if alone:
+        if not apart:  # a count: its number, not 'by its latest published figure' again
+            figures = f"{num(m.part)}{mark} personnel"
+        return (f", of which only the {md(alone)} has a published headcount: {figures}"
+                + (f" ({said})" if said else ""))
+    notes = [n for n in (said, "not every deployment published a figure" if m.total else "")
+             if n]
+    return ", with " + figures + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _presence(f: Findings) -> KeyFinding | None:
@@ -267,19 +270,20 @@ def _presence(f: Findings) -> KeyFinding | None:
     # not a total (some deployments publish no count): the published counts added up, said
     # so; a ceiling or an authorised strength named beside them, not added
     # a floor when Table 1.1 leaves some of the patron's posts out (its note says why; here,
-    # what 'at least' stands for: an outside reader found it explained only there)
+    # what 'at least' stands for, beside the count it qualifies: outside readers)
+    left_out = (f" ({md(f.patron)}'s temporary border posts are left out)"
+                if f.patron_posts_left_out else "")
     people = _people(mine, f.patron_presence_undated, "the", f.patron_people_confidence,
-                     f.patron_presence_apart,
-                     f"{md(f.patron)}'s temporary border posts are left out"
-                     if f.patron_posts_left_out
-                     else "", f.patron_presence_alone)
+                     f.patron_presence_apart, f.patron_presence_alone)
     text = (f"On {date(f.as_of)} {md(f.patron)} kept "
             f"{'at least ' if f.patron_posts_left_out else ''}{ph.value(mine, True)} "
-            f"in and around {md(f.focus)}{people}")
+            f"in and around {md(f.focus)}{left_out}{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
+        # one deployment's figure is its own, not the partners' (an outside reader)
         text += (f"; {md(f.focus)}'s partners had {ph.value(theirs, True)} in the country"
-                 + _people(theirs, f.partner_presence_undated, "their",
+                 + _people(theirs, f.partner_presence_undated,
+                           "its" if theirs.value == 1 else "their",
                            f.partner_people_confidence, f.partner_presence_apart,
                            alone=f.partner_presence_alone))
         used += (theirs,)
@@ -289,9 +293,11 @@ def _presence(f: Findings) -> KeyFinding | None:
     drills = f.partner_exercises
     if drills is not None and drills.value:  # listed apart, as Table 7.1 counts them
         n = int(drills.value)
+        # the partners' own personnel, marked as Table 1.1 marks it (an outside reader read
+        # '85 personnel' as the whole exercise, which the next page gives as 85 and 175)
         text += (f", and {'a joint exercise' if n == 1 else f'{count_word(n)} joint exercises'}"
-                 + (f" with {added_up(drills.part, drills.rows - int(drills.total or 0))} "
-                    "personnel" if drills.part else "")
+                 + (f" with {added_up(drills.part, drills.rows - int(drills.total or 0))}"
+                    f"{ph.mark(drills.confidence)} of their personnel" if drills.part else "")
                  + f" {'was' if n == 1 else 'were'} under way")
         used += (drills,)
     return KeyFinding(_cited(text, where), used, where)
