@@ -679,8 +679,8 @@ def test_the_trade_finding_carries_the_limit_section_6_states():
     ("default", ("only the Russian 102nd military base \\(Gyumri\\) has a published headcount: "
                  "3,083 personnel (undated).")),
     # a ceiling beside a count, not added to it (an outside reader: 'about 5,000' added them)
-    ("2023-09-15", ("Two of the five still in place have a published figure: 3,083 personnel "
-                    "by the latest published count (undated) and a mandate's ceiling of 1,960"))])
+    ("2023-09-15", ("Two of the five have a published figure: 3,083 personnel by the latest "
+                    "published count (undated) and a mandate's ceiling of 1,960"))])
 def test_section_1_dates_its_headcounts_as_the_key_findings_do(edition, said):
     """Section 1's sum of headcounts says which of them are undated (Table 1.1's n.d.), in the
     key findings' words, and names the partners that came without making them all the partners
@@ -932,13 +932,14 @@ def test_a_verdict_that_changed_since_the_article_says_what_it_was(edition, rate
     """Section 5's box gave C20's verdict as of the edition: 'partly supported' in 2026,
     'supported' in 2023, with nothing to say it had changed (an outside reader comparing the
     editions). It says what the verdict was and from when it changed, from the update that
-    changed it; its steps are 'between' Armenia and the partners, 'taken by either side' (some
-    are Armenia's own acts, some the partners')."""
+    changed it; its steps are taken by Armenia and the partners 'toward each other ... by one
+    side or both' (some are Armenia's own acts, some the partners')."""
     from analysis.builders import balancing
 
     text = balancing.takeaway(_context("05", EDITIONS[edition])).markdown
     assert text.endswith("rates the article's claim on diversification " + rated), text
-    assert "steps between it and the European Union" in text and "taken by either side" in text
+    assert "Armenia and the European Union, India" in text
+    assert "steps toward each other from 2017 on, by one side or both" in text
     assert "tied it to" not in text
 
 
@@ -955,22 +956,25 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
 
     s = _context("07", EDITIONS[edition])
     text = outlook.costs(s).markdown.replace("\\", "")
-    setbacks, _, rest = text.partition("From Russia, while Armenia took steps toward other "
-                                       "partners, it dates ")
+    assert text.startswith("The evidence base dates these setbacks for Armenia: "), text
+    setbacks, _, rest = text.partition("It also dates what came from Russia as Armenia took "
+                                       "steps toward other partners: ")
     order = ["in September 2022", "from December 2022 (section 3)",
              "arms paid for and not received"]
     if edition == "default":
         order.append("offensive of September 2023 and the flight that followed (Table 7.2)")
     assert [setbacks.index(o) for o in order] == sorted(setbacks.index(o) for o in order), text
-    assert rest.startswith("a rise in the price of its gas in April 2013, during Armenia's talks "
-                           "with the EU, before the turn later that year (Table 4.1)"), text
+    assert rest.startswith("a rise in the price of Russia's gas in April 2013, during Armenia's "
+                           "talks with the EU, before the turn later that year (Table 4.1)"), text
     reactions = _reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
     where = "(section 6; Table 7.3)" if edition == "default" else "(section 6)"
-    assert (f"{count_word(len(reactions))} public reactions to Armenia, from March 2023 to "
-            f"{reactions['date'].max().day} ") in rest and where in rest, rest
+    assert (f"{count_word(len(reactions))} public reactions to Armenia's steps that the evidence "
+            f"base records, from March 2023 to {reactions['date'].max().day} ") in rest, rest
+    assert where in rest, rest
     assert "The two lists overlap in time, and neither says what caused what." in text
     box = outlook.takeaway(s).markdown
-    lag = "or hedging had an economic price: no share series runs past 2024" in box
+    lag = ("or whether hedging had an economic price: no share series runs past 2024, the year "
+           "of the first three," in box)
     assert lag is (edition == "default")
     assert ("does not track trade restrictions" in text) is not lag
 

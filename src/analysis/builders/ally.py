@@ -285,8 +285,9 @@ def presence_text(s):
             # of all of them (an outside reader)
             have, ongoing = int(c["figures_now"]), int(c["ongoing"])
             lead = ("Those still in place account for" if have == ongoing else
-                    f"{count_word(have, True)} of the {count_word(ongoing)} still in place "
-                    f"{'has' if have == 1 else 'have'} a published figure:")
+                    f"{count_word(have, True)} of the {count_word(ongoing)}"
+                    + (" still in place" if ongoing < total else "")
+                    + f" {'has' if have == 1 else 'have'} a published figure:")
             text.append(f" {lead} {_with_notes(figures, undated)}.")
     else:
         text.append(f"The data list no {md(s.p.patron)} deployments in this window.")

@@ -695,8 +695,9 @@ def takeaway(s):
         partners = list(dict.fromkeys(steps.sort_values("date")["partner"]))
         # taken by either side: some are the focus country's own acts, such as a law on joining
         # the EU, some the partners', such as a mission's start (outside readers)
-        says.append(f"{plural(len(steps), 'step')} between it and {md(ph.names(partners))}, "
-                    f"taken by either side, from {steps['date'].min().year} on "
+        says.append(f"{md(s.p.focus)} and {md(ph.names(partners))} took "
+                    f"{plural(len(steps), 'step')} toward each other from "
+                    f"{steps['date'].min().year} on, by one side or both "
                     f"({sections.label('table', 'diversification_steps')})")
     counts = vote_counts(s.ev.un_votes, s.p.focus)
     away, sided = counts["abstain"] + counts["absent"], counts["yes"] + counts["no"]

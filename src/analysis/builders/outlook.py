@@ -104,8 +104,9 @@ def intro(s):
         + (f". Then it follows what happened after {date(article.date)}, the date of the news "
            "analysis whose claims Appendix A checks, up to the edition's date"
            if article and article.date < pd.Timestamp(s.p.as_of) else "")
-        + f". Last, it sets out what the evidence base records of what relying on "
-          f"{md(s.p.patron)}, and hedging, have cost {md(s.p.focus)}.")
+        + f". Last, it sets out, by date and without assigning causes, the setbacks for "
+          f"{md(s.p.focus)} and what came from {md(s.p.patron)} as {md(s.p.focus)} took steps "
+          "toward other partners.")
 
 
 def opinion_intro(s):
@@ -650,8 +651,9 @@ def toll_intro(s):
     fled = _fled(rows)
     # the first and gravest of the events, given before the list of them all (an outside
     # reader found the toll after a two-page table)
-    first = _after_article(s)["date"].min() >= offensive.date
-    return s.text(("These events began with " if first else
+    later = _after_article(s)
+    first = later["date"].min() >= offensive.date
+    return s.text((f"The {num(len(later))} events begin with " if first else
                    f"Among these events {'are' if fled else 'is'} ")
                   + f"{md(s.p.rival)}'s offensive of {date(offensive.date)}"
                   f"{FLIGHT if fled else ''}. Table "
@@ -886,14 +888,26 @@ def takeaway(s):
     # reader: the real limit, not a forecast)
     # where the series end, said plainly ('before the last of them' read two ways: an outside
     # reader); the changes' years are in the sentence before
-    reach = (f"whether the ties measured here moved after those changes, or hedging had an "
-             f"economic price: no share series runs past {_series_end(f)[1]}, and the evidence "
-             "base does not track trade restrictions."
+    reach = (f"whether the ties measured here moved after those changes, or whether hedging had "
+             f"an economic price: {_reach(f)}, and the evidence base does not track trade "
+             "restrictions."
              if _lag(f) else
              f"where {md(s.p.focus)} will stand next; {watch} says what a further move of each "
              "indicator would signal.")
     return s.text("What the data say: " + ", yet ".join(p for p in (shift, ties) if p)
                   + f". What they do not say: {reach}")
+
+
+def _reach(f) -> str:
+    """'no share series runs past 2024, the year of the first three changes': how far the share
+    series reach against the dated changes (before, 'no series runs past 2024' explained only
+    the changes of 2025: an outside reader)."""
+    end = _series_end(f)[1]
+    that_year = [day for day, _, _ in f.break_steps if day.year == end]
+    first = len(that_year) and all(day.year >= end for day, _, _ in f.break_steps)
+    return (f"no share series runs past {end}"
+            + (f", the year of the first {count_word(len(that_year))}" if first and
+               len(that_year) > 1 else ", the year of the first one" if first else ""))
 
 
 def _lag(f) -> bool:
@@ -940,11 +954,11 @@ def _setbacks(s) -> list[str]:
     return [text for _, text in sorted(said, key=lambda pair: pair[0])]
 
 
-def _from_patron(s) -> tuple[list[str], int]:
+def _from_patron(s) -> list[str]:
     """What came from the patron while the focus country took steps toward other partners: a
     rise in its gas price before the turn, whose source gives no new price (Table 4.1), and its
     public reactions to the focus country (as Figure 6.1 counts them: diplomatic events it led),
-    with where they are shown. Also how many reactions."""
+    with where they are shown."""
     from .consequences import _icc, _reactions
     from .loyalty import WEST_WORDS, _at, _gas_after_turn, _turn, _turn_events
 
@@ -959,7 +973,7 @@ def _from_patron(s) -> tuple[list[str], int]:
         west = events_matching(_turn_events(s), *WEST_WORDS)["date"]
         talks = ((west < rise["effective_from"]).any()
                  and ((west >= rise["effective_from"]) & (west < turn["date"])).any())
-        said.append(f"a rise in the price of its gas in {_at(rise)}, "
+        said.append(f"a rise in the price of {md(s.p.patron)}'s gas in {_at(rise)}, "
                     + (f"during {md(s.p.focus)}'s talks with the EU, " if talks else "")
                     + f"before the turn {later} ({sections.label('table', 'gas_price')})")
     reactions = _reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
@@ -974,10 +988,12 @@ def _from_patron(s) -> tuple[list[str], int]:
         if article and (reactions["date"] > article.date).any():
             where.append(sections.label("table", "after_article"))
         first, last = reactions["date"].min(), reactions["date"].max()
-        said.append(f"{plural(len(reactions), 'public reaction')} to {md(s.p.focus)}, from "
-                    f"{month(first)} to {date(last)}"
+        # what counts as a reaction (Figure 6.1's rule), and that the count is the evidence
+        # base's, not a census (an outside reader)
+        said.append(f"{plural(len(reactions), 'public reaction')} to {md(s.p.focus)}'s steps "
+                    f"that the evidence base records, from {month(first)} to {date(last)}"
                     + (f" ({'; '.join(where)})" if where else ""))
-    return said, len(reactions)
+    return said
 
 
 def costs(s):
@@ -987,18 +1003,19 @@ def costs(s):
     the focus country took steps toward other partners. The two overlap in time, and the
     paragraph says so; whether hedging has had an economic price the flows cannot yet show (said
     here, or in the closing box once the shift is dated)."""
-    setbacks, (from_patron, _) = _setbacks(s), _from_patron(s)
+    setbacks, from_patron = _setbacks(s), _from_patron(s)
     if not setbacks and not from_patron:
         return s.text("")
     text = []
+    # each list dated by its own first and last entry, not by a period named after a course
+    # ('while Russia was Armenia's ally' said the alliance had ended: an outside reader)
     if setbacks:
-        text.append(f"While {md(s.p.patron)} was {md(s.p.focus)}'s ally, the evidence base dates "
-                    "setbacks for it: " + listing(setbacks, escape=False, clauses=True)
-                    + ".")
+        text.append(f"The evidence base dates these setbacks for {md(s.p.focus)}: "
+                    + listing(setbacks, escape=False, clauses=True) + ".")
     if from_patron:
-        text.append(f"From {md(s.p.patron)}, while {md(s.p.focus)} took steps toward other "
-                    "partners, it dates " + listing(from_patron, escape=False, clauses=True)
-                    + ".")
+        text.append(f"It also dates what came from {md(s.p.patron)} as {md(s.p.focus)} took "
+                    "steps toward other partners: "
+                    + listing(from_patron, escape=False, clauses=True) + ".")
     if setbacks and from_patron:
         text.append("The two lists overlap in time, and neither says what caused what.")
     ends = _series_end(s.findings)
