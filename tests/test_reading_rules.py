@@ -434,6 +434,11 @@ def test_the_shift_is_argued_in_section_7_with_what_did_not_change():
     assert len(stayed) >= 1
     assert "Against that reading" in text
     assert all(name in text.replace("\\", "") for name in stayed["name"])
+    # and the unions led by Russia that Armenia stayed in, as the data record them
+    assert text.endswith("and the evidence base records no formal exit by Armenia from the EAEU "
+                         "or the CSTO.")
+    iran = outlook.after_article_text(_context("07", {"patron": "Iran"})).markdown
+    assert "EAEU" not in iran and "CSTO" not in iran
 
 
 @pytest.mark.parametrize(("as_of", "said"), [
@@ -679,8 +684,10 @@ def test_the_trade_finding_carries_the_limit_section_6_states():
     ("default", ("only the Russian 102nd military base \\(Gyumri\\) has a published headcount: "
                  "3,083 personnel (undated).")),
     # a ceiling beside a count, not added to it (an outside reader: 'about 5,000' added them)
-    ("2023-09-15", ("Two of the five have a published figure: 3,083 personnel by the latest "
-                    "published count (undated) and a mandate's ceiling of 1,960"))])
+    # each figure named with its deployment, not added up as one total (an outside reader)
+    ("2023-09-15", ("Two of the five have a published figure: the Russian 102nd military base "
+                    "\\(Gyumri\\), 3,083 personnel (undated); and the Russian peacekeeping "
+                    "contingent in Nagorno\\-Karabakh, a mandate's ceiling of 1,960."))])
 def test_section_1_dates_its_headcounts_as_the_key_findings_do(edition, said):
     """Section 1's sum of headcounts says which of them are undated (Table 1.1's n.d.), in the
     key findings' words, and names the partners that came without making them all the partners

@@ -16,7 +16,15 @@ from ..measures import shares
 from ..measures.presence import EXERCISE
 from ..prose import date, date_range, listing, md, month, num, pct
 from . import dependence as dep
-from ._common import count_word, figure_events, headcount, personnel_cells, plural, sentence_start
+from ._common import (
+    BASIS_WORDS,
+    count_word,
+    figure_events,
+    headcount,
+    personnel_cells,
+    plural,
+    sentence_start,
+)
 
 KIND_LABELS = {"base": "Military base", "peacekeeping": "Peacekeepers",
                "border_guards": "Border guards", "monitoring_mission": "Monitoring mission",
@@ -229,6 +237,26 @@ def _posts_not_counted(s) -> tuple[str, list[pd.DataFrame]]:
             [a.frame() for a in (start, end) if a])
 
 
+def _own_figures(s, mine: pd.DataFrame) -> list[str]:
+    """Each standing deployment still in place with its own published figure: 'the Russian
+    102nd military base (Gyumri), 3,083 personnel (undated)', 'the Russian peacekeeping
+    contingent in Nagorno-Karabakh, a mandate's ceiling of 1,960' (added up, a count and a
+    ceiling read as one total of unnamed deployments: an outside reader)."""
+    from ..measures.presence import undated_counts
+
+    running = mine[mine["end_date"].isna() & (mine["kind"] != EXERCISE)
+                   & mine["personnel_persons"].notna()]
+    undated = undated_counts(running, s.ev.sources.set_index("source_id")["date_published"])
+    out = []
+    for i, r in running.iterrows():
+        basis = r.get("personnel_basis")
+        value = num(r["personnel_persons"])
+        figure = (f"{BASIS_WORDS[basis][0]} of {value}" if basis in BASIS_WORDS
+                  else f"{value} personnel")
+        out.append(f"the {md(r['name'])}, {figure}" + (" (undated)" if undated[i] else ""))
+    return out
+
+
 def _with_notes(figures: str, notes: str) -> str:
     return figures + (f" ({notes})" if notes else "")
 
@@ -284,11 +312,13 @@ def presence_text(s):
             # of those still in place, how many have a figure: 'account for' read as a total
             # of all of them (an outside reader)
             have, ongoing = int(c["figures_now"]), int(c["ongoing"])
-            lead = ("Those still in place account for" if have == ongoing else
-                    f"{count_word(have, True)} of the {count_word(ongoing)}"
-                    + (" still in place" if ongoing < total else "")
-                    + f" {'has' if have == 1 else 'have'} a published figure:")
-            text.append(f" {lead} {_with_notes(figures, undated)}.")
+            if have == ongoing:
+                text.append(f" Those still in place account for {_with_notes(figures, undated)}.")
+            else:  # some figures among silent deployments: each named with its own figure
+                text.append(f" {count_word(have, True)} of the {count_word(ongoing)}"
+                            + (" still in place" if ongoing < total else "")
+                            + f" {'has' if have == 1 else 'have'} a published figure: "
+                            + listing(_own_figures(s, mine), escape=False, clauses=True) + ".")
     else:
         text.append(f"The data list no {md(s.p.patron)} deployments in this window.")
     if "partners" in counts.index:

@@ -613,8 +613,16 @@ def after_article_text(s):
         if not stayed.empty:
             presence = sections.number_of("table", "presence")
             names = (f"the {n}" for n in stayed.sort_values("start_date")["name"])
+            # the patron-led unions the focus country stayed in weigh against it too (an
+            # outside reader found the counterweight thin): said as what the data record
+            unions = [label for key, label in (("eaeu_membership", "the EAEU"),
+                                               ("csto_treaty", "the CSTO"))
+                      if (a := s.ev.anchor(key)) and s.p.patron in str(a["actors"]).split(";")]
             text += (f" Against that reading, {listing(names)} "
-                     f"remained in place on {date(s.p.as_of)} (Table {presence}).")
+                     f"remained in place on {date(s.p.as_of)} (Table {presence})"
+                     + (f", and the evidence base records no formal exit by {md(s.p.focus)} "
+                        f"from {' or '.join(unions)}"
+                        if unions else "") + ".")
     # that the changes are events, not measurements, the section's closing box says
     return s.text(text)
 
