@@ -1005,3 +1005,16 @@ def test_the_road_to_september_stops_at_the_article(edition):
     assert steps["date"].max() <= pd.Timestamp("2023-09-15")
     assert "what followed" not in fig.caption
     assert ("Figure 7.2 shows what followed the article" in fig.note) is (edition == "default")
+
+
+@pytest.mark.parametrize(("edition", "where"), [("default", "in Armenia ("),
+                                                ("2023-09-15", "in and around Armenia (")])
+def test_the_patrons_deployments_are_around_the_country_only_while_one_is_abroad(edition, where):
+    """'In and around Armenia' while a deployment stood outside it (the peacekeepers, in
+    Azerbaijan, until June 2024); once both that remain are in Armenia, 'in Armenia' (an
+    outside reader)."""
+    from analysis.builders import summary
+
+    s = _context("00", EDITIONS[edition])
+    text = next(k.text for k in summary.key_findings(s.findings) if "deployments" in k.text)
+    assert f"deployments\u2020 {where}" in text, text

@@ -17,6 +17,7 @@ from .measures import shares, suppliers
 from .measures.compare import turned_back
 from .measures.presence import (
     EXERCISE,
+    active_on,
     headcounts,
     peacekeepers,
     presence,
@@ -95,6 +96,9 @@ class Findings:
     #: (``Headcounts.alone``), else ''
     patron_presence_alone: str = ""
     partner_presence_alone: str = ""
+    #: whether any of the patron's deployments running on as_of is outside the focus country
+    #: ('in and around' it, else 'in' it: an outside reader)
+    patron_presence_abroad: bool = True
     #: the weakest confidence of those headcounts (their figure carries the mark)
     patron_people_confidence: str = "high"
     partner_people_confidence: str = "high"
@@ -369,6 +373,8 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     patron_presence_apart=mine_counts.apart,
                     partner_presence_apart=theirs_counts.apart,
                     patron_presence_alone=mine_counts.alone,
+                    patron_presence_abroad=bool(
+                        (active_on(dep, [patron], day, kinds=kinds)["host"] != focus).any()),
                     partner_presence_alone=theirs_counts.alone,
                     patron_people_confidence=mine_counts.confidence,
                     partner_people_confidence=theirs_counts.confidence,

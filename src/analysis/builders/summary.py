@@ -277,7 +277,8 @@ def _presence(f: Findings) -> KeyFinding | None:
                      f.patron_presence_apart, f.patron_presence_alone)
     text = (f"On {date(f.as_of)} {md(f.patron)} kept "
             f"{'at least ' if f.patron_posts_left_out else ''}{ph.value(mine, True)} "
-            f"in and around {md(f.focus)}{left_out}{people}")
+            f"{'in and around' if f.patron_presence_abroad else 'in'} {md(f.focus)}{left_out}"
+            f"{people}")
     used = (mine,)
     if theirs is not None and theirs.value:
         # one deployment's figure is its own, not the partners' (an outside reader)
