@@ -470,8 +470,9 @@ def presence_chart(s):
              f"personnel and time present; arrows mark deployments still running.{main}"),
         data=[rows.drop(columns="_end")], key="peacekeepers",
         note="Time present counts the calendar days from the start date to the end date or, "
-             "for a deployment still running, to the as-of date, both included. Bars that "
-             "began earlier are cut at the left edge.")
+             "for a deployment still running, to the as-of date, both included, in whole "
+             "months or years (never rounded up). Bars that began earlier are cut at the left "
+             "edge.")
 
 
 def corridor_chart(s):
