@@ -959,7 +959,7 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
     it is shown; says the lists overlap and neither says what caused what; and says what the
     data cannot show (in the closing box once the share series end before the shift's last
     change, else here)."""
-    from analysis.builders.consequences import _reactions
+    from analysis.builders.consequences import patron_reactions
 
     s = _context("07", EDITIONS[edition])
     text = outlook.costs(s).markdown.replace("\\", "")
@@ -973,7 +973,7 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
     assert [setbacks.index(o) for o in order] == sorted(setbacks.index(o) for o in order), text
     assert rest.startswith("a rise in the price of Russia's gas in April 2013, during Armenia's "
                            "talks with the EU, before the turn later that year (Table 4.1)"), text
-    reactions = _reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
     where = "(section 6; Table 7.3)" if edition == "default" else "(section 6)"
     assert (f"{count_word(len(reactions))} public reactions to Armenia's steps that the evidence "
             f"base records, from March 2023 to {reactions['date'].max().day} ") in rest, rest

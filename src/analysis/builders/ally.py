@@ -472,8 +472,9 @@ def road_to_september(s):
 
 def _after_article_known(s) -> bool:
     """Whether the edition knows events after the article (section 7 shows them)."""
-    article = s.ev.anchor("article_date")
-    return bool(article) and bool((s.ev.events["date"] > article.date).any())
+    from .outlook import events_after_article
+
+    return not events_after_article(s).empty
 
 
 def road_steps(s):

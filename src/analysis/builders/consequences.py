@@ -66,7 +66,7 @@ def growth(series: pd.DataFrame, value: str, base_year: int) -> dict | None:
 
 
 # ---------------------------------------------------------------------------- finding events
-def _icc(s) -> dict:
+def icc_steps(s) -> dict:
     """The warrant and the focus country's steps toward the court known at as_of (computed once
     per edition: five paragraphs and charts of the section ask).
 
@@ -120,7 +120,7 @@ def _break_year(s) -> int | None:
     return invasion.date.year if invasion else None
 
 
-def _reactions(s, since, until) -> pd.DataFrame:
+def patron_reactions(s, since, until) -> pd.DataFrame:
     """The patron's public reactions to the focus country in [since, until]."""
     ev = involves(s.ev.events, s.p.patron, s.p.focus)
     first = ev["actors"].str.split(";").str[0] == s.p.patron
@@ -145,7 +145,7 @@ def intro(s):
                 f"{md(s.p.focus)}'s path toward the Rome Statute of the International Criminal "
                 "Court")
         warrant_text = f"an arrest warrant for {md(s.p.patron)}'s president"
-        later = not _icc(s)["steps"].empty  # a step after the warrant is known
+        later = not icc_steps(s)["steps"].empty  # a step after the warrant is known
         when = (f", a process begun before the court issued {warrant_text}"
                 + ((" and completed after it" if done else " and continued after it")
                    if later else "")
@@ -199,7 +199,7 @@ def paradox_intro(s):
 
 
 def icc_summary(s):
-    icc = _icc(s)
+    icc = icc_steps(s)
     w = icc["warrant"]
     if w is None:
         return s.text(icc["not_yet"].sentence())
@@ -249,14 +249,14 @@ def icc_summary(s):
 
 def icc_chart(s):
     """Warrant, court, vote, entry into force, and the patron's reactions on one timeline."""
-    icc = _icc(s)
+    icc = icc_steps(s)
     w = icc["warrant"]
     if w is None:
         return s.text("")  # icc_summary has said the story had not got there
     steps = icc["steps"]
     done = icc["in_force"] is not None
     until = steps["date"].max() if done else pd.Timestamp(s.p.as_of)
-    reactions = _reactions(s, w["date"], until)
+    reactions = patron_reactions(s, w["date"], until)
     rows = pd.concat([w.to_frame().T, steps, reactions]).drop_duplicates("event_id")
     rows["date"] = pd.to_datetime(rows["date"])
     groups = {"court": f"The ICC and {s.p.focus}", "patron": f"{s.p.patron}'s reactions"}
@@ -293,7 +293,7 @@ def icc_chart(s):
 
 
 def icc_table(s):
-    icc = _icc(s)
+    icc = icc_steps(s)
     w = icc["warrant"]
     if w is None or icc["steps"].empty:
         return s.text("")  # icc_summary has said the story had not got there
@@ -728,7 +728,7 @@ def data_limits(s):
     """What the section's data say and do not say."""
     brk = _break_year(s)
     says = []
-    icc = _icc(s) if _of_patron(s, "icc_warrant") else {"warrant": None}
+    icc = icc_steps(s) if _of_patron(s, "icc_warrant") else {"warrant": None}
     if icc["warrant"] is not None and icc["vote"] is not None:
         says.append(f"{md(s.p.focus)} ratified the court's statute after the court had issued "
                     f"an arrest warrant for {md(s.p.patron)}'s president, and {md(s.p.patron)}'s "

@@ -29,7 +29,7 @@ WEST_WORDS = ("CEPA", "Association Agreement")
 UNDELIVERED_WORDS = ("not delivered", "paid for", "undelivered")
 
 
-def _turn_events(s) -> pd.DataFrame:
+def turn_events(s) -> pd.DataFrame:
     """The focus country's own steps toward either bloc: events it leads (its actors list it
     first) whose title names an agreement or a union; another's words about them, such as the
     patron's warnings on the EAEU, are not its steps."""
@@ -41,7 +41,7 @@ def _turn_events(s) -> pd.DataFrame:
 
 
 def turn_timeline(s):
-    rows = _turn_events(s)
+    rows = turn_events(s)
     if rows.empty:
         turn = s.ev.anchor("customs_union_turn")
         return s.text(turn.sentence() if not turn else
@@ -57,7 +57,7 @@ def turn_timeline(s):
                                    start=pd.Timestamp(first.year, 1, 1), end=last,
                                    group_of=lambda ev: names[0] if ev.event_id in west
                                    else names[1], colours=tracks)
-    turn = _turn(s)
+    turn = turn_event(s)
     if turn is not None:
         fig.axes[0].axvline(turn["date"], color=theme.colour(s.p.patron), lw=0.8, ls="--",
                             zorder=0)
@@ -76,7 +76,7 @@ def turn_timeline(s):
         data=[rows])
 
 
-def _turn(s):
+def turn_event(s):
     """The turn (anchor ``customs_union_turn``), when known and involving the focus country and
     the patron; else None."""
     turn = s.ev.anchor("customs_union_turn")
@@ -88,22 +88,22 @@ def _turn(s):
 
 def _link_kept(s, turn) -> pd.Series | None:
     """The first agreement with the EU signed after the turn (its event row), if any."""
-    west = events_matching(_turn_events(s), *WEST_WORDS)
+    west = events_matching(turn_events(s), *WEST_WORDS)
     later = west[west["date"] > turn["date"]].sort_values("date")
     return later.iloc[0] if not later.empty else None
 
 
 def turn_text(s):
-    turn = _turn(s)
+    turn = turn_event(s)
     if turn is None:
-        if _turn_events(s).empty:
+        if turn_events(s).empty:
             return s.text("")  # the timeline's place has said so
         known = s.ev.anchor("customs_union_turn")
         return s.text(known.sentence() if not known else
                       f"The turn of {month(known.date)} did not involve both {md(s.p.focus)} "
                       f"and {md(s.p.patron)}, so this part of the section has nothing to show "
                       "for this cast.")
-    rows = _turn_events(s)
+    rows = turn_events(s)
     figure = sections.number_of("figure", "turn")
     text = [f"The turn came on {date(turn['date'])} (Figure {figure})."]
     west = events_matching(rows, *WEST_WORDS)
@@ -147,7 +147,7 @@ def turn_text(s):
 
 def _marks(s, series: pd.DataFrame) -> dict:
     marks = {}
-    turn = _turn(s)
+    turn = turn_event(s)
     if turn is not None:
         marks[int(turn["date"].year)] = "customs-union turn"
     ev = s.ev.events
@@ -222,7 +222,7 @@ def _against_turn(s, series: pd.DataFrame) -> tuple[int, list] | None:
     """The year of the turn and, for trade, money transfers and gas, how each later year's
     share compares with that year's (:func:`analysis.measures.compare.higher_in`), for the
     shares with data on both sides; None without the turn or the series."""
-    turn = _turn(s)
+    turn = turn_event(s)
     if series.empty or turn is None:
         return None
     year, compared = int(turn["date"].year), []
@@ -314,14 +314,14 @@ def gas_price_table(s):
                    note="'Not stated': the source reports the change, not the price it led to.")
 
 
-def _gas_after_turn(s) -> dict | None:
+def gas_after_turn(s) -> dict | None:
     """What the price did after the turn (compute once: the text and the section's summary
     read it), each a row of :func:`_gas_prices`: the first price after it, the lowest and the
     highest from then on, and the one in force at the end (from the change that set it, not a
     later source citing it); with ``unstated``, the changes between the last price stated
     before the turn and the turn whose price their source does not give. None without the turn
     or a price on each side of it."""
-    turn, rows = _turn(s), _gas_prices(s)
+    turn, rows = turn_event(s), _gas_prices(s)
     priced = rows.dropna(subset=["price_usd_per_1000m3"])
     if turn is None or priced.empty:
         return None
@@ -345,7 +345,7 @@ def _price(row) -> str:
     return cell.replace("about ", "about USD ") if cell.startswith("about ") else f"USD {cell}"
 
 
-def _at(row) -> str:
+def price_date(row) -> str:
     return ph.when(row["effective_from"], row["date_precision"])
 
 
@@ -354,19 +354,19 @@ def gas_price_text(s):
     price its source does not state (April 2013's rise: against the last price stated, 180 in
     2010, the price after the turn had read as a rise, when the rise came before it: an
     outside reader) and what came with the first price after it."""
-    moved = _gas_after_turn(s)
+    moved = gas_after_turn(s)
     if moved is None:
         return s.text("")
-    turn = _turn(s)
+    turn = turn_event(s)
     first, lowest, current = moved["first"], moved["lowest"], moved["current"]
-    text = [f"In {_at(r)}, {count_word(indicators.months_between(r['effective_from'], turn['date']))} "
+    text = [f"In {price_date(r)}, {count_word(indicators.months_between(r['effective_from'], turn['date']))} "
             f"months before the turn, the price was {md(r['change'])}; its source gives the "
             "rise, not the new price." for _, r in moved["unstated"].iterrows()]
-    said = [f"{_price(first)} from {_at(first)} ({md(first['change'])})"]
+    said = [f"{_price(first)} from {price_date(first)} ({md(first['change'])})"]
     if lowest["effective_from"] != first["effective_from"]:
-        said.append(f"at its lowest, {_price(lowest)}, from {_at(lowest)}")
+        said.append(f"at its lowest, {_price(lowest)}, from {price_date(lowest)}")
     if current["effective_from"] not in (first["effective_from"], lowest["effective_from"]):
-        said.append(f"{_price(current)} from {_at(current)}")
+        said.append(f"{_price(current)} from {price_date(current)}")
     text.append(f"After the turn ({sections.label('table', 'gas_price')}) it was "
                 f"{listing(said, escape=False, clauses=True)}.")
     return s.text(" ".join(text))
@@ -597,7 +597,7 @@ def base_table(s):
 
 def takeaway(s):
     """What the section's data say and do not say, from what its parts computed."""
-    turn = _turn(s)
+    turn = turn_event(s)
     if turn is None:
         return s.text("")
     says = [f"{md(s.p.focus)} chose the customs union led by {md(s.p.patron)} in "
@@ -611,7 +611,7 @@ def takeaway(s):
             says.append(f"{md(s.p.patron)}'s share of {md(s.p.focus)}'s {listing(above)} "
                         f"stayed above the {year} level in every year on record since "
                         f"({sections.label('figure', 'dependence_over_time')})")
-    gas = _gas_after_turn(s)
+    gas = gas_after_turn(s)
     if gas is not None:  # the range after the turn, not its low point alone (an outside reader)
         low, high = _price(gas["lowest"]), _price(gas["highest"])
         says.append(f"after the turn {md(s.p.patron)}'s gas cost {md(s.p.focus)} "

@@ -79,7 +79,7 @@ def _article(s):
     return s.ev.anchor("article_date")
 
 
-def _after_article(s) -> pd.DataFrame:
+def events_after_article(s) -> pd.DataFrame:
     """Events dated after the article, as cut at as_of (none before the article)."""
     article = _article(s)
     return after(s.ev.events, article.date) if article else s.ev.events.iloc[0:0]
@@ -492,7 +492,7 @@ def _months(first, last) -> str:
 
 
 def after_article_timeline(s):
-    later = _after_article(s)
+    later = events_after_article(s)
     if later.empty:
         return s.text(_nothing_after(s))
     # the changes of the shift the key findings name come first (the reader looks for them),
@@ -546,7 +546,7 @@ def after_article_timeline(s):
 
 
 def after_article(s):
-    later = _after_article(s)
+    later = events_after_article(s)
     if later.empty:
         return s.text("")  # the timeline's place has said so
     first, last = later["date"].min(), later["date"].max()
@@ -583,7 +583,7 @@ def after_article_text(s):
     """What came after the article, before its figure and table: its first sentence says the
     span, from the article to the edition's date (a sentence of its own before it said the same:
     an outside reader)."""
-    later = _after_article(s)
+    later = events_after_article(s)
     if later.empty:
         return s.text("")
     by_kind = later["category"].value_counts()
@@ -659,7 +659,7 @@ def toll_intro(s):
     fled = _fled(rows)
     # the first and gravest of the events, given before the list of them all (an outside
     # reader found the toll after a two-page table)
-    later = _after_article(s)
+    later = events_after_article(s)
     first = later["date"].min() >= offensive.date
     return s.text((f"The {num(len(later))} events begin with " if first else
                    f"Among these events {'are' if fled else 'is'} ")
@@ -967,26 +967,26 @@ def _from_patron(s) -> list[str]:
     rise in its gas price before the turn, whose source gives no new price (Table 4.1), and its
     public reactions to the focus country (as Figure 6.1 counts them: diplomatic events it led),
     with where they are shown."""
-    from .consequences import _icc, _reactions
-    from .loyalty import WEST_WORDS, _at, _gas_after_turn, _turn, _turn_events
+    from .consequences import icc_steps, patron_reactions
+    from .loyalty import WEST_WORDS, gas_after_turn, price_date, turn_event, turn_events
 
     said = []
-    gas = _gas_after_turn(s)
+    gas = gas_after_turn(s)
     if gas is not None and not gas["unstated"].empty:
-        rise, turn = gas["unstated"].iloc[0], _turn(s)
+        rise, turn = gas["unstated"].iloc[0], turn_event(s)
         later = ("later that year" if rise["effective_from"].year == turn["date"].year
                  else f"of {turn['date'].year}")
         # 'during the talks' only between the focus country's first and last EU step before
         # the turn (section 4's timeline)
-        west = events_matching(_turn_events(s), *WEST_WORDS)["date"]
+        west = events_matching(turn_events(s), *WEST_WORDS)["date"]
         talks = ((west < rise["effective_from"]).any()
                  and ((west >= rise["effective_from"]) & (west < turn["date"])).any())
-        said.append(f"a rise in the price of {md(s.p.patron)}'s gas in {_at(rise)}, "
+        said.append(f"a rise in the price of {md(s.p.patron)}'s gas in {price_date(rise)}, "
                     + (f"during {md(s.p.focus)}'s talks with the EU, " if talks else "")
                     + f"before the turn {later} ({sections.label('table', 'gas_price')})")
-    reactions = _reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
     if not reactions.empty:
-        icc, article, where = _icc(s), _article(s), []
+        icc, article, where = icc_steps(s), _article(s), []
         if icc["warrant"] is not None:
             steps = icc["steps"]
             until = (steps["date"].max() if icc["in_force"] is not None
