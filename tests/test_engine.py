@@ -179,6 +179,33 @@ def test_the_engine_answers_calls_while_it_still_imports(tmp_path):
         pool.close()
 
 
+def test_an_engine_told_that_no_kernel_is_coming_loads_their_modules_only_for_one(
+        tmp_path, monkeypatch):
+    """A build whose sections all reuse their outputs only merges and exports: told so while
+    it still imports, the engine stops before what kernels need (matplotlib's figures, seaborn,
+    ipykernel) and answers at once. A kernel asked for after all gets them loaded first, and
+    starts as any: figures shown inline, inherited objects frozen."""
+    from analysis.engine import pool as engine
+
+    pool = engine.WarmPool(python=sys.executable)  # a new interpreter: nothing imported yet
+    try:
+        pool.call_here("analysis.evidence:edition_facts", None)  # the command's first question
+        assert pool.lean() is True
+        pool.preload(None)
+        assert pool._request("ping")["kernels"] is False
+        monkeypatch.setattr(engine, "_shared", pool)
+        out = _run(_notebook(
+            "import gc, sys\nimport matplotlib.pyplot as plt\n"
+            "print('seaborn' in sys.modules, gc.get_freeze_count() > 100_000)",
+            "plt.plot([1, 2])"), tmp_path, "after-lean")
+        assert _text(out.cells[0]).split() == ["True", "True"]
+        assert any("image/png" in o.get("data", {}) for o in out.cells[1].outputs)
+        assert pool._request("ping")["kernels"] is True
+        assert pool.lean() is False  # too late now: nothing changes
+    finally:
+        pool.close()
+
+
 def test_an_engine_that_never_forked_is_stopped_at_once():
     """A command that stops at a mistake before any section ran does not wait for its engine
     to finish importing: an engine that never forked is killed; one that did ends its

@@ -158,6 +158,8 @@ def run_sections(specs: list[SectionSpec], p: ReportParams, staging: Path,
         from .engine.zygote import EXPORT_IMPORTS
 
         pool = shared_pool()
+        if not to_run:  # only merge and export: no kernel, so none of the kernels' modules
+            pool.lean()
         # one load of the evidence base for every section, trusting this build's validation, and
         # (for more than one section to run) one computation of what several sections read
         pool.preload(p.data_dir, data_digest(hashes=data_hashes),

@@ -12,7 +12,6 @@ import html
 import io
 from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 FIGURE_MIME = "application/vnd.tightrope.figure+json"
@@ -21,6 +20,8 @@ TABLE_MIME = "application/vnd.tightrope.table+json"
 
 def svg_of(fig) -> str:
     """The figure as deterministic SVG text (no date, fixed ids); closes the figure."""
+    import matplotlib.pyplot as plt  # here: merging and exporting a report never draw
+
     from .theme import save
 
     buffer = io.StringIO()

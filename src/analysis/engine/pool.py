@@ -154,6 +154,12 @@ class WarmPool:
         """The zygote's pid (it answers while still importing)."""
         return self._request("ping")["pid"]
 
+    def lean(self) -> bool:
+        """Ask the zygote, if it is still importing, not to load what section kernels need
+        until one is asked for (a build whose sections all reuse their outputs merges and exports
+        only). True if it went lean; False if those modules were in already."""
+        return not self._request("lean")["kernels"]
+
     def preload(self, data_dir: Path | str | None, digest: str | None = None,
                 window: tuple | None = None, params: dict | None = None) -> bool:
         """Load an evidence base into the zygote (once per folder, digest, window and

@@ -34,8 +34,14 @@ EXPORT_IMPORTS = ("nbformat", "analysis.merge", "analysis.bibliography",
 
 def warm_imports(between: Callable[[], None] = lambda: None) -> None:
     """Everything a section kernel imports, loaded once before any fork (the exporters come
-    later: :data:`EXPORT_IMPORTS`). ``between`` runs after each module (the zygote answers
-    calls meanwhile)."""
+    later: :data:`EXPORT_IMPORTS`): :func:`evidence_imports`, then :func:`kernel_imports`.
+    ``between`` runs after each module (the zygote answers calls meanwhile)."""
+    evidence_imports(between)
+    kernel_imports(between)
+
+
+def evidence_imports(between: Callable[[], None] = lambda: None) -> None:
+    """What reading the evidence base needs (the command's first questions, merging a report)."""
     # the backend an ipykernel kernel selects (ipykernel.kernelapp sets the same variable)
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = INLINE_BACKEND
@@ -47,9 +53,16 @@ def warm_imports(between: Callable[[], None] = lambda: None) -> None:
     for name in ("numpy", "pandas", "analysis.evidence"):
         importlib.import_module(name)
     between()
+
+
+def kernel_imports(between: Callable[[], None] = lambda: None) -> None:
+    """What a section kernel imports as it starts, and one chart drawn (see :func:`_draw_once`).
+    A build whose sections all reuse their outputs skips it (op ``lean``)."""
     # with what a kernel imports as it starts (its shell's inspector, debugger, completer,
     # tornado's event loop and the store magic)
-    for name in ("matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline", "IPython",
+    # (matplotlib in steps: a ``lean`` request that comes meanwhile stops it sooner)
+    for name in ("matplotlib.rcsetup", "matplotlib.cm", "matplotlib.font_manager",
+                 "matplotlib.image", "matplotlib.figure", "matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline", "IPython",
                  "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
                  "IPython.core.oinspect", "IPython.core.completerlib", "IPython.core.debugger",
                  "tornado.platform.asyncio", "IPython.extensions.storemagic", "analysis.report"):
@@ -265,12 +278,23 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
 
     children: set[int] = set()
     protocol_fds: list[int] = [proto_in, proto_out]
-    warm = False
+    warm = False  # every module it was asked to load is in (the kernels' too, unless lean)
+    lean = False  # asked, while still importing, not to load the kernels' modules for now
+    kernels_ready = False
+
+    def load_kernel_modules() -> None:
+        """The kernels' modules, at the first kernel asked of a zygote that went lean."""
+        nonlocal kernels_ready
+        kernel_imports()
+        settle()
+        kernels_ready = True
 
     def handle(request: dict) -> None:
         reply: dict = {"id": request.get("id")}
         try:
             if request["op"] == "fork":
+                if request.get("kind") == "kernel" and not kernels_ready:
+                    load_kernel_modules()
                 pid = _fork(request, tuple(protocol_fds))
                 children.add(pid)
                 reply.update(ok=True, pid=pid)
@@ -288,7 +312,9 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
                 if warm:
                     settle()
             elif request["op"] == "ping":
-                reply.update(ok=True, pid=os.getpid(), warm=warm)
+                reply.update(ok=True, pid=os.getpid(), warm=warm, kernels=kernels_ready)
+            elif request["op"] == "lean":  # too late: the kernels' modules are in already
+                reply.update(ok=True, kernels=kernels_ready)
             else:
                 reply.update(ok=False, error=f"unknown op {request['op']!r}")
         except Exception as exc:  # noqa: BLE001 - reported to the client, the zygote goes on
@@ -315,19 +341,33 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
         return requests
 
     def between() -> None:
+        nonlocal lean
         while _readable(proto_in):
             for request in read_requests():
-                if request.get("op") in ("call", "ping") and not waiting:  # in the order asked
+                if request.get("op") == "lean" and not waiting:
+                    lean = True
+                    send({"id": request.get("id"), "ok": True, "kernels": False})
+                elif request.get("op") in ("call", "ping") and not waiting:  # in the order asked
                     handle(request)
                 else:
                     waiting.append(request)
             if closed:  # the command is gone (an error, ^C): do not finish warming up for it
                 raise _ClientGone
 
+    def between_kernel_modules() -> None:
+        between()
+        if lean:  # no kernel will be asked for soon: the rest waits for the first one
+            raise _Lean
+
     try:
-        warm_imports(between)
+        evidence_imports(between)
+        between_kernel_modules()  # (a lean request that came with the first answers)
+        kernel_imports(between_kernel_modules)
+        kernels_ready = True
     except _ClientGone:
         return
+    except _Lean:
+        pass
     settle()
     warm = True
     wake_r, wake_w = os.pipe()
@@ -378,6 +418,10 @@ def serve(proto_in: int | None = None, proto_out: int | None = None) -> None:
 
 class _ClientGone(Exception):
     """The client closed the protocol while the zygote was still importing."""
+
+
+class _Lean(Exception):
+    """The client asked for no kernels' modules now (op ``lean``) while they were loading."""
 
 
 def _readable(fd: int) -> bool:
