@@ -319,8 +319,10 @@ def test_a_figure_shown_again_keeps_its_running_number():
 def test_an_exhibit_with_the_source_and_note_of_the_one_before_it_points_to_it():
     """Figures 2.2 and 2.3 (two charts of SIPRI's spending database) printed the same source
     line and note, three lines, one under the other: the second now points to the first, a
-    third alike to the first too; an exhibit of another kind, another source or another note
-    prints its own, and a figure shown again points to the one before it, never to itself."""
+    third alike to the first too. An exhibit of either kind made just after one with the same
+    source line points to it for the source and prints its own note (Table 7.3, the events of
+    Figure 7.2, had repeated its two lines); another source prints its own, and a figure shown
+    again points to the one before it, never to itself."""
     import matplotlib.pyplot as plt
 
     from analysis.report import start_section
@@ -338,15 +340,20 @@ def test_an_exhibit_with_the_source_and_note_of_the_one_before_it_points_to_it()
     assert shown("Second") == ("6.2", "Source and note: as for Figure 6.1.", None)
     assert shown("Third") == ("6.3", "Source and note: as for Figure 6.1.", None)
     assert shown("Second") == ("6.2", "Source and note: as for Figure 6.1.", None)  # again
-    assert shown("Fourth", note="Another note.")[1:] == (first[1], "Another note.")
-    assert shown("Fifth", note="Another note.", ids=("armstat_trade_2025",))[1].startswith(
-        "Source: ")
-    assert s.table(pd.DataFrame({"a": [1]}), "T", source_ids=["sipri_milex_2025"],
-                   note="Estimates marked.").source == first[1]  # a table after a figure
+    assert shown("Fourth", note="Another note.")[1:] == ("Source: as for Figure 6.1.",
+                                                          "Another note.")
+    fifth = shown("Fifth", note="Another note.", ids=("armstat_trade_2025",))[1]
+    assert fifth.startswith("Source: ") and "as for" not in fifth
+    table = s.table(pd.DataFrame({"a": [1]}), "T", source_ids=["armstat_trade_2025"],
+                    note="Table note.")  # a table after a figure of the same source
+    assert (table.source, table.note) == ("Source: as for Figure 6.5.", "Table note.")
+    assert s.table(pd.DataFrame({"a": [1]}), "U", source_ids=["sipri_milex_2025"],
+                   note="Estimates marked.").source == first[1]  # the one before: another
     fig, _ = plt.subplots()
     no_note = [s.figure(fig, caption=c, alt="a chart", source_ids=["sipri_milex_2025"]).source
                for c in ("Sixth", "Seventh")]
-    assert no_note[1] == "Source: as for Figure 6.6."
+    # the one before printed a pointer: the next points to where the words are
+    assert no_note == ["Source: as for Table 6.2.", "Source: as for Table 6.2."]
 
 
 def test_a_table_in_a_notebook_carries_its_alignment_inline():

@@ -75,9 +75,10 @@ class SectionContext:
         # the running number each caption got, per kind: a cell run again (Shift-Enter in
         # JupyterLab) keeps its number instead of taking the next one
         self._slots: dict[str, dict[str, int]] = {"figure": {}, "table": {}}
-        # each exhibit's number -> the source line and note it printed, and the number of the
-        # exhibit that printed them first (see _as_before)
-        self._said: dict[str, tuple[str, str | None, str]] = {}
+        # each exhibit -> the source line and note it was given, and the exhibits that printed
+        # them: (source, note, where the source is printed, where the note is; see _as_before)
+        self._said: dict[str, tuple[str, str | None, str, str]] = {}
+        self._last: str | None = None  # the exhibit made last, of either kind
         theme.apply()
 
     @property
@@ -245,14 +246,24 @@ class SectionContext:
                    ) -> tuple[str, str | None]:
         """The source line and note exhibit ``number`` prints: 'Source and note: as for Figure
         2.2.' when the exhibit numbered just before it, of the same kind, printed the same
-        ones (two charts of one database, one under the other, had repeated three lines)."""
+        ones (two charts of one database, one under the other, had repeated three lines);
+        'Source: as for Figure 7.2.' and its own note when the exhibit made just before it, of
+        either kind, printed the same source line (a table listing a timeline's events had
+        repeated its two lines). A pointer always names the exhibit that printed the words."""
+        label = f"{kind} {number}"
         section, _, n = number.rpartition(".")
         before = self._said.get(f"{kind} {section}.{int(n) - 1}") if n.isdigit() else None
-        holder = before[2] if before and before[:2] == (source, note) else None
-        self._said[f"{kind} {number}"] = (source, note, holder or f"{kind} {number}")
-        if holder is None:
-            return source, note
-        return (f"Source and note: as for {holder}." if note else f"Source: as for {holder}."), None
+        last = self._said.get(self._last) if self._last not in (None, label) else None
+        self._last = label
+        if before and before[:2] == (source, note) and before[2] == before[3]:
+            self._said[label] = (source, note, before[2], before[2])
+            return (f"Source and note: as for {before[2]}." if note
+                    else f"Source: as for {before[2]}."), None
+        if last and last[0] == source and last[2] != label:
+            self._said[label] = (source, note, last[2], label if note else last[2])
+            return f"Source: as for {last[2]}.", note
+        self._said[label] = (source, note, label, label)
+        return source, note
 
     @staticmethod
     def text(markdown: str) -> Prose:

@@ -183,9 +183,10 @@ def figure_events(s, rows: pd.DataFrame, what: str, figure: str, key: str):
     return event_table(s, rows, key, f"The {what} of {label('figure', figure)}, in date order")
 
 
-def losses_table(s, rows: pd.DataFrame, caption: str, key: str):
+def losses_table(s, rows: pd.DataFrame, caption: str, key: str, more: str = ""):
     """Rows of casualties.csv as a table, every count on its own row with who made it and when,
-    never added up; a count another record contests shows both readings (the note says whose)."""
+    never added up; a count another record contests shows both readings (the note says whose).
+    ``more``: a sentence the note adds (plain text: the table's note escapes it)."""
     table = pd.DataFrame({
         **loss_cells(rows),
         "Reported by": rows["reported_by"],
@@ -196,7 +197,7 @@ def losses_table(s, rows: pd.DataFrame, caption: str, key: str):
     return s.table(table, caption, data=[rows], key=key,
                    note="The counts stand side by side, not added together. Date: the day of "
                         "the count as published, or that its content gives."
-                        + _contested_counts(s, rows))
+                        + _contested_counts(s, rows) + (f" {more}" if more else ""))
 
 
 def loss_cells(rows: pd.DataFrame) -> dict[str, list | pd.Series]:

@@ -292,8 +292,12 @@ def _price_cell(row) -> str:
     price = row["price_usd_per_1000m3"]
     if pd.isna(price):
         return "not stated"
-    return (("about " if row["is_approximate"] else "") + num(price)
-            + ph.mark(row["confidence"]) + unconfirmed(row["confidence"]))
+    return ("about " if row["is_approximate"] else "") + num(price) + _confidence_marks(row)
+
+
+def _confidence_marks(row) -> str:
+    """The row's confidence marks, after the figure they qualify ('†')."""
+    return ph.mark(row["confidence"]) + unconfirmed(row["confidence"])
 
 
 def gas_price_table(s):
@@ -360,8 +364,8 @@ def gas_price_text(s):
     turn = turn_event(s)
     first, lowest, current = moved["first"], moved["lowest"], moved["current"]
     text = [f"In {price_date(r)}, {count_word(indicators.months_between(r['effective_from'], turn['date']))} "
-            f"months before the turn, the price was {md(r['change'])}; its source gives the "
-            "rise, not the new price." for _, r in moved["unstated"].iterrows()]
+            f"months before the turn, the price was {md(r['change'])}{_confidence_marks(r)}; "
+            "its source gives the rise, not the new price." for _, r in moved["unstated"].iterrows()]
     said = [f"{_price(first)} from {price_date(first)} ({md(first['change'])})"]
     if lowest["effective_from"] != first["effective_from"]:
         said.append(f"at its lowest, {_price(lowest)}, from {price_date(lowest)}")

@@ -431,18 +431,15 @@ def watch_text(s):
     if not t.total:
         return s.text("")
     table = sections.number_of("table", "watch")
+    # which ones, beside the count ('a split that fits being caught in the middle' is the
+    # section's answer, given once, in its closing box: an outside reader found it said twice)
     text = (f"Of the {count_word(t.total)} indicators in Table {table}, "
             f"{count_word(len(west))} moved away from {md(s.p.patron)} over "
-            f"{'its window' if len(west) == 1 else 'their windows'} and "
-            f"{count_word(len(east))} toward it.")
+            f"{'its window' if len(west) == 1 else 'their windows'}"
+            + (f" ({listing(west)})" if west else "")
+            + f" and {count_word(len(east))} toward it" + (f" ({listing(east)})" if east else "")
+            + ".")
     if west and east:
-        # agreement follows 'indicator(s)', not the listed names ('trade', 'money transfers')
-        text += (f" That split is consistent with being caught in the middle: "
-                 f"the {'indicator' if len(east) == 1 else 'indicators'} for "
-                 f"{listing(east)} still "
-                 f"{'points' if len(east) == 1 else 'point'} toward {md(s.p.patron)}, while "
-                 f"{'that' if len(west) == 1 else 'those'} for "
-                 f"{listing(west)} {'points' if len(west) == 1 else 'point'} away from it.")
         if shares.LABELS["trade"].lower() in east:
             # the one indicator toward the patron counts gross flows: said beside the count
             # (an outside reader read the 2024 rise as re-alignment, section 6 as transit)
@@ -555,28 +552,15 @@ def after_article(s):
 
 
 def _ended_abroad(s, ended: pd.DataFrame) -> str:
-    """'; one of them, the Russian peacekeeping contingent in Nagorno-Karabakh, was in
-    Azerbaijan and had left by June 2024, after Azerbaijan's offensive of 19 September 2023':
-    which of the deployments that ended stood outside the focus country, and when they had left
-    (an ending there is not a step the focus country took on its own soil; an outside reader
-    counted the peacekeepers' departure as Armenia's)."""
-    abroad = ended[ended["host"] != s.p.focus]
-    if abroad.empty:
+    """', one of them in Azerbaijan': how many of the deployments that ended stood outside the
+    focus country, and where (an ending there is not a step the focus country took on its own
+    soil; an outside reader counted the peacekeepers' departure as Armenia's). Which they were
+    and when each ended, the tables pointed to say (an outside reader found them said twice)."""
+    hosts = ended.loc[ended["host"] != s.p.focus, "host"].value_counts(sort=False)
+    if hosts.empty:
         return ""
-    offensive = s.ev.anchor("offensive_2023")
-    said = []
-    for row in abroad.itertuples():
-        # the month it had left by: 'after' alone read as at once (an outside reader)
-        after = (f" and had left by {month(row.end_date)}, after {md(s.p.rival)}'s offensive "
-                 f"of {date(offensive.date)}"
-                 if offensive and row.host == s.p.rival and row.end_date > offensive.date
-                 else "")
-        said.append((f"the {md(row.name)}", f"was in {md(row.host)}{after}"))
-    if len(said) == 1:
-        (name, where), = said
-        return f"; one of them, {name}, {where}"
-    return "; of them, " + listing((f"{name} {where}" for name, where in said), escape=False,
-                                   clauses=True)
+    return ", " + listing((f"{count_word(n)} of them in {md(host)}" for host, n in hosts.items()),
+                          escape=False)
 
 
 def after_article_text(s):
@@ -596,7 +580,8 @@ def after_article_text(s):
                 & (dep["deployer"] == s.p.patron)].sort_values("end_date")
     if not ended.empty:
         text += (f" Over the same period {count_word(len(ended))} of {md(s.p.patron)}'s deployments "
-                 f"ended, the last in {month(ended['end_date'].max())}{_ended_abroad(s, ended)}.")
+                 f"ended (Table {sections.number_of('table', 'presence')})"
+                 f"{_ended_abroad(s, ended)}, the last in {month(ended['end_date'].max())}.")
     if len(s.findings.break_steps) >= MIN_BREAK_STEPS:
         # the key finding's reading, argued where its events are: each change is labelled in
         # the timeline, and the indicators above say how far the measured ties followed
@@ -651,11 +636,6 @@ def toll_intro(s):
     if rows.empty:
         return s.text("")
     offensive = s.ev.anchor("offensive_2023")
-    # what each row counts, the table says; which explosion its row means, only this
-    blast = s.ev.anchor("fuel_depot_2023")
-    which = (f"; the explosion it lists is the {md(mid_sentence(str(blast['title'])))} on "
-             f"{date(blast.date)}" if blast and (rows["measure"] == "killed_in_explosion").any()
-             else "")
     fled = _fled(rows)
     # the first and gravest of the events, given before the list of them all (an outside
     # reader found the toll after a two-page table)
@@ -667,8 +647,7 @@ def toll_intro(s):
                   f"{FLIGHT if fled else ''}. Table "
                   f"{sections.number_of('table', 'offensive_toll')} counts what "
                   f"{'the offensive and the flight' if fled else 'the offensive'} cost as each "
-                  "source reported it, none "
-                  f"independently verified{which}.")
+                  "source reported it, none independently verified.")
 
 
 def offensive_toll(s):
@@ -676,9 +655,15 @@ def offensive_toll(s):
     if rows.empty:
         return s.text("")  # before the offensive, or another cast: nothing to count
     offensive = s.ev.anchor("offensive_2023")
+    # which explosion its row means, the note says: the table reads on its own (an outside
+    # reader found 'Killed in an explosion' vague without the paragraph before it)
+    blast = s.ev.anchor("fuel_depot_2023")
+    which = (f"The explosion: the {mid_sentence(str(blast['title']))}, {date(blast.date)} "
+             f"(Table {sections.number_of('table', 'after_article')})."
+             if blast and (rows["measure"] == "killed_in_explosion").any() else "")
     return losses_table(s, rows, (f"Losses in {s.p.rival}'s offensive of "
                                   f"{offensive.date:%B %Y}{FLIGHT if _fled(rows) else ''}, as "
-                                  "each source reported them"), "offensive_toll")
+                                  "each source reported them"), "offensive_toll", which)
 
 
 # ---------------------------------------------------------------------- opinion
@@ -884,26 +869,47 @@ def takeaway(s):
              f"{md(s.p.focus)}'s own acts, that this report reads as a shift in "
              f"{md(s.p.focus)}'s alignment (key finding 1)" if steps else "")
     watch = sections.label("table", "watch")
-    ties = ("" if not t.total or not (t.away or t.toward) else
-            # the count itself is given beside the table
-            f"the indicators of {watch} pull both ways, a split that fits being caught in the "
-            "middle" if t.away and t.toward else
-            f"the indicators of {watch} point one way, "
-            f"{'away from' if t.away else 'toward'} {md(s.p.patron)}")
+    ties = _ties(s, t, watch)
     if not shift and not ties:
         return s.text("")
     # how far the measured ties reach: the share series end before the last change (an outside
     # reader: the real limit, not a forecast)
     # where the series end, said plainly ('before the last of them' read two ways: an outside
     # reader); the changes' years are in the sentence before
+    # whether hedging has had an economic price: always said here, where the cost account
+    # before the box would otherwise have said it (once: the two had repeated each other)
+    ends = _series_end(f)
     reach = (f"whether the ties measured here moved after those changes, or whether hedging had "
              f"an economic price: {_reach(f)}, and the evidence base does not track trade "
              "restrictions."
              if _lag(f) else
+             f"where {md(s.p.focus)} will stand next ({watch} says what a further move of each "
+             "indicator would signal), or whether hedging has had an economic price: the share "
+             f"series end in {span(*ends)}, and the evidence base does not track trade "
+             "restrictions."
+             if ends else
              f"where {md(s.p.focus)} will stand next; {watch} says what a further move of each "
              "indicator would signal.")
     return s.text("What the data say: " + ", yet ".join(p for p in (shift, ties) if p)
                   + f". What they do not say: {reach}")
+
+
+def _ties(s, t: Tally, watch: str) -> str:
+    """Where the watch table's indicators point together, as the closing box says it."""
+    return ("" if not t.total or not (t.away or t.toward) else
+            # the count itself is given beside the table
+            f"the indicators of {watch} pull both ways, a split that fits being caught in the "
+            "middle" if t.away and t.toward else
+            f"the indicators of {watch} point one way, "
+            f"{'away from' if t.away else 'toward'} {md(s.p.patron)}")
+
+
+def answered(s) -> bool:
+    """Whether the section's closing box has something to say (the changes of the shift, or
+    where the indicators point): then it also says what the data cannot show."""
+    t = tally(s)
+    return len(s.findings.break_steps) >= MIN_BREAK_STEPS or bool(
+        _ties(s, t, sections.label("table", "watch")))
 
 
 def _reach(f) -> str:
@@ -1010,7 +1016,7 @@ def costs(s):
     setbacks while the patron was the focus country's ally, and what came from the patron while
     the focus country took steps toward other partners. The two overlap in time, and the
     paragraph says so; whether hedging has had an economic price the flows cannot yet show (said
-    here, or in the closing box once the shift is dated)."""
+    in the closing box, or here when there is no box)."""
     setbacks, from_patron = _setbacks(s), _from_patron(s)
     if not setbacks and not from_patron:
         return s.text("")
@@ -1027,8 +1033,8 @@ def costs(s):
     if setbacks and from_patron:
         text.append("The two lists overlap in time, and neither says what caused what.")
     ends = _series_end(s.findings)
-    if ends and not _lag(s.findings):
-        # with the shift, the closing box below says how far the series reach
+    if ends and not answered(s):
+        # the closing box says how far the series reach, when it is there to say it
         text.append("The evidence base does not track trade restrictions, and its share series "
                     f"end in {span(*ends)}, so they cannot yet show whether hedging has had an "
                     f"economic price ({sections.label('table', 'watch')}).")
