@@ -123,8 +123,9 @@ def intro(s):
     return s.text(
         f"Has {md(s.p.focus)} added partners beside {md(s.p.patron)}, and how far has it gone? "
         f"This section measures that diversification: how concentrated {md(s.p.focus)}'s arms "
-        f"imports are and who supplies them; which agreements, missions and exercises tied it "
-        f"to {md(ph.names(s.p.partners))}, and when"
+        f"imports are and who supplies them; which steps {md(s.p.focus)} and "
+        f"{md(ph.names(s.p.partners))} took toward each other (agreements, missions and "
+        "exercises), and when"
         + ("; and how it voted at the UN General Assembly on Ukraine." if not votes.empty
            else "."))
 
@@ -147,10 +148,10 @@ def suppliers_intro(s):
 
 def steps_intro(s):
     return s.text(
-        f"Diversification is more than arms. The timeline gathers the dated steps that tied "
-        f"{md(s.p.focus)} to {md(ph.names(s.p.partners))}: agreements, arms deals, missions and "
-        f"exercises. Steps in which {md(s.p.patron)} or {md(s.p.rival)} also took part are left "
-        "out.")
+        f"Diversification is more than arms. The timeline gathers the dated steps "
+        f"{md(s.p.focus)} and {md(ph.names(s.p.partners))} took toward each other, by one side "
+        "or both: agreements, arms deals, missions and exercises. Steps in which "
+        f"{md(s.p.patron)} or {md(s.p.rival)} also took part are left out.")
 
 
 def _vote_countries(s) -> tuple[pd.DataFrame, list[str]]:
@@ -504,7 +505,8 @@ def diversification_chart(s):
     first, last = steps["date"].min(), steps["date"].max()
     return s.figure(
         fig, key="diversification",
-        caption=(f"Steps that tied {s.p.focus} to {ph.names(lanes)}, "
+        # 'toward each other', not 'tied': some steps are one side's own (a law, a sale)
+        caption=(f"Steps {s.p.focus} and {ph.names(lanes)} took toward each other, "
                  f"{span(f'{first:%Y}', f'{last:%Y}')}: agreements, arms deals, missions and exercises "
                  "(numbers as in the table below)"),
         alt=(f"Timeline with one lane per partner ({', '.join(lanes)}) showing {len(steps)} "
@@ -531,7 +533,7 @@ def diversification_table(s):
     })
     if len(table) > 25:
         table = table.tail(25)
-    return s.table(table, f"Steps that tied {s.p.focus} to its partners, in date order",
+    return s.table(table, f"Steps {s.p.focus} and its partners took toward each other, in date order",
                    data=[steps], key="diversification_steps",
                    note=(("Only the 25 latest steps are listed." if len(steps) > 25 else "")
                          + order_note(steps)).strip() or None)
