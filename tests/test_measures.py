@@ -354,6 +354,10 @@ def test_an_exhibit_with_the_source_and_note_of_the_one_before_it_points_to_it()
                for c in ("Sixth", "Seventh")]
     # the one before printed a pointer: the next points to where the words are
     assert no_note == ["Source: as for Table 6.2.", "Source: as for Table 6.2."]
+    # the same words for another database (SIPRI's register, in an edition before its
+    # release): its own line, not a pointer to the spending database's
+    register = s.table(pd.DataFrame({"a": [1]}), "V", source_ids=["sipri_arms_register_2025"])
+    assert register.source == first[1] and register.source_ids == ("sipri_arms_register_2025",)
 
 
 def test_a_table_in_a_notebook_carries_its_alignment_inline():

@@ -116,9 +116,10 @@ class Findings:
     #: the patron's largest single year of deliveries in the latest window and its TIV (million),
     #: when that one year is more than half of the patron's deliveries in the window, else None
     patron_peak: tuple[int, float] | None = None
-    #: with a peak, the years of the window after it and what the patron delivered in them
-    #: (TIV million): a rise in volume made by one year, and what came after it
-    patron_after_peak: tuple[int, float] | None = None
+    #: with a peak, the years of the window after it, what the patron delivered in them (TIV
+    #: million) and the years it delivered in: a rise in volume made by one year, and what came
+    #: after it
+    patron_after_peak: tuple[int, float, tuple[int, ...]] | None = None
     register_last: int | None = None  # the last year of the focus country's register rows
     register_newer: bool = False  # a newer release of that register is known at as_of
     #: the patron's deployments that ended from the start of the latest window to as_of
@@ -355,7 +356,9 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
         if not yearly.empty and yearly.max() > yearly.sum() / 2:
             peak = (int(yearly.idxmax()), float(yearly.max()))
             if peak[0] < latest.end:
-                after_peak = (latest.end - peak[0], float(yearly[yearly.index > peak[0]].sum()))
+                later = yearly[(yearly.index > peak[0]) & (yearly > 0)]
+                after_peak = (latest.end - peak[0], float(later.sum()),
+                              tuple(int(y) for y in later.index))
     ended = dep[(dep["deployer"] == patron) & dep["end_date"].notna()]
     if latest is not None:
         ended = ended[(ended["end_date"] >= pd.Timestamp(latest.start, 1, 1))
@@ -380,7 +383,8 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     partner_people_confidence=theirs_counts.confidence,
                     trade_with_patron=trade_volume, trade_flows_latest=flows,
                     patron_last_delivery=last_delivery,
-                    suppliers_since=since, patron_peak=peak, patron_after_peak=after_peak, latest_year=latest_year,
+                    suppliers_since=since, patron_peak=peak, patron_after_peak=after_peak,
+                    latest_year=latest_year,
                     register_last=int(mine["year"].max()) if not mine.empty else None,
                     register_newer=bool(set(mine["source_id"]) & set(newer_releases(
                         tables, p.as_of, cited_ids(tables))["supersedes"])),

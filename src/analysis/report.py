@@ -77,7 +77,7 @@ class SectionContext:
         self._slots: dict[str, dict[str, int]] = {"figure": {}, "table": {}}
         # each exhibit -> the source line and note it was given, and the exhibits that printed
         # them: (source, note, where the source is printed, where the note is; see _as_before)
-        self._said: dict[str, tuple[str, str | None, str, str]] = {}
+        self._said: dict[str, tuple[tuple, str | None, str, str]] = {}
         self._last: str | None = None  # the exhibit made last, of either kind
         theme.apply()
 
@@ -222,10 +222,11 @@ class SectionContext:
         size = tuple(round(v, 2) for v in fig.get_size_inches())
         charts.dates_until(fig, self.p.as_of)
         number = self._number("figure", key, count)
+        cited = self._cited([*ids, *source_ids])
         source, note = self._as_before("Figure", number, self.source_line(
-            [*ids, *source_ids], conf, self.medium_sources(*data)), note)
+            [*ids, *source_ids], conf, self.medium_sources(*data)), note, cited)
         return Figure(number=number, caption=caption, alt=alt, source=source, svg=svg_of(fig),
-                      note=note, size_in=size, source_ids=self._cited([*ids, *source_ids]))
+                      note=note, size_in=size, source_ids=cited)
 
     def table(self, frame: pd.DataFrame, caption: str, data: Iterable[pd.DataFrame] = (),
               source_ids: Iterable[str] = (), note: str | None = None,
@@ -237,32 +238,34 @@ class SectionContext:
         # marker means even where the source line is too long to mark titles
         marked = bool(frame.astype(str).apply(lambda c: c.str.contains(MEDIUM_MARK)).any().any())
         number = self._number("table", key, count)
+        cited = self._cited([*ids, *source_ids])
         source, note = self._as_before("Table", number, self.source_line(
-            [*ids, *source_ids], conf, self.medium_sources(*data), marked), note)
-        return Table.from_frame(frame, number, caption, source, note,
-                                self._cited([*ids, *source_ids]))
+            [*ids, *source_ids], conf, self.medium_sources(*data), marked), note, cited)
+        return Table.from_frame(frame, number, caption, source, note, cited)
 
     def _as_before(self, kind: str, number: str, source: str, note: str | None,
-                   ) -> tuple[str, str | None]:
+                   cited: Iterable[str] = ()) -> tuple[str, str | None]:
         """The source line and note exhibit ``number`` prints: 'Source and note: as for Figure
         2.2.' when the exhibit numbered just before it, of the same kind, printed the same
         ones (two charts of one database, one under the other, had repeated three lines);
         'Source: as for Figure 7.2.' and its own note when the exhibit made just before it, of
         either kind, printed the same source line (a table listing a timeline's events had
-        repeated its two lines). A pointer always names the exhibit that printed the words."""
+        repeated its two lines). A pointer always names the exhibit that printed the words, and
+        only an exhibit of the same sources (``cited``): two SIPRI databases can print one line."""
         label = f"{kind} {number}"
+        said = (source, tuple(sorted(cited)))  # what the line stands for, not only its words
         section, _, n = number.rpartition(".")
         before = self._said.get(f"{kind} {section}.{int(n) - 1}") if n.isdigit() else None
         last = self._said.get(self._last) if self._last not in (None, label) else None
         self._last = label
-        if before and before[:2] == (source, note) and before[2] == before[3]:
-            self._said[label] = (source, note, before[2], before[2])
+        if before and before[:2] == (said, note) and before[2] == before[3]:
+            self._said[label] = (said, note, before[2], before[2])
             return (f"Source and note: as for {before[2]}." if note
                     else f"Source: as for {before[2]}."), None
-        if last and last[0] == source and last[2] != label:
-            self._said[label] = (source, note, last[2], label if note else last[2])
-            return f"Source: as for {last[2]}.", note
-        self._said[label] = (source, note, label, label)
+        if last and last[0] == said and last[2] != label:
+            self._said[label] = (said, note, last[2], label if note else last[2])
+            return f"Source: as for {last[2]}.", note  # the line is still that exhibit's
+        self._said[label] = (said, note, label, label)
         return source, note
 
     @staticmethod

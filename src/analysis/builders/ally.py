@@ -11,6 +11,7 @@ import pandas as pd
 from .. import charts, sections, theme
 from .. import phrasing as ph
 from ..evidence import memo
+from ..evidence_refs import in_date_order
 from ..findings import MIN_BREAK_STEPS, posts_left_out, seen_from
 from ..measures import shares
 from ..measures.presence import EXERCISE
@@ -418,7 +419,9 @@ def _road_now(s) -> tuple[pd.DataFrame, pd.DataFrame]:
     if signals.empty:
         return signals, signals
     context = _context_events(s, signals)
-    return signals, pd.concat([context, signals]).drop_duplicates("event_id").sort_values("date")
+    # in the order its table lists them: the figure's source line then names the same
+    # publishers as the table's (an outside reader found the two differ)
+    return signals, in_date_order(pd.concat([context, signals]).drop_duplicates("event_id"))
 
 
 def road_to_september(s):

@@ -555,8 +555,9 @@ def base(s):
             + (f" and still there on {date(s.p.as_of)}." if pd.isna(b["end_date"]) else
                f" until it closed on {date(b['end_date'])}.")]
     if pd.notna(b["personnel_persons"]):
-        text.append(f" Its personnel, by the latest published figure, are given in Table "
-                    f"{sections.number_of('table', 'presence')}{flag}.")
+        # 'published', not 'latest published': its one figure is undated (an outside reader)
+        text.append(f" Table {sections.number_of('table', 'presence')} gives its published "
+                    f"headcount{flag}.")
     lease = events_matching(s.ev.events, "base")
     lease = lease[lease["actors"].str.contains(s.p.patron, na=False)
                   & lease["actors"].str.contains(s.p.focus, na=False)
@@ -618,7 +619,10 @@ def takeaway(s):
     gas = gas_after_turn(s)
     if gas is not None:  # the range after the turn, not its low point alone (an outside reader)
         low, high = _price(gas["lowest"]), _price(gas["highest"])
-        says.append(f"after the turn {md(s.p.patron)}'s gas cost {md(s.p.focus)} "
+        # from the first price stated after the turn: a rise before it whose price its source
+        # does not give was still in force at the turn (an outside reader)
+        says.append(f"from {price_date(gas['first'])} {md(s.p.patron)}'s gas cost "
+                    f"{md(s.p.focus)} "
                     + (f"between {low} and {high}" if low != high else low)
                     + f" per 1,000 m³ ({sections.label('table', 'gas_price')})")
     systems = dep.deliveries_by_system(s.ev.arms_deliveries, s.p.focus, s.p.patron)

@@ -879,7 +879,8 @@ def takeaway(s):
     # whether hedging has had an economic price: always said here, where the cost account
     # before the box would otherwise have said it (once: the two had repeated each other)
     ends = _series_end(f)
-    reach = (f"whether the ties measured here moved after those changes, or whether hedging had "
+    # 'the flows': the survey's latest wave came after the changes (an outside reader)
+    reach = (f"whether the flows measured here moved after those changes, or whether hedging had "
              f"an economic price: {_reach(f)}, and the evidence base does not track trade "
              "restrictions."
              if _lag(f) else

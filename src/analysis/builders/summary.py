@@ -147,9 +147,12 @@ def _paradox(f: Findings, stated: tuple[int, int] | None = None) -> KeyFinding |
                  f"{count_word(after[0])} years" if after[0] > 1 else "year")
         # nothing delivered before the peak in the window: what the other years brought, said
         # as the rest of the total (228 and 29 rounded apart did not add up to 256: a reader)
+        # the rest's year, when it came in one (a flow over 'the four years after it' was
+        # one delivery: an outside reader)
+        rest = ("" if after is None else f"in {after[2][0]}" if len(after[2]) == 1 else
+                f"in the {years} after it")
         peak = ("" if not f.patron_peak else
-                f" (all but {num(after[1])} of them in {f.patron_peak[0]} alone, the rest in "
-                f"the {years} after it)"
+                f" (all but {num(after[1])} of them in {f.patron_peak[0]} alone, the rest {rest})"
                 if after is not None and after[1] > 0
                 and abs(volume[1] - f.patron_peak[1] - after[1]) < 0.05 else
                 f" ({num(f.patron_peak[1])} of them in {f.patron_peak[0]} alone"
