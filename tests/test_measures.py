@@ -320,8 +320,8 @@ def test_an_exhibit_with_the_source_and_note_of_the_one_before_it_points_to_it()
     """Figures 2.2 and 2.3 (two charts of SIPRI's spending database) printed the same source
     line and note, three lines, one under the other: the second now points to the first, a
     third alike to the first too. An exhibit of either kind made just after one with the same
-    source line points to it for the source and prints its own note (Table 7.3, the events of
-    Figure 7.2, had repeated its two lines); another source prints its own, and a figure shown
+    source line points to it for the source, its own note after the pointer (Table 7.3, the
+    events of Figure 7.2, had repeated its two lines); another source prints its own, and a figure shown
     again points to the one before it, never to itself."""
     import matplotlib.pyplot as plt
 
@@ -340,13 +340,13 @@ def test_an_exhibit_with_the_source_and_note_of_the_one_before_it_points_to_it()
     assert shown("Second") == ("6.2", "Source and note: as for Figure 6.1.", None)
     assert shown("Third") == ("6.3", "Source and note: as for Figure 6.1.", None)
     assert shown("Second") == ("6.2", "Source and note: as for Figure 6.1.", None)  # again
-    assert shown("Fourth", note="Another note.")[1:] == ("Source: as for Figure 6.1.",
-                                                          "Another note.")
+    assert shown("Fourth", note="Another note.")[1:] == (
+        "Source: as for Figure 6.1. Another note.", None)  # one short line, not two
     fifth = shown("Fifth", note="Another note.", ids=("armstat_trade_2025",))[1]
     assert fifth.startswith("Source: ") and "as for" not in fifth
     table = s.table(pd.DataFrame({"a": [1]}), "T", source_ids=["armstat_trade_2025"],
                     note="Table note.")  # a table after a figure of the same source
-    assert (table.source, table.note) == ("Source: as for Figure 6.5.", "Table note.")
+    assert (table.source, table.note) == ("Source: as for Figure 6.5. Table note.", None)
     assert s.table(pd.DataFrame({"a": [1]}), "U", source_ids=["sipri_milex_2025"],
                    note="Estimates marked.").source == first[1]  # the one before: another
     fig, _ = plt.subplots()

@@ -36,7 +36,7 @@ KEYS: tuple[str, ...] = (
     "article_date",
     "offensive_2023", "peacekeepers_fired_on_2023", "exodus_start", "fuel_depot_2023",
     "rome_statute_ratification",
-    "undelivered_arms", "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
+    "undelivered_arms", "arms_issues_settled", "rome_statute_in_force", "csto_freeze", "peacekeepers_withdrawn",
     "border_guards_leave", "eu_accession_law", "washington_declaration",
     "border_posts_start", "border_posts_end", "arms_contracts_share", "syunik_transit_route",
 )

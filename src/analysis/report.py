@@ -248,8 +248,8 @@ class SectionContext:
         """The source line and note exhibit ``number`` prints: 'Source and note: as for Figure
         2.2.' when the exhibit numbered just before it, of the same kind, printed the same
         ones (two charts of one database, one under the other, had repeated three lines);
-        'Source: as for Figure 7.2.' and its own note when the exhibit made just before it, of
-        either kind, printed the same source line (a table listing a timeline's events had
+        'Source: as for Figure 7.2.' followed by its own note when the exhibit made just before
+        it, of either kind, printed the same source line (a table listing a timeline's events had
         repeated its two lines). A pointer always names the exhibit that printed the words, and
         only an exhibit of the same sources (``cited``): two SIPRI databases can print one line."""
         label = f"{kind} {number}"
@@ -264,7 +264,8 @@ class SectionContext:
                     else f"Source: as for {before[2]}."), None
         if last and last[0] == said and last[2] != label:
             self._said[label] = (said, note, last[2], label if note else last[2])
-            return f"Source: as for {last[2]}.", note  # the line is still that exhibit's
+            # the line is still that exhibit's; its own note follows on the same short line
+            return f"Source: as for {last[2]}." + (f" {note}" if note else ""), None
         self._said[label] = (said, note, label, label)
         return source, note
 
