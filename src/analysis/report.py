@@ -75,8 +75,8 @@ class SectionContext:
         # the running number each caption got, per kind: a cell run again (Shift-Enter in
         # JupyterLab) keeps its number instead of taking the next one
         self._slots: dict[str, dict[str, int]] = {"figure": {}, "table": {}}
-        # each exhibit -> the source line and note it was given, and the exhibits that printed
-        # them: (source, note, where the source is printed, where the note is; see _as_before)
+        # each exhibit -> ((its source line, the sources it cites), its note, the exhibit that
+        # prints that line, the one that prints that note; see _as_before)
         self._said: dict[str, tuple[tuple, str | None, str, str]] = {}
         self._last: str | None = None  # the exhibit made last, of either kind
         theme.apply()

@@ -62,10 +62,11 @@ def kernel_imports(between: Callable[[], None] = lambda: None) -> None:
     # tornado's event loop and the store magic)
     # (matplotlib in steps: a ``lean`` request that comes meanwhile stops it sooner)
     for name in ("matplotlib.rcsetup", "matplotlib.cm", "matplotlib.font_manager",
-                 "matplotlib.image", "matplotlib.figure", "matplotlib.pyplot", "seaborn", "matplotlib_inline.backend_inline", "IPython",
-                 "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
-                 "IPython.core.oinspect", "IPython.core.completerlib", "IPython.core.debugger",
-                 "tornado.platform.asyncio", "IPython.extensions.storemagic", "analysis.report"):
+                 "matplotlib.image", "matplotlib.figure", "matplotlib.pyplot", "seaborn",
+                 "matplotlib_inline.backend_inline", "IPython", "ipykernel.kernelapp",
+                 "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.core.oinspect",
+                 "IPython.core.completerlib", "IPython.core.debugger", "tornado.platform.asyncio",
+                 "IPython.extensions.storemagic", "analysis.report"):
         importlib.import_module(name)
         between()
     from analysis import builders
