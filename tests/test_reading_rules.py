@@ -470,7 +470,8 @@ def test_the_toll_counts_the_fuel_depot_explosion_once_its_count_is_published(as
     table = outlook.offensive_toll(s)
     rows = {r[1]: r for r in table.rows}
     intro = outlook.toll_intro(s).markdown.replace("\\", "")
-    said = "The explosion: the fuel depot explosion near Stepanakert, 25 September 2023 (Table 7.3)."
+    said = ("The explosion: the fuel depot explosion near Stepanakert, 25 September 2023, during "
+            "the flight (Table 7.3); the evidence base records no cause.")
     assert (said in (table.note or "")) is shown
     assert "explosion" not in intro
     if shown:
@@ -856,8 +857,8 @@ def test_figure_2_3_names_a_price_base_only_the_edition_could_know(as_of, captio
           "180\u2020; its source gives the rise, not the new price. After the turn (Table 4.1) it "
           "was about USD "
           "190\u2020 from December 2013 (set as Gazprom took full ownership of Armenia's gas "
-          "network); at its lowest, USD 150\u2020, from 7 April 2016; and USD 165\u2020 from 1 "
-          "January 2019.")),
+          "network); USD 165\u2020 from 2015; at its lowest, USD 150\u2020, from 7 April 2016; "
+          "and USD 165\u2020 from 1 January 2019.")),
     ({"as_of": "2023-09-15"}, "and USD 165\u2020 from 1 January 2019."),
     ({"as_of": "2013-06-01"}, ""),  # no price after a turn not yet taken
 ])
@@ -981,7 +982,8 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
                            "talks with the EU, before the turn later that year (Table 4.1)"), text
     reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
     where = "(section 6; Table 7.3)" if edition == "default" else "(section 6)"
-    assert (f"{count_word(len(reactions))} public reactions to Armenia's steps that the evidence "
+    assert (f"{count_word(len(reactions))} diplomatic reactions by Russia to Armenia's steps that "
+            "the evidence "
             f"base records, from March 2023 to {reactions['date'].max().day} ") in rest, rest
     assert where in rest, rest
     assert text.endswith("Neither list says what caused what."), text

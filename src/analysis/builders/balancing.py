@@ -123,9 +123,8 @@ def intro(s):
     return s.text(
         f"Has {md(s.p.focus)} added partners beside {md(s.p.patron)}, and how far has it gone? "
         f"This section measures that diversification: how concentrated {md(s.p.focus)}'s arms "
-        f"imports are and who supplies them; which steps {md(s.p.focus)} and "
-        f"{md(ph.names(s.p.partners))} took toward each other (agreements, missions and "
-        "exercises), and when"
+        f"imports are and who supplies them; which steps were taken between {md(s.p.focus)} "
+        f"and {md(ph.names(s.p.partners))}, by either side or both, and when"
         + ("; and how it voted at the UN General Assembly on Ukraine." if not votes.empty
            else "."))
 
@@ -148,9 +147,9 @@ def suppliers_intro(s):
 
 def steps_intro(s):
     return s.text(
-        f"Diversification is more than arms. The timeline gathers the dated steps "
-        f"{md(s.p.focus)} and {md(ph.names(s.p.partners))} took toward each other, by one side "
-        "or both: agreements, arms deals, missions and exercises. Steps in which "
+        f"Diversification is more than arms. The timeline gathers the dated steps between "
+        f"{md(s.p.focus)} and {md(ph.names(s.p.partners))}, taken by either side or both: "
+        "agreements, arms deals, missions, exercises, statements and laws. Steps in which "
         f"{md(s.p.patron)} or {md(s.p.rival)} also took part are left out.")
 
 
@@ -505,10 +504,10 @@ def diversification_chart(s):
     first, last = steps["date"].min(), steps["date"].max()
     return s.figure(
         fig, key="diversification",
-        # 'toward each other', not 'tied': some steps are one side's own (a law, a sale)
-        caption=(f"Steps {s.p.focus} and {ph.names(lanes)} took toward each other, "
-                 f"{span(f'{first:%Y}', f'{last:%Y}')}: agreements, arms deals, missions and exercises "
-                 "(numbers as in the table below)"),
+        # 'between', 'by either side or both', not 'tied' or 'toward each other': some steps
+        # are one side's own (a law, a sale; readers)
+        caption=(f"Steps between {s.p.focus} and {ph.names(lanes)}, by either side or both, "
+                 f"{span(f'{first:%Y}', f'{last:%Y}')} (numbers as in the table below)"),
         alt=(f"Timeline with one lane per partner ({', '.join(lanes)}) showing {len(steps)} "
              f"dated steps from {first:%B %Y} to {last:%B %Y}; missions and exercises are "
              "drawn as bars for as long as they ran."),
@@ -533,7 +532,7 @@ def diversification_table(s):
     })
     if len(table) > 25:
         table = table.tail(25)
-    return s.table(table, f"Steps {s.p.focus} and its partners took toward each other, in date order",
+    return s.table(table, f"Steps between {s.p.focus} and its partners, by either side or both, in date order",
                    data=[steps], key="diversification_steps",
                    note=(("Only the 25 latest steps are listed." if len(steps) > 25 else "")
                          + order_note(steps)).strip() or None)

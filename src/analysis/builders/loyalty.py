@@ -322,7 +322,7 @@ def gas_after_turn(s) -> dict | None:
     """What the price did after the turn (compute once: the text and the section's summary
     read it), each a row of :func:`_gas_prices`: the first price after it, the lowest and the
     highest from then on, and the one in force at the end (from the change that set it, not a
-    later source citing it); with ``unstated``, the changes between the last price stated
+    later source citing it); ``changes``, each row that set a new price; with ``unstated``, the changes between the last price stated
     before the turn and the turn whose price their source does not give. None without the turn
     or a price on each side of it."""
     turn, rows = turn_event(s), _gas_prices(s)
@@ -340,7 +340,7 @@ def gas_after_turn(s) -> dict | None:
                     & rows["price_usd_per_1000m3"].isna()]
     return {"first": after.iloc[0], "lowest": after.loc[prices.idxmin()],
             "highest": after.loc[prices.idxmax()], "current": after[run == 0].iloc[0],
-            "unstated": unstated}
+            "changes": after[prices != prices.shift()], "unstated": unstated}
 
 
 def _price(row) -> str:
@@ -362,15 +362,17 @@ def gas_price_text(s):
     if moved is None:
         return s.text("")
     turn = turn_event(s)
-    first, lowest, current = moved["first"], moved["lowest"], moved["current"]
+    lowest = moved["lowest"]
     text = [f"In {price_date(r)}, {count_word(indicators.months_between(r['effective_from'], turn['date']))} "
             f"months before the turn, the price was {md(r['change'])}{_confidence_marks(r)}; "
             "its source gives the rise, not the new price." for _, r in moved["unstated"].iterrows()]
-    said = [f"{_price(first)} from {price_date(first)} ({md(first['change'])})"]
-    if lowest["effective_from"] != first["effective_from"]:
-        said.append(f"at its lowest, {_price(lowest)}, from {price_date(lowest)}")
-    if current["effective_from"] not in (first["effective_from"], lowest["effective_from"]):
-        said.append(f"{_price(current)} from {price_date(current)}")
+    # every price it was set to, in order (first, lowest and last alone skipped the cut of 2015
+    # and read as one drop from 190 to 150: a reader); what came with the first
+    said = []
+    for n, (_, r) in enumerate(moved["changes"].iterrows()):
+        at = (f"at its lowest, {_price(r)}," if n and r["effective_from"] == lowest["effective_from"]
+              else _price(r))
+        said.append(f"{at} from {price_date(r)}" + (f" ({md(r['change'])})" if not n else ""))
     text.append(f"After the turn ({sections.label('table', 'gas_price')}) it was "
                 f"{listing(said, escape=False, clauses=True)}.")
     return s.text(" ".join(text))

@@ -520,8 +520,9 @@ def after_article_timeline(s):
                  "changes of the shift named in the key findings")
     other = "other " if parts else ""  # than the changes of the shift
     parts += some(fighting & ~shift, "fighting", "events of the fighting")
-    parts += some(security & ~shift, f"{other}security step involving {ph.the(s.p.patron)}",
-                  f"{other}security steps involving {ph.the(s.p.patron)}")
+    # 'events', not 'steps': among them a deadly incident and statements (a reader)
+    parts += some(security & ~shift, f"{other}security event involving {ph.the(s.p.patron)}",
+                  f"{other}security events involving {ph.the(s.p.patron)}")
     rest = len(label) - int((chosen & (shift | fighting | security)).sum())
     if rest:
         parts.append(plural(rest, "other event"))
@@ -657,9 +658,14 @@ def offensive_toll(s):
     offensive = s.ev.anchor("offensive_2023")
     # which explosion its row means, the note says: the table reads on its own (an outside
     # reader found 'Killed in an explosion' vague without the paragraph before it)
-    blast = s.ev.anchor("fuel_depot_2023")
-    which = (f"The explosion: the {mid_sentence(str(blast['title']))}, {date(blast.date)} "
-             f"(Table {sections.number_of('table', 'after_article')})."
+    # and that nothing here says what caused it (counted with the flight, it read as charged
+    # to the offensive: a second reader)
+    blast, fled = s.ev.anchor("fuel_depot_2023"), s.ev.anchor("exodus_start")
+    during = (", during the flight" if _fled(rows) and fled and blast
+              and blast.date >= fled.date else "")
+    which = (f"The explosion: the {mid_sentence(str(blast['title']))}, {date(blast.date)}"
+             f"{during} (Table {sections.number_of('table', 'after_article')}); the evidence "
+             "base records no cause."
              if blast and (rows["measure"] == "killed_in_explosion").any() else "")
     return losses_table(s, rows, (f"Losses in {s.p.rival}'s offensive of "
                                   f"{offensive.date:%B %Y}{FLIGHT if _fled(rows) else ''}, as "
@@ -1012,8 +1018,11 @@ def _from_patron(s) -> list[str]:
         first, last = reactions["date"].min(), reactions["date"].max()
         # what counts as a reaction (Figure 6.1's rule), and that the count is the evidence
         # base's, not a census (an outside reader)
-        said.append(f"{plural(len(reactions), 'public reaction')} to {md(s.p.focus)}'s steps "
-                    f"that the evidence base records, from {month(first)} to {date(last)}"
+        # 'diplomatic': the rule that counts them (a security statement, the FSB's on its
+        # border guards, is not one; a reader counted it in)
+        said.append(f"{plural(len(reactions), 'diplomatic reaction')} by {md(s.p.patron)} to "
+                    f"{md(s.p.focus)}'s steps that the evidence base records, from "
+                    f"{month(first)} to {date(last)}"
                     + (f" ({'; '.join(where)})" if where else ""))
     return said
 
