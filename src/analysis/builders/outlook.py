@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import charts, sections, theme
 from .. import phrasing as ph
-from ..evidence import conflict_ended_by
+from ..evidence import conflict_ended_by, memo
 from ..evidence_refs import in_date_order
 from ..findings import MIN_BREAK_STEPS
 from ..measures import shares
@@ -409,8 +409,13 @@ class Tally:
 
 
 def tally(s) -> Tally:
-    """Where the watch table's indicators point: the one count the section's text and the key
-    findings give."""
+    """Where the watch table's indicators point: the one count the section's text, its closing
+    box, the cost account and the key findings give (computed once per edition and cast)."""
+    return memo(s.ev, ("tally", s.p.focus, s.p.patron, s.p.rival, tuple(s.p.partners)),
+                lambda: _tally(s))
+
+
+def _tally(s) -> Tally:
     items = watch_list(s)
     kinds = {"partners": "away", "patron": "toward", "mixed": "mixed"}
     groups = {k: tuple(w.short for w in items if kinds.get(w.toward, "unplaced") == k)
@@ -914,9 +919,8 @@ def _ties(s, t: Tally, watch: str) -> str:
 def answered(s) -> bool:
     """Whether the section's closing box has something to say (the changes of the shift, or
     where the indicators point): then it also says what the data cannot show."""
-    t = tally(s)
     return len(s.findings.break_steps) >= MIN_BREAK_STEPS or bool(
-        _ties(s, t, sections.label("table", "watch")))
+        _ties(s, tally(s), sections.label("table", "watch")))
 
 
 def _reach(f) -> str:
