@@ -460,6 +460,29 @@ def test_a_deployment_that_ended_abroad_is_told_apart(as_of, said):
         assert "deployments ended" not in text and "in Azerbaijan" not in text
 
 
+@pytest.mark.parametrize(("as_of", "home", "finding"), [
+    (None, "; in Armenia itself, two against four (Table 1.1)",
+     "Russia's deployments, three of which ended, two of them in Armenia itself;"),
+    # the peacekeepers were there on both days: the count abroad did not move it
+    ("2023-09-15", None, None)])
+def test_the_deployments_indicator_says_how_it_moved_on_the_focus_countrys_own_soil(
+        as_of, home, finding):
+    """An outside reader found the indicator counting the peacekeepers' exit from Azerbaijan as
+    Armenia moving away from Russia: when a deployment abroad moves the count, the row gives
+    the count in the focus country too, and key finding 1 says how many of the endings were
+    there."""
+    from analysis.builders import summary
+
+    s = _context("07", {"as_of": as_of} if as_of else {})
+    row = next(w for w in outlook._presence_watch(s) if w.short == "Russia's deployments")
+    first = summary.measured(outlook.tally(s), s.findings).replace("\\", "")
+    if home:
+        assert row.stands.endswith(home), row.stands
+        assert finding in first
+    else:
+        assert "itself" not in row.stands and "itself" not in first
+
+
 @pytest.mark.parametrize(("as_of", "shown"), [(None, True), ("2023-11-01", False)])
 def test_the_toll_counts_the_fuel_depot_explosion_once_its_count_is_published(as_of, shown):
     """The explosion during the flight killed more people than the offensive's own counts (an

@@ -124,6 +124,8 @@ class Findings:
     register_newer: bool = False  # a newer release of that register is known at as_of
     #: the patron's deployments that ended from the start of the latest window to as_of
     patron_ended: tuple[str, ...] = ()
+    #: how many of them stood in the focus country itself (the rest ended abroad)
+    patron_ended_at_home: int = 0
     #: whether the patron also holds posts Table 1.1 leaves out (:func:`posts_left_out`): its
     #: count of deployments is then a floor
     patron_posts_left_out: bool = False
@@ -389,6 +391,7 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     register_newer=bool(set(mine["source_id"]) & set(newer_releases(
                         tables, p.as_of, cited_ids(tables))["supersedes"])),
                     patron_ended=tuple(ended.sort_values("end_date")["name"]),
+                    patron_ended_at_home=int((ended["host"] == focus).sum()),
                     patron_posts_left_out=posts_left_out(tables, focus, patron, p.rival),
                     break_steps=steps, break_events=step_events,
                     alliance_test=alliance_test(tables, focus, patron, p.rival))

@@ -40,6 +40,11 @@ def count_word(n: int, capital: bool = False) -> str:
     return sentence_start(text) if capital else text
 
 
+def how_many(n: int) -> str:
+    """A count as an answer: 'none', 'one', 'two'."""
+    return count_word(n) if n else "none"
+
+
 def times(n: int) -> str:
     """How often, in words: 'never', 'once', 'twice', 'three times'."""
     return {0: "never", 1: "once", 2: "twice"}.get(n, f"{count_word(n)} times")

@@ -21,6 +21,7 @@ from ._common import (
     count_word,
     event_table,
     events_matching,
+    how_many,
     losses_table,
     mid_sentence,
     plural,
@@ -261,9 +262,17 @@ def _presence_watch(s) -> list[Watch]:
             signal = f"If it grows: {west}. If it shrinks: {east}."
             short = "partners' deployments"
         # the two counts the direction rests on, not a pointer alone (an outside reader)
-        now_n, then_n = (count_word(n) if n else "none" for n in (counted[1], counted[0]))
-        stands = (f"{now_n} in place on {date(s.p.as_of)}, against {then_n} on {date(since)} "
-                  f"(Table {table})")
+        stands = (f"{how_many(counted[1])} in place on {date(s.p.as_of)}, against "
+                  f"{how_many(counted[0])} on {date(since)}")
+        if host is None:  # 'in and around': the count on the focus country's own soil too, when
+            # a deployment abroad moves it (an outside reader counted the peacekeepers' exit
+            # from Azerbaijan as the focus country's step)
+            home = [len(active_on(dep, deployers, day, s.p.focus, kinds=lasting))
+                    for day in (since, s.p.as_of)]
+            if counted[0] - home[0] != counted[1] - home[1]:
+                stands += (f"; in {s.p.focus} itself, {how_many(home[1])} against "
+                           f"{how_many(home[0])}")
+        stands += f" (Table {table})"
         out.append(Watch(label, short, stands, trend, signal, toward,
                          tuple(dict.fromkeys(now["source_id"])), ph_weakest(now),
                          still="the same number in place; a change in size is not counted"))
