@@ -2,8 +2,9 @@
 
 import matplotlib
 import pandas as pd
+from matplotlib.colors import to_hex
 
-from analysis import charts
+from analysis import charts, theme
 from analysis.builders import dependence as dep
 
 matplotlib.use("Agg")
@@ -100,7 +101,7 @@ def test_dots_of_nearby_days_move_off_the_axis_and_the_labelled_dot_keeps_it():
     """Figure 7.2 hid the fighting of 19 September 2023 under the next days' dots: dots that
     would touch move just above or below the axis (the first placed, a labelled one, keeps it);
     a fourth with no room left stays on the axis, where the labelled one is drawn over it."""
-    assert charts._dodge([0.0, 1.0, 2.0, 3.0, 50.0], 6.0) == [0, 1, -1, 0, 0]
+    assert charts._dodge([0.0, 1.0, 2.0, 3.0, 50.0], 6.0).levels == [0, 1, -1, None, 0]
     events = pd.DataFrame({
         "event_id": ["E1", "E2", "E3"], "date": pd.to_datetime(["2023-09-19", "2023-09-20",
                                                                 "2023-09-21"]),
@@ -120,7 +121,7 @@ def test_a_dot_beside_an_event_that_lasted_moves_off_its_bar():
     """The offensive of 19–20 September 2023 is drawn as a bar with its dot on the axis: the
     ceasefire of 20 September was placed on the axis too, under it (an outside reader found the
     legend's ceasefire nowhere in Figure 7.2). A bar's dot now holds its place on the axis."""
-    assert charts._dodge([1.0, 2.0], 6.0, pinned=(0.0,)) == [1, -1]
+    assert charts._dodge([1.0, 2.0], 6.0, pinned=(0.0,)).levels == [1, -1]
     events = pd.DataFrame({
         "event_id": ["E1", "E2"], "date": pd.to_datetime(["2023-09-19", "2023-09-20"]),
         "end_date": pd.to_datetime(["2023-09-20", None]),
@@ -132,6 +133,34 @@ def test_a_dot_beside_an_event_that_lasted_moves_off_its_bar():
     dots = [c for c in fig.axes[0].collections if len(c.get_offsets()) == 1]
     heights = sorted(float(c.get_offsets()[0][1]) for c in dots)
     assert heights == [0.0, charts.DOT_LIFT_PT], heights
+
+
+def test_every_kind_keeps_a_visible_dot_in_a_crowd():
+    """Figure 7.2's legend named 'Humanitarian', but its three dots of late September 2023 were
+    all hidden in the crowd: a kind whose dots find no free place shows the one with the most
+    room around it, drawn over its neighbours."""
+    # three labelled dots take the axis and the levels on either side; the rarest kind's
+    # dots find no free place, and the one with most room is drawn where it is least covered
+    placed = charts._dodge([0.0, 1.0, 2.0, 3.0, 5.0], 6.0, groups=[None, None, None, "b", "b"])
+    assert placed.levels == [0, 1, -1, None, 0] and placed.forced == {4}
+    # with room for it, a kind's first dot takes a free place and nothing is forced
+    assert charts._dodge([0.0, 1.0, 20.0], 6.0, groups=[None, "a", "b"]) == ([0, 1, 0], set())
+    events = pd.DataFrame({
+        "event_id": [f"E{i}" for i in range(5)],
+        "date": pd.to_datetime(["2023-09-19", "2023-09-20", "2023-09-21", "2023-09-22",
+                                "2023-09-24"]),
+        "end_date": pd.to_datetime([None] * 5),
+        "category": ["conflict", "security", "diplomacy", "humanitarian", "humanitarian"],
+        "title": ["Offensive", "A", "B", "Refugees", "More refugees"],
+        "confidence": ["high"] * 5, "date_precision": ["day"] * 5,
+    })
+    fig = charts.labelled_timeline(events, label_ids=["E0", "E1", "E2"], start="2023-01-01",
+                                   end="2026-12-31")
+    dots = [c for c in fig.axes[0].collections if len(c.get_offsets()) == 1]
+    colours = [to_hex(d.get_facecolor()[0]) for d in dots]
+    # drawn after the hidden one, before the labelled three: the humanitarian dot shows
+    assert colours[1] == to_hex(theme.CATEGORY_COLOURS["humanitarian"]), colours
+    assert float(dots[1].get_offsets()[0][1]) == 0.0
 
 
 def test_labelled_timeline_draws_without_error():

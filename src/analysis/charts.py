@@ -8,6 +8,7 @@ import itertools
 import math
 import textwrap
 from collections import Counter
+from typing import NamedTuple
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -488,20 +489,58 @@ DOT_PT = 6.0
 DOT_LIFT_PT = 5.0
 
 
+class Placed(NamedTuple):
+    levels: list[int | None]  # None: no room, the dot stays on the axis, hidden
+    forced: set[int]  # placed in spite of a crowd, to be drawn over its neighbours
+
+
 def _dodge(xs: list[float], gap: float, levels=(0, 1, -1),
-           pinned: tuple[float, ...] = ()) -> list[int]:
+           pinned: tuple[float, ...] = (), groups: list | None = None) -> Placed:
     """A level for each of ``xs`` (in points, in the order given: the first get the axis), the
-    first of ``levels`` where it stays ``gap`` clear of every earlier one on that level (the
-    axis if none is: one level further out would reach the labels). ``pinned``: places already
-    taken on the axis (the dots of events drawn as bars, which stay on it)."""
+    first of ``levels`` where it stays ``gap`` clear of every earlier one on that level; None
+    where none is (one level further out would reach the labels). ``pinned``: places already
+    taken on the axis (the dots of events drawn as bars, which stay on it).
+
+    ``groups``: each x's group (a kind), or None for the ones placed first, in order (the
+    labelled). Then each group in turn, in the order of first appearance, places the first of
+    its xs that finds a level, before any group places a second; a group none of whose xs finds
+    one places the x with the most room around it, where it is least covered, and that dot is
+    ``forced``: drawn over its neighbours. Every kind keeps a visible dot (Figure 7.2's legend
+    named a kind whose every dot was hidden in the crowd of September 2023)."""
     taken: dict[int, list[float]] = {0: list(pinned)}
-    out = []
-    for x in xs:
-        level = next((lv for lv in levels if all(abs(x - other) >= gap
-                                                 for other in taken.get(lv, ()))), 0)
-        taken.setdefault(level, []).append(x)
-        out.append(level)
-    return out
+    out: list[int | None] = [None] * len(xs)
+    done = [False] * len(xs)
+    forced: set[int] = set()
+
+    def room(i: int, level: int) -> float:
+        return min((abs(xs[i] - other) for other in taken.get(level, ())), default=float("inf"))
+
+    def place(i: int, level: int | None) -> None:
+        if level is not None:
+            taken.setdefault(level, []).append(xs[i])
+        out[i], done[i] = level, True
+
+    def free(i: int) -> int | None:
+        return next((lv for lv in levels if room(i, lv) >= gap), None)
+
+    groups = groups or [None] * len(xs)
+    for i, group in enumerate(groups):
+        if group is None:
+            place(i, free(i))
+    for group in dict.fromkeys(g for g in groups if g is not None):
+        members = [i for i, g in enumerate(groups) if g == group]
+        first = next((i for i in members if free(i) is not None), None)
+        if first is not None:
+            place(first, free(first))
+        else:
+            i, level = max(((i, lv) for i in members for lv in levels),
+                           key=lambda pair: room(*pair))
+            place(i, level)
+            forced.add(i)
+    for i in range(len(xs)):
+        if not done[i]:
+            place(i, free(i))
+    return Placed(out, forced)
 
 
 def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme.FIGSIZE[0],
@@ -572,12 +611,16 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     def at(ev) -> float:
         return (mdates.date2num(ev.date) - mdates.date2num(lo)) / span * axis_w * 72
 
-    lifts = _dodge([at(ev) for ev in dots], DOT_PT, pinned=tuple(at(ev) for ev in bars))
-    lift = {ev.Index: level * DOT_LIFT_PT for ev, level in zip(dots, lifts, strict=True)}
-    # drawn with the labelled ones last, on top of any dot left on the axis beside them, and
-    # before them the rarer kinds over the common ones (so that a dot left without a level of
-    # its own hides one of a kind shown elsewhere)
-    for ev in sorted(rest, key=lambda ev: -kinds[colour_of(ev)]) + list(
+    placed = _dodge([at(ev) for ev in dots], DOT_PT, pinned=tuple(at(ev) for ev in bars),
+                    groups=[None if ev.event_id in label_ids else colour_of(ev) for ev in dots])
+    lift = {ev.Index: (level or 0) * DOT_LIFT_PT
+            for ev, level in zip(dots, placed.levels, strict=True)}
+    # drawn in this order: the dots left without a place, those with one (the rarer kinds over
+    # the common ones), a kind's only visible dot placed in a crowd, and the labelled ones last,
+    # on top of any dot left on the axis beside them
+    rank = {ev.Index: 0 if level is None else 2 if i in placed.forced else 1
+            for i, (ev, level) in enumerate(zip(dots, placed.levels, strict=True))}
+    for ev in sorted(rest, key=lambda ev: (rank.get(ev.Index, 1), -kinds[colour_of(ev)])) + list(
             events[on_top].itertuples()):
         colour = colour_of(ev)
         stop = stop_of(ev)
