@@ -383,6 +383,19 @@ def test_a_sum_of_published_figures_is_given_as_about(value, figures, shown):
     assert added_up(value, figures) == shown
 
 
+@pytest.mark.parametrize(("value", "digits", "shown"), [
+    (256.5, 0, "257"),  # 227.5 + 29 in a table: a reader rounds the half up, not to even
+    (227.5, 0, "228"), (0.5, 0, "1"), (2.5, 0, "3"), (-2.5, 0, "-3"),
+    (2.675, 2, "2.68"),  # as printed, not the binary value just below it
+    (1234.45, 1, "1,234.5"), (1_000_000, 0, "1,000,000"), (np.float64(3.5), 0, "4"),
+])
+def test_numbers_are_rounded_as_a_reader_rounds_them(value, digits, shown):
+    from analysis.prose import num, pct
+
+    assert num(value, digits) == shown
+    assert pct(abs(value), digits) == shown.lstrip("-").replace(",", "") + "%"
+
+
 def test_undated_headcounts_follow_the_source_of_the_latest_count():
     """A headcount is undated when its source (a later count's, else the deployment's own) gives
     no date; a deployment without a headcount is not counted as undated."""

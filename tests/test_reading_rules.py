@@ -969,15 +969,18 @@ def test_a_verdict_that_changed_since_the_article_says_what_it_was(edition, rate
     """Section 5's box gave C20's verdict as of the edition: 'partly supported' in 2026,
     'supported' in 2023, with nothing to say it had changed (an outside reader comparing the
     editions). It says what the verdict was and from when it changed, from the update that
-    changed it; its steps are taken by Armenia and the partners 'toward each other ... by one
-    side or both' (some are Armenia's own acts, some the partners')."""
+    changed it; its steps are 'between' Armenia and the partners, 'by one side or both' (some
+    are Armenia's own acts, some the partners'), and the box lists no kinds the table may not
+    hold (it promised 'agreements, arms sales, missions and exercises' beside a statement and
+    two laws: a third outside reader)."""
     from analysis.builders import balancing
 
     text = balancing.takeaway(_context("05", EDITIONS[edition])).markdown
     assert text.endswith("rates the article's claim on diversification " + rated), text
-    assert "Armenia and the European Union, India" in text
-    assert "steps toward each other from 2017 on, by one side or both" in text
-    assert "tied it to" not in text
+    assert "steps between Armenia and the European Union, India" in text
+    assert " from 2017 on, by one side or both (Table 5.2)" in text
+    assert "tied it to" not in text and "toward each other" not in text
+    assert "None of the steps is a commitment to its defence" in text
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

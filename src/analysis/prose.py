@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -27,9 +28,16 @@ def md(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", inline(text).lstrip(" \t"))
 
 
+def half_up(value: float, digits: int = 0) -> Decimal:
+    """``value`` rounded as a reader rounds it, halves away from zero (256.5 -> 257), on the
+    digits it prints with (repr: 2.675 -> 2.68), not Python's halves-to-even on its binary
+    value (a reader summed a table's 227.5 and 29 to 256.5 and could not reproduce '256')."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+
+
 def num(value: float, digits: int = 0) -> str:
-    """1234.5 -> '1,234' (digits=0) or '1,234.5'."""
-    return f"{value:,.{digits}f}"
+    """1234.5 -> '1,235' (digits=0) or '1,234.5'."""
+    return f"{half_up(value, digits):,.{digits}f}"
 
 
 def added_up(value: float, figures: int) -> str:
@@ -38,15 +46,13 @@ def added_up(value: float, figures: int) -> str:
     not; a single figure as published ('3,083')."""
     if figures <= 1 or not value:
         return num(value)
-    from decimal import ROUND_HALF_UP, Decimal
-
     step = Decimal(10) ** max(len(str(int(abs(value)))) - 2, 0)
     return "about " + num(float((Decimal(str(value)) / step).quantize(Decimal(1), ROUND_HALF_UP)
                                 * step))
 
 
 def pct(value: float, digits: int = 0) -> str:
-    return f"{value:.{digits}f}%"
+    return f"{half_up(value, digits):.{digits}f}%"
 
 
 def usd_m(value: float, digits: int = 1) -> str:

@@ -147,10 +147,12 @@ def suppliers_intro(s):
 
 def steps_intro(s):
     return s.text(
-        f"Diversification is more than arms. The timeline gathers the dated steps between "
-        f"{md(s.p.focus)} and {md(ph.names(s.p.partners))}, taken by either side or both: "
-        "agreements, arms deals, missions, exercises, statements and laws. Steps in which "
-        f"{md(s.p.patron)} or {md(s.p.rival)} also took part are left out.")
+        # the kinds are not listed: an edition's rows may hold some of them only (the 2023
+        # edition has no statement or law; an outside reader)
+        f"Diversification is more than arms. The timeline gathers every dated step between "
+        f"{md(s.p.focus)} and {md(ph.names(s.p.partners))}, whether taken by one side or "
+        f"both; steps in which {md(s.p.patron)} or {md(s.p.rival)} also took part are left "
+        "out.")
 
 
 def _vote_countries(s) -> tuple[pd.DataFrame, list[str]]:
@@ -462,10 +464,9 @@ def _steps(s) -> pd.DataFrame:
 def diversification_chart(s):
     steps = _steps(s)
     if steps.empty:
-        return s.text(f"By {date(s.p.as_of)} the evidence base records no agreement, arms deal, "
-                      f"mission or exercise that tied {md(s.p.focus)} to "
-                      f"{md(ph.names(s.p.partners, 'or'))} without {md(s.p.patron)} or "
-                      f"{md(s.p.rival)}.")
+        return s.text(f"By {date(s.p.as_of)} the evidence base records no step between "
+                      f"{md(s.p.focus)} and {md(ph.names(s.p.partners, 'or'))} without "
+                      f"{md(s.p.patron)} or {md(s.p.rival)}.")
     lanes = [p for p in s.p.partners if p in set(steps["partner"])]
     fig, ax = theme.new_figure((6.6, 1.2 + 0.6 * len(lanes)))
     lane_y = {p: i for i, p in enumerate(reversed(lanes))}
@@ -696,8 +697,8 @@ def takeaway(s):
         partners = list(dict.fromkeys(steps.sort_values("date")["partner"]))
         # taken by either side: some are the focus country's own acts, such as a law on joining
         # the EU, some the partners', such as a mission's start (outside readers)
-        says.append(f"{md(s.p.focus)} and {md(ph.names(partners))} took "
-                    f"{plural(len(steps), 'step')} toward each other from "
+        says.append(f"the evidence base records {plural(len(steps), 'step')} between "
+                    f"{md(s.p.focus)} and {md(ph.names(partners))} from "
                     f"{steps['date'].min().year} on, by one side or both "
                     f"({sections.label('table', 'diversification_steps')})")
     counts = vote_counts(s.ev.un_votes, s.p.focus)
@@ -709,9 +710,9 @@ def takeaway(s):
         return s.text("")
     text = (f"What the data say: {md(s.p.focus)} has added partners beside {md(s.p.patron)}: "
             + listing(says, escape=False, clauses=True) + ". What they do not say: what any "
-            f"partner would do if {md(s.p.focus)} were attacked. The steps are agreements, arms "
-            "sales, missions and exercises, not commitments to its defence, and arms ordered "
-            "but not yet delivered do not show in the register.")
+            f"partner would do if {md(s.p.focus)} were attacked. None of the steps is a "
+            "commitment to its defence, and arms ordered but not yet delivered do not show in "
+            "the register.")
     rated = ledger.ratings_of(s, 5, list(steps["event_id"]))
     claims = s.ev.claims
     ours = claims.loc[claims["section"] == 5, "claim"].map(  # the article's cast, not another

@@ -152,14 +152,16 @@ def intro(s):
                 if _bill_before_warrant(s) else f", after the court had issued {warrant_text}")
         # the test the warrant made of it is the subsection's to say (it said it twice in a row)
         return s.text(
+            # the accession was the focus country's aim; what it meant for the ties, once the
+            # warrant came, was neither side's (an outside reader)
             f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
-            f"side had aimed at? This section follows two developments. One is legal: "
-            f"{path}{when}. The other is an economic "
+            f"side had planned for? This section follows two developments. One is legal: what "
+            f"{path}{when}, meant for its ties with {md(s.p.patron)}. The other is an economic "
             f"paradox: {listing(grew)} rose well above their {_break_year(s) - 1} level "
             f"{_after_break(s)}, as the security relationship frayed.")
     return s.text(
         f"What came with {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
-        f"had aimed at? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
+        f"had planned for? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
         f"Court and, year by year, its trade with {md(s.p.patron)} and the money transferred "
         f"from {md(s.p.patron)} through its banks.")
 

@@ -366,7 +366,7 @@ def ceasefire_summary(s):
     days, stop, ongoing = elapsed(k["start_date"], k["end_date"], s.p.as_of)
     same_day = pd.Timestamp(k["start_date"]) == truce.date
     when = "the same day" if same_day else "from " + date(k["start_date"])
-    text.append(f" Its peacekeepers deployed {when} (their numbers are in "
+    text.append(f" Its peacekeepers deployed {when} (the ceiling on their numbers is in "
                 f"{label('figure', 'peacekeepers')})")
     if ongoing:
         text.append(f" and were still there {years_and_months(days)} later, on "
@@ -775,8 +775,11 @@ def takeaway(s):
     if blockade:
         # how the blockade ended and when the peacekeepers left, once the edition knows (the
         # box had stayed as the 2023 edition's: an outside reader)
-        says.append(f"the one road {md(s.p.patron)}'s peacekeepers were there to keep open was "
-                    "blocked all the same"
+        # the statement put the road under the peacekeepers' control and made the rival
+        # guarantor of safe passage (the ledger says so; an outside reader found 'there to
+        # keep open' stronger than the mandate)
+        says.append(f"the one road placed under the control of {md(s.p.patron)}'s "
+                    "peacekeepers was blocked all the same"
                     + (f", until it opened for the region's people to flee after "
                        f"{md(s.p.rival)}'s offensive of {date(offensive.date)}"
                        if offensive and exodus else ""))

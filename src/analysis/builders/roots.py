@@ -147,7 +147,7 @@ def war_summary(s):
     else:
         text.append(f"; by {date(s.p.as_of)} no ceasefire had taken effect.")
     text.append(" Each side published its own count of its dead. "
-                f"{label('table', 'war_losses')} keeps every count on its own row, with who made it, and never adds them up: neither side's figure "
+                f"{label('table', 'war_losses')} keeps every count on its own row, with who made it, and never adds one side's count to the other's: neither side's figure "
                 "has been independently verified.")
     return s.text("".join(text))
 
