@@ -129,3 +129,29 @@ def test_the_note_says_the_drawn_syunik_route_is_not_the_transit_route(as_of, kn
     assert bool(transit) is known
     if known:
         assert transit.row["source_id"] in fig.source_ids
+
+
+def test_an_exclave_shows_in_its_own_countrys_tint_and_the_note_names_them():
+    """The fills were translucent: an exclave drawn over the other country's fill showed a third
+    colour, which the legend did not name (an outside reader). Fills are opaque, the largest
+    drawn first, so each exclave shows its own country's tint; the note says what they are."""
+    boundaries = regionmap.load_boundaries()
+    fig = regionmap.draw(boundaries, regionmap.load_places())
+    patches = fig.axes[0].patches
+    assert all(p.get_alpha() in (None, 1.0) for p in patches)
+    rings = sorted(((f["properties"]["name"], poly[0]) for f in boundaries["features"]
+                    for poly in f["geometry"]["coordinates"]),
+                   key=lambda r: -regionmap._area(r[1]))
+    assert len(rings) == len(patches)
+    tints = {}
+    for (name, ring), patch in zip(rings, patches, strict=True):
+        assert tuple(patch.get_xy()[0]) == tuple(ring[0])
+        tints.setdefault(name, set()).add(tuple(round(c, 4) for c in patch.get_facecolor()))
+    assert len(tints["Armenia"]) == 1 and len(tints["Azerbaijan"]) == 1
+    assert regionmap.exclaves(boundaries) == {"Armenia": 1, "Azerbaijan": 2}
+    assert regionmap.exclaves_note(boundaries) == (
+        " The small patches near the border are exclaves as the boundaries draw them: two of "
+        "Azerbaijan's and one of Armenia's.")
+    # drawn after (over) the mainland of the country around them
+    order = [round(regionmap._area(p.get_xy().tolist()), 4) for p in patches]
+    assert order == sorted(order, reverse=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.colors import to_rgb
 from matplotlib.patches import Polygon as PolygonPatch
 
 from . import paths, theme
@@ -116,17 +117,36 @@ def load_places(path: Path = DATA / "places.csv") -> pd.DataFrame:
     return pd.read_csv(path)
 
 
+def _area(ring: list) -> float:
+    """A ring's area in square degrees (shoelace)."""
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1],
+                                                                   strict=True))) / 2
+
+
+#: a polygon this small (square degrees) is an exclave, not a country's mainland or Nakhchivan
+EXCLAVE_AREA = 0.05
+
+
+def exclaves(boundaries: dict) -> dict[str, int]:
+    """How many exclaves each of the two countries has in the drawn boundaries."""
+    return {f["properties"]["name"]: n for f in boundaries["features"]
+            if f["properties"]["name"] in ("Armenia", "Azerbaijan")
+            and (n := sum(_area(p[0]) < EXCLAVE_AREA for p in f["geometry"]["coordinates"]))}
+
+
 def draw(boundaries: dict, places: pd.DataFrame):
     """The map as a matplotlib figure (vector: the report embeds it as SVG)."""
-    fill = {"Armenia": theme.colour("Armenia"), "Azerbaijan": theme.colour("Azerbaijan")}
+    # opaque tints, each polygon's outer ring drawn largest first: an exclave inside the other
+    # country shows in its own country's tint (a translucent fill over the other's read as a
+    # third colour the legend did not name: an outside reader)
+    fill = {name: tuple(0.28 * c + 0.72 for c in to_rgb(theme.colour(name)))
+            for name in ("Armenia", "Azerbaijan")}
     fig, ax = plt.subplots(figsize=(6.6, 4.9))
-    for feature in boundaries["features"]:
-        name = feature["properties"]["name"]
-        for poly in feature["geometry"]["coordinates"]:
-            ax.add_patch(PolygonPatch(poly[0], closed=True,
-                                      facecolor=fill.get(name, "#eeeeea"),
-                                      alpha=0.28 if name in fill else 1.0,
-                                      edgecolor=theme.MUTED, linewidth=0.6))
+    rings = [(feature["properties"]["name"], poly[0]) for feature in boundaries["features"]
+             for poly in feature["geometry"]["coordinates"]]
+    for name, ring in sorted(rings, key=lambda r: -_area(r[1])):
+        ax.add_patch(PolygonPatch(ring, closed=True, facecolor=fill.get(name, "#eeeeea"),
+                                  edgecolor=theme.MUTED, linewidth=0.6))
     # (lon, lat, alignment): a name at the frame's edge starts inside it
     labels = {"Armenia": (44.55, 40.55, "center"), "Azerbaijan": (FRAME[1] - 0.05, 40.55, "right"),
               "Georgia": (44.4, 41.3, "center"), "Iran": (46.7, 38.7, "center"),
@@ -148,7 +168,8 @@ def draw(boundaries: dict, places: pd.DataFrame):
           label="Route south through Syunik (schematic)")
     struck = places[places["kind"] == "struck_2022"]
     if not struck.empty:
-        ax.scatter(struck["lon"], struck["lat"], marker="X", s=60, color=theme.colour("Russia"),
+        # large enough that a town's dot and the roads leaving it leave its arms in sight
+        ax.scatter(struck["lon"], struck["lat"], marker="X", s=90, color=theme.colour("Russia"),
                    edgecolors="white", linewidths=0.6, zorder=6,
                    label="Border area shelled, Sep 2022")
     towns = places[places["kind"].isin(["city", "town"])]
@@ -200,6 +221,20 @@ NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country b
         "Syunik route and the Lachin road are drawn as straight segments between places.")
 
 
+def exclaves_note(boundaries: dict) -> str:
+    """' The small patches near the north-eastern border are exclaves as the boundaries draw
+    them: two of Azerbaijan's and one of Armenia's.'"""
+    from .builders._common import count_word
+    from .prose import listing
+
+    found = exclaves(boundaries)
+    if not found:
+        return ""
+    return (" The small patches near the border are exclaves as the boundaries draw them: "
+            + listing((f"{count_word(n)} of {name}'s" for name, n in found.items()),
+                      escape=False) + ".")
+
+
 def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = None) -> Figure:
     """The numbered map figure for a section (``s`` is the section context)."""
     places = load_places() if places is None else places
@@ -210,7 +245,8 @@ def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = 
                     if hasattr(s, "ev") else True)
     if not struck_known:
         places = places[places["kind"] != "struck_2022"]
-    fig = draw(boundaries or load_boundaries(), places)
+    boundaries = boundaries or load_boundaries()
+    fig = draw(boundaries, places)
     bypass = s.ev.anchor("lachin_bypass") if hasattr(s, "ev") else None
     bypass_note = NOTE_BYPASS.format(month=f"{bypass.date:%B %Y}") if bypass else ""
     transit = s.ev.anchor("syunik_transit_route") if hasattr(s, "ev") else None
@@ -219,6 +255,6 @@ def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = 
                     source_ids=["natural_earth_admin0", *(STRUCK_SOURCES if struck_known else ()),
                                 *([bypass.row["source_id"]] if bypass else []),
                                 *([transit.row["source_id"]] if transit else [])],
-                    note=NOTE + (NOTE_STRUCK if struck_known else "") + bypass_note
-                    + transit_note,
+                    note=NOTE + exclaves_note(boundaries)
+                    + (NOTE_STRUCK if struck_known else "") + bypass_note + transit_note,
                     key="region_map")

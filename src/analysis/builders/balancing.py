@@ -199,10 +199,13 @@ def votes_intro(s):
     if s.p.focus not in shown:
         return s.text("")  # the chart's place says there are none
     others = [c for c in shown if c != s.p.focus]
+    # on the record of the war, not 'a test of alignment' with the West: from 2025 the United
+    # States voted against texts Armenia's European partners backed (an outside reader)
+    stand = ("Votes at the UN General Assembly on Ukraine put on record where each state "
+             "stands on the war.")
     return s.text(
-        ("Votes at the UN General Assembly on Ukraine are a public test of alignment. The grid "
-         f"compares {md(s.p.focus)}'s votes with those of {md(ph.names(others))}." if others else
-         "Votes at the UN General Assembly on Ukraine are a public test of alignment.")
+        (f"{stand} The grid compares {md(s.p.focus)}'s votes with those of "
+         f"{md(ph.names(others))}." if others else stand)
         + _vote_selection(votes))
 
 
