@@ -121,7 +121,7 @@ def test_sections_name_the_cast_from_the_parameters(shown):
         assert "United States" not in prose[0] and "European Union" not in prose[0], key
     prose5 = "\n".join(t for t in out["05"] if isinstance(t, str))
     assert "for comparison, for Georgia." in prose5
-    assert "Steps in which Russia or Georgia also took part are left out." in prose5
+    assert "steps in which Russia or Georgia also took part are left out." in prose5
     text = {k: json.dumps(v, ensure_ascii=False) for k, v in out.items()}
     fig51 = _number_text(out["05"], "figure", sections.number_of("figure", "concentration"))
     assert "Georgia" in fig51 and "Azerbaijan" not in fig51
