@@ -145,22 +145,30 @@ def test_every_kind_keeps_a_visible_dot_in_a_crowd():
     assert placed.levels == [0, 1, -1, None, 0] and placed.forced == {4}
     # with room for it, a kind's first dot takes a free place and nothing is forced
     assert charts._dodge([0.0, 1.0, 20.0], 6.0, groups=[None, "a", "b"]) == ([0, 1, 0], set())
+    # a crowd on the chart: three labelled dots, a diplomacy dot left hidden (its kind shows
+    # a year later) and the only humanitarian dot, forced and drawn above all
     events = pd.DataFrame({
-        "event_id": [f"E{i}" for i in range(5)],
+        "event_id": [f"E{i}" for i in range(6)],
         "date": pd.to_datetime(["2023-09-19", "2023-09-20", "2023-09-21", "2023-09-22",
-                                "2023-09-24"]),
-        "end_date": pd.to_datetime([None] * 5),
-        "category": ["conflict", "security", "diplomacy", "humanitarian", "humanitarian"],
-        "title": ["Offensive", "A", "B", "Refugees", "More refugees"],
-        "confidence": ["high"] * 5, "date_precision": ["day"] * 5,
+                                "2023-09-24", "2024-09-22"]),
+        "end_date": pd.to_datetime([None] * 6),
+        "category": ["conflict", "security", "ceasefire", "diplomacy", "humanitarian",
+                     "diplomacy"],
+        "title": ["Offensive", "A", "B", "Talks", "Refugees", "More talks"],
+        "confidence": ["high"] * 6, "date_precision": ["day"] * 6,
     })
     fig = charts.labelled_timeline(events, label_ids=["E0", "E1", "E2"], start="2023-01-01",
                                    end="2026-12-31")
-    dots = [c for c in fig.axes[0].collections if len(c.get_offsets()) == 1]
-    colours = [to_hex(d.get_facecolor()[0]) for d in dots]
-    # drawn after the hidden one, before the labelled three: the humanitarian dot shows
-    assert colours[1] == to_hex(theme.CATEGORY_COLOURS["humanitarian"]), colours
-    assert float(dots[1].get_offsets()[0][1]) == 0.0
+    dots = {to_hex(d.get_facecolor()[0]): d for d in fig.axes[0].collections
+            if len(d.get_offsets()) == 1 and d.get_offsets()[0][0] < 19700}  # 2023's crowd
+    olive = dots[to_hex(theme.CATEGORY_COLOURS["humanitarian"])]
+    assert olive.get_zorder() > max(d.get_zorder() for d in dots.values() if d is not olive)
+    hidden = dots[to_hex(theme.CATEGORY_COLOURS["diplomacy"])]  # the one in the crowd
+    assert float(hidden.get_offsets()[0][1]) == 0.0 and hidden.get_zorder() < olive.get_zorder()
+    # a forced dot covers a bar's dot on the axis rather than the labelled dot above it or the
+    # only dot of another kind below it, though those leave it more room
+    assert charts._dodge([4.0, 5.5, 5.0], 6.0, pinned=(5.0,), groups=[None, "a", "b"]) == (
+        [1, -1, 0], {2})
 
 
 def test_labelled_timeline_draws_without_error():

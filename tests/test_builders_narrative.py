@@ -49,7 +49,7 @@ def test_country_names_take_the_article_they_need():
 
 
 @pytest.mark.parametrize(("first", "second", "shown"), [
-    (1785.0, 9240.0, ("USD 1.78 billion", "USD 9.24 billion")),  # 1.8 and 9.2 give 5.1, not 5.2
+    (1785.0, 9240.0, ("USD 1.79 billion", "USD 9.24 billion")),  # 1.8 and 9.2 give 5.1, not 5.2
     (841.0, 2455.0, ("USD 841 million", "USD 2.46 billion")),   # 2.5 / 0.841 gives 3.0, not 2.9
     (1200.0, 6000.0, ("USD 1.2 billion", "USD 6.0 billion"))])  # one decimal is enough
 def test_two_amounts_are_printed_so_that_their_ratio_is_the_fold_the_text_gives(first, second,

@@ -396,6 +396,29 @@ def test_numbers_are_rounded_as_a_reader_rounds_them(value, digits, shown):
     assert pct(abs(value), digits) == shown.lstrip("-").replace(",", "") + "%"
 
 
+def test_one_rounding_rule_for_text_decisions_and_chart_labels():
+    """What a chart label, a 'midway' or an 'up N points' says of a value is what the text
+    prints of it (the reviewer found 'from 40% to 53%, up 12 points' once the text rounded
+    halves up and the rest did not)."""
+    from analysis.prose import formatted, num, usd_m, whole
+
+    assert formatted("{:.0f}%", 52.5) == "53%" and formatted("{:,.0f}", 1234.5) == "1,235"
+    assert formatted("{:,.1f}", 2.25) == "2.3" and formatted("{}", 3.5) == "3.5"
+    assert whole(66.5) == 67 and whole(-0.4) == 0
+    assert usd_m(118.5) == "USD 119 million" and usd_m(1250.0) == "USD 1.3 billion"
+    assert num(-0.04, 1) == "0.0"  # never '-0.0'
+    assert num(float("nan")) == "NaN" and num(float("inf")) == "Infinity"  # not an exception
+    def share(value, window):
+        return Measure("x", "X", value, "%", window, 1)
+
+    up = Change(share(40.0, "2013–2017"), share(52.5, "2020–2024"))
+    assert phrasing.from_to(up) == "from 40% in 2013–2017 to 53% in 2020–2024"
+    assert phrasing.points(up) == "up 13 points"
+    # 66.5 prints as 67%: nearer 69% than 63%, not 'midway' (round() made it 66)
+    down = Change(share(68.6, "2013–2017"), share(63.3, "2020–2024"))
+    assert phrasing.undone(down, 66.5).startswith("nearer its 2013–2017 level")
+
+
 def test_undated_headcounts_follow_the_source_of_the_latest_count():
     """A headcount is undated when its source (a later count's, else the deployment's own) gives
     no date; a deployment without a headcount is not counted as undated."""

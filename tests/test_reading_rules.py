@@ -464,7 +464,10 @@ def test_a_deployment_that_ended_abroad_is_told_apart(as_of, said):
     (None, "; in Armenia itself, two against four (Table 1.1)",
      "Russia's deployments, three of which ended, two of them in Armenia itself;"),
     # the peacekeepers were there on both days: the count abroad did not move it
-    ("2023-09-15", None, None)])
+    ("2023-09-15", None, None),
+    # the only ending so far was abroad (a reviewer found 'one of which ended, none of them')
+    ("2024-07-15", "; in Armenia itself, four against four (Table 1.1)",
+     "Russia's deployments, one of which ended, outside Armenia;")])
 def test_the_deployments_indicator_says_how_it_moved_on_the_focus_countrys_own_soil(
         as_of, home, finding):
     """An outside reader found the indicator counting the peacekeepers' exit from Azerbaijan as

@@ -19,6 +19,7 @@ from matplotlib.ticker import Locator, MaxNLocator
 from . import theme
 from .charttext import plain, plain_all
 from .evidence_refs import period_end
+from .prose import formatted, num, pct
 
 CATEGORY_ORDER = ["conflict", "ceasefire", "security", "diplomacy", "politics", "legal",
                   "economy", "humanitarian"]
@@ -240,7 +241,7 @@ def lines(frame: pd.DataFrame, x: str, y: str, hue: str, ylabel: str, title: str
 def end_label_format(values) -> str:
     """The fewest decimals (0-2) that tell apart end values that differ."""
     for digits in (0, 1, 2):
-        shown = [f"{v:.{digits}f}" for v in values]
+        shown = [num(v, digits) for v in values]
         distinct = len(set(shown)) == len({round(v, 6) for v in values})
         if distinct:
             return f"{{:,.{digits}f}}"
@@ -275,10 +276,10 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> No
     ax.get_ylim()  # autoscaled limits
     # lines of one colour that end at the same point and value share one label ("50% (two
     # lines)"): two stacked "50%" would not say which line is which
-    shown = Counter((x, fmt.format(y), colour) for x, y, colour in ends)
+    shown = Counter((x, formatted(fmt, y), colour) for x, y, colour in ends)
     merged, seen = [], set()
     for x, y, colour in ends:
-        key = (x, fmt.format(y), colour)
+        key = (x, formatted(fmt, y), colour)
         if key not in seen:
             seen.add(key)
             n = shown[key]
@@ -289,7 +290,7 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> No
     placed = spread(ys_pt, gap_pt)
     for (x, y, colour, both), y0, y1 in zip(last, ys_pt, placed, strict=True):
         shift = transforms.offset_copy(ax.transData, fig=fig, x=4, y=y1 - y0, units="points")
-        ax.text(x, y, fmt.format(y) + both, transform=shift, fontsize=fontsize, color=colour,
+        ax.text(x, y, formatted(fmt, y) + both, transform=shift, fontsize=fontsize, color=colour,
                 va="center", ha="left")
 
 
@@ -309,7 +310,7 @@ def label_points(ax, points, fmt: str, fontsize: float = 7, gap_pt: float = 9) -
         ys_pt = [ax.transData.transform((0, y))[1] * 72 / fig.dpi for y, _ in group]
         for (y, colour), y0, y1 in zip(group, ys_pt, spread(ys_pt, gap_pt), strict=True):
             shift = transforms.offset_copy(ax.transData, fig=fig, x=5, y=y1 - y0, units="points")
-            ax.text(x, y, fmt.format(y), transform=shift, fontsize=fontsize, color=colour,
+            ax.text(x, y, formatted(fmt, y), transform=shift, fontsize=fontsize, color=colour,
                     va="center", ha="left", zorder=4,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
 
@@ -356,7 +357,7 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
         for i, v in enumerate(shares[col].values):
             # no figures on a faded bar: its shares rest on too little to be read as shares
             if v >= SHARE_LABEL_MIN and not faded[i]:
-                ax.text(i, bottom[i] + v / 2, f"{v:.0f}", ha="center", va="center", fontsize=7,
+                ax.text(i, bottom[i] + v / 2, num(v), ha="center", va="center", fontsize=7,
                         color=theme.ink_on(colours[col]))
         bottom += shares[col].values
     ax.set_ylim(0, 100)
@@ -389,14 +390,14 @@ def dumbbell(rows: pd.DataFrame, xlabel: str, colour: str, size=theme.FIGSIZE):
                                     "shrinkA": 4, "shrinkB": 5})
             ax.scatter([row.earlier], [y], color="#999999", s=40, zorder=2)
             left = row.earlier <= row.latest
-            ax.annotate(f"{row.earlier:.0f}%", (row.earlier, y), xytext=(-7 if left else 7, 0),
+            ax.annotate(pct(row.earlier), (row.earlier, y), xytext=(-7 if left else 7, 0),
                         textcoords="offset points", ha="right" if left else "left",
                         va="center", fontsize=7.5, color=theme.MUTED)
             right = not left
         hollow = row.confidence == "low"
         ax.scatter([row.latest], [y], s=44, zorder=3, color="white" if hollow else colour,
                    edgecolor=colour, linewidth=1.4)
-        ax.annotate(f"{row.latest:.0f}%", (row.latest, y), xytext=(-7 if right else 7, 0),
+        ax.annotate(pct(row.latest), (row.latest, y), xytext=(-7 if right else 7, 0),
                     textcoords="offset points", ha="right" if right else "left", va="center",
                     fontsize=7.5, color=colour, fontweight="bold")
     ax.set_yticks(ys, [plain(r.label) + (f"\n{r.earlier_label} → {r.latest_label}"
@@ -505,25 +506,35 @@ def _dodge(xs: list[float], gap: float, levels=(0, 1, -1),
     labelled). Then each group in turn, in the order of first appearance, places the first of
     its xs that finds a level, before any group places a second; a group none of whose xs finds
     one places the x with the most room around it, where it is least covered, and that dot is
-    ``forced``: drawn over its neighbours. Every kind keeps a visible dot (Figure 7.2's legend
-    named a kind whose every dot was hidden in the crowd of September 2023)."""
-    taken: dict[int, list[float]] = {0: list(pinned)}
+    ``forced``: drawn over its neighbours, where it covers no labelled dot and no other kind's
+    only dot if it can. Every kind keeps a visible dot where the levels allow (Figure 7.2's
+    legend named a kind whose every dot was hidden in the crowd of September 2023); more kinds
+    than levels on one day cannot all show."""
+    # each level's occupants: (x, the index of its dot, or None for a bar's pinned dot)
+    taken: dict[int, list[tuple[float, int | None]]] = {0: [(x, None) for x in pinned]}
     out: list[int | None] = [None] * len(xs)
     done = [False] * len(xs)
     forced: set[int] = set()
+    groups = groups or [None] * len(xs)
 
     def room(i: int, level: int) -> float:
-        return min((abs(xs[i] - other) for other in taken.get(level, ())), default=float("inf"))
+        return min((abs(xs[i] - x) for x, _ in taken.get(level, ())), default=float("inf"))
 
     def place(i: int, level: int | None) -> None:
         if level is not None:
-            taken.setdefault(level, []).append(xs[i])
+            taken.setdefault(level, []).append((xs[i], i))
         out[i], done[i] = level, True
 
     def free(i: int) -> int | None:
         return next((lv for lv in levels if room(i, lv) >= gap), None)
 
-    groups = groups or [None] * len(xs)
+    def hides_one_alone(i: int, level: int) -> bool:
+        """Would a dot at this place cover more than half of a labelled dot, or of the only
+        placed dot of its kind (which would leave that kind with no visible dot instead)?"""
+        return any(abs(xs[i] - x) < gap / 2 and (groups[j] is None or sum(
+            groups[k] == groups[j] and out[k] is not None for k in range(len(xs))) == 1)
+            for x, j in taken.get(level, ()) if j is not None)
+
     for i, group in enumerate(groups):
         if group is None:
             place(i, free(i))
@@ -532,9 +543,9 @@ def _dodge(xs: list[float], gap: float, levels=(0, 1, -1),
         first = next((i for i in members if free(i) is not None), None)
         if first is not None:
             place(first, free(first))
-        else:
+        else:  # where it covers no dot that stands alone for its kind, with the most room
             i, level = max(((i, lv) for i in members for lv in levels),
-                           key=lambda pair: room(*pair))
+                           key=lambda pair: (not hides_one_alone(*pair), room(*pair)))
             place(i, level)
             forced.add(i)
     for i in range(len(xs)):
@@ -598,8 +609,8 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     # an event that lasted keeps its dot on its bar, and takes that place on the axis first (a
     # ceasefire the day after the offensive's start was drawn under the offensive's dot)
     on_top = events["event_id"].isin(label_ids)
-    # then the kinds with fewest events first: where dots crowd past the levels, the ones left
-    # hidden are of a kind shown elsewhere (a legend named a kind no dot showed)
+    # then the kinds with fewest events first: each kind takes its turn in this order to place
+    # one dot where it shows (_dodge's groups) before any kind places a second
     rest = list(events[~on_top].itertuples())
     kinds = pd.Series([colour_of(ev) for ev in rest]).value_counts().to_dict()
     ordered = list(events[on_top].itertuples()) + sorted(
@@ -616,8 +627,8 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
     lift = {ev.Index: (level or 0) * DOT_LIFT_PT
             for ev, level in zip(dots, placed.levels, strict=True)}
     # drawn in this order: the dots left without a place, those with one (the rarer kinds over
-    # the common ones), a kind's only visible dot placed in a crowd, and the labelled ones last,
-    # on top of any dot left on the axis beside them
+    # the common ones) and the labelled ones last, on top of any dot left on the axis beside
+    # them; a kind's only visible dot placed in a crowd is drawn above all (its zorder)
     rank = {ev.Index: 0 if level is None else 2 if i in placed.forced else 1
             for i, (ev, level) in enumerate(zip(dots, placed.levels, strict=True))}
     for ev in sorted(rest, key=lambda ev: (rank.get(ev.Index, 1), -kinds[colour_of(ev)])) + list(
@@ -630,7 +641,8 @@ def labelled_timeline(events: pd.DataFrame, label_ids=None, width: float = theme
         y = lift.get(ev.Index, 0)
         # a dot off the axis is drawn over the labels' white margins (not their text)
         event_mark(ax, ev.date, getattr(ev, "date_precision", "day"), y, colour,
-                   ev.confidence == "low", size=30, until=last_day, zorder=5 if y else 3)
+                   ev.confidence == "low", size=30, until=last_day,
+                   zorder=6 if rank.get(ev.Index) == 2 else 5 if y else 3)
     labels = []
     for i, (text, x, level) in enumerate(zip(texts, xs, levels, strict=True)):
         off = np.sign(level) * (8 + (abs(level) - 1) * step)

@@ -361,7 +361,9 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                 later = yearly[(yearly.index > peak[0]) & (yearly > 0)]
                 after_peak = (latest.end - peak[0], float(later.sum()),
                               tuple(int(y) for y in later.index))
-    ended = dep[(dep["deployer"] == patron) & dep["end_date"].notna()]
+    # counted as the watch table counts them: standing deployments, not exercises
+    ended = dep[(dep["deployer"] == patron) & dep["end_date"].notna()
+                & dep["kind"].isin(standing(dep))]
     if latest is not None:
         ended = ended[(ended["end_date"] >= pd.Timestamp(latest.start, 1, 1))
                       & (ended["end_date"] <= day)]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .measures.compare import turn_position
 from .measures.result import Change, Measure
-from .prose import date, month, num, pct, usd_m, usd_pair
+from .prose import date, month, num, pct, usd_m, usd_pair, whole
 
 
 def value(m: Measure, marked: bool = False) -> str:
@@ -42,7 +42,7 @@ def points(c: Change, marked: bool = False) -> str:
         return "no earlier window to compare"
     if c.direction == "about the same":
         return "about the same"
-    n = round(abs(c.delta))
+    n = whole(abs(c.delta))  # as printed: halves up, like the values beside it
     return f"{c.direction} {num(n)} point{'' if n == 1 else 's'}" + (
         mark(c.confidence) if marked else "")
 
@@ -70,10 +70,10 @@ def times(c: Change) -> str | None:
     if not (c.earlier.known and c.latest.known) or not c.earlier.value:
         return None
     r = c.latest.value / c.earlier.value
-    n = round(r)
+    n = whole(r)
     if n >= 2 and abs(r - n) <= 0.25:
         return f"{'' if abs(r - n) < 0.05 else 'about '}{_WORDS.get(n, num(n))} times"
-    return f"{r:.1f} times"
+    return f"{num(r, 1)} times"
 
 
 def yearly_amounts(c: Change, marked: bool = False) -> tuple[str, str]:
@@ -161,7 +161,7 @@ def undone(c: Change, latest_year: float) -> str:
     and 2020–2024 levels'. A position, not a move: the year before may stand further back."""
     where = turn_position(c.direction, latest_year, c.earlier.value)
     if where == "nearer":
-        year, early, late = (round(v) for v in (latest_year, c.earlier.value, c.latest.value))
+        year, early, late = (whole(v) for v in (latest_year, c.earlier.value, c.latest.value))
         if abs(year - early) == abs(year - late):
             return f"midway between its {c.earlier.window} and {c.latest.window} levels"
         return f"nearer its {c.earlier.window} level than its {c.latest.window} one"

@@ -31,8 +31,36 @@ def md(text) -> str:
 def half_up(value: float, digits: int = 0) -> Decimal:
     """``value`` rounded as a reader rounds it, halves away from zero (256.5 -> 257), on the
     digits it prints with (repr: 2.675 -> 2.68), not Python's halves-to-even on its binary
-    value (a reader summed a table's 227.5 and 29 to 256.5 and could not reproduce '256')."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    value (a reader summed a table's 227.5 and 29 to 256.5 and could not reproduce '256').
+    The one rounding rule of the report's text, tables and chart labels: :func:`num`,
+    :func:`pct`, :func:`whole`, :func:`formatted`. A zero is never '-0'; a value that is not
+    finite is returned as it is (a number to print, not to round)."""
+    exact = Decimal(repr(float(value)))
+    if not exact.is_finite():
+        return exact
+    out = exact.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return out.copy_abs() if out.is_zero() else out
+
+
+def whole(value: float) -> int:
+    """``value`` as the whole number a reader sees printed (:func:`half_up`): for a decision
+    made on the printed figure ('midway', 'up 12 points', 'a 2.3-fold rise')."""
+    return int(half_up(value))
+
+
+def rounded(value: float, digits: int) -> float:
+    """``value`` as printed to ``digits`` decimals (:func:`half_up`), as a float."""
+    return float(half_up(value, digits))
+
+
+_SPEC_DIGITS = re.compile(r"\.(\d+)f\}")
+
+
+def formatted(spec: str, value: float) -> str:
+    """``spec.format(value)`` for a chart label such as '{:.0f}%', rounded by :func:`half_up` to
+    the spec's decimals first, so that a label shows what the text says of the same value."""
+    found = _SPEC_DIGITS.search(spec)
+    return spec.format(half_up(value, int(found.group(1))) if found else value)
 
 
 def num(value: float, digits: int = 0) -> str:
@@ -46,9 +74,8 @@ def added_up(value: float, figures: int) -> str:
     not; a single figure as published ('3,083')."""
     if figures <= 1 or not value:
         return num(value)
-    step = Decimal(10) ** max(len(str(int(abs(value)))) - 2, 0)
-    return "about " + num(float((Decimal(str(value)) / step).quantize(Decimal(1), ROUND_HALF_UP)
-                                * step))
+    places = max(len(str(int(abs(value)))) - 2, 0)  # two significant figures
+    return "about " + num(float(half_up(value, -places)))
 
 
 def pct(value: float, digits: int = 0) -> str:
@@ -62,8 +89,8 @@ def usd_m(value: float, digits: int = 1) -> str:
     No dollar sign: the same words go into Markdown prose and plain-text notes, and two "$"
     amounts in one Markdown paragraph read as a $...$ formula (Jupyter, the HTML, the PDF)."""
     if abs(value) >= 1000:
-        return f"USD {value / 1000:,.{digits}f} billion"
-    return f"USD {value:,.0f} million"
+        return f"USD {num(value / 1000, digits)} billion"
+    return f"USD {num(value)} million"
 
 
 def usd_pair(first: float, second: float, fold: float) -> tuple[str, str]:
@@ -71,11 +98,11 @@ def usd_pair(first: float, second: float, fold: float) -> tuple[str, str]:
     text gives it (one decimal): 'USD 1.78 billion' and 'USD 9.24 billion' for a 5.2-fold rise
     where 1.8 and 9.2 would give 5.1."""
     def shown(value: float, digits: int) -> float:
-        return round(value / 1000, digits) * 1000 if abs(value) >= 1000 else round(value)
+        return rounded(value / 1000, digits) * 1000 if abs(value) >= 1000 else whole(value)
 
     for digits in (1, 2, 3):
         a, b = shown(first, digits), shown(second, digits)
-        if a and round(b / a, 1) == round(fold, 1):
+        if a and rounded(b / a, 1) == rounded(fold, 1):
             break
     return usd_m(first, digits), usd_m(second, digits)
 
@@ -84,8 +111,8 @@ def ratio(value: float, of: str | None = None) -> str:
     """A multiple of ``of`` in words: '5.8 times Armenia's'; below about one, a percentage:
     '90% of Armenia's' ('0.9 times' reads as a slip). Without ``of``: '5.8 times', '90% of it'."""
     if value >= 1.05:
-        return f"{value:.1f} times" + (f" {of}" if of else "")
-    return f"{100 * value:.0f}% of {of or 'it'}"
+        return f"{num(value, 1)} times" + (f" {of}" if of else "")
+    return f"{pct(100 * value)} of {of or 'it'}"
 
 
 def date(value) -> str:
@@ -125,14 +152,6 @@ def year_runs(years) -> str:
 def month(value) -> str:
     value = pd.Timestamp(value)
     return f"{value:%B %Y}"
-
-
-def change(old: float, new: float, unit: str = "points", digits: int = 0) -> str:
-    """'up 12 points' / 'down 3 points' / 'unchanged'."""
-    delta = new - old
-    if round(delta, digits) == 0:
-        return "unchanged"
-    return f"{'up' if delta > 0 else 'down'} {abs(delta):,.{digits}f} {unit}"
 
 
 def listing(items, escape: bool = True, clauses: bool = False) -> str:

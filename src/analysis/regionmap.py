@@ -222,7 +222,7 @@ NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country b
 
 
 def exclaves_note(boundaries: dict) -> str:
-    """' The small patches near the north-eastern border are exclaves as the boundaries draw
+    """' The small patches near the border are exclaves as the boundaries draw
     them: two of Azerbaijan's and one of Armenia's.'"""
     from .builders._common import count_word
     from .prose import listing

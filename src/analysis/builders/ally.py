@@ -15,7 +15,7 @@ from ..evidence_refs import in_date_order
 from ..findings import MIN_BREAK_STEPS, posts_left_out, seen_from
 from ..measures import shares
 from ..measures.presence import EXERCISE
-from ..prose import date, date_range, listing, md, month, num, pct
+from ..prose import date, date_range, listing, md, month, num, pct, whole
 from . import dependence as dep
 from ._common import (
     BASIS_WORDS,
@@ -160,8 +160,8 @@ def dependence_text(s):
             f"{' and '.join(moves) if moves else 'barely moved'} (Figure {figure}).")
     moved = {k: c for k, c in f.dependence.items() if c.delta is not None}
     # as the text states them: moves that round to the same points are tied
-    top = max((round(abs(c.delta)) for c in moved.values()), default=0)
-    tied_keys = [k for k, c in moved.items() if round(abs(c.delta)) == top]
+    top = max((whole(abs(c.delta)) for c in moved.values()), default=0)
+    tied_keys = [k for k, c in moved.items() if whole(abs(c.delta)) == top]
     tied = [moved[k] for k in tied_keys]
     if top:
         if len(tied) == 1:

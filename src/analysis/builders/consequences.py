@@ -17,7 +17,7 @@ from .. import indicators, theme
 from ..evidence import memo
 from ..evidence_refs import at_precision, in_date_order
 from ..measures import shares as trade_shares
-from ..prose import date, listing, md, num, span, usd_m, usd_pair
+from ..prose import date, formatted, listing, md, num, pct, rounded, span, usd_m, usd_pair, whole
 from ._common import count_word
 from .involvement import event_ladder, involves
 
@@ -156,8 +156,8 @@ def intro(s):
             # warrant came, was neither side's (an outside reader)
             f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
             f"side had planned for? This section follows two developments. One is legal: what "
-            f"{path}{when}, meant for its ties with {md(s.p.patron)}. The other is an economic "
-            f"paradox: {listing(grew)} rose well above their {_break_year(s) - 1} level "
+            f"{path}{when}, meant for {md(s.p.focus)}'s ties with {md(s.p.patron)}. The other "
+            f"is an economic paradox: {listing(grew)} rose well above their {_break_year(s) - 1} level "
             f"{_after_break(s)}, as the security relationship frayed.")
     return s.text(
         f"What came with {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
@@ -343,7 +343,8 @@ def _series(ax, rows, key, styles, value, suffix=""):
         ax.scatter(low["year"], low[value], s=22, facecolor="white", edgecolor=style["colour"],
                    zorder=3)
         last = line.iloc[-1]
-        ax.annotate(f"{last[value]:,.0f}{suffix}", (last["year"], last[value]), xytext=(3, 0),
+        ax.annotate(formatted("{:,.0f}", last[value]) + suffix, (last["year"], last[value]),
+                    xytext=(3, 0),
                     textcoords="offset points", fontsize=6.5, color=style["colour"],
                     va="center")
 
@@ -512,7 +513,7 @@ def _surged_now(s) -> tuple[tuple[str, ...], tuple[str, ...]]:
     folds = {name: (growth(rows, "v", brk - 1) or {}).get("fold")
              for name, rows in _judged(s).items()}
     # judged on the fold as the text writes it (one decimal): "a 1.5-fold rise" is a surge
-    folds = {name: None if fold is None else round(fold, 1) for name, fold in folds.items()}
+    folds = {name: None if fold is None else rounded(fold, 1) for name, fold in folds.items()}
     grew = [name for name, fold in folds.items()
             if fold and fold >= 1.5 and not name.startswith("non-")]
     fell = tuple(name for name, fold in folds.items() if fold is not None and fold <= 0.9)
@@ -645,13 +646,13 @@ def _share_path(rows: pd.DataFrame, base: int | None) -> str:
     rows = _from_base(rows, base)
     first, last = rows.iloc[0], rows.iloc[-1]
     peak = rows.loc[rows["share_pct"].idxmax()]
-    text = f"from {first['share_pct']:.0f}% in {int(first['year'])} "
+    text = f"from {pct(first['share_pct'])} in {int(first['year'])} "
     if int(peak["year"]) not in (int(first["year"]), int(last["year"])) and (
-            round(peak["share_pct"]) > round(last["share_pct"])):  # a peak the text can show
-        text += (f"to {peak['share_pct']:.0f}% in {int(peak['year'])}, then "
-                 f"{last['share_pct']:.0f}% in {int(last['year'])}")
+            whole(peak["share_pct"]) > whole(last["share_pct"])):  # a peak the text can show
+        text += (f"to {pct(peak['share_pct'])} in {int(peak['year'])}, then "
+                 f"{pct(last['share_pct'])} in {int(last['year'])}")
     else:
-        text += f"to {last['share_pct']:.0f}% in {int(last['year'])}"
+        text += f"to {pct(last['share_pct'])} in {int(last['year'])}"
     return text
 
 
@@ -661,7 +662,7 @@ def _grew_slower(rows: pd.DataFrame, base: int | None, patron: str) -> str:
     (a falling share beside a rising amount reads as a contradiction without it), else ''."""
     rows = _from_base(rows, base)
     first, last = rows.iloc[0], rows.iloc[-1]
-    if round(last["share_pct"]) < round(first["share_pct"]) and last["part"] > first["part"]:
+    if whole(last["share_pct"]) < whole(first["share_pct"]) and last["part"] > first["part"]:
         flow = "imports from" if last["flow"] == "imports" else "exports to"
         return f", though {flow} {md(patron)} grew: {flow} other partners grew faster"
     return ""

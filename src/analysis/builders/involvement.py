@@ -366,8 +366,14 @@ def ceasefire_summary(s):
     days, stop, ongoing = elapsed(k["start_date"], k["end_date"], s.p.as_of)
     same_day = pd.Timestamp(k["start_date"]) == truce.date
     when = "the same day" if same_day else "from " + date(k["start_date"])
-    text.append(f" Its peacekeepers deployed {when} (the ceiling on their numbers is in "
-                f"{label('figure', 'peacekeepers')})")
+    # what the figure gives of their numbers, as the data call it (a mandate's ceiling was
+    # read as a count: an outside reader)
+    figure = label("figure", "peacekeepers")
+    numbers = (f"{figure} shows them" if pd.isna(k.get("personnel_persons")) else
+               {"ceiling": "the ceiling on their numbers is",
+                "authorised": "their authorised strength is"}.get(
+                   str(k.get("personnel_basis")), "their numbers are") + f" in {figure}")
+    text.append(f" Its peacekeepers deployed {when} ({numbers})")
     if ongoing:
         text.append(f" and were still there {years_and_months(days)} later, on "
                     f"{date(s.p.as_of)}.")

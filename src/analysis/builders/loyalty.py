@@ -416,7 +416,7 @@ def deliveries_chart(s):
         caption=(f"Major arms delivered to {s.p.focus} by year, {s.p.patron} and other "
                  f"suppliers, {span(first, last)} (SIPRI TIV)"),
         alt=(f"Bar chart of yearly major-arms deliveries to {s.p.focus} from {first} to {last}; "
-             f"{s.p.patron} accounts for {share:.0f}% of the total volume, with the largest "
+             f"{s.p.patron} accounts for {pct(share)} of the total volume, with the largest "
              "systems labelled."),
         data=[rows],
         note="TIV measures military capability transferred, not money paid. The chart ends with "
@@ -424,8 +424,8 @@ def deliveries_chart(s):
 
 
 def _window_totals(s) -> str:
-    """' Summed over the windows of Figure 1.2: Russia 109 TIV million in 2009–2013 and 256 in
-    2019–2023; other suppliers 10 and 60.': the volumes behind the arms shares, which the key
+    """' Summed over the windows of Figure 1.2: Russia 109 TIV million in 2009–2013 and 257 in
+    2019–2023; other suppliers 9 and 60.': the volumes behind the arms shares, which the key
     findings cite (the findings' one computation)."""
     f = s.findings
     early, late = f.arms_earlier, f.arms_latest

@@ -16,7 +16,7 @@ from ..findings import MIN_BREAK_STEPS
 from ..measures import shares
 from ..measures.compare import turned_back
 from ..measures.presence import active_on, changes_between, last_change, standing
-from ..prose import date, listing, md, month, num, pct, span
+from ..prose import date, listing, md, month, num, pct, span, whole
 from ._common import (
     count_word,
     event_table,
@@ -194,7 +194,7 @@ def _share_watch(s, key: str) -> Watch | None:
         if len(year) > 1:
             prev = year.iloc[-2]
             went = "down" if last < prev["share_pct"] else "up"
-            if round(prev["share_pct"]) != round(last) and went == c.direction:
+            if whole(prev["share_pct"]) != whole(last) and went == c.direction:
                 before = f", after {pct(prev['share_pct'])} in {int(prev['year'])},"
         position = ph.undone(c, last)
         trend = (f"{c.direction}, {c.earlier.window} to {c.latest.window} "
@@ -270,7 +270,7 @@ def _presence_watch(s) -> list[Watch]:
             home = [len(active_on(dep, deployers, day, s.p.focus, kinds=lasting))
                     for day in (since, s.p.as_of)]
             if counted[0] - home[0] != counted[1] - home[1]:
-                stands += (f"; in {s.p.focus} itself, {how_many(home[1])} against "
+                stands += (f"; in {ph.the(s.p.focus)} itself, {how_many(home[1])} against "
                            f"{how_many(home[0])}")
         stands += f" (Table {table})"
         out.append(Watch(label, short, stands, trend, signal, toward,
@@ -769,8 +769,8 @@ def opinion_chart(s):
 def _trend(series: str, line: pd.DataFrame) -> str:
     a, b = line.iloc[0], line.iloc[-1]
     if len(line) == 1:
-        return f"{series}: {a['share_pct']:.0f}% in {a['wave']} (one wave)."
-    return f"{series}: {a['share_pct']:.0f}% in {a['wave']} to {b['share_pct']:.0f}% in {b['wave']}."
+        return f"{series}: {pct(a['share_pct'])} in {a['wave']} (one wave)."
+    return f"{series}: {pct(a['share_pct'])} in {a['wave']} to {pct(b['share_pct'])} in {b['wave']}."
 
 
 #: how a survey question reads in a sentence ({a}: the country named), in the words of the

@@ -215,7 +215,7 @@ def spending_gap(s):
     ax.set_ylabel(f"{s.p.rival} spending ÷ {s.p.focus} spending")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     peak = gap.loc[gap["ratio"].idxmax()]
-    ax.annotate(f"{peak['ratio']:.1f}× in {int(peak['year'])}", (peak["year"], peak["ratio"]),
+    ax.annotate(f"{num(peak['ratio'], 1)}× in {int(peak['year'])}", (peak["year"], peak["ratio"]),
                 xytext=(6, 4), textcoords="offset points", fontsize=7)
     first, last = int(gap["year"].min()), int(gap["year"].max())
     return s.figure(
@@ -225,7 +225,7 @@ def spending_gap(s):
                       f"{span(first, last)} (constant "
                       f"{'' if s.from_later_release(used) else f'{base} '}US dollars)"),
         alt=(f"Area chart of the ratio of {s.p.rival}'s to {s.p.focus}'s military spending "
-             f"from {first} to {last}; it peaks at {peak['ratio']:.1f} in {int(peak['year'])}."),
+             f"from {first} to {last}; it peaks at {num(peak['ratio'], 1)} in {int(peak['year'])}."),
         data=[used], key="spending_gap",
         note=series_notes(used))
 

@@ -17,7 +17,7 @@ from ..measures.shares import LABELS
 from ..prose import added_up, date, listing, md, num, pct, span
 from ..report import MEDIUM_NOTE
 from ..sections import number_of, ref
-from ._common import count_word, headcount, how_many, sentence_start
+from ._common import count_word, headcount, sentence_start
 from .involvement import ALLIANCE_WORDS, ANSWER
 
 
@@ -437,9 +437,11 @@ def measured(t, f: Findings, stated: dict[str, int] | None = None) -> str:
         far a reading counted on a side went back."""
         if name == own and departures and ended and away:
             home = f.patron_ended_at_home  # an ending abroad is not the focus country's step
+            focus = md(ph.the(f.focus))
+            where = ("" if home == ended else f", outside {focus}" if not home else
+                     f", {count_word(home)} of them in {focus} itself")
             return name + (f", {count_word(ended)} of which ended" if ended > 1 else
-                           ", one of which ended") + (
-                f", {how_many(home)} of them in {md(f.focus)} itself" if home != ended else "")
+                           ", one of which ended") + where
         # a share counted on neither side: where its latest year stands, as its finding says
         key = next((k for k, label in LABELS.items() if label.lower() == name), None)
         turned = f.turned(key) if key is not None and not away else None
