@@ -155,13 +155,13 @@ def intro(s):
             # the accession was the focus country's aim; what it meant for the ties, once the
             # warrant came, was neither side's (an outside reader)
             f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
-            f"side had planned for? This section follows two developments. One is legal: what "
-            f"{path}{when}, meant for {md(s.p.focus)}'s ties with {md(s.p.patron)}. The other "
+            f"side planned? This section follows two developments. One is legal: what "
+            f"{path}{when}, meant for ties with {md(s.p.patron)}. The other "
             f"is an economic paradox: {listing(grew)} rose well above their {_break_year(s) - 1} level "
             f"{_after_break(s)}, as the security relationship frayed.")
     return s.text(
         f"What came with {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
-        f"had planned for? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
+        f"planned? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
         f"Court and, year by year, its trade with {md(s.p.patron)} and the money transferred "
         f"from {md(s.p.patron)} through its banks.")
 
