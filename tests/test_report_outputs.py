@@ -235,6 +235,25 @@ def test_report_html_passes_the_nu_checker(full):
     assert nu_errors([full / "report.html"]) == []
 
 
+def test_the_checker_drives_chromium_through_devtools(tmp_path):
+    """`make check-html` failed with a traceback: Chromium 111+ refuses a DevTools connection
+    that names an origin it was not told to allow (403). The checker opens a page and reads it."""
+    import shutil
+
+    if not any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")):
+        pytest.skip("no Chromium on this machine; `make check-html` installs it")
+    from analysis.export.htmlcheck import _Browser
+
+    page = tmp_path / "p.html"
+    page.write_text("<!DOCTYPE html><title>t</title><p id=x>checked</p>", encoding="utf-8")
+    browser = _Browser()
+    try:
+        session = browser.open(page.as_uri(), width=390)
+        assert browser.eval("document.getElementById('x').textContent", session) == "checked"
+    finally:
+        browser.close()
+
+
 def test_report_prose_has_no_stray_formula(html):
     # Two unescaped dollar amounts in a paragraph would be typeset as a $...$ formula.
     main = html[html.index("<main"):]

@@ -86,7 +86,14 @@ class _Browser:
         if url is None:
             self.close()
             raise RuntimeError("chromium did not start its DevTools endpoint")
-        self.ws = websocket.create_connection(url, timeout=120)
+        # no Origin header: Chromium 111 and later refuse a DevTools connection from an origin
+        # it was not told to allow (403), and accept one that names none
+        try:
+            self.ws = websocket.create_connection(url, timeout=120, suppress_origin=True)
+        except (OSError, websocket.WebSocketException) as exc:
+            self.close()
+            raise RuntimeError(f"could not connect to chromium's DevTools at {url}: {exc}") \
+                from None
         self.ids = 0
 
     def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
@@ -202,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
                 failed |= bool(serious) or width > PHONE
         except FileNotFoundError as exc:
             print(f"check-html: missing {exc}", file=sys.stderr)
+            return 2
+        except RuntimeError as exc:  # the browser could not be driven: one line, no traceback
+            print(f"check-html: axe-core: {exc}", file=sys.stderr)
             return 2
     return 1 if failed else 0
 
