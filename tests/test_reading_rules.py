@@ -793,10 +793,12 @@ def test_a_contested_count_shows_both_readings_and_whose_the_other_is():
 
     table = roots.war_losses(_context("02", {}))
     row = next(r for r in table.rows if r[0] == "Syrian fighters recruited for Azerbaijan")
-    assert row[2] == "541\u2020 (or none)"  # SOHR's count, read in a copy: medium
-    assert ("Contested: Syrian fighters recruited for Azerbaijan, none by another record "
+    # a denial that any were sent is not a count of none killed (a later outside reader)
+    assert row[2] == "541\u2020 (denied)"  # SOHR's count, read in a copy: medium
+    assert ("Contested: Syrian fighters recruited for Azerbaijan, whose presence another record "
+            "denies "
             "(Reuters, 28 September 2020: Azerbaijan denies") in table.note, table.note
-    assert all("(or" not in r[2] for r in table.rows if r is not row)
+    assert all("(" not in r[2] for r in table.rows if r is not row)
     assert table.align[2] == "right"  # still a column of counts
     # each medium count carries the mark in its cell, and the note under the long source line
     # says what the mark means (an outside reader found only 'some figures are…')

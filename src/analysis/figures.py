@@ -75,10 +75,10 @@ class Figure:
 def _looks_numeric(column: pd.Series) -> bool:
     """Formatted numbers such as '3,825' or '12.5%' are right-aligned too, as is a number
     with its medium-confidence mark ('3,773†') or another record's reading beside it ('541
-    (or none)')."""
+    (or 300)', '541 (denied)')."""
     text = column.dropna().astype(str)
     return bool(len(text)) and text.str.fullmatch(
-        r"[-+]?[\d,.]+%?†?( \(or [^)]+\))?|n/a|–").all()
+        r"[-+]?[\d,.]+%?†?( \((?:or [^)]+|denied)\))?|n/a|–").all()
 
 
 @dataclass

@@ -216,15 +216,16 @@ def loss_cells(rows: pd.DataFrame) -> dict[str, list | pd.Series]:
         "Measure": rows["measure"].map(
             lambda m: sentence_start(LOSS_MEASURES.get(m, m.replace("_", " ")))),
         "People": [(num(v) + mark(c) if pd.notna(v) else "")
-                   + ("" if pd.isna(o) else f" (or {_reading(o)})")
+                   + ("" if pd.isna(o) else f" ({_reading(o)})")
                    for v, c, o in zip(rows["count_persons"], rows["confidence"], other,
                                       strict=True)],
     }
 
 
 def _reading(count) -> str:
-    """Another record's count as the table and its note say it: 'none' for a denial."""
-    return "none" if count == 0 else num(count)
+    """Another record's reading as the table says it: 'or 2,783', or 'denied' for a record of
+    none (a denial that any were sent is not a count of none killed: an outside reader)."""
+    return "denied" if count == 0 else f"or {num(count)}"
 
 
 def _contested_counts(s, rows: pd.DataFrame) -> str:
@@ -236,6 +237,8 @@ def _contested_counts(s, rows: pd.DataFrame) -> str:
     said = []
     for r in rows[rows["contested_source_id"].notna()].itertuples():
         src = by_id.loc[r.contested_source_id]
-        said.append(f"{r.side}, {_reading(r.count_persons_contested)} by another record "
-                    f"({src['publisher']}, {date(src['date_published'])}: {src['title']})")
+        cited = f"({src['publisher']}, {date(src['date_published'])}: {src['title']})"
+        said.append(f"{r.side}, whose presence another record denies {cited}"
+                    if r.count_persons_contested == 0 else
+                    f"{r.side}, {num(r.count_persons_contested)} by another record {cited}")
     return (" Contested: " + "; ".join(said) + ".") if said else ""

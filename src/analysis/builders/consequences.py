@@ -154,11 +154,14 @@ def intro(s):
         return s.text(
             # the accession was the focus country's aim; what it meant for the ties, once the
             # warrant came, was neither side's (an outside reader)
-            f"What came with {md(s.p.focus)}'s steps away from {md(s.p.patron)} that neither "
-            f"side planned? This section follows two developments. One is legal: what "
-            f"{path}{when}, meant for ties with {md(s.p.patron)}. The other "
-            f"is an economic paradox: {listing(grew)} rose well above their {_break_year(s) - 1} level "
-            f"{_after_break(s)}, as the security relationship frayed.")
+            # 'alongside', and the invasion named: the economic paradox followed the invasion
+            # and the sanctions, not the focus country's steps (an outside reader)
+            f"What came alongside {md(s.p.focus)}'s steps away from {md(s.p.patron)} that "
+            f"neither side planned? Two stand out. One is legal: what "
+            f"{path}{when}, meant for ties with {md(s.p.patron)}. The other is an economic "
+            f"paradox: after {md(s.p.patron)} invaded Ukraine, {listing(grew)} "
+            f"rose well above their {_break_year(s) - 1} level {_after_break(s)}, while security "
+            "ties frayed.")
     return s.text(
         f"What came with {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
         f"planned? This section follows {md(s.p.focus)}'s steps toward the International Criminal "

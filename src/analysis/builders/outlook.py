@@ -172,11 +172,12 @@ def _share_watch(s, key: str) -> Watch | None:
     elif key == "arms" and f.patron_last_delivery is not None:
         ends = int(s.ev.arms_imports["year"].max())
         stands = (f"{pct(c.latest.value)} in {c.latest.window} (Figure {figure}); "
-                  + (f"last recorded delivery in {f.patron_last_delivery}, the last year the "
-                     "register in this evidence base covers" if ends == f.patron_last_delivery
+                  # the edition's cut of the register, not the export's own last year (the
+                  # 2023 edition reads an export holding 2023: an outside reader)
+                  + (f"last recorded delivery in {f.patron_last_delivery}, the last year of "
+                     "SIPRI data in this edition" if ends == f.patron_last_delivery
                      else f"no delivery from {f.patron} recorded after "
-                     f"{f.patron_last_delivery}; the register in this evidence base runs to "
-                     f"{ends}")
+                     f"{f.patron_last_delivery}; SIPRI data in this edition run to {ends}")
                   + (ph.NEWER_REGISTER if f.register_newer else ""))
     trend = f"{c.direction}, {c.earlier.window} to {c.latest.window} (Figure {figure})"
     if c.direction == "n/a":

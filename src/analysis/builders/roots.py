@@ -337,8 +337,8 @@ def _period_note(rows) -> str:
     if years == suppliers.PERIOD:
         return "Periods are five calendar years."
     return (f"Periods are five calendar years; the last, {span(first_of_last, last)}, has "
-            f"{count_word(years)} year{'s' if years != 1 else ''}, up to the register's last "
-            f"year ({last}).")
+            f"{count_word(years)} year{'s' if years != 1 else ''}, up to the last year of SIPRI "
+            f"data in this edition ({last}).")
 
 
 def arms_suppliers(s):
