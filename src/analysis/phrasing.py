@@ -98,6 +98,14 @@ _WITH_THE = ("United States", "United Kingdom", "United Arab Emirates", "Europea
 BLOCS = ("European Union", "NATO", "CSTO", "Eurasian Economic Union", "African Union")
 
 
+def unrecorded(country: str, period: str) -> str:
+    """Why a thin period of a country's arms deliveries is not compared: 'SIPRI's register may
+    not yet record all of Azerbaijan's deliveries in 2020–23' (``country`` escaped by the caller
+    where the text is Markdown). The doubt is about the register's recent years, not the
+    evidence base's copy of it (an outside reader)."""
+    return f"SIPRI's register may not yet record all of {country}'s deliveries in {period}"
+
+
 def the(name: str, capital: bool = False) -> str:
     """'the United States', 'the European Union', 'Russia' (plain text; escape afterwards)."""
     if name in _WITH_THE or name.startswith("United ") or name.endswith(" Union"):

@@ -250,9 +250,8 @@ def concentration_chart(s):
               "deliveries has no value." + (f" No complete {WINDOW}-year window of deliveries "
                                             f"to {', '.join(missing)} in this period."
                                             if missing else "")
-              + (f" The register in this evidence base is likely incomplete for {s.p.rival}'s "
-                 f"deliveries in {thin}: its line is dashed from the first window that holds "
-                 "those years."
+              + (f" {ph.unrecorded(s.p.rival, thin)}: its line is dashed from "
+                 "the first window that holds those years."
                  if thin and s.p.rival in shown else "")))
 
 
@@ -275,9 +274,9 @@ def concentration_text(s):
     rival = f.rival_arms_latest
     if rival is not None and rival.concentration.known:
         if f.rival_arms_thin:  # as the key findings say it (and Figure 2.4's note)
-            text += (f". {md(s.p.rival)}'s index for the same years is not comparable: the "
-                     f"register in this evidence base is likely incomplete for its deliveries "
-                     f"in {f.rival_arms_thin} (dashed in Figure {fig})")
+            text += (f". {md(s.p.rival)}'s index for the same years is not comparable: "
+                     f"{ph.unrecorded(md(s.p.rival), f.rival_arms_thin)} "
+                     f"(dashed in Figure {fig})")
             return s.text(text + ".")
         text += (f"; {md(s.p.rival)}'s index was {ph.value(rival.concentration)} over the same "
                  "years")

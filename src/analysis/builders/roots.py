@@ -6,6 +6,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, theme
+from .. import phrasing as ph
 from ..measures import suppliers
 from ..prose import date, listing, md, month, num, pct, ratio, span, year_runs
 from ..sections import label
@@ -360,8 +361,8 @@ def arms_suppliers(s):
              "transferred, not of money paid. " + _period_note(rows)
              + (f" The {thin['period']} bar (hatched: incomplete data) rests on "
                 f"{num(thin['tiv'])} TIV million, against {num(thin['before_tiv'])} million in "
-                f"{thin['before']}: the register in this evidence base is likely incomplete "
-                "for those years." if thin else ""))
+                f"{thin['before']}: {ph.unrecorded(s.p.rival, thin['period'])}."
+                if thin else ""))
 
 
 def rival_suppliers_text(s):

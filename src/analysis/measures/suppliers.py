@@ -31,7 +31,7 @@ def windows(arms: pd.DataFrame) -> tuple[Window | None, Window | None]:
 
 
 #: a five-year period whose recorded deliveries are below this fraction of the period before it
-#: is called thin: the register rows in the evidence base are likely incomplete for it
+#: is called thin: SIPRI's register may not yet record all of its deliveries
 THIN = 0.25
 
 
