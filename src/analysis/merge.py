@@ -33,10 +33,14 @@ GLOSSARY = {
     "APC": "armoured personnel carrier",
     "APV": "armoured patrol vehicle",
     "CEPA": "Comprehensive and Enhanced Partnership Agreement (EU–Armenia, signed 2017)",
+    "CERD": "International Convention on the Elimination of All Forms of Racial Discrimination, "
+            "the treaty under which Armenia brought its case against Azerbaijan at the ICJ",
     "CIS": "Commonwealth of Independent States",
     "CRRC": "Caucasus Research Resource Centers, which run the Caucasus Barometer survey",
     "CSTO": "Collective Security Treaty Organization, the Russian-led military alliance",
     "EAEU": "Eurasian Economic Union, the Russian-led customs and economic union",
+    "ES-11": "the UN General Assembly's eleventh emergency special session, on Ukraine (its "
+             "resolutions are numbered ES-11/1, ES-11/2 and so on)",
     "EU": "European Union",
     "EUMA": "European Union Mission in Armenia, the EU's civilian monitoring mission",
     "EUMCAP": "EU Monitoring Capacity, the short mission that preceded EUMA",
@@ -62,6 +66,7 @@ GLOSSARY = {
     "UAV": "unmanned aerial vehicle (drone)",
     "UN": "United Nations",
     "UNGA": "United Nations General Assembly",
+    "USD": "US dollars",
 }
 
 KEYWORDS = ["Armenia", "Russia", "Azerbaijan", "Nagorno-Karabakh", "CSTO", "European Union",

@@ -696,7 +696,8 @@ def takeaway(s):
                         f"{change.earlier.window} to {latest.window} ({fig})")
     steps = _steps(s)
     if not steps.empty:
-        partners = list(dict.fromkeys(steps.sort_values("date")["partner"]))
+        # in the order the report names the partners everywhere (parameters), those with steps
+        partners = [p for p in s.p.partners if p in set(steps["partner"])]
         # taken by either side: some are the focus country's own acts, such as a law on joining
         # the EU, some the partners', such as a mission's start (outside readers)
         says.append(f"the evidence base records {plural(len(steps), 'step')} between "
