@@ -982,7 +982,7 @@ def test_a_verdict_that_changed_since_the_article_says_what_it_was(edition, rate
 
     text = balancing.takeaway(_context("05", EDITIONS[edition])).markdown
     assert text.endswith("rates the article's claim on diversification " + rated), text
-    assert "steps between Armenia and the European Union, India" in text
+    assert "steps between Armenia and the United States, the European Union" in text
     assert " from 2017 on, by one side or both (Table 5.2)" in text
     assert "tied it to" not in text and "toward each other" not in text
     assert "None of the steps is a commitment to its defence" in text
