@@ -278,3 +278,25 @@ def test_an_event_still_under_way_on_the_editions_date_runs_to_the_charts_last_d
     bars = sorted(tuple(pd.Timestamp(x).date().isoformat() for x in line.get_xdata())
                   for line in fig.axes[0].lines if line.get_linewidth() == 6)
     assert bars == [("2022-12-12", "2023-09-15"), ("2023-01-10", "2023-02-01")]
+
+
+def test_dots_of_one_lane_that_would_overlap_move_off_it():
+    """Figure 2.1 hid about seven of its 30 events under others of the same kind (an outside
+    reader): in a lane timeline, a dot that would touch one already placed moves just above or
+    below its lane; the labelled dot keeps the lane, and dots of other lanes do not interfere."""
+    events = pd.DataFrame({  # 1994 to 2020 on one axis: days apart are a fraction of a dot
+        "event_id": ["E1", "E2", "E3", "E4", "E5"],
+        "date": pd.to_datetime(["2020-09-27", "2020-10-10", "2020-10-20", "2020-10-10",
+                                "1994-05-05"]),
+        "end_date": pd.to_datetime([None] * 5),
+        "category": ["conflict", "conflict", "conflict", "ceasefire", "ceasefire"],
+        "title": ["War", "Truce broken", "Town taken", "Truce", "Protocol"],
+        "confidence": ["high"] * 5, "date_precision": ["day"] * 5,
+    })
+    lifts = charts._lane_lifts(events, ["E2"], 6.6)
+    assert lifts[1] == 0.0 and lifts[3] == 0.0  # the labelled dot; the other lane's own dot
+    assert sorted([lifts[0], lifts[2]]) == [-charts.LANE_LIFT, charts.LANE_LIFT]
+    fig = charts.timeline(events, label_ids=["E2"])
+    ys = sorted(float(c.get_offsets()[0][1]) for c in fig.axes[0].collections
+                if len(c.get_offsets()) == 1)
+    assert len(set(ys)) == 4, ys  # the three of 2020's conflict lane at three heights
