@@ -307,10 +307,12 @@ def gas_price_table(s):
         return s.text(f"The evidence base records no price {md(s.p.focus)} paid for "
                       f"{md(s.p.patron)}'s gas by {date(s.p.as_of)}.")
     table = pd.DataFrame({
-        "From": [ph.when(d, p) for d, p in zip(rows["effective_from"], rows["date_precision"],
+        # 'Date' and what the source reports, not 'From' and 'What changed': a row may restate
+        # a price in force (2024's, an outside reader took for a new price)
+        "Date": [ph.when(d, p) for d, p in zip(rows["effective_from"], rows["date_precision"],
                                                 strict=True)],
         "Price (USD per 1,000 m³)": [_price_cell(r) for _, r in rows.iterrows()],
-        "What changed": rows["change"].map(sentence_start),
+        "What the source reports": rows["change"].map(sentence_start),
     })
     first, last = rows["effective_from"].iloc[[0, -1]].dt.year
     return s.table(table, f"Border price of {s.p.patron}'s gas for {s.p.focus}, as reported, "
