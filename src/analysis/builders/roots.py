@@ -16,7 +16,6 @@ from ._common import (
     country,
     figure_events,
     losses_table,
-    plural,
     units_cells,
 )
 
@@ -91,9 +90,10 @@ def conflict_intro(s):
     ev = s.ev.events
     later = ev[_involve_both(ev, s) & (ev["date"] > end) & (ev["section"] == 7)]
     if not later.empty:
-        text += (f"; what followed between {md(s.p.focus)} and {md(s.p.rival)} "
-                 f"({plural(len(later), 'dated event')}, {month(later['date'].min())} to "
-                 f"{month(later['date'].max())}) is in section 7")
+        # the span, not a count: section 7's table has no column of actors, so a reader could
+        # not pick out the events between the two (an outside reader)
+        text += (f"; what followed between {md(s.p.focus)} and {md(s.p.rival)}, from "
+                 f"{month(later['date'].min())} to {month(later['date'].max())}, is in section 7")
     return s.text(text + ".")
 
 
