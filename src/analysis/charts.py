@@ -543,6 +543,7 @@ def _dodge(xs: list[float], gap: float, levels=(0, 1, -1),
     done = [False] * len(xs)
     forced: set[int] = set()
     groups = groups or [None] * len(xs)
+    shown: Counter = Counter()  # visible dots placed, by group
 
     def room(i: int, level: int) -> float:
         return min((abs(xs[i] - x) for x, _ in taken.get(level, ())), default=float("inf"))
@@ -550,6 +551,7 @@ def _dodge(xs: list[float], gap: float, levels=(0, 1, -1),
     def place(i: int, level: int | None) -> None:
         if level is not None:
             taken.setdefault(level, []).append((xs[i], i))
+            shown[groups[i]] += 1
         out[i], done[i] = level, True
 
     def free(i: int) -> int | None:
@@ -558,18 +560,17 @@ def _dodge(xs: list[float], gap: float, levels=(0, 1, -1),
     def hides_one_alone(i: int, level: int) -> bool:
         """Would a dot at this place cover more than half of a labelled dot, or of the only
         placed dot of its kind (which would leave that kind with no visible dot instead)?"""
-        return any(abs(xs[i] - x) < gap / 2 and (groups[j] is None or sum(
-            groups[k] == groups[j] and out[k] is not None for k in range(len(xs))) == 1)
-            for x, j in taken.get(level, ()) if j is not None)
+        return any(abs(xs[i] - x) < gap / 2 and (groups[j] is None or shown[groups[j]] == 1)
+                   for x, j in taken.get(level, ()) if j is not None)
 
     for i, group in enumerate(groups):
         if group is None:
             place(i, free(i))
     for group in dict.fromkeys(g for g in groups if g is not None):
         members = [i for i, g in enumerate(groups) if g == group]
-        first = next((i for i in members if free(i) is not None), None)
-        if first is not None:
-            place(first, free(first))
+        found = next(((i, lv) for i in members if (lv := free(i)) is not None), None)
+        if found is not None:
+            place(*found)
         else:  # where it covers no dot that stands alone for its kind, with the most room
             i, level = max(((i, lv) for i in members for lv in levels),
                            key=lambda pair: (not hides_one_alone(*pair), room(*pair)))
