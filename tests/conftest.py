@@ -165,6 +165,15 @@ def run_cli_here(*args: str) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_engine_per_worker():
+    """Commands run in this process (:func:`run_cli_here`, ``main([...])``) keep its warm engine
+    for the next one instead of stopping it when their build is done."""
+    from analysis.engine.pool import keep_shared_pool
+
+    keep_shared_pool()
+
+
 @pytest.fixture(scope="session")
 def _shared_root(tmp_path_factory) -> Path:
     """A folder every xdist worker of this run sees (the base temp dir's parent under xdist)."""

@@ -154,52 +154,61 @@ def test_the_process_driving_a_build_loads_neither_pandas_nor_matplotlib(tmp_pat
     """The command's own process resolves parameters, validates, drives the kernels and writes
     the report, while the evidence base, the merge and the exports live in the warm engine: it
     stays small (the kernels and the engine already hold those libraries once)."""
-    script = ("import sys; from analysis.cli import main; "
+    script = ("import sys; from analysis.cli import main; from analysis.engine import pool; "
+              "closed = []; close = pool.WarmPool.close; "
+              "pool.WarmPool.close = lambda self: closed.append(self._jobs) or close(self); "
               "code = main(['build', '--sections', '8', '--format', 'html', '--out', sys.argv[1]]); "
               "print('LOADED', [m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules]); "
-              "from analysis.engine import pool; print('JOBS', pool.shared_pool()._jobs); "
+              "print('CLOSED', closed, pool._shared is None); "
               "sys.exit(code)")
     run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out")], cwd=ROOT,
                          capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
     assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
     assert "LOADED []" in run.stdout
-    assert "JOBS 0" in run.stdout  # the command's one edition was exported in the engine itself
+    # the command's one edition was exported in the engine itself (no job forked), which was
+    # stopped once that was done
+    assert "CLOSED [0] True" in run.stdout
     assert list((tmp_path / "out").glob("armenia-*/report.html"))
 
 
-def test_a_single_edition_exports_html_while_the_pdf_compiles(monkeypatch, tmp_path):
-    """With the engine to itself, a build writes the PDF's Typst sources first, then exports the
-    HTML while the PDF compiles: each step below waits for the other to have started, so run
-    one after the other, they time out."""
-    import threading
+def test_a_single_edition_stops_the_engine_before_the_pdf_compiles(monkeypatch, tmp_path):
+    """A build of one edition exports in the warm engine, then stops it before the PDF compiles:
+    the compile (about 240 MiB) had run beside the engine holding the exporters (about
+    180 MiB), the build's peak memory. A process that keeps its engine for later commands
+    (``keep_shared_pool``, as the tests do) keeps it."""
+    from types import SimpleNamespace
 
     from analysis import build
+    from analysis.engine import pool as pool_module
 
-    compiling, html_started = threading.Event(), threading.Event()
-    asked = []
+    events = []
 
-    def call(target, *args):
-        asked.append((target, args[0] if target.endswith("export_format") else None))
-        if args[:1] == ("html",):
-            html_started.set()
-            assert compiling.wait(10), "the HTML export did not overlap the PDF's compile"
-            return {"file": "report.html", "seconds": 0.0, "lines": []}
-        if args[:1] == ("pdf",):
+    class Engine:
+        def warm(self, modules):
+            events.append("warm")
+
+        def call_here(self, target, *args):
+            events.append(target)
             assert args[-1] is False  # sources only: the compile happens in the build's process
-            return {"file": "report.pdf", "typst": {}}
-        return None
+            return {"html": {"file": "report.html", "seconds": 0.0, "lines": []},
+                    "pdf": {"file": "report.pdf", "typst": {}}}
 
     def finish_pdf(pending):
-        assert pending["typst"] == {}
-        compiling.set()
-        assert html_started.wait(10), "the PDF's compile did not overlap the HTML export"
+        events.append("compile")
         return {"file": "report.pdf", "seconds": 0.0, "lines": []}
 
+    monkeypatch.setattr(pool_module, "shared_pool", Engine)
+    monkeypatch.setattr(pool_module, "close_shared_pool", lambda: events.append("stopped"))
     monkeypatch.setattr(build, "finish_pdf", finish_pdf)
-    done = build._side_by_side(call, str(tmp_path), ["01"], {}, [], {}, ["html", "pdf"], False)
-    assert list(done) == ["html", "pdf"] and done["pdf"]["file"] == "report.pdf"
-    assert asked == [("analysis.build:assemble", None), ("analysis.build:export_format", "pdf"),
-                     ("analysis.build:export_format", "html")]
+    p = SimpleNamespace(to_notebook=dict, to_display=dict)
+    for releasable in (True, False):
+        monkeypatch.setattr(pool_module, "_releasable", releasable)
+        events.clear()
+        outputs, _ = build.export(tmp_path, ["01"], p, {}, ("html", "pdf"), False,
+                                  lambda line: None, in_engine=True)
+        assert events == ["warm", "analysis.build:publish", *["stopped"][:releasable],
+                          "compile"], events
+        assert sorted(outputs) == ["html", "pdf"]
 
 
 def test_the_process_driving_a_batch_resolves_editions_in_the_engine(tmp_path):

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import nbformat
 
@@ -342,27 +341,6 @@ def publish(folder: str, keys: list[str], values: dict, shown: list, colophon_: 
                           compile_pdf)
 
 
-def _side_by_side(call: Callable[..., Any], folder: str, keys: list[str], values: dict,
-                  shown: list, colophon_: dict, kinds: list[str],
-                  keep_typ: bool) -> dict[str, dict]:
-    """:func:`publish` through ``call`` (the engine's :meth:`~analysis.engine.pool.WarmPool.
-    call_here`), the PDF compiled here while ``call`` exports the HTML: the Typst sources are
-    written first, then the compile (a process of its own) and the HTML export run at once."""
-    call("analysis.build:assemble", folder, keys, values, shown, colophon_)
-    report = str(Path(folder) / "report.ipynb")
-    done: dict[str, dict] = {}
-    with ThreadPoolExecutor(max_workers=1) as compiler:
-        pdf = None
-        if "pdf" in kinds:
-            pending = call("analysis.build:export_format", "pdf", report, folder, keep_typ, False)
-            pdf = compiler.submit(finish_pdf, pending)
-        if "html" in kinds:
-            done["html"] = call("analysis.build:export_format", "html", report, folder)
-        if pdf is not None:
-            done["pdf"] = pdf.result()
-    return {kind: done[kind] for kind in kinds}
-
-
 def export(folder: Path, keys: list[str], p: ReportParams, colophon_: dict,
            formats: tuple[str, ...], keep_typ: bool,
            progress: Callable[[str], None], in_engine: bool = False,
@@ -378,21 +356,23 @@ def export(folder: Path, keys: list[str], p: ReportParams, colophon_: dict,
     - By default (a batch: other editions share the engine), one child forked from the engine
       does that work, one step after the other, and the compile starts once it has ended.
     - ``in_engine`` (a command that builds one edition, whose kernels have all ended): the engine
-      itself merges and writes the Typst sources, then exports the HTML while the PDF compiles.
-      No forked copy of the engine is then alive beside it, so the two formats run side by side
-      on two cores in less memory than the kernels took (the engine stays usable: nothing run
-      there starts a thread)."""
+      itself does it (no forked copy of it is alive beside it), and is then stopped
+      (:func:`~analysis.engine.pool.release_shared_pool`) before the PDF compiles, so that the
+      compile's memory (about 240 MiB for the report) is never added to the engine's (about
+      180 MiB with the exporters). The HTML export (under half a second) then no longer runs
+      beside the compile: a build's peak memory is worth more than that."""
     kinds = [k for k in FORMATS if k in formats]
     args = (str(folder), keys, p.to_notebook(), [[k, v] for k, v in p.to_display().items()],
             colophon_, kinds, keep_typ, False)
     if ENGINE == "tightrope":
-        from .engine.pool import shared_pool
+        from .engine.pool import release_shared_pool, shared_pool
         from .engine.zygote import EXPORT_IMPORTS
 
         pool = shared_pool()
         pool.warm(EXPORT_IMPORTS)
         if in_engine:
-            done = _side_by_side(pool.call_here, *args[:-1])
+            done = pool.call_here("analysis.build:publish", *args)
+            release_shared_pool()
         else:
             done = pool.call("analysis.build:publish", *args)
     else:

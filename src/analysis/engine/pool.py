@@ -393,6 +393,8 @@ def _rebuild(payload: dict) -> Exception:
 
 _shared: WarmPool | None = None
 _shared_lock = threading.Lock()
+#: whether :func:`release_shared_pool` may stop the shared pool (see :func:`keep_shared_pool`)
+_releasable = True
 
 
 def shared_pool() -> WarmPool:
@@ -411,3 +413,19 @@ def close_shared_pool() -> None:
         if _shared is not None:
             _shared.close()
             _shared = None
+
+
+def keep_shared_pool() -> None:
+    """Keep this process's warm pool across commands: a process that runs many (the test suite
+    runs builds in-process) then starts one engine for all of them."""
+    global _releasable
+    _releasable = False
+
+
+def release_shared_pool() -> bool:
+    """Stop this process's warm pool, now that its command will not ask it again (a build of one
+    edition, before its PDF compiles: the engine's memory is then free for the compile's);
+    unless :func:`keep_shared_pool` was called. True if it was stopped."""
+    if _releasable:
+        close_shared_pool()
+    return _releasable

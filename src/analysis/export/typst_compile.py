@@ -185,7 +185,7 @@ NOT_CONVERGED = "did not converge"
 #: are cited (see report.typ): tried in turn when the default has not settled, before the plain
 #: layout (a paragraph one line longer can make two decisions chase each other; a lower
 #: threshold often settles them)
-FITTED_RETRIES = ({"tr-min-scale": "0.8"}, {"tr-min-scale": "0.75"})
+FITTED_RETRIES = ({"tr-min-scale": "0.75"},)
 #: the template's layout without decisions taken from positions (see report.typ)
 PLAIN_LAYOUT = {"tr-layout": "plain"}
 PLAIN_LAYOUT_USED = ("Typst warning: the layout did not settle in five passes; the PDF uses the "
