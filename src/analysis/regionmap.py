@@ -20,7 +20,7 @@ from matplotlib.patches import Polygon as PolygonPatch
 
 from . import paths, theme
 from .figures import Figure
-from .prose import date
+from .prose import date, listing
 
 FRAME = (43.3, 47.2, 38.6, 41.4)  # lon min, lon max, lat min, lat max
 COUNTRIES = {"051": "Armenia", "031": "Azerbaijan", "268": "Georgia", "364": "Iran",
@@ -204,7 +204,8 @@ CAPTION = ("Armenia and its neighbours: Nakhchivan, Nagorno-Karabakh, the Lachin
 ALT = ("Map of Armenia and Azerbaijan with its exclave Nakhchivan. Marked: Yerevan; Gyumri, "
        "seat of the Russian 102nd base; the Lachin road from Goris via Lachin to Stepanakert in "
        "Nagorno-Karabakh; the road south through Syunik to Meghri on the Iranian border")
-ALT_STRUCK = "; and Jermuk and Goris, border areas shelled in September 2022"
+#: the strike markers' names (places.csv, north to south) follow
+ALT_STRUCK = "; and {names}, border areas shelled in September 2022"
 #: the sources of the strike markers (Armenia's Ministry of Defence, 14 September 2022)
 STRUCK_SOURCES = ("armmod_2022_09_14_jermuk", "armmod_2022_09_14_goris")
 NOTE_STRUCK = " Shelled border areas as Armenia's Ministry of Defence named them."
@@ -217,7 +218,7 @@ NOTE_TRANSIT = (" The route drawn through Syunik is the road south to Meghri and
                 "border, not the transit route across Syunik linking Azerbaijan to Nakhchivan "
                 "agreed on {day} (TRIPP), whose course is not drawn.")
 NOTE = ("Nagorno-Karabakh is labelled, not outlined: the public-domain country boundaries carry "
-        "no boundary for it. Town coordinates from each town's English Wikipedia article; the "
+        "no boundary for it. Town coordinates from each town's Wikipedia article; the "
         "Syunik route and the Lachin road are drawn as straight segments between places.")
 
 
@@ -225,7 +226,6 @@ def exclaves_note(boundaries: dict) -> str:
     """' The small patches near the border are exclaves as the boundaries draw
     them: two of Azerbaijan's and one of Armenia's.'"""
     from .builders._common import count_word
-    from .prose import listing
 
     found = exclaves(boundaries)
     if not found:
@@ -251,7 +251,9 @@ def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = 
     bypass_note = NOTE_BYPASS.format(month=f"{bypass.date:%B %Y}") if bypass else ""
     transit = s.ev.anchor("syunik_transit_route") if hasattr(s, "ev") else None
     transit_note = NOTE_TRANSIT.format(day=date(transit.date)) if transit else ""
-    return s.figure(fig, CAPTION, ALT + (ALT_STRUCK if struck_known else "") + ".",
+    struck = places[places["kind"] == "struck_2022"].sort_values("lat", ascending=False)
+    alt_struck = ALT_STRUCK.format(names=listing(list(struck["label"]))) if len(struck) else ""
+    return s.figure(fig, CAPTION, ALT + alt_struck + ".",
                     source_ids=["natural_earth_admin0", *(STRUCK_SOURCES if struck_known else ()),
                                 *([bypass.row["source_id"]] if bypass else []),
                                 *([transit.row["source_id"]] if transit else [])],
