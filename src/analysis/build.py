@@ -465,7 +465,7 @@ def build(p: ReportParams, specs: list[SectionSpec], out_root: str | os.PathLike
           export_in_engine: bool = False) -> BuildResult:
     """Build the report for ``p`` into ``<out_root>/<slug>/``. ``export_in_engine``: nothing
     else uses the warm engine while this build exports (a command that builds one edition), so
-    the export runs in it, its formats side by side (see :func:`export`).
+    the export runs in it, which is then stopped before the PDF compiles (see :func:`export`).
 
     A partial build (some sections, or some formats) never removes what it did not rebuild: the
     other sections' executed notebooks and the other formats' files are carried over from the
