@@ -1,8 +1,8 @@
 """Appendix B: the sources this edition cites, as one compact Bibliography object.
 
 Only sources cited by rows of the evidence base cut at ``as_of`` appear, and only if published by
-then; a later release of an annual series the edition uses (revised figures) is named once in a
-data note instead.
+then; a later release of an annual series the edition uses (revised figures) is also named in a
+data note, which says why it is there.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from .appendix import BibEntry, Bibliography
 from .evidence import cited_ids, later_releases, newer_releases
 
 
-def cited_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Rows of ``sources`` cited by the (cut) tables, by publisher and title, as a reader looks
-    them up: without regard to case ("CRRC" after "Caucasian", "news.am" among the N's)."""
+def cited_sources(tables: dict[str, pd.DataFrame], also: set[str] = frozenset()) -> pd.DataFrame:
+    """Rows of ``sources`` cited by the (cut) tables, or named in ``also`` (what a figure cites
+    that no table row does: the map's boundaries and the statements its markers rest on), by
+    publisher and title, as a reader looks them up: without regard to case ("CRRC" after
+    "Caucasian", "news.am" among the N's)."""
     sources = tables["sources"]
-    return sources[sources["source_id"].isin(cited_ids(tables))].sort_values(
+    return sources[sources["source_id"].isin(cited_ids(tables) | set(also))].sort_values(
         ["publisher", "title"], key=lambda column: column.str.casefold())
 
 
@@ -166,14 +168,15 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
                  used: set[str] | None = None) -> Bibliography:
     """Appendix B for the tables cut at ``as_of``: the sources they cite or, given ``used``
     (:func:`used_source_ids`), only those the edition's figures, tables and claims cite."""
-    cited = cited_sources(tables)
+    cited = cited_sources(tables, used or set())
     if used is not None:
         cited = cited[cited["source_id"].isin(used)]
     later = later_releases(tables, as_of)
     later = later[later["source_id"].isin(cited["source_id"])]
-    shown = cited[~cited["source_id"].isin(later["source_id"])]
     entries, copies = [], False
-    for r in shown.itertuples():
+    # the later releases the data note names are listed too, with their files: a reader traces
+    # the figures to them as to any other source
+    for r in cited.itertuples():
         via, later_copy = copies_known_by(_text(r.retrieved_via), as_of)
         locator = _without_copy_boilerplate(_text(r.locator) or "") or None
         if later_copy and not via:

@@ -741,6 +741,13 @@ def _labels_collide(fig, labels, gap_pt: float = 3.0) -> bool:
     return any(a.x1 + gap > b.x0 for a, b in itertools.pairwise(boxes))
 
 
+def vote_label(vote: str, low: bool = False, other: str | None = None) -> str:
+    """A vote grid cell's words: the vote, '?' if no published record confirms it, and the
+    other reading where the records disagree (the counted one first), one word a line."""
+    label = vote + ("?" if low else "")
+    return f"{label}\nor\n{other}" if other else label
+
+
 def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
     """Country x resolution grid of UN General Assembly votes, coloured by vote; a vote the
     published records disagree on (``vote_contested``) shows both readings."""
@@ -766,8 +773,7 @@ def vote_grid(votes: pd.DataFrame, countries, size=theme.FIGSIZE):
             other = cell.iloc[0].get("vote_contested")
             ax.add_patch(_rect(j, i, colours[vote]))
             # records that disagree: both readings, the counted one first (the note says so)
-            label = f"{vote} or\n{other}" if isinstance(other, str) and other else \
-                vote + ("?" if low else "")
+            label = vote_label(vote, low, other if isinstance(other, str) and other else None)
             ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", linespacing=1.0,
                     fontsize=small, color=theme.ink_on(colours[vote]))
     ax.set_xlim(0, len(cols))

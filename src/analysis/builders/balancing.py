@@ -99,9 +99,11 @@ def unconfirmed_votes(votes: pd.DataFrame, country: str, topic: str = "ukraine")
 
 def contested_clause(votes: pd.DataFrame, country: str) -> str:
     """'one record has it not voting on ..., another abstaining; it is counted as not voting' for
-    each vote of ``country`` the published records disagree on ('' if none)."""
+    each vote of ``country`` the published records disagree on ('' if none); a counted reading
+    of low confidence says it is not confirmed, as its cell in the grid does ('?')."""
     return "; ".join(
-        f"one record has it {VOTE_READINGS[r.vote]} on "
+        f"one record has it {VOTE_READINGS[r.vote]}"
+        + (" (not confirmed)" if r.confidence == "low" else "") + " on "
         f"{_plain_title(r.title_short)} ({r.date:%B %Y}), another "
         f"{VOTE_READINGS[r.vote_contested]}; it is counted as {VOTE_READINGS[r.vote]}"
         for r in contested_votes(votes, country).sort_values("date").itertuples())
@@ -572,8 +574,9 @@ def _contested_note(votes: pd.DataFrame) -> str:
     if both.empty:
         return ""
     first = both.sort_values("date").iloc[0]
-    return (f" Two votes in one cell ('{first['vote']} or {first['vote_contested']}'): the "
-            "published records disagree; the first is the one counted in the text.")
+    cell = charts.vote_label(first["vote"], first["confidence"] == "low", first["vote_contested"])
+    return (f" Two votes in one cell ('{cell.replace(chr(10), ' ')}'): the published records "
+            "disagree; the first is the one counted in the text.")
 
 
 def _plain_title(title: str) -> str:
