@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.builders.trade_mix import commodity_share, reexport_sentence, years_by_publisher
+from analysis.builders.trade_mix import (
+    commodity_share,
+    patron_imports,
+    patron_imports_sentence,
+    reexport_sentence,
+    years_by_publisher,
+)
 
 
 def _tbc(rows):
@@ -14,12 +20,12 @@ def _tbc(rows):
 
 
 TRADE = pd.DataFrame({
-    "partner": ["World", "World", "World", "Russia"],
-    "year": [2021, 2024, 2024, 2024],
-    "flow": ["exports", "exports", "imports", "exports"],
-    "value_usd_m": [3000.0, 13000.0, 17000.0, 3000.0],
-    "source_id": ["t"] * 4,
-    "confidence": ["medium", "medium", "medium", "high"],
+    "partner": ["World", "World", "World", "Russia", "Russia", "Russia"],
+    "year": [2021, 2024, 2024, 2024, 2023, 2024],
+    "flow": ["exports", "exports", "imports", "exports", "imports", "imports"],
+    "value_usd_m": [3000.0, 13000.0, 17000.0, 3000.0, 4400.0, 9240.0],
+    "source_id": ["t"] * 6,
+    "confidence": ["medium", "medium", "medium", "high", "high", "high"],
 })
 
 
@@ -53,6 +59,20 @@ def test_reexport_sentence_uses_the_latest_year_with_both_flows():
     assert text.startswith(" In 2023 imports of precious stones and metals were USD 2.3 billion "
                            "against USD 3.2 billion exported")
     assert reexport_sentence(tbc[tbc["flow"] == "exports"]) == ""
+
+
+def test_the_gold_groups_part_of_the_imports_from_the_patron_in_its_latest_year():
+    """Most of the 2024 rise in imports from Russia was precious stones and metals: the note to
+    Figure 6.3 says how much, marked as the figure's confidence requires."""
+    tbc = _tbc([("Russia", 2023, "imports", "71", 400.0, "a", "high"),
+                ("Russia", 2024, "imports", "71", 6900.0, "r", "medium"),
+                ("World", 2024, "imports", "71", 7000.0, "a", "high")])
+    rows = patron_imports(tbc, TRADE, "Russia")
+    assert rows["year"].tolist() == [2024] and rows["source_id"].tolist() == ["r"]
+    assert patron_imports_sentence(rows, "Russia") == (
+        " In 2024 precious stones and metals were USD 6.9 billion\u2020 (75%) of the USD 9.2 "
+        "billion of imports from Russia.")
+    assert patron_imports_sentence(patron_imports(tbc, TRADE, "Iran"), "Iran") == ""
 
 
 class _Ev:

@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter
 
 from .. import theme
 from ..measures.result import weakest
+from ..phrasing import mark
 from ..prose import md, pct, span, usd_m, year_runs
 from ._common import sentence_start, short_publisher
 
@@ -123,10 +124,13 @@ def composition_chart(s):
                                  gold),
                                 (f"cars in its exports to {s.p.patron}", cars))
              if not rows.empty]
+    from_patron = patron_imports(s.ev.trade_by_commodity, trade, s.p.patron)
     used = [gold, cars, trade[trade["partner"].isin(["World", s.p.patron])
                               & (trade["flow"] == "exports")
                               & trade["year"].isin(years)],
-            reexport_rows(s.ev.trade_by_commodity)]
+            reexport_rows(s.ev.trade_by_commodity), from_patron,
+            trade[(trade["partner"] == s.p.patron) & (trade["flow"] == "imports")
+                  & trade["year"].isin(from_patron["year"])]]
     return s.figure(
         fig,
         caption=(f"What the exports were made of: {' and '.join(parts)}; USD million (above "
@@ -139,7 +143,8 @@ def composition_chart(s):
         note=("Commodity values and partner totals come from different tables (Armstat and UN "
               "Comtrade figures, read in secondary copies), so shares are approximate."
               + years_by_publisher(s.ev, cars, "Cars")
-              + reexport_sentence(s.ev.trade_by_commodity)))
+              + reexport_sentence(s.ev.trade_by_commodity)
+              + patron_imports_sentence(from_patron, s.p.patron)))
 
 
 def years_by_publisher(ev, rows: pd.DataFrame, what: str) -> str:
@@ -169,6 +174,25 @@ def reexport_rows(by_commodity: pd.DataFrame) -> pd.DataFrame:
     years = gold.groupby("year")["flow"].nunique()
     both = years[years == 2]
     return gold[gold["year"] == both.index.max()] if len(both) else gold.iloc[0:0]
+
+
+def patron_imports(by_commodity: pd.DataFrame, trade: pd.DataFrame,
+                   patron: str) -> pd.DataFrame:
+    """The gold group's share of the imports from ``patron`` (:func:`commodity_share`) in the
+    latest year the evidence base holds it (no rows if none)."""
+    shares = commodity_share(by_commodity, trade, GOLD, partner=patron, flow="imports")
+    return shares.tail(1)
+
+
+def patron_imports_sentence(rows: pd.DataFrame, patron: str) -> str:
+    """' In 2024 precious stones and metals were USD 6.9 billion† (75%) of the USD 9.2 billion
+    of imports from Russia.' for the row of :func:`patron_imports`, else ''."""
+    if rows.empty:
+        return ""
+    r = rows.iloc[0]
+    return (f" In {int(r['year'])} precious stones and metals were {usd_m(r['part_usd_m'])}"
+            f"{mark(r['confidence'])} ({pct(r['share_pct'])}) of the {usd_m(r['total_usd_m'])} "
+            f"of imports from {patron}.")
 
 
 def reexport_sentence(by_commodity: pd.DataFrame) -> str:
