@@ -62,7 +62,8 @@ def test_one_point_route_is_not_drawn(route):
                             "lon": 45.0, "route": route, "route_order": 1, "label_dx": 4,
                             "label_dy": 0, "source": "x", "url": None, "note": None}])
     fig = regionmap.draw({"features": []}, places)
-    assert len(fig.axes[0].lines) == 0
+    routes = [line for line in fig.axes[0].lines if not line.get_label().startswith("_")]
+    assert routes == []  # (the scale bar is the one line drawn, unnamed)
     assert fig.axes[0].get_legend() is None  # no empty legend box where nothing is named
 
 
@@ -155,3 +156,48 @@ def test_an_exclave_shows_in_its_own_countrys_tint_and_the_note_names_them():
     # drawn after (over) the mainland of the country around them
     order = [round(regionmap._area(p.get_xy().tolist()), 4) for p in patches]
     assert order == sorted(order, reverse=True)
+
+
+def test_every_place_name_stays_inside_its_places_country():
+    """An outside reader found 'Nakhchivan' running into Armenia, 'Meghri' across two borders
+    and the region's name half in Turkey: each name now lies, corners and middle, in the
+    country of the place it names (the region's name in the exclave)."""
+    import numpy as np
+
+    boundaries, places = regionmap.load_boundaries(), regionmap.load_places()
+    fig = regionmap.draw(boundaries, places)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    to_data = ax.transData.inverted()
+    home = {row.label: regionmap.country_at(boundaries, row.lon, row.lat)
+            for row in places.itertuples() if row.label_dx == row.label_dx}
+    home["NAKHCHIVAN\n(Azerbaijan)"] = "Azerbaijan"
+    home["Syunik"] = "Armenia"
+    checked = set()
+    for text in ax.texts:
+        if text.get_text() not in home:
+            continue
+        box = text.get_window_extent(renderer)
+        for x in np.linspace(box.x0, box.x1, 5):
+            for y in (box.y0, box.y1):
+                lon, lat = to_data.transform((x, y))
+                assert regionmap.country_at(boundaries, lon, lat) == home[text.get_text()], (
+                    text.get_text(), round(lon, 2), round(lat, 2))
+        checked.add(text.get_text())
+    assert {"Goris", "Meghri", "Nakhchivan", "Sotk", "Jermuk", "Syunik"} <= checked
+
+
+def test_the_scale_bar_is_fifty_kilometres_long_on_the_ground():
+    import math
+
+    fig = regionmap.draw(regionmap.load_boundaries(), regionmap.load_places())
+    bar = [line for line in fig.axes[0].lines if len(line.get_xdata()) == 2
+           and line.get_ydata()[0] == line.get_ydata()[1]][-1]
+    (x0, x1), (lat, _) = bar.get_xdata(), bar.get_ydata()
+    # haversine along the parallel, on a sphere of the Earth's mean radius
+    r = 6371.0
+    phi, dlon = math.radians(lat), math.radians(x1 - x0)
+    km = 2 * r * math.asin(math.cos(phi) * abs(math.sin(dlon / 2)))
+    assert km == pytest.approx(regionmap.SCALE_KM, rel=0.01)
+    assert any(t.get_text() == f"{regionmap.SCALE_KM} km" for t in fig.axes[0].texts)

@@ -11,6 +11,7 @@ report's theme; the figure is a :class:`analysis.figures.Figure`.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -134,6 +135,35 @@ def exclaves(boundaries: dict) -> dict[str, int]:
             and (n := sum(_area(p[0]) < EXCLAVE_AREA for p in f["geometry"]["coordinates"]))}
 
 
+def country_at(boundaries: dict, lon: float, lat: float) -> str | None:
+    """The country whose drawn polygon holds the point (the smallest that does: an exclave over
+    the country around it, as the map draws them), or None."""
+    from matplotlib.path import Path as GeoPath
+
+    holding = [(_area(poly[0]), feature["properties"]["name"])
+               for feature in boundaries["features"]
+               for poly in feature["geometry"]["coordinates"]
+               if GeoPath(poly[0]).contains_point((lon, lat))]
+    return min(holding)[1] if holding else None
+
+
+#: the scale bar's length (km) and its place (the lower right corner, over Iran)
+SCALE_KM = 50
+KM_PER_DEGREE_LAT = 111.32
+
+
+def _scale_bar(ax) -> None:
+    """A bar of :data:`SCALE_KM` km at the foot of the map, measured along its latitude."""
+    _, x1, y0, _ = FRAME
+    lat = y0 + 0.22
+    length = SCALE_KM / (KM_PER_DEGREE_LAT * math.cos(math.radians(lat)))
+    right = x1 - 0.12
+    ax.plot([right - length, right], [lat, lat], color=theme.INK, linewidth=1.6,
+            solid_capstyle="butt")
+    ax.text(right - length / 2, lat + 0.05, f"{SCALE_KM} km", fontsize=7, color=theme.INK,
+            ha="center", va="bottom")
+
+
 def draw(boundaries: dict, places: pd.DataFrame):
     """The map as a matplotlib figure (vector: the report embeds it as SVG)."""
     # opaque tints, each polygon's outer ring drawn largest first: an exclave inside the other
@@ -154,8 +184,9 @@ def draw(boundaries: dict, places: pd.DataFrame):
     for name, (x, y, ha) in labels.items():
         ax.text(x, y, name.upper(), fontsize=8, color=theme.MUTED, ha=ha, va="center",
                 fontweight="bold")
-    ax.text(45.05, 39.45, "NAKHCHIVAN\n(Azerbaijan)", fontsize=7, ha="center", color=theme.MUTED,
-            fontweight="bold")
+    # (placed where both lines stay inside the exclave, clear of its city's name)
+    ax.text(45.46, 39.385, "NAKHCHIVAN\n(Azerbaijan)", fontsize=6.5, ha="center", va="center",
+            color=theme.MUTED, fontweight="bold")
 
     def route(kind: str, **style):
         rows = places[places["route"] == kind].sort_values("route_order")
@@ -177,9 +208,16 @@ def draw(boundaries: dict, places: pd.DataFrame):
     ax.scatter(towns["lon"], towns["lat"], s=14, color=theme.INK, zorder=7)
     for row in places.itertuples():
         if row.label_dx == row.label_dx:  # not NaN: this place is labelled
+            # a name stays inside its place's country (offset 0: centred above or below, where
+            # either side would run into another), on that country's tint over any route
+            ground = fill.get(country_at(boundaries, row.lon, row.lat), "#eeeeea")
             ax.annotate(row.label, (row.lon, row.lat), xytext=(row.label_dx, row.label_dy),
                         textcoords="offset points", fontsize=7.5, color="#1d1d1b",
-                        ha="left" if row.label_dx >= 0 else "right", va="center")
+                        ha=("center" if row.label_dx == 0 else
+                            "left" if row.label_dx > 0 else "right"),
+                        va="center", zorder=5,
+                        bbox={"facecolor": ground, "edgecolor": "none", "pad": 0.3})
+    _scale_bar(ax)
     nk = places[places["kind"] == "region_label"]
     for row in nk.itertuples():
         ax.text(row.lon, row.lat, row.label, fontsize=7.5, style="italic", color=theme.INK,
