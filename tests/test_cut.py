@@ -155,16 +155,36 @@ def test_series_from_a_later_release_is_kept_and_named_once(base):
     later = later_releases(tables, AS_OF)
     assert "sipri_milex_2025" in set(later["source_id"])
     bib = bibliography(tables, AS_OF)
-    assert "sipri_milex_2025" not in {e.id for e in bib.entries}
-    assert len(bib.notes) == 1 and "SIPRI" in bib.notes[0]
+    # named once in the data note, and listed with its file like any source the figures cite
+    assert "sipri_milex_2025" in {e.id for e in bib.entries}
+    assert len(bib.notes) == 1 and bib.notes[0].count("SIPRI Military Expenditure Database") == 1
 
 
 # rule 4: only citable sources ------------------------------------------------------------------
 def test_bibliography_cites_nothing_published_after_as_of(base):
-    bib = bibliography(_cut(base), AS_OF)
-    dates = [e.date for e in bib.entries if e.date != "n.d."]
+    """... but the later releases of the series the data note names."""
+    tables = _cut(base)
+    releases = set(later_releases(tables, AS_OF)["source_id"])
+    bib = bibliography(tables, AS_OF)
+    dates = [e.date for e in bib.entries if e.date != "n.d." and e.id not in releases]
     assert dates and max(dates) <= AS_OF.isoformat()
     assert bib.entries and len(bib.entries) < len(base["sources"])
+
+
+def test_a_source_known_to_its_month_is_published_at_the_months_end():
+    """SIPRI's 2025 milex release is dated April 2025 (stored as 2025-04-01): an edition of
+    10 April 2025 could not have read it, so the cut counts it from 30 April; Appendix B prints
+    the month alone."""
+    from analysis.bibliography import published_date
+    from analysis.evidence import published_on
+
+    sources = pd.DataFrame({"source_id": ["m", "d", "u"],
+                            "date_published": pd.to_datetime(["2025-04-01", "2025-04-01", None]),
+                            "date_precision": pd.array(["month", None, None], dtype="string"),
+                            "not_before": pd.to_datetime([None, None, "2024-07-01"])})
+    assert [d.date().isoformat() for d in published_on(sources)] == [
+        "2025-04-30", "2025-04-01", "2024-07-01"]
+    assert [published_date(r) for r in sources.itertuples()] == ["2025-04", "2025-04-01", "n.d."]
 
 
 # rule 5: claims judged with the evidence available at as_of ------------------------------------

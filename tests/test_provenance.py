@@ -61,6 +61,14 @@ def test_a_source_needs_a_date_or_a_reason_but_not_both():
     assert "not_before is for undated sources" in dated
 
 
+def test_a_date_known_to_its_month_is_stored_as_the_first_of_that_month():
+    assert check_sources([_row(date_precision="month")]) == []
+    (mid,) = check_sources([_row(date_published="2024-01-12", date_precision="month")])
+    assert "date_precision = month needs date_published on the first of its month" in mid
+    assert len(check_sources([_row(date_published="", undated_reason="x",
+                                   date_precision="month")])) == 1
+
+
 def test_two_sources_cannot_share_one_url():
     problems = check_sources([_row(source_id="a"), _row(source_id="b")])
     expected = ("sources.csv row 3 (b): url is also the url of a (row 2); two sources "

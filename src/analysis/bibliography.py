@@ -154,6 +154,16 @@ def stale_series_note(cited: pd.DataFrame, as_of: dt.date) -> str | None:
             f"{as_of.day} {as_of:%B %Y}, are not used.")
 
 
+def published_date(r) -> str:
+    """An entry's date as exact as the source gives it: '2023-01-20', '2025-04' (the month
+    only, ``date_precision``) or 'n.d.'."""
+    if pd.isna(r.date_published):
+        return "n.d."
+    precision = getattr(r, "date_precision", None)
+    month = isinstance(precision, str) and precision == "month"
+    return r.date_published.strftime("%Y-%m" if month else "%Y-%m-%d")
+
+
 def _without_copy_boilerplate(locator: str) -> str:
     """A locator without 'the publisher's own copy was not located; read in the copy named after
     “Via”': Appendix B's introduction says it once for every entry with a copy (a reader found
@@ -184,7 +194,7 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
             locator = f"{locator.rstrip('.')}. {LATER_COPY}" if locator else LATER_COPY
         entries.append(BibEntry(
             id=r.source_id, publisher=r.publisher, title=r.title,
-            date=r.date_published.strftime("%Y-%m-%d") if pd.notna(r.date_published) else "n.d.",
+            date=published_date(r),
             url=_text(r.url), locator=locator, via=via))
     entries = tuple(entries)
     notes = (release_note(later, as_of),

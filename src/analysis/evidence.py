@@ -218,10 +218,14 @@ def _series_years(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     return years
 
 
-def _published(sources: pd.DataFrame) -> pd.Series:
-    """Each source's publication day for the cut: ``date_published``, else, for an undated
-    source whose content dates it, its ``not_before`` day (else NaT)."""
+def published_on(sources: pd.DataFrame) -> pd.Series:
+    """Each source's publication day for the cut: ``date_published`` (the last day of its month
+    when only the month is known, ``date_precision``), else, for an undated source whose content
+    dates it, its ``not_before`` day (else NaT)."""
     published = sources["date_published"]
+    if "date_precision" in sources:
+        month = sources["date_precision"].eq("month").fillna(False).astype(bool)
+        published = published.where(~month, published + pd.offsets.MonthEnd(0))
     return published.fillna(sources["not_before"]) if "not_before" in sources else published
 
 
@@ -230,7 +234,7 @@ def knowable_sources(tables: dict[str, pd.DataFrame], as_of: dt.date) -> set[str
     kept and shown as n.d., from their ``not_before`` day when their content gives one), plus the
     releases of the annual series (see :func:`later_releases`)."""
     sources = tables["sources"]
-    published = _published(sources)
+    published = published_on(sources)
     ok = published.isna() | (published <= pd.Timestamp(as_of))
     ok |= sources["source_id"].isin(series_releases(tables))
     return set(sources.loc[ok, "source_id"])
@@ -248,7 +252,7 @@ def newer_releases(tables: dict[str, pd.DataFrame], as_of: dt.date,
     if "supersedes" not in sources:
         return sources.iloc[0:0].assign(older_title=pd.Series(dtype="string"),
                                         published=pd.Series(dtype="datetime64[ns]"))
-    published = _published(sources)
+    published = published_on(sources)
     replaces = sources.set_index("source_id")["supersedes"].dropna().to_dict()
 
     def cited_root(source_id: str) -> str | None:
@@ -280,7 +284,7 @@ def later_releases(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFr
         if name in tables:
             used.update(tables[name]["source_id"].dropna())
     sources = tables["sources"]
-    later = _published(sources) > pd.Timestamp(as_of)
+    later = published_on(sources) > pd.Timestamp(as_of)
     if "covers_to" in sources:
         # an undated release (a continuously revised series) is later when our copy holds years
         # after the edition's last full year

@@ -67,6 +67,10 @@ def check_sources(rows: list[dict[str, str]], name: str = "sources.csv") -> list
                                 if dated else
                                 "date_published is empty and undated_reason gives no reason "
                                 "(write the date, or why there is none: n.d.)"))
+        if row.get("date_precision", "").strip() == "month" and (
+                not dated or not row["date_published"].strip().endswith("-01")):
+            problems.append(f"{where}: date_precision = month needs date_published on the first "
+                            "of its month (e.g. 2025-04-01 for April 2025)")
         if dated and row.get("not_before", "").strip():
             problems.append(f"{where}: not_before is for undated sources; this one has "
                             "date_published: remove not_before")
