@@ -376,3 +376,16 @@ def test_every_source_a_figure_table_or_claim_cites_is_listed(edition, request):
     assert cited - listed == set()
     if edition == "article":
         assert {"sipri_milex_2025", "sipri_arms_register_2025"} <= listed
+
+
+def test_an_address_written_out_but_never_opened_says_so():
+    """The CRRC variable pages and SIPRI's fact-sheet pages follow the publishers' address
+    patterns but could not be opened here (url_opened = false): Appendix B says so beside them,
+    and not beside an address that was opened."""
+    from analysis.bibliography import NOT_OPENED, bibliography
+
+    day = dt.date(2026, 4, 17)
+    entries = {e.id: e for e in bibliography(evidence.load_cut(DATA, day, 2000, 2026),
+                                             day).entries}
+    assert entries["crrc_cb_2019"].locator.endswith(NOT_OPENED)
+    assert NOT_OPENED not in (entries["acaps_lachin_2022"].locator or "")

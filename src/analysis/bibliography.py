@@ -154,6 +154,10 @@ def stale_series_note(cited: pd.DataFrame, as_of: dt.date) -> str | None:
             f"{as_of.day} {as_of:%B %Y}, are not used.")
 
 
+#: after the locator of a source whose address was written out, not opened (``url_opened``)
+NOT_OPENED = "The address is written out from the publisher's pattern and was not opened"
+
+
 def published_date(r) -> str:
     """An entry's date as exact as the source gives it: '2023-01-20', '2025-04' (the month
     only, ``date_precision``) or 'n.d.'."""
@@ -192,6 +196,9 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
         if later_copy and not via:
             copies = True
             locator = f"{locator.rstrip('.')}. {LATER_COPY}" if locator else LATER_COPY
+        opened = getattr(r, "url_opened", None)
+        if opened is not None and not pd.isna(opened) and not opened and _text(r.url):
+            locator = f"{locator.rstrip('.')}. {NOT_OPENED}" if locator else NOT_OPENED
         entries.append(BibEntry(
             id=r.source_id, publisher=r.publisher, title=r.title,
             date=published_date(r),
