@@ -242,23 +242,6 @@ def test_points_inside_a_panel_are_labelled_apart_to_their_right():
     assert all(b.y0 >= a.y1 - 0.5 for a, b in itertools.pairwise(boxes))
 
 
-def test_labels_of_one_colour_at_one_point_carry_their_lines_markers():
-    """Figure 7.1's IRI panel: three lines of one colour meet in December 2023; an outside reader
-    could not tell which of '40%', '34%' and '31%' was whose. Each now starts with its line's
-    marker, as the legend draws it; a point labelled alone needs no key."""
-    import matplotlib.pyplot as plt
-
-    from analysis import charts, theme
-
-    fig, ax = theme.new_figure((4, 3))
-    ax.set_ylim(0, 100)
-    charts.label_points(ax, [(2, 31, "C0", "o"), (2, 34, "C0", "s"), (2, 40, "C0", "^"),
-                             (5, 20, "C0", "o")], "{:.0f}%")
-    texts = sorted(t.get_text() for t in ax.texts)
-    plt.close(fig)
-    assert texts == ["20%", "\u25a0\u200934%", "\u25b2\u200940%", "\u25cf\u200931%"]
-
-
 @pytest.mark.parametrize(("as_of", "shown"), [("2023-09-15", True), ("2023-04-30", False)])
 def test_a_vote_the_records_disagree_on_keeps_both_readings(as_of, shown):
     """Azerbaijan on A/RES/77/284 (26 April 2023): not voting by a scoreboard of the vote,

@@ -321,33 +321,24 @@ def label_ends(ax, ends, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> No
                 va="center", ha="left")
 
 
-#: a line marker as a character in a label (matplotlib's own font draws each)
-MARKER_GLYPHS = {"o": "\u25cf", "s": "\u25a0", "^": "\u25b2", "D": "\u25c6"}
-
-
 def label_points(ax, points, fmt: str, fontsize: float = 7, gap_pt: float = 9) -> None:
-    """Label points inside a panel (x, y, colour[, marker]): lines that end early, a peak or a
-    low the text names. Points at one x are labelled to its right, moved apart vertically (in
-    points) so that none overlaps another, on white where a line runs on under them. Where
-    several labels share an x, each starts with its line's marker (lines of one colour, moved
-    labels: the marker says which line a figure belongs to, as the legend does)."""
+    """Label points inside a panel (x, y, colour): lines that end early, a peak or a low the
+    text names. Points at one x are labelled to its right, moved apart vertically (in points)
+    so that none overlaps another, on white where a line runs on under them."""
     from matplotlib import transforms
 
     fig = ax.figure
     theme.fit(fig)
     ax.get_ylim()
     groups: dict = {}
-    for x, y, colour, *marker in dict.fromkeys(tuple(p) for p in points):
-        groups.setdefault(x, []).append((y, colour, marker[0] if marker else None))
+    for x, y, colour in dict.fromkeys(points):
+        groups.setdefault(x, []).append((y, colour))
     for x, group in groups.items():
-        ys_pt = [ax.transData.transform((0, y))[1] * 72 / fig.dpi for y, _, _ in group]
-        keyed = len(group) > 1 and all(m in MARKER_GLYPHS for _, _, m in group)
-        for (y, colour, marker), y0, y1 in zip(group, ys_pt, spread(ys_pt, gap_pt),
-                                                strict=True):
+        ys_pt = [ax.transData.transform((0, y))[1] * 72 / fig.dpi for y, _ in group]
+        for (y, colour), y0, y1 in zip(group, ys_pt, spread(ys_pt, gap_pt), strict=True):
             shift = transforms.offset_copy(ax.transData, fig=fig, x=5, y=y1 - y0, units="points")
-            key = f"{MARKER_GLYPHS[marker]}\u2009" if keyed else ""
-            ax.text(x, y, key + formatted(fmt, y), transform=shift, fontsize=fontsize,
-                    color=colour, va="center", ha="left", zorder=4,
+            ax.text(x, y, formatted(fmt, y), transform=shift, fontsize=fontsize, color=colour,
+                    va="center", ha="left", zorder=4,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
 
 

@@ -734,14 +734,11 @@ def opinion_chart(s):
                        marker=marker, facecolor="white", edgecolor=colour, zorder=3)
             end = line.iloc[-1]
             early = end["fieldwork_date"] < part["fieldwork_date"].max()
-            if early:
-                inner.append((end["fieldwork_date"], end["share_pct"], colour, marker))
-            else:
-                ends.append((end["fieldwork_date"], end["share_pct"], colour))
+            (inner if early else ends).append((end["fieldwork_date"], end["share_pct"], colour))
             stops_early |= early
             turn = movement(line)["turn"]  # the peak or low the text names, labelled too
             if turn is not None:
-                inner.append((turn["fieldwork_date"], turn["share_pct"], colour, marker))
+                inner.append((turn["fieldwork_date"], turn["share_pct"], colour))
         ax.set_ylim(0, 100)
         charts.label_ends(ax, ends, "{:.0f}%", fontsize=6.5)
         charts.label_points(ax, inner, "{:.0f}%", fontsize=6.5)
