@@ -131,3 +131,21 @@ def test_the_falling_share_is_read_over_the_years_the_text_reads():
                         (2022, 45.0, 2463.0, 5419.0), (2024, 24.0, 3162.0, 13092.0)])
     assert "fell after 2022" in _why_the_share_fell(exports, _gold([]), "Russia", base=2021)[0]
     assert _why_the_share_fell(exports.iloc[0:0], _gold([]), "Russia", base=2021) == ("", False)
+
+
+@pytest.mark.parametrize(("as_of", "said"), [("2025-06-30", False), ("2026-04-17", True)])
+def test_figure_6_4_gives_the_gold_in_the_imports_from_the_patron_once_it_was_published(as_of,
+                                                                                        said):
+    """The figure comes from a report of 3 October 2025 (filed in a series table, whose later
+    releases an edition may use): an edition of June 2025 could not have read it."""
+    import matplotlib.pyplot as plt
+
+    from analysis import params
+    from analysis.builders import consequences
+    from analysis.report import SectionContext
+
+    s = SectionContext("06", params.resolve({"as_of": as_of}, strict=False))
+    shown = consequences.share_chart(s)
+    plt.close("all")
+    assert ("precious stones and metals were USD 6.9 billion" in shown.note) is said
+    assert ("reportaz_hs71_russia_2025" in shown.source_ids) is said

@@ -187,6 +187,15 @@ def test_a_source_known_to_its_month_is_published_at_the_months_end():
     assert [published_date(r) for r in sources.itertuples()] == ["2025-04", "2025-04-01", "n.d."]
 
 
+def test_an_edition_citing_a_source_known_to_its_month_is_dated_at_that_months_end(base):
+    """CRRC's 2019 wave was published in July 2020 (month only): an edition of 31 July 2020
+    cites it, and is dated that day, not 1 July, before a source it uses."""
+    day = dt.date(2020, 7, 31)
+    tables = _cut(base, day)
+    assert "crrc_cb_2019" in set(tables["sources"]["source_id"])
+    assert edition_date(tables, day) == day
+
+
 # rule 5: claims judged with the evidence available at as_of ------------------------------------
 def test_claim_whose_verdict_is_later_is_not_yet_verifiable(base):
     # C18 rests on a statement of 14 May 2023: the day before, it cannot be judged

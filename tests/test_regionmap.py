@@ -201,3 +201,29 @@ def test_the_scale_bar_is_fifty_kilometres_long_on_the_ground():
     km = 2 * r * math.asin(math.cos(phi) * abs(math.sin(dlon / 2)))
     assert km == pytest.approx(regionmap.SCALE_KM, rel=0.01)
     assert any(t.get_text() == f"{regionmap.SCALE_KM} km" for t in fig.axes[0].texts)
+
+
+def test_no_route_runs_through_a_name_set_beside_its_place():
+    """'Jermuk' was struck through by the dashed route to Goris (an outside reader); a name
+    centred over its place (offset 0) sits on its tint over the route's end instead."""
+    import itertools
+
+    import numpy as np
+
+    places = regionmap.load_places()
+    fig = regionmap.draw(regionmap.load_boundaries(), places)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    beside = set(places.loc[places["label_dx"].fillna(0) != 0, "label"])
+    routes = [line for line in ax.lines if not line.get_label().startswith("_")]
+    assert len(routes) == 2
+    for text in ax.texts:
+        if text.get_text() not in beside:
+            continue
+        box = text.get_window_extent(renderer)
+        for route in routes:
+            xy = ax.transData.transform(np.column_stack(route.get_data()))
+            for a, b in itertools.pairwise(xy):
+                assert not any(box.contains(x, y) for x, y in np.linspace(a, b, 300)), (
+                    text.get_text(), route.get_label())

@@ -137,6 +137,8 @@ def test_end_date_may_not_precede_date(data_copy):
     ("month", "2013-07-01", "2013-07-31", False),  # dated to its month: any day of it will do
     ("month", "2013-07-01", "2013-06-30", True),
     ("year", "2015-01-01", "2015-12-31", False),
+    ("day", "2025-04-15", "2025-04", False),  # a source known to its month may be of any day
+    ("day", "2025-05-02", "2025-04", True),
     ("day", "2021-03-01", "", False)])  # an undated source is shown as n.d., not judged here
 def test_a_row_may_not_rest_on_a_source_published_before_it(precision, day, issued, late):
     from analysis.validation import _reported_before

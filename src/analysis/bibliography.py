@@ -188,13 +188,19 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
     later = later_releases(tables, as_of)
     later = later[later["source_id"].isin(cited["source_id"])]
     entries, copies = [], False
-    # the later releases the data note names are listed too, with their files: a reader traces
-    # the figures to them as to any other source
+    releases = set(later["source_id"])
+    # the later releases the data note names are listed too, with their files and copies: a
+    # reader traces the figures to them as to any other source
     for r in cited.itertuples():
-        via, later_copy = copies_known_by(_text(r.retrieved_via), as_of)
+        every = _text(r.retrieved_via)
+        via, later_copy = copies_known_by(every, as_of)
         locator = _without_copy_boilerplate(_text(r.locator) or "") or None
-        if later_copy and not via:
+        if r.source_id in releases:
+            via = every.replace(" ; ", "; ") if every else None
+        elif later_copy and not via:
+            # read only in copies made after the edition's date: named, and said to be later
             copies = True
+            via = every.replace(" ; ", "; ")
             locator = f"{locator.rstrip('.')}. {LATER_COPY}" if locator else LATER_COPY
         opened = getattr(r, "url_opened", None)
         if opened is not None and not pd.isna(opened) and not opened and _text(r.url):

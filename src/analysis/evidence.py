@@ -126,7 +126,8 @@ def latest_date(data_dir: Path | str | None = None) -> dt.date:
     latest += [tables[name][column].max() for name, column in _DATE_COLUMNS.items()
                if name != "events"]
     # a source published later than every dated fact (a survey's report) is knowable from then
-    latest.append(tables["sources"]["date_published"].max())
+    sources = tables["sources"]
+    latest.append(published_on(sources[sources["date_published"].notna()]).max())
     return max(d for d in latest if pd.notna(d)).date()
 
 
@@ -224,8 +225,10 @@ def published_on(sources: pd.DataFrame) -> pd.Series:
     dates it, its ``not_before`` day (else NaT)."""
     published = sources["date_published"]
     if "date_precision" in sources:
-        month = sources["date_precision"].eq("month").fillna(False).astype(bool)
-        published = published.where(~month, published + pd.offsets.MonthEnd(0))
+        precision = sources["date_precision"].fillna("day")
+        published = pd.Series([refs_mod.period_end(day, how) if pd.notna(day) else pd.NaT
+                               for day, how in zip(published, precision, strict=True)],
+                              index=sources.index, dtype="datetime64[ns]")
     return published.fillna(sources["not_before"]) if "not_before" in sources else published
 
 
@@ -411,7 +414,8 @@ def edition_date(cut_tables: dict[str, pd.DataFrame], as_of: dt.date) -> dt.date
     releases = set(later_releases(cut_tables, as_of)["source_id"])
     sources = cut_tables["sources"]
     cited = sources["source_id"].isin(cited_ids(cut_tables)) & ~sources["source_id"].isin(releases)
-    dates.append(sources.loc[cited, "date_published"].max())
+    dated = cited & sources["date_published"].notna()
+    dates.append(published_on(sources.loc[dated]).max())  # (a month-only date: its end)
     found = [pd.Timestamp(d) for d in dates if pd.notna(d)]
     latest = max(found).date() if found else as_of
     return min(latest, as_of)

@@ -298,9 +298,9 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
             + (", except the later releases the data note names" if revised else "")
             + ". An entry names the primary publisher, the item and, where the figures were read "
             "in a copy, that copy, after “Via” (the publisher's own copy was not located, unless "
-            "the entry calls the copy an exact one)"
-            + (" (or says that the copy was published after the edition's date)"
-               if copies else "") + ".",
+            "the entry calls the copy an exact one"
+            + ("; an entry whose only copies were made after the edition's date says so"
+               if copies else "") + ").",
             "Appendix B. Sources", "B"))
     author, publisher = creators(meta)
     meta = _front_meta(meta, revised_series=revised, later_copies=copies)

@@ -147,16 +147,17 @@ def country_at(boundaries: dict, lon: float, lat: float) -> str | None:
     return min(holding)[1] if holding else None
 
 
-#: the scale bar's length (km) and its place (the lower right corner, over Iran)
+#: the scale bar's length (km), drawn in the lower right corner (over Iran)
 SCALE_KM = 50
-KM_PER_DEGREE_LAT = 111.32
+#: km per degree of longitude on the equator (times the cosine of the latitude elsewhere)
+KM_PER_DEGREE = 111.32
 
 
 def _scale_bar(ax) -> None:
     """A bar of :data:`SCALE_KM` km at the foot of the map, measured along its latitude."""
     _, x1, y0, _ = FRAME
     lat = y0 + 0.22
-    length = SCALE_KM / (KM_PER_DEGREE_LAT * math.cos(math.radians(lat)))
+    length = SCALE_KM / (KM_PER_DEGREE * math.cos(math.radians(lat)))
     right = x1 - 0.12
     ax.plot([right - length, right], [lat, lat], color=theme.INK, linewidth=1.6,
             solid_capstyle="butt")
@@ -244,6 +245,8 @@ ALT = ("Map of Armenia and Azerbaijan with its exclave Nakhchivan. Marked: Yerev
        "Nagorno-Karabakh; the road south through Syunik to Meghri on the Iranian border")
 #: the strike markers' names (places.csv, north to south) follow
 ALT_STRUCK = "; and {names}, border areas shelled in September 2022"
+#: the source of the places' coordinates (each place's article, named in places.csv)
+PLACES_SOURCE = "wikipedia_place_coordinates"
 #: the sources of the strike markers (Armenia's Ministry of Defence, 14 September 2022)
 STRUCK_SOURCES = ("armmod_2022_09_14_jermuk", "armmod_2022_09_14_goris")
 NOTE_STRUCK = " Shelled border areas as Armenia's Ministry of Defence named them."
@@ -290,9 +293,11 @@ def region_map(s, boundaries: dict | None = None, places: pd.DataFrame | None = 
     transit = s.ev.anchor("syunik_transit_route") if hasattr(s, "ev") else None
     transit_note = NOTE_TRANSIT.format(day=date(transit.date)) if transit else ""
     struck = places[places["kind"] == "struck_2022"].sort_values("lat", ascending=False)
-    alt_struck = ALT_STRUCK.format(names=listing(list(struck["label"]))) if len(struck) else ""
+    names = list(dict.fromkeys(struck["label"].dropna()))  # (alt text is plain text)
+    alt_struck = ALT_STRUCK.format(names=listing(names, escape=False)) if names else ""
     return s.figure(fig, CAPTION, ALT + alt_struck + ".",
-                    source_ids=["natural_earth_admin0", *(STRUCK_SOURCES if struck_known else ()),
+                    source_ids=["natural_earth_admin0", PLACES_SOURCE,
+                                *(STRUCK_SOURCES if struck_known else ()),
                                 *([bypass.row["source_id"]] if bypass else []),
                                 *([transit.row["source_id"]] if transit else [])],
                     note=NOTE + exclaves_note(boundaries)

@@ -126,6 +126,7 @@ def _reported_before(table: str, record: dict[str, str], published: dict[str, st
     if not day or not issued:
         return None
     width = {"year": 4, "month": 7}.get((record.get("date_precision") or "day").strip(), 10)
+    width = min(width, len(issued))  # compared at the coarser of the two precisions
     if issued[:width] >= day[:width]:
         return None
     return (f"source_id = {show(source)} was published on {issued}, before the {column} "
@@ -273,8 +274,11 @@ def validate(data_dir: Path | None = None,
         problems += table_problems
         if spec.name == "sources" and context.sources_seen:
             context.source_ids = context.sources_seen
-            context.published = {r["source_id"].strip(): r.get("date_published", "")
-                                  for r in context.source_rows}
+            # (a source known to its month only: that month, "2025-04")
+            context.published = {
+                r["source_id"].strip(): (r.get("date_published") or "")[
+                    :7 if (r.get("date_precision") or "").strip() == "month" else None]
+                for r in context.source_rows}
             context.copied = {r["source_id"].strip() for r in context.source_rows
                               if not (r.get("url") or "").strip()}
     listed = {Path(spec.path).as_posix() for spec in specs.values()}

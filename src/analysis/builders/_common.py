@@ -237,7 +237,9 @@ def _contested_counts(s, rows: pd.DataFrame) -> str:
     said = []
     for r in rows[rows["contested_source_id"].notna()].itertuples():
         src = by_id.loc[r.contested_source_id]
-        cited = f"({src['publisher']}, {date(src['date_published'])}: {src['title']})"
+        when = (f"{src['date_published']:%B %Y}" if str(src.get("date_precision")) == "month"
+                else date(src["date_published"]))
+        cited = f"({src['publisher']}, {when}: {src['title']})"
         said.append(f"{r.side}, whose presence another record denies {cited}"
                     if r.count_persons_contested == 0 else
                     f"{r.side}, {num(r.count_persons_contested)} by another record {cited}")

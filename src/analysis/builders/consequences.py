@@ -593,6 +593,8 @@ def flow_shares(s) -> pd.DataFrame:
 
 def share_chart(s):
     """The patron's share of the focus country's exports and imports, by year."""
+    from . import trade_mix
+
     brk = _break_year(s)
     trade = s.ev.trade
     shares = flow_shares(s)
@@ -601,6 +603,9 @@ def share_chart(s):
                       f"{md(s.p.patron)} against.")
     used = trade[trade["partner"].isin([s.p.patron, "World"])
                  & trade["year"].isin(set(shares["year"]))]
+    gold = trade_mix.patron_imports(s.ev.trade_by_commodity, trade, s.p.patron)
+    if s.from_later_release(gold):  # (a figure first published after the edition's date)
+        gold = gold.iloc[0:0]
     fig, ax = theme.new_figure()
     _series(ax, shares, "flow",
             {"exports": {"label": f"Share of exports going to {s.p.patron}",
@@ -628,10 +633,10 @@ def share_chart(s):
              f"by year from {first} to {last}"
              f"{', ' + shaded if shaded else ''}."
              f"{finding}"),
-        data=[used],
+        data=[used, gold],
         note=("Totals are the trade series' World rows. Only years in which both flows are "
               "reported, for the total and for the partner, are shown, as in the shares of "
-              "section 1."))
+              "section 1." + trade_mix.patron_imports_sentence(gold, s.p.patron)))
 
 
 def _from_base(rows: pd.DataFrame, base: int | None) -> pd.DataFrame:

@@ -124,13 +124,10 @@ def composition_chart(s):
                                  gold),
                                 (f"cars in its exports to {s.p.patron}", cars))
              if not rows.empty]
-    from_patron = patron_imports(s.ev.trade_by_commodity, trade, s.p.patron)
     used = [gold, cars, trade[trade["partner"].isin(["World", s.p.patron])
                               & (trade["flow"] == "exports")
                               & trade["year"].isin(years)],
-            reexport_rows(s.ev.trade_by_commodity), from_patron,
-            trade[(trade["partner"] == s.p.patron) & (trade["flow"] == "imports")
-                  & trade["year"].isin(from_patron["year"])]]
+            reexport_rows(s.ev.trade_by_commodity)]
     return s.figure(
         fig,
         caption=(f"What the exports were made of: {' and '.join(parts)}; USD million (above "
@@ -143,8 +140,7 @@ def composition_chart(s):
         note=("Commodity values and partner totals come from different tables (Armstat and UN "
               "Comtrade figures, read in secondary copies), so shares are approximate."
               + years_by_publisher(s.ev, cars, "Cars")
-              + reexport_sentence(s.ev.trade_by_commodity)
-              + patron_imports_sentence(from_patron, s.p.patron)))
+              + reexport_sentence(s.ev.trade_by_commodity)))
 
 
 def years_by_publisher(ev, rows: pd.DataFrame, what: str) -> str:
@@ -186,7 +182,8 @@ def patron_imports(by_commodity: pd.DataFrame, trade: pd.DataFrame,
 
 def patron_imports_sentence(rows: pd.DataFrame, patron: str) -> str:
     """' In 2024 precious stones and metals were USD 6.9 billion† (75%) of the USD 9.2 billion
-    of imports from Russia.' for the row of :func:`patron_imports`, else ''."""
+    of imports from Russia.' for the row of :func:`patron_imports`, else '' (the note to the
+    chart of the patron's shares of exports and imports, Figure 6.4)."""
     if rows.empty:
         return ""
     r = rows.iloc[0]
