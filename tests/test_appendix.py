@@ -405,3 +405,15 @@ def test_an_address_written_out_but_never_opened_says_so():
                                              day).entries}
     assert entries["crrc_cb_2019"].locator.endswith(NOT_OPENED)
     assert NOT_OPENED not in (entries["acaps_lachin_2022"].locator or "")
+
+
+def test_a_later_releases_own_copies_do_not_make_the_edition_claim_later_copies():
+    """Listing the later releases' entries with their copies (made after the edition's date,
+    like the releases) had turned on the title page's 'figures of earlier items read in later
+    copies' for editions that had none (a code review): the data note covers the releases."""
+    from analysis.bibliography import LATER_COPY, bibliography
+
+    day = dt.date(2026, 4, 10)
+    bib = bibliography(evidence.load_cut(DATA, day, 2000, 2026), day)
+    assert bib.later_releases and not bib.later_copies
+    assert not any(LATER_COPY in (e.locator or "") for e in bib.entries)
