@@ -1074,3 +1074,26 @@ def test_the_road_to_september_and_its_table_name_the_same_publishers():
     ally.signals_chart(s)
     table = ally.road_steps(s)
     assert figure.source == table.source and figure.source.startswith("Sources: ")
+
+
+SAID_BESIDE = {
+    "2026-04-17": ("In Feb 2026 about as many respondents counted the United States as Russia "
+                   "among the top political partners (42% and 43%); in Dec 2023 fewer had "
+                   "counted Russia than France, the United States and Iran."),
+    "2023-09-15": ("In Jan\\-Mar 2023 fewer respondents counted Russia among the top political "
+                   "partners than France, Iran and the United States; in Nov\\-Dec 2021 Russia "
+                   "had been counted more often than France, the United States and Iran."),
+    "2022-06-30": ("In Nov\\-Dec 2021 Russia was counted among the top political partners more "
+                   "often than France, the United States and Iran (57% against 50% for "
+                   "France)")}
+
+
+@pytest.mark.parametrize("as_of", list(SAID_BESIDE))
+def test_the_patron_is_set_beside_the_other_partners_its_survey_names(as_of):
+    """An outside reader: by February 2026 Russia was again the most-named political partner,
+    a point ahead of the United States, after trailing France, the United States and Iran in
+    December 2023 (the low of its line). Set beside the countries the evidence base holds,
+    compared with the wave its line turned at, close shares said as close, and no rank claimed
+    (the reports read name some answers only)."""
+    text = outlook.opinion_text(_context("07", {"as_of": as_of})).markdown
+    assert SAID_BESIDE[as_of] in text

@@ -829,6 +829,58 @@ def _moved(m: dict, numbers: bool = True) -> str:
     return f"{verb} from {at(a)} to {at(b)}"
 
 
+#: the question whose answers set the patron beside other countries (several answers allowed)
+PARTNER_QUESTION = "top_political_partner"
+
+
+def _partner_standing(s, survey: str, turn_wave: str | None) -> str:
+    """' In Feb 2026 about as many respondents counted the United States as Russia among the
+    top political partners (42% and 43%); in Dec 2023 fewer had counted Russia than France, the
+    United States and Iran.': the patron beside the other countries the evidence base holds for
+    the question, in the latest wave that has them and in the wave its line turned at (else the
+    one before); '' when fewer than two waves have them. No rank is claimed: the reports read
+    name some answers only."""
+    rows = s.ev.opinion[(s.ev.opinion["survey"] == survey)
+                        & (s.ev.opinion["question_id"] == PARTNER_QUESTION)]
+    waves = [w for w, g in rows.sort_values("fieldwork_date").groupby("wave", sort=False)
+             if len(g) >= 2 and s.p.patron in set(g["answer"])]
+    if len(waves) < 2:
+        return ""
+    latest = waves[-1]
+    earlier = turn_wave if turn_wave in waves[:-1] else waves[-2]
+
+    def beside(wave) -> tuple[list[str], list[str], pd.Series]:
+        """(countries named more often than the patron, the others, shares by country)"""
+        g = rows[rows["wave"] == wave]
+        share = g.set_index("answer")["share_pct"]
+        others = g[g["answer"] != s.p.patron].sort_values("share_pct", ascending=False,
+                                                         kind="stable")
+        ahead = [a for a in others["answer"] if share[a] > share[s.p.patron]]
+        return ahead, [a for a in others["answer"] if a not in ahead], share
+
+    def the_all(names):
+        return listing(ph.the(n) for n in names)
+
+    patron = md(s.p.patron)
+    ahead, behind, share = beside(latest)
+    if not ahead and share[s.p.patron] - share[behind[0]] < CLOSE_POINTS:
+        text = (f" In {md(latest)} about as many respondents counted {md(ph.the(behind[0]))} as "
+                f"{patron} among the top political partners ({pct(share[behind[0]])} and "
+                f"{pct(share[s.p.patron])})")
+    elif not ahead:
+        text = (f" In {md(latest)} {patron} was counted among the top political partners more "
+                f"often than {the_all(behind)} ({pct(share[s.p.patron])} against "
+                f"{pct(share[behind[0]])} for {md(ph.the(behind[0]))})")
+    else:
+        text = (f" In {md(latest)} fewer respondents counted {patron} among the top political "
+                f"partners than {the_all(ahead)}")
+    ahead, behind, _ = beside(earlier)
+    text += (f"; in {md(earlier)} fewer had counted {patron} than {the_all(ahead)}" if ahead
+             else f"; in {md(earlier)} {patron} had been counted more often than "
+             f"{the_all(behind)}")
+    return text + "."
+
+
 def opinion_text(s):
     rows = opinion_series(s.ev.opinion, s.p.patron, s.p.partners)
     if rows.empty:
@@ -871,6 +923,11 @@ def opinion_text(s):
             elif leader == s.p.patron and len(latest) > 1:
                 text += (f" In {md(wave)} {md(s.p.patron)} was still named main friend more "
                          "often than any partner.")
+        turn = None
+        for (qid, answer), line in part.groupby(["question_id", "answer"], sort=False):
+            if qid == PARTNER_QUESTION and answer == s.p.patron and len(line) >= 2:
+                turn = movement(line)["turn"]
+        text += _partner_standing(s, survey, None if turn is None else turn["wave"])
         sentences.append(text)
     if not sentences:
         return s.text("Too few survey waves fall in this window to show a trend.")
