@@ -1,8 +1,9 @@
 """Appendix B: the sources this edition cites, as one compact Bibliography object.
 
-Only sources cited by rows of the evidence base cut at ``as_of`` appear, and only if published by
-then; a later release of an annual series the edition uses (revised figures) is also named in a
-data note, which says why it is there.
+The sources the edition's figures, tables and claims cite (from the rows of the evidence base cut
+at ``as_of``, and what a figure cites beside them), each published by then; a later release of an
+annual series the edition uses (revised figures) is listed too and named in a data note, which
+says why it is there.
 """
 
 from __future__ import annotations
@@ -163,9 +164,9 @@ def published_date(r) -> str:
     only, ``date_precision``) or 'n.d.'."""
     if pd.isna(r.date_published):
         return "n.d."
-    precision = getattr(r, "date_precision", None)
-    month = isinstance(precision, str) and precision == "month"
-    return r.date_published.strftime("%Y-%m" if month else "%Y-%m-%d")
+    month = getattr(r, "date_precision", None)
+    return r.date_published.strftime("%Y-%m" if isinstance(month, str) and month == "month"
+                                     else "%Y-%m-%d")
 
 
 def _without_copy_boilerplate(locator: str) -> str:
@@ -195,13 +196,12 @@ def bibliography(tables: dict[str, pd.DataFrame], as_of: dt.date,
         every = _text(r.retrieved_via)
         via, later_copy = copies_known_by(every, as_of)
         locator = _without_copy_boilerplate(_text(r.locator) or "") or None
-        if r.source_id in releases:
-            via = every.replace(" ; ", "; ") if every else None
-        elif later_copy and not via:
-            # read only in copies made after the edition's date: named, and said to be later
-            copies = True
-            via = every.replace(" ; ", "; ")
-            locator = f"{locator.rstrip('.')}. {LATER_COPY}" if locator else LATER_COPY
+        if r.source_id in releases or (later_copy and not via):
+            via = every.replace(" ; ", "; ") if every else None  # every copy, as it is
+            if r.source_id not in releases:
+                # read only in copies made after the edition's date: named, and said to be later
+                copies = True
+                locator = f"{locator.rstrip('.')}. {LATER_COPY}" if locator else LATER_COPY
         opened = getattr(r, "url_opened", None)
         if opened is not None and not pd.isna(opened) and not opened and _text(r.url):
             locator = f"{locator.rstrip('.')}. {NOT_OPENED}" if locator else NOT_OPENED

@@ -115,9 +115,12 @@ def ratio(value: float, of: str | None = None) -> str:
     return f"{pct(100 * value)} of {of or 'it'}"
 
 
-def date(value) -> str:
-    """'15 September 2023'."""
+def date(value, precision=None) -> str:
+    """'15 September 2023', or 'September 2023' for a date known to its month (``precision``
+    'month', as a ``date_precision`` column gives it)."""
     value = pd.Timestamp(value).date() if not isinstance(value, dt.date) else value
+    if isinstance(precision, str) and precision == "month":
+        return f"{value:%B %Y}"
     return f"{value.day} {value:%B %Y}"
 
 

@@ -237,8 +237,7 @@ def _contested_counts(s, rows: pd.DataFrame) -> str:
     said = []
     for r in rows[rows["contested_source_id"].notna()].itertuples():
         src = by_id.loc[r.contested_source_id]
-        when = (f"{src['date_published']:%B %Y}" if str(src.get("date_precision")) == "month"
-                else date(src["date_published"]))
+        when = date(src["date_published"], src.get("date_precision"))
         cited = f"({src['publisher']}, {when}: {src['title']})"
         said.append(f"{r.side}, whose presence another record denies {cited}"
                     if r.count_persons_contested == 0 else

@@ -887,7 +887,7 @@ def opinion_text(s):
         return s.text("")
     sentences = []
     for survey, part in rows.groupby("survey", sort=False):
-        moves, asked = [], set()
+        moves, asked, partner_turn = [], set(), None
         for (qid, answer), line in part.groupby(["question_id", "answer"], sort=False):
             if len(line) < 2:
                 continue
@@ -895,7 +895,10 @@ def opinion_text(s):
             # a second answer to the same question: 'and the share naming France rose ...'
             what = f"naming {who}" if qid in asked else _phrase(qid, who, s.p.patron)
             asked.add(qid)
-            moves.append(f"the share {md(what)} {md(_moved(movement(line)))}")
+            moved = movement(line)
+            moves.append(f"the share {md(what)} {md(_moved(moved))}")
+            if (qid, answer) == (PARTNER_QUESTION, s.p.patron) and moved["turn"] is not None:
+                partner_turn = moved["turn"]["wave"]
         if not moves:
             continue
         name = md(SURVEY_SHORT.get(survey, survey))
@@ -923,11 +926,7 @@ def opinion_text(s):
             elif leader == s.p.patron and len(latest) > 1:
                 text += (f" In {md(wave)} {md(s.p.patron)} was still named main friend more "
                          "often than any partner.")
-        turn = None
-        for (qid, answer), line in part.groupby(["question_id", "answer"], sort=False):
-            if qid == PARTNER_QUESTION and answer == s.p.patron and len(line) >= 2:
-                turn = movement(line)["turn"]
-        text += _partner_standing(s, survey, None if turn is None else turn["wave"])
+        text += _partner_standing(s, survey, partner_turn)
         sentences.append(text)
     if not sentences:
         return s.text("Too few survey waves fall in this window to show a trend.")
