@@ -1097,3 +1097,22 @@ def test_the_patron_is_set_beside_the_other_partners_its_survey_names(as_of):
     (the reports read name some answers only)."""
     text = outlook.opinion_text(_context("07", {"as_of": as_of})).markdown
     assert SAID_BESIDE[as_of] in text
+
+
+def test_a_survey_whose_waves_were_done_in_different_ways_says_so():
+    """IRI polled by phone in Nov-Dec 2021 and Feb 2026 and face to face in Jan-Mar 2023: the
+    rise and fall of a share across those waves may be the mode's doing (an outside reader).
+    Figure 7.1's note says which waves were done how, from the data; one mode says nothing."""
+    rows = pd.DataFrame({
+        "survey": ["IRI Public Opinion Survey"] * 4 + ["CRRC Caucasus Barometer"] * 2,
+        "wave": ["Aug 2018", "Nov-Dec 2021", "Jan-Mar 2023", "Feb 2026", "2019", "2021"],
+        "fieldwork_date": pd.to_datetime(["2018-08-01", "2021-11-22", "2023-01-23",
+                                          "2026-02-03", "2019-07-01", "2021-07-01"]),
+        "mode": [None, "phone", "face-to-face", "phone", "face-to-face", "face-to-face"]})
+    assert outlook.mode_note(rows) == (
+        " IRI's waves were not all done the same way: by phone in Nov-Dec 2021 and Feb 2026, "
+        "face to face in Jan-Mar 2023 (the others' mode is not recorded here); a change of mode "
+        "can move the shares by itself.")
+    shown = outlook.opinion_chart(_context("07", {}))
+    assert ("IRI's waves were not all done the same way: by phone in Nov-Dec 2021 and Feb 2026"
+            in shown.note)

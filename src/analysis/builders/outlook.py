@@ -764,7 +764,34 @@ def opinion_chart(s):
               "panels and the lines are never joined."
               + (" A line that stops before its panel's last wave: the evidence base holds no "
                  "later wave of that question." if stops_early else "")
+              + mode_note(rows)
               + charts.hollow_note(rows)))
+
+
+#: how a wave's interviews were done (opinion.csv ``mode``), as a sentence says it
+_MODES = {"phone": "by phone", "face-to-face": "face to face"}
+
+
+def mode_note(rows: pd.DataFrame) -> str:
+    """' IRI's waves were not all done the same way: by phone in Nov-Dec 2021 and Feb 2026, face
+    to face in Jan-Mar 2023 (the others' mode is not recorded here); a change of mode can move
+    the shares by itself.' for each survey whose drawn waves record more than one mode."""
+    if "mode" not in rows:
+        return ""
+    said = []
+    for survey, part in rows.groupby("survey", sort=False):
+        waves = part.sort_values("fieldwork_date").drop_duplicates("wave")
+        known = waves[waves["mode"].notna() & (waves["mode"] != "")]
+        if known["mode"].nunique() < 2:
+            continue
+        ways = [f"{_MODES[mode]} in {listing(list(group['wave']), escape=False)}"
+                for mode, group in known.groupby("mode", sort=False)]
+        said.append(f" {SURVEY_SHORT.get(survey, survey)}'s waves were not all done the same "
+                    f"way: {', '.join(ways)}"
+                    + (" (the others' mode is not recorded here)" if len(known) < len(waves)
+                       else "")
+                    + "; a change of mode can move the shares by itself.")
+    return "".join(said)
 
 
 def _trend(series: str, line: pd.DataFrame) -> str:
