@@ -781,7 +781,7 @@ def mode_note(rows: pd.DataFrame) -> str:
     said = []
     for survey, part in rows.groupby("survey", sort=False):
         waves = part.sort_values("fieldwork_date").drop_duplicates("wave")
-        known = waves[waves["mode"].notna() & (waves["mode"] != "")]
+        known = waves[waves["mode"].notna()]  # (an empty cell is read as missing)
         if known["mode"].nunique() < 2:
             continue
         ways = [f"{_MODES[mode]} in {listing(list(group['wave']), escape=False)}"
