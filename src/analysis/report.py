@@ -215,10 +215,14 @@ class SectionContext:
 
     def figure(self, fig, caption: str, alt: str, data: Iterable[pd.DataFrame] = (),
                source_ids: Iterable[str] = (), note: str | None = None,
-               key: str | None = None) -> Figure:
+               key: str | None = None, keys_unconfirmed: bool = False) -> Figure:
+        """``keys_unconfirmed``: the chart marks its unconfirmed values with a key of its own
+        (in ``note``), so the source line does not explain them a second time."""
         count = self._count("figure", caption)
         data = list(data)
         ids, conf = self.sources_of(*data)
+        if keys_unconfirmed:
+            conf = [c for c in conf if c != "low"]
         size = tuple(round(v, 2) for v in fig.get_size_inches())
         charts.dates_until(fig, self.p.as_of)
         number = self._number("figure", key, count)

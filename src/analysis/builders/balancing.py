@@ -563,7 +563,7 @@ def votes_chart(s):
              f"resolutions: "
              + ", ".join(f"{k} {v}" for k, v in vote_counts(votes, s.p.focus).items() if v)
              + "."),
-        data=[votes],
+        data=[votes], keys_unconfirmed=True,
         note="'?' = vote not confirmed in a published record; hatched = no vote recorded "
              "in the evidence base." + _contested_note(votes))
 
