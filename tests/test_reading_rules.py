@@ -880,13 +880,28 @@ def test_figure_2_3_names_a_price_base_only_the_edition_could_know(as_of, captio
     assert figure.caption.endswith(caption_end), figure.caption
 
 
+def test_a_change_without_a_price_implies_one_from_the_last_price_stated():
+    """April 2013's source gives a rise of 50% on USD 180, not the new price; the price after
+    the turn (about 190) fell against the 270 that implies, which the text had left out (an
+    outside reader). Only a row without a price and with a change in per cent implies one."""
+    import numpy as np
+
+    from analysis.builders import loyalty
+
+    rows = pd.DataFrame({"price_usd_per_1000m3": [180, np.nan, 190, np.nan, np.nan],
+                         "change_pct": [np.nan, 50, np.nan, np.nan, -10]})
+    implied = loyalty.implied_prices(rows)
+    assert implied.tolist()[1] == 270 and implied.tolist()[4] == 171
+    assert implied.isna().tolist() == [True, False, True, True, False]
+
+
 @pytest.mark.parametrize(("overrides", "said"), [
     ({}, ("In April 2013, five months before the turn, the price was raised by 50% from USD "
-          "180\u2020; its source gives the rise, not the new price. After the turn (Table 4.1) it "
-          "was about USD "
+          "180\u2020; its source does not state the new price, which that change puts at about "
+          "USD 270\u2020. After the turn (Table 4.1) it was about USD "
           "190\u2020 from December 2013 (set as Gazprom took full ownership of Armenia's gas "
-          "network); USD 165\u2020 from 2015; at its lowest, USD 150\u2020, from 7 April 2016; "
-          "and USD 165\u2020 from 1 January 2019.")),
+          "network), about 30% below that implied price; USD 165\u2020 from 2015; at its lowest, "
+          "USD 150\u2020, from 7 April 2016; and USD 165\u2020 from 1 January 2019.")),
     ({"as_of": "2023-09-15"}, "and USD 165\u2020 from 1 January 2019."),
     ({"as_of": "2013-06-01"}, ""),  # no price after a turn not yet taken
 ])
@@ -906,7 +921,8 @@ def test_section_4_gives_the_gas_price_before_and_after_the_turn(overrides, said
     rows = [tuple(r[:2]) for r in loyalty.gas_price_table(s).rows]
     assert rows[0] == ("1 April 2006", "110\u2020") and (rows[-1][0] == "2024") == (not overrides)
     # known from its source's date (11 September 2013), not from the day it took effect
-    assert (("April 2013", "not stated") in rows) == (overrides.get("as_of") != "2013-06-01")
+    assert (("April 2013", "not stated (about 270\u2020 implied)") in rows) == (
+        overrides.get("as_of") != "2013-06-01")
     iran = _context("04", {"patron": "Iran"})
     assert "records no price Armenia paid for Iran's gas" in loyalty.gas_price_table(iran).markdown
     assert loyalty.gas_price_text(iran).markdown == ""

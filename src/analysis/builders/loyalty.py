@@ -283,15 +283,27 @@ def _gas_prices(s) -> pd.DataFrame:
     """The border prices the focus country paid for the patron's gas, known by the edition's
     date, oldest first."""
     g = s.ev.gas_prices
-    return g[(g["supplier"] == s.p.patron) & (g["buyer"] == s.p.focus)].sort_values(
+    rows = g[(g["supplier"] == s.p.patron) & (g["buyer"] == s.p.focus)].sort_values(
         "effective_from")
+    return rows.assign(implied=implied_prices(rows))
+
+
+def implied_prices(rows: pd.DataFrame) -> pd.Series:
+    """The price a reported change implies where its source gives no new price: the last price
+    stated before it, changed by the reported percentage (April 2013's rise of 50% on USD 180:
+    270); NaN elsewhere. Our arithmetic, never a stored price."""
+    last_stated = rows["price_usd_per_1000m3"].ffill().shift()
+    implied = last_stated * (1 + rows["change_pct"] / 100)
+    return implied.where(rows["price_usd_per_1000m3"].isna())
 
 
 def _price_cell(row) -> str:
-    """'about 190†', '150†', 'not stated'."""
+    """'about 190†', '150†', 'not stated', 'not stated (about 270 implied)'."""
     price = row["price_usd_per_1000m3"]
     if pd.isna(price):
-        return "not stated"
+        implied = row.get("implied")
+        return "not stated" + (f" (about {num(implied)}{_confidence_marks(row)} implied)"
+                               if pd.notna(implied) else "")
     return ("about " if row["is_approximate"] else "") + num(price) + _confidence_marks(row)
 
 
@@ -317,7 +329,9 @@ def gas_price_table(s):
     first, last = rows["effective_from"].iloc[[0, -1]].dt.year
     return s.table(table, f"Border price of {s.p.patron}'s gas for {s.p.focus}, as reported, "
                           f"{span(int(first), int(last))}", data=[rows], key="gas_price",
-                   note="'Not stated': the source reports the change, not the price it led to.")
+                   note="'Not stated': the source reports the change, not the price it led to."
+                   + (" 'Implied': the last price stated before it, changed as reported (our "
+                      "arithmetic)." if rows["implied"].notna().any() else ""))
 
 
 def gas_after_turn(s) -> dict | None:
@@ -325,8 +339,9 @@ def gas_after_turn(s) -> dict | None:
     read it), each a row of :func:`_gas_prices`: the first price after it, the lowest and the
     highest from then on, and the one in force at the end (from the change that set it, not a
     later source citing it); ``changes``, each row that set a new price; with ``unstated``, the changes between the last price stated
-    before the turn and the turn whose price their source does not give. None without the turn
-    or a price on each side of it."""
+    before the turn and the turn whose price their source does not give, and ``below``, how far
+    (per cent) the first price after the turn fell under the price the last of them implies
+    (None when none implies one). None without the turn or a price on each side of it."""
     turn, rows = turn_event(s), _gas_prices(s)
     priced = rows.dropna(subset=["price_usd_per_1000m3"])
     if turn is None or priced.empty:
@@ -340,9 +355,12 @@ def gas_after_turn(s) -> dict | None:
     unstated = rows[(rows["effective_from"] > before["effective_from"].iloc[-1])
                     & (rows["effective_from"] < turn["date"])
                     & rows["price_usd_per_1000m3"].isna()]
+    implied = unstated["implied"].dropna()
+    below = (100 * (1 - prices.iloc[0] / implied.iloc[-1])
+             if not implied.empty and prices.iloc[0] < implied.iloc[-1] else None)
     return {"first": after.iloc[0], "lowest": after.loc[prices.idxmin()],
             "highest": after.loc[prices.idxmax()], "current": after[run == 0].iloc[0],
-            "changes": after[prices != prices.shift()], "unstated": unstated}
+            "changes": after[prices != prices.shift()], "unstated": unstated, "below": below}
 
 
 def _price(row) -> str:
@@ -367,14 +385,19 @@ def gas_price_text(s):
     lowest = moved["lowest"]
     text = [f"In {price_date(r)}, {count_word(indicators.months_between(r['effective_from'], turn['date']))} "
             f"months before the turn, the price was {md(r['change'])}{_confidence_marks(r)}; "
-            "its source gives the rise, not the new price." for _, r in moved["unstated"].iterrows()]
+            "its source does not state the new price"
+            + (f", which that change puts at about USD {num(r['implied'])}{_confidence_marks(r)}"
+               if pd.notna(r["implied"]) else "") + "."
+            for _, r in moved["unstated"].iterrows()]
     # every price it was set to, in order (first, lowest and last alone skipped the cut of 2015
     # and read as one drop from 190 to 150: a reader); what came with the first
     said = []
     for n, (_, r) in enumerate(moved["changes"].iterrows()):
         at = (f"at its lowest, {_price(r)}," if n and r["effective_from"] == lowest["effective_from"]
               else _price(r))
-        said.append(f"{at} from {price_date(r)}" + (f" ({md(r['change'])})" if not n else ""))
+        said.append(f"{at} from {price_date(r)}" + (f" ({md(r['change'])})" if not n else "")
+                    + (f", about {num(moved['below'])}% below that implied price" if not n
+                       and moved["below"] is not None else ""))
     text.append(f"After the turn ({sections.label('table', 'gas_price')}) it was "
                 f"{listing(said, escape=False, clauses=True)}.")
     return s.text(" ".join(text))
@@ -628,7 +651,10 @@ def takeaway(s):
         says.append(f"from {price_date(gas['first'])} {md(s.p.patron)}'s gas cost "
                     f"{md(s.p.focus)} "
                     + (f"between {low} and {high}" if low != high else low)
-                    + f" per 1,000 m³ ({sections.label('table', 'gas_price')})")
+                    + " per 1,000 m³"
+                    + (f", less than the {price_date(gas['unstated'].iloc[-1])} rise had implied"
+                       if gas["below"] is not None else "")
+                    + f" ({sections.label('table', 'gas_price')})")
     systems = dep.deliveries_by_system(s.ev.arms_deliveries, s.p.focus, s.p.patron)
     if not systems.empty:
         says.append(f"{md(s.p.patron)}'s weapons reached {md(s.p.focus)} in a few large "

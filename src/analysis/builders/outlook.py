@@ -1081,7 +1081,8 @@ def _setbacks(s) -> list[str]:
 
 def _from_patron(s) -> list[str]:
     """What came from the patron while the focus country took steps toward other partners: a
-    rise in its gas price before the turn, whose source gives no new price (Table 4.1), and its
+    rise in its gas price before the turn, whose source gives no new price, and whether a lower
+    price followed the turn (Table 4.1), and its
     public reactions to the focus country (as Figure 6.1 counts them: diplomatic events it led),
     with where they are shown."""
     from .consequences import icc_steps, patron_reactions
@@ -1100,7 +1101,9 @@ def _from_patron(s) -> list[str]:
                  and ((west >= rise["effective_from"]) & (west < turn["date"])).any())
         said.append(f"a rise in the price of {md(s.p.patron)}'s gas in {price_date(rise)}, "
                     + (f"during {md(s.p.focus)}'s talks with the EU, " if talks else "")
-                    + f"before the turn {later} ({sections.label('table', 'gas_price')})")
+                    + f"before the turn {later} ("
+                    + ("a lower price followed the turn; " if gas["below"] is not None else "")
+                    + f"{sections.label('table', 'gas_price')})")
     reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
     if not reactions.empty:
         icc, article, where = icc_steps(s), _article(s), []
