@@ -172,14 +172,16 @@ def dependence_text(s):
                             for c in tied)
             text += (f" The largest moves, {num(top)} point{'' if top == 1 else 's'} each, "
                      f"were in {moves}.")
-        for key, c in zip(tied_keys, tied, strict=True):  # one its latest year undid by half
-            turned = f.turned(key)
-            if turned:
-                # the year is the window's last (a turn inside it, not after it)
-                text += (f" In that window's last year, {turned[0]}, {md(s.p.patron)}'s share "
-                         f"of {md(c.latest.label.lower())} was {pct(turned[1])}, "
-                         f"{ph.undone(c, turned[1])} "
-                         f"(Figure {sections.number_of('figure', 'dependence_over_time')}).")
+    # any move its latest year undid by half (not the largest alone: money transfers' fall
+    # read as lasting, an outside reader), as Table 7.1 counts it
+    for key, c in moved.items():
+        turned = f.turned(key)
+        if turned:
+            # the year is the window's last (a turn inside it, not after it)
+            text += (f" In its latest window's last year, {turned[0]}, {md(s.p.patron)}'s share "
+                     f"of {md(c.latest.label.lower())} was {pct(turned[1])}, "
+                     f"{ph.undone(c, turned[1])} "
+                     f"(Figure {sections.number_of('figure', 'dependence_over_time')}).")
     if f.missing:
         text += " " + md(dep.missing_note(f))
     return s.text(text)

@@ -446,8 +446,8 @@ def watch_text(s):
     if not t.total:
         return s.text("")
     table = sections.number_of("table", "watch")
-    # which ones, beside the count ('a split that fits being caught in the middle' is the
-    # section's answer, given once, in its closing box: an outside reader found it said twice)
+    # which ones, beside the count (that they pull both ways is said once, in the closing box:
+    # an outside reader found it said twice)
     text = (f"Of the {count_word(t.total)} indicators in Table {table}, "
             f"{count_word(len(west))} moved away from {md(s.p.patron)} over "
             f"{'its window' if len(west) == 1 else 'their windows'}"
@@ -985,9 +985,9 @@ def takeaway(s):
     ends = _series_end(f)
     # 'the flows': the survey's latest wave came after the changes (an outside reader)
     reach = (f"whether the flows measured here moved after those changes, or whether hedging had "
-             f"an economic price: {_reach(f)}, and the evidence base does not track trade "
+             f"an economic price: {series_reach(f)}, and the evidence base does not track trade "
              "restrictions."
-             if _lag(f) else
+             if series_lag(f) else
              f"where {md(s.p.focus)} will stand next ({watch} says what a further move of each "
              "indicator would signal), or whether hedging has had an economic price: the share "
              f"series end in {span(*ends)}, and the evidence base does not track trade "
@@ -1002,9 +1002,10 @@ def takeaway(s):
 def _ties(s, t: Tally, watch: str) -> str:
     """Where the watch table's indicators point together, as the closing box says it."""
     return ("" if not t.total or not (t.away or t.toward) else
-            # the count itself is given beside the table
-            f"the indicators of {watch} pull both ways, a split that fits being caught in the "
-            "middle" if t.away and t.toward else
+            # the count itself is given beside the table; no more than that they pull both
+            # ways ('a split that fits being caught in the middle' fitted any split: an outside
+            # reader)
+            f"the indicators of {watch} pull both ways" if t.away and t.toward else
             f"the indicators of {watch} point one way, "
             f"{'away from' if t.away else 'toward'} {md(s.p.patron)}")
 
@@ -1016,7 +1017,7 @@ def answered(s) -> bool:
         _ties(s, tally(s), sections.label("table", "watch")))
 
 
-def _reach(f) -> str:
+def series_reach(f) -> str:
     """'no share series runs past 2024, the year of the first three changes': how far the share
     series reach against the dated changes (before, 'no series runs past 2024' explained only
     the changes of 2025: an outside reader)."""
@@ -1028,7 +1029,7 @@ def _reach(f) -> str:
                len(that_year) > 1 else ", the year of the first one" if first else ""))
 
 
-def _lag(f) -> bool:
+def series_lag(f) -> bool:
     """Whether the share series end before the last change of the shift (then the closing box
     says so, and what that leaves unsaid)."""
     steps, ends = f.break_steps, _series_end(f)
@@ -1065,8 +1066,8 @@ def _setbacks(s) -> list[str]:
         # and what its government said later, once it is known (an outside reader found the
         # setback listed as if nothing had been settled)
         settled = s.ev.anchor("arms_issues_settled")
-        later = (f", though in {month(settled.date)} its defence ministry called most of the "
-                 "problems settled"
+        later = (f", though in {month(settled.date)} its defence ministry called most problems "
+                 "settled"
                  if settled and settled.date > paid.date
                  and s.p.patron in str(settled["actors"]).split(";") else "")
         said.append((paid.date,
@@ -1102,7 +1103,7 @@ def _from_patron(s) -> list[str]:
         said.append(f"a rise in the price of {md(s.p.patron)}'s gas in {price_date(rise)}, "
                     + (f"during {md(s.p.focus)}'s talks with the EU, " if talks else "")
                     + f"before the turn {later} ("
-                    + ("a lower price followed the turn; " if gas["below"] is not None else "")
+                    + ("a lower price followed it; " if gas["below"] is not None else "")
                     + f"{sections.label('table', 'gas_price')})")
     reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
     if not reactions.empty:
@@ -1121,7 +1122,7 @@ def _from_patron(s) -> list[str]:
         # 'diplomatic': the rule that counts them (a security statement, the FSB's on its
         # border guards, is not one; a reader counted it in)
         said.append(f"{plural(len(reactions), 'diplomatic reaction')} by {md(s.p.patron)} to "
-                    f"{md(s.p.focus)}'s steps that the evidence base records, from "
+                    f"{md(s.p.focus)}'s steps in the evidence base, from "
                     f"{month(first)} to {date(last)}"
                     + (f" ({'; '.join(where)})" if where else ""))
     return said

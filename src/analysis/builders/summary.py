@@ -471,8 +471,14 @@ def measured(t, f: Findings, stated: dict[str, int] | None = None) -> str:
     # the reference up front; the first group's list after a colon, in a sentence of its own
     # (it was a bracket holding clauses and a bracket of their own: an outside reader), the
     # others with their lists in brackets
+    from .outlook import series_lag, series_reach
+
+    # that the measured ties trail the changes is said where the changes are read (the closing
+    # box said it alone: an outside reader took the indicators for a test of the reading)
     text = (f"The {count_word(t.total)} indicators of Table {table}, section "
-            f"{table.split('.')[0]}, give a more mixed picture.")
+            f"{table.split('.')[0]}, give a more mixed picture"
+            + (f", and they trail the changes: {series_reach(f)}" if series_lag(f) else "")
+            + ".")
     if groups:
         (n, how, listed), *rest = groups
         text += f" {sentence_start(n)} {how}: {listed}."
