@@ -76,7 +76,8 @@ def test_the_count_names_every_indicator_once_and_why_some_show_no_direction(edi
     assert [name for name, _ in t.why] == list(t.unplaced)
     for name, why in t.why:
         assert f"{name} ({why})" in text, text
-        assert why == ("the same number in place; a change in size is not counted"
+        # that a change in size is not counted is the table's note's to say (once)
+        assert why == ("the same number in place"
                        if "deployments" in name else "no comparable earlier window"
                        if name == "gas imports" else why)
     assert "not placed" not in text and "neither side" not in text
@@ -561,8 +562,9 @@ def test_a_survey_row_says_how_much_of_its_move_the_latest_wave_undid():
     assert "; the latest wave has undone 44% of the rise" in threat.trend
     # the other repeated question of that survey moved back toward Russia in the same wave (a
     # reader asked why the row follows one of the two): said beside it
-    assert threat.trend.endswith("; from the wave before to that one, the share naming Russia "
-                                 "a top political partner went from 34% to 43%")
+    # the waves named ('from the wave before to that one' puzzled a reader)
+    assert threat.trend.endswith("; from Dec 2023 to Feb 2026, the share naming Russia a top "
+                                 "political partner went from 34% to 43%")
     assert threat.toward == "partners"  # less than half undone: still away from Russia
 
 
@@ -611,8 +613,8 @@ def test_section_2_answers_its_question_from_the_spending_gap_on_the_eve_of_the_
     text = roots.takeaway(s).markdown
     assert (f"in 2019, the last year before the war of 2020, Azerbaijan spent {at[2019]:.1f} "
             f"times Armenia's, down from {at[2017]:.1f} times in 2017: its lead had narrowed in "
-            "the years just before the war (from 2016, the years SIPRI counts alike; Figure "
-            "2.3)") in text, text
+            "the years just before the war (from 2016 on; SIPRI counts 2011–2015 differently, "
+            "see the note to Figure 2.3)") in text, text
     assert "since 2010" not in text
     # the section's other measure beside it, which points the other way (an outside reader:
     # the box gave only the constant-dollar one)

@@ -84,7 +84,9 @@ def intro(s):
 
 def dependence_intro(s):
     return s.text(
-        f"Several flows show how much of {md(s.p.focus)}'s outside world passes through "
+        # shares of flows with the patron, not through it ('passes through' read as transit:
+        # an outside reader)
+        f"Several flows show how much of {md(s.p.focus)}'s dealings with the world are with "
         f"{md(s.p.patron)}: the weapons it imports, its goods trade, the gas it burns and the "
         "money transferred to it through banks (commercial payments as well as migrants' "
         "remittances). Each is shown as "

@@ -140,10 +140,10 @@ def intro(s):
         # a process: accession once the statute is in force for the focus country, else its
         # path toward it (an outside reader: 'brought into the court' was loose)
         done = bool(s.ev.anchor("rome_statute_in_force"))
-        path = (f"{md(s.p.focus)}'s accession to the Rome Statute of the International Criminal "
+        path = (f"{md(s.p.focus)} joined the Rome Statute of the International Criminal "
                 "Court" if done else
-                f"{md(s.p.focus)}'s path toward the Rome Statute of the International Criminal "
-                "Court")
+                f"{md(s.p.focus)} took steps toward the Rome Statute of the International "
+                "Criminal Court")
         warrant_text = f"an arrest warrant for {md(s.p.patron)}'s president"
         later = not icc_steps(s)["steps"].empty  # a step after the warrant is known
         when = (f", a process begun before the court issued {warrant_text}"
@@ -152,13 +152,13 @@ def intro(s):
                 if _bill_before_warrant(s) else f", after the court had issued {warrant_text}")
         # the test the warrant made of it is the subsection's to say (it said it twice in a row)
         return s.text(
-            # the accession was the focus country's aim; what it meant for the ties, once the
-            # warrant came, was neither side's (an outside reader)
+            # the accession was the focus country's aim: the text says what the warrant made of
+            # it, not that no one planned it, and in a sentence that parses (outside readers)
             # 'alongside', and the invasion named: the economic paradox followed the invasion
             # and the sanctions, not the focus country's steps (an outside reader)
-            f"What came alongside {md(s.p.focus)}'s steps away from {md(s.p.patron)} that "
-            f"neither side planned? Two stand out. One is legal: what "
-            f"{path}{when}, meant for ties with {md(s.p.patron)}. The other is an economic "
+            f"Two things ran alongside {md(s.p.focus)}'s steps away from {md(s.p.patron)}. "
+            f"One is legal: {path}{when}, which the warrant made a question for ties with "
+            f"{md(s.p.patron)}. The other is an economic "
             f"paradox: after {md(s.p.patron)} invaded Ukraine, {listing(grew)} "
             f"rose well above their {_break_year(s) - 1} level {_after_break(s)}, while security "
             "ties frayed.")

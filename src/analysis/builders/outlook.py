@@ -276,7 +276,8 @@ def _presence_watch(s) -> list[Watch]:
         stands += f" (Table {table})"
         out.append(Watch(label, short, stands, trend, signal, toward,
                          tuple(dict.fromkeys(now["source_id"])), ph_weakest(now),
-                         still="the same number in place; a change in size is not counted"))
+                         # a change in size not counted: said once, in the table's note
+                         still="the same number in place"))
     return out
 
 
@@ -301,8 +302,8 @@ def ph_weakest(rows: pd.DataFrame) -> str:
 
 
 def _partner_in_last_wave(op: pd.DataFrame, survey: str, last, patron: str) -> str:
-    """'; from the wave before to that one, the share naming Russia a top political partner went
-    from 34% to 43%':
+    """'; from Dec 2023 to Feb 2026, the share naming Russia a top political partner went from
+    34% to 43%' (the waves named: 'from the wave before to that one' puzzled a reader):
     the same survey's partner question in the threat series' latest wave against the wave before
     it, when both were asked (a reader asked why the row follows one question of two that
     moved back together), else ''."""
@@ -311,8 +312,8 @@ def _partner_in_last_wave(op: pd.DataFrame, survey: str, last, patron: str) -> s
     if len(rows) < 2 or rows.iloc[-1]["wave"] != last["wave"]:
         return ""
     before, now = rows.iloc[-2], rows.iloc[-1]
-    return (f"; from the wave before to that one, the share naming {patron} a top political "
-            f"partner went from {pct(before['share_pct'])} to {pct(now['share_pct'])}")
+    return (f"; from {before['wave']} to {now['wave']}, the share naming {patron} a top "
+            f"political partner went from {pct(before['share_pct'])} to {pct(now['share_pct'])}")
 
 
 def _threat_watch(s) -> Watch | None:
@@ -957,8 +958,9 @@ def opinion_text(s):
         sentences.append(text)
     if not sentences:
         return s.text("Too few survey waves fall in this window to show a trend.")
-    return s.text(" ".join(sentences) + " Each survey is read only against its own earlier "
-                  "waves, since wording, answer rules and samples differ.")
+    # that each survey is read against its own waves only is said before the chart and in its
+    # note (a third time here was one too many)
+    return s.text(" ".join(sentences))
 
 
 # ---------------------------------------------------------------------- the answer

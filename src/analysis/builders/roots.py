@@ -471,8 +471,9 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
             return ""  # no narrowing over the comparable years
         said += f", down from {ratio(float(top['ratio']))} in {int(top['year'])}"
         # why the years before are left out is said under the figure (SIPRI's footnotes)
-        left_out = (f" (from {apart[-1] + 1}, the years SIPRI counts alike; "
-                    f"{label('figure', 'spending_gap')})")
+        # the reason in words, not 'the years SIPRI counts alike' (jargon: an outside reader)
+        left_out = (f" (from {apart[-1] + 1} on; SIPRI counts {span(apart[0], apart[-1])} "
+                    f"differently, see the note to {label('figure', 'spending_gap')})")
     else:
         left_out = ""
         lower = before.loc[before["ratio"] <= r, "year"]
