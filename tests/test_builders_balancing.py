@@ -271,8 +271,9 @@ def test_a_vote_the_records_disagree_on_keeps_both_readings(as_of, shown):
 
 def test_a_bar_resting_on_too_little_data_shows_no_shares():
     """Figure 2.4's last period rests on a few register rows: its bar is faded and hatched and
-    carries no figures (the text says the data are too few to name the main suppliers); the
-    other bars keep theirs; the legend says what the hatching means."""
+    carries no figures (the text says the data are too few to name the main suppliers), but
+    the names of its parts (the hatching hid their colours: an outside reader); the other bars
+    keep their figures; the legend says what the hatching means."""
     import matplotlib.pyplot as plt
 
     frame = pd.DataFrame({"period": ["2010–14", "2010–14", "2015–19", "2015–19"],
@@ -283,7 +284,7 @@ def test_a_bar_resting_on_too_little_data_shows_no_shares():
     hatched = [p.get_x() for p in ax.patches if p.get_hatch()]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(fig)
-    assert figures == ["20", "80"]
+    assert figures == ["20", "80", "A", "B"]
     assert len(hatched) == 2 and "Incomplete data" in legend
 
 

@@ -296,7 +296,12 @@ def test_dots_of_one_lane_that_would_overlap_move_off_it():
     lifts = charts._lane_lifts(events, ["E2"], 6.6)
     assert lifts[1] == 0.0 and lifts[3] == 0.0  # the labelled dot; the other lane's own dot
     assert sorted([lifts[0], lifts[2]]) == [-charts.LANE_LIFT, charts.LANE_LIFT]
-    fig = charts.timeline(events, label_ids=["E2"])
+    fig = charts.timeline(events, label_ids=["E2", "E5"])
     ys = sorted(float(c.get_offsets()[0][1]) for c in fig.axes[0].collections
                 if len(c.get_offsets()) == 1)
     assert len(set(ys)) == 4, ys  # the three of 2020's conflict lane at three heights
+    # a label clears the dots moved off the lane on its side (the second war's ran into one:
+    # an outside reader); one with no such dot beside it stays close to its point
+    offsets = {a.get_text(): a.xyann[1] for a in fig.axes[0].texts if a.get_text() in
+               ("Truce broken", "Protocol")}
+    assert abs(offsets["Truce broken"]) > 7 + charts.LANE_LIFT * 20 and offsets["Protocol"] == 7

@@ -181,6 +181,8 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
     labelled = events[events["event_id"].isin(list(label_ids))].sort_values("date")
     first = events["date"].min()
     span = max((events["date"].max() - first).days, 1)
+    per_day = size[0] * 0.8 * 72 / span  # points per day along the axis, near enough
+    lane_pt = size[1] * 0.75 * 72 / (len(lanes) + 0.4)  # points per lane, near enough
     for i, (_, ev) in enumerate(labelled.iterrows()):
         y = lane_y[ev["category"]]
         above = i % 2 == 0
@@ -188,10 +190,21 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
         # The label starts beside the point (its bottom edge above it, its top edge below it),
         # never over a dot; near either end of the axis it runs inward, not over the lane names.
         share = (ev["date"] - first).days / span
+        ha = "left" if share < 0.12 else "right" if share > 0.88 else "center"
+        # past the dots moved off the lane on its side, under the label (the second war's
+        # label ran into one: an outside reader)
+        width = max(len(line) for line in text.splitlines()) * 6.5 * 0.55 / per_day  # days
+        reach = {"left": (0, width), "right": (-width, 0), "center": (-width / 2, width / 2)}[ha]
+        side = 1 if above else -1
+        moved = [j for j in events.index[events["category"] == ev["category"]]
+                 if lift.get(j, 0.0) * side > 0
+                 and reach[0] - 4 / per_day <= (events.at[j, "date"] - ev["date"]).days
+                 <= reach[1] + 4 / per_day]
+        gap = 7 + (LANE_LIFT * lane_pt if moved else 0.0)
         ax.annotate(text, (event_x(ev["date"], ev.get("date_precision", "day"), last_day), y),
-                    xytext=(0, 7 if above else -7),
+                    xytext=(0, gap * side),
                     textcoords="offset points", va="bottom" if above else "top",
-                    ha="left" if share < 0.12 else "right" if share > 0.88 else "center",
+                    ha=ha,
                     fontsize=6.5, color=theme.INK,
                     arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
     ax.set_yticks(list(lane_y.values()), [c.capitalize() for c in lane_y])
@@ -382,10 +395,15 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
                 bar.set_alpha(0.65)  # faded, but each supplier's colour still told apart
                 bar.set_hatch("///")
         for i, v in enumerate(shares[col].values):
-            # no figures on a faded bar: its shares rest on too little to be read as shares
+            # no figures on a faded bar: its shares rest on too little to be read as shares;
+            # its parts are named instead (the hatching hid their colours: an outside reader)
             if v >= SHARE_LABEL_MIN and not faded[i]:
                 ax.text(i, bottom[i] + v / 2, num(v), ha="center", va="center", fontsize=7,
                         color=theme.ink_on(colours[col]))
+            elif v >= SHARE_LABEL_MIN:
+                ax.text(i, bottom[i] + v / 2, plain(col), ha="center", va="center",
+                        fontsize=6.5, color=theme.INK,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
         bottom += shares[col].values
     ax.set_ylim(0, 100)
     ax.set_ylabel(plain(ylabel))

@@ -426,7 +426,10 @@ def deliveries_chart(s):
         big = systems.sort_values("tiv_m", ascending=False)
         big = big.groupby("first").head(1).sort_values("tiv_m", ascending=False).head(4)
         for r in big.itertuples():
-            ax.annotate(f"{r.designation}\n{r.description}", (r.first, bottom.get(r.first, 0)),
+            # 'incl.': the bar is the year's whole volume, other systems and suppliers too
+            # (a system's name alone credited the bar to it: an outside reader)
+            ax.annotate(f"incl. {r.designation}\n{r.description}",
+                        (r.first, bottom.get(r.first, 0)),
                         xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                         fontsize=6.5, color=theme.INK, linespacing=1.1)
     ax.set_ylim(0, float(bottom.max()) * 1.22 if bottom.max() > 0 else 1)
