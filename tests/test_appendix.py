@@ -65,11 +65,13 @@ def test_bibliography_payload_and_fallbacks():
 
 
 @pytest.mark.parametrize("ref, expected", [
-    ("events:E076", "11 Sep 2023 — Eagle Partner 2023 exercise"),
+    ("events:E076", "11–20 Sep 2023 — Eagle Partner 2023 exercise"),
     ("arms_import_shares:Armenia/2016-2020/Russia",
      "SIPRI arms import shares, Armenia from Russia, 2016–2020"),
     ("trade:Russia/2022/exports", "Goods exports to Russia, 2022"),
-    ("events:E026", "2015 — Israel delivers Harop loitering munitions to Azerbaijan"),
+    # with its end when it lasted, as the tables date it (an outside reader)
+    ("events:E026", "2015–2018 — Israel delivers Harop loitering munitions to Azerbaijan"),
+    ("events:E060", "12 Dec 2022 – 24 Sep 2023 — Blockade of the Lachin corridor"),
     ("casualties:2020 war/Azerbaijan/military_killed/Azerbaijani Ministry of Defence",
      "2020 war: military killed, Azerbaijan side (count by Azerbaijani Ministry of Defence)"),
     ("casualties:1988-94 war/Both sides/killed_total/Human Rights Watch",

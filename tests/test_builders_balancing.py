@@ -300,3 +300,25 @@ def test_the_largest_supplier_of_each_period_is_named_not_pooled_as_other():
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     plt.close(fig)
     assert legend == ["A", "B", "G", "Other"]
+
+
+def test_a_name_on_a_faded_bar_fits_the_bar_or_is_left_to_the_legend():
+    """A review: 'Bosnia and Herzegovina' on one of seven bars ran past both edges. A name is
+    wrapped to the bar's width (two lines where its segment has room), else left out."""
+    import matplotlib.pyplot as plt
+
+    assert charts._fitted("Turkey", 10) == "Turkey"
+    assert charts._fitted("Bosnia and Herzegovina", 12, lines=2) == "Bosnia and\nHerzegovina"
+    assert charts._fitted("Bosnia and Herzegovina", 10, lines=2) is None
+    periods = [f"{y}–{str(y + 4)[2:]}" for y in range(1990, 2025, 5)]
+    frame = pd.DataFrame({"period": periods + [periods[-1]],
+                          "supplier": ["A"] * 7 + ["Bosnia and Herzegovina"],
+                          "tiv": [10.0] * 6 + [5.0, 5.0]})
+    fig = charts.stacked_shares(frame, "period", "supplier", "tiv", "%", weak=periods[-1])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    slot = ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]
+    widths = [t.get_window_extent(renderer).width for t in ax.texts if t.get_text() != "100"]
+    plt.close(fig)
+    assert widths and max(widths) <= 0.7 * slot + 4, (widths, slot)

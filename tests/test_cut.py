@@ -220,7 +220,7 @@ def test_claim_update_counts_from_its_date_and_may_change_the_verdict(base):
     def claim(key, day):
         return _cut(base, day)["claims"].set_index("claim_id").loc[key]
 
-    assert claim("C06", AS_OF)["verdict"] == "supported"
+    assert claim("C06", AS_OF)["verdict"] == "partly supported"
     assert pd.isna(claim("C06", AS_OF)["after_article"])
     assert "60 votes" in claim("C06", dt.date(2023, 10, 3))["after_article"]
     assert "entered into force" not in claim("C06", dt.date(2023, 10, 3))["after_article"]

@@ -168,6 +168,18 @@ def test_a_headcount_says_what_it_is(data_copy):
     assert any(p.startswith("strengths.csv row 2: personnel_basis = 'estimate'") for p in found), found
 
 
+def test_a_change_in_per_cent_stands_only_where_no_price_is_given(data_copy):
+    """gas_prices row 2 (1 April 2006, USD 110) and row 4 (April 2013, +50%, no price): the
+    report works out the price a change implies, which a stated price would contradict; a cut
+    of 100% or more implies no price at all."""
+    edit_csv(data_copy / "gas_prices.csv", 2, "change_pct", "10")
+    edit_csv(data_copy / "gas_prices.csv", 4, "change_pct", "-100")
+    found = problems(data_copy)
+    assert ("gas_prices.csv row 2: change_pct = '10' is for a change whose source gives no new "
+            "price, but price_usd_per_1000m3 = '110' (empty one of them)") in found, found
+    assert any(p.startswith("gas_prices.csv row 4: change_pct = '-100'") for p in found), found
+
+
 def test_a_contested_reading_needs_its_source_and_must_differ(data_copy):
     """un_votes row 32 (Azerbaijan on A/RES/77/284): absent by one record, abstain by another."""
     path = data_copy / "un_votes.csv"

@@ -613,8 +613,8 @@ def test_section_2_answers_its_question_from_the_spending_gap_on_the_eve_of_the_
     text = roots.takeaway(s).markdown
     assert (f"in 2019, the last year before the war of 2020, Azerbaijan spent {at[2019]:.1f} "
             f"times Armenia's, down from {at[2017]:.1f} times in 2017: its lead had narrowed in "
-            "the years just before the war (from 2016 on; SIPRI counts 2011–2015 differently, "
-            "see the note to Figure 2.3)") in text, text
+            "the years just before the war (from 2016 on, after the years SIPRI counts "
+            "differently, 2011–2015; see the note to Figure 2.2)") in text, text
     assert "since 2010" not in text
     # the section's other measure beside it, which points the other way (an outside reader:
     # the box gave only the constant-dollar one)
@@ -647,11 +647,13 @@ def test_a_share_that_turned_back_says_so_beside_its_windows(edition, said):
     section1 = ally.dependence_text(_context("01", EDITIONS[edition])).markdown
     # the year is the last of the latest window: a turn inside it, not 'since' (a third
     # outside reader)
-    year, share = {"default": ("2024", "65%, midway between"),
-                   "2023-09-15": ("2022", "69%, above its 2013–2017 level")}[edition]
-    assert (f"In its latest window's last year, {year}, Russia's share of money transfers was "
-            f"{share}") in section1, section1
-    assert section1.count("window's last year") == 1
+    # (the year before, when the latest fell back from it: a reader)
+    year, window, share = {"default": ("2024", "2020–2024", "65%, after 69% in 2023, midway"),
+                           "2023-09-15": ("2022", "2018–2022", "69%, above its 2013–2017 level")
+                           }[edition]
+    assert (f"In {year}, the last year of the {window} window, Russia's share of money transfers "
+            f"was {share}") in section1, section1
+    assert section1.count("the last year of the") == 1
 
 
 def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_back():
@@ -672,9 +674,8 @@ def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_bac
     assert f"the share of respondents naming Russia a top threat, {md(threat.partly)}. One" \
         in text, text
     # the group's list in a sentence of its own, not a bracket holding clauses (an outside reader)
-    assert ("give a more mixed picture, and they trail the changes: no share series runs past "
-            "2024, the year of the first three. Three moved away from Russia: arms imports; ") \
-        in text, text
+    assert ("give a more mixed picture, and no share series runs past 2024, the year of the "
+            "first three changes. Three moved away from Russia: arms imports; ") in text, text
     assert " One moved toward it (trade); one points neither way for now" in text
     early = _context("00", EDITIONS["2023-09-15"])
     assert not outlook.tally(early).partly
@@ -893,17 +894,50 @@ def test_a_change_without_a_price_implies_one_from_the_last_price_stated():
 
     from analysis.builders import loyalty
 
-    rows = pd.DataFrame({"price_usd_per_1000m3": [180, np.nan, 190, np.nan, np.nan],
-                         "change_pct": [np.nan, 50, np.nan, np.nan, -10]})
-    implied = loyalty.implied_prices(rows)
-    assert implied.tolist()[1] == 270 and implied.tolist()[4] == 171
-    assert implied.isna().tolist() == [True, False, True, True, False]
+    rows = pd.DataFrame({"price_usd_per_1000m3": [180, np.nan, np.nan, 190, np.nan, np.nan],
+                         "change_pct": [np.nan, 50, 10, np.nan, np.nan, -10]})
+    implied = loyalty.implied_prices(rows).tolist()
+    # one change on another chains (270, then 10% more); a change without a percentage leaves
+    # the price unknown until the next stated one
+    assert implied[1] == 270 and round(implied[2], 6) == 297
+    assert np.isnan(implied[4]) and np.isnan(implied[5])
+    assert [loyalty.change_word(r) for _, r in rows.iterrows()] == [
+        "change", "rise", "rise", "change", "change", "cut"]
+
+
+@pytest.mark.parametrize(("after", "said", "summary"), [
+    ([190, 165], "about 30% below that implied price", "less"),
+    ([300, 320], "about 11% above that implied price", "more"),
+    ([270, 150], "about the same as that implied price", None)])
+def test_the_price_after_the_turn_is_set_against_the_implied_one_either_way(
+        monkeypatch, after, said, summary):
+    """The first price after the turn is said to stand below, above or level with the price the
+    change before the turn implies; the section's summary says 'less' or 'more' only when every
+    price after the turn stayed on that side (a review: a later price of 300 was still called
+    less)."""
+    import numpy as np
+
+    from analysis.builders import loyalty
+
+    rows = pd.DataFrame({
+        "effective_from": pd.to_datetime(["2010-01-01", "2013-04-01", "2013-12-01",
+                                          "2015-01-01"]),
+        "price_usd_per_1000m3": [180, np.nan, *after], "change_pct": [np.nan, 50, np.nan, np.nan],
+        "is_approximate": False, "confidence": "high", "date_precision": "month",
+        "change": ["set", "raised by 50% from USD 180", "set", "set"]})
+    monkeypatch.setattr(loyalty, "_gas_prices",
+                        lambda s: rows.assign(implied=loyalty.implied_prices(rows)))
+    monkeypatch.setattr(loyalty, "turn_event", lambda s: {"date": pd.Timestamp("2013-09-03")})
+    moved = loyalty.gas_after_turn(None)
+    assert moved["implied"]["price"] == 270
+    assert loyalty._against_implied(moved["implied"]) == f", {said}"
+    assert moved["implied"]["all"] == {"less": "below", "more": "above", None: None}[summary]
 
 
 @pytest.mark.parametrize(("overrides", "said"), [
     ({}, ("In April 2013, five months before the turn, the price was raised by 50% from USD "
-          "180\u2020; its source does not state the new price, which that change puts at about "
-          "USD 270\u2020. After the turn (Table 4.1) it was about USD "
+          "180\u2020; its source does not state the new price, about USD 270 by our "
+          "arithmetic. After the turn (Table 4.1) it was about USD "
           "190\u2020 from December 2013 (set as Gazprom took full ownership of Armenia's gas "
           "network), about 30% below that implied price; USD 165\u2020 from 2015; at its lowest, "
           "USD 150\u2020, from 7 April 2016; and USD 165\u2020 from 1 January 2019.")),
@@ -926,7 +960,7 @@ def test_section_4_gives_the_gas_price_before_and_after_the_turn(overrides, said
     rows = [tuple(r[:2]) for r in loyalty.gas_price_table(s).rows]
     assert rows[0] == ("1 April 2006", "110\u2020") and (rows[-1][0] == "2024") == (not overrides)
     # known from its source's date (11 September 2013), not from the day it took effect
-    assert (("April 2013", "not stated (about 270\u2020 implied)") in rows) == (
+    assert (("April 2013", "not stated (about 270 implied)") in rows) == (
         overrides.get("as_of") != "2013-06-01")
     iran = _context("04", {"patron": "Iran"})
     assert "records no price Armenia paid for Iran's gas" in loyalty.gas_price_table(iran).markdown
@@ -1031,8 +1065,8 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
         order.append("offensive of September 2023 and the flight that followed (Table 7.2)")
     assert [setbacks.index(o) for o in order] == sorted(setbacks.index(o) for o in order), text
     assert rest.startswith("a rise in the price of Russia's gas in April 2013, during Armenia's "
-                           "talks with the EU, before the turn later that year (a lower price "
-                           "followed it; Table 4.1)"), text
+                           "talks with the EU, before the turn later that year (lower after the "
+                           "turn; Table 4.1)"), text
     reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
     where = "(section 6; Table 7.3)" if edition == "default" else "(section 6)"
     assert (f"{count_word(len(reactions))} diplomatic reactions by Russia to Armenia's steps in "
@@ -1042,7 +1076,7 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
     # what the data cannot show: once, in the closing box (the paragraph had said it too)
     box = outlook.takeaway(s).markdown
     lag = ("or whether hedging had an economic price: no share series runs past 2024, the year "
-           "of the first three," in box)
+           "of the first three changes," in box)
     assert lag is (edition == "default")
     assert "trade restrictions" not in text and "economic price" not in text
     assert box.endswith("and the evidence base does not track trade restrictions."), box

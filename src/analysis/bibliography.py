@@ -131,8 +131,9 @@ def newer_release_note(newer: pd.DataFrame) -> str | None:
     named = " ".join(
         f"{r.publisher} released {r.title}"
         + (f" ({r.release})" if _text(r.release) else "")
-        + f" in {r.published:%B %Y}; this edition still uses {r.older_title}, and its "
-        "figures from that source stop where that release stops."
+        # 'that release' read as the newer one (an outside reader)
+        + f" in {r.published:%B %Y}; this edition still uses {r.older_title}, so its "
+        "figures from that source end with that older file's last year."
         for r in newer.sort_values(["publisher", "title"]).itertuples())
     return f"Data note. Newer data exist than this evidence base holds. {named}"
 

@@ -134,14 +134,19 @@ def _event_notes(events: pd.DataFrame, hollow: str) -> list[str]:
 LANE_LIFT = 0.22
 
 
+def _axis_scale(events: pd.DataFrame, width_in: float) -> tuple[pd.Timestamp, float]:
+    """A lane timeline's first day and its points per day along the axis (near enough: the
+    axis takes about 80% of the figure's width)."""
+    first = events["date"].min()
+    return first, width_in * 0.8 * 72 / max((events["date"].max() - first).days, 1)
+
+
 def _lane_lifts(events: pd.DataFrame, label_ids, width_in: float) -> dict:
     """For a lane timeline, how far each dot moves off its lane (in lanes), by the index of its
     row: dots of one lane that would overlap move just above or below it (:func:`_dodge`; the
     labelled ones and the dots of events drawn as bars keep the lane), so that each shows
     (an outside reader counted about seven of Figure 2.1's 30 events hidden under others)."""
-    first, last = events["date"].min(), events["date"].max()
-    days = max((last - first).days, 1)
-    per_day = width_in * 0.8 * 72 / days  # points per day along the axis, near enough
+    first, per_day = _axis_scale(events, width_in)
     lifts = {}
     for _, lane in events.groupby("category"):
         lasted = lane["end_date"].notna() & (lane["end_date"] > lane["date"]) \
@@ -179,10 +184,12 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
         event_mark(ax, ev["date"], ev.get("date_precision", "day"), y + lift.get(index, 0.0),
                    colour, ev["confidence"] == "low", until=last_day)
     labelled = events[events["event_id"].isin(list(label_ids))].sort_values("date")
-    first = events["date"].min()
+    first, per_day = _axis_scale(events, size[0])
     span = max((events["date"].max() - first).days, 1)
-    per_day = size[0] * 0.8 * 72 / span  # points per day along the axis, near enough
     lane_pt = size[1] * 0.75 * 72 / (len(lanes) + 0.4)  # points per lane, near enough
+
+    def x_of(row) -> pd.Timestamp:  # where an event's mark is centred (a label points there)
+        return event_x(row["date"], row.get("date_precision", "day"), last_day)
     for i, (_, ev) in enumerate(labelled.iterrows()):
         y = lane_y[ev["category"]]
         above = i % 2 == 0
@@ -198,10 +205,10 @@ def timeline(events: pd.DataFrame, label_ids=(), title: str | None = None, size=
         side = 1 if above else -1
         moved = [j for j in events.index[events["category"] == ev["category"]]
                  if lift.get(j, 0.0) * side > 0
-                 and reach[0] - 4 / per_day <= (events.at[j, "date"] - ev["date"]).days
+                 and reach[0] - 4 / per_day <= (x_of(events.loc[j]) - x_of(ev)).days
                  <= reach[1] + 4 / per_day]
         gap = 7 + (LANE_LIFT * lane_pt if moved else 0.0)
-        ax.annotate(text, (event_x(ev["date"], ev.get("date_precision", "day"), last_day), y),
+        ax.annotate(text, (x_of(ev), y),
                     xytext=(0, gap * side),
                     textcoords="offset points", va="bottom" if above else "top",
                     ha=ha,
@@ -362,6 +369,15 @@ SHARE_LABEL_MIN = 5
 SHARE_VISIBLE_MIN = 2
 
 
+def _fitted(name: str, width: int, lines: int = 1) -> str | None:
+    """``name`` wrapped to at most ``lines`` lines of ``width`` characters, or None if it does
+    not fit so (a word longer than a line included)."""
+    wrapped = textwrap.wrap(name, width) if width > 0 else []
+    if not wrapped or len(wrapped) > lines or any(len(w) > width for w in wrapped):
+        return None
+    return "\n".join(wrapped)
+
+
 def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylabel: str,
                    order=None, title: str | None = None, size=theme.FIGSIZE, top: int = 5,
                    weak: str | None = None):
@@ -387,6 +403,9 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
     bottom = np.zeros(len(shares))
     labels = [plain(i) for i in shares.index]
     faded = [str(i) == weak for i in shares.index]
+    # the characters of 6.5-point text a bar holds across (the axes take about 60% of the width
+    # beside the legend; a bar 0.7 of its slot)
+    bar_chars = int(size[0] * 0.6 * 72 / max(len(shares), 1) * 0.7 / (6.5 * 0.55))
     for col in columns:
         bars = ax.bar(labels, shares[col].values, bottom=bottom, color=colours[col],
                       label=plain(col), width=0.7, edgecolor="white", linewidth=0.5)
@@ -401,9 +420,11 @@ def stacked_shares(frame: pd.DataFrame, period: str, part: str, value: str, ylab
                 ax.text(i, bottom[i] + v / 2, num(v), ha="center", va="center", fontsize=7,
                         color=theme.ink_on(colours[col]))
             elif v >= SHARE_LABEL_MIN:
-                ax.text(i, bottom[i] + v / 2, plain(col), ha="center", va="center",
-                        fontsize=6.5, color=theme.INK,
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
+                name = _fitted(plain(col), bar_chars, lines=2 if v >= 2 * SHARE_LABEL_MIN else 1)
+                if name:  # else the legend alone names it
+                    ax.text(i, bottom[i] + v / 2, name, ha="center", va="center",
+                            fontsize=6.5, color=theme.INK, linespacing=1.0,
+                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
         bottom += shares[col].values
     ax.set_ylim(0, 100)
     ax.set_ylabel(plain(ylabel))

@@ -119,6 +119,23 @@ def at_precision(day, precision: str = "day") -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def span_at_precision(day, end, precision: str = "day") -> str:
+    """A span at :func:`at_precision`'s precision, what the two ends share said once:
+    '2015–2018', 'Apr–Jun 2024', '11–20 Sep 2023', '11 Sep – 20 Oct 2023',
+    '12 Dec 2022 – 24 Sep 2023'."""
+    day, end = pd.Timestamp(day), pd.Timestamp(end)
+    if precision == "year" or day.year != end.year and precision == "month":
+        sep = "–" if precision == "year" else " – "
+        return f"{at_precision(day, precision)}{sep}{at_precision(end, precision)}"
+    if precision == "month":
+        return f"{day:%b}–{end:%b %Y}"
+    if day.year != end.year:
+        return f"{at_precision(day)} – {at_precision(end)}"
+    if day.month != end.month:
+        return f"{day.day} {day:%b} – {at_precision(end)}"
+    return f"{day.day}–{at_precision(end)}"
+
+
 #: what each measure of casualties.csv counts, in words (claims' references and the loss tables)
 LOSS_MEASURES = {"killed_total": "killed, soldiers and civilians",
                  "killed_or_missing": "killed or missing",
@@ -134,7 +151,14 @@ def describe(ref: str, row: pd.Series) -> str:
     """The human-readable reference for the row ``ref`` resolved to."""
     table, _ = parse(ref)
     if table == "events":
-        return f"{at_precision(row['date'], row['date_precision'])} — {row['title']}"
+        # with its end when it lasted, as the tables date it ('2015–2018': Harop's deliveries
+        # read as 2015 alone beside Table 2.1: an outside reader); an end the edition cannot
+        # know is blanked by the cut
+        end = row.get("end_date")
+        lasted = end is not None and pd.notna(end) and pd.Timestamp(end) > pd.Timestamp(row["date"])
+        when = (span_at_precision(row["date"], end, row["date_precision"]) if lasted
+                else at_precision(row["date"], row["date_precision"]))
+        return f"{when} — {row['title']}"
     if table == "deployments":
         # the count published at deployment; a later one (strengths.csv) is the tables' to show,
         # with its own source, not a claim's evidence

@@ -30,17 +30,19 @@ AUTHOR = PUBLISHER = _params.PARAMS[_params.PARAM_NAMES.index("author")].default
 
 #: abbreviations a reader may meet; the glossary lists those the edition actually uses
 GLOSSARY = {
+    "AMD": "Armenian dram, Armenia's currency",
     "APC": "armoured personnel carrier",
     "APV": "armoured patrol vehicle",
     "CEPA": "Comprehensive and Enhanced Partnership Agreement (EU–Armenia, signed 2017)",
-    "CERD": "International Convention on the Elimination of All Forms of Racial Discrimination, "
-            "the treaty under which Armenia brought its case against Azerbaijan at the ICJ",
+    # one line each where a line will do (Appendix C shares its page with the citation)
+    "CERD": "International Convention on the Elimination of All Forms of Racial Discrimination "
+            "(a UN treaty)",
     "CIS": "Commonwealth of Independent States",
     "CRRC": "Caucasus Research Resource Centers, which run the Caucasus Barometer survey",
     "CSTO": "Collective Security Treaty Organization, the Russian-led military alliance",
     "EAEU": "Eurasian Economic Union, the Russian-led customs and economic union",
-    "ES-11": "the UN General Assembly's eleventh emergency special session, on Ukraine (its "
-             "resolutions are numbered ES-11/1, ES-11/2 and so on)",
+    "ES-11": "the UN General Assembly's emergency special session on Ukraine (resolutions "
+             "ES-11/1, ES-11/2 …)",
     "EU": "European Union",
     "EUMA": "European Union Mission in Armenia, the EU's civilian monitoring mission",
     "EUMCAP": "EU Monitoring Capacity, the short mission that preceded EUMA",
@@ -61,8 +63,8 @@ GLOSSARY = {
     "SSM": "surface-to-surface missile",
     "TEL": "transporter erector launcher (of a missile system)",
     "TIV": "trend-indicator value, SIPRI's measure of military capability transferred (not money)",
-    "TRIPP": "Trump Route for International Peace and Prosperity: the transit route across "
-             "Armenia's Syunik province agreed in 2025, with a US development role",
+    "TRIPP": "Trump Route for International Peace and Prosperity, the 2025 transit route "
+             "across Syunik",
     "UAV": "unmanned aerial vehicle (drone)",
     "UN": "United Nations",
     "UNGA": "United Nations General Assembly",
@@ -297,8 +299,9 @@ def merge(executed: list[tuple[SectionSpec, object]], meta: dict,
             "The sources this edition cites, each published on or before its date"
             + (", except the later releases the data note names" if revised else "")
             + ". An entry names the primary publisher, the item and, where the figures were read "
-            "in a copy, that copy, after “Via” (the publisher's own copy was not located, unless "
-            "the entry calls the copy an exact one"
+            # 'not located' did not fit an entry that gives the publisher's address (a reader)
+            "in a copy, that copy, after “Via” (the figures were not read in the publisher's own "
+            "copy, even where its address is given, unless the entry calls the copy an exact one"
             + ("; an entry whose only copies were made after the edition's date says so"
                if copies else "") + ").",
             "Appendix B. Sources", "B"))

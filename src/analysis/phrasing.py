@@ -161,6 +161,20 @@ def count(n: int, noun: str) -> str:
     return f"{_WORDS.get(n, num(n))} {noun}{'' if n == 1 else 's'}"
 
 
+def year_before(c: Change, yearly: pd.DataFrame) -> str:
+    """', after 69% in 2023,': the year before a turned-back share's latest year, when the
+    latest moved from it the way the windows moved (by a whole point as printed), so the
+    latest is not read as the top of the turn (an outside reader: money transfers stood at 69%
+    in 2022-2023, above both windows); '' otherwise. ``yearly``: the share year by year."""
+    if len(yearly) < 2:
+        return ""
+    last, prev = yearly.iloc[-1]["share_pct"], yearly.iloc[-2]
+    went = "down" if last < prev["share_pct"] else "up"
+    if whole(prev["share_pct"]) != whole(last) and went == c.direction:
+        return f", after {pct(prev['share_pct'])} in {int(prev['year'])},"
+    return ""
+
+
 def undone(c: Change, latest_year: float) -> str:
     """Where a latest year stands between a share's windows, for a share that turned back
     (:func:`~analysis.measures.compare.turn_position`): 'back at its 2013–2017 level', 'above

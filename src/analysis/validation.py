@@ -111,6 +111,17 @@ def _basis_problem(record: dict[str, str]) -> str | None:
     return None
 
 
+def _change_problem(record: dict[str, str]) -> str | None:
+    """A change in per cent (``change_pct``) stands only where its source gives no new price:
+    the report works out the price it implies, which would contradict a stated one."""
+    change = (record.get("change_pct") or "").strip()
+    price = (record.get("price_usd_per_1000m3") or "").strip()
+    if change and price:
+        return (f"change_pct = {show(change)} is for a change whose source gives no new price, "
+                f"but price_usd_per_1000m3 = {show(price)} (empty one of them)")
+    return None
+
+
 #: tables whose rows report something that happened on their start column: the row's source
 #: must be published on or after that day (at the row's precision)
 _REPORTED = {"events": "date", "deployments": "start_date"}
@@ -212,6 +223,10 @@ def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None
                     problems.append(f"{name} row {line}: {problem}")
             if "personnel_basis" in record:
                 problem = _basis_problem(record)
+                if problem:
+                    problems.append(f"{name} row {line}: {problem}")
+            if "change_pct" in record:
+                problem = _change_problem(record)
                 if problem:
                     problems.append(f"{name} row {line}: {problem}")
             if context.copied:

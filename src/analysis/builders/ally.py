@@ -180,8 +180,11 @@ def dependence_text(s):
         turned = f.turned(key)
         if turned:
             # the year is the window's last (a turn inside it, not after it)
-            text += (f" In its latest window's last year, {turned[0]}, {md(s.p.patron)}'s share "
-                     f"of {md(c.latest.label.lower())} was {pct(turned[1])}, "
+            # the window named: 'its latest window' after another share's move read as that
+            # share's (a review)
+            text += (f" In {turned[0]}, the last year of the {c.latest.window} window, "
+                     f"{md(s.p.patron)}'s share of {md(c.latest.label.lower())} was "
+                     f"{pct(turned[1])}{ph.year_before(c, s.share_series(key)) or ','} "
                      f"{ph.undone(c, turned[1])} "
                      f"(Figure {sections.number_of('figure', 'dependence_over_time')}).")
     if f.missing:

@@ -139,7 +139,8 @@ def intro(s):
         # began before the warrant, from the evidence (the bill's date), not assumed
         # a process: accession once the statute is in force for the focus country, else its
         # path toward it (an outside reader: 'brought into the court' was loose)
-        done = bool(s.ev.anchor("rome_statute_in_force"))
+        in_force = s.ev.anchor("rome_statute_in_force")  # the focus country's, not another's
+        done = bool(in_force) and s.p.focus in str(in_force["actors"]).split(";")
         path = (f"{md(s.p.focus)} joined the Rome Statute of the International Criminal "
                 "Court" if done else
                 f"{md(s.p.focus)} took steps toward the Rome Statute of the International "
@@ -153,18 +154,17 @@ def intro(s):
         # the test the warrant made of it is the subsection's to say (it said it twice in a row)
         return s.text(
             # the accession was the focus country's aim: the text says what the warrant made of
-            # it, not that no one planned it, and in a sentence that parses (outside readers)
-            # 'alongside', and the invasion named: the economic paradox followed the invasion
-            # and the sanctions, not the focus country's steps (an outside reader)
-            f"Two things ran alongside {md(s.p.focus)}'s steps away from {md(s.p.patron)}. "
-            f"One is legal: {path}{when}, which the warrant made a question for ties with "
-            f"{md(s.p.patron)}. The other is an economic "
-            f"paradox: after {md(s.p.patron)} invaded Ukraine, {listing(grew)} "
+            # it, not that no one planned it, nor that it only ran 'alongside' the steps away
+            # from the patron (it was one), in a sentence that parses (outside readers); the
+            # invasion named: the economic paradox followed the invasion and the sanctions, not
+            # the focus country's steps (an outside reader)
+            f"Two developments stand out in these years. One is legal: {path}{when}; the "
+            f"warrant made it a point of friction with {md(s.p.patron)}. The other is an "
+            f"economic paradox: after {md(s.p.patron)} invaded Ukraine, {listing(grew)} "
             f"rose well above their {_break_year(s) - 1} level {_after_break(s)}, while security "
             "ties frayed.")
     return s.text(
-        f"What came with {md(s.p.focus)}'s ties with {md(s.p.patron)} that neither side "
-        f"planned? This section follows {md(s.p.focus)}'s steps toward the International Criminal "
+        f"This section follows {md(s.p.focus)}'s steps toward the International Criminal "
         f"Court and, year by year, its trade with {md(s.p.patron)} and the money transferred "
         f"from {md(s.p.patron)} through its banks.")
 

@@ -10,6 +10,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import charts, indicators, sections, theme
 from .. import phrasing as ph
+from ..charttext import plain
 from ..measures import compare, shares
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span, unconfirmed
@@ -289,12 +290,26 @@ def _gas_prices(s) -> pd.DataFrame:
 
 
 def implied_prices(rows: pd.DataFrame) -> pd.Series:
-    """The price a reported change implies where its source gives no new price: the last price
-    stated before it, changed by the reported percentage (April 2013's rise of 50% on USD 180:
-    270); NaN elsewhere. Our arithmetic, never a stored price."""
-    last_stated = rows["price_usd_per_1000m3"].ffill().shift()
-    implied = last_stated * (1 + rows["change_pct"] / 100)
-    return implied.where(rows["price_usd_per_1000m3"].isna())
+    """The price a reported change implies where its source gives no new price: the price
+    before it (stated, or implied in turn), changed by the reported percentage (April 2013's
+    rise of 50% on USD 180: 270); NaN on a row with a price, and from a change without a
+    percentage until the next price stated (the price is then unknown). Our arithmetic, never
+    a stored price."""
+    out, running = [], float("nan")
+    for price, change in zip(rows["price_usd_per_1000m3"], rows["change_pct"], strict=True):
+        if pd.notna(price):
+            running = float(price)
+            out.append(float("nan"))
+            continue
+        running = running * (1 + change / 100) if pd.notna(change) else float("nan")
+        out.append(running)
+    return pd.Series(out, index=rows.index, dtype=float)
+
+
+def change_word(row) -> str:
+    """'rise', 'cut' or 'change': a change whose source gives no new price, by its sign."""
+    change = row.get("change_pct")
+    return "change" if pd.isna(change) or not change else "rise" if change > 0 else "cut"
 
 
 def _price_cell(row) -> str:
@@ -302,8 +317,8 @@ def _price_cell(row) -> str:
     price = row["price_usd_per_1000m3"]
     if pd.isna(price):
         implied = row.get("implied")
-        return "not stated" + (f" (about {num(implied)}{_confidence_marks(row)} implied)"
-                               if pd.notna(implied) else "")
+        # our arithmetic carries no source's mark (the note says what 'implied' is)
+        return "not stated" + (f" (about {num(implied)} implied)" if pd.notna(implied) else "")
     return ("about " if row["is_approximate"] else "") + num(price) + _confidence_marks(row)
 
 
@@ -339,9 +354,11 @@ def gas_after_turn(s) -> dict | None:
     read it), each a row of :func:`_gas_prices`: the first price after it, the lowest and the
     highest from then on, and the one in force at the end (from the change that set it, not a
     later source citing it); ``changes``, each row that set a new price; with ``unstated``, the changes between the last price stated
-    before the turn and the turn whose price their source does not give, and ``below``, how far
-    (per cent) the first price after the turn fell under the price the last of them implies
-    (None when none implies one). None without the turn or a price on each side of it."""
+    before the turn and the turn whose price their source does not give, and ``implied``, when
+    the last of them implies the price in force at the turn (:func:`implied_prices`): its row,
+    that price, how far (per cent, signed) the first price after the turn stood from it and
+    whether every price after the turn stayed below it or above it (else None). None without
+    the turn or a price on each side of it."""
     turn, rows = turn_event(s), _gas_prices(s)
     priced = rows.dropna(subset=["price_usd_per_1000m3"])
     if turn is None or priced.empty:
@@ -355,12 +372,27 @@ def gas_after_turn(s) -> dict | None:
     unstated = rows[(rows["effective_from"] > before["effective_from"].iloc[-1])
                     & (rows["effective_from"] < turn["date"])
                     & rows["price_usd_per_1000m3"].isna()]
-    implied = unstated["implied"].dropna()
-    below = (100 * (1 - prices.iloc[0] / implied.iloc[-1])
-             if not implied.empty and prices.iloc[0] < implied.iloc[-1] else None)
+    implied = None
+    if not unstated.empty and pd.notna(unstated["implied"].iloc[-1]):
+        last, price = unstated.iloc[-1], float(unstated["implied"].iloc[-1])
+        implied = {"row": last, "price": price,
+                   "first": 100 * (float(prices.iloc[0]) / price - 1),
+                   "all": ("below" if prices.max() < price else "above" if prices.min() > price
+                           else None)}
     return {"first": after.iloc[0], "lowest": after.loc[prices.idxmin()],
             "highest": after.loc[prices.idxmax()], "current": after[run == 0].iloc[0],
-            "changes": after[prices != prices.shift()], "unstated": unstated, "below": below}
+            "changes": after[prices != prices.shift()], "unstated": unstated,
+            "implied": implied}
+
+
+def _against_implied(implied: dict) -> str:
+    """', about 30% below that implied price': the first price after the turn against the
+    price in force at it, which our arithmetic implies (either way; within half a point,
+    'about the same as')."""
+    gap = implied["first"]
+    if abs(gap) < 0.5:
+        return ", about the same as that implied price"
+    return f", about {num(abs(gap))}% {'below' if gap < 0 else 'above'} that implied price"
 
 
 def _price(row) -> str:
@@ -386,7 +418,7 @@ def gas_price_text(s):
     text = [f"In {price_date(r)}, {count_word(indicators.months_between(r['effective_from'], turn['date']))} "
             f"months before the turn, the price was {md(r['change'])}{_confidence_marks(r)}; "
             "its source does not state the new price"
-            + (f", which that change puts at about USD {num(r['implied'])}{_confidence_marks(r)}"
+            + (f", about USD {num(r['implied'])} by our arithmetic"
                if pd.notna(r["implied"]) else "") + "."
             for _, r in moved["unstated"].iterrows()]
     # every price it was set to, in order (first, lowest and last alone skipped the cut of 2015
@@ -396,8 +428,8 @@ def gas_price_text(s):
         at = (f"at its lowest, {_price(r)}," if n and r["effective_from"] == lowest["effective_from"]
               else _price(r))
         said.append(f"{at} from {price_date(r)}" + (f" ({md(r['change'])})" if not n else "")
-                    + (f", about {num(moved['below'])}% below that implied price" if not n
-                       and moved["below"] is not None else ""))
+                    + (_against_implied(moved["implied"]) if not n and moved["implied"]
+                       else ""))
     text.append(f"After the turn ({sections.label('table', 'gas_price')}) it was "
                 f"{listing(said, escape=False, clauses=True)}.")
     return s.text(" ".join(text))
@@ -428,7 +460,7 @@ def deliveries_chart(s):
         for r in big.itertuples():
             # 'incl.': the bar is the year's whole volume, other systems and suppliers too
             # (a system's name alone credited the bar to it: an outside reader)
-            ax.annotate(f"incl. {r.designation}\n{r.description}",
+            ax.annotate(f"incl. {plain(r.designation)}\n{plain(r.description)}",
                         (r.first, bottom.get(r.first, 0)),
                         xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                         fontsize=6.5, color=theme.INK, linespacing=1.1)
@@ -655,8 +687,9 @@ def takeaway(s):
                     f"{md(s.p.focus)} "
                     + (f"between {low} and {high}" if low != high else low)
                     + " per 1,000 m³"
-                    + (f", less than the {price_date(gas['unstated'].iloc[-1])} rise had implied"
-                       if gas["below"] is not None else "")
+                    + (f", {'less' if gas['implied']['all'] == 'below' else 'more'} than the "
+                       f"{price_date(gas['implied']['row'])} {change_word(gas['implied']['row'])}"
+                       " had implied" if gas["implied"] and gas["implied"]["all"] else "")
                     + f" ({sections.label('table', 'gas_price')})")
     systems = dep.deliveries_by_system(s.ev.arms_deliveries, s.p.focus, s.p.patron)
     if not systems.empty:

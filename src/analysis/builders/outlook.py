@@ -16,7 +16,7 @@ from ..findings import MIN_BREAK_STEPS
 from ..measures import shares
 from ..measures.compare import turned_back
 from ..measures.presence import active_on, changes_between, last_change, standing
-from ..prose import date, listing, md, month, num, pct, span, whole
+from ..prose import date, listing, md, month, num, pct, span
 from ._common import (
     count_word,
     event_table,
@@ -191,12 +191,7 @@ def _share_watch(s, key: str) -> Watch | None:
     if turned:
         toward = "mixed"
         last = turned[1]
-        before = ""  # the year before, when the latest moved the other way from it
-        if len(year) > 1:
-            prev = year.iloc[-2]
-            went = "down" if last < prev["share_pct"] else "up"
-            if whole(prev["share_pct"]) != whole(last) and went == c.direction:
-                before = f", after {pct(prev['share_pct'])} in {int(prev['year'])},"
+        before = ph.year_before(c, year)
         position = ph.undone(c, last)
         trend = (f"{c.direction}, {c.earlier.window} to {c.latest.window} "
                  f"({pct(c.earlier.value)} to {pct(c.latest.value)}; Figure {figure}); the "
@@ -1027,8 +1022,8 @@ def series_reach(f) -> str:
     that_year = [day for day, _, _ in f.break_steps if day.year == end]
     first = len(that_year) and all(day.year >= end for day, _, _ in f.break_steps)
     return (f"no share series runs past {end}"
-            + (f", the year of the first {count_word(len(that_year))}" if first and
-               len(that_year) > 1 else ", the year of the first one" if first else ""))
+            + (f", the year of the first {count_word(len(that_year))} changes" if first and
+               len(that_year) > 1 else ", the year of the first change" if first else ""))
 
 
 def series_lag(f) -> bool:
@@ -1084,12 +1079,19 @@ def _setbacks(s) -> list[str]:
 
 def _from_patron(s) -> list[str]:
     """What came from the patron while the focus country took steps toward other partners: a
-    rise in its gas price before the turn, whose source gives no new price, and whether a lower
-    price followed the turn (Table 4.1), and its
-    public reactions to the focus country (as Figure 6.1 counts them: diplomatic events it led),
+    change in its gas price before the turn whose source gives no new price (a rise or a cut by
+    its sign), and whether the price after the turn was lower than that change implies (Table
+    4.1), and its public reactions to the focus country (as Figure 6.1 counts them: diplomatic events it led),
     with where they are shown."""
     from .consequences import icc_steps, patron_reactions
-    from .loyalty import WEST_WORDS, gas_after_turn, price_date, turn_event, turn_events
+    from .loyalty import (
+        WEST_WORDS,
+        change_word,
+        gas_after_turn,
+        price_date,
+        turn_event,
+        turn_events,
+    )
 
     said = []
     gas = gas_after_turn(s)
@@ -1102,10 +1104,14 @@ def _from_patron(s) -> list[str]:
         west = events_matching(turn_events(s), *WEST_WORDS)["date"]
         talks = ((west < rise["effective_from"]).any()
                  and ((west >= rise["effective_from"]) & (west < turn["date"])).any())
-        said.append(f"a rise in the price of {md(s.p.patron)}'s gas in {price_date(rise)}, "
+        implied = gas["implied"]
+        said.append(f"a {change_word(rise)} in the price of {md(s.p.patron)}'s gas in "
+                    f"{price_date(rise)}, "
                     + (f"during {md(s.p.focus)}'s talks with the EU, " if talks else "")
                     + f"before the turn {later} ("
-                    + ("a lower price followed it; " if gas["below"] is not None else "")
+                    # lower than the price that change implies (section 4 gives both)
+                    + ("lower after the turn; " if implied and implied["first"] <= -0.5
+                       else "")
                     + f"{sections.label('table', 'gas_price')})")
     reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
     if not reactions.empty:

@@ -472,8 +472,10 @@ def _eve_of_war(s, gap: pd.DataFrame) -> str:
         said += f", down from {ratio(float(top['ratio']))} in {int(top['year'])}"
         # why the years before are left out is said under the figure (SIPRI's footnotes)
         # the reason in words, not 'the years SIPRI counts alike' (jargon: an outside reader)
-        left_out = (f" (from {apart[-1] + 1} on; SIPRI counts {span(apart[0], apart[-1])} "
-                    f"differently, see the note to {label('figure', 'spending_gap')})")
+        # (the years before those are left out too: the comparison starts after the last; the
+        # note that explains them is the one under the share-of-GDP chart)
+        left_out = (f" (from {apart[-1] + 1} on, after the years SIPRI counts differently, "
+                    f"{year_runs(apart)}; see the note to {label('figure', 'military_burden')})")
     else:
         left_out = ""
         lower = before.loc[before["ratio"] <= r, "year"]

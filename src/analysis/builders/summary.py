@@ -477,7 +477,9 @@ def measured(t, f: Findings, stated: dict[str, int] | None = None) -> str:
     # box said it alone: an outside reader took the indicators for a test of the reading)
     text = (f"The {count_word(t.total)} indicators of Table {table}, section "
             f"{table.split('.')[0]}, give a more mixed picture"
-            + (f", and they trail the changes: {series_reach(f)}" if series_lag(f) else "")
+            # that the share series trail the changes (deployments and the latest survey wave
+            # are counted up to the edition's date: a review)
+            + (f", and {series_reach(f)}" if series_lag(f) else "")
             + ".")
     if groups:
         (n, how, listed), *rest = groups
