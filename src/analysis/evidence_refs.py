@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from .prose import period_span
+
 #: the key columns of each table a reference may name (the descriptor's primary keys)
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "events": ("event_id",),
@@ -119,23 +121,6 @@ def at_precision(day, precision: str = "day") -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def span_at_precision(day, end, precision: str = "day") -> str:
-    """A span at :func:`at_precision`'s precision, what the two ends share said once:
-    '2015–2018', 'Apr–Jun 2024', '11–20 Sep 2023', '11 Sep – 20 Oct 2023',
-    '12 Dec 2022 – 24 Sep 2023'."""
-    day, end = pd.Timestamp(day), pd.Timestamp(end)
-    if precision == "year" or day.year != end.year and precision == "month":
-        sep = "–" if precision == "year" else " – "
-        return f"{at_precision(day, precision)}{sep}{at_precision(end, precision)}"
-    if precision == "month":
-        return f"{day:%b}–{end:%b %Y}"
-    if day.year != end.year:
-        return f"{at_precision(day)} – {at_precision(end)}"
-    if day.month != end.month:
-        return f"{day.day} {day:%b} – {at_precision(end)}"
-    return f"{day.day}–{at_precision(end)}"
-
-
 #: what each measure of casualties.csv counts, in words (claims' references and the loss tables)
 LOSS_MEASURES = {"killed_total": "killed, soldiers and civilians",
                  "killed_or_missing": "killed or missing",
@@ -156,7 +141,7 @@ def describe(ref: str, row: pd.Series) -> str:
         # know is blanked by the cut
         end = row.get("end_date")
         lasted = end is not None and pd.notna(end) and pd.Timestamp(end) > pd.Timestamp(row["date"])
-        when = (span_at_precision(row["date"], end, row["date_precision"]) if lasted
+        when = (period_span(row["date"], end, row["date_precision"], short=True) if lasted
                 else at_precision(row["date"], row["date_precision"]))
         return f"{when} — {row['title']}"
     if table == "deployments":

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .measures.compare import turn_position
 from .measures.result import Change, Measure
-from .prose import date, month, num, pct, usd_m, usd_pair, whole
+from .prose import date, month, num, pct, period_span, usd_m, usd_pair, whole
 
 
 def value(m: Measure, marked: bool = False) -> str:
@@ -134,16 +134,7 @@ def when_span(day, end, precision: str = "day") -> str:
     shows)."""
     if end is None or pd.isna(end) or pd.Timestamp(end) <= pd.Timestamp(day):
         return when(day, precision)
-    day, end = pd.Timestamp(day), pd.Timestamp(end)
-    if precision == "year":
-        return f"{day:%Y}" if day.year == end.year else f"{day:%Y}–{end:%Y}"
-    if precision == "month":
-        return (f"{day:%B}–{month(end)}" if day.year == end.year else
-                f"{month(day)} – {month(end)}")
-    if (day.year, day.month) == (end.year, end.month):
-        return f"{day.day}–{date(end)}"
-    return (f"{day.day} {day:%B} – {date(end)}" if day.year == end.year else
-            f"{date(day)} – {date(end)}")
+    return period_span(day, end, precision)
 
 
 _WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",

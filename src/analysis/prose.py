@@ -127,14 +127,36 @@ def date(value, precision=None) -> str:
 def date_range(first, last) -> str:
     """'3–11 September 2023', '30 August – 11 September 2023', '30 December 2022 – 2 January
     2023'; one day: '3 September 2023'. A span's shared month and year are written once."""
+    return period_span(first, last)
+
+
+def period_span(first, last, precision: str = "day", short: bool = False) -> str:
+    """A span of dates known to ``precision``, what its two ends share written once:
+    '2015–2018'; 'April–June 2024', 'April 2024 – June 2025'; '3–11 September 2023',
+    '30 August – 11 September 2023', '30 December 2022 – 2 January 2023'; one day, month or year
+    alone. ``short``: month names abbreviated ('11–20 Sep 2023', as the claim ledger dates)."""
     a, b = pd.Timestamp(first), pd.Timestamp(last)
+    name = "%b" if short else "%B"
+
+    def on(x) -> str:
+        return f"{x.day} {x.strftime(name)} {x.year}"
+
+    def of(x) -> str:
+        return f"{x.strftime(name)} {x.year}"
+
+    if precision == "year":
+        return span(a.year, b.year)
+    if precision == "month":
+        if (a.year, a.month) == (b.year, b.month):
+            return of(a)
+        return f"{a.strftime(name)}–{of(b)}" if a.year == b.year else f"{of(a)} – {of(b)}"
     if a.date() == b.date():
-        return date(a)
+        return on(a)
     if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}–{date(b)}"
+        return f"{a.day}–{on(b)}"
     if a.year == b.year:
-        return f"{a.day} {a:%B} – {date(b)}"
-    return f"{date(a)} – {date(b)}"
+        return f"{a.day} {a.strftime(name)} – {on(b)}"
+    return f"{on(a)} – {on(b)}"
 
 
 def span(first, last, sep: str = "–") -> str:

@@ -179,9 +179,8 @@ def dependence_text(s):
     for key, c in moved.items():
         turned = f.turned(key)
         if turned:
-            # the year is the window's last (a turn inside it, not after it)
-            # the window named: 'its latest window' after another share's move read as that
-            # share's (a review)
+            # the year is the window's last (a turn inside it, not after it), the window named
+            # ('its latest window', after another share's move, read as that share's: a review)
             text += (f" In {turned[0]}, the last year of the {c.latest.window} window, "
                      f"{md(s.p.patron)}'s share of {md(c.latest.label.lower())} was "
                      f"{pct(turned[1])}{ph.year_before(c, s.share_series(key)) or ','} "

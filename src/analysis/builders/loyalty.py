@@ -12,6 +12,7 @@ from .. import charts, indicators, sections, theme
 from .. import phrasing as ph
 from ..charttext import plain
 from ..measures import compare, shares
+from ..measures.result import direction
 from ..measures.windows import WINDOW
 from ..prose import date, listing, md, month, num, pct, span, unconfirmed
 from . import dependence as dep
@@ -345,8 +346,8 @@ def gas_price_table(s):
     return s.table(table, f"Border price of {s.p.patron}'s gas for {s.p.focus}, as reported, "
                           f"{span(int(first), int(last))}", data=[rows], key="gas_price",
                    note="'Not stated': the source reports the change, not the price it led to."
-                   + (" 'Implied': the last price stated before it, changed as reported (our "
-                      "arithmetic)." if rows["implied"].notna().any() else ""))
+                   + (" 'Implied': the price before it, changed as reported (our arithmetic)."
+                      if rows["implied"].notna().any() else ""))
 
 
 def gas_after_turn(s) -> dict | None:
@@ -356,8 +357,9 @@ def gas_after_turn(s) -> dict | None:
     later source citing it); ``changes``, each row that set a new price; with ``unstated``, the changes between the last price stated
     before the turn and the turn whose price their source does not give, and ``implied``, when
     the last of them implies the price in force at the turn (:func:`implied_prices`): its row,
-    that price, how far (per cent, signed) the first price after the turn stood from it and
-    whether every price after the turn stayed below it or above it (else None). None without
+    that price, how far (per cent, signed) the first price after the turn stood from it, which
+    way by the one rule for a direction ('up', 'down', 'about the same'), and whether every
+    price after the turn stayed below it or above it (else None). None without
     the turn or a price on each side of it."""
     turn, rows = turn_event(s), _gas_prices(s)
     priced = rows.dropna(subset=["price_usd_per_1000m3"])
@@ -375,8 +377,8 @@ def gas_after_turn(s) -> dict | None:
     implied = None
     if not unstated.empty and pd.notna(unstated["implied"].iloc[-1]):
         last, price = unstated.iloc[-1], float(unstated["implied"].iloc[-1])
-        implied = {"row": last, "price": price,
-                   "first": 100 * (float(prices.iloc[0]) / price - 1),
+        gap = 100 * (float(prices.iloc[0]) / price - 1)
+        implied = {"row": last, "price": price, "first": gap, "way": direction(gap),
                    "all": ("below" if prices.max() < price else "above" if prices.min() > price
                            else None)}
     return {"first": after.iloc[0], "lowest": after.loc[prices.idxmin()],
@@ -389,10 +391,10 @@ def _against_implied(implied: dict) -> str:
     """', about 30% below that implied price': the first price after the turn against the
     price in force at it, which our arithmetic implies (either way; within half a point,
     'about the same as')."""
-    gap = implied["first"]
-    if abs(gap) < 0.5:
+    if implied["way"] == "about the same":
         return ", about the same as that implied price"
-    return f", about {num(abs(gap))}% {'below' if gap < 0 else 'above'} that implied price"
+    return (f", about {num(abs(implied['first']))}% "
+            f"{'below' if implied['way'] == 'down' else 'above'} that implied price")
 
 
 def _price(row) -> str:

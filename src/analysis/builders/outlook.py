@@ -1110,7 +1110,7 @@ def _from_patron(s) -> list[str]:
                     + (f"during {md(s.p.focus)}'s talks with the EU, " if talks else "")
                     + f"before the turn {later} ("
                     # lower than the price that change implies (section 4 gives both)
-                    + ("lower after the turn; " if implied and implied["first"] <= -0.5
+                    + ("lower after the turn; " if implied and implied["way"] == "down"
                        else "")
                     + f"{sections.label('table', 'gas_price')})")
     reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))

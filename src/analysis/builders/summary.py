@@ -473,12 +473,12 @@ def measured(t, f: Findings, stated: dict[str, int] | None = None) -> str:
     # others with their lists in brackets
     from .outlook import series_lag, series_reach
 
-    # that the measured ties trail the changes is said where the changes are read (the closing
-    # box said it alone: an outside reader took the indicators for a test of the reading)
+    # that the share series trail the changes is said where the changes are read (the closing
+    # box said it alone: an outside reader took the indicators for a test of the reading); the
+    # share series only: deployments and the latest survey wave are counted to the edition's
+    # date (a review)
     text = (f"The {count_word(t.total)} indicators of Table {table}, section "
             f"{table.split('.')[0]}, give a more mixed picture"
-            # that the share series trail the changes (deployments and the latest survey wave
-            # are counted up to the edition's date: a review)
             + (f", and {series_reach(f)}" if series_lag(f) else "")
             + ".")
     if groups:
