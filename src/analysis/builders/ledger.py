@@ -212,7 +212,10 @@ def intro(s):
         "interpretations rather than facts: for them the ledger shows what the data bear on "
         "and what they cannot settle. Under each claim, *Evidence* names the rows of the "
         "evidence base it rests on and *Sources* lists the publications"
-        + ("; *Since then* says what changed after the article, up to the edition's date."
+        # the rule for a new verdict said (a reader found one claim judged again and another,
+        # about the past, not)
+        + ("; *Since then* says what changed after the article, up to the edition's date, with "
+           "a new verdict where a claim about the present no longer holds as it did."
            if later else "."))
 
 
