@@ -81,3 +81,45 @@ def test_claim_and_bibliography_in_pdf(notebook):
     assert "https://en.kremlin.ru/events/president/news/64384" in uris
     assert "https://armstrade.sipri.org/armstrade/page/trade_register.php" in uris
     assert not [u for u in uris if "javascript" in u]
+
+
+def test_a_claims_source_links_to_its_entry_and_addresses_in_an_entry_are_links():
+    """A claim's source listed in Appendix B links to its entry there (the entry gives the
+    address; nothing linked the two: a reader); one not listed keeps its own address. An address
+    in an entry's note or copy is a link, its closing punctuation left out; a locator starts with
+    a capital."""
+    import copy
+
+    claim = copy.deepcopy(CLAIM)
+    claim["sources"][0]["id"] = "sipri"
+    bib = copy.deepcopy(BIB)
+    bib["entries"][1]["via"] = "Mediamax: https://mediamax.am/en/news/51664/ ; ARKA"
+    bib["entries"][1]["locator"] = "statement of 15 Jun 2023"
+    nb = new_notebook(cells=[new_markdown_cell("# Appendix A. Claim ledger")])
+    nb.metadata["tightrope"] = {"title": "Payloads"}
+    nb.cells.append(new_code_cell("x", outputs=[new_output(
+        "display_data", data={CLAIM_MIME: claim, "text/plain": "C07"})]))
+    nb.cells.append(new_code_cell("x", outputs=[new_output(
+        "display_data", data={BIBLIOGRAPHY_MIME: bib, "text/plain": "bib"})]))
+    soup = BeautifulSoup(ReportHTMLExporter().from_notebook_node(nb)[0], "html.parser")
+    links = [a["href"] for a in soup.find("article", class_="tr-claim").find_all("a")]
+    assert links == ["#src-sipri"] and soup.find(id="src-sipri") is not None
+    entry = soup.find(id="src-nd")
+    assert [a["href"] for a in entry.find_all("a")] == ["https://mediamax.am/en/news/51664/"]
+    assert "Statement of 15 Jun 2023. n.d. Via Mediamax: https://mediamax.am/en/news/51664/ ; " \
+           "ARKA." in entry.get_text()
+
+
+@pytest.mark.parametrize(("columns", "narrow"), [(["A", "B"], True), (["A", "B", "C", "D"], False)])
+def test_a_table_of_three_columns_or_fewer_stays_a_table_on_a_phone(columns, narrow):
+    """Cards repeat every column's label in every row: for two or three columns, which fit a
+    phone's width, that only lengthened the table (a reader)."""
+    from analysis.export.payloads import TABLE_MIME
+
+    nb = new_notebook(cells=[new_markdown_cell("# One")])
+    nb.metadata["tightrope"] = {"title": "Tables"}
+    nb.cells.append(new_code_cell("x", outputs=[new_output("display_data", data={
+        TABLE_MIME: {"number": "1.1", "caption": "T", "columns": columns,
+                     "rows": [list("abcd"[:len(columns)])]}, "text/plain": "t"})]))
+    soup = BeautifulSoup(ReportHTMLExporter().from_notebook_node(nb)[0], "html.parser")
+    assert ("tr-narrow" in soup.find("figure", class_="tr-table")["class"]) is narrow

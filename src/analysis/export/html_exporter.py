@@ -13,6 +13,7 @@ from traitlets import default
 
 from .html_render import HTMLContext, local_path, render_cell
 from .notebook import check_notebook, is_report, notebook_title, param_pairs, tightrope_meta
+from .payloads import listed_sources
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -113,7 +114,8 @@ class ReportHTMLExporter(HTMLExporter):
         toc = table_of_contents(nb)
         ctx = HTMLContext(strict=bool(self.sanitize_html), path=local_path(resources),
                           is_report=is_report(nb),
-                          ids={"colophon", "main"} | {t["anchor"] for t in toc})
+                          ids={"colophon", "main"} | {t["anchor"] for t in toc},
+                          sources=listed_sources(nb))
         for index, cell in enumerate(nb.cells):
             # Every cell's HTML is computed here (and overwrites whatever the file held there);
             # the template reads a cell's tightrope metadata as a dict (this is a copy)

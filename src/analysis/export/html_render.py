@@ -72,6 +72,8 @@ class HTMLContext:
     ids: set[str] = field(default_factory=set)
     where: str = ""
     tables: int = 0
+    #: ids of the sources the document's bibliography lists (a claim's source links to its entry)
+    sources: frozenset[str] = frozenset()
 
     def warn(self, message: str) -> None:
         logger.warning(message)

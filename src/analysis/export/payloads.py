@@ -23,6 +23,8 @@ PROJECT_MIMES = (FIGURE_MIME, TABLE_MIME, CLAIM_MIME, BIBLIOGRAPHY_MIME)
 VERDICTS = ("supported", "partly supported", "disputed", "not verifiable", "not yet verifiable")
 _HTTP = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 _ID = re.compile(r"[^A-Za-z0-9_-]+")
+#: the most columns a table has that fits a phone's width as a table (wider ones become cards)
+NARROW_COLUMNS = 3
 
 
 def load(value: Any) -> dict:
@@ -87,21 +89,56 @@ def table_html(p: dict, ctx) -> Markup:
             Markup('<td class="tr-{}" data-label="{}">{}</td>').format(a, c, v)
             for v, a, c in zip(cells, align, columns, strict=True)))
     ident = ctx.unique_id(str(p.get("id") or "table"), "tab")
+    # a table of three columns or fewer stays a table on a phone (cards repeated its labels)
+    narrow = " tr-narrow" if len(columns) <= NARROW_COLUMNS else ""
     return Markup(
-        '<figure class="tr-table" id="{ident}"><figcaption><span class="tr-num">Table {num}.</span>'
+        '<figure class="tr-table{narrow}" id="{ident}"><figcaption><span class="tr-num">Table {num}.</span>'
         ' {cap}</figcaption><div class="tr-table-wrap" role="region" tabindex="0" '
         'aria-label="Table {num}"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
         '</table></div>{src}</figure>'
-    ).format(ident=ident, num=p.get("number", ""), cap=p.get("caption", ""), head=head,
+    ).format(narrow=narrow, ident=ident, num=p.get("number", ""), cap=p.get("caption", ""),
+             head=head,
              rows=rows, src=_source_lines(p))
+
+
+def source_anchor(source_id: Any) -> str:
+    """The id of a source's entry in Appendix B (``src-`` and the id, made safe)."""
+    return "src-" + _ID.sub("-", str(source_id or ""))
+
+
+def listed_sources(nb) -> frozenset[str]:
+    """The ids of the sources the notebook's bibliography payload lists."""
+    ids = set()
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) or []:
+            data = (out.get("data") or {}).get(BIBLIOGRAPHY_MIME)
+            if data is None:
+                continue
+            try:
+                ids.update(str(e.get("id")) for e in load(data).get("entries") or []
+                           if isinstance(e, dict) and e.get("id"))
+            except (ValueError, TypeError):
+                continue
+    return frozenset(ids)
+
+
+def _claim_source(s: dict, listed: frozenset[str]) -> Markup:
+    """A claim's source: a link to its entry in Appendix B when the document lists it (the
+    entry gives the publisher's address; a reader found the two parts unlinked), else to its
+    own address, else its label."""
+    label = s.get("label") or s.get("id") or ""
+    if s.get("id") and str(s["id"]) in listed:
+        return Markup('<a href="#{}">{}</a>').format(source_anchor(s["id"]), label)
+    return _link(s.get("url"), label)
 
 
 def claim_html(p: dict, ctx) -> Markup:
     verdict = str(p.get("verdict") or "not verifiable")
     ident = ctx.unique_id("claim-" + str(p.get("id") or ""), "claim")
     evidence = Markup("").join(Markup("<li>{}</li>").format(e) for e in p.get("evidence") or [])
+    listed = getattr(ctx, "sources", frozenset())
     sources = Markup("").join(
-        Markup("<li>{}</li>").format(_link(s.get("url"), s.get("label") or s.get("id") or ""))
+        Markup("<li>{}</li>").format(_claim_source(s, listed))
         for s in p.get("sources") or [] if isinstance(s, dict))
     parts = Markup(
         '<article class="tr-claim {}" id="{}"><header class="tr-claim-head"><h3>'
@@ -142,8 +179,26 @@ def bibliography_parts(e: dict) -> list[tuple[str, str]]:
     for kind, value in (("locator", e.get("locator")), ("date", e.get("date") or "n.d."),
                         ("via", f"Via {e['via']}" if e.get("via") else None)):
         if value:
+            value = str(value).strip()
+            if kind == "locator":  # a sentence of its own starts with a capital ('. statement
+                # of 15 Jun 2023' read as a broken sentence: a reader); 'n.d.' stays as it is
+                value = value[:1].upper() + value[1:]
             parts.append((kind, sentence(value)))
     return parts
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+
+
+def linked_text(text: str) -> Markup:
+    """``text`` escaped, each http(s) address in it a link (punctuation after it left out of
+    the link: 'https://a.am/x;' links https://a.am/x)."""
+    out, at = Markup(""), 0
+    for m in _URL_IN_TEXT.finditer(text):
+        url = m.group(0).rstrip(".,;:)]")
+        out += escape(text[at:m.start()]) + _link(url)
+        at = m.start() + len(url)
+    return out + escape(text[at:])
 
 
 def bibliography_notes(p: dict) -> list[str]:
@@ -159,11 +214,11 @@ def bibliography_entry_html(e: dict) -> Markup:
         elif kind == "title":
             bits.append(Markup("<cite>{}</cite>").format(text) + full_stop(text))
         else:
-            bits.append(escape(text))
+            bits.append(linked_text(text))
     if http_url(e.get("url")):
         bits.append(_link(e["url"]))
-    return Markup('<li id="src-{}">{}</li>').format(_ID.sub("-", str(e.get("id", ""))),
-                                                     Markup(" ").join(bits))
+    return Markup('<li id="{}">{}</li>').format(source_anchor(e.get("id")),
+                                                  Markup(" ").join(bits))
 
 
 def bibliography_html(p: dict, ctx) -> Markup:
