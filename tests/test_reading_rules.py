@@ -1171,3 +1171,20 @@ def test_a_survey_whose_waves_were_done_in_different_ways_says_so():
     shown = outlook.opinion_chart(_context("07", {}))
     assert ("IRI's waves were not all done the same way: by phone in Nov-Dec 2021 and Feb 2026"
             in shown.note)
+
+
+def test_alt_texts_give_the_values_a_reader_of_the_chart_sees():
+    """Four charts' alt texts named only their kind, or left out the peak the key findings rest
+    on (a reader of the HTML): each now gives the values at the chart's right-hand end, each
+    period's leader or the labelled peak."""
+    from analysis.builders import loyalty, outlook, roots
+
+    assert "In 2024: Armenia 5.5%, Azerbaijan 5.0%." in roots.spending(_context("02", {})).alt
+    assert ("Largest supplier: Georgia 72% in 2000–04; Ukraine 67% in 2005–09; Russia 80% in "
+            "2010–14; Israel 60% in 2015–19. The 2020–23 bar rests on incomplete data."
+            in roots.arms_suppliers(_context("02", {})).alt)
+    assert ("Latest values: arms imports (5-year) 81% in 2023; trade 41% in 2024; gas imports 87% "
+            "in 2022; money transfers 65% in 2024." in
+            loyalty.shares_over_time(_context("04", {})).alt)
+    assert ("Russia among top threats: 15% in Nov-Dec 2021, 40% at its peak in Dec 2023, 29% in "
+            "Feb 2026." in outlook.opinion_chart(_context("07", {})).alt)

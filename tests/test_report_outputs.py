@@ -265,6 +265,16 @@ def test_report_ids_are_unique(html):
     assert len(ids) == len(set(ids))
 
 
+def test_every_part_after_the_first_offers_a_way_back_to_the_contents(html):
+    """The page is some 120 phone screens long and the contents list stands once, at the top (a
+    reader): before each section, appendix and the colophon after the first, a link back."""
+    parts = re.findall(r'<a class="tr-anchor" id="([^"]+)"', html)
+    back = re.findall(r'<p class="tr-back"><a href="#contents">[^<]*</a></p>\s*'
+                      r'(?:<a class="tr-anchor" id="([^"]+)"|<section class="tr-colophon")', html)
+    assert 'id="contents"' in html and len(parts) > 5
+    assert back == [*parts[1:], ""], back
+
+
 def test_region_map_on_the_first_pages(page_texts, html):
     assert "Nagorno-Karabakh" in html and "Lachin road" in html
     first = next(k for k, text in enumerate(page_texts) if "Armenia and its neighbours" in text)

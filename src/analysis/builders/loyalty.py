@@ -196,7 +196,7 @@ def shares_over_time(s):
         alt=(f"Line chart, one line per indicator, of {s.p.patron}'s percentage share from "
              f"{first} to {last}" + (", with " + " and ".join(f"{k} ({v})" for k, v in
                                                               marks.items()) + " marked"
-                                     if marks else "") + "."),
+                                     if marks else "") + ". " + _latest_values(series)),
         data=dep.rows_used(s), note=" ".join(notes))
 
 
@@ -395,6 +395,18 @@ def _against_implied(implied: dict) -> str:
         return ", about the same as that implied price"
     return (f", about {num(abs(implied['first']))}% "
             f"{'below' if implied['way'] == 'down' else 'above'} that implied price")
+
+
+def _latest_values(series: pd.DataFrame) -> str:
+    """'Latest values: arms imports (5-year) 81% in 2023; trade 41% in 2024; ...': what a chart
+    of shares shows at its right-hand end, for its alt text (which had named only its kind: a
+    reader)."""
+    order = list(dict.fromkeys(series["indicator"]))  # the legend's order
+    last = (series.sort_values("year").groupby("indicator").tail(1).set_index("indicator")
+            .loc[order].reset_index())
+    return "Latest values: " + "; ".join(
+        f"{r.label.lower()}{' (5-year)' if r.indicator == 'arms' else ''} {pct(r.share_pct)} "
+        f"in {int(r.year)}" for r in last.itertuples()) + "."
 
 
 def _price(row) -> str:

@@ -791,10 +791,18 @@ def mode_note(rows: pd.DataFrame) -> str:
 
 
 def _trend(series: str, line: pd.DataFrame) -> str:
+    """'Russia among top threats: 15% in Nov-Dec 2021, 40% at its peak in Dec 2023, 29% in Feb
+    2026.': a line of Figure 7.1 in its alt text, with the peak or low the chart labels (the
+    alt text had left out the peak key finding 1 rests on: a reader)."""
     a, b = line.iloc[0], line.iloc[-1]
     if len(line) == 1:
         return f"{series}: {pct(a['share_pct'])} in {a['wave']} (one wave)."
-    return f"{series}: {pct(a['share_pct'])} in {a['wave']} to {pct(b['share_pct'])} in {b['wave']}."
+    turn = movement(line)["turn"]
+    between = "" if turn is None else (
+        f", {pct(turn['share_pct'])} at its "
+        f"{'peak' if turn['share_pct'] > b['share_pct'] else 'low'} in {turn['wave']},")
+    return (f"{series}: {pct(a['share_pct'])} in {a['wave']}{between or ' to'} "
+            f"{pct(b['share_pct'])} in {b['wave']}.")
 
 
 #: how a survey question reads in a sentence ({a}: the country named), in the words of the

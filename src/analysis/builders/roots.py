@@ -191,7 +191,11 @@ def spending(s):
              f" from {first} to {last}"
              + (", with " + " and ".join(f"the {v}" if v.endswith("war") else v
                                           for v in marks.values()) + " marked."
-                if marks else ".")),
+                if marks else ".")
+             # the values at the right-hand end, not the chart's kind alone (a reader)
+             + f" In {last}: " + ", ".join(
+                 f"{r.country} {num(r.share, 1)}%" for r in rows[rows["year"] == last]
+                 .sort_values("country").itertuples()) + "."),
         data=[rows], key="military_burden")
 
 
@@ -355,7 +359,8 @@ def arms_suppliers(s):
         fig, caption=(f"Who armed {s.p.rival}: supplier shares of arms deliveries by five-year "
                       f"period, {span(first, suppliers.last_period(rows)[1])}"),
         alt=(f"Stacked bar chart of the shares of {s.p.rival}'s major arms imports by supplier for "
-             "each five-year period, measured in SIPRI trend-indicator values."),
+             "each five-year period, measured in SIPRI trend-indicator values. "
+             + _leaders_alt(rows, thin)),
         data=[rows], key="rival_suppliers",
         note="TIV is SIPRI's trend-indicator value, a measure of military capability "
              "transferred, not of money paid. " + _period_note(rows)
@@ -363,6 +368,18 @@ def arms_suppliers(s):
                 f"{num(thin['tiv'])} TIV million, against {num(thin['before_tiv'])} million in "
                 f"{thin['before']}: {ph.unrecorded(s.p.rival, thin['period'])}."
                 if thin else ""))
+
+
+def _leaders_alt(rows: pd.DataFrame, thin: dict | None) -> str:
+    """'Largest supplier: Georgia 72% in 2000–04; ...': each full period's leader and share
+    (Figure 2.4's alt text, which had named only the chart's kind: a reader); a thin last
+    period is said to rest on too little."""
+    shares = suppliers.period_shares(rows).drop(columns="total")
+    periods = [p for p in shares.index if not thin or p != thin["period"]]
+    leaders = "; ".join(f"{shares.loc[p].idxmax()} {pct(shares.loc[p].max())} in {p}"
+                        for p in periods)
+    return (f"Largest supplier: {leaders}." if leaders else "") + (
+        f" The {thin['period']} bar rests on incomplete data." if thin else "")
 
 
 def rival_suppliers_text(s):
