@@ -48,7 +48,7 @@ def test_html_has_at_least_16_figures_each_with_caption_alt_and_source(html):
         assert re.search(r'alt="[^"]{20,}"', img), f"figure {number.group(1)} has no alt text"
         # its own source, or that of the figure just before it, named (the same database)
         source = re.search(r'<p class="tr-source">(?:Sources?: \w|Source(?: and note)?: as for '
-                           r"Figure ([0-9A-Z]+\.[0-9]+)\.</p>)", fig)
+                           r'(?:<a href="#[^"]+">)?Figure ([0-9A-Z]+\.[0-9]+)(?:</a>)?\.</p>)', fig)
         assert source and source.group(1) in (None, *sourced), number.group(1)
         sourced.add(number.group(1))
     assert len(numbers) == len(figures), "figure numbers are unique"
@@ -273,6 +273,17 @@ def test_every_part_after_the_first_offers_a_way_back_to_the_contents(html):
                       r'(?:<a class="tr-anchor" id="([^"]+)"|<section class="tr-colophon")', html)
     assert 'id="contents"' in html and len(parts) > 5
     assert back == [*parts[1:], ""], back
+
+
+def test_mentions_of_figures_tables_and_parts_link_to_them_and_every_link_lands(html):
+    """'Figure 4.2', 'Table 7.1', 'section 3' and 'Appendix B' link to what they name (none
+    did: a reader), and every link inside the page has its target."""
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    inner = re.findall(r'href="#([^"]+)"', html)
+    assert not [h for h in inner if h not in ids]
+    assert sum(h.startswith("fig-") for h in inner) >= 20
+    assert sum(h.startswith("tab-") for h in inner) >= 10
+    assert sum(h.startswith("sec-") for h in inner) >= 30
 
 
 def test_region_map_on_the_first_pages(page_texts, html):

@@ -11,6 +11,7 @@ import nbconvert
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
+from . import crossrefs
 from .html_render import HTMLContext, local_path, render_cell
 from .notebook import check_notebook, is_report, notebook_title, param_pairs, tightrope_meta
 from .payloads import listed_sources
@@ -121,6 +122,11 @@ class ReportHTMLExporter(HTMLExporter):
             # the template reads a cell's tightrope metadata as a dict (this is a copy)
             cell.metadata["tightrope"] = tightrope_meta(cell.metadata)
             cell.metadata["tightrope_html"] = str(render_cell(cell, index, ctx))
+        # then 'Figure 4.2', 'section 3' ... link to what they name, once every target is known
+        found = crossrefs.targets([c.metadata["tightrope_html"] for c in nb.cells], toc)
+        for cell in nb.cells:
+            cell.metadata["tightrope_html"] = crossrefs.link_mentions(
+                cell.metadata["tightrope_html"], found)
         resources.setdefault("tightrope_warnings", []).extend(ctx.warnings)
         resources["tightrope"] = {
             "meta": report_meta(nb, resources),
