@@ -265,6 +265,15 @@ def test_report_ids_are_unique(html):
     assert len(ids) == len(set(ids))
 
 
+def test_the_title_is_the_pages_only_h1_and_its_parts_are_h2(html):
+    """Every section and appendix was an h1 beside the title, and the colophon an h2 a screen
+    reader put under the last appendix (a reader of the HTML)."""
+    assert re.findall(r"<h1\b[^>]*>", html) == ['<h1 class="tr-title">']
+    parts = re.findall(r"<h2\b[^>]*>([^<]*)", html)
+    assert parts[-1] == "Colophon" and "Key findings" in parts
+    assert all(f"{spec.heading}" in parts for spec in SECTIONS if spec.heading[0].isdigit())
+
+
 def test_every_part_after_the_first_offers_a_way_back_to_the_contents(html):
     """The page is some 120 phone screens long and the contents list stands once, at the top (a
     reader): before each section, appendix and the colophon after the first, a link back."""

@@ -175,6 +175,10 @@ def strip_math_delimiters(latex: str) -> tuple[str, bool]:
     return m.group(2), opening in ("$$", "\\[") or "\\displaystyle" in m.group(2)
 
 
+#: how many levels a Markdown heading moves down in the page (under the title block's h1)
+HEADING_SHIFT = 1
+
+
 # ----------------------------------------------------------------------------------- markdown
 class _Renderer(IPythonRenderer):
     """nbconvert's Markdown renderer with MathML math and unique heading ids."""
@@ -195,6 +199,9 @@ class _Renderer(IPythonRenderer):
     def heading(self, text: str, level: int, **attrs: Any) -> str:
         plain = re.sub(r"<[^>]+>", "", text)
         ident = self.ctx.unique_id(plain)
+        # one level down: the page's title is its only h1 (every section was an h1 beside it,
+        # and the colophon an h2 read as part of the last appendix: a reader of the HTML)
+        level = min(level + HEADING_SHIFT, 6)
         return f'<h{level} id="{ident}">{text}</h{level}>\n'
 
     def block_math(self, body: str) -> str:

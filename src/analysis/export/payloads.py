@@ -141,17 +141,17 @@ def claim_html(p: dict, ctx) -> Markup:
         Markup("<li>{}</li>").format(_claim_source(s, listed))
         for s in p.get("sources") or [] if isinstance(s, dict))
     parts = Markup(
-        '<article class="tr-claim {}" id="{}"><header class="tr-claim-head"><h3>'
-        '<span class="tr-claim-id">{}</span> <span class="tr-badge">{}</span></h3></header>'
+        '<article class="tr-claim {}" id="{}"><header class="tr-claim-head"><h4>'
+        '<span class="tr-claim-id">{}</span> <span class="tr-badge">{}</span></h4></header>'
         '<p class="tr-claim-text">{}</p>'
     ).format(verdict_class(verdict), ident, p.get("id", ""), verdict, p.get("claim", ""))
     if p.get("reasoning"):
         parts += Markup('<p class="tr-claim-reasoning">{}</p>').format(p["reasoning"])
     if evidence:
-        parts += Markup('<div class="tr-claim-part"><h4>Evidence</h4><ul>{}</ul></div>').format(
+        parts += Markup('<div class="tr-claim-part"><h5>Evidence</h5><ul>{}</ul></div>').format(
             evidence)
     if sources:
-        parts += Markup('<div class="tr-claim-part"><h4>Sources</h4><ul>{}</ul></div>').format(
+        parts += Markup('<div class="tr-claim-part"><h5>Sources</h5><ul>{}</ul></div>').format(
             sources)
     if p.get("after"):
         parts += Markup('<p class="tr-claim-after"><strong>Since then:</strong> {}</p>').format(
