@@ -60,34 +60,29 @@ def link_mentions(html: str, found: dict[str, str]) -> str:
 
 
 def _linked(text: str, found: dict[str, str], soup) -> list | None:
-    """``text`` as strings and <a> tags, or None when nothing in it has a target."""
+    """``text`` as strings and <a> tags, or None when nothing in it has a target. The first
+    number of a mention links with its word ('Figures 3.2'), the next ones alone ('3.3')."""
     out: list = []
     at, linked = 0, False
     for m in _MENTION.finditer(text):
-        if m.group("kind"):
-            word, key, numbers, start = m.group("kind").rstrip("s"), "{} {}", m.group("nums"), \
-                m.start("nums")
-        elif m.group("sec"):
-            word, key, numbers, start = "section", "{} {}", m.group("secs"), m.start("secs")
-        else:
-            word, key, numbers, start = "Appendix", "{} {}", m.group("app"), m.start("app")
-        out.append(text[at:m.start()])
-        cursor = m.start()
-        for n in (_NUMBER.finditer(numbers) if word != "Appendix" else [re.match(".+", numbers)]):
-            ident = found.get(key.format(word, n.group(0).lstrip("0") or "0"))
-            begin = cursor if cursor == m.start() else start + n.start()
-            end = start + n.end()
-            out.append(text[cursor:begin] if begin > cursor else "")
+        group = next(g for g in ("nums", "secs", "app") if m.group(g))
+        word = {"nums": (m.group("kind") or "").rstrip("s"), "secs": "section",
+                "app": "Appendix"}[group]
+        spans = ([m.span(group)] if group == "app" else
+                 [(m.start(group) + n.start(), m.start(group) + n.end())
+                  for n in _NUMBER.finditer(m.group(group))])
+        for k, (begin, end) in enumerate(spans):
+            start = m.start() if k == 0 else begin  # the first link takes the word too
+            out.append(text[at:start])
+            ident = found.get(f"{word} {text[begin:end]}")
             if ident is None:
-                out.append(text[begin:end])
+                out.append(text[start:end])
             else:
                 tag = soup.new_tag("a", href=f"#{ident}")
-                tag.string = text[begin:end]
+                tag.string = text[start:end]
                 out.append(tag)
                 linked = True
-            cursor = end
-        out.append(text[cursor:m.end()])
-        at = m.end()
+            at = end
     out.append(text[at:])
     if not linked:
         return None
