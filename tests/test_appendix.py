@@ -126,6 +126,8 @@ def test_title_page_has_no_parameter_block_and_says_what_as_of_means():
                                          "before 15 September 2023")
     assert meta["colophon"]["params"] == [["as_of", "2023-09-15"], ["rival", "Azerbaijan"]]
     assert "rival = Azerbaijan" in meta["colophon"]["note"]
+    # a reader saw start_year = 2000 beside a timeline from 1988: the note says what it bounds
+    assert "(the years bound yearly figures, not dated events)" in meta["colophon"]["note"]
     assert meta["author"] and meta["subtitle"] and meta["date"] == "2023-09-15"
     assert meta["as_of_note"].endswith("nothing later is shown.")
 

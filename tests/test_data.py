@@ -209,6 +209,36 @@ def test_a_figure_read_only_in_a_copy_is_not_rated_high(data_copy):
     assert len(found) == 1, found
 
 
+@pytest.mark.parametrize("table, line, source, why", [
+    # SIPRI's fact sheet: its address written out, never opened; its shares read in the news
+    ("arms_import_shares.csv", 2, "sipri_trends_2020",
+     "retrieved_via names a copy it does not call exact"),
+    # IRI's release: the shares were read in Azatutyun's report of it
+    ("opinion.csv", 29, "iri_armenia_2023a", "retrieved_via names a copy it does not call exact"),
+])
+def test_a_figure_read_in_a_copy_that_is_not_exact_is_not_rated_high(data_copy, table, line,
+                                                                      source, why):
+    """An outside audit found 33 figures rated high whose sources had an address but were read
+    in a news copy of them, or whose address was never opened."""
+    edit_csv(data_copy / table, line, "confidence", "high")
+    assert problems(data_copy) == [(
+        f"{table} row {line}: confidence = high, but source_id = '{source}' was read only in a "
+        f"copy ({why}): rate it medium, or give the publisher's address once the figure is "
+        "checked there")]
+
+
+def test_an_exact_copy_or_the_publishers_own_item_may_be_rated_high():
+    from analysis.validation import copied_sources
+
+    rows = [{"source_id": "a", "url": "https://x.org/a", "retrieved_via": "an exact copy in Git"},
+            {"source_id": "b", "url": "https://x.org/b", "retrieved_via": ""},
+            # an address not opened, the publisher's file read from disk (a refresh)
+            {"source_id": "c", "url": "https://x.org/c", "url_opened": "false"},
+            {"source_id": "d", "url": "", "retrieved_via": "an exact copy in Git"},
+            {"source_id": "e", "url": "https://x.org/e", "retrieved_via": "exactly the news"}]
+    assert sorted(copied_sources(rows)) == ["d", "e"]
+
+
 def test_duplicate_key(data_copy):
     path = data_copy / "events.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -648,7 +648,7 @@ def test_a_share_that_turned_back_says_so_beside_its_windows(edition, said):
     # the year is the last of the latest window: a turn inside it, not 'since' (a third
     # outside reader)
     # (the year before, when the latest fell back from it: a reader)
-    year, window, share = {"default": ("2024", "2020–2024", "65%, after 69% in 2023, midway"),
+    year, window, share = {"default": ("2024", "2020–2024", "65%, midway between its 2013–2017 and 2020–2024 levels, down from 69% in 2023"),
                            "2023-09-15": ("2022", "2018–2022", "69%, above its 2013–2017 level")
                            }[edition]
     assert (f"In {year}, the last year of the {window} window, Russia's share of money transfers "
@@ -674,8 +674,10 @@ def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_bac
     assert f"the share of respondents naming Russia a top threat, {md(threat.partly)}. One" \
         in text, text
     # the group's list in a sentence of its own, not a bracket holding clauses (an outside reader)
-    assert ("give a more mixed picture, and no share series runs past 2024, the year of the "
-            "first three changes. Three moved away from Russia: arms imports; ") in text, text
+    # the flows named: 'no share series' took in the survey's, which runs past 2024 (a reader)
+    assert ("give a more mixed picture, and Russia's shares of arms imports, trade, gas imports "
+            "and money transfers end by 2024, the year of the first three changes. Three moved "
+            "away from Russia: arms imports; ") in text, text
     assert " One moved toward it (trade); one points neither way for now" in text
     early = _context("00", EDITIONS["2023-09-15"])
     assert not outlook.tally(early).partly
@@ -783,9 +785,11 @@ def test_a_turned_share_gives_its_latest_year_in_one_column_only():
     s = _context("07", EDITIONS["default"])
     row = next(w for w in outlook.watch_list(s) if w.short == "money transfers")
     assert row.stands.startswith("65% in 2024 (Figure 4.2), above its share over 2020–2024")
+    # where the latest year stands, then the year before ('midway' after '69% in 2023' read
+    # as that year's: a reader)
     assert row.trend == ("down, 2013–2017 to 2020–2024 (67% to 63%; Figure 1.2); the latest "
-                         "year, after 69% in 2023, is midway between its 2013–2017 and "
-                         "2020–2024 levels")
+                         "year is midway between its 2013–2017 and 2020–2024 levels, down from "
+                         "69% in 2023")
     assert "65" not in row.trend and "above" not in row.trend
     found = " ".join(k.text for k in summary.key_findings(s.findings))
     assert "65%†, midway between its 2013–2017 and 2020–2024 levels" in found
@@ -1075,8 +1079,9 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
     assert text.endswith("Neither list says what caused what."), text
     # what the data cannot show: once, in the closing box (the paragraph had said it too)
     box = outlook.takeaway(s).markdown
-    lag = ("or whether hedging had an economic price: no share series runs past 2024, the year "
-           "of the first three changes," in box)
+    lag = ("or whether hedging had an economic price: Russia's shares of arms imports, trade, "
+           "gas imports and money transfers end by 2024, the year of the first three changes,"
+           in box)
     assert lag is (edition == "default")
     assert "trade restrictions" not in text and "economic price" not in text
     assert box.endswith("and the evidence base does not track trade restrictions."), box

@@ -113,6 +113,8 @@ class Findings:
     #: each share's latest single year (not arms: its years are trailing windows), as
     #: (year, share %): where the share stands beside its windows' averages
     latest_year: dict[str, tuple[int, float]] = field(default_factory=dict)
+    #: the year before each latest year, and its share (where a turned-back share came from)
+    prior_year: dict[str, tuple[int, float]] = field(default_factory=dict)
     #: the patron's largest single year of deliveries in the latest window and its TIV (million),
     #: when that one year is more than half of the patron's deliveries in the window, else None
     patron_peak: tuple[int, float] | None = None
@@ -304,7 +306,7 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
         def series(key):
             return shares.series(key, tables, focus, patron)
     bilateral = all(seen_from(p.data_dir, t, focus) for t in BILATERAL_TABLES)
-    dependence, missing, gapless, latest_year = {}, {}, {}, {}
+    dependence, missing, gapless, latest_year, prior_year = {}, {}, {}, {}, {}
     for key in shares.INDICATORS:
         if key != "arms" and not bilateral:
             missing[key] = f"the trade, gas and transfer tables are not seen from {focus}"
@@ -316,6 +318,9 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
             if yearly is not None and not yearly.empty:
                 latest_year[key] = (int(yearly["year"].iloc[-1]),
                                     float(yearly["share_pct"].iloc[-1]))
+                if len(yearly) > 1:
+                    prior_year[key] = (int(yearly["year"].iloc[-2]),
+                                       float(yearly["share_pct"].iloc[-2]))
             if not change.earlier.known:
                 complete = shares.basis(key, tables, focus, patron).complete
                 gapless[key] = gapless_from(complete, shares.windows(key, tables, focus,
@@ -388,7 +393,7 @@ def compute(tables: dict[str, pd.DataFrame], p, series=None) -> Findings:
                     trade_with_patron=trade_volume, trade_flows_latest=flows,
                     patron_last_delivery=last_delivery,
                     suppliers_since=since, patron_peak=peak, patron_after_peak=after_peak,
-                    latest_year=latest_year,
+                    latest_year=latest_year, prior_year=prior_year,
                     register_last=int(mine["year"].max()) if not mine.empty else None,
                     register_newer=bool(set(mine["source_id"]) & set(newer_releases(
                         tables, p.as_of, cited_ids(tables))["supersedes"])),

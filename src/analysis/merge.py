@@ -275,8 +275,9 @@ def _front_meta(meta: dict, revised_series: bool = False, later_copies: bool = F
     if params:
         colophon["params"] = [list(p) for p in params]
         listed = "; ".join(f"{k} = {v}" for k, v in params)
-        colophon["note"] = (colophon.get("note", "") + f" Parameters of this edition: {listed}."
-                            ).strip()
+        # the years bound yearly series only: a reader saw start_year 2000 beside a 1988 event
+        colophon["note"] = (colophon.get("note", "") + " Parameters of this edition (the years "
+                            f"bound yearly figures, not dated events): {listed}.").strip()
     if colophon:
         meta["colophon"] = colophon
     return meta

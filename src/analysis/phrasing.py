@@ -152,17 +152,19 @@ def count(n: int, noun: str) -> str:
     return f"{_WORDS.get(n, num(n))} {noun}{'' if n == 1 else 's'}"
 
 
-def year_before(c: Change, yearly: pd.DataFrame) -> str:
-    """', after 69% in 2023,': the year before a turned-back share's latest year, when the
-    latest moved from it the way the windows moved (by a whole point as printed), so the
-    latest is not read as the top of the turn (an outside reader: money transfers stood at 69%
-    in 2022-2023, above both windows); '' otherwise. ``yearly``: the share year by year."""
-    if len(yearly) < 2:
+def year_before(c: Change, prior: tuple[int, float] | None, latest: float,
+                mark: str = "") -> str:
+    """', down from 69% in 2023': the year before a turned-back share's latest year (``prior``:
+    year, share), when the latest moved from it the way the windows moved (by a whole point as
+    printed), so the latest is not read as the top of the turn (an outside reader: money
+    transfers stood at 69% in 2022-2023, above both windows); '' otherwise. Said after where
+    the latest stands ('midway between …, down from 69% in 2023'): placed before it, 'midway'
+    read as the earlier year's (a second reader). ``mark``: the share's confidence mark."""
+    if prior is None:
         return ""
-    last, prev = yearly.iloc[-1]["share_pct"], yearly.iloc[-2]
-    went = "down" if last < prev["share_pct"] else "up"
-    if whole(prev["share_pct"]) != whole(last) and went == c.direction:
-        return f", after {pct(prev['share_pct'])} in {int(prev['year'])},"
+    went = "down" if latest < prior[1] else "up"
+    if whole(prior[1]) != whole(latest) and went == c.direction:
+        return f", {went} from {pct(prior[1])}{mark} in {prior[0]}"
     return ""
 
 

@@ -34,7 +34,8 @@ MEDIUM_MARK = "\u2020"
 #: once, on the key findings page, where the first marks stand
 MEDIUM_NOTE = (f"Figures marked {MEDIUM_MARK} are of medium confidence: read in a secondary copy "
                "of the publisher's data or in a report citing it, not in the publisher's own "
-               "file or an exact copy of it.")
+               "file or an exact copy of it; in the sections, tables and source lines carry "
+               "it.")
 #: under a chart or table, short: the full legend under each of two dozen exhibits added three
 #: lines to most of them (an outside reader counted it 24 times)
 MEDIUM_NOTE_SHORT = (f"A {MEDIUM_MARK} marks medium confidence: read in a secondary copy of the "
@@ -246,6 +247,13 @@ class SectionContext:
         source, note = self._as_before("Table", number, self.source_line(
             [*ids, *source_ids], conf, self.medium_sources(*data), marked), note, cited)
         return Table.from_frame(frame, number, caption, source, note, cited)
+
+    def note_printed_by(self, label: str) -> str:
+        """'Figure 2.2': the exhibit whose note ``label`` ('Figure 2.3') points to when it said
+        'Source and note: as for Figure 2.2.', else ``label`` itself (prose that said 'see the
+        figure's note' sent a reader to a note that only pointed on: an outside reader)."""
+        said = self._said.get(label)
+        return said[3] if said else label
 
     def _as_before(self, kind: str, number: str, source: str, note: str | None,
                    cited: Iterable[str] = ()) -> tuple[str, str | None]:

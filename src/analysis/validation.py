@@ -10,6 +10,7 @@ cross-table checks, not by the size of a table; a long validation reports its pr
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +41,7 @@ class _Context:
         self.anchors: list[tuple[int, dict[str, str]]] = []
         self.published: dict[str, str] = {}  # source id -> date_published, once sources is read
         #: sources read only in a copy (no url of the publisher's own), once sources is read
-        self.copied: set[str] = set()
+        self.copied: dict[str, str] = {}
 
 
 class _Capped(list):
@@ -149,7 +150,7 @@ def _reported_before(table: str, record: dict[str, str], published: dict[str, st
 _OCCURRENCES = {"events"}
 
 
-def _copied_high(table: str, record: dict[str, str], copied: set[str]) -> str | None:
+def _copied_high(table: str, record: dict[str, str], copied: dict[str, str]) -> str | None:
     """A figure rated high although its source was read only in a copy: the report's rule makes
     a figure read in a secondary copy or in a report citing the publisher medium."""
     source = (record.get("source_id") or "").strip()
@@ -157,8 +158,23 @@ def _copied_high(table: str, record: dict[str, str], copied: set[str]) -> str | 
             or source not in copied:
         return None
     return (f"confidence = high, but source_id = {show(source)} was read only in a copy "
-            "(sources.csv gives no url of the publisher's own): rate it medium, or give the "
-            "publisher's address once the figure is checked there")
+            f"({copied[source]}): rate it medium, or give the publisher's address once the "
+            "figure is checked there")
+
+
+def copied_sources(rows: list[dict[str, str]]) -> dict[str, str]:
+    """Sources whose figures were read only in a copy, and why sources.csv says so: no address
+    of the publisher's own, or a copy read (``retrieved_via``) that the row does not call exact
+    (an address given but never opened is no sign on its own: a refresh reads the publisher's
+    own file from disk)."""
+    out = {}
+    for r in rows:
+        via = (r.get("retrieved_via") or "").strip()
+        if not (r.get("url") or "").strip():
+            out[r["source_id"].strip()] = "sources.csv gives no url of the publisher's own"
+        elif via and not re.search(r"\bexact\b", via, re.IGNORECASE):
+            out[r["source_id"].strip()] = "retrieved_via names a copy it does not call exact"
+    return out
 
 
 def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None,
@@ -294,8 +310,7 @@ def validate(data_dir: Path | None = None,
                 r["source_id"].strip(): (r.get("date_published") or "")[
                     :7 if (r.get("date_precision") or "").strip() == "month" else None]
                 for r in context.source_rows}
-            context.copied = {r["source_id"].strip() for r in context.source_rows
-                              if not (r.get("url") or "").strip()}
+            context.copied = copied_sources(context.source_rows)
     listed = {Path(spec.path).as_posix() for spec in specs.values()}
     for csv_path in sorted(data_dir.glob("*.csv")):
         if csv_path.name not in listed:

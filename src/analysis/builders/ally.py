@@ -37,10 +37,12 @@ KIND_PLURALS = {"base": "military bases", "peacekeeping": "peacekeeping continge
 #: how far back the context timeline reaches before the year of the signals
 CONTEXT_YEARS = 1
 MAX_LABELS = 7
+#: the kinds of event the road to September draws, as its alt text names them
+CONTEXT_KINDS = {"security": "security", "diplomacy": "diplomatic", "legal": "legal",
+                 "humanitarian": "humanitarian"}
 
 
 # ---------------------------------------------------------------------------- narration
-
 def _exercise_partner(s):
     """The exercise of the signals month (anchor ``eagle_partner_2023``) and the edition's
     partner that held it, once the edition has reached it; else (the anchor, None)."""
@@ -183,8 +185,8 @@ def dependence_text(s):
             # ('its latest window', after another share's move, read as that share's: a review)
             text += (f" In {turned[0]}, the last year of the {c.latest.window} window, "
                      f"{md(s.p.patron)}'s share of {md(c.latest.label.lower())} was "
-                     f"{pct(turned[1])}{ph.year_before(c, s.share_series(key)) or ','} "
-                     f"{ph.undone(c, turned[1])} "
+                     f"{pct(turned[1])}, {ph.undone(c, turned[1])}"
+                     f"{ph.year_before(c, f.prior_year.get(key), turned[1])} "
                      f"(Figure {sections.number_of('figure', 'dependence_over_time')}).")
     if f.missing:
         text += " " + md(dep.missing_note(f))
@@ -408,7 +410,7 @@ def _context_events(s, signals: pd.DataFrame) -> pd.DataFrame:
     mask = (ev["date"].dt.year.between(year - CONTEXT_YEARS, year)
             & ev["actors"].str.contains(s.p.focus, na=False)
             & (ev["actors"].str.contains(pattern, na=False) | (ev["section"] == 1))
-            & ev["category"].isin(["security", "diplomacy", "humanitarian", "legal"]))
+            & ev["category"].isin(list(CONTEXT_KINDS)))
     return ev[mask]
 
 
@@ -463,7 +465,10 @@ def road_to_september(s):
         caption=(f"{road}: {len(context)} steps involving "
                  f"{s.p.focus}, {s.p.patron} and {s.p.focus}'s partners, "
                  f"{first:%B %Y}–{last:%B %Y}"),
-        alt=(f"Timeline of {len(context)} security, diplomatic, legal and humanitarian events "
+        # the kinds the chart holds (it named 'legal' where none was: an outside reader)
+        alt=(f"Timeline of {len(context)} "
+             f"{listing([k for c, k in CONTEXT_KINDS.items() if c in set(context['category'])])}"
+             " events "
              f"from {first:%B %Y} to {last:%B %Y}; the shaded band marks the "
              f"{len(signals)} signals of {cluster_end:%B %Y}, shown in detail in the next "
              "figure."),

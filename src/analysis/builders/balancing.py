@@ -386,8 +386,7 @@ def suppliers_text(s):
         text += (f" In {ph.when(contracts.date, contracts['date_precision'])}, "
                  f"{md(str(contracts['description']).rstrip('.'))}: a statement"
                  + (" known only from news reports of it" if contracts["confidence"] != "high"
-                    else "") + ", not register data, but a hint of where deliveries may be "
-                 "heading.")
+                    else "") + ", not register data.")
     return s.text(text)
 
 

@@ -40,6 +40,16 @@ def vote_count(text) -> tuple[int, int] | None:
     return int(found.group(1).replace(",", "")), int(found.group(2).replace(",", ""))
 
 
+def _other_tally(s, vote) -> str:
+    """' (TASS gave 60 to 20)': another record's tally of the vote, where the records disagree
+    (``tally_contested``; the row's own stays the one used)."""
+    other = vote_count(vote.get("tally_contested"))
+    if other is None or pd.isna(vote.get("contested_source_id")):
+        return ""
+    publisher = s.ev.sources_by_id().loc[vote["contested_source_id"], "publisher"]
+    return f" ({publisher} gave {num(other[0])} to {num(other[1])})"
+
+
 def fold(old: float, new: float) -> float | None:
     """How many times ``new`` is ``old``; None when the base is missing or not positive."""
     if old is None or new is None or pd.isna(old) or pd.isna(new) or old <= 0:
@@ -238,7 +248,7 @@ def icc_summary(s):
     if vote is not None:
         yes, no = vote_count(vote["description"])
         text.append(f" Parliament ratified the statute on {date(vote['date'])} by {num(yes)} "
-                    f"votes to {num(no)}.")
+                    f"votes to {num(no)}{_other_tally(s, vote)}.")
     else:
         text.append(" " + s.ev.anchor("rome_statute_ratification").status(
             "vote in parliament on the statute"))

@@ -191,11 +191,11 @@ def _share_watch(s, key: str) -> Watch | None:
     if turned:
         toward = "mixed"
         last = turned[1]
-        before = ph.year_before(c, year)
+        before = ph.year_before(c, s.findings.prior_year.get(key), last)
         position = ph.undone(c, last)
         trend = (f"{c.direction}, {c.earlier.window} to {c.latest.window} "
                  f"({pct(c.earlier.value)} to {pct(c.latest.value)}; Figure {figure}); the "
-                 f"latest year{before} is {position}")
+                 f"latest year is {position}{before}")
     label = shares.LABELS[key].lower()
     return Watch(f"{s.p.patron}'s share of {s.p.focus}'s {label}", label,
                  stands or f"see Figure {figure}", trend, _signal(s.p.patron, key), toward,
@@ -445,8 +445,9 @@ def watch_text(s):
     # which ones, beside the count (that they pull both ways is said once, in the closing box:
     # an outside reader found it said twice)
     text = (f"Of the {count_word(t.total)} indicators in Table {table}, "
-            f"{count_word(len(west))} moved away from {md(s.p.patron)} over "
-            f"{'its window' if len(west) == 1 else 'their windows'}"
+            # 'windows' fitted the shares, not deployments or survey waves (an outside reader)
+            f"{count_word(len(west))} moved away from {md(s.p.patron)} over the "
+            f"{'period' if len(west) == 1 else 'periods'} compared"
             + (f" ({listing(west)})" if west else "")
             + f" and {count_word(len(east))} toward it" + (f" ({listing(east)})" if east else "")
             + ".")
@@ -1023,13 +1024,17 @@ def answered(s) -> bool:
 
 
 def series_reach(f) -> str:
-    """'no share series runs past 2024, the year of the first three changes': how far the share
-    series reach against the dated changes (before, 'no series runs past 2024' explained only
-    the changes of 2025: an outside reader)."""
+    """"Russia's shares of arms imports, trade, gas imports and money transfers end by 2024, the
+    year of the first three changes": how far the share series reach against the dated changes
+    (before, 'no series runs past 2024' explained only the changes of 2025: an outside
+    reader)."""
     end = _series_end(f)[1]
     that_year = [day for day, _, _ in f.break_steps if day.year == end]
     first = len(that_year) and all(day.year >= end for day, _, _ in f.break_steps)
-    return (f"no share series runs past {end}"
+    # the flows named: 'no share series' took in the survey's share of respondents, which runs
+    # past the changes (an outside reader)
+    flows = listing([shares.LABELS[k].lower() for k in shares.INDICATORS if k in f.dependence])
+    return (f"{md(f.patron)}'s shares of {flows} end by {end}"
             + (f", the year of the first {count_word(len(that_year))} changes" if first and
                len(that_year) > 1 else ", the year of the first change" if first else ""))
 

@@ -9,7 +9,7 @@ from .. import charts, indicators, theme
 from .. import phrasing as ph
 from ..measures import suppliers
 from ..prose import date, listing, md, month, num, pct, ratio, span, year_runs
-from ..sections import label
+from ..sections import label, number_of
 from ._common import (
     UNITS_NOTE,
     count_word,
@@ -306,7 +306,9 @@ def balance_text(s):
         years = year_runs(const.loc[(const["country"] == s.p.rival)
                                     & (const["note"].isin(counted["note"])), "year"])
         why = (f" (SIPRI's figures for {md(s.p.rival)} in {years} count more than its main "
-               f"defence budget: see the figure's note)" if len(counted) else "")
+               f"defence budget: see the note to "
+               f"{s.note_printed_by('Figure ' + number_of('figure', 'spending_gap'))})"
+               if len(counted) else "")
         text.append(
             f"In constant dollars, {md(s.p.rival)}'s spending on its armed forces was "
             f"{ratio(first['ratio'], whose)} in {int(first['year'])}"

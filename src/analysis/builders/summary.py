@@ -229,6 +229,8 @@ def _gas_transfers(f: Findings) -> KeyFinding | None:
                      # 7.1 counts the share on neither side)
                      + (f", though in {turned[0]} alone it was {pct(turned[1])}"
                         f"{ph.mark(rem.latest.confidence)}, {ph.undone(rem, turned[1])}"
+                        + ph.year_before(rem, f.prior_year.get("remittances"), turned[1],
+                                         ph.mark(rem.latest.confidence))
                         if turned else ""))
     if not parts:
         return None
@@ -526,7 +528,8 @@ def conventions(s):
            "would alone: the latest complete one is set against the window ten years earlier (or, "
            "where a series starts later, the earliest complete window that shares no year with "
            "the latest)")
-        + "; a few large deliveries can still decide an arms share. "
+        # (that a few deliveries can decide an arms share is finding 5's own point)
+        + ". "
         f"This edition uses only what was published by {date(s.p.as_of)}"
         + (f", except {but}." if (but := exceptions_text(s.revised_series, s.later_copies))
            else "."))
