@@ -176,3 +176,14 @@ def test_corridor_event_labels_do_not_run_past_the_axis(monkeypatch):
     assert leaders, "the chart has labelled events"
     for text in leaders:
         assert text.get_window_extent(renderer).x0 >= frame.x0 - 1, text.get_text()
+
+
+def test_the_focus_countrys_own_steps_leave_out_the_alliances_answers():
+    """After the request, an event is the focus country's own step when it is the first actor
+    and the event is not the request or the response: the Kremlin's answer to Armenia's freeze
+    is not one (the text had counted it, the chart had not)."""
+    rows = pd.DataFrame({"event_id": ["E1", "E2", "E3", "E4"],
+                         "actors": ["Armenia;Russia", "Armenia", "Russia;Armenia", "Armenia"]})
+    exchange = {"E1"}  # the request
+    own = [inv._own_step(r, exchange, "Armenia") for _, r in rows.iterrows()]
+    assert own == [False, True, False, True]

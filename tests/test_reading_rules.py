@@ -1079,9 +1079,9 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
     assert text.endswith("Neither list says what caused what."), text
     # what the data cannot show: once, in the closing box (the paragraph had said it too)
     box = outlook.takeaway(s).markdown
-    lag = ("or whether hedging had an economic price: Russia's shares of arms imports, trade, "
-           "gas imports and money transfers end by 2024, the year of the first three changes,"
-           in box)
+    lag = ("whether the flows measured here moved after those changes, or whether hedging had "
+           "an economic price: the flows' shares end by 2024, the year of the first three "
+           "changes," in box)
     assert lag is (edition == "default")
     assert "trade restrictions" not in text and "economic price" not in text
     assert box.endswith("and the evidence base does not track trade restrictions."), box

@@ -197,7 +197,7 @@ def test_landscape_and_header_repeat(reader):
     assert len(landscape) == 1
     assert "Table 2.1" in reader.pages[landscape[0]].extract_text()
     long_pages = [p.extract_text() for p in reader.pages if "Event #" in p.extract_text()]
-    assert len(long_pages) >= 2  # the 60-row table breaks across pages ...
+    assert len(long_pages) >= 2  # the 90-row table breaks across pages ...
     for text in long_pages:  # ... and every page repeats the header row
         assert re.search(r"Year\s+Event\s+Score", text)
 

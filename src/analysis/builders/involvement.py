@@ -670,6 +670,14 @@ def attack_losses(s):
                    key="attack_losses")
 
 
+def _own_step(row, exchange: set, focus: str) -> bool:
+    """Whether an event of the alliance thread is one of the focus country's own later steps
+    (its first actor, outside the request and the response), not the alliance's or its members'
+    answer: the chart colours these and the text counts them (the text had counted the Kremlin's
+    answer to the freeze as a step of Armenia's: a review)."""
+    return row["event_id"] not in exchange and str(row["actors"]).split(";")[0] == focus
+
+
 def alliance_chart(s):
     """The request to the alliance and what followed, one event per row."""
     attack = _attack(s)
@@ -710,15 +718,13 @@ def alliance_chart(s):
     def group(r) -> str:
         if r["event_id"] == attack["event_id"]:
             return groups["attack"]
-        first = str(r["actors"]).split(";")[0]
-        return groups["own"] if (r["event_id"] not in exchange
-                                 and first == s.p.focus) else groups["alliance"]
+        return groups["own"] if _own_step(r, exchange, s.p.focus) else groups["alliance"]
 
     fig = event_ladder(rows, group,
                        {groups["attack"]: theme.colour(s.p.rival),
                         groups["alliance"]: theme.colour(s.p.patron),
                         groups["own"]: theme.colour(s.p.focus)},
-                       size=(6.6, max(2.6, 0.31 * len(rows) + 1.2)), label_of=label,
+                       size=(6.6, max(2.6, 0.28 * len(rows) + 1.2)), label_of=label,
                        max_chars=64)
     last = rows["date"].max()
     return s.figure(
@@ -762,7 +768,7 @@ def alliance_summary(s):
         text.append(f" {count_word(wait, True)} days later the alliance answered with {ANSWER}.")
     thread = _alliance_thread(s, attack.date)
     known = {a.event_id for a in (request, response) if a}
-    later = thread[~thread["event_id"].isin(known)]
+    later = thread[[_own_step(r, known, s.p.focus) for _, r in thread.iterrows()]]
     if not later.empty:
         last = pd.Timestamp(later["date"].max())
         text.append(f" By {date(s.p.as_of)} {md(s.p.focus)} had taken {count_word(len(later))} further "

@@ -99,9 +99,9 @@ def intro(s):
         "This section takes stock on " + date(s.p.as_of) + " and sets out what to watch. It "
         "asks which indicators "
         f"would show {md(s.p.focus)} drifting toward its partners "
-        f"({md(ph.names(s.p.partners))}), re-aligning with {md(s.p.patron)}, or caught between "
-        f"{md(s.p.patron)} and those partners; where each indicator stands and which way it has "
-        f"moved; and how public opinion of {md(s.p.patron)} moved"
+        f"({md(ph.names(s.p.partners))}), re-aligning with {md(s.p.patron)} or caught between "
+        f"them; where each stands and which way it has moved; and how public opinion of "
+        f"{md(s.p.patron)} moved"
         + (f". Then it follows what happened after {date(article.date)}, the date of the news "
            "analysis whose claims Appendix A checks, up to the edition's date"
            if article and article.date < pd.Timestamp(s.p.as_of) else "")
@@ -991,8 +991,8 @@ def takeaway(s):
     ends = _series_end(f)
     # 'the flows': the survey's latest wave came after the changes (an outside reader)
     reach = (f"whether the flows measured here moved after those changes, or whether hedging had "
-             f"an economic price: {series_reach(f)}, and the evidence base does not track trade "
-             "restrictions."
+             f"an economic price: {series_reach(f, named=False)}, and the evidence base does not "
+             "track trade restrictions."
              if series_lag(f) else
              f"where {md(s.p.focus)} will stand next ({watch} says what a further move of each "
              "indicator would signal), or whether hedging has had an economic price: the share "
@@ -1023,7 +1023,7 @@ def answered(s) -> bool:
         _ties(s, tally(s), sections.label("table", "watch")))
 
 
-def series_reach(f) -> str:
+def series_reach(f, named: bool = True) -> str:
     """"Russia's shares of arms imports, trade, gas imports and money transfers end by 2024, the
     year of the first three changes": how far the share series reach against the dated changes
     (before, 'no series runs past 2024' explained only the changes of 2025: an outside
@@ -1034,7 +1034,9 @@ def series_reach(f) -> str:
     # the flows named: 'no share series' took in the survey's share of respondents, which runs
     # past the changes (an outside reader)
     flows = listing([shares.LABELS[k].lower() for k in shares.INDICATORS if k in f.dependence])
-    return (f"{md(f.patron)}'s shares of {flows} end by {end}"
+    # ``named`` false: after 'the flows measured here', which names them
+    return ((f"{md(f.patron)}'s shares of {flows}" if named else "the flows' shares")
+            + f" end by {end}"
             + (f", the year of the first {count_word(len(that_year))} changes" if first and
                len(that_year) > 1 else ", the year of the first change" if first else ""))
 
