@@ -28,3 +28,4 @@ def test_an_uncontested_vote_shows_one_tally():
     assert _other_tally(s, pd.Series({"description": "voted 60 to 22"})) == ""
     assert _other_tally(s, pd.Series({"description": "voted 60 to 22", "tally_contested": None,
                                       "contested_source_id": None})) == ""
+

@@ -187,3 +187,20 @@ def test_the_focus_countrys_own_steps_leave_out_the_alliances_answers():
     exchange = {"E1"}  # the request
     own = [inv._own_step(r, exchange, "Armenia") for _, r in rows.iterrows()]
     assert own == [False, True, False, True]
+
+
+def test_a_loss_count_keeps_the_sources_qualifier():
+    """'at least 218' (a lower bound) and 'about 90,000' (a round figure) as their sources give
+    them: an audit found both printed as exact counts; the column stays right-aligned."""
+    from analysis.builders._common import loss_cells
+    from analysis.figures import _looks_numeric
+
+    rows = pd.DataFrame({"side": ["A", "B", "C"],
+                         "measure": ["killed_in_explosion", "displaced", "military_killed"],
+                         "count_persons": [218, 90000, 2783],
+                         "count_qualifier": ["at least", "about", None],
+                         "confidence": ["medium", "medium", "high"],
+                         "count_persons_contested": [None, None, 2900]})
+    people = loss_cells(rows)["People"]
+    assert people == ["at least 218\u2020", "about 90,000\u2020", "2,783 (or 2,900)"]
+    assert _looks_numeric(pd.Series(people))

@@ -503,7 +503,7 @@ def test_the_toll_counts_the_fuel_depot_explosion_once_its_count_is_published(as
     assert "explosion" not in intro
     if shown:
         assert rows["Killed in an explosion"][:5] == [
-            "Nagorno-Karabakh", "Killed in an explosion", "218\u2020",
+            "Nagorno-Karabakh", "Killed in an explosion", "at least 218\u2020",
             "Investigative Committee of Armenia", "22 Dec 2023"]
         assert list(rows).index("Killed in an explosion") < list(rows).index("Displaced")
     else:

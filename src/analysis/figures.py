@@ -74,11 +74,11 @@ class Figure:
 
 def _looks_numeric(column: pd.Series) -> bool:
     """Formatted numbers such as '3,825' or '12.5%' are right-aligned too, as is a number
-    with its medium-confidence mark ('3,773†') or another record's reading beside it ('541
-    (or 300)', '541 (denied)')."""
+    with its medium-confidence mark ('3,773†'), another record's reading beside it ('541
+    (or 300)', '541 (denied)') or the source's qualifier before it ('at least 218†')."""
     text = column.dropna().astype(str)
     return bool(len(text)) and text.str.fullmatch(
-        r"[-+]?[\d,.]+%?†?( \((?:or [^)]+|denied)\))?|n/a|–").all()
+        r"(?:about |at least )?[-+]?[\d,.]+%?†?( \((?:or [^)]+|denied)\))?|n/a|–").all()
 
 
 @dataclass

@@ -211,14 +211,19 @@ def loss_cells(rows: pd.DataFrame) -> dict[str, list | pd.Series]:
     record's reading beside a contested one."""
     other = (rows["count_persons_contested"] if "count_persons_contested" in rows
              else pd.Series(pd.NA, index=rows.index))
+    # 'at least 218', 'about 90,000': a lower bound or a round figure as the source gives it
+    # (an audit found both printed as exact counts)
+    bound = (rows["count_qualifier"] if "count_qualifier" in rows
+             else pd.Series(pd.NA, index=rows.index))
     return {
         "Side": rows["side"],
         "Measure": rows["measure"].map(
             lambda m: sentence_start(LOSS_MEASURES.get(m, m.replace("_", " ")))),
-        "People": [(num(v) + mark(c) if pd.notna(v) else "")
+        "People": [("" if pd.isna(q) or pd.isna(v) else f"{q} ")
+                   + (num(v) + mark(c) if pd.notna(v) else "")
                    + ("" if pd.isna(o) else f" ({_reading(o)})")
-                   for v, c, o in zip(rows["count_persons"], rows["confidence"], other,
-                                      strict=True)],
+                   for v, c, o, q in zip(rows["count_persons"], rows["confidence"], other,
+                                         bound, strict=True)],
     }
 
 

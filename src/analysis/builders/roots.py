@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
@@ -41,8 +43,7 @@ def intro(s):
 
 def suppliers_intro(s):
     war = s.ev.anchor("war_2020_start")
-    text = ("Money is only part of the balance: what a budget buys, and from whom, matters as "
-            f"much. The chart and table below show who supplied {md(s.p.rival)}'s arsenal")
+    text = f"The chart and table below show who supplied {md(s.p.rival)}'s arsenal"
     if war:
         text += (", including the armed drones and loitering munitions that drew wide "
                  f"attention in {war.date.year}; what part they played in the outcome is a "
@@ -209,7 +210,7 @@ def spending_gap(s):
     used = milex[(milex["measure"] == measure) & milex["country"].isin([s.p.focus, s.p.rival])
                  & milex["year"].isin(gap["year"])]
     gap = gap.assign(country=f"{s.p.rival} ÷ {s.p.focus}")
-    fig, ax = theme.new_figure()
+    fig, ax = theme.new_figure(size=(6.6, 3.0))  # (a little lower: the section's pages fit)
     ax.fill_between(gap["year"], 1, gap["ratio"], color=theme.colour(s.p.rival), alpha=0.25)
     ax.plot(gap["year"], gap["ratio"], color=theme.colour(s.p.rival))
     estimated = [y for y in gap["year"] if _flagged(used, y, (s.p.focus, s.p.rival))]
@@ -369,7 +370,9 @@ def arms_suppliers(s):
              + (f" The {thin['period']} bar (hatched: incomplete data) rests on "
                 f"{num(thin['tiv'])} TIV million, against {num(thin['before_tiv'])} million in "
                 f"{thin['before']}: {ph.unrecorded(s.p.rival, thin['period'])}."
-                if thin else ""))
+                if thin else "")
+             + _published_beside(s, suppliers.period_shares(rows).drop(
+                 index=[thin["period"]] if thin else [])))
 
 
 def _leaders_alt(rows: pd.DataFrame, thin: dict | None) -> str:
@@ -424,6 +427,28 @@ def rival_suppliers_text(s):
                            if leader != patron and mine[last] > 0 else
                            f"; {md(patron)} delivered nothing." if leader != patron else "."))
     return s.text("".join(text))
+
+
+def _published_beside(s, shares: pd.DataFrame) -> str:
+    """' The bars are sums of SIPRI's current register; its fact sheets of the time gave Russia
+    85% in 2010–14 and 31% in 2015–19.': the published five-year shares beside the register's
+    sums the chart draws (``shares``: periods by supplier, %), where they differ by a whole point
+    as printed (an audit held the fact sheets' 85% and 31% against the text's 80% and 29%);
+    '' where none differ."""
+    published = s.ev.arms_import_shares
+    rows = published[(published["recipient"] == s.p.rival)
+                      & (published["supplier"] == s.p.patron)]
+    given = dict(zip(rows["period"], rows["share_pct"], strict=True))
+    ours = shares.get(s.p.patron, pd.Series(dtype=float))
+    differ = []
+    for period, value in ours.items():
+        first, last = (int(y) for y in re.findall(r"\d+", str(period))[:2])
+        last += first // 100 * 100 if last < 100 else 0
+        theirs = given.get(f"{first}-{last}")
+        if theirs is not None and pct(theirs) != pct(value):
+            differ.append(f"{pct(theirs)} in {period}")
+    return (f" The bars are sums of SIPRI's current register; its fact sheets of the time gave "
+            f"{md(s.p.patron)} {listing(differ)}." if differ else "")
 
 
 def drones(s):
