@@ -185,16 +185,10 @@ def icc_intro(s):
     return s.text(
         f"The court's warrant for {md(s.p.patron)}'s president turned {md(s.p.focus)}'s path "
         "to the Rome Statute into a political test: a party must arrest anyone on its soil whom "
-        "the court wants, a duty disputed for serving heads of state.")
-
-
-def reactions_note(s):
-    if not _of_patron(s, "icc_warrant"):
-        return s.text("")
-    return s.text(
-        f"The chart also shows {md(s.p.patron)}'s public reactions. One reaction can answer "
-        f"several of {md(s.p.focus)}'s steps at once, the court among them, so the chart shows "
-        "timing, not cause.")
+        # the court's own reading beside the states' (an outside reader: 'disputed' left out
+        # that the court's Appeals Chamber settled it for itself in 2019; C06 cites it)
+        "the court wants, a duty the court holds to cover serving heads of state and some states "
+        "dispute.")
 
 
 def _shaded(brk: int | None, first: int, last: int) -> str:
@@ -222,9 +216,13 @@ def icc_summary(s):
         return s.text(f"The evidence base records no international arrest warrant for "
                       f"{md(s.p.patron)}'s leader, so this part of the section is left out.")
     bill = _bill_before_warrant(s)
+    # what the step was for, in the government's own account (an outside reader: a section on
+    # unintended consequences never said what was intended)
+    aim = (f", a step it tied to {md(s.p.rival)}'s attacks on {md(s.p.focus)}"
+           if bill and s.p.rival in str(bill["description"]) else "")
     text = [(f"{md(s.p.focus)}'s government approved a bill to ratify the Rome Statute, the "
-             f"founding treaty of the International Criminal Court, on {date(bill.date)}. ")] \
-        if bill else []
+             f"founding treaty of the International Criminal Court, on {date(bill.date)}"
+             f"{aim}. ")] if bill else []
     text.append(f"On {date(w['date'])} {'the court' if bill else 'the International Criminal Court'}"
                 f" issued an arrest warrant for the president of {md(s.p.patron)}, over the "
                 "alleged unlawful deportation of children from occupied Ukraine.")
@@ -304,6 +302,9 @@ def icc_chart(s):
         alt=(f"Event chart of {len(rows)} dated events from {date(first)} to {date(last)}: "
              f"{len(rows) - len(reactions)} steps of the court and of {s.p.focus} toward the "
              f"Rome Statute and {len(reactions)} public reactions by {s.p.patron}, one per row."),
+        # (under the chart, not a paragraph of its own: a note to how it is read)
+        note=(f"One reaction by {s.p.patron} can answer several of {s.p.focus}'s steps at once, "
+              "the court among them: the chart shows timing, not cause."),
         data=[rows])
 
 

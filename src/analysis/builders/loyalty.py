@@ -108,6 +108,11 @@ def turn_text(s):
     rows = turn_events(s)
     figure = sections.number_of("figure", "turn")
     text = [f"The turn came on {date(turn['date'])} (Figure {figure})."]
+    # the reason the focus country's president gave, beside the question of pressure the
+    # ledger weighs (an outside reader: the report left his stated rationale unused)
+    reason = s.ev.anchor("customs_union_reason")
+    if reason and s.p.focus in str(reason["actors"]).split(";"):
+        text.append(f" {md(str(reason['description']))}")
     west = events_matching(rows, *WEST_WORDS)
     before = west[west["date"] < turn["date"]].sort_values("date")
     if not before.empty:
