@@ -305,15 +305,15 @@ def test_a_figure_shown_again_keeps_its_running_number():
 
     from analysis.report import start_section
 
-    s = start_section("06", {"as_of": "2023-09-15"})
+    s = start_section("08", {"as_of": "2023-09-15"})  # no exhibit registered by key
     numbers = []
     for caption in ("First chart", "Second chart", "First chart"):
         fig, _ = plt.subplots()
         numbers.append(s.figure(fig, caption=caption, alt="a chart").number)
-    assert numbers == ["6.1", "6.2", "6.1"]
-    assert s.shown_figure() == "Figure 6.2"
+    assert numbers == ["A.1", "A.2", "A.1"]
+    assert s.shown_figure() == "Figure A.2"
     frame = pd.DataFrame({"a": [1]})
-    assert [s.table(frame, c).number for c in ("T", "T", "U")] == ["6.1", "6.1", "6.2"]
+    assert [s.table(frame, c).number for c in ("T", "T", "U")] == ["A.1", "A.1", "A.2"]
 
 
 def test_an_exhibit_with_the_source_and_note_of_the_one_before_it_points_to_it():
@@ -327,7 +327,7 @@ def test_an_exhibit_with_the_source_and_note_of_the_one_before_it_points_to_it()
 
     from analysis.report import start_section
 
-    s = start_section("06", {"as_of": "2023-09-15"})
+    s = start_section("08", {"as_of": "2023-09-15"})  # no exhibit registered by key
 
     def shown(caption, note="Estimates marked.", ids=("sipri_milex_2025",)):
         fig, _ = plt.subplots()
@@ -337,23 +337,23 @@ def test_an_exhibit_with_the_source_and_note_of_the_one_before_it_points_to_it()
 
     first = shown("First")
     assert first[1].startswith("Source: SIPRI") and first[2] == "Estimates marked."
-    assert shown("Second") == ("6.2", "Source and note: as for Figure 6.1.", None)
-    assert shown("Third") == ("6.3", "Source and note: as for Figure 6.1.", None)
-    assert shown("Second") == ("6.2", "Source and note: as for Figure 6.1.", None)  # again
+    assert shown("Second") == ("A.2", "Source and note: as for Figure A.1.", None)
+    assert shown("Third") == ("A.3", "Source and note: as for Figure A.1.", None)
+    assert shown("Second") == ("A.2", "Source and note: as for Figure A.1.", None)  # again
     assert shown("Fourth", note="Another note.")[1:] == (
-        "Source: as for Figure 6.1. Another note.", None)  # one short line, not two
+        "Source: as for Figure A.1. Another note.", None)  # one short line, not two
     fifth = shown("Fifth", note="Another note.", ids=("armstat_trade_2025",))[1]
     assert fifth.startswith("Source: ") and "as for" not in fifth
     table = s.table(pd.DataFrame({"a": [1]}), "T", source_ids=["armstat_trade_2025"],
                     note="Table note.")  # a table after a figure of the same source
-    assert (table.source, table.note) == ("Source: as for Figure 6.5. Table note.", None)
+    assert (table.source, table.note) == ("Source: as for Figure A.5. Table note.", None)
     assert s.table(pd.DataFrame({"a": [1]}), "U", source_ids=["sipri_milex_2025"],
                    note="Estimates marked.").source == first[1]  # the one before: another
     fig, _ = plt.subplots()
     no_note = [s.figure(fig, caption=c, alt="a chart", source_ids=["sipri_milex_2025"]).source
                for c in ("Sixth", "Seventh")]
     # the one before printed a pointer: the next points to where the words are
-    assert no_note == ["Source: as for Table 6.2.", "Source: as for Table 6.2."]
+    assert no_note == ["Source: as for Table A.2.", "Source: as for Table A.2."]
     # the same words for another database (SIPRI's register, in an edition before its
     # release): its own line, not a pointer to the spending database's
     register = s.table(pd.DataFrame({"a": [1]}), "V", source_ids=["sipri_arms_register_2025"])

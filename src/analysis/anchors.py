@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: every anchor the report's code uses; validation requires each one in data/anchors.csv
 KEYS: tuple[str, ...] = (
     "conflict_start", "csto_treaty", "ceasefire_1994", "gyumri_base", "customs_union_turn",
-    "customs_union_reason", "eaeu_membership",
+    "customs_union_reason", "eaeu_membership", "leaders_contact",
     "four_day_war", "war_2020_start", "ceasefire_2020", "peacekeepers_deploy", "ukraine_invasion",
     "attack_sept_2022", "csto_request_2022", "csto_response_2022", "lachin_bypass",
     "blockade_start",

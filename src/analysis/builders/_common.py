@@ -157,10 +157,10 @@ def personnel_cells(ev, rows: pd.DataFrame) -> list[str]:
                                     strict=True)]
 
 
-def event_table(s, rows: pd.DataFrame, key: str, caption: str):
+def event_table(s, rows: pd.DataFrame, key: str, caption: str, note: str = ""):
     """Events one per row, in date order (Date / What happened / Kind), with the note every
-    event table carries; nothing (an empty text) when there are none, as the figure or text
-    before it says. One for every table of events."""
+    event table carries (after ``note``, the table's own); nothing (an empty text) when there
+    are none, as the figure or text before it says. One for every table of events."""
     from .. import phrasing as ph
 
     if rows.empty:
@@ -177,7 +177,8 @@ def event_table(s, rows: pd.DataFrame, key: str, caption: str):
     })
     # its source line names Appendix B and the title page the edition's date: the note says
     # only how rows known to a month or year are ordered, where some are
-    return s.table(table, caption, data=[rows], key=key, note=order_note(rows).strip() or None)
+    return s.table(table, caption, data=[rows], key=key,
+                   note=" ".join(n for n in (note, order_note(rows).strip()) if n) or None)
 
 
 def figure_events(s, rows: pd.DataFrame, what: str, figure: str, key: str):

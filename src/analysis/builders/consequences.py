@@ -18,7 +18,7 @@ from ..evidence import memo
 from ..evidence_refs import at_precision, in_date_order
 from ..measures import shares as trade_shares
 from ..prose import date, formatted, listing, md, num, pct, rounded, span, usd_m, usd_pair, whole
-from ._common import count_word
+from ._common import count_word, event_table, events_matching
 from .involvement import event_ladder, involves
 
 ICC_WORDS = "Rome Statute|ICC"
@@ -136,6 +136,21 @@ def patron_reactions(s, since, until) -> pd.DataFrame:
     first = ev["actors"].str.split(";").str[0] == s.p.patron
     rows = ev[first & (ev["category"] == "diplomacy") & ev["date"].between(since, until)]
     return rows.sort_values(["date", "event_id"])
+
+
+#: the words of an event title that make a patron's economic step a restriction on the focus
+#: country's goods (as WEST_WORDS and BLOC_WORDS name the steps of section 4)
+RESTRICTION_WORDS = ("halt", "curb", "restrict", "ban")
+
+
+def patron_restrictions(s, since, until) -> pd.DataFrame:
+    """The restrictions on the focus country's goods the patron announced in [since, until]:
+    its economic steps toward the focus country (first actor) named as a halt, curb,
+    restriction or ban (Table 6.1; section 7 counts them among what came from the patron)."""
+    ev = involves(s.ev.events, s.p.patron, s.p.focus)
+    first = ev["actors"].str.split(";").str[0] == s.p.patron
+    rows = ev[first & (ev["category"] == "economy") & ev["date"].between(since, until)]
+    return events_matching(rows, *RESTRICTION_WORDS).sort_values(["date", "event_id"])
 
 
 # ---------------------------------------------------------------------------- builders
@@ -785,3 +800,15 @@ def data_limits(s):
                  f"{md(s.p.patron)}'s reactions, which answered several of "
                  f"{md(s.p.focus)}'s steps at once.")
     return s.text(text)
+
+
+def restrictions_table(s):
+    """The restrictions on the focus country's goods the patron announced, each as its agency
+    gave it (an outside reader: the report said it did not track trade restrictions, though
+    the ones on record were public)."""
+    rows = patron_restrictions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    return event_table(
+        s, rows, "trade_restrictions",
+        f"Restrictions on {s.p.focus}'s goods that {s.p.patron} announced",
+        note=("Each was announced on sanitary or plant-health grounds; the evidence base does "
+              "not record what they cost or how long they lasted."))

@@ -616,11 +616,20 @@ def after_article_text(s):
             unions = [label for key, label in (("eaeu_membership", "the EAEU"),
                                                ("csto_treaty", "the CSTO"))
                       if (a := s.ev.anchor(key)) and s.p.patron in str(a["actors"]).split(";")]
-            text += (f" Against that reading, {listing(names)} "
-                     f"remained in place on {date(s.p.as_of)} (Table {presence})"
-                     + (f", and the evidence base records no formal exit by {md(s.p.focus)} "
-                        f"from {' or '.join(unions)}"
-                        if unions else "") + ".")
+            # top-level contact went on too (an outside reader: the counterweight named only
+            # forces that stayed): the focus country's leader in the patron's capital
+            contact = s.ev.anchor("leaders_contact")
+            met = (f"in {month(contact.date)} {md(str(contact['description']).rstrip('.'))} "
+                   f"(Table {sections.number_of('table', 'after_article')})"
+                   if contact and {s.p.focus, s.p.patron} <= set(str(contact["actors"]).split(";"))
+                   else "")
+            exit_ = (f"the evidence base records no formal exit by {md(s.p.focus)} from "
+                     f"{' or '.join(unions)}" if unions else "")
+            parts = [f"{listing(names)} remained in place on {date(s.p.as_of)} (Table {presence})",
+                     *(p for p in (met, exit_) if p)]
+            # one clause each, semicolons between: three clauses ran on with commas (a review)
+            text += (" Against that reading, " + "; ".join(parts[:-1])
+                     + ("; and " if len(parts) > 1 else "") + parts[-1] + ".")
     # that the changes are events, not measurements, the section's closing box says
     return s.text(text)
 
@@ -990,14 +999,13 @@ def takeaway(s):
     # before the box would otherwise have said it (once: the two had repeated each other)
     ends = _series_end(f)
     # 'the flows': the survey's latest wave came after the changes (an outside reader)
+    limit = _restrictions_limit(s)
     reach = (f"whether the flows measured here moved after those changes, or whether hedging had "
-             f"an economic price: {series_reach(f, named=False)}, and the evidence base does not "
-             "track trade restrictions."
+             f"an economic price: {series_reach(f, named=False)}, and {limit}."
              if series_lag(f) else
              f"where {md(s.p.focus)} will stand next ({watch} says what a further move of each "
              "indicator would signal), or whether hedging has had an economic price: the share "
-             f"series end in {span(*ends)}, and the evidence base does not track trade "
-             "restrictions."
+             f"series end in {span(*ends)}, and {limit}."
              if ends else
              f"where {md(s.p.focus)} will stand next; {watch} says what a further move of each "
              "indicator would signal.")
@@ -1098,7 +1106,7 @@ def _from_patron(s) -> list[str]:
     its sign), and whether the price after the turn was lower than that change implies (Table
     4.1), and its public reactions to the focus country (as Figure 6.1 counts them: diplomatic events it led),
     with where they are shown."""
-    from .consequences import icc_steps, patron_reactions
+    from .consequences import icc_steps, patron_reactions, patron_restrictions
     from .loyalty import (
         WEST_WORDS,
         change_word,
@@ -1128,6 +1136,14 @@ def _from_patron(s) -> list[str]:
                     + ("lower after the turn; " if implied and implied["way"] == "down"
                        else "")
                     + f"{sections.label('table', 'gas_price')})")
+    restrictions = patron_restrictions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    if not restrictions.empty:
+        first, last = restrictions["date"].min(), restrictions["date"].max()
+        said.append(
+            (f"{plural(len(restrictions), 'announced restriction')} on {md(s.p.focus)}'s goods, "
+             f"from {month(first)} to {month(last)}" if len(restrictions) > 1 else
+             f"an announced restriction on {md(s.p.focus)}'s goods in {month(first)}")
+            + f" ({sections.label('table', 'trade_restrictions')})")
     reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
     if not reactions.empty:
         icc, article, where = icc_steps(s), _article(s), []
@@ -1149,6 +1165,16 @@ def _from_patron(s) -> list[str]:
                     f"{month(first)} to {date(last)}"
                     + (f" ({'; '.join(where)})" if where else ""))
     return said
+
+
+def _restrictions_limit(s) -> str:
+    """'the evidence base records the restrictions announced, not what they cost' (Table 6.1),
+    or, where it records none, that it does not track them."""
+    from .consequences import patron_restrictions
+
+    if patron_restrictions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of)).empty:
+        return "the evidence base does not track trade restrictions"
+    return "the evidence base records trade restrictions, not their cost"
 
 
 def costs(s):
@@ -1178,7 +1204,7 @@ def costs(s):
     ends = _series_end(s.findings)
     if ends and not answered(s):
         # the closing box says how far the series reach, when it is there to say it
-        text.append("The evidence base does not track trade restrictions, and its share series "
+        text.append(f"{sentence_start(_restrictions_limit(s))}, and its share series "
                     f"end in {span(*ends)}, so they cannot yet show whether hedging has had an "
                     f"economic price ({sections.label('table', 'watch')}).")
     if not (setbacks and from_patron):
