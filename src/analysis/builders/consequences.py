@@ -18,7 +18,8 @@ from ..evidence import memo
 from ..evidence_refs import at_precision, in_date_order
 from ..measures import shares as trade_shares
 from ..prose import date, formatted, listing, md, num, pct, rounded, span, usd_m, usd_pair, whole
-from ._common import count_word, event_table, events_matching
+from ..sections import label
+from ._common import count_word, event_table, events_matching, plural
 from .involvement import event_ladder, involves
 
 ICC_WORDS = "Rome Statute|ICC"
@@ -730,6 +731,14 @@ def boom_text(s):
         why, from_mix = _why_the_share_fell(flows["exports"], gold, s.p.patron, base)
         if why:
             parts.append(why + (f" ({mix_figure})." if mix_figure and from_mix else "."))
+    # the table that follows, named where it is read (every exhibit is referred to)
+    restricted = patron_restrictions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    if not restricted.empty:
+        parts.append(f"{md(s.p.patron)} also announced "
+                     + ("a restriction" if len(restricted) == 1 else
+                        plural(len(restricted), "restriction"))
+                     + f" on {md(s.p.focus)}'s goods "
+                     f"({label('table', 'trade_restrictions')}).")
     return s.text(" ".join(parts))
 
 
