@@ -724,6 +724,7 @@ def opinion_chart(s):
     fig, axes = theme.new_figure((6.6, 3.4), ncols=len(surveys), sharey=True, squeeze=False)
     styles = ["-", "--", ":", "-."]
     stops_early = False  # a question without the panel's last wave (the note says so)
+    gaps = False  # a wave of the question without this answer: the line breaks there
     for ax, survey in zip(axes[0], surveys, strict=True):
         part = rows[rows["survey"] == survey]
         ends, inner = [], []
@@ -733,7 +734,9 @@ def opinion_chart(s):
             # lines of one colour told apart by their dashes and their markers (the legend
             # shows both), so that a label beside a point can be matched to its line
             marker = MARKERS[i % len(MARKERS)]
-            ax.plot(line["fieldwork_date"], line["share_pct"], color=colour, ls=ls, lw=1.5,
+            drawn = _with_gaps(line, part)
+            gaps |= bool(drawn["share_pct"].isna().any())
+            ax.plot(drawn["fieldwork_date"], drawn["share_pct"], color=colour, ls=ls, lw=1.5,
                     label=series, marker=marker, markersize=4)
             low = line["confidence"] == "low"
             ax.scatter(line.loc[low, "fieldwork_date"], line.loc[low, "share_pct"], s=22,
@@ -770,8 +773,25 @@ def opinion_chart(s):
               "panels and the lines are never joined."
               + (" A line that stops before its panel's last wave: the evidence base holds no "
                  "later wave of that question." if stops_early else "")
+              + (" A line breaks at a wave whose published figures leave that answer out."
+                 if gaps else "")
               + mode_note(rows)
               + charts.hollow_note(rows)))
+
+
+def _with_gaps(line: pd.DataFrame, part: pd.DataFrame) -> pd.DataFrame:
+    """One answer's points with an empty point at each wave of its question, between its first
+    and last, that gives no figure for it: the line breaks there instead of bridging the wave
+    (CRRC's 2015 wave has Russia, not France: a line straight from 2013 to 2017 had passed it
+    without a mark, an outside reader)."""
+    asked = part.loc[part["question_id"] == line["question_id"].iloc[0], "fieldwork_date"]
+    first, last = line["fieldwork_date"].min(), line["fieldwork_date"].max()
+    missing = sorted(set(asked[(asked > first) & (asked < last)]) - set(line["fieldwork_date"]))
+    if not missing:
+        return line
+    holes = pd.DataFrame({"fieldwork_date": missing, "share_pct": float("nan")})
+    return pd.concat([line[["fieldwork_date", "share_pct"]], holes]).sort_values(
+        "fieldwork_date")
 
 
 #: how a wave's interviews were done (opinion.csv ``mode``), as a sentence says it

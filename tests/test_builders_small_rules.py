@@ -1,4 +1,4 @@
-"""Section 2's small rules on inline data."""
+"""Small rules of sections 2 and 7 on inline data."""
 
 from __future__ import annotations
 
@@ -25,3 +25,24 @@ def test_the_published_shares_stand_beside_the_registers_sums_where_they_differ(
         " The bars are sums of SIPRI's current register; its fact sheets of the time gave P 85% "
         "in 2010–14 and 31% in 2015–19.")
     assert _published_beside(s, ours.drop(index=["2010–14", "2015–19"])) == ""
+
+
+def test_a_survey_line_breaks_at_a_wave_that_leaves_its_answer_out():
+    """CRRC's 2015 wave gives Russia's share as main friend but not France's: France's line
+    breaks there instead of running straight from 2013 to 2017 past it (an outside reader);
+    a line's own start and end stay where they are."""
+    from analysis.builders.outlook import _with_gaps
+
+    T = pd.Timestamp
+    part = pd.DataFrame({
+        "fieldwork_date": [T("2013-07-01"), T("2013-07-01"), T("2015-07-01"), T("2017-07-01"),
+                           T("2017-07-01"), T("2019-07-01")],
+        "question_id": ["q"] * 6,
+        "answer": ["Russia", "France", "Russia", "Russia", "France", "Russia"],
+        "share_pct": [83.0, 4.0, 74.0, 64.0, 17.0, 57.0]})
+    france = part[part["answer"] == "France"]
+    drawn = _with_gaps(france, part)
+    assert list(drawn["fieldwork_date"].dt.year) == [2013, 2015, 2017]
+    assert drawn["share_pct"].isna().tolist() == [False, True, False]
+    russia = part[part["answer"] == "Russia"]
+    assert _with_gaps(russia, part) is russia
