@@ -16,14 +16,15 @@ def test_the_published_shares_stand_beside_the_registers_sums_where_they_differ(
     published = pd.DataFrame({"recipient": ["B", "B", "B", "C"],
                               "period": ["2010-2014", "2015-2019", "2005-2009", "2010-2014"],
                               "supplier": ["P", "P", "P", "P"],
-                              "share_pct": [85.0, 31.0, 60.2, 1.0]})
+                              "share_pct": [85.0, 31.0, 60.2, 1.0],
+                              "confidence": ["medium", "high", "medium", "high"]})
     s = SimpleNamespace(ev=SimpleNamespace(arms_import_shares=published),
                         p=SimpleNamespace(rival="B", patron="P"))
     ours = pd.DataFrame({"P": [59.9, 80.1, 29.05], "Q": [40.1, 19.9, 70.95]},
                         index=["2005–09", "2010–14", "2015–19"])
     assert _published_beside(s, ours) == (
-        " The bars are sums of SIPRI's current register; its fact sheets of the time gave P 85% "
-        "in 2010–14 and 31% in 2015–19.")
+        " The bars are sums of SIPRI's current register; its fact sheets of the time gave P "
+        "85%\u2020 in 2010–14 and 31% in 2015–19.")  # a share read in a news copy marked
     assert _published_beside(s, ours.drop(index=["2010–14", "2015–19"])) == ""
 
 

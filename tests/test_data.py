@@ -198,12 +198,12 @@ def test_a_contested_reading_needs_its_source_and_must_differ(data_copy):
 
 
 def test_a_figure_read_only_in_a_copy_is_not_rated_high(data_copy):
-    """casualties row 6 (80 civilians, read in Aravot's report of the ombudsman's count): a
+    """casualties row 8 (80 civilians, read in Aravot's report of the ombudsman's count): a
     figure whose source was read only in a copy is medium at most, as the report's own note
     says; an event read in a copy may still be certain (events.csv has such rows: not named)."""
-    edit_csv(data_copy / "casualties.csv", 6, "confidence", "high")
+    edit_csv(data_copy / "casualties.csv", 8, "confidence", "high")
     found = problems(data_copy)
-    assert ("casualties.csv row 6: confidence = high, but source_id = 'artsakh_ombudsman_2021' "
+    assert ("casualties.csv row 8: confidence = high, but source_id = 'artsakh_ombudsman_2021' "
             "was read only in a copy (sources.csv gives no url of the publisher's own): rate it "
             "medium, or give the publisher's address once the figure is checked there") in found
     assert len(found) == 1, found

@@ -675,9 +675,11 @@ def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_bac
         in text, text
     # the group's list in a sentence of its own, not a bracket holding clauses (an outside reader)
     # the flows named: 'no share series' took in the survey's, which runs past 2024 (a reader)
-    assert ("give a more mixed picture, and Russia's shares of arms imports, trade, gas imports "
-            "and money transfers end by 2024, the year of the first three changes. Three moved "
-            "away from Russia: arms imports; ") in text, text
+    # where each ends ('end by 2024' let a reader take all four to reach 2024: a reader)
+    assert ("give a more mixed picture, and Russia's shares of trade and money transfers end in "
+            "2024, the year of the first three changes, and its shares of arms imports and gas "
+            "imports in 2023 and 2022, before any of them. Three moved away from Russia: arms "
+            "imports; ") in text, text
     assert " One moved toward it (trade); one points neither way for now" in text
     early = _context("00", EDITIONS["2023-09-15"])
     assert not outlook.tally(early).partly
@@ -1080,8 +1082,9 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
     # what the data cannot show: once, in the closing box (the paragraph had said it too)
     box = outlook.takeaway(s).markdown
     lag = ("whether the flows measured here moved after those changes, or whether hedging had "
-           "an economic price: the flows' shares end by 2024, the year of the first three "
-           "changes," in box)
+           "an economic price: the shares of trade and money transfers end in 2024, the year of "
+           "the first three changes, and those of arms imports and gas imports in 2023 and 2022, "
+           "before any of them," in box)
     assert lag is (edition == "default")
     assert "economic price" not in text
     # the restrictions on record are counted among what came from Russia, shown in Table 6.1,

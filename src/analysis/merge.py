@@ -57,6 +57,8 @@ GLOSSARY = {
     "IRI": "International Republican Institute, which runs opinion surveys in Armenia",
     "MRL": "multiple rocket launcher",
     "NATO": "North Atlantic Treaty Organization",
+    "OSCE": "Organization for Security and Co-operation in Europe (Minsk Group co-chairs: "
+            "France, Russia, US)",
     "SAM": "surface-to-air missile",
     "RFE/RL": "Radio Free Europe/Radio Liberty",
     "SIPRI": "Stockholm International Peace Research Institute",

@@ -17,7 +17,20 @@ from .. import indicators, theme
 from ..evidence import memo
 from ..evidence_refs import at_precision, in_date_order
 from ..measures import shares as trade_shares
-from ..prose import date, formatted, listing, md, num, pct, rounded, span, usd_m, usd_pair, whole
+from ..prose import (
+    date,
+    formatted,
+    listing,
+    md,
+    num,
+    pct,
+    period_span,
+    rounded,
+    span,
+    usd_m,
+    usd_pair,
+    whole,
+)
 from ..sections import label
 from ._common import count_word, event_table, events_matching, plural
 from .involvement import event_ladder, involves
@@ -203,8 +216,8 @@ def icc_intro(s):
         "to the Rome Statute into a political test: a party must arrest anyone on its soil whom "
         # the court's own reading beside the states' (an outside reader: 'disputed' left out
         # that the court's Appeals Chamber settled it for itself in 2019; C06 cites it)
-        "the court wants, a duty the court holds to cover serving heads of state and some states "
-        "dispute.")
+        "the court wants, a duty that in the court's view reaches serving heads of state, "
+        "though some states dispute it.")
 
 
 def _shaded(brk: int | None, first: int, last: int) -> str:
@@ -295,7 +308,10 @@ def icc_chart(s):
     def label(row):
         if vote is not None and row["event_id"] == vote["event_id"]:
             yes, no = vote_count(vote["description"])
-            return row["title"], f" ({yes}–{no})"
+            # both tallies, as the text gives them (an outside reader: the label gave one)
+            other = _other_tally(s, vote).strip(" ()").replace(" gave ", ": ").replace(" to ",
+                                                                                       "–")
+            return row["title"], f" ({yes}–{no}" + (f"; {other}" if other else "") + ")"
         return row["title"], ""
 
     fig = event_ladder(rows, lambda r: groups["patron"] if r["event_id"] in reaction_ids
@@ -304,8 +320,9 @@ def icc_chart(s):
                        size=(6.6, max(2.6, 0.34 * len(rows) + 1.2)), label_of=label,
                        max_chars=66)
     first, last = rows["date"].min(), rows["date"].max()
-    period = (f"{first:%B %Y}" if f"{first:%Y%m}" == f"{last:%Y%m}"
-              else f"{first:%B %Y}–{last:%B %Y}")
+    # to the day: 'February 2024' had taken in a reaction of 23 February the chart leaves out
+    # (its window ends with the last step; an outside reader)
+    period = period_span(first, last)
     return s.figure(
         fig,
         # 'to the Rome Statute' only once it is in force for the focus country (a 2023 edition
@@ -313,7 +330,7 @@ def icc_chart(s):
         caption=((f"From the ICC warrant to the Rome Statute in {s.p.focus}, with "
                   if s.ev.anchor("rome_statute_in_force") else
                   f"From the ICC warrant to {s.p.focus}'s steps toward the Rome Statute, with ")
-                 + f"{s.p.patron}'s public reactions to {s.p.focus} in those months, on any "
+                 + f"{s.p.patron}'s public reactions to {s.p.focus} in that time, on any "
                  f"subject, {period}"),
         alt=(f"Event chart of {len(rows)} dated events from {date(first)} to {date(last)}: "
              f"{len(rows) - len(reactions)} steps of the court and of {s.p.focus} toward the "
@@ -819,5 +836,7 @@ def restrictions_table(s):
     return event_table(
         s, rows, "trade_restrictions",
         f"Restrictions on {s.p.focus}'s goods that {s.p.patron} announced",
-        note=("Each was announced on sanitary or plant-health grounds; the evidence base does "
-              "not record what they cost or how long they lasted."))
+        note=(("Each was" if len(rows) > 1 else "It was") + " announced on safety grounds; "
+              "the evidence base does not record what "
+              + ("they" if len(rows) > 1 else "it") + " cost or how long "
+              + ("they" if len(rows) > 1 else "it") + " lasted."))

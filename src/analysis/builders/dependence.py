@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import phrasing as ph
 from ..measures import suppliers
 from ..measures.presence import EXERCISE
 from ..measures.result import weakest
@@ -185,7 +186,8 @@ def arms_period_sentence(s) -> str | None:
     row = rows.assign(end=ends.loc[rows.index, 1]).sort_values("end").iloc[-1]
     start, end = (int(v) for v in ends.loc[row.name])
     ours = suppliers.supplier_shares(arms, s.p.focus, Window(start, end)).of(s.p.patron)
-    text = (f"In {start}–{end} {md(s.p.patron)} supplied {pct(row['share_pct'])} of "
+    text = (f"In {start}–{end} {md(s.p.patron)} supplied {pct(row['share_pct'])}"
+            f"{'' if row['confidence'] == 'low' else ph.mark(row['confidence'])} of "
             f"{md(s.p.focus)}'s major arms imports by SIPRI's published count"
             f"{' (unconfirmed)' if row['confidence'] == 'low' else ''}")
     if ours.known and pct(ours.value) != pct(row["share_pct"]):

@@ -11,6 +11,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import charts, indicators, sections, theme
 from .. import phrasing as ph
 from ..charttext import plain
+from ..evidence_refs import in_date_order
 from ..measures import compare, shares
 from ..measures.result import direction
 from ..measures.windows import WINDOW
@@ -465,7 +466,7 @@ def deliveries_chart(s):
     wide = wide.pivot_table(index="year", columns="side", values="tiv_m", aggfunc="sum")
     first, last = int(arms["year"].min()), int(arms["year"].max())
     wide = wide.reindex(range(first, last + 1)).fillna(0.0)
-    fig, ax = theme.new_figure()
+    fig, ax = theme.new_figure((6.6, 3.0))  # (a little lower: the section keeps to its pages)
     bottom = pd.Series(0.0, index=wide.index)
     for side, colour in ((s.p.patron, theme.colour(s.p.patron)), ("Others", theme.OTHER)):
         if side in wide:
@@ -536,11 +537,30 @@ def deliveries_table(s):
         "TIV (m)": systems["tiv_m"].map(lambda v: num(v, 1)),
     })
     total = used["tiv_delivered_m"].sum()
+    loans = arms_loans(s)
     return s.table(table, f"Major arms delivered by {s.p.patron} to {s.p.focus} (SIPRI)",
-                   data=[used], key="patron_systems",
+                   data=[used, loans], key="patron_systems",
                    note=(f"{UNITS_NOTE} Total {num(total, 1)} TIV million over "
                          f"{len(systems)} systems. Designations are SIPRI's, which may name a "
-                         "type by its family rather than by the version delivered."))
+                         "type by its family rather than by the version delivered."
+                         + "".join(f" {'On' if r.date_precision == 'day' else 'In'} "
+                                   f"{ph.when(r.date, r.date_precision)} {r.description}"
+                                   for r in loans.itertuples())))
+
+
+#: the words of an event title that make it a loan for the patron's arms
+LOAN_WORDS = ("lend", "loan")
+
+
+def arms_loans(s) -> pd.DataFrame:
+    """The patron's loans for its own arms to the focus country, as the evidence base dates
+    them (the note to Table 4.2 gives their terms; an outside reader: the deliveries were
+    shown without how they were paid for)."""
+    ev = s.ev.events
+    both = ev[ev["actors"].str.contains(s.p.patron, na=False)
+              & ev["actors"].str.contains(s.p.focus, na=False)
+              & (ev["category"] == "security")]
+    return in_date_order(events_matching(both, *LOAN_WORDS))
 
 
 def deliveries_text(s):
@@ -601,9 +621,8 @@ def undelivered(s):
         text.append(f"{md(s.p.focus)} said that it had paid {md(s.p.patron)} for weapons that "
                     "were not delivered." if said is None else
                     f"{first} {md(str(said['description']).rstrip('.'))}.")
-        text.append(f" In the claim ledger, the news analysis's claim that {md(s.p.patron)} "
-                    f"failed to deliver is rated *{md(c['verdict'])}* ({md(c['claim_id'])}, "
-                    "Appendix A, with the reasoning).")
+        text.append(f" The claim ledger rates the article's claim that {md(s.p.patron)} failed "
+                    f"to deliver *{md(c['verdict'])}* ({md(c['claim_id'])}, Appendix A).")
         if pd.notna(c.get("after_article")):
             # each later statement with its own date: 'Later, on 24 November 2023, …; on …'
             said_later = [f"on {date(u['date'])}, {md(str(u['update']).rstrip('.'))}"
@@ -631,14 +650,14 @@ def base(s):
     b = rows.sort_values("start_date").iloc[0]
     flag = " (unconfirmed)" if b["confidence"] == "low" else ""
     keeps = "keeps" if pd.isna(b["end_date"]) else "kept"
+    # 'published', not 'latest published': its one figure is undated (an outside reader)
+    counted = (f" (its published headcount{flag}: Table "
+               f"{sections.number_of('table', 'presence')})"
+               if pd.notna(b["personnel_persons"]) else "")
     text = [f"{md(s.p.patron)} also {keeps} a military base in {md(s.p.focus)}: the "
             f"{md(b['name'])}, in place since {b['start_date']:%Y}"
-            + (f" and still there on {date(s.p.as_of)}." if pd.isna(b["end_date"]) else
-               f" until it closed on {date(b['end_date'])}.")]
-    if pd.notna(b["personnel_persons"]):
-        # 'published', not 'latest published': its one figure is undated (an outside reader)
-        text.append(f" Table {sections.number_of('table', 'presence')} gives its published "
-                    f"headcount{flag}.")
+            + (f" and still there on {date(s.p.as_of)}{counted}." if pd.isna(b["end_date"]) else
+               f" until it closed on {date(b['end_date'])}{counted}.")]
     lease = events_matching(s.ev.events, "base")
     lease = lease[lease["actors"].str.contains(s.p.patron, na=False)
                   & lease["actors"].str.contains(s.p.focus, na=False)
@@ -712,8 +731,11 @@ def takeaway(s):
                     + f" ({sections.label('table', 'gas_price')})")
     systems = dep.deliveries_by_system(s.ev.arms_deliveries, s.p.focus, s.p.patron)
     if not systems.empty:
+        # how some were paid for, from the table's note (an outside reader: the deliveries had
+        # been shown without it)
+        loans = "some of them bought with its loans, " if not arms_loans(s).empty else ""
         says.append(f"{md(s.p.patron)}'s weapons reached {md(s.p.focus)} in a few large "
-                    f"deliveries, the latest recorded in "
+                    f"deliveries, {loans}the latest recorded in "
                     f"{int(systems['last'].max())} ({sections.label('table', 'patron_systems')})")
     return s.text(
         # that the shares measure exposure, not intent, is said beside them (Figure 4.2)

@@ -1052,21 +1052,41 @@ def answered(s) -> bool:
 
 
 def series_reach(f, named: bool = True) -> str:
-    """"Russia's shares of arms imports, trade, gas imports and money transfers end by 2024, the
-    year of the first three changes": how far the share series reach against the dated changes
-    (before, 'no series runs past 2024' explained only the changes of 2025: an outside
-    reader)."""
-    end = _series_end(f)[1]
-    that_year = [day for day, _, _ in f.break_steps if day.year == end]
-    first = len(that_year) and all(day.year >= end for day, _, _ in f.break_steps)
-    # the flows named: 'no share series' took in the survey's share of respondents, which runs
-    # past the changes (an outside reader)
-    flows = listing([shares.LABELS[k].lower() for k in shares.INDICATORS if k in f.dependence])
-    # ``named`` false: after 'the flows measured here', which names them
-    return ((f"{md(f.patron)}'s shares of {flows}" if named else "the flows' shares")
-            + f" end by {end}"
-            + (f", the year of the first {count_word(len(that_year))} changes" if first and
-               len(that_year) > 1 else ", the year of the first change" if first else ""))
+    """"Russia's shares of trade and money transfers end in 2024, the year of the first three
+    changes, and its shares of arms imports and gas imports in 2023 and 2022, before any of
+    them": how far each share series reaches against the dated changes (before, 'end by 2024'
+    let a reader take all four to reach 2024, and 'no share series' took in the survey's, which
+    runs past the changes: outside readers). ``named`` false: 'the shares of …' (after 'the
+    flows measured here')."""
+    steps = [day.year for day, _, _ in f.break_steps]
+    ends: dict[int, list[str]] = {}
+    for key in shares.INDICATORS:
+        c = f.dependence.get(key)
+        if c is not None and c.latest.known and str(c.latest.window)[-4:].isdigit():
+            ends.setdefault(int(str(c.latest.window)[-4:]), []).append(
+                shares.LABELS[key].lower())
+    whose = f"{md(f.patron)}'s" if named else "the"
+
+    def when(years: list[int]) -> str:
+        said = f"in {listing(str(y) for y in years)}"
+        if steps and max(years) < min(steps):
+            return said + (", before any of the changes" if len(years) == 1 else
+                           ", before any of them")
+        at = [y for y in steps if y == years[0]]
+        if len(years) == 1 and at and min(steps) == years[0]:
+            return said + (f", the year of the first {count_word(len(at))} changes"
+                           if len(at) > 1 else ", the year of the first change")
+        return said
+
+    groups = sorted(ends.items(), reverse=True)
+    latest = [y for y, _ in groups if not steps or y >= min(steps)]
+    head = [(y, ends[y]) for y in latest] or groups[:1]
+    rest = [(y, n) for y, n in groups if (y, n) not in head]
+    text = "; ".join(f"{whose} shares of {listing(n)} end {when([y])}" for y, n in head)
+    if rest:
+        text += (f", and {'its shares' if named else 'those'} of "
+                 f"{listing(x for _, n in rest for x in n)} {when([y for y, _ in rest])}")
+    return text
 
 
 def series_lag(f) -> bool:

@@ -438,15 +438,17 @@ def _published_beside(s, shares: pd.DataFrame) -> str:
     published = s.ev.arms_import_shares
     rows = published[(published["recipient"] == s.p.rival)
                       & (published["supplier"] == s.p.patron)]
-    given = dict(zip(rows["period"], rows["share_pct"], strict=True))
+    given = {p: (v, c) for p, v, c in zip(rows["period"], rows["share_pct"], rows["confidence"],
+                                          strict=True)}
     ours = shares.get(s.p.patron, pd.Series(dtype=float))
     differ = []
     for period, value in ours.items():
         first, last = (int(y) for y in re.findall(r"\d+", str(period))[:2])
         last += first // 100 * 100 if last < 100 else 0
-        theirs = given.get(f"{first}-{last}")
+        theirs, confidence = given.get(f"{first}-{last}", (None, None))
         if theirs is not None and pct(theirs) != pct(value):
-            differ.append(f"{pct(theirs)} in {period}")
+            # read in news copies of the fact sheets: medium, marked as the notes mark it
+            differ.append(f"{pct(theirs)}{ph.mark(confidence)} in {period}")
     return (f" The bars are sums of SIPRI's current register; its fact sheets of the time gave "
             f"{md(s.p.patron)} {listing(differ)}." if differ else "")
 
