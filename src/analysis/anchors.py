@@ -30,7 +30,7 @@ KEYS: tuple[str, ...] = (
     "conflict_start", "csto_treaty", "ceasefire_1994", "gyumri_base", "customs_union_turn",
     "customs_union_reason", "eaeu_membership", "leaders_contact",
     "four_day_war", "war_2020_start", "ceasefire_2020", "peacekeepers_deploy", "ukraine_invasion",
-    "attack_sept_2022", "csto_request_2022", "csto_response_2022", "lachin_bypass",
+    "attack_sept_2022", "csto_request_2022", "csto_response_2022", "csto_offer_declined", "lachin_bypass",
     "blockade_start",
     "euma_launch", "icj_lachin_order", "icc_warrant", "rome_statute_cleared", "lachin_checkpoint",
     "lachin_closure_2023", "rome_statute_bill", "rome_statute_submitted", "eagle_partner_2023",

@@ -356,9 +356,12 @@ def _cut_claims(claims: pd.DataFrame, updates: pd.DataFrame,
 def latest_strengths(deployments: pd.DataFrame, strengths: pd.DataFrame) -> pd.DataFrame:
     """Each deployment with its personnel as last published in ``strengths`` (already cut at
     as_of), else as published at deployment. The later count brings what it is
-    (``personnel_basis``), its source (``personnel_source_id``) and, if lower, its confidence."""
+    (``personnel_basis``), its source (``personnel_source_id``), its date (``personnel_date``)
+    and, if lower, its confidence."""
     out = deployments.assign(personnel_source_id=pd.Series(pd.NA, index=deployments.index,
-                                                           dtype="string"))
+                                                           dtype="string"),
+                             personnel_date=pd.Series(pd.NaT, index=deployments.index,
+                                                      dtype="datetime64[ns]"))
     latest = strengths.sort_values("date").groupby("deployment_id").tail(1)
     latest = latest.set_index("deployment_id")
     hit = out["deployment_id"].isin(latest.index)
@@ -369,6 +372,8 @@ def latest_strengths(deployments: pd.DataFrame, strengths: pd.DataFrame) -> pd.D
     if "personnel_basis" in latest:
         out.loc[hit, "personnel_basis"] = latest.loc[ids, "personnel_basis"].to_numpy()
     out.loc[hit, "personnel_source_id"] = latest.loc[ids, "source_id"].to_numpy()
+    # when the count was given: before an exercise begins it is what was announced for it
+    out.loc[hit, "personnel_date"] = pd.to_datetime(latest.loc[ids, "date"]).to_numpy()
     out.loc[hit, "confidence"] = [weakest((a, b)) for a, b in zip(
         out.loc[hit, "confidence"], latest.loc[ids, "confidence"], strict=True)]
     return out

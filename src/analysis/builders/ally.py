@@ -578,9 +578,14 @@ def signals_text(s):
         place = ("The last of them, the exercise " if ex["start_date"] == last else
                  "The first of them, the exercise " if ex["start_date"] == first else
                  "The exercise ")
+        # a count given before the exercise began is what was announced, not who came (an
+        # outside reader: 'brought together 85' stated an announcement as a fact)
+        announced = (pd.notna(ex.get("personnel_date"))
+                     and ex["personnel_date"] < ex["start_date"])
         text.append(f" {place}{md(ex['name'])}, starting on "
-                    f"{date(ex['start_date'])}, brought together {size}"
-                    f"{' (unconfirmed)' if ex['confidence'] == 'low' else ''}.")
+                    f"{date(ex['start_date'])}, "
+                    + ("was announced to bring together" if announced else "brought together")
+                    + f" {size}{' (unconfirmed)' if ex['confidence'] == 'low' else ''}.")
     patron_steps = _patron_steps(s, signals)
     if not patron_steps.empty:
         # steps that all came before the exercise are said to, not read as a reply to it

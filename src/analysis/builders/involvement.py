@@ -766,6 +766,11 @@ def alliance_summary(s):
     if request and response:
         wait = indicators.days_between(request.date, response.date)
         text.append(f" {count_word(wait, True)} days later the alliance answered with {ANSWER}.")
+        # what the alliance offered later and why it was turned down (an outside reader: 'not
+        # troops' beside a declined aid package, with no reason given, read as one-sided)
+        offer = s.ev.anchor("csto_offer_declined")
+        if offer and s.p.focus in str(offer["actors"]).split(";"):
+            text.append(f" {md(str(offer['description']).rstrip('.'))} ({date(offer.date)}).")
     thread = _alliance_thread(s, attack.date)
     known = {a.event_id for a in (request, response) if a}
     later = thread[[_own_step(r, known, s.p.focus) for _, r in thread.iterrows()]]
