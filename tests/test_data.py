@@ -93,6 +93,9 @@ def test_spot_check_eagle_partner_85_and_175():
                                   evidence.load_table("strengths", DATA))
     eagle = d[d["name"].str.contains("Eagle Partner")]
     assert set(eagle["personnel_persons"].dropna()) >= {85, 175}
+    # the count's date travels with it, so the text can say the numbers were announced
+    counted = eagle[eagle["personnel_persons"].isin([85, 175])]
+    assert (counted["personnel_date"] < counted["start_date"]).all()
 
 
 def test_spot_check_rome_statute_vote_60_22_on_3_october_2023():
@@ -100,6 +103,8 @@ def test_spot_check_rome_statute_vote_60_22_on_3_october_2023():
     row = events[(events["date"] == "2023-10-03") & events["title"].str.contains("Rome Statute")]
     assert len(row) == 1
     assert "60" in row.iloc[0]["description"] and "22" in row.iloc[0]["description"]
+    # TASS's report of the speaker's announcement gave 20 against: kept beside it
+    assert row.iloc[0]["tally_contested"] == "60 to 20"
 
 
 def test_spot_check_sipri_russia_share_of_armenia_2016_20_is_94():
