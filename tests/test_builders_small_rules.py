@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 
 
 def test_the_published_shares_stand_beside_the_registers_sums_where_they_differ():
@@ -26,6 +27,17 @@ def test_the_published_shares_stand_beside_the_registers_sums_where_they_differ(
         " The bars are sums of SIPRI's current register; its fact sheets of the time gave P "
         "85%\u2020 in 2010–14 and 31% in 2015–19.")  # a share read in a news copy marked
     assert _published_beside(s, ours.drop(index=["2010–14", "2015–19"])) == ""
+    # a last period of one year ('2010', an edition whose data end there) is read, not a crash
+    one = pd.DataFrame({"P": [59.9, 70.0]}, index=["2005–09", "2010"])
+    assert _published_beside(s, one) == ""
+
+
+def test_a_supplier_period_label_gives_its_years():
+    from analysis.measures.suppliers import period_end, period_start
+
+    assert (period_start("2020–23"), period_end("2020–23")) == (2020, 2023)
+    assert (period_start("2010"), period_end("2010")) == (2010, 2010)
+    assert period_end("1995–99") == 1999
 
 
 def test_a_survey_line_breaks_at_a_wave_that_leaves_its_answer_out():
@@ -47,3 +59,32 @@ def test_a_survey_line_breaks_at_a_wave_that_leaves_its_answer_out():
     assert drawn["share_pct"].isna().tolist() == [False, True, False]
     russia = part[part["answer"] == "Russia"]
     assert _with_gaps(russia, part) is russia
+
+
+@pytest.mark.parametrize("ends, steps, said", [
+    # the default edition's shape
+    ({"arms": 2023, "trade": 2024, "gas": 2022, "remittances": 2024}, [2024, 2024, 2024, 2025],
+     ("Russia's shares of trade and money transfers end in 2024, the year of the first three "
+     "changes, and of arms imports and gas imports in 2023 and 2022, before any of them")),
+    # two series in one year before the changes: said apart, not paired by position
+    ({"arms": 2023, "trade": 2023, "gas": 2022, "remittances": 2024}, [2024, 2024, 2025],
+     ("Russia's shares of money transfers end in 2024, the year of the first two changes, and of "
+     "arms imports and trade in 2023 and of gas imports in 2022, before any of them")),
+    # every year its own: the patron named once
+    ({"trade": 2025, "arms": 2024, "remittances": 2023, "gas": 2022}, [2023, 2026],
+     ("Russia's shares of trade end in 2025, of arms imports in 2024, of money transfers in "
+     "2023, the year of the first change, and of gas imports in 2022, before any of them")),
+    ({"arms": 2022, "trade": 2022}, [2024],
+     "Russia's shares of arms imports and trade end in 2022, before any of the changes"),
+])
+def test_where_each_share_series_ends_against_the_changes(ends, steps, said):
+    """An outside reader took 'end by 2024' for all four reaching 2024; a review found other
+    shapes of data paired series with the wrong years."""
+    from analysis.builders.outlook import series_reach
+
+    def change(year):
+        return SimpleNamespace(latest=SimpleNamespace(known=True, window=f"{year - 4}-{year}"))
+
+    f = SimpleNamespace(patron="Russia", dependence={k: change(y) for k, y in ends.items()},
+                        break_steps=[(pd.Timestamp(f"{y}-06-01"), None, None) for y in steps])
+    assert series_reach(f) == said

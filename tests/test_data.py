@@ -240,8 +240,10 @@ def test_an_exact_copy_or_the_publishers_own_item_may_be_rated_high():
             # an address not opened, the publisher's file read from disk (a refresh)
             {"source_id": "c", "url": "https://x.org/c", "url_opened": "false"},
             {"source_id": "d", "url": "", "retrieved_via": "an exact copy in Git"},
-            {"source_id": "e", "url": "https://x.org/e", "retrieved_via": "exactly the news"}]
-    assert sorted(copied_sources(rows)) == ["d", "e"]
+            {"source_id": "e", "url": "https://x.org/e", "retrieved_via": "exactly the news"},
+            {"source_id": "f", "url": "https://x.org/f",
+             "retrieved_via": "Mediamax's report; not an exact copy"}]
+    assert sorted(copied_sources(rows)) == ["d", "e", "f"]
 
 
 def test_duplicate_key(data_copy):

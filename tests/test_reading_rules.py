@@ -677,9 +677,9 @@ def test_an_indicator_counted_on_a_side_says_how_far_its_latest_reading_went_bac
     # the flows named: 'no share series' took in the survey's, which runs past 2024 (a reader)
     # where each ends ('end by 2024' let a reader take all four to reach 2024: a reader)
     assert ("give a more mixed picture, and Russia's shares of trade and money transfers end in "
-            "2024, the year of the first three changes, and its shares of arms imports and gas "
-            "imports in 2023 and 2022, before any of them. Three moved away from Russia: arms "
-            "imports; ") in text, text
+            "2024, the year of the first three changes, and of arms imports and gas imports in "
+            "2023 and 2022, before any of them. Three moved away from Russia: arms imports; ") in \
+        text, text
     assert " One moved toward it (trade); one points neither way for now" in text
     early = _context("00", EDITIONS["2023-09-15"])
     assert not outlook.tally(early).partly
@@ -1083,8 +1083,8 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
     box = outlook.takeaway(s).markdown
     lag = ("whether the flows measured here moved after those changes, or whether hedging had "
            "an economic price: the shares of trade and money transfers end in 2024, the year of "
-           "the first three changes, and those of arms imports and gas imports in 2023 and 2022, "
-           "before any of them," in box)
+           "the first three changes, and of arms imports and gas imports in 2023 and 2022, before "
+           "any of them," in box)
     assert lag is (edition == "default")
     assert "economic price" not in text
     # the restrictions on record are counted among what came from Russia, shown in Table 6.1,
@@ -1102,8 +1102,14 @@ def test_section_7_sets_out_the_cost_so_far_by_date_not_by_cause(edition):
 
 def test_the_cost_so_far_is_left_out_for_another_patron():
     """With another patron, nothing of Russia's gas, alliance, peacekeepers or words is its
-    cost: the evidence base holds none of Iran's, and the part is left out."""
-    assert outlook.costs(_context("07", {"patron": "Iran"})).markdown == ""
+    cost: the evidence base holds none of Iran's, and the part is left out; the box says the
+    evidence base records no restriction of Iran's, not that it tracks none (a review: it
+    records Russia's)."""
+    s = _context("07", {"patron": "Iran"})
+    assert outlook.costs(s).markdown == ""
+    box = outlook.takeaway(s).markdown
+    assert "records no trade restriction by Iran on Armenia's goods by" in box, box
+    assert "does not track trade restrictions" not in box
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

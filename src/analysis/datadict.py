@@ -15,8 +15,8 @@ series, dates, licence, and the copy we read when it was not the primary) and a 
 (read in the publisher's own file or an exact copy), `medium` (read in a secondary copy or a report
 citing the publisher; marked with a dagger in the report), or `low` for a figure we could not confirm
 in a published source (shown as unconfirmed). `tightrope data validate` holds a figure to this: a
-source with no address of the publisher's own, one written out but not opened, or a copy read that
-is not called exact makes its figures medium at most. An event's confidence is that it happened as
+source with no address of the publisher's own, or a copy read (`retrieved_via`) that is not called
+an exact one, makes its figures medium at most. An event's confidence is that it happened as
 dated, so an event reported alike in a copy may be high. Contested figures keep each side's value in its own row;
 where one row holds a single fact that published records give differently (a country's vote), the
 other reading goes in `<column>_contested` with its source in `contested_source_id`, and the report

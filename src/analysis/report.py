@@ -34,8 +34,9 @@ MEDIUM_MARK = "\u2020"
 #: once, on the key findings page, where the first marks stand
 MEDIUM_NOTE = (f"Figures marked {MEDIUM_MARK} are of medium confidence: read in a secondary copy "
                "of the publisher's data or in a report citing it, not in the publisher's own "
-               "file or an exact copy of it. Outside these findings, tables and source lines "
-               "always carry the mark; notes and the running text carry it only in places.")
+               "file or an exact copy of it. Outside these findings, source lines mark each "
+               "such source; tables, notes and the running text mark the figures only in "
+               "places.")
 #: under a chart or table, short: the full legend under each of two dozen exhibits added three
 #: lines to most of them (an outside reader counted it 24 times)
 MEDIUM_NOTE_SHORT = (f"A {MEDIUM_MARK} marks medium confidence: read in a secondary copy of the "

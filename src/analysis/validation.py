@@ -172,7 +172,8 @@ def copied_sources(rows: list[dict[str, str]]) -> dict[str, str]:
         via = (r.get("retrieved_via") or "").strip()
         if not (r.get("url") or "").strip():
             out[r["source_id"].strip()] = "sources.csv gives no url of the publisher's own"
-        elif via and not re.search(r"\bexact\b", via, re.IGNORECASE):
+        elif via and not (re.search(r"\bexact\b", via, re.IGNORECASE)
+                          and not re.search(r"\bnot (?:an? )?exact\b", via, re.IGNORECASE)):
             out[r["source_id"].strip()] = "retrieved_via names a copy it does not call exact"
     return out
 

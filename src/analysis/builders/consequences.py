@@ -54,14 +54,22 @@ def vote_count(text) -> tuple[int, int] | None:
     return int(found.group(1).replace(",", "")), int(found.group(2).replace(",", ""))
 
 
-def _other_tally(s, vote) -> str:
-    """' (TASS gave 60 to 20)': another record's tally of the vote, where the records disagree
-    (``tally_contested``; the row's own stays the one used)."""
+def other_tally(s, vote) -> tuple[str, int, int] | None:
+    """(publisher, yes, no): another record's tally of the vote, where the records disagree
+    (``tally_contested``; the row's own stays the one used), else None."""
     other = vote_count(vote.get("tally_contested"))
     if other is None or pd.isna(vote.get("contested_source_id")):
+        return None
+    return (str(s.ev.sources_by_id().loc[vote["contested_source_id"], "publisher"]), *other)
+
+
+def _other_tally(s, vote) -> str:
+    """' (TASS gave 60 to 20)': :func:`other_tally` as the text says it (Markdown)."""
+    other = other_tally(s, vote)
+    if other is None:
         return ""
-    publisher = s.ev.sources_by_id().loc[vote["contested_source_id"], "publisher"]
-    return f" ({publisher} gave {num(other[0])} to {num(other[1])})"
+    publisher, yes, no = other
+    return f" ({md(publisher)} gave {num(yes)} to {num(no)})"
 
 
 def fold(old: float, new: float) -> float | None:
@@ -154,7 +162,10 @@ def patron_reactions(s, since, until) -> pd.DataFrame:
 
 #: the words of an event title that make a patron's economic step a restriction on the focus
 #: country's goods (as WEST_WORDS and BLOC_WORDS name the steps of section 4)
-RESTRICTION_WORDS = ("halt", "curb", "restrict", "ban")
+RESTRICTION_WORDS = (r"\bhalts?\b", r"\bcurbs?\b", r"\brestrict\w*", r"\bbans?\b",
+                     r"\bsuspends?\b")
+#: ... unless the title lifts or eases one
+LIFTED_WORDS = (r"\blifts?\b", r"\beases?\b", r"\bends?\b")
 
 
 def patron_restrictions(s, since, until) -> pd.DataFrame:
@@ -164,7 +175,9 @@ def patron_restrictions(s, since, until) -> pd.DataFrame:
     ev = involves(s.ev.events, s.p.patron, s.p.focus)
     first = ev["actors"].str.split(";").str[0] == s.p.patron
     rows = ev[first & (ev["category"] == "economy") & ev["date"].between(since, until)]
-    return events_matching(rows, *RESTRICTION_WORDS).sort_values(["date", "event_id"])
+    found = events_matching(rows, *RESTRICTION_WORDS)
+    lifted = events_matching(found, *LIFTED_WORDS)["event_id"]
+    return found[~found["event_id"].isin(lifted)].sort_values(["date", "event_id"])
 
 
 # ---------------------------------------------------------------------------- builders
@@ -248,7 +261,8 @@ def icc_summary(s):
     # what the step was for, in the government's own account (an outside reader: a section on
     # unintended consequences never said what was intended)
     aim = (f", a step it tied to {md(s.p.rival)}'s attacks on {md(s.p.focus)}"
-           if bill and s.p.rival in str(bill["description"]) else "")
+           if bill and f"{s.p.rival}'s attacks on {s.p.focus}" in str(bill["description"])
+           else "")
     text = [(f"{md(s.p.focus)}'s government approved a bill to ratify the Rome Statute, the "
              f"founding treaty of the International Criminal Court, on {date(bill.date)}"
              f"{aim}. ")] if bill else []
@@ -309,9 +323,10 @@ def icc_chart(s):
         if vote is not None and row["event_id"] == vote["event_id"]:
             yes, no = vote_count(vote["description"])
             # both tallies, as the text gives them (an outside reader: the label gave one)
-            other = _other_tally(s, vote).strip(" ()").replace(" gave ", ": ").replace(" to ",
-                                                                                       "–")
-            return row["title"], f" ({yes}–{no}" + (f"; {other}" if other else "") + ")"
+            other = other_tally(s, vote)
+            return row["title"], (f" ({yes}–{no}"
+                                  + (f"; {other[0]}: {other[1]}–{other[2]}" if other else "")
+                                  + ")")
         return row["title"], ""
 
     fig = event_ladder(rows, lambda r: groups["patron"] if r["event_id"] in reaction_ids
@@ -836,7 +851,6 @@ def restrictions_table(s):
     return event_table(
         s, rows, "trade_restrictions",
         f"Restrictions on {s.p.focus}'s goods that {s.p.patron} announced",
-        note=(("Each was" if len(rows) > 1 else "It was") + " announced on safety grounds; "
-              "the evidence base does not record what "
+        note=("The evidence base does not record what "
               + ("they" if len(rows) > 1 else "it") + " cost or how long "
               + ("they" if len(rows) > 1 else "it") + " lasted."))

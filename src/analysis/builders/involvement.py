@@ -713,17 +713,22 @@ def alliance_chart(s):
                                      s.ev.anchor("csto_response_2022")) if a}
     # the attack as the text gives it: by the focus country's account
     groups = {"attack": f"Attack, by {s.p.focus}'s account", "alliance": "Request and response",
-              "own": f"{s.p.focus}'s later steps"}
+              "own": f"{s.p.focus}'s later steps", "answers": "Allies' later answers"}
 
     def group(r) -> str:
         if r["event_id"] == attack["event_id"]:
             return groups["attack"]
-        return groups["own"] if _own_step(r, exchange, s.p.focus) else groups["alliance"]
+        if r["event_id"] in exchange:
+            return groups["alliance"]
+        # an ally's answer to a later step (the Kremlin's to the freeze) is neither the request
+        # nor the response (a review: the legend had called it so)
+        return groups["own"] if _own_step(r, exchange, s.p.focus) else groups["answers"]
 
-    fig = event_ladder(rows, group,
-                       {groups["attack"]: theme.colour(s.p.rival),
-                        groups["alliance"]: theme.colour(s.p.patron),
-                        groups["own"]: theme.colour(s.p.focus)},
+    colours = {groups["attack"]: theme.colour(s.p.rival),
+               groups["alliance"]: theme.colour(s.p.patron),
+               groups["own"]: theme.colour(s.p.focus), groups["answers"]: theme.MUTED}
+    shown = {group(r) for _, r in rows.iterrows()}
+    fig = event_ladder(rows, group, {k: v for k, v in colours.items() if k in shown},
                        size=(6.6, max(2.6, 0.28 * len(rows) + 1.2)), label_of=label,
                        max_chars=64)
     last = rows["date"].max()

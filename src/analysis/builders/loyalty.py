@@ -26,6 +26,7 @@ from ._common import (
     sentence_start,
     units_cells,
 )
+from .involvement import involves
 
 BLOC_WORDS = ("EAEU", "Customs Union")
 WEST_WORDS = ("CEPA", "Association Agreement")
@@ -544,23 +545,21 @@ def deliveries_table(s):
                          f"{len(systems)} systems. Designations are SIPRI's, which may name a "
                          "type by its family rather than by the version delivered."
                          + "".join(f" {'On' if r.date_precision == 'day' else 'In'} "
-                                   f"{ph.when(r.date, r.date_precision)} {r.description}"
+                                   f"{ph.when(r.date, r.date_precision)} "
+                                   f"{str(r.description).rstrip('.')}."
                                    for r in loans.itertuples())))
 
 
 #: the words of an event title that make it a loan for the patron's arms
-LOAN_WORDS = ("lend", "loan")
+LOAN_WORDS = (r"\blends?\b", r"\blent\b", r"\bloans?\b")
 
 
 def arms_loans(s) -> pd.DataFrame:
     """The patron's loans for its own arms to the focus country, as the evidence base dates
     them (the note to Table 4.2 gives their terms; an outside reader: the deliveries were
     shown without how they were paid for)."""
-    ev = s.ev.events
-    both = ev[ev["actors"].str.contains(s.p.patron, na=False)
-              & ev["actors"].str.contains(s.p.focus, na=False)
-              & (ev["category"] == "security")]
-    return in_date_order(events_matching(both, *LOAN_WORDS))
+    both = involves(s.ev.events, s.p.patron, s.p.focus)
+    return in_date_order(events_matching(both[both["category"] == "security"], *LOAN_WORDS))
 
 
 def deliveries_text(s):
@@ -651,7 +650,7 @@ def base(s):
     flag = " (unconfirmed)" if b["confidence"] == "low" else ""
     keeps = "keeps" if pd.isna(b["end_date"]) else "kept"
     # 'published', not 'latest published': its one figure is undated (an outside reader)
-    counted = (f" (its published headcount{flag}: Table "
+    counted = (f" (its published headcount{flag.replace(' (', ', ').rstrip(')')}: Table "
                f"{sections.number_of('table', 'presence')})"
                if pd.notna(b["personnel_persons"]) else "")
     text = [f"{md(s.p.patron)} also {keeps} a military base in {md(s.p.focus)}: the "

@@ -1053,40 +1053,49 @@ def answered(s) -> bool:
 
 def series_reach(f, named: bool = True) -> str:
     """"Russia's shares of trade and money transfers end in 2024, the year of the first three
-    changes, and its shares of arms imports and gas imports in 2023 and 2022, before any of
-    them": how far each share series reaches against the dated changes (before, 'end by 2024'
-    let a reader take all four to reach 2024, and 'no share series' took in the survey's, which
-    runs past the changes: outside readers). ``named`` false: 'the shares of …' (after 'the
-    flows measured here')."""
+    changes, and of arms imports and gas imports in 2023 and 2022, before any of them": where
+    each share series ends against the dated changes (before, 'end by 2024' let a reader take
+    all four to reach 2024, and 'no share series' took in the survey's, which runs past the
+    changes: outside readers). ``named`` false: 'the shares of …' (after 'the flows measured
+    here'). Years are paired with their series; one year of several series is said apart."""
     steps = [day.year for day, _, _ in f.break_steps]
+    first = min(steps) if steps else None
+    groups = sorted(_series_ends(f).items(), reverse=True)
+    post = [(y, n) for y, n in groups if first is None or y >= first]
+    pre = [(y, n) for y, n in groups if first is not None and y < first]
+    parts = []
+    for year, names in post:
+        at = steps.count(year) if year == first else 0
+        parts.append(f"of {listing(names)} end in {year}" if not parts else
+                     f"of {listing(names)} in {year}")
+        if at:
+            parts[-1] += (f", the year of the first {count_word(at)} changes" if at > 1 else
+                          ", the year of the first change")
+    if pre:
+        if all(len(n) == 1 for _, n in pre):  # one series a year: 'of a and b in 2023 and 2022'
+            said = (f"of {listing(n[0] for _, n in pre)} "
+                    + ("end " if not parts else "") + f"in {listing(str(y) for y, _ in pre)}")
+        else:
+            said = listing([f"of {listing(n)} " + ("end " if not parts and k == 0 else "")
+                            + f"in {y}" for k, (y, n) in enumerate(pre)])
+        mentioned = any("changes" in p_ or "change" in p_ for p_ in parts)
+        parts.append(said + (", before any of them" if mentioned else
+                             ", before any of the changes"))
+    whose = f"{md(f.patron)}'s" if named else "the"
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]
+    return f"{whose} shares {text}"
+
+
+def _series_ends(f) -> dict[int, list[str]]:
+    """The patron's shares by the year in which their latest window ends: {2024: ['trade',
+    'money transfers'], 2023: ['arms imports'], …}, in the indicators' order."""
     ends: dict[int, list[str]] = {}
     for key in shares.INDICATORS:
         c = f.dependence.get(key)
         if c is not None and c.latest.known and str(c.latest.window)[-4:].isdigit():
             ends.setdefault(int(str(c.latest.window)[-4:]), []).append(
                 shares.LABELS[key].lower())
-    whose = f"{md(f.patron)}'s" if named else "the"
-
-    def when(years: list[int]) -> str:
-        said = f"in {listing(str(y) for y in years)}"
-        if steps and max(years) < min(steps):
-            return said + (", before any of the changes" if len(years) == 1 else
-                           ", before any of them")
-        at = [y for y in steps if y == years[0]]
-        if len(years) == 1 and at and min(steps) == years[0]:
-            return said + (f", the year of the first {count_word(len(at))} changes"
-                           if len(at) > 1 else ", the year of the first change")
-        return said
-
-    groups = sorted(ends.items(), reverse=True)
-    latest = [y for y, _ in groups if not steps or y >= min(steps)]
-    head = [(y, ends[y]) for y in latest] or groups[:1]
-    rest = [(y, n) for y, n in groups if (y, n) not in head]
-    text = "; ".join(f"{whose} shares of {listing(n)} end {when([y])}" for y, n in head)
-    if rest:
-        text += (f", and {'its shares' if named else 'those'} of "
-                 f"{listing(x for _, n in rest for x in n)} {when([y for y, _ in rest])}")
-    return text
+    return ends
 
 
 def series_lag(f) -> bool:
@@ -1099,8 +1108,7 @@ def series_lag(f) -> bool:
 def _series_end(f) -> tuple[int, int] | None:
     """The first and last year in which the latest windows of the patron's shares end (the
     closing box and the cost account say how far the measured ties reach), else None."""
-    ends = [int(str(c.latest.window)[-4:]) for c in f.dependence.values()
-            if c.latest.known and str(c.latest.window)[-4:].isdigit()]
+    ends = _series_ends(f)
     return (min(ends), max(ends)) if ends else None
 
 
@@ -1181,7 +1189,8 @@ def _from_patron(s) -> list[str]:
         first, last = restrictions["date"].min(), restrictions["date"].max()
         said.append(
             (f"{plural(len(restrictions), 'announced restriction')} on {md(s.p.focus)}'s goods, "
-             f"from {month(first)} to {month(last)}" if len(restrictions) > 1 else
+             + (f"from {month(first)} to {month(last)}" if month(first) != month(last) else
+                f"in {month(first)}") if len(restrictions) > 1 else
              f"an announced restriction on {md(s.p.focus)}'s goods in {month(first)}")
             + f" ({sections.label('table', 'trade_restrictions')})")
     reactions = patron_reactions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
@@ -1208,12 +1217,14 @@ def _from_patron(s) -> list[str]:
 
 
 def _restrictions_limit(s) -> str:
-    """'the evidence base records the restrictions announced, not what they cost' (Table 6.1),
-    or, where it records none, that it does not track them."""
+    """'the evidence base records trade restrictions, not their cost' (Table 6.1), or, where it
+    records none by the patron by the edition's date, that it records none."""
     from .consequences import patron_restrictions
 
     if patron_restrictions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of)).empty:
-        return "the evidence base does not track trade restrictions"
+        # it records some (Table 6.1), none of them this patron's by this date (a review)
+        return (f"the evidence base records no trade restriction by {md(s.p.patron)} on "
+                f"{md(s.p.focus)}'s goods by {date(s.p.as_of)}")
     return "the evidence base records trade restrictions, not their cost"
 
 

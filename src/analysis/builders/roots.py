@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
@@ -443,14 +441,14 @@ def _published_beside(s, shares: pd.DataFrame) -> str:
     ours = shares.get(s.p.patron, pd.Series(dtype=float))
     differ = []
     for period, value in ours.items():
-        first, last = (int(y) for y in re.findall(r"\d+", str(period))[:2])
-        last += first // 100 * 100 if last < 100 else 0
+        first, last = suppliers.period_start(period), suppliers.period_end(period)
         theirs, confidence = given.get(f"{first}-{last}", (None, None))
         if theirs is not None and pct(theirs) != pct(value):
             # read in news copies of the fact sheets: medium, marked as the notes mark it
             differ.append(f"{pct(theirs)}{ph.mark(confidence)} in {period}")
+    # plain text (a note), not Markdown: no escaping
     return (f" The bars are sums of SIPRI's current register; its fact sheets of the time gave "
-            f"{md(s.p.patron)} {listing(differ)}." if differ else "")
+            f"{s.p.patron} {listing(differ, escape=False)}." if differ else "")
 
 
 def drones(s):

@@ -57,6 +57,13 @@ def period_start(period: str) -> int:
     return int(str(period)[:4])
 
 
+def period_end(period: str) -> int:
+    """The last year of a period :func:`supplier_periods` names: '2020–23' -> 2023, a one-year
+    period '2010' -> 2010."""
+    first, _, tail = str(period).partition("–")
+    return int(first[:4]) if not tail else int(first[:4]) // 100 * 100 + int(tail)
+
+
 def last_period(rows: pd.DataFrame) -> tuple[int, int]:
     """First and last year of the last period :func:`supplier_periods` makes of ``rows`` (it
     ends with the data's last year, so it may be shorter than the others)."""
