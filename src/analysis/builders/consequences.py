@@ -168,12 +168,15 @@ RESTRICTION_WORDS = (r"\bhalts?\b", r"\bcurbs?\b", r"\brestrict\w*", r"\bbans?\b
 LIFTED_WORDS = (r"\blifts?\b", r"\beases?\b", r"\bends?\b")
 
 
-def patron_restrictions(s, since, until) -> pd.DataFrame:
-    """The restrictions on the focus country's goods the patron announced in [since, until]:
+def patron_restrictions(s, since=None, until=None) -> pd.DataFrame:
+    """The restrictions on the focus country's goods the patron announced in [since, until]
+    (by default, all the edition knows):
     its economic steps toward the focus country (first actor) named as a halt, curb,
     restriction or ban (Table 6.1; section 7 counts them among what came from the patron)."""
     ev = involves(s.ev.events, s.p.patron, s.p.focus)
     first = ev["actors"].str.split(";").str[0] == s.p.patron
+    since = pd.Timestamp.min if since is None else since
+    until = pd.Timestamp(s.p.as_of) if until is None else until
     rows = ev[first & (ev["category"] == "economy") & ev["date"].between(since, until)]
     found = events_matching(rows, *RESTRICTION_WORDS)
     lifted = events_matching(found, *LIFTED_WORDS)["event_id"]
@@ -764,7 +767,7 @@ def boom_text(s):
         if why:
             parts.append(why + (f" ({mix_figure})." if mix_figure and from_mix else "."))
     # the table that follows, named where it is read (every exhibit is referred to)
-    restricted = patron_restrictions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    restricted = patron_restrictions(s)
     if not restricted.empty:
         parts.append(f"{md(s.p.patron)} also announced "
                      + ("a restriction" if len(restricted) == 1 else
@@ -847,7 +850,7 @@ def restrictions_table(s):
     """The restrictions on the focus country's goods the patron announced, each as its agency
     gave it (an outside reader: the report said it did not track trade restrictions, though
     the ones on record were public)."""
-    rows = patron_restrictions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    rows = patron_restrictions(s)
     return event_table(
         s, rows, "trade_restrictions",
         f"Restrictions on {s.p.focus}'s goods that {s.p.patron} announced",

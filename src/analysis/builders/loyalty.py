@@ -647,10 +647,10 @@ def base(s):
         return s.text(f"The evidence base records no {md(s.p.patron)} military base in "
                       f"{md(s.p.focus)} by {date(s.p.as_of)}.")
     b = rows.sort_values("start_date").iloc[0]
-    flag = " (unconfirmed)" if b["confidence"] == "low" else ""
+    flag = ", unconfirmed" if b["confidence"] == "low" else ""  # inside the bracket below
     keeps = "keeps" if pd.isna(b["end_date"]) else "kept"
     # 'published', not 'latest published': its one figure is undated (an outside reader)
-    counted = (f" (its published headcount{flag.replace(' (', ', ').rstrip(')')}: Table "
+    counted = (f" (its published headcount{flag}: Table "
                f"{sections.number_of('table', 'presence')})"
                if pd.notna(b["personnel_persons"]) else "")
     text = [f"{md(s.p.patron)} also {keeps} a military base in {md(s.p.focus)}: the "

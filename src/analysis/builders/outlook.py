@@ -1078,7 +1078,7 @@ def series_reach(f, named: bool = True) -> str:
         else:
             said = listing([f"of {listing(n)} " + ("end " if not parts and k == 0 else "")
                             + f"in {y}" for k, (y, n) in enumerate(pre)])
-        mentioned = any("changes" in p_ or "change" in p_ for p_ in parts)
+        mentioned = any("change" in p_ for p_ in parts)
         parts.append(said + (", before any of them" if mentioned else
                              ", before any of the changes"))
     whose = f"{md(f.patron)}'s" if named else "the"
@@ -1184,7 +1184,7 @@ def _from_patron(s) -> list[str]:
                     + ("lower after the turn; " if implied and implied["way"] == "down"
                        else "")
                     + f"{sections.label('table', 'gas_price')})")
-    restrictions = patron_restrictions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of))
+    restrictions = patron_restrictions(s)
     if not restrictions.empty:
         first, last = restrictions["date"].min(), restrictions["date"].max()
         said.append(
@@ -1221,7 +1221,7 @@ def _restrictions_limit(s) -> str:
     records none by the patron by the edition's date, that it records none."""
     from .consequences import patron_restrictions
 
-    if patron_restrictions(s, pd.Timestamp.min, pd.Timestamp(s.p.as_of)).empty:
+    if patron_restrictions(s).empty:
         # it records some (Table 6.1), none of them this patron's by this date (a review)
         return (f"the evidence base records no trade restriction by {md(s.p.patron)} on "
                 f"{md(s.p.focus)}'s goods by {date(s.p.as_of)}")
