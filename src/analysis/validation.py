@@ -172,10 +172,16 @@ def copied_sources(rows: list[dict[str, str]]) -> dict[str, str]:
         via = (r.get("retrieved_via") or "").strip()
         if not (r.get("url") or "").strip():
             out[r["source_id"].strip()] = "sources.csv gives no url of the publisher's own"
-        elif via and not (re.search(r"\bexact\b", via, re.IGNORECASE)
-                          and not re.search(r"\bnot (?:an? )?exact\b", via, re.IGNORECASE)):
+        elif via and not _calls_exact(via):
             out[r["source_id"].strip()] = "retrieved_via names a copy it does not call exact"
     return out
+
+
+def _calls_exact(via: str) -> bool:
+    """Whether ``retrieved_via`` calls its copy exact ('an exact copy …'; not 'not an exact
+    copy')."""
+    said = re.search(r"\bexact\b", via, re.IGNORECASE)
+    return bool(said) and not re.search(r"\bnot (?:an? )?exact\b", via, re.IGNORECASE)
 
 
 def check_table(spec: TableSpec, data_dir: Path, context: _Context | None = None,

@@ -152,12 +152,20 @@ def _break_year(s) -> int | None:
     return invasion.date.year if invasion else None
 
 
-def patron_reactions(s, since, until) -> pd.DataFrame:
-    """The patron's public reactions to the focus country in [since, until]."""
+def _patron_led(s, category: str, since=None, until=None) -> pd.DataFrame:
+    """Events of ``category`` involving the focus country that the patron led (first actor) in
+    [since, until] (by default, all the edition knows), in date order."""
     ev = involves(s.ev.events, s.p.patron, s.p.focus)
     first = ev["actors"].str.split(";").str[0] == s.p.patron
-    rows = ev[first & (ev["category"] == "diplomacy") & ev["date"].between(since, until)]
+    since = pd.Timestamp.min if since is None else since
+    until = pd.Timestamp(s.p.as_of) if until is None else until
+    rows = ev[first & (ev["category"] == category) & ev["date"].between(since, until)]
     return rows.sort_values(["date", "event_id"])
+
+
+def patron_reactions(s, since, until) -> pd.DataFrame:
+    """The patron's public reactions to the focus country in [since, until]."""
+    return _patron_led(s, "diplomacy", since, until)
 
 
 #: the words of an event title that make a patron's economic step a restriction on the focus
@@ -173,14 +181,9 @@ def patron_restrictions(s, since=None, until=None) -> pd.DataFrame:
     (by default, all the edition knows):
     its economic steps toward the focus country (first actor) named as a halt, curb,
     restriction or ban (Table 6.1; section 7 counts them among what came from the patron)."""
-    ev = involves(s.ev.events, s.p.patron, s.p.focus)
-    first = ev["actors"].str.split(";").str[0] == s.p.patron
-    since = pd.Timestamp.min if since is None else since
-    until = pd.Timestamp(s.p.as_of) if until is None else until
-    rows = ev[first & (ev["category"] == "economy") & ev["date"].between(since, until)]
-    found = events_matching(rows, *RESTRICTION_WORDS)
+    found = events_matching(_patron_led(s, "economy", since, until), *RESTRICTION_WORDS)
     lifted = events_matching(found, *LIFTED_WORDS)["event_id"]
-    return found[~found["event_id"].isin(lifted)].sort_values(["date", "event_id"])
+    return found[~found["event_id"].isin(lifted)]
 
 
 # ---------------------------------------------------------------------------- builders
@@ -851,9 +854,8 @@ def restrictions_table(s):
     gave it (an outside reader: the report said it did not track trade restrictions, though
     the ones on record were public)."""
     rows = patron_restrictions(s)
+    it = "they" if len(rows) > 1 else "it"
     return event_table(
         s, rows, "trade_restrictions",
         f"Restrictions on {s.p.focus}'s goods that {s.p.patron} announced",
-        note=("The evidence base does not record what "
-              + ("they" if len(rows) > 1 else "it") + " cost or how long "
-              + ("they" if len(rows) > 1 else "it") + " lasted."))
+        note=f"The evidence base does not record what {it} cost or how long {it} lasted.")
